@@ -1,0 +1,286 @@
+package photonics
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// ChipConfig configures Deploy.
+type ChipConfig struct {
+	Alpha float64 // fraction of U/V phases active per layer, in (0,1]; Sigma phases are always active
+	Noise Noise
+	Seed  int64 // fixes the noise draw and the active set
+}
+
+// Chip is a deployed network: layers with programmed phases, a fixed noise
+// realization, an ActiveSet and cached effective weights.
+//
+// The noise (one Gamma per device, for passive and active devices alike) is
+// drawn from a PCG stream of Seed, and the active set from a second stream,
+// so one seed gives one chip on every platform and changing Alpha does not
+// change the noise. Per layer, round(Alpha * U/V phases) U/V phases
+// (math.Round, halves away from zero; at least one) are chosen uniformly at
+// random without replacement; every Sigma phase is active.
+//
+// A Chip is not safe for concurrent use.
+type Chip struct {
+	layers []*SVDLayer
+	layout *Layout
+	cfg    ChipConfig
+
+	phi, gamma, eff []float64 // programmed (wrapped), drift factor, effective phase
+	active          []bool
+	activeList      []int
+	signs           [][]float64 // per layer
+
+	weights [][]float64 // per layer, Out x In effective weights
+	stale   [][]bool    // per layer, per block
+	dirty   []bool      // per layer: some block stale
+	scratch []float64
+}
+
+// Deploy programs phases and signs (one flat slice per layer, in SVDLayer
+// order) onto a chip with the configured noise and active set. The inputs
+// are copied; phases are wrapped to [0, 2pi).
+func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chip, error) {
+	if len(layers) == 0 {
+		return nil, fmt.Errorf("photonics: deploy: no layers")
+	}
+	if len(phases) != len(layers) || len(signs) != len(layers) {
+		return nil, fmt.Errorf("photonics: deploy: %d layers but %d phase and %d sign slices", len(layers), len(phases), len(signs))
+	}
+	if !(cfg.Alpha > 0 && cfg.Alpha <= 1) {
+		return nil, fmt.Errorf("photonics: deploy: alpha %v, want 0 < alpha <= 1", cfg.Alpha)
+	}
+	if err := cfg.Noise.Validate(); err != nil {
+		return nil, fmt.Errorf("photonics: deploy: %w", err)
+	}
+	for i, l := range layers {
+		if l == nil || l.U == nil || l.V == nil {
+			return nil, fmt.Errorf("photonics: deploy: layer %d: nil layer", i)
+		}
+		if err := l.validate(phases[i], signs[i]); err != nil {
+			return nil, fmt.Errorf("photonics: deploy: layer %d (%v): %w", i, l, err)
+		}
+	}
+	c := &Chip{layers: slices.Clone(layers), layout: NewLayout(layers), cfg: cfg}
+	n := len(c.layout.Sites)
+	c.phi = make([]float64, 0, n)
+	for _, p := range phases {
+		for _, v := range p {
+			c.phi = append(c.phi, Wrap(v))
+		}
+	}
+	c.gamma = make([]float64, n)
+	rng := newStream(cfg.Seed, streamNoise)
+	for i := range c.gamma {
+		c.gamma[i] = cfg.Noise.gamma(rng)
+	}
+	c.chooseActive()
+
+	c.eff = make([]float64, n)
+	for i := range c.eff {
+		c.refresh(i)
+	}
+	scratch := 0
+	c.signs = make([][]float64, len(layers))
+	c.weights = make([][]float64, len(layers))
+	c.stale = make([][]bool, len(layers))
+	c.dirty = make([]bool, len(layers))
+	for li, l := range layers {
+		c.signs[li] = slices.Clone(signs[li])
+		c.weights[li] = make([]float64, l.Out*l.In)
+		c.stale[li] = make([]bool, l.NumBlocks())
+		for b := range c.stale[li] {
+			c.stale[li][b] = true
+		}
+		c.dirty[li] = true
+		scratch = max(scratch, l.ScratchLen())
+	}
+	c.scratch = make([]float64, scratch)
+	return c, nil
+}
+
+// chooseActive draws the active set: per layer round(alpha * #U/V phases)
+// (at least one) U/V phases plus all Sigma phases.
+func (c *Chip) chooseActive() {
+	rng := newStream(c.cfg.Seed, streamActive)
+	c.active = make([]bool, len(c.phi))
+	for li := range c.layers {
+		off := c.layout.offsets[li]
+		var uv []int
+		for i := off; i < c.layout.offsets[li+1]; i++ {
+			if c.layout.Sites[i].Part == PartSigma {
+				c.active[i] = true
+			} else {
+				uv = append(uv, i)
+			}
+		}
+		k := activeCount(c.cfg.Alpha, len(uv))
+		for j := 0; j < k; j++ { // partial Fisher-Yates
+			r := j + rng.IntN(len(uv)-j)
+			uv[j], uv[r] = uv[r], uv[j]
+			c.active[uv[j]] = true
+		}
+	}
+	for i, a := range c.active {
+		if a {
+			c.activeList = append(c.activeList, i)
+		}
+	}
+}
+
+// activeCount returns how many of n U/V phases a layer activates:
+// round(alpha*n), at least 1 when n > 0.
+func activeCount(alpha float64, n int) int {
+	if n == 0 {
+		return 0
+	}
+	return min(max(int(math.Round(alpha*float64(n))), 1), n)
+}
+
+// refresh recomputes the effective phase of device i from its own drift and
+// its active neighbours' heat.
+func (c *Chip) refresh(i int) {
+	heat := 0.0
+	if c.cfg.Noise.Crosstalk != 0 {
+		for _, j := range c.layout.Neighbors[i] {
+			if c.active[j] {
+				heat += c.gamma[j] * c.phi[j]
+			}
+		}
+	}
+	c.eff[i] = c.gamma[i]*c.phi[i] + c.cfg.Noise.Crosstalk*heat
+}
+
+// Layers returns the chip's layers (do not modify).
+func (c *Chip) Layers() []*SVDLayer { return c.layers }
+
+// Layout returns the chip's floor plan (do not modify).
+func (c *Chip) Layout() *Layout { return c.layout }
+
+// Config returns the configuration the chip was deployed with.
+func (c *Chip) Config() ChipConfig { return c.cfg }
+
+// NumPhases returns the number of phase devices on the chip.
+func (c *Chip) NumPhases() int { return len(c.phi) }
+
+func (c *Chip) inRange(i int) bool { return i >= 0 && i < len(c.phi) }
+
+// Phase returns the programmed phase of device i (wrapped), NaN if i is out of range.
+func (c *Chip) Phase(i int) float64 {
+	if !c.inRange(i) {
+		return math.NaN()
+	}
+	return c.phi[i]
+}
+
+// Phases returns a copy of all programmed phases, in global order.
+func (c *Chip) Phases() []float64 { return slices.Clone(c.phi) }
+
+// Signs returns a copy of the signs of a layer (nil if out of range).
+func (c *Chip) Signs(layer int) []float64 {
+	if layer < 0 || layer >= len(c.signs) {
+		return nil
+	}
+	return slices.Clone(c.signs[layer])
+}
+
+// Effective returns the phase device i actually realises: its drifted phase
+// plus crosstalk from its active neighbours; NaN if i is out of range.
+func (c *Chip) Effective(i int) float64 {
+	if !c.inRange(i) {
+		return math.NaN()
+	}
+	return c.eff[i]
+}
+
+// Gamma returns the drift factor of device i (phi_v = phi * Gamma(i)); NaN
+// if i is out of range.
+func (c *Chip) Gamma(i int) float64 {
+	if !c.inRange(i) {
+		return math.NaN()
+	}
+	return c.gamma[i]
+}
+
+// Active returns the ActiveSet: sorted global indices of the active devices
+// (do not modify).
+func (c *Chip) Active() []int { return c.activeList }
+
+// IsActive reports whether device i is active (false if out of range).
+func (c *Chip) IsActive(i int) bool { return c.inRange(i) && c.active[i] }
+
+// SetPhase programs active device i to phi (wrapped to [0, 2pi)). It
+// refreshes only the effective phases of i and its neighbours and marks
+// their block stale. It does not allocate on success.
+func (c *Chip) SetPhase(i int, phi float64) error {
+	if !c.inRange(i) {
+		return fmt.Errorf("photonics: set phase: device %d out of range [0, %d)", i, len(c.phi))
+	}
+	if !finite(phi) {
+		return fmt.Errorf("photonics: set phase: %s: value is %s", c.where(i), badValue(phi))
+	}
+	if !c.active[i] {
+		return fmt.Errorf("photonics: set phase: %s: device is passive", c.where(i))
+	}
+	c.phi[i] = Wrap(phi)
+	c.refresh(i)
+	for _, j := range c.layout.Neighbors[i] {
+		c.refresh(j)
+	}
+	s := &c.layout.Sites[i]
+	c.stale[s.Layer][s.Block] = true
+	c.dirty[s.Layer] = true
+	return nil
+}
+
+// where describes device i for error messages.
+func (c *Chip) where(i int) string {
+	s := c.layout.Sites[i]
+	return fmt.Sprintf("device %d (layer %d: block %d: %v %d)", i, s.Layer, s.Block, s.Part, s.Index)
+}
+
+// Power returns the sum over the ActiveSet of the programmed phases (each
+// in [0, 2pi)), the chip's power estimate in radians.
+func (c *Chip) Power() float64 {
+	p := 0.0
+	for _, i := range c.activeList {
+		p += c.phi[i]
+	}
+	return p
+}
+
+// FullPower returns the sum of all programmed phases: the power if every
+// device were active (the alpha = 1 reference).
+func (c *Chip) FullPower() float64 {
+	p := 0.0
+	for _, v := range c.phi {
+		p += v
+	}
+	return p
+}
+
+// LayerWeights returns the effective Out x In weights of a layer (row-major),
+// rebuilding only the blocks changed since the last call. The slice is owned
+// by the chip and valid until the next SetPhase; nil if layer is out of range.
+func (c *Chip) LayerWeights(layer int) []float64 {
+	if layer < 0 || layer >= len(c.layers) {
+		return nil
+	}
+	w := c.weights[layer]
+	if !c.dirty[layer] {
+		return w
+	}
+	l := c.layers[layer]
+	eff := c.eff[c.layout.offsets[layer]:c.layout.offsets[layer+1]]
+	for b, st := range c.stale[layer] {
+		if st {
+			l.BlockWeightsTo(w, b, eff, c.signs[layer], c.scratch)
+			c.stale[layer][b] = false
+		}
+	}
+	c.dirty[layer] = false
+	return w
+}

@@ -1,0 +1,333 @@
+package photonics
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// DefaultBound is the default bound m on |Sigma| (Sigma_i = m cos phi_i).
+const DefaultBound = 3
+
+// BoundTol is the relative slack Decompose allows above Bound before it
+// reports a *BoundError (singular values within it are clamped to Bound).
+const BoundTol = 1e-9
+
+// SVDLayer is the structure of one Out x In weight matrix on the chip:
+// W = U Sigma V*, in Block x Block blocks (Block > 0; edges zero-padded;
+// blocks row-major over a BlockRows x BlockCols grid) or whole-matrix
+// (Block == 0: U is Out x Out, V* is In x In, Sigma has min(Out, In)
+// entries). Sigma_i = Bound * cos(phiS_i).
+// V denotes the mesh light meets first, i.e. it implements V* (V transposed).
+//
+// Phase order within a layer: block by block (row-major), each block
+// [U phases | Sigma phases | V phases]. Sign order: block by block, each
+// block [U signs | V signs].
+type SVDLayer struct {
+	Out, In, Block       int
+	Bound                float64 // m, default 3
+	Topology             Topology
+	BlockRows, BlockCols int
+	U, V                 *Mesh // shared by all blocks of the layer
+	SigmaLen             int
+}
+
+// NewSVDLayer returns the structure of an out x in layer. block > 0 gives
+// block x block blocks, block == 0 one whole-matrix SVD. bound is the bound m
+// on |Sigma|; 0 means DefaultBound.
+func NewSVDLayer(out, in, block int, bound float64, t Topology) (*SVDLayer, error) {
+	where := fmt.Sprintf("photonics: svd layer %dx%d block %d", out, in, block)
+	if out < 1 || in < 1 {
+		return nil, fmt.Errorf("%s: shape must be at least 1x1", where)
+	}
+	if block < 0 {
+		return nil, fmt.Errorf("%s: negative block size", where)
+	}
+	if bound == 0 {
+		bound = DefaultBound
+	}
+	if !(bound > 0) || math.IsInf(bound, 0) {
+		return nil, fmt.Errorf("%s: bound %v, want a finite bound > 0", where, bound)
+	}
+	l := &SVDLayer{Out: out, In: in, Block: block, Bound: bound, Topology: t}
+	nu, nv := out, in
+	if block > 0 {
+		nu, nv = block, block
+		l.BlockRows = (out + block - 1) / block
+		l.BlockCols = (in + block - 1) / block
+	} else {
+		l.BlockRows, l.BlockCols = 1, 1
+	}
+	var err error
+	if l.U, err = NewMesh(t, nu); err != nil {
+		return nil, fmt.Errorf("%s: U: %w", where, err)
+	}
+	if l.V, err = NewMesh(t, nv); err != nil {
+		return nil, fmt.Errorf("%s: V: %w", where, err)
+	}
+	l.SigmaLen = min(nu, nv)
+	return l, nil
+}
+
+func (l *SVDLayer) String() string {
+	return fmt.Sprintf("svd layer %dx%d block %d", l.Out, l.In, l.Block)
+}
+
+// NumBlocks returns BlockRows * BlockCols (1 for a whole-matrix layer).
+func (l *SVDLayer) NumBlocks() int { return l.BlockRows * l.BlockCols }
+
+// BlockPhases returns the phases of one block: U.NumPhases() + SigmaLen + V.NumPhases().
+func (l *SVDLayer) BlockPhases() int { return l.U.NumPhases() + l.SigmaLen + l.V.NumPhases() }
+
+// NumPhases returns NumBlocks() * BlockPhases().
+func (l *SVDLayer) NumPhases() int { return l.NumBlocks() * l.BlockPhases() }
+
+// NumSigns returns NumBlocks() * (U.N + V.N).
+func (l *SVDLayer) NumSigns() int { return l.NumBlocks() * (l.U.N + l.V.N) }
+
+// ScratchLen is the scratch length BlockWeightsTo needs: V.N*V.N + U.N*V.N.
+func (l *SVDLayer) ScratchLen() int { return l.V.N*l.V.N + l.U.N*l.V.N }
+
+// BlockRegion returns the rows [r0, r1) and columns [c0, c1) of W that block
+// b covers (clipped to the matrix: padding rows and columns are dropped).
+func (l *SVDLayer) BlockRegion(b int) (r0, r1, c0, c1 int) {
+	if l.Block == 0 {
+		return 0, l.Out, 0, l.In
+	}
+	r0 = (b / l.BlockCols) * l.Block
+	c0 = (b % l.BlockCols) * l.Block
+	return r0, min(r0+l.Block, l.Out), c0, min(c0+l.Block, l.In)
+}
+
+// Validate reports whether phases and signs fit the layer: NumPhases finite
+// phases and NumSigns signs of +1 or -1. Errors name the block and part.
+func (l *SVDLayer) Validate(phases, signs []float64) error {
+	if err := l.validate(phases, signs); err != nil {
+		return fmt.Errorf("photonics: %v: %w", l, err)
+	}
+	return nil
+}
+
+func (l *SVDLayer) validate(phases, signs []float64) error {
+	if len(phases) != l.NumPhases() {
+		return fmt.Errorf("got %d phases, want %d", len(phases), l.NumPhases())
+	}
+	if len(signs) != l.NumSigns() {
+		return fmt.Errorf("got %d signs, want %d", len(signs), l.NumSigns())
+	}
+	bp, bs := l.BlockPhases(), l.U.N+l.V.N
+	nu, ns := l.U.NumPhases(), l.SigmaLen
+	for i, p := range phases {
+		if !finite(p) {
+			b, j := i/bp, i%bp
+			part, idx := PartU, j
+			if j >= nu+ns {
+				part, idx = PartV, j-nu-ns
+			} else if j >= nu {
+				part, idx = PartSigma, j-nu
+			}
+			return fmt.Errorf("block %d: %v phase %d is %s", b, part, idx, badValue(p))
+		}
+	}
+	for i, s := range signs {
+		if s != 1 && s != -1 {
+			b, j := i/bs, i%bs
+			part, idx := PartU, j
+			if j >= l.U.N {
+				part, idx = PartV, j-l.U.N
+			}
+			return fmt.Errorf("block %d: %v sign %d is %v, want +1 or -1", b, part, idx, s)
+		}
+	}
+	return nil
+}
+
+// Weights returns the Out x In matrix W the phases and signs program.
+func (l *SVDLayer) Weights(phases, signs []float64) (*mat.Dense, error) {
+	if err := l.Validate(phases, signs); err != nil {
+		return nil, err
+	}
+	w := make([]float64, l.Out*l.In)
+	scratch := make([]float64, l.ScratchLen())
+	for b := 0; b < l.NumBlocks(); b++ {
+		l.BlockWeightsTo(w, b, phases, signs, scratch)
+	}
+	return mat.NewDense(l.Out, l.In, w), nil
+}
+
+// BlockWeightsTo writes block b of W into its region (see BlockRegion) of
+// dst, the whole Out x In matrix, row-major; other entries are untouched.
+// phases and signs are the whole layer's. It computes Sigma V* and then lets
+// U's rotators act on its rows, so no U matrix is formed.
+//
+// Fast path, no allocation and no checks: len(dst) >= Out*In,
+// 0 <= b < NumBlocks(), len(scratch) >= ScratchLen() and
+// Validate(phases, signs) must hold.
+func (l *SVDLayer) BlockWeightsTo(dst []float64, b int, phases, signs []float64, scratch []float64) {
+	nu, nv := l.U.N, l.V.N
+	bp := l.BlockPhases()
+	ph := phases[b*bp : (b+1)*bp]
+	pu := l.U.NumPhases()
+	uPh, sPh, vPh := ph[:pu], ph[pu:pu+l.SigmaLen], ph[pu+l.SigmaLen:]
+	sg := signs[b*(nu+nv) : (b+1)*(nu+nv)]
+	uS, vS := sg[:nu], sg[nu:]
+
+	vm := scratch[:nv*nv]
+	l.V.MatrixTo(vm, vPh, vS)
+	p := scratch[nv*nv : nv*nv+nu*nv] // Sigma (nu x nv, rectangular diagonal) times V*
+	for i := 0; i < nu; i++ {
+		row := p[i*nv : i*nv+nv]
+		if i >= l.SigmaLen {
+			clear(row)
+			continue
+		}
+		s := l.Bound * math.Cos(sPh[i])
+		for j, v := range vm[i*nv : i*nv+nv] {
+			row[j] = s * v
+		}
+	}
+	l.U.rotateRows(p, nv, uPh)
+	scaleRows(p, nv, uS)
+
+	r0, r1, c0, c1 := l.BlockRegion(b)
+	for i := r0; i < r1; i++ {
+		copy(dst[i*l.In+c0:i*l.In+c1], p[(i-r0)*nv:(i-r0)*nv+c1-c0])
+	}
+}
+
+// BoundError reports a weight matrix whose (block) singular value exceeds
+// the layer's bound m, so no Sigma = m cos(phi) can realise it. Value is the
+// largest singular value of the layer and Block the block it occurs in
+// (0 for a whole-matrix layer). Scaling the weights by Bound/Value (see
+// ScaleToBound) makes them decomposable.
+type BoundError struct {
+	Out, In, BlockSize int
+	Block              int
+	Value, Bound       float64
+}
+
+func (e *BoundError) Error() string {
+	return fmt.Sprintf("photonics: svd layer %dx%d block %d: block %d: singular value %.6g exceeds bound %g (scale weights by %.6g, see ScaleToBound)",
+		e.Out, e.In, e.BlockSize, e.Block, e.Value, e.Bound, e.Bound/e.Value)
+}
+
+// blockMatrix copies block b of w (zero-padded) into a U.N x V.N matrix.
+func (l *SVDLayer) blockMatrix(w mat.Matrix, b int) *mat.Dense {
+	r0, r1, c0, c1 := l.BlockRegion(b)
+	blk := mat.NewDense(l.U.N, l.V.N, nil)
+	for i := r0; i < r1; i++ {
+		for j := c0; j < c1; j++ {
+			blk.Set(i-r0, j-c0, w.At(i, j))
+		}
+	}
+	return blk
+}
+
+// checkShape validates w's shape and values; messages carry no prefix.
+func (l *SVDLayer) checkShape(w mat.Matrix) error {
+	if w == nil {
+		return fmt.Errorf("nil weight matrix")
+	}
+	r, c := w.Dims()
+	if r != l.Out || c != l.In {
+		return fmt.Errorf("got %dx%d weights, want %dx%d", r, c, l.Out, l.In)
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if v := w.At(i, j); !finite(v) {
+				return fmt.Errorf("weight (%d,%d) is %s", i, j, badValue(v))
+			}
+		}
+	}
+	return nil
+}
+
+// MaxSingular returns the largest singular value over the blocks of w (over
+// the whole matrix when Block == 0) and the block it occurs in.
+func (l *SVDLayer) MaxSingular(w mat.Matrix) (value float64, block int, err error) {
+	if err := l.checkShape(w); err != nil {
+		return 0, 0, fmt.Errorf("photonics: %v: %w", l, err)
+	}
+	var svd mat.SVD
+	for b := 0; b < l.NumBlocks(); b++ {
+		if !svd.Factorize(l.blockMatrix(w, b), mat.SVDNone) {
+			return 0, 0, fmt.Errorf("photonics: %v: block %d: SVD did not converge", l, b)
+		}
+		if s := svd.Values(nil); len(s) > 0 && s[0] > value {
+			value, block = s[0], b
+		}
+	}
+	return value, block, nil
+}
+
+// ScaleToBound returns w scaled so that every block's singular values are at
+// most Bound, and the scale applied (1 when w already fits, else
+// Bound/MaxSingular(w) < 1). A network whose layer is scaled by s computes
+// s times the layer's output; callers compensate (for example in the next
+// layer or the logits) or accept it.
+func (l *SVDLayer) ScaleToBound(w mat.Matrix) (scaled *mat.Dense, scale float64, err error) {
+	top, _, err := l.MaxSingular(w)
+	if err != nil {
+		return nil, 0, err
+	}
+	scale = 1
+	if top > l.Bound {
+		scale = l.Bound / top
+	}
+	scaled = mat.DenseCopyOf(w)
+	if scale != 1 {
+		scaled.Scale(scale, scaled)
+	}
+	return scaled, scale, nil
+}
+
+// Decompose maps w (Out x In) onto the layer exactly: per block a full SVD
+// (gonum mat.SVD) W = U S V^T, then U -> U phases, V^T -> V phases
+// (Mesh.Decompose) and S_i = Bound cos(phi_i) with phi_i = arccos(S_i/Bound)
+// in [0, pi/2]. If a singular value exceeds Bound (beyond a relative BoundTol)
+// it returns a *BoundError; callers may use ScaleToBound first.
+func (l *SVDLayer) Decompose(w mat.Matrix) (phases, signs []float64, err error) {
+	if err := l.checkShape(w); err != nil {
+		return nil, nil, fmt.Errorf("photonics: %v: %w", l, err)
+	}
+	nb := l.NumBlocks()
+	phases = make([]float64, 0, l.NumPhases())
+	signs = make([]float64, 0, l.NumSigns())
+	var bound *BoundError
+	var svd mat.SVD
+	for b := 0; b < nb; b++ {
+		if !svd.Factorize(l.blockMatrix(w, b), mat.SVDFull) {
+			return nil, nil, fmt.Errorf("photonics: %v: block %d: SVD did not converge", l, b)
+		}
+		vals := svd.Values(nil)
+		if len(vals) > 0 && vals[0] > l.Bound*(1+BoundTol) && (bound == nil || vals[0] > bound.Value) {
+			bound = &BoundError{Out: l.Out, In: l.In, BlockSize: l.Block, Block: b, Value: vals[0], Bound: l.Bound}
+		}
+		if bound != nil {
+			continue
+		}
+		var u, v mat.Dense
+		svd.UTo(&u)
+		svd.VTo(&v)
+		up, us, err := l.U.Decompose(&u)
+		if err != nil {
+			return nil, nil, fmt.Errorf("photonics: %v: block %d: U: %w", l, b, err)
+		}
+		vp, vs, err := l.V.Decompose(v.T())
+		if err != nil {
+			return nil, nil, fmt.Errorf("photonics: %v: block %d: V: %w", l, b, err)
+		}
+		phases = append(phases, up...)
+		for _, s := range vals {
+			phases = append(phases, math.Acos(min(s/l.Bound, 1)))
+		}
+		phases = append(phases, vp...)
+		signs = append(signs, us...)
+		signs = append(signs, vs...)
+	}
+	if bound != nil {
+		return nil, nil, bound
+	}
+	return phases, signs, nil
+}
