@@ -1,6 +1,9 @@
 package photonics
 
 import (
+	"math"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -87,5 +90,341 @@ func TestLocalUpdateEqualsRebuild(t *testing.T) {
 		if d := maxDiffSlice(c.LayerWeights(li), fresh.LayerWeights(li)); d > 1e-12 {
 			t.Errorf("layer %d: local update differs from rebuild by %.3g", li, d)
 		}
+	}
+}
+
+func TestCrosstalkPassiveHeatsNobody(t *testing.T) {
+	layers := mlp(t, []int{16, 16, 8}, 8, Clements)
+	ph, sg := randomProgram(layers, 3)
+	cfg := ChipConfig{Alpha: 0.3, Noise: Noise{Drift: 0.01, Truncate: 3, Crosstalk: 0.05}, Seed: 9}
+	base, err := Deploy(layers, ph, sg, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := base.Layout()
+	// Change every passive device's programmed phase: no other device's
+	// effective phase may move; an active one's change must reach its neighbours.
+	moved := make([][]float64, len(ph))
+	for li := range ph {
+		moved[li] = append([]float64(nil), ph[li]...)
+		off := lay.LayerOffset(li)
+		for k := range moved[li] {
+			if !base.IsActive(off + k) {
+				moved[li][k] += 1
+			}
+		}
+	}
+	other, err := Deploy(layers, moved, sg, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < base.NumPhases(); i++ {
+		if base.IsActive(i) && base.Effective(i) != other.Effective(i) {
+			t.Fatalf("active device %d heated by passive neighbours: %v vs %v", i, base.Effective(i), other.Effective(i))
+		}
+	}
+	for _, i := range base.Active() {
+		if len(lay.Neighbors[i]) == 0 {
+			continue
+		}
+		j := lay.Neighbors[i][0]
+		before := base.Effective(j)
+		if err := base.SetPhase(i, base.Phase(i)+1); err != nil {
+			t.Fatal(err)
+		}
+		want := before + cfg.Noise.Crosstalk*base.Gamma(i)*1
+		if math.Abs(base.Effective(j)-want) > 1e-12 {
+			t.Errorf("neighbour %d of active %d: effective %v, want %v", j, i, base.Effective(j), want)
+		}
+		break
+	}
+}
+
+func TestCrosstalkIsolatedAndHandCase(t *testing.T) {
+	// One 4x4 Clements block, all devices active, no drift, omega = 0.01.
+	l, _ := NewSVDLayer(4, 4, 4, 3, Clements)
+	phases := make([]float64, l.NumPhases())
+	for i := range phases {
+		phases[i] = 0.1 * float64(i+1)
+	}
+	signs := make([]float64, l.NumSigns())
+	for i := range signs {
+		signs[i] = 1
+	}
+	c, err := Deploy([]*SVDLayer{l}, [][]float64{phases}, [][]float64{signs},
+		ChipConfig{Alpha: 1, Noise: Noise{Crosstalk: 0.01}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sigma 0 is device 6; its neighbours (see TestLayoutHandCase) are 0, 7, 15.
+	want := 0.7 + 0.01*(0.1+0.8+1.6)
+	if got := c.Effective(6); math.Abs(got-want) > 1e-15 {
+		t.Errorf("Effective(6) = %v, want %v", got, want)
+	}
+
+	// With a tiny alpha most devices have no active neighbour: those realise
+	// exactly Gamma * phi.
+	layers := mlp(t, []int{24, 24}, 8, Reck)
+	ph, sg := randomProgram(layers, 4)
+	c, err = Deploy(layers, ph, sg, ChipConfig{Alpha: 0.01, Noise: DefaultNoise(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolated := 0
+	for i := 0; i < c.NumPhases(); i++ {
+		hot := false
+		for _, j := range c.Layout().Neighbors[i] {
+			hot = hot || c.IsActive(j)
+		}
+		if !hot {
+			isolated++
+			if c.Effective(i) != c.Gamma(i)*c.Phase(i) {
+				t.Fatalf("isolated device %d: effective %v, want %v", i, c.Effective(i), c.Gamma(i)*c.Phase(i))
+			}
+		}
+	}
+	if isolated == 0 {
+		t.Fatal("no isolated device found")
+	}
+}
+
+func TestPowerAndAlpha(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 24, 10}, 8, Reck)
+	ph, sg := randomProgram(layers, 6)
+	ph[0][0] = 7 // wraps to 7 - 2pi
+	for _, alpha := range []float64{1e-9, 0.05, 0.15, 0.5, 1} {
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: alpha, Noise: DefaultNoise(), Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(c.Phase(0)-(7-twoPi)) > 1e-15 {
+			t.Errorf("Phase(0) = %v, want %v", c.Phase(0), 7-twoPi)
+		}
+		power, full := 0.0, 0.0
+		for li, l := range layers {
+			off := c.Layout().LayerOffset(li)
+			uv, uvActive := 0, 0
+			for k := 0; k < l.NumPhases(); k++ {
+				i := off + k
+				p := Wrap(ph[li][k])
+				full += p
+				if c.IsActive(i) {
+					power += p
+				}
+				if c.Layout().Sites[i].Part == PartSigma {
+					if !c.IsActive(i) {
+						t.Fatalf("alpha %v: Sigma device %d passive", alpha, i)
+					}
+					continue
+				}
+				uv++
+				if c.IsActive(i) {
+					uvActive++
+				}
+			}
+			want := max(int(math.Round(alpha*float64(uv))), 1)
+			if uvActive != want {
+				t.Errorf("alpha %v layer %d: %d of %d U/V phases active, want %d", alpha, li, uvActive, uv, want)
+			}
+		}
+		if math.Abs(c.Power()-power) > 1e-9 || math.Abs(c.FullPower()-full) > 1e-9 {
+			t.Errorf("alpha %v: Power %v FullPower %v, want %v %v", alpha, c.Power(), c.FullPower(), power, full)
+		}
+		if alpha == 1 && c.Power() != c.FullPower() {
+			t.Errorf("alpha 1: Power %v != FullPower %v", c.Power(), c.FullPower())
+		}
+		act := c.Active()
+		if !slices.IsSorted(act) {
+			t.Error("Active() not sorted")
+		}
+		for _, i := range act {
+			if !c.IsActive(i) {
+				t.Errorf("Active() lists passive %d", i)
+			}
+		}
+		// Power follows SetPhase.
+		i := act[len(act)/2]
+		before := c.Power()
+		old := c.Phase(i)
+		if err := c.SetPhase(i, old+0.25-twoPi); err != nil {
+			t.Fatal(err)
+		}
+		if want := before - old + Wrap(old+0.25); math.Abs(c.Power()-want) > 1e-9 {
+			t.Errorf("after SetPhase: Power %v, want %v", c.Power(), want)
+		}
+	}
+}
+
+func TestDeterminism(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 24, 10}, 8, Clements)
+	ph, sg := randomProgram(layers, 7)
+	cfg := ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1234}
+	a, _ := Deploy(layers, ph, sg, cfg)
+	b, _ := Deploy(layers, ph, sg, cfg)
+	cfg.Seed++
+	other, _ := Deploy(layers, ph, sg, cfg)
+	cfg.Seed--
+	cfg.Alpha = 0.5
+	moreActive, _ := Deploy(layers, ph, sg, cfg)
+	if !slices.Equal(a.Active(), b.Active()) {
+		t.Error("same seed, different active sets")
+	}
+	if slices.Equal(a.Active(), other.Active()) {
+		t.Error("different seeds, same active set")
+	}
+	sameGamma, otherGamma := true, true
+	for i := 0; i < a.NumPhases(); i++ {
+		sameGamma = sameGamma && a.Gamma(i) == b.Gamma(i) && a.Gamma(i) == moreActive.Gamma(i)
+		otherGamma = otherGamma && a.Gamma(i) == other.Gamma(i)
+	}
+	if !sameGamma {
+		t.Error("same seed (any alpha) should give the same drift")
+	}
+	if otherGamma {
+		t.Error("different seeds gave the same drift")
+	}
+	for li := range layers {
+		if !slices.Equal(a.LayerWeights(li), b.LayerWeights(li)) {
+			t.Errorf("layer %d: same seed, different weights", li)
+		}
+	}
+}
+
+// TestGolden pins the first draws of seed 1 so that every platform (native,
+// js/wasm) is checked to build the same chip.
+func TestGolden(t *testing.T) {
+	layers := mlp(t, []int{8, 8}, 8, Reck)
+	ph, sg := randomProgram(layers, 1)
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []float64{c.Gamma(0), c.Gamma(1), c.Gamma(30), c.Gamma(63)}
+	want := goldenGamma
+	if !slices.Equal(got, want) {
+		t.Errorf("gammas %v, want %v", got, want)
+	}
+	if !slices.Equal(c.Active(), goldenActive) {
+		t.Errorf("active %v, want %v", c.Active(), goldenActive)
+	}
+}
+
+var (
+	goldenGamma  = []float64{0.9962612044020864, 1.0010733930302769, 1.0004100124492403, 0.9986364347348042}
+	goldenActive = []int{0, 3, 28, 29, 30, 31, 32, 33, 34, 35, 41, 45, 53, 54, 58, 61}
+)
+
+func TestChipErrors(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 24, 10}, 8, Reck)
+	ph, sg := randomProgram(layers, 8)
+	good := ChipConfig{Alpha: 0.15, Noise: DefaultNoise()}
+	clone := func(x [][]float64) [][]float64 {
+		y := make([][]float64, len(x))
+		for i := range x {
+			y[i] = slices.Clone(x[i])
+		}
+		return y
+	}
+	shortPh := clone(ph)
+	shortPh[2] = shortPh[2][:len(shortPh[2])-1]
+	nanPh := clone(ph)
+	nanPh[1][3*64+5] = math.NaN()
+	nanSigma := clone(ph)
+	nanSigma[0][28+2] = math.Inf(1)
+	badSign := clone(sg)
+	badSign[2][16+9] = 0.5
+	deploy := func(l []*SVDLayer, p, s [][]float64, cfg ChipConfig) error {
+		_, err := Deploy(l, p, s, cfg)
+		return err
+	}
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"alpha 0", deploy(layers, ph, sg, ChipConfig{Alpha: 0}), "alpha 0, want 0 < alpha <= 1"},
+		{"alpha 1.5", deploy(layers, ph, sg, ChipConfig{Alpha: 1.5}), "alpha 1.5"},
+		{"alpha NaN", deploy(layers, ph, sg, ChipConfig{Alpha: math.NaN()}), "alpha NaN"},
+		{"noise", deploy(layers, ph, sg, ChipConfig{Alpha: 1, Noise: Noise{Drift: -1}}), "drift -1"},
+		{"no layers", deploy(nil, nil, nil, good), "no layers"},
+		{"slices", deploy(layers, ph[:2], sg, good), "3 layers but 2 phase and 3 sign slices"},
+		{"count", deploy(layers, shortPh, sg, good), "layer 2 (svd layer 10x24 block 8): got 383 phases, want 384"},
+		{"NaN", deploy(layers, nanPh, sg, good), "layer 1 (svd layer 24x24 block 8): block 3: U phase 5 is NaN"},
+		{"Inf sigma", deploy(layers, nanSigma, sg, good), "layer 0 (svd layer 24x64 block 8): block 0: Sigma phase 2 is +Inf"},
+		{"sign", deploy(layers, ph, badSign, good), "layer 2 (svd layer 10x24 block 8): block 1: V sign 1 is 0.5, want +1 or -1"},
+		{"nil layer", deploy([]*SVDLayer{layers[0], nil}, ph[:2], sg[:2], good), "layer 1: nil layer"},
+	}
+	for _, tc := range cases {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tc.name, tc.err, tc.want)
+		}
+	}
+
+	c, err := Deploy(layers, ph, sg, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	passive := -1
+	for i := 0; i < c.NumPhases(); i++ {
+		if !c.IsActive(i) {
+			passive = i
+			break
+		}
+	}
+	active := c.Active()[0]
+	before := c.Phase(passive)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{c.SetPhase(passive, 1), "is passive"},
+		{c.SetPhase(-1, 1), "device -1 out of range [0, 2496)"},
+		{c.SetPhase(c.NumPhases(), 1), "out of range"},
+		{c.SetPhase(active, math.NaN()), "value is NaN"},
+		{c.SetPhase(active, math.Inf(-1)), "value is -Inf"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("SetPhase: got %v, want an error containing %q", tc.err, tc.want)
+		}
+	}
+	if c.Phase(passive) != before {
+		t.Error("rejected SetPhase changed the phase")
+	}
+	if !math.IsNaN(c.Phase(-1)) || !math.IsNaN(c.Effective(c.NumPhases())) || !math.IsNaN(c.Gamma(-5)) ||
+		c.IsActive(-1) || c.LayerWeights(3) != nil || c.LayerWeights(-1) != nil {
+		t.Error("out-of-range accessors should return NaN, false or nil")
+	}
+}
+
+func TestHotPathAllocations(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 24, 10}, 8, Reck)
+	ph, sg := randomProgram(layers, 9)
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act := c.Active()
+	k := 0
+	allocs := testing.AllocsPerRun(200, func() {
+		i := act[k%len(act)]
+		k++
+		if err := c.SetPhase(i, c.Phase(i)+0.01); err != nil {
+			t.Fatal(err)
+		}
+		c.LayerWeights(c.Layout().Sites[i].Layer)
+	})
+	if allocs != 0 {
+		t.Errorf("SetPhase + LayerWeights: %v allocations per call, want 0", allocs)
+	}
+	l := layers[0]
+	dst := make([]float64, l.Out*l.In)
+	scratch := make([]float64, l.ScratchLen())
+	if a := testing.AllocsPerRun(50, func() { l.BlockWeightsTo(dst, 5, ph[0], sg[0], scratch) }); a != 0 {
+		t.Errorf("BlockWeightsTo: %v allocations, want 0", a)
+	}
+	m := l.U
+	x := make([]float64, 32*m.N)
+	if a := testing.AllocsPerRun(50, func() { m.ApplyBatch(ph[0][:m.NumPhases()], sg[0][:m.N], x, 32) }); a != 0 {
+		t.Errorf("ApplyBatch: %v allocations, want 0", a)
 	}
 }

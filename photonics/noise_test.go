@@ -1,0 +1,106 @@
+package photonics
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// truncatedStd is the standard deviation of N(0,1) truncated to [-t, t]:
+// sqrt(1 - 2 t phi(t) / (2 Phi(t) - 1)).
+func truncatedStd(t float64) float64 {
+	pdf := math.Exp(-t*t/2) / math.Sqrt(2*math.Pi)
+	mass := math.Erf(t / math.Sqrt2)
+	return math.Sqrt(1 - 2*t*pdf/mass)
+}
+
+func TestNoiseStatistics(t *testing.T) {
+	cases := []Noise{
+		{Drift: 2e-3, Truncate: 3},
+		{Drift: 0.05, Truncate: 1},
+		{Drift: 0.01, Truncate: 0.5},
+		{Drift: 0.01}, // untruncated
+	}
+	const draws = 100000
+	for _, nz := range cases {
+		rng := newStream(42, streamNoise)
+		sum, sum2, worst := 0.0, 0.0, 0.0
+		for k := 0; k < draws; k++ {
+			d := nz.gamma(rng) - 1
+			sum += d
+			sum2 += d * d
+			worst = max(worst, math.Abs(d))
+		}
+		mean := sum / draws
+		std := math.Sqrt(sum2/draws - mean*mean)
+		wantStd := nz.Drift
+		if nz.Truncate > 0 {
+			wantStd *= truncatedStd(nz.Truncate)
+			if worst > nz.Truncate*nz.Drift {
+				t.Errorf("%+v: |d| reached %v > %v", nz, worst, nz.Truncate*nz.Drift)
+			}
+		} else if worst < 3*nz.Drift {
+			t.Errorf("%+v: untruncated draws never passed 3 sigma (max %v)", nz, worst)
+		}
+		if se := wantStd / math.Sqrt(draws); math.Abs(mean) > 5*se {
+			t.Errorf("%+v: mean %v, want 0 within %v", nz, mean, 5*se)
+		}
+		if math.Abs(std/wantStd-1) > 0.02 {
+			t.Errorf("%+v: std %v, want %v within 2%%", nz, std, wantStd)
+		}
+	}
+}
+
+func TestChipGammaStatistics(t *testing.T) {
+	// The same check through the public API, over the devices of a few chips.
+	layers := mlp(t, []int{24, 24, 10}, 8, Reck)
+	ph, sg := randomProgram(layers, 1)
+	nz := DefaultNoise()
+	sum, sum2, count := 0.0, 0.0, 0
+	for seed := int64(0); seed < 10; seed++ {
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.5, Noise: nz, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < c.NumPhases(); i++ {
+			d := c.Gamma(i) - 1
+			if math.Abs(d) > nz.Truncate*nz.Drift {
+				t.Fatalf("seed %d device %d: |d| = %v beyond truncation", seed, i, math.Abs(d))
+			}
+			sum += d
+			sum2 += d * d
+			count++
+		}
+	}
+	mean := sum / float64(count)
+	std := math.Sqrt(sum2/float64(count) - mean*mean)
+	want := nz.Drift * truncatedStd(nz.Truncate)
+	if math.Abs(mean) > 5*want/math.Sqrt(float64(count)) || math.Abs(std/want-1) > 0.05 {
+		t.Errorf("over %d devices: mean %v std %v, want 0 and %v", count, mean, std, want)
+	}
+}
+
+func TestNoiseValidate(t *testing.T) {
+	if err := DefaultNoise().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Noise{}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+	bad := []struct {
+		n    Noise
+		want string
+	}{
+		{Noise{Drift: -1e-3}, "drift -0.001"},
+		{Noise{Truncate: -1}, "truncate -1"},
+		{Noise{Crosstalk: math.NaN()}, "crosstalk NaN"},
+		{Noise{Drift: math.Inf(1)}, "drift +Inf"},
+		{Noise{Drift: 1e-3, Truncate: 0.1}, "truncate 0.1, want 0 (none) or >= 0.5"},
+	}
+	for _, tc := range bad {
+		err := tc.n.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: got %v, want an error containing %q", tc.n, err, tc.want)
+		}
+	}
+}
