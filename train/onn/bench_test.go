@@ -1,0 +1,55 @@
+package onn_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/onn"
+)
+
+// mnist8MLP deploys a random-phase 64-24-24-10 MLP in 8x8 blocks (the size of the shipped
+// MNIST 8x8 model) with default noise and alpha 0.15, and loads a batch of 32.
+func mnist8MLP(b *testing.B) (*onn.Network, *onn.Batch) {
+	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := mustBatch(b, net, 32)
+	if err := batch.Load(testnet.Uniform("u", 32, [3]int{64, 1, 1}, 10, 1), indices(32)); err != nil {
+		b.Fatal(err)
+	}
+	return net, batch
+}
+
+// BenchmarkQuery is one ONN query as SZO-SCD makes it: one active phase changes, then the
+// minibatch's loss is read. queries/s = 1e9 / ns/op.
+func BenchmarkQuery(b *testing.B) {
+	net, batch := mnist8MLP(b)
+	active := net.Chip().Active()
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		i := active[rng.IntN(len(active))]
+		if err := net.SetPhase(i, net.Chip().Phase(i)+0.02); err != nil {
+			b.Fatal(err)
+		}
+		batch.Loss()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+}
+
+// BenchmarkForwardFull is a forward pass of a new minibatch: every layer recomputed.
+func BenchmarkForwardFull(b *testing.B) {
+	_, batch := mnist8MLP(b)
+	set := testnet.Uniform("u", 32, [3]int{64, 1, 1}, 10, 1)
+	idx := indices(32)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := batch.Load(set, idx); err != nil {
+			b.Fatal(err)
+		}
+		batch.Loss()
+	}
+}

@@ -1,0 +1,139 @@
+package onn
+
+import (
+	"fmt"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train/model"
+)
+
+// Network is a feed-forward ONN on a deployed chip: layer l computes with the chip's
+// effective weights chip.LayerWeights(l). Hidden layers apply min(max(x, 0), Clip); the
+// last layer's outputs are the logits. A Network is not safe for concurrent use.
+//
+// Every change of a phase must go through SetPhase (not the chip's own SetPhase), so that
+// batches know which activations to recompute.
+type Network struct {
+	chip  *photonics.Chip
+	input model.Shape
+	specs []model.Spec
+	clip  float64
+
+	owner  []owner   // per device: the layer and row group its phase changes
+	groups [][]span  // per layer: the row ranges of W, one per block row
+	ver    [][]uint64 // per layer and row group: bumped by every SetPhase in it
+	clock  uint64
+}
+
+// owner locates a device's effect: layer and row group within the layer.
+type owner struct{ layer, group int32 }
+
+// span is a row range [r0, r1) of a weight matrix.
+type span struct{ r0, r1 int }
+
+// New returns the network of the given input shape and layers on chip. specs[l] must
+// match the chip's layer l (Out x In), conv layers must have In = PatchSize, and each
+// layer's input must be the previous layer's output (the first's: input). clip > 0 is the
+// hidden-layer clip.
+func New(chip *photonics.Chip, input model.Shape, specs []model.Spec, clip float64) (*Network, error) {
+	if chip == nil {
+		return nil, fmt.Errorf("onn: nil chip")
+	}
+	layers := chip.Layers()
+	if len(specs) != len(layers) {
+		return nil, fmt.Errorf("onn: %d layer specs for a chip of %d layers", len(specs), len(layers))
+	}
+	if !(clip > 0) {
+		return nil, fmt.Errorf("onn: clip %v, want > 0", clip)
+	}
+	if input.Size() < 1 {
+		return nil, fmt.Errorf("onn: input shape %v is empty", input)
+	}
+	cur := input
+	for l, s := range specs {
+		sl := layers[l]
+		if s.Out != sl.Out || s.In != sl.In {
+			return nil, fmt.Errorf("onn: layer %d: spec is %dx%d, chip layer is %dx%d", l, s.Out, s.In, sl.Out, sl.In)
+		}
+		switch s.Kind {
+		case model.Dense:
+			if s.In != cur.Size() {
+				return nil, fmt.Errorf("onn: layer %d: dense layer takes %d inputs, previous output has %d (%v)", l, s.In, cur.Size(), cur)
+			}
+		case model.Conv:
+			c := s.Conv
+			if c == nil {
+				return nil, fmt.Errorf("onn: layer %d: conv layer without conv parameters", l)
+			}
+			if (model.Shape{Channels: c.InChannels, Height: c.InHeight, Width: c.InWidth}) != cur {
+				return nil, fmt.Errorf("onn: layer %d: conv input %dx%dx%d, previous output is %v", l, c.InChannels, c.InHeight, c.InWidth, cur)
+			}
+			if s.In != c.PatchSize() || c.Kernel < 1 || c.Stride < 1 || c.OutHeight() < 1 || c.OutWidth() < 1 {
+				return nil, fmt.Errorf("onn: layer %d: conv geometry %+v does not fit In = %d", l, *c, s.In)
+			}
+		default:
+			return nil, fmt.Errorf("onn: layer %d: unknown kind %q", l, s.Kind)
+		}
+		cur = s.OutShape()
+	}
+
+	n := &Network{chip: chip, input: input, specs: specs, clip: clip}
+	n.groups = make([][]span, len(layers))
+	n.ver = make([][]uint64, len(layers))
+	for l, sl := range layers {
+		for r := range sl.BlockRows {
+			r0, r1, _, _ := sl.BlockRegion(r * sl.BlockCols)
+			n.groups[l] = append(n.groups[l], span{r0, r1})
+		}
+		n.ver[l] = make([]uint64, len(n.groups[l]))
+	}
+	sites := chip.Layout().Sites
+	n.owner = make([]owner, len(sites))
+	for i, s := range sites {
+		n.owner[i] = owner{int32(s.Layer), int32(s.Block / layers[s.Layer].BlockCols)}
+	}
+	return n, nil
+}
+
+// Deploy reads a model's layers onto a new chip with the given configuration and returns
+// the network on it.
+func Deploy(m *model.Model, cfg photonics.ChipConfig) (*Network, error) {
+	layers, phases, signs, err := m.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", m.Name, err)
+	}
+	chip, err := photonics.Deploy(layers, phases, signs, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", m.Name, err)
+	}
+	specs := make([]model.Spec, len(m.Layer))
+	for i, l := range m.Layer {
+		specs[i] = l.Spec
+	}
+	return New(chip, m.Input, specs, m.Activation.Clip)
+}
+
+// Chip returns the chip the network runs on. Read it freely; change phases only through
+// the network's SetPhase.
+func (n *Network) Chip() *photonics.Chip { return n.chip }
+
+// Input returns the shape of one input sample.
+func (n *Network) Input() model.Shape { return n.input }
+
+// Specs returns the layer geometry (do not modify).
+func (n *Network) Specs() []model.Spec { return n.specs }
+
+// Classes returns the number of logits.
+func (n *Network) Classes() int { return n.specs[len(n.specs)-1].OutShape().Size() }
+
+// SetPhase programs active device i (a global chip index) to phi, like the chip's
+// SetPhase, and marks the weight rows it changes. It does not allocate on success.
+func (n *Network) SetPhase(i int, phi float64) error {
+	if err := n.chip.SetPhase(i, phi); err != nil {
+		return err
+	}
+	o := n.owner[i]
+	n.clock++
+	n.ver[o.layer][o.group] = n.clock
+	return nil
+}
