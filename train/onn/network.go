@@ -19,8 +19,8 @@ type Network struct {
 	specs []model.Spec
 	clip  float64
 
-	owner  []owner   // per device: the layer and row group its phase changes
-	groups [][]span  // per layer: the row ranges of W, one per block row
+	owner  []owner    // per device: the layer and row group its phase changes
+	groups [][]span   // per layer: the row ranges of W, one per block row
 	ver    [][]uint64 // per layer and row group: bumped by every SetPhase in it
 	clock  uint64
 }

@@ -285,8 +285,12 @@ func TestErrors(t *testing.T) {
 		{"classes", func() error {
 			return mustBatch(t, net, 4).Load(testnet.Uniform("many", 4, [3]int{6, 1, 1}, 4, 1), indices(2))
 		}, "many has 4 classes, network has 3 outputs"},
-		{"too many", func() error { return mustBatch(t, net, 2).Load(testnet.Uniform("u", 4, [3]int{6, 1, 1}, 3, 1), indices(3)) }, "3 samples into a batch of 2"},
-		{"index", func() error { return mustBatch(t, net, 4).Load(testnet.Uniform("u", 4, [3]int{6, 1, 1}, 3, 1), []int{0, 4}) }, "sample 4 out of range [0, 4) of u"},
+		{"too many", func() error {
+			return mustBatch(t, net, 2).Load(testnet.Uniform("u", 4, [3]int{6, 1, 1}, 3, 1), indices(3))
+		}, "3 samples into a batch of 2"},
+		{"index", func() error {
+			return mustBatch(t, net, 4).Load(testnet.Uniform("u", 4, [3]int{6, 1, 1}, 3, 1), []int{0, 4})
+		}, "sample 4 out of range [0, 4) of u"},
 		{"range", func() error {
 			_, err := mustBatch(t, net, 4).LoadRange(testnet.Uniform("u", 4, [3]int{6, 1, 1}, 3, 1), 4)
 			return err
