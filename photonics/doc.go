@@ -4,5 +4,46 @@
 // drift and thermal crosstalk), power, and a deployed chip with a mixed
 // active/passive split.
 //
-// It depends on gonum only, so it builds natively and for js/wasm alike.
+// # Conventions
+//
+// Arithmetic is real float64. An MZI on waveguides (r, r+1) is the rotator
+// R(phi) = [[cos, -sin], [sin, cos]]; a Mesh of n ports implements
+// U = D R_K ... R_1 with D = diag(signs), signs in {+1, -1}. Phases are wrapped
+// to [0, 2pi) by Wrap. Hot paths take row-major []float64 and do not allocate
+// (Mesh.MatrixTo, Apply, ApplyBatch, Propagate, SVDLayer.BlockWeightsTo,
+// Chip.SetPhase, Chip.LayerWeights); they state their preconditions and do not
+// check them. Validate methods check the same inputs once, and the
+// convenience APIs (Matrix, Decompose, Weights, Deploy) validate and return
+// errors that say what and where, e.g.
+// "photonics: mesh reck n=8: got 27 phases, want 28".
+//
+// # Decompositions
+//
+// Mesh.Decompose uses Givens nulling. Reck reduces Q^T to the diagonal D with
+// adjacent-row rotations in light order. Clements nulls Q along its
+// anti-diagonals, alternately from the right (input-side rotators) and from
+// the left (output-side rotators), then moves the left rotations through D:
+// for real rotators D R(theta)^T D = R(-d_r d_r+1 theta), so the signs absorb
+// the rest. SVDLayer.Decompose maps each block (or the whole matrix) with
+// gonum's SVD; Sigma_i = Bound cos(phi_i) with phi_i = arccos(s_i/Bound) in
+// [0, pi/2], and a singular value above Bound gives a *BoundError
+// (SVDLayer.ScaleToBound rescales).
+//
+// # Floor plan
+//
+// A Layout gives every phase device a Site: the layer and block (each block is
+// its own tile), and a (Column, Row) inside the tile. Columns run left to
+// right as light travels: the V* mesh's columns, one Sigma column, then the U
+// mesh's columns. Rows are waveguides, top to bottom from 0; an MZI spans two
+// rows, a Sigma shifter one. Thermal neighbours are the devices of the same
+// tile at most one column apart with at most one waveguide pitch between them.
+//
+// # Noise and determinism
+//
+// A Chip draws its noise (one drift factor Gamma per device) and its active
+// set from two PCG streams of math/rand/v2 seeded by ChipConfig.Seed, so the
+// same seed gives the same chip natively and under js/wasm (a golden test
+// checks this on every platform).
+//
+// The package depends on gonum only, so it builds natively and for js/wasm alike.
 package photonics

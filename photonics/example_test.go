@@ -1,0 +1,156 @@
+package photonics_test
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/meshlight/meshlight/photonics"
+)
+
+func ExampleMesh_Decompose() {
+	mesh, _ := photonics.NewMesh(photonics.Reck, 3)
+	// Program three rotators, then find phases for the matrix alone. Phases
+	// are not unique (a nulling rotation may turn by an extra pi, which the
+	// others absorb); Decompose keeps every pivot non-negative, here giving
+	// 0.3+pi, 2pi-0.5 and 0.7+pi for the same matrix.
+	q, _ := mesh.Matrix([]float64{0.3, 0.5, 0.7}, []float64{1, 1, 1})
+	phases, signs, err := mesh.Decompose(q)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for p, z := range mesh.MZIs {
+		fmt.Printf("MZI row %d column %d: phase %.4f\n", z.Row, z.Column, phases[p])
+	}
+	fmt.Println("signs:", signs)
+	u, _ := mesh.Matrix(phases, signs)
+	fmt.Println("rebuilt:", mat.EqualApprox(u, q, 1e-12))
+
+	// A matrix that is not orthogonal is refused.
+	_, _, err = mesh.Decompose(mat.NewDense(3, 3, []float64{1, 0, 0, 0, 1, 0, 0, 0, 2}))
+	fmt.Println(err)
+	// Output:
+	// MZI row 1 column 0: phase 3.4416
+	// MZI row 0 column 1: phase 5.7832
+	// MZI row 1 column 2: phase 3.8416
+	// signs: [1 1 1]
+	// rebuilt: true
+	// photonics: mesh reck n=3: decompose: matrix is not orthogonal: max |Q^T Q - I| = 3 > 1e-08
+}
+
+func ExampleMesh_Propagate() {
+	mesh, _ := photonics.NewMesh(photonics.Clements, 4)
+	phases := make([]float64, mesh.NumPhases())
+	for i := range phases {
+		phases[i] = math.Pi / 2 // every MZI swaps its two waveguides (with a sign)
+	}
+	signs := []float64{1, 1, 1, 1}
+	x := []float64{1, 0, 0, 0} // light enters on waveguide 0
+	fields := make([][]float64, mesh.Columns+2)
+	for i := range fields {
+		fields[i] = make([]float64, mesh.N)
+	}
+	mesh.Propagate(phases, signs, x, fields)
+	for c, f := range fields {
+		for i := range f {
+			f[i] = math.Round(f[i]) + 0 // round off 6e-17 residues; print -0 as +0
+		}
+		fmt.Printf("%d: %+.0f\n", c, f)
+	}
+	// Output:
+	// 0: [+1 +0 +0 +0]
+	// 1: [+0 +1 +0 +0]
+	// 2: [+0 +0 +1 +0]
+	// 3: [+0 +0 +0 +1]
+	// 4: [+0 +0 +0 +1]
+	// 5: [+0 +0 +0 +1]
+}
+
+func ExampleSVDLayer_Decompose() {
+	layer, _ := photonics.NewSVDLayer(2, 3, 0, 3, photonics.Clements) // whole-matrix SVD
+	w := mat.NewDense(2, 3, []float64{
+		1, 0, 0,
+		0, 0, 2,
+	})
+	phases, signs, err := layer.Decompose(w)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sigma := phases[layer.U.NumPhases() : layer.U.NumPhases()+layer.SigmaLen]
+	fmt.Printf("Sigma = 3 cos(phi): %.4f %.4f\n", 3*math.Cos(sigma[0]), 3*math.Cos(sigma[1]))
+	back, _ := layer.Weights(phases, signs)
+	fmt.Println("round trip:", mat.EqualApprox(back, w, 1e-12))
+
+	// Singular values above the bound m are reported, with the scale that fixes them.
+	big := mat.NewDense(2, 3, []float64{6, 0, 0, 0, 0, 1})
+	_, _, err = layer.Decompose(big)
+	fmt.Println(err)
+	scaled, scale, _ := layer.ScaleToBound(big)
+	_, _, err = layer.Decompose(scaled)
+	fmt.Println("scale", scale, "error", err)
+	// Output:
+	// Sigma = 3 cos(phi): 2.0000 1.0000
+	// round trip: true
+	// photonics: svd layer 2x3 block 0: block 0: singular value 6 exceeds bound 3 (scale weights by 0.5, see ScaleToBound)
+	// scale 0.5 error <nil>
+}
+
+func ExampleNewLayout() {
+	layer, _ := photonics.NewSVDLayer(3, 3, 3, 3, photonics.Reck) // one 3x3 block
+	layout := photonics.NewLayout([]*photonics.SVDLayer{layer})
+	cols, rows := layout.BlockExtent(0)
+	fmt.Printf("tile: %d columns x %d waveguides\n", cols, rows)
+	for i, s := range layout.Sites {
+		fmt.Printf("%d: %-5v %d at column %d, rows %d-%d, neighbours %v\n",
+			i, s.Part, s.Index, s.Column, s.Row, s.Row+s.Rows-1, layout.Neighbors[i])
+	}
+	// Output:
+	// tile: 7 columns x 3 waveguides
+	// 0: U     0 at column 4, rows 1-2, neighbours [1 3 4 5]
+	// 1: U     1 at column 5, rows 0-1, neighbours [0 2]
+	// 2: U     2 at column 6, rows 1-2, neighbours [1]
+	// 3: Sigma 0 at column 3, rows 0-0, neighbours [0 4 8]
+	// 4: Sigma 1 at column 3, rows 1-1, neighbours [0 3 5 8]
+	// 5: Sigma 2 at column 3, rows 2-2, neighbours [0 4 8]
+	// 6: V     0 at column 0, rows 1-2, neighbours [7]
+	// 7: V     1 at column 1, rows 0-1, neighbours [6 8]
+	// 8: V     2 at column 2, rows 1-2, neighbours [3 4 5 7]
+}
+
+func ExampleChip_SetPhase() {
+	layer, _ := photonics.NewSVDLayer(4, 4, 4, 3, photonics.Reck)
+	phases := make([]float64, layer.NumPhases())
+	for i := range phases {
+		phases[i] = 1
+	}
+	signs := make([]float64, layer.NumSigns())
+	for i := range signs {
+		signs[i] = 1
+	}
+	chip, err := photonics.Deploy([]*photonics.SVDLayer{layer}, [][]float64{phases}, [][]float64{signs},
+		photonics.ChipConfig{Alpha: 0.25, Noise: photonics.DefaultNoise(), Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d devices, %d active, power %.2f of %.2f rad\n",
+		chip.NumPhases(), len(chip.Active()), chip.Power(), chip.FullPower())
+	i := chip.Active()[0]
+	_ = chip.SetPhase(i, 0.5)
+	fmt.Printf("after SetPhase(%d, 0.5): power %.2f rad\n", i, chip.Power())
+	w := chip.LayerWeights(0)
+	fmt.Println("weights:", len(w))
+	passive := 0
+	for chip.IsActive(passive) {
+		passive++
+	}
+	fmt.Println(chip.SetPhase(passive, 0.5))
+	// Output:
+	// 16 devices, 7 active, power 7.00 of 16.00 rad
+	// after SetPhase(6, 0.5): power 6.50 rad
+	// weights: 16
+	// photonics: set phase: device 0 (layer 0: block 0: U 0): device is passive
+}
