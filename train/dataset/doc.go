@@ -26,7 +26,7 @@
 // whole level (area averaging at an integer factor):
 //
 //   - mnist8 (Shape 1x8x8, the MLP's 64 inputs): crop 2 pixels on each side
-//     (28 -> 24; MNIST digits are centred in the middle 20x20, and the
+//     (28 -> 24; MNIST digits are scaled into 20x20 and centred by centre of mass; the
 //     cropped frame holds 0.24% of all ink), then 3x3 boxes -> 8x8.
 //   - mnist16 (1x16x16, CNN): zero-pad 2 on each side (28 -> 32), then 2x2
 //     boxes -> 16x16. No ink is lost.
@@ -61,8 +61,12 @@
 // float32 (vowel4). Read and ReadFile validate everything and decode to
 // exactly the values Load returns:
 //
-//	vowel4   test 168 (all),  train 192 (all)
-//	mnist8   test 10000 (all), train pool: first 10000 of 60000
-//	mnist16  test 10000 (all), train pool: first 5000 of 60000
-//	fmnist32 test: first 2000 of 10000, train pool: first 2000 of 60000
+//	set       test                    train pool              bytes (test + train)
+//	vowel4    168 (all)               192 (all)                 4985 +   5691
+//	mnist8    10000 (all)             first 10000 of 60000    381107 + 381554
+//	mnist16   10000 (all)             first 5000 of 60000     693974 + 348160
+//	fmnist32  first 2000 of 10000     first 2000 of 60000     895497 + 881296
+//
+// 3.6 MB in all. Test accuracies of the shipped models are measured on these
+// test files (LoadShipped(name, Test)).
 package dataset

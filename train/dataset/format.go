@@ -103,15 +103,6 @@ func Write(w io.Writer, s *Set) error {
 	return nil
 }
 
-// WriteFile stores s in the compact format at path.
-func WriteFile(path string, s *Set) error {
-	var buf bytes.Buffer
-	if err := Write(&buf, s); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
-}
-
 // Read decodes a file in the compact format; name (usually the file name)
 // labels errors. It validates the gzip stream and its checksum, the magic,
 // the version, every header field, every label, every value (finite), and

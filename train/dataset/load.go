@@ -26,6 +26,28 @@ var VowelSelection4 = VowelSelection{
 // indexed by class.
 var VowelWords = [VowelClasses]string{"heed", "hid", "head", "had", "hard", "hud", "hod", "hoard", "hood", "who'd", "heard"}
 
+// FashionMNISTClasses names the 10 Fashion-MNIST labels.
+var FashionMNISTClasses = [10]string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+
+// ClassNames gives a display name for every label of a derived data set:
+// digits for MNIST, garment names for Fashion-MNIST, the words the vowels
+// were spoken in for vowel4. Unknown names give nil.
+func ClassNames(name string) []string {
+	switch name {
+	case MNIST8, MNIST16:
+		return []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
+	case FMNIST32:
+		return FashionMNISTClasses[:]
+	case Vowel4:
+		var words []string
+		for _, c := range VowelSelection4.Classes {
+			words = append(words, VowelWords[c])
+		}
+		return words
+	}
+	return nil
+}
+
 type spec struct {
 	source    string         // "mnist", "fmnist" or "vowel"
 	transform ImageTransform // images only

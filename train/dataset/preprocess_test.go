@@ -2,6 +2,10 @@ package dataset
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -98,5 +102,51 @@ func TestSetHelpers(t *testing.T) {
 	}
 	if _, err := ParseSplit("valid"); err == nil {
 		t.Fatal("ParseSplit accepted valid")
+	}
+}
+
+func TestClassNames(t *testing.T) {
+	if got := ClassNames(Vowel4); len(got) != 4 || got[0] != "heed" || got[1] != "head" || got[2] != "hard" || got[3] != "hood" {
+		t.Errorf("vowel4 classes %v", got)
+	}
+	if got := ClassNames(FMNIST32); len(got) != 10 || got[9] != "Ankle boot" {
+		t.Errorf("fmnist32 classes %v", got)
+	}
+	if got := ClassNames(MNIST16); len(got) != 10 || got[7] != "7" {
+		t.Errorf("mnist16 classes %v", got)
+	}
+	if ClassNames("cifar10") != nil {
+		t.Error("unknown set has class names")
+	}
+}
+
+func TestFileReaders(t *testing.T) {
+	dir := t.TempDir()
+	idx := filepath.Join(dir, "a.idx.gz")
+	if err := os.WriteFile(idx, gz(t, idxBytes([]int{2}, []byte{7, 8})), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := ReadIDXFile(idx); err != nil || !bytes.Equal(m.Data, []byte{7, 8}) {
+		t.Fatalf("ReadIDXFile: %v %v", m, err)
+	}
+	bin := filepath.Join(dir, "x.bin.gz")
+	var buf bytes.Buffer
+	if err := Write(&buf, floatTestSet()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, buf.Bytes()[:buf.Len()-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(bin); err == nil || !strings.HasPrefix(err.Error(), bin+": ") {
+		t.Fatalf("ReadFile of a truncated file: %v, want an error naming %s", err, bin)
+	}
+	for _, f := range []func(string) error{
+		func(p string) error { _, err := ReadFile(p); return err },
+		func(p string) error { _, err := ReadIDXFile(p); return err },
+		func(p string) error { _, err := ReadVowelFile(p); return err },
+	} {
+		if err := f(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("missing file: %v", err)
+		}
 	}
 }
