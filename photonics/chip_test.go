@@ -428,3 +428,37 @@ func TestHotPathAllocations(t *testing.T) {
 		t.Errorf("ApplyBatch: %v allocations, want 0", a)
 	}
 }
+
+func TestSetPhaseTouchesOnlyItsBlock(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 24, 10}, 8, Clements)
+	ph, sg := randomProgram(layers, 10)
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay := c.Layout()
+	for _, i := range c.Active()[:40] {
+		s := lay.Sites[i]
+		before := slices.Clone(c.LayerWeights(s.Layer))
+		if err := c.SetPhase(i, c.Phase(i)+0.3); err != nil {
+			t.Fatal(err)
+		}
+		after := c.LayerWeights(s.Layer)
+		l := layers[s.Layer]
+		r0, r1, c0, c1 := l.BlockRegion(s.Block)
+		changed := false
+		for r := 0; r < l.Out; r++ {
+			for col := 0; col < l.In; col++ {
+				in := r >= r0 && r < r1 && col >= c0 && col < c1
+				diff := after[r*l.In+col] != before[r*l.In+col]
+				if diff && !in {
+					t.Fatalf("SetPhase(%d) in layer %d block %d changed weight (%d,%d) outside the block", i, s.Layer, s.Block, r, col)
+				}
+				changed = changed || diff
+			}
+		}
+		if !changed {
+			t.Errorf("SetPhase(%d) changed no weight of its block", i)
+		}
+	}
+}
