@@ -24,6 +24,10 @@ const BoundTol = 1e-9
 // Phase order within a layer: block by block (row-major), each block
 // [U phases | Sigma phases | V phases]. Sign order: block by block, each
 // block [U signs | V signs].
+//
+// Edge blocks keep all their devices: the rotators and Sigma shifters that
+// only reach padding rows or columns exist on the chip (and draw power) but
+// do not change W.
 type SVDLayer struct {
 	Out, In, Block       int
 	Bound                float64 // m, default 3
