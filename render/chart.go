@@ -1,0 +1,146 @@
+package render
+
+import (
+	"math"
+	"strconv"
+)
+
+// Axis is a data range shown along one side of a chart.
+type Axis struct{ Min, Max float64 }
+
+// NiceAxis widens [lo, hi] to round numbers (1, 2, 2.5 or 5 times a power of ten) so that
+// about ticks ticks fit, and returns the tick step. A degenerate or non-finite range is
+// widened around its value (or to [0, 1]).
+func NiceAxis(lo, hi float64, ticks int) (Axis, float64) {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		lo, hi = 0, 1
+	}
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	if hi == lo {
+		d := math.Max(math.Abs(lo)*0.1, 1)
+		if lo >= 0 && lo-d < 0 {
+			lo, hi = 0, lo+d // keep non-negative data non-negative
+		} else {
+			lo, hi = lo-d, hi+d
+		}
+	}
+	ticks = max(ticks, 2)
+	step := niceStep((hi - lo) / float64(ticks-1))
+	return Axis{math.Floor(lo/step+1e-9) * step, math.Ceil(hi/step-1e-9) * step}, step
+}
+
+// niceStep rounds a raw step up to 1, 2, 2.5 or 5 times a power of ten.
+func niceStep(raw float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= raw*(1-1e-12) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// Ticks lists the multiples of step within the axis.
+func (a Axis) Ticks(step float64) []float64 {
+	if !(step > 0) {
+		return nil
+	}
+	var t []float64
+	for k := math.Ceil(a.Min/step - 1e-9); k*step <= a.Max+step*1e-9; k++ {
+		v := k * step
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		t = append(t, v)
+	}
+	return t
+}
+
+// TickLabel formats a tick value compactly: 12k for 12000, 1.5M, 0.25, 90.
+func TickLabel(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
+	case a >= 1e3:
+		return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
+	}
+	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
+}
+
+// Chart maps data to pixels inside Plot.
+type Chart struct {
+	Plot Rect
+	X, Y Axis
+}
+
+// Map returns the pixel of data point (x, y); y grows upwards on screen.
+func (c Chart) Map(x, y float64) Point {
+	fx := (x - c.X.Min) / (c.X.Max - c.X.Min)
+	fy := (y - c.Y.Min) / (c.Y.Max - c.Y.Min)
+	return Point{c.Plot.X0 + fx*c.Plot.W(), c.Plot.Y1 - fy*c.Plot.H()}
+}
+
+// Polyline maps a series to pixels, dropping non-finite points, and thins it so that each
+// pixel column keeps at most its first, lowest, highest and last point (in x order): a long
+// run draws with a bounded number of segments and keeps its extremes.
+func (c Chart) Polyline(xs, ys []float64) []Point {
+	n := min(len(xs), len(ys))
+	out := make([]Point, 0, min(n, 4*int(c.Plot.W()+2)))
+	col := math.MinInt
+	var first, lo, hi, last Point
+	flush := func() {
+		if col == math.MinInt {
+			return
+		}
+		pts := []Point{first, lo, hi, last}
+		if lo.X > hi.X {
+			pts[1], pts[2] = hi, lo
+		}
+		for _, p := range pts {
+			if len(out) == 0 || out[len(out)-1] != p {
+				out = append(out, p)
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		if !finite(xs[i]) || !finite(ys[i]) {
+			continue
+		}
+		p := c.Map(xs[i], ys[i])
+		k := int(math.Floor(p.X))
+		if k != col {
+			flush()
+			col, first, lo, hi = k, p, p, p
+		}
+		if p.Y > lo.Y {
+			lo = p // lowest on screen = smallest value
+		}
+		if p.Y < hi.Y {
+			hi = p
+		}
+		last = p
+	}
+	flush()
+	return out
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Extent returns the smallest and largest finite values of the slices (NaN, NaN if none).
+func Extent(vals ...[]float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, vs := range vals {
+		for _, v := range vs {
+			if finite(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if lo > hi {
+		return math.NaN(), math.NaN()
+	}
+	return lo, hi
+}

@@ -1,0 +1,107 @@
+package render
+
+import (
+	"math"
+	"testing"
+)
+
+func TestNiceAxis(t *testing.T) {
+	cases := []struct {
+		lo, hi   float64
+		ticks    int
+		min, max float64
+		step     float64
+	}{
+		{0, 9731, 5, 0, 10000, 2500},
+		{61.3, 93.8, 5, 60, 100, 10},
+		{0, 1, 6, 0, 1, 0.2},
+		{-3.2, 4.1, 4, -5, 5, 2.5},
+		{5, 5, 5, 4, 6, 0.5},
+		{0, 0, 5, 0, 1, 0.25},
+		{math.NaN(), 3, 3, 0, 1, 0.5},
+		{12000, 0, 4, 0, 15000, 5000},
+	}
+	for _, c := range cases {
+		a, step := NiceAxis(c.lo, c.hi, c.ticks)
+		if !near(a.Min, c.min, 1e-9) || !near(a.Max, c.max, 1e-9) || !near(step, c.step, 1e-12) {
+			t.Errorf("NiceAxis(%g, %g, %d) = %+v step %g, want [%g, %g] step %g", c.lo, c.hi, c.ticks, a, step, c.min, c.max, c.step)
+		}
+		if finite(c.lo) && finite(c.hi) && (a.Min > math.Min(c.lo, c.hi) || a.Max < math.Max(c.lo, c.hi)) {
+			t.Errorf("NiceAxis(%g, %g) = %+v does not cover the data", c.lo, c.hi, a)
+		}
+	}
+}
+
+func TestTicksAndLabels(t *testing.T) {
+	got := Axis{-0.5, 1}.Ticks(0.5)
+	want := []float64{-0.5, 0, 0.5, 1}
+	if len(got) != len(want) {
+		t.Fatalf("ticks %v", got)
+	}
+	for i := range got {
+		if !near(got[i], want[i], 1e-12) {
+			t.Errorf("tick %d = %g, want %g", i, got[i], want[i])
+		}
+	}
+	if (Axis{0, 1}).Ticks(0) != nil {
+		t.Error("zero step gives no ticks")
+	}
+	for v, s := range map[float64]string{0: "0", 12000: "12k", 2500: "2.5k", 1.5e6: "1.5M", 0.25: "0.25", 90: "90", 0.1 + 0.2: "0.3"} {
+		if TickLabel(v) != s {
+			t.Errorf("TickLabel(%g) = %q, want %q", v, TickLabel(v), s)
+		}
+	}
+}
+
+func TestChartMap(t *testing.T) {
+	c := Chart{Plot: Rect{10, 20, 110, 70}, X: Axis{0, 1000}, Y: Axis{0, 100}}
+	if p := c.Map(0, 0); p != (Point{10, 70}) {
+		t.Errorf("origin at %v", p)
+	}
+	if p := c.Map(1000, 100); p != (Point{110, 20}) {
+		t.Errorf("top right at %v", p)
+	}
+	if p := c.Map(500, 25); p != (Point{60, 57.5}) {
+		t.Errorf("middle at %v", p)
+	}
+}
+
+// A long noisy series thins to a few points per pixel column and keeps its extremes.
+func TestPolylineThinsAndKeepsExtremes(t *testing.T) {
+	n := 100000
+	xs, ys := make([]float64, n), make([]float64, n)
+	for i := range xs {
+		xs[i] = float64(i)
+		ys[i] = 50 + 40*math.Sin(float64(i)*0.37)
+	}
+	ys[77777] = 100 // a spike
+	ys[123] = math.NaN()
+	c := Chart{Plot: Rect{0, 0, 200, 100}, X: Axis{0, float64(n)}, Y: Axis{0, 100}}
+	pts := c.Polyline(xs, ys)
+	if len(pts) > 4*201 {
+		t.Errorf("%d points for a 200 pixel wide plot", len(pts))
+	}
+	top := math.Inf(1)
+	for i, p := range pts {
+		top = math.Min(top, p.Y)
+		if i > 0 && p.X < pts[i-1].X-1 {
+			t.Fatalf("points go back in x at %d", i)
+		}
+	}
+	if top != 0 {
+		t.Errorf("the spike to 100 (y pixel 0) was lost: top %g", top)
+	}
+	if len(c.Polyline(nil, nil)) != 0 {
+		t.Error("empty series")
+	}
+}
+
+func TestExtent(t *testing.T) {
+	lo, hi := Extent([]float64{3, math.NaN(), -1}, nil, []float64{math.Inf(1), 7})
+	if lo != -1 || hi != 7 {
+		t.Errorf("Extent = %g, %g", lo, hi)
+	}
+	if lo, hi := Extent(); !math.IsNaN(lo) || !math.IsNaN(hi) {
+		t.Error("no data gives NaN")
+	}
+}

@@ -1,0 +1,152 @@
+package render
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/meshlight/meshlight/photonics"
+)
+
+// Floor-plan units: one unit is the pitch between two waveguides. Columns of devices are
+// ColumnPitch units apart, and tiles (SVD blocks) are separated by TileGap units.
+const (
+	ColumnPitch = 1.25
+	TileGap     = 2.0
+	leadLength  = 0.6 // waveguide stubs entering and leaving a tile
+)
+
+// Plan is the drawable floor plan of one layer of a chip: one tile per SVD block, each with
+// the V* mesh, the Sigma column and the U mesh from left to right (the direction of light),
+// devices at their photonics.Layout positions.
+type Plan struct {
+	Layer  int
+	Bounds Rect // the union of all tiles, leads included
+	Tiles  []Tile
+	// Devices holds one device per phase of the layer, in the layer's phase order: Devices[k]
+	// is global phase Offset+k.
+	Devices []Device
+	Offset  int // global index of the layer's first phase
+	// TilesPerRow is how many tiles one row of the picture holds. It equals the layer's
+	// BlockCols (the weight matrix's own block grid) unless wrapping shows the tiles larger.
+	TilesPerRow int
+}
+
+// Tile is one SVD block placed on the plan.
+type Tile struct {
+	Block, BlockRow, BlockCol int
+	Rect                      Rect // the device area (no leads)
+	Columns, Rows             int  // device columns and waveguides
+	SigmaColumn               int  // the column of the Sigma shifters
+	InRows, OutRows           int  // waveguides carrying input (V.N) and output (U.N)
+}
+
+// Device is one phase device placed on the plan.
+type Device struct {
+	Global int // global phase index on the chip
+	Site   photonics.Site
+	Rect   Rect  // body of the device
+	Heater Point // centre of its heater
+}
+
+// ColumnX is the plan x of the centre of device column c of the tile.
+func (t Tile) ColumnX(c int) float64 { return t.Rect.X0 + (float64(c)+0.5)*ColumnPitch }
+
+// RowY is the plan y of waveguide r of the tile.
+func (t Tile) RowY(r int) float64 { return t.Rect.Y0 + float64(r) + 0.5 }
+
+// SegmentX returns the x extent of waveguide segment k of the tile: segment k runs from the
+// centre of column k-1 to the centre of column k; segment 0 starts at the input lead and
+// segment Columns ends at the output lead.
+func (t Tile) SegmentX(k int) (x0, x1 float64) {
+	x0 = t.Rect.X0 - leadLength
+	if k > 0 {
+		x0 = t.ColumnX(k - 1)
+	}
+	x1 = t.Rect.X1 + leadLength
+	if k < t.Columns {
+		x1 = t.ColumnX(k)
+	}
+	return x0, x1
+}
+
+// NewPlan lays out layer li of a chip's layout. aspect is the width/height ratio of the view
+// the plan will be fitted into (the tiles are wrapped into rows to use it well); <= 0 keeps
+// the block grid of the weight matrix.
+func NewPlan(lay *photonics.Layout, layers []*photonics.SVDLayer, li int, aspect float64) (*Plan, error) {
+	if li < 0 || li >= len(layers) || li >= lay.NumLayers() {
+		return nil, fmt.Errorf("render: plan: layer %d out of range [0, %d)", li, min(len(layers), lay.NumLayers()))
+	}
+	l := layers[li]
+	cols, rows := lay.BlockExtent(li)
+	p := &Plan{Layer: li, Offset: lay.LayerOffset(li)}
+	tw, th := float64(cols)*ColumnPitch, float64(rows)
+	p.TilesPerRow = tilesPerRow(l.NumBlocks(), l.BlockCols, tw+2*leadLength+TileGap, th+TileGap, aspect)
+	p.Tiles = make([]Tile, l.NumBlocks())
+	for b := range p.Tiles {
+		gx, gy := b%p.TilesPerRow, b/p.TilesPerRow
+		x0 := float64(gx)*(tw+2*leadLength+TileGap) + leadLength
+		y0 := float64(gy) * (th + TileGap)
+		p.Tiles[b] = Tile{Block: b, BlockRow: b / l.BlockCols, BlockCol: b % l.BlockCols,
+			Rect: Rect{x0, y0, x0 + tw, y0 + th}, Columns: cols, Rows: rows,
+			SigmaColumn: l.V.Columns, InRows: l.V.N, OutRows: l.U.N}
+		p.Bounds = p.Bounds.Union(Rect{x0 - leadLength, y0, x0 + tw + leadLength, y0 + th})
+	}
+	end := lay.LayerOffset(li + 1)
+	if p.Offset < 0 || end < p.Offset || end > len(lay.Sites) {
+		return nil, fmt.Errorf("render: plan: layer %d: layout offsets [%d, %d) do not fit %d sites", li, p.Offset, end, len(lay.Sites))
+	}
+	p.Devices = make([]Device, 0, end-p.Offset)
+	for g := p.Offset; g < end; g++ {
+		s := lay.Sites[g]
+		if s.Block < 0 || s.Block >= len(p.Tiles) || s.Column < 0 || s.Column >= cols || s.Row < 0 || s.Row+s.Rows > rows {
+			return nil, fmt.Errorf("render: plan: layer %d: device %d at block %d column %d row %d+%d lies outside its %dx%d tile",
+				li, g, s.Block, s.Column, s.Row, s.Rows, cols, rows)
+		}
+		t := p.Tiles[s.Block]
+		cx := t.ColumnX(s.Column)
+		var d Device
+		if s.Rows == 1 { // a Sigma shifter sits on its waveguide
+			d = Device{Rect: Rect{cx - 0.32, t.RowY(s.Row) - 0.32, cx + 0.32, t.RowY(s.Row) + 0.32}, Heater: Point{cx, t.RowY(s.Row)}}
+		} else { // an MZI couples waveguides Row .. Row+Rows-1; its heater sits between them
+			y0, y1 := t.RowY(s.Row), t.RowY(s.Row+s.Rows-1)
+			d = Device{Rect: Rect{cx - 0.42, y0 - 0.2, cx + 0.42, y1 + 0.2}, Heater: Point{cx, (y0 + y1) / 2}}
+		}
+		d.Global, d.Site = g, s
+		p.Devices = append(p.Devices, d)
+	}
+	return p, nil
+}
+
+// tilesPerRow chooses how many of n tiles (w x h units each, gaps included) go in one row to
+// show them largest in a view of the given aspect. The matrix's own grid (blockCols per row)
+// is kept unless another choice is more than 1.5x larger.
+func tilesPerRow(n, blockCols int, w, h, aspect float64) int {
+	if aspect <= 0 || n <= 1 {
+		return max(1, min(blockCols, n))
+	}
+	scale := func(k int) float64 {
+		rows := (n + k - 1) / k
+		return math.Min(aspect/(float64(k)*w), 1/(float64(rows)*h))
+	}
+	best := 1
+	for k := 2; k <= n; k++ {
+		if scale(k) > scale(best) {
+			best = k
+		}
+	}
+	if g := min(blockCols, n); g > 0 && scale(best) <= 1.5*scale(g) {
+		return g
+	}
+	return best
+}
+
+// DeviceAt returns the index into Devices of the device whose body contains plan point q,
+// or -1.
+func (p *Plan) DeviceAt(q Point) int {
+	for i, d := range p.Devices {
+		if d.Rect.Contains(q) {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,155 @@
+package render
+
+import (
+	"math"
+
+	"github.com/meshlight/meshlight/photonics"
+)
+
+// Scene is everything the canvas shows, filled by the simulator and only read by drawing.
+type Scene struct {
+	Title  string // e.g. "MNIST 8×8 · MLP 64-24-24-10"
+	Status string // e.g. "training · SZO-SCD · α 0.15 · s 0.1 · p 1"
+	Note   string // a transient line (booth mode: "recovered 91.2 % in 12k queries")
+
+	Chip      *photonics.Chip // the deployed chip; nil until one is deployed
+	Layer     int             // the layer shown
+	Crosstalk float64         // the chip's crosstalk coefficient, for the halos
+	// Version changes whenever the chip's phases or the shown input change, so that drawing
+	// can cache what it derives from them (the light).
+	Version uint64
+	// LayerInput is the input vector of the shown layer for the current sample (for a
+	// convolution: one im2col patch), length Layers()[Layer].In.
+	LayerInput []float64
+
+	Sample      Sample
+	Scores      []float64 // class probabilities of the current sample on the chip
+	ClassNames  []string
+	Runs        []Run // earlier runs first, the current one last
+	Readouts    Readouts
+	Ready       bool
+	LoadingText string
+}
+
+// Sample is one input of the data set.
+type Sample struct {
+	Shape [3]int // channels, height, width (vowel: {8, 1, 1})
+	X     []float32
+	Label int
+}
+
+// Run is the curve of one training run.
+type Run struct {
+	Label    string    // what distinguishes it, e.g. "SZO-SCD α 0.15 p 1"
+	Queries  []float64 // ONN queries at each evaluation
+	Accuracy []float64 // test accuracy, percent
+	Power    []float64 // power, radians
+}
+
+// Readouts are the figures shown in the header.
+type Readouts struct {
+	Deployed, Accuracy, Best float64 // test accuracy, percent
+	Queries                  int64
+	Power, FullPower, Energy float64 // radians; Energy is the sum of Power over iterations
+}
+
+// Saving is the power saved against a fully active chip (alpha = 1 with the same phases),
+// in percent; NaN when the full power is zero.
+func (r Readouts) Saving() float64 {
+	if !(r.FullPower > 0) {
+		return math.NaN()
+	}
+	return 100 * (1 - r.Power/r.FullPower)
+}
+
+// Cell is one coloured square of a sample picture.
+type Cell struct {
+	Rect  Rect
+	Value float64 // 0 (dark) to 1 (bright)
+}
+
+// SampleCells lays a sample out in r: an image (channels side by side, each H x W, square
+// pixels, centred) with its values normalised to [0, 1] by the sample's own range, or for a
+// feature vector (H = W = 1) one bar per feature whose Value is its normalised magnitude.
+func SampleCells(s Sample, r Rect) []Cell {
+	c, h, w := s.Shape[0], s.Shape[1], s.Shape[2]
+	n := c * h * w
+	if n == 0 || len(s.X) < n || r.Empty() {
+		return nil
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range s.X[:n] {
+		lo, hi = math.Min(lo, float64(v)), math.Max(hi, float64(v))
+	}
+	norm := func(v float32) float64 {
+		if !(hi > lo) {
+			return 0
+		}
+		return (float64(v) - lo) / (hi - lo)
+	}
+	var cells []Cell
+	if h == 1 && w == 1 { // features: vertical bars from a baseline, height by magnitude
+		m := math.Max(math.Abs(lo), math.Abs(hi))
+		bw := r.W() / float64(c)
+		mid := r.Y0 + r.H()/2
+		for i, v := range s.X[:n] {
+			f := 0.0
+			if m > 0 {
+				f = float64(v) / m
+			}
+			x0 := r.X0 + float64(i)*bw + bw*0.15
+			y0, y1 := mid, mid-f*r.H()/2
+			if y1 > y0 {
+				y0, y1 = y1, y0
+			}
+			cells = append(cells, Cell{Rect{x0, y1, x0 + bw*0.7, math.Max(y0, y1+1)}, math.Abs(f)})
+		}
+		return cells
+	}
+	px := math.Min(r.W()/float64(c*w), r.H()/float64(h))
+	ox := r.X0 + (r.W()-px*float64(c*w))/2
+	oy := r.Y0 + (r.H()-px*float64(h))/2
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := s.X[(ch*h+y)*w+x]
+				x0 := ox + float64(ch*w+x)*px
+				y0 := oy + float64(y)*px
+				cells = append(cells, Cell{Rect{x0, y0, x0 + px, y0 + px}, norm(v)})
+			}
+		}
+	}
+	return cells
+}
+
+// Softmax turns logits into probabilities (stable for large logits; NaN logits give NaN).
+func Softmax(logits []float64) []float64 {
+	p := make([]float64, len(logits))
+	if len(logits) == 0 {
+		return p
+	}
+	m := math.Inf(-1)
+	for _, v := range logits {
+		m = math.Max(m, v)
+	}
+	sum := 0.0
+	for i, v := range logits {
+		p[i] = math.Exp(v - m)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
+}
+
+// Argmax is the index of the largest value (-1 for none; NaN never wins).
+func Argmax(v []float64) int {
+	best := -1
+	for i, x := range v {
+		if !math.IsNaN(x) && (best < 0 || x > v[best]) {
+			best = i
+		}
+	}
+	return best
+}

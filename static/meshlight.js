@@ -1,0 +1,197 @@
+// meshlight page loader: starts meshlight.wasm (Go), then wires the HTML controls to the
+// page API that the Go program installs as window.meshlight. All simulation state, settings
+// validation and the URL query live in Go; this file only moves values between the DOM and
+// that API. Every URL is relative, so the site works from any sub-path.
+'use strict';
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const body = document.body;
+  const loaderErrors = [];
+  let api = null;
+  let dismissed = '';
+
+  // ---- errors ----
+  function renderErrors(goError) {
+    const msgs = [...loaderErrors, ...(goError ? goError.split('\n') : [])].filter(Boolean);
+    const key = msgs.join('\n');
+    const box = $('errors');
+    if (!msgs.length || key === dismissed) { box.hidden = true; return; }
+    const list = $('errors-list');
+    if (list.dataset.key !== key) {
+      list.replaceChildren(...msgs.map((m) => Object.assign(document.createElement('li'), { textContent: m })));
+      list.dataset.key = key;
+    }
+    box.hidden = false;
+  }
+  function loaderError(msg) {
+    loaderErrors.push(msg);
+    window.meshlightLoadError = loaderErrors.join('\n');
+    $('loading-text').textContent = msg;
+    renderErrors('');
+  }
+  $('errors-close').addEventListener('click', () => {
+    dismissed = $('errors-list').dataset.key || '';
+    $('errors').hidden = true;
+    if (api) api.clearErrors();
+  });
+
+  // ---- the panel ----
+  function setPanel(show) {
+    body.classList.toggle('panel-hidden', !show);
+    $('panel-toggle').setAttribute('aria-expanded', String(show));
+    // The canvas takes the size of <body>; ebiten re-reads it on a window resize.
+    window.dispatchEvent(new Event('resize'));
+  }
+  $('panel-toggle').addEventListener('click', () => setPanel(body.classList.contains('panel-hidden')));
+
+  // ---- loading the wasm, with progress ----
+  async function load() {
+    if (typeof Go !== 'function') throw new Error('wasm_exec.js did not load (run `make wasm`)');
+    if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+    const resp = await fetch('meshlight.wasm');
+    if (!resp.ok) throw new Error(`meshlight.wasm: HTTP ${resp.status} ${resp.statusText}`);
+    let loaded = 0;
+    const total = Number(resp.headers.get('Content-Length')) || 0;
+    const text = $('loading-text');
+    const progress = new TransformStream({
+      transform(chunk, ctl) {
+        loaded += chunk.length;
+        text.textContent = `loading the simulator… ${(loaded / 1e6).toFixed(1)}` + (total ? ` / ${(total / 1e6).toFixed(1)} MB` : ' MB');
+        ctl.enqueue(chunk);
+      },
+    });
+    // A fresh Response with the right type: some hosts serve .wasm with a generic MIME type.
+    const wasm = new Response(resp.body.pipeThrough(progress), { headers: { 'Content-Type': 'application/wasm' } });
+    const go = new Go();
+    const { instance } = await WebAssembly.instantiateStreaming(wasm, go.importObject);
+    text.textContent = 'starting…';
+    go.run(instance).then(() => loaderError('the simulator stopped; reload the page'));
+  }
+
+  // ---- controls <-> window.meshlight ----
+  function fillSelect(sel, options, value) {
+    const key = JSON.stringify(options);
+    if (sel.dataset.key !== key) {
+      sel.replaceChildren(...options.map((o) => Object.assign(document.createElement('option'), { value: o.value, textContent: o.label })));
+      sel.dataset.key = key;
+    }
+    sel.value = String(value);
+  }
+  const show = {
+    alpha: (v) => Number(v).toFixed(2), s: (v) => Number(v).toFixed(2), p: (v) => Number(v).toFixed(2),
+    speed: (v) => `${v} q/frame`,
+  };
+  function syncControls() {
+    const st = api.settings();
+    const opts = api.options();
+    for (const el of document.querySelectorAll('[data-param]')) {
+      const name = el.dataset.param;
+      if (!(name in st) || el === document.activeElement && el.tagName !== 'SELECT') continue;
+      if (el.tagName === 'SELECT') fillSelect(el, opts[name] || [], st[name]);
+      else if (el.type === 'checkbox') el.checked = Boolean(st[name]);
+      else el.value = String(st[name]);
+      const out = $(`${name}-val`);
+      if (out) out.textContent = show[name] ? show[name](st[name]) : String(st[name]);
+    }
+    body.classList.toggle('booth', Boolean(st.booth));
+    $('booth').classList.toggle('on', Boolean(st.booth));
+  }
+  function apply(params) {
+    api.set(params);
+    syncControls();
+    poll();
+  }
+  function valueOf(el) {
+    if (el.type === 'checkbox') return el.checked;
+    if (el.type === 'range' || el.type === 'number') return el.value === '' ? el.value : Number(el.value);
+    return el.value;
+  }
+  function wire() {
+    for (const el of document.querySelectorAll('[data-param]')) {
+      el.addEventListener('change', () => apply({ [el.dataset.param]: valueOf(el) }));
+      if (el.type === 'range') {
+        el.addEventListener('input', () => {
+          const out = $(`${el.dataset.param}-val`);
+          if (out) out.textContent = show[el.dataset.param] ? show[el.dataset.param](el.value) : el.value;
+        });
+      }
+    }
+    for (const el of document.querySelectorAll('[data-action]')) {
+      el.addEventListener('click', () => action(el.dataset.action));
+    }
+    document.addEventListener('keydown', (e) => {
+      if (e.target.closest && e.target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
+      const k = { ' ': 'toggle', '.': 'step', r: 'reset', d: 'redeploy', b: 'booth', h: 'panel', Escape: 'unbooth' }[e.key];
+      if (!k) return;
+      e.preventDefault();
+      action(k);
+    });
+    document.addEventListener('fullscreenchange', () => {
+      if (!document.fullscreenElement && api.settings().booth) action('unbooth');
+    });
+  }
+  function action(name) {
+    switch (name) {
+      case 'toggle': (api.stats().running ? api.pause() : api.start()); break;
+      case 'panel': setPanel(body.classList.contains('panel-hidden')); return;
+      case 'booth':
+        if (!api.settings().booth) {
+          const fs = document.documentElement.requestFullscreen;
+          if (fs) fs.call(document.documentElement).catch(() => {}); // optional: booth works windowed too
+          setPanel(false);
+          api.set({ booth: true });
+        } else {
+          action('unbooth');
+          return;
+        }
+        break;
+      case 'unbooth':
+        if (!api.settings().booth) return;
+        api.set({ booth: false });
+        if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+        setPanel(true);
+        break;
+      default: api[name]();
+    }
+    syncControls();
+    poll();
+  }
+
+  // ---- readouts ----
+  const pct = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} %` : '–');
+  const num = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '–');
+  const fix = (v, d) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+  let lastVersion = -1;
+  function poll() {
+    const s = api.stats();
+    if (s.ready) $('loading').hidden = true;
+    else if (!loaderErrors.length) $('loading-text').textContent = s.status || 'loading…';
+    $('r-accuracy').textContent = pct(s.accuracy);
+    $('r-deployed').textContent = pct(s.deployedAccuracy);
+    $('r-best').textContent = pct(s.bestAccuracy);
+    $('r-queries').textContent = num(s.queries);
+    $('r-power').textContent = Number.isFinite(s.power) ? `${fix(s.power, 1)} rad` : '–';
+    $('r-saving').textContent = pct(s.saving);
+    $('r-energy').textContent = Number.isFinite(s.energy) ? `${(s.energy / 1e3).toFixed(1)} k rad·it` : '–';
+    $('r-rate').textContent = `${fix(s.fps, 0)} fps · ${num(s.queriesPerSecond)} q/s`;
+    $('start').disabled = !s.ready || s.running;
+    $('pause').disabled = !s.running;
+    $('step').disabled = !s.ready || s.running;
+    renderErrors(s.error);
+    if (s.settingsVersion !== lastVersion) {
+      lastVersion = s.settingsVersion;
+      syncControls();
+    }
+  }
+
+  function attach() {
+    api = window.meshlight;
+    wire();
+    syncControls();
+    poll();
+    setInterval(poll, 250);
+  }
+
+  document.addEventListener('meshlight:api', attach, { once: true });
+  load().catch((e) => loaderError(`could not start the simulator: ${e.message || e}`));
+})();
