@@ -10,7 +10,7 @@ PKGS_NATIVE := ./photonics/... ./train/... ./render/...
 all: test
 
 ## deps: install what the tests need, only what is missing (Go modules, apt packages, npm packages).
-deps: deps-go
+deps: deps-go deps-data
 
 deps-go:
 	$(GO) mod download
