@@ -1,0 +1,264 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// ZAdam is ZO-AdaMM restricted to coordinates: each iteration picks round(S*n) active
+// phases, estimates each partial derivative by a central difference
+// (L(phi + Mu e_i) - L(phi - Mu e_i)) / 2Mu, restoring the phase after, and then applies
+// the AMSGrad update phi_i -= step * m_i / (sqrt(vmax_i) + 1e-8) with beta1 0.9, beta2
+// 0.999 to the picked phases (moments of the others are kept). Cost: 2*round(S*n).
+// The reported loss is the mean of the difference queries.
+type ZAdam struct {
+	S, Mu float64
+
+	rng             *rand.Rand
+	pick            subset
+	m, v, vmax, g   []float64
+	beta1, beta2, e float64
+}
+
+// Init implements Method.
+func (z *ZAdam) Init(n int, rng *rand.Rand) error {
+	if err := checkCoordinate("zadam", z.S, z.Mu, n); err != nil {
+		return err
+	}
+	z.rng, z.pick = rng, newSubset(n)
+	z.m, z.v, z.vmax, z.g = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	z.beta1, z.beta2, z.e = 0.9, 0.999, 1e-8
+	return nil
+}
+
+// Cost implements Method.
+func (z *ZAdam) Cost(n int) int { return 2 * count(z.S, n) }
+
+// Iterate implements Method.
+func (z *ZAdam) Iterate(a ActiveSet, step float64) float64 {
+	idx := z.pick.draw(z.rng, count(z.S, a.Len()))
+	loss := 0.0
+	for j, i := range idx {
+		phi := a.Phase(i)
+		a.SetPhase(i, phi+z.Mu)
+		lp := a.Loss()
+		a.SetPhase(i, phi-z.Mu)
+		lm := a.Loss()
+		a.SetPhase(i, phi)
+		z.g[j] = (lp - lm) / (2 * z.Mu)
+		loss += (lp + lm) / 2
+	}
+	for j, i := range idx {
+		g := z.g[j]
+		z.m[i] = z.beta1*z.m[i] + (1-z.beta1)*g
+		z.v[i] = z.beta2*z.v[i] + (1-z.beta2)*g*g
+		z.vmax[i] = max(z.vmax[i], z.v[i])
+		a.SetPhase(i, a.Phase(i)-step*z.m[i]/(math.Sqrt(z.vmax[i])+z.e))
+	}
+	return loss / float64(len(idx))
+}
+
+// ZNewton is a zeroth-order coordinate Newton method: for each of round(S*n) random
+// active phases in turn it queries L(phi), L(phi + Mu e_i) and L(phi - Mu e_i), forms the
+// central first and second differences g and h, and moves phi_i by -g/h where h > 0
+// (downhill by the full step where h <= 0), clipped to [-step, step]. Cost: 3*round(S*n).
+// The reported loss is the mean of the L(phi) queries.
+type ZNewton struct {
+	S, Mu float64
+
+	rng  *rand.Rand
+	pick subset
+}
+
+// Init implements Method.
+func (z *ZNewton) Init(n int, rng *rand.Rand) error {
+	if err := checkCoordinate("znewton", z.S, z.Mu, n); err != nil {
+		return err
+	}
+	z.rng, z.pick = rng, newSubset(n)
+	return nil
+}
+
+// Cost implements Method.
+func (z *ZNewton) Cost(n int) int { return 3 * count(z.S, n) }
+
+// Iterate implements Method.
+func (z *ZNewton) Iterate(a ActiveSet, step float64) float64 {
+	idx := z.pick.draw(z.rng, count(z.S, a.Len()))
+	loss := 0.0
+	for _, i := range idx {
+		phi := a.Phase(i)
+		l0 := a.Loss()
+		a.SetPhase(i, phi+z.Mu)
+		lp := a.Loss()
+		a.SetPhase(i, phi-z.Mu)
+		lm := a.Loss()
+		g := (lp - lm) / (2 * z.Mu)
+		h := (lp - 2*l0 + lm) / (z.Mu * z.Mu)
+		delta := -math.Copysign(step, g)
+		if h > 0 {
+			delta = -g / h
+		}
+		if g == 0 {
+			delta = 0
+		}
+		a.SetPhase(i, phi+min(max(delta, -step), step))
+		loss += l0
+	}
+	return loss / float64(len(idx))
+}
+
+// STP is the stochastic three points method over coordinate directions: each iteration
+// queries L(phi), then for each of round(S*n) random active phases in turn queries
+// L(phi + step e_i) and L(phi - step e_i) and keeps the best of the three points (the
+// reference loss follows the kept point). Cost: 1 + 2*round(S*n).
+type STP struct {
+	S float64
+
+	rng  *rand.Rand
+	pick subset
+}
+
+// Init implements Method.
+func (s *STP) Init(n int, rng *rand.Rand) error {
+	if err := checkCoordinate("stp", s.S, 1, n); err != nil {
+		return err
+	}
+	s.rng, s.pick = rng, newSubset(n)
+	return nil
+}
+
+// Cost implements Method.
+func (s *STP) Cost(n int) int { return 1 + 2*count(s.S, n) }
+
+// Iterate implements Method.
+func (s *STP) Iterate(a ActiveSet, step float64) float64 {
+	loss := a.Loss()
+	for _, i := range s.pick.draw(s.rng, count(s.S, a.Len())) {
+		phi := a.Phase(i)
+		a.SetPhase(i, phi+step)
+		lp := a.Loss()
+		a.SetPhase(i, phi-step)
+		lm := a.Loss()
+		switch {
+		case lp < loss && lp <= lm:
+			a.SetPhase(i, phi+step)
+			loss = lp
+		case lm < loss:
+			loss = lm // already there
+		default:
+			a.SetPhase(i, phi)
+		}
+	}
+	return loss
+}
+
+// FLOPS is zeroth-order gradient descent with a Gaussian-sampled gradient (FLOPS,
+// Gu et al. 2020): each iteration queries L(phi), draws Q directions u_q ~ N(0, I) on a
+// random subset of round(S*n) active phases, queries L(phi + Mu u_q) for each, and moves
+// phi -= step * g with g = 1/(Q Mu) sum_q (L(phi + Mu u_q) - L(phi)) u_q. Cost: 1 + Q.
+type FLOPS struct {
+	S, Mu float64
+	Q     int
+
+	rng        *rand.Rand
+	pick       subset
+	base, u, g []float64
+}
+
+// Init implements Method.
+func (f *FLOPS) Init(n int, rng *rand.Rand) error {
+	if err := checkCoordinate("flops", f.S, f.Mu, n); err != nil {
+		return err
+	}
+	if f.Q < 1 {
+		return &FieldError{"q", f.Q, "q >= 1"}
+	}
+	f.rng, f.pick = rng, newSubset(n)
+	f.base, f.u, f.g = make([]float64, n), make([]float64, n), make([]float64, n)
+	return nil
+}
+
+// Cost implements Method.
+func (f *FLOPS) Cost(int) int { return 1 + f.Q }
+
+// Iterate implements Method.
+func (f *FLOPS) Iterate(a ActiveSet, step float64) float64 {
+	loss := a.Loss()
+	idx := f.pick.draw(f.rng, count(f.S, a.Len()))
+	k := len(idx)
+	base, u, g := f.base[:k], f.u[:k], f.g[:k]
+	for j, i := range idx {
+		base[j] = a.Phase(i)
+		g[j] = 0
+	}
+	for range f.Q {
+		for j, i := range idx {
+			u[j] = f.rng.NormFloat64()
+			a.SetPhase(i, base[j]+f.Mu*u[j])
+		}
+		dl := (a.Loss() - loss) / (float64(f.Q) * f.Mu)
+		for j := range g {
+			g[j] += dl * u[j]
+		}
+	}
+	for j, i := range idx {
+		a.SetPhase(i, base[j]-step*g[j])
+	}
+	return loss
+}
+
+// checkCoordinate validates the common settings of the coordinate methods.
+func checkCoordinate(name string, s, mu float64, n int) error {
+	switch {
+	case !(s > 0 && s <= 1):
+		return &FieldError{"s", s, "0 < s <= 1"}
+	case !(mu > 0) || math.IsInf(mu, 0):
+		return &FieldError{"mu", mu, "a finite mu > 0"}
+	case n < 1:
+		return fmt.Errorf("%s: no active phases", name)
+	}
+	return nil
+}
+
+// Penalty runs Method on the Lagrangian objective L(phi) + Lambda * P(phi)/n, where P is
+// the chip's power and n the number of active phases (so Lambda weighs the mean active
+// phase, in radians): the power-penalty ("ADMM") alternative to power-aware pruning, with
+// a fixed multiplier. Power costs no query, so Cost is Method's. The reported loss
+// includes the penalty.
+type Penalty struct {
+	Method Method
+	Lambda float64
+
+	view penalized
+}
+
+// penalized is an ActiveSet whose loss carries the power penalty.
+type penalized struct {
+	ActiveSet
+	weight float64
+}
+
+func (p *penalized) Loss() float64 { return p.ActiveSet.Loss() + p.weight*p.ActiveSet.Power() }
+
+// Init implements Method.
+func (p *Penalty) Init(n int, rng *rand.Rand) error {
+	if !(p.Lambda >= 0) || math.IsInf(p.Lambda, 0) {
+		return &FieldError{"lambda", p.Lambda, "a finite lambda >= 0"}
+	}
+	if n < 1 {
+		return fmt.Errorf("admm: no active phases")
+	}
+	p.view.weight = p.Lambda / float64(n)
+	return p.Method.Init(n, rng)
+}
+
+// Cost implements Method.
+func (p *Penalty) Cost(n int) int { return p.Method.Cost(n) }
+
+// Iterate implements Method.
+func (p *Penalty) Iterate(a ActiveSet, step float64) float64 {
+	p.view.ActiveSet = a
+	return p.Method.Iterate(&p.view, step)
+}

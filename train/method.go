@@ -1,0 +1,153 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+)
+
+// ActiveSet is all an optimizer sees of a chip: its active phases, numbered 0..Len()-1,
+// which it may read and set; the chip's power; and loss queries. Setting a phase costs
+// no query; every Loss call is one ONN query on the current minibatch.
+type ActiveSet interface {
+	Len() int                    // number of active phases
+	Phase(k int) float64         // programmed phase k, in [0, 2pi)
+	SetPhase(k int, phi float64) // program phase k (wrapped to [0, 2pi))
+	Power() float64              // sum of the active phases, radians
+	Loss() float64               // one query: the loss of the current minibatch
+}
+
+// Method is an optimizer stepped by Run one iteration at a time.
+type Method interface {
+	// Init prepares the method for an active set of n phases; rng is its only source
+	// of randomness.
+	Init(n int, rng *rand.Rand) error
+	// Iterate performs one iteration with step size step on the current minibatch,
+	// through a only, and returns the training loss it observed.
+	Iterate(a ActiveSet, step float64) float64
+	// Cost returns the exact number of queries one iteration makes on n phases.
+	Cost(n int) int
+}
+
+// Options are the parameters of the optimizers NewMethod builds. DefaultOptions gives
+// the method's settings.
+type Options struct {
+	S      float64 // fraction of the active phases one iteration touches, in (0, 1]
+	P      float64 // szo-scd: probability of pruning a step back that raises power, in [0, 1]
+	Mu     float64 // zadam, znewton, flops: finite-difference / smoothing radius, > 0
+	Q      int     // flops: Gaussian samples per iteration, >= 1
+	Lambda float64 // admm: weight of the mean active phase (radians) in the objective, >= 0
+}
+
+// DefaultOptions returns s = 0.1, p = 1, mu = 0.02, Q = 60, lambda = 0.1.
+func DefaultOptions() Options { return Options{S: 0.1, P: 1, Mu: 0.02, Q: 60, Lambda: 0.1} }
+
+// method describes one optimizer NewMethod knows.
+type method struct {
+	step  float64 // default initial step size
+	about string
+	build func(Options) Method
+}
+
+var methods = map[string]method{
+	"szo-scd": {0.02, "sparse zeroth-order coordinate descent with power-aware pruning (the method)",
+		func(o Options) Method { return &SZOSCD{S: o.S, Prune: o.P} }},
+	"zadam": {0.02, "ZO-AdaMM: coordinate-wise central differences, AMSGrad update",
+		func(o Options) Method { return &ZAdam{S: o.S, Mu: o.Mu} }},
+	"znewton": {0.02, "zeroth-order coordinate Newton: 3-point difference, step clipped to the step size",
+		func(o Options) Method { return &ZNewton{S: o.S, Mu: o.Mu} }},
+	"stp": {0.02, "stochastic three points over coordinate directions",
+		func(o Options) Method { return &STP{S: o.S} }},
+	"flops": {0.5, "FLOPS: Gaussian-sampled zeroth-order gradient descent",
+		func(o Options) Method { return &FLOPS{S: o.S, Q: o.Q, Mu: o.Mu} }},
+	"admm": {0.02, "Lagrangian power penalty: szo-scd without pruning on loss + lambda * mean phase",
+		func(o Options) Method { return &Penalty{Method: &SZOSCD{S: o.S}, Lambda: o.Lambda} }},
+}
+
+// Methods returns the optimizer names NewMethod accepts, sorted.
+func Methods() []string {
+	names := make([]string, 0, len(methods))
+	for n := range methods {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// DefaultStep returns an optimizer's default initial step size (0 for an unknown name).
+func DefaultStep(name string) float64 { return methods[name].step }
+
+// About returns a one-line description of an optimizer.
+func About(name string) string { return methods[name].about }
+
+// NewMethod returns the named optimizer ("szo-scd", "zadam", "znewton", "stp", "flops",
+// "admm") with the given options. Options a method does not use are ignored, but must
+// still be in range.
+func NewMethod(name string, o Options) (Method, error) {
+	m, ok := methods[name]
+	if !ok {
+		return nil, &FieldError{"optimizer", name, "one of " + strings.Join(Methods(), ", ")}
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	return m.build(o), nil
+}
+
+func (o Options) validate() error {
+	switch {
+	case !(o.S > 0 && o.S <= 1):
+		return &FieldError{"s", o.S, "0 < s <= 1"}
+	case !(o.P >= 0 && o.P <= 1):
+		return &FieldError{"p", o.P, "0 <= p <= 1"}
+	case !(o.Mu > 0) || math.IsInf(o.Mu, 0):
+		return &FieldError{"mu", o.Mu, "a finite mu > 0"}
+	case o.Q < 1:
+		return &FieldError{"q", o.Q, "q >= 1"}
+	case !(o.Lambda >= 0) || math.IsInf(o.Lambda, 0):
+		return &FieldError{"lambda", o.Lambda, "a finite lambda >= 0"}
+	}
+	return nil
+}
+
+// FieldError reports a setting out of range: which field, its value and what is wanted.
+type FieldError struct {
+	Field string
+	Value any
+	Want  string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%s = %v, want %s", e.Field, e.Value, e.Want) }
+
+// count returns how many of n phases a fraction s selects: round(s*n), at least 1 and at
+// most n (0 when n is 0).
+func count(s float64, n int) int {
+	if n == 0 {
+		return 0
+	}
+	return min(max(int(math.Round(s*float64(n))), 1), n)
+}
+
+// subset draws random subsets of 0..n-1 without allocating.
+type subset struct{ perm []int }
+
+func newSubset(n int) subset {
+	p := make([]int, n)
+	for i := range p {
+		p[i] = i
+	}
+	return subset{p}
+}
+
+// draw returns k distinct indices in random order (a view valid until the next draw):
+// a partial Fisher-Yates shuffle, uniform whatever order perm is left in.
+func (s subset) draw(rng *rand.Rand, k int) []int {
+	p := s.perm
+	for i := range k {
+		j := i + rng.IntN(len(p)-i)
+		p[i], p[j] = p[j], p[i]
+	}
+	return p[:k]
+}

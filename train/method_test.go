@@ -1,0 +1,284 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func spread(i int) float64 { return 0.3 * math.Sin(float64(3*i+1)) } // offsets in [-0.3, 0.3]
+
+// Every method finds the optimum of the bowl; the step decays by 0.97 per iteration
+// (one sample = one epoch per iteration).
+func TestMethodsConverge(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		method Method
+		step   float64
+		decay  float64
+		iters  int
+		tol    float64 // on max |x_i - t_i|
+	}{
+		{"szo-scd", &SZOSCD{S: 1}, 0.03, 0.97, 400, 1e-3},
+		{"szo-scd sparse pruned", &SZOSCD{S: 0.25, Prune: 1}, 0.03, 0.99, 1500, 1e-3},
+		{"zadam", &ZAdam{S: 1, Mu: 1e-3}, 0.03, 0.97, 400, 1e-3},
+		{"znewton", &ZNewton{S: 1, Mu: 1e-3}, 0.03, 0.97, 400, 1e-3},
+		{"stp", &STP{S: 0.5}, 0.03, 0.97, 600, 1e-3},
+		{"flops", &FLOPS{S: 1, Q: 60, Mu: 1e-3}, 0.3, 0.97, 400, 1e-2},
+		{"penalty 0", &Penalty{Method: &SZOSCD{S: 1}}, 0.03, 0.97, 400, 1e-3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBowl(20, spread)
+			r, err := NewRun(b, tc.method, Settings{Batch: 1, Step: tc.step, Decay: tc.decay, MaxIterations: tc.iters, EvalEvery: 1 << 40, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Finish(); err != nil {
+				t.Fatal(err)
+			}
+			if e := b.maxError(); e > tc.tol {
+				t.Errorf("max phase error %.3g after %d iterations, want <= %g", e, tc.iters, tc.tol)
+			}
+		})
+	}
+}
+
+// counter is an ActiveSet of constant loss that counts queries.
+type counter struct {
+	x       []float64
+	queries int
+}
+
+func (c *counter) Len() int                    { return len(c.x) }
+func (c *counter) Phase(k int) float64         { return c.x[k] }
+func (c *counter) SetPhase(k int, phi float64) { c.x[k] = phi }
+func (c *counter) Power() float64              { return 0 }
+func (c *counter) Loss() float64               { c.queries++; return 1 }
+
+// One iteration makes exactly the queries the method documents.
+func TestQueryAccounting(t *testing.T) {
+	const n = 53
+	for _, tc := range []struct {
+		name   string
+		method Method
+		want   int
+	}{
+		{"szo-scd", &SZOSCD{S: 0.1, Prune: 1}, 1 + 5},
+		{"szo-scd dense", &SZOSCD{S: 1}, 1 + n},
+		{"zadam", &ZAdam{S: 0.1, Mu: 0.01}, 2 * 5},
+		{"zadam dense", &ZAdam{S: 1, Mu: 0.01}, 2 * n},
+		{"znewton", &ZNewton{S: 0.1, Mu: 0.01}, 3 * 5},
+		{"stp", &STP{S: 0.1}, 1 + 2*5},
+		{"stp tiny s", &STP{S: 1e-9}, 1 + 2*1},
+		{"flops", &FLOPS{S: 0.1, Q: 60, Mu: 0.01}, 61},
+		{"flops dense", &FLOPS{S: 1, Q: 7, Mu: 0.01}, 8},
+		{"admm", &Penalty{Method: &SZOSCD{S: 0.1}, Lambda: 1}, 6},
+	} {
+		c := &counter{x: make([]float64, n)}
+		if err := tc.method.Init(n, rand.New(rand.NewPCG(1, 1))); err != nil {
+			t.Fatal(err)
+		}
+		for it := range 3 {
+			c.queries = 0
+			tc.method.Iterate(c, 0.02)
+			if c.queries != tc.want || tc.method.Cost(n) != tc.want {
+				t.Errorf("%s: iteration %d made %d queries, Cost says %d, want %d", tc.name, it, c.queries, tc.method.Cost(n), tc.want)
+			}
+		}
+	}
+}
+
+// A run counts every query of every iteration and stops after the iteration that
+// reaches the budget.
+func TestRunBudget(t *testing.T) {
+	b := newBowl(40, spread)
+	m := &SZOSCD{S: 0.25, Prune: 1} // 1 + 10 queries per iteration
+	r, err := NewRun(b, m, Settings{Batch: 1, Step: 0.02, Decay: 1, MaxQueries: 1000, EvalEvery: 100, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(91 * 11); r.Queries() != want || b.queries != want || r.Iteration() != 91 {
+		t.Errorf("%d queries (objective %d) in %d iterations, want %d in 91", r.Queries(), b.queries, r.Iteration(), want)
+	}
+	if b.batches != 91 {
+		t.Errorf("%d minibatches for 91 iterations", b.batches)
+	}
+	c := r.Curve()
+	if c[0].Queries != 0 || c[0].Iteration != 0 || !math.IsNaN(c[0].Loss) {
+		t.Errorf("first record %+v, want the deployed state", c[0])
+	}
+	last := c[len(c)-1]
+	if last.Queries != 1001 || last.Iteration != 91 {
+		t.Errorf("last record %+v, want queries 1001 at iteration 91", last)
+	}
+	for i := 1; i < len(c)-1; i++ { // one record per crossed multiple of 100
+		if c[i].Queries/100 != int64(i) {
+			t.Errorf("record %d at %d queries", i, c[i].Queries)
+		}
+	}
+	// energy is the power summed over queries; power only changes between queries here
+	if !(last.Energy > 0) || last.Energy > 1001*40*2*math.Pi {
+		t.Errorf("energy %v out of range", last.Energy)
+	}
+	for _, s := range []Settings{{Batch: 1, Step: 0.02, Decay: 1, MaxIterations: 7, EvalEvery: 5}} {
+		b := newBowl(40, spread)
+		r, _ := NewRun(b, &ZNewton{S: 0.1, Mu: 0.01}, s)
+		if err := r.Finish(); err != nil || r.Iteration() != 7 || r.Queries() != 7*12 {
+			t.Errorf("iteration budget: %d iterations, %d queries, err %v", r.Iteration(), r.Queries(), err)
+		}
+	}
+}
+
+// With a flat loss every trial fails: without pruning the phases step down and wrap
+// around forever; with p = 1 a step back that would wrap below 0 is skipped, so every
+// phase ends in [0, d) and the power almost vanishes.
+func TestPowerAwarePruning(t *testing.T) {
+	const n, d = 30, 0.02
+	power := func(p float64) (float64, *SZOSCD) {
+		b := newBowl(n, spread)
+		b.flat = true
+		m := &SZOSCD{S: 1, Prune: p}
+		r, err := NewRun(b, m, Settings{Batch: 1, Step: d, Decay: 1, MaxIterations: 400, EvalEvery: 1 << 40, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Power(), m
+	}
+	p1, m1 := power(1)
+	p0, m0 := power(0)
+	ph, mh := power(0.5)
+	if p1 >= n*d {
+		t.Errorf("p = 1: power %v, want < %v (every phase in [0, d))", p1, n*d)
+	}
+	if p0 < n*1.0 {
+		t.Errorf("p = 0: power %v, want the phases spread around the circle (> %v)", p0, n*1.0)
+	}
+	if m0.Pruned != 0 || m1.Pruned == 0 || mh.Pruned == 0 || m0.Accepted+m1.Accepted != 0 {
+		t.Errorf("counters: p=0 %+v, p=1 %+v", *m0, *m1)
+	}
+	if !(ph > p1) || !(mh.Pruned < m1.Pruned*400) {
+		t.Errorf("p = 0.5: power %v (p=1: %v), pruned %d", ph, p1, mh.Pruned)
+	}
+	if got := m1.Accepted + m1.SteppedBack + m1.Pruned; got != 400*n {
+		t.Errorf("p = 1: %d decisions, want %d", got, 400*n)
+	}
+}
+
+// The penalty view adds lambda times the mean active phase to every loss: an unbiased
+// method on it finds the penalized optimum; SZO-SCD on it lowers the penalized objective
+// below its value at the plain optimum.
+func TestPenalty(t *testing.T) {
+	b := newBowl(10, spread)
+	p := &Penalty{Method: &SZOSCD{S: 1}, Lambda: 2}
+	if err := p.Init(10, rand.New(rand.NewPCG(1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	p.view.ActiveSet = b
+	if got, want := p.view.Loss(), b.value()+2*b.Power()/10; math.Abs(got-want) > 1e-12 {
+		t.Errorf("penalized loss %v, want %v", got, want)
+	}
+	plain, newton, szo := newBowl(10, spread), newBowl(10, spread), newBowl(10, spread)
+	for _, c := range []struct {
+		b *bowl
+		m Method
+	}{
+		{plain, &SZOSCD{S: 1}},
+		{newton, &Penalty{Method: &ZNewton{S: 1, Mu: 1e-3}, Lambda: 5}},
+		{szo, &Penalty{Method: &SZOSCD{S: 1}, Lambda: 5}},
+	} {
+		r, _ := NewRun(c.b, c.m, Settings{Batch: 1, Step: 0.03, Decay: 0.97, MaxIterations: 400, EvalEvery: 1 << 40, Seed: 1})
+		if err := r.Finish(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// minimum of c(1 - cos e) + (5/10) e at sin e = -0.5/c: e = -asin(0.5/c)
+	for i := range newton.x {
+		want := newton.t[i] - math.Asin(0.5/newton.c[i])
+		if math.Abs(newton.x[i]-want) > 1e-3 {
+			t.Errorf("phase %d: %v, want %v (unpenalized %v)", i, newton.x[i], want, plain.x[i])
+		}
+	}
+	penalized := func(b *bowl) float64 { return b.value() + 5*b.Power()/10 }
+	if penalized(szo) >= penalized(plain) {
+		t.Errorf("szo-scd with penalty ends at %v, above the plain optimum's %v", penalized(szo), penalized(plain))
+	}
+}
+
+// nanMethod sets a NaN phase in its third iteration.
+type nanMethod struct{ it int }
+
+func (m *nanMethod) Init(int, *rand.Rand) error { return nil }
+func (m *nanMethod) Cost(int) int               { return 1 }
+func (m *nanMethod) Iterate(a ActiveSet, step float64) float64 {
+	m.it++
+	if m.it == 3 {
+		a.SetPhase(0, math.NaN())
+	}
+	return a.Loss()
+}
+
+func TestBadInput(t *testing.T) {
+	good := DefaultSettings()
+	for _, tc := range []struct {
+		name string
+		err  func() error
+		want string
+	}{
+		{"optimizer", func() error { _, err := NewMethod("sgd", DefaultOptions()); return err }, "optimizer = sgd, want one of admm, flops, stp, szo-scd, zadam, znewton"},
+		{"s", func() error { o := DefaultOptions(); o.S = 0; _, err := NewMethod("stp", o); return err }, "s = 0, want 0 < s <= 1"},
+		{"s > 1", func() error { o := DefaultOptions(); o.S = 1.5; _, err := NewMethod("stp", o); return err }, "s = 1.5"},
+		{"p", func() error { o := DefaultOptions(); o.P = -0.1; _, err := NewMethod("szo-scd", o); return err }, "p = -0.1, want 0 <= p <= 1"},
+		{"mu", func() error { o := DefaultOptions(); o.Mu = math.NaN(); _, err := NewMethod("zadam", o); return err }, "mu = NaN"},
+		{"q", func() error { o := DefaultOptions(); o.Q = 0; _, err := NewMethod("flops", o); return err }, "q = 0, want q >= 1"},
+		{"lambda", func() error { o := DefaultOptions(); o.Lambda = -1; _, err := NewMethod("admm", o); return err }, "lambda = -1"},
+		{"batch", func() error { s := good; s.Batch = 0; _, err := NewRun(newBowl(3, spread), &STP{S: 1}, s); return err }, "batch = 0"},
+		{"step", func() error { s := good; s.Step = -1; _, err := NewRun(newBowl(3, spread), &STP{S: 1}, s); return err }, "lr = -1"},
+		{"decay", func() error {
+			s := good
+			s.Decay = 1.1
+			_, err := NewRun(newBowl(3, spread), &STP{S: 1}, s)
+			return err
+		}, "decay = 1.1"},
+		{"budget", func() error {
+			s := good
+			s.MaxQueries = -5
+			_, err := NewRun(newBowl(3, spread), &STP{S: 1}, s)
+			return err
+		}, "queries = -5, want a budget >= 0"},
+		{"eval", func() error {
+			s := good
+			s.EvalEvery = 0
+			_, err := NewRun(newBowl(3, spread), &STP{S: 1}, s)
+			return err
+		}, "eval = 0"},
+		{"method init", func() error { _, err := NewRun(newBowl(3, spread), &SZOSCD{S: 2}, good); return err }, "s = 2"},
+		{"no phases", func() error { _, err := NewRun(newBowl(0, spread), &SZOSCD{S: 1}, good); return err }, "no active phases"},
+		{"config alpha", func() error { c := DefaultConfig(); c.Alpha = 0; return c.Validate() }, "alpha = 0, want 0 < alpha <= 1"},
+		{"config sigma", func() error { c := DefaultConfig(); c.Sigma = -1; return c.Validate() }, "sigma = -1"},
+		{"config crosstalk", func() error { c := DefaultConfig(); c.Crosstalk = math.Inf(1); return c.Validate() }, "crosstalk = +Inf"},
+		{"NaN phase", func() error {
+			s := good
+			s.MaxIterations = 10
+			r, _ := NewRun(newBowl(3, spread), &nanMethod{}, s)
+			return r.Finish()
+		}, "iteration 3: bad phase value"},
+	} {
+		err := tc.err()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+	var fe *FieldError
+	c := DefaultConfig()
+	c.P = 2
+	if err := c.Validate(); !errorsAs(err, &fe) || fe.Field != "p" {
+		t.Errorf("config p = 2: %v, want a FieldError for p", err)
+	}
+}

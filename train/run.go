@@ -1,0 +1,305 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// Settings configure the loop of a Run.
+type Settings struct {
+	Batch         int           // minibatch size
+	Step          float64       // initial step size
+	Decay         float64       // step-size factor applied after every epoch, in (0, 1]
+	MaxQueries    int64         // stop after the iteration that reaches this many queries; 0: no limit
+	MaxIterations int           // stop after this many iterations; 0: no limit
+	MaxWall       time.Duration // stop after the iteration that reaches this much time in Step; 0: no limit
+	EvalEvery     int64         // queries between test evaluations
+	Seed          int64         // fixes the data order and the optimizer's random choices
+	OnRecord      func(Record)  // if set, called with every new record
+}
+
+// DefaultSettings returns the method's loop settings: minibatch 32, step 0.02 decaying by
+// 0.985 per epoch, a test evaluation every 1,000 queries, no budget.
+func DefaultSettings() Settings {
+	return Settings{Batch: 32, Step: 0.02, Decay: 0.985, EvalEvery: 1000}
+}
+
+func (s Settings) validate() error {
+	switch {
+	case s.Batch < 1:
+		return &FieldError{"batch", s.Batch, "batch >= 1"}
+	case !(s.Step > 0) || math.IsInf(s.Step, 0):
+		return &FieldError{"lr", s.Step, "a finite step size > 0"}
+	case !(s.Decay > 0 && s.Decay <= 1):
+		return &FieldError{"decay", s.Decay, "0 < decay <= 1"}
+	case s.MaxQueries < 0:
+		return &FieldError{"queries", s.MaxQueries, "a budget >= 0 (0: none)"}
+	case s.MaxIterations < 0:
+		return &FieldError{"iterations", s.MaxIterations, "a budget >= 0 (0: none)"}
+	case s.MaxWall < 0:
+		return &FieldError{"wall", s.MaxWall, "a budget >= 0 (0: none)"}
+	case s.EvalEvery < 1:
+		return &FieldError{"eval", s.EvalEvery, "eval >= 1 query"}
+	}
+	return nil
+}
+
+// Record is one point of a run's curve, taken before the first iteration (the deployed
+// chip) and after every iteration that crosses a multiple of EvalEvery queries, and at
+// the end.
+type Record struct {
+	Queries   int64   // training queries so far
+	Iteration int     // iterations so far
+	Epoch     int     // completed passes over the training set
+	Step      float64 // step size of the next iteration
+	Loss      float64 // mean training loss the optimizer saw since the previous record (NaN in the first)
+	Accuracy  float64 // test accuracy, percent
+	Power     float64 // chip power (sum of the active phases), radians
+	Energy    float64 // sum of the power at every query so far, radian-queries
+}
+
+// Run is one on-chip training run: the loop that steps a Method on an Objective. Build
+// it with NewRun (or Start), advance it with Step, read it with Curve and the
+// accessors. A Run is not safe for concurrent use.
+type Run struct {
+	obj    Objective
+	method Method
+	set    Settings
+	view   runView
+
+	data    *rand.Rand
+	order   []int
+	pos     int
+	batch   int
+	epoch   int
+	step    float64
+	iter    int
+	energy  float64
+	lossSum float64
+	lossN   int
+	nextEv  int64
+	curve   []Record
+
+	next    func() (struct{}, bool)
+	stop    func()
+	yield   func(struct{}) bool
+	pauseAt int64
+	t0      time.Time
+	elapsed time.Duration
+	done    bool
+	err     error
+}
+
+// errStopped unwinds a method when its run is closed while paused.
+var errStopped = errors.New("train: run closed")
+
+// Seed streams: the data order and the optimizer draw from independent PCG streams of
+// the run's seed (the chip draws its own from the same seed).
+const (
+	streamData   = 0xda7a
+	streamMethod = 0x0b7
+)
+
+// NewRun returns a run of method on obj; it initialises the method.
+func NewRun(obj Objective, method Method, s Settings) (*Run, error) {
+	if obj == nil || method == nil {
+		return nil, fmt.Errorf("train: run needs an objective and a method")
+	}
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if obj.Samples() < 1 {
+		return nil, fmt.Errorf("train: no training samples")
+	}
+	if err := method.Init(obj.Len(), rand.New(rand.NewPCG(uint64(s.Seed), streamMethod))); err != nil {
+		return nil, err
+	}
+	r := &Run{obj: obj, method: method, set: s, step: s.Step, nextEv: s.EvalEvery}
+	r.view.r = r
+	r.data = rand.New(rand.NewPCG(uint64(s.Seed), streamData))
+	r.order = make([]int, obj.Samples())
+	for i := range r.order {
+		r.order[i] = i
+	}
+	r.batch = min(s.Batch, len(r.order))
+	r.pos = len(r.order) // shuffle before the first batch
+	return r, nil
+}
+
+// Step advances the run by at least n queries (n < 1 counts as 1), pausing right after
+// the query that reaches them, possibly inside an iteration; a later Step resumes there.
+// It returns true when the run has ended: its budget is spent or it failed (see Err).
+// Without a budget a run never ends, so give such runs a finite n.
+func (r *Run) Step(n int64) bool {
+	if r.done {
+		return true
+	}
+	if r.next == nil {
+		r.next, r.stop = iter.Pull(r.loop)
+	}
+	r.pauseAt = r.obj.Queries() + max(n, 1)
+	if r.pauseAt < 0 { // overflow: no pause
+		r.pauseAt = math.MaxInt64
+	}
+	r.t0 = time.Now()
+	_, paused := r.next()
+	r.elapsed += time.Since(r.t0)
+	if !paused {
+		r.done = true
+		r.stop()
+	}
+	return r.done
+}
+
+// Finish runs to the end of the budget and returns Err.
+func (r *Run) Finish() error {
+	for !r.Step(math.MaxInt64) {
+	}
+	return r.err
+}
+
+// Close ends the run where it is (releasing a run paused inside an iteration); later
+// Steps do nothing.
+func (r *Run) Close() {
+	if r.stop != nil {
+		r.stop()
+	}
+	r.done = true
+}
+
+// loop is the run as a sequence that yields at pauses.
+func (r *Run) loop(yield func(struct{}) bool) {
+	r.yield = yield
+	defer func() {
+		if v := recover(); v != nil && v != errStopped {
+			panic(v)
+		}
+	}()
+	if len(r.curve) == 0 {
+		r.record()
+	}
+	for !r.exhausted() {
+		r.nextBatch()
+		loss := r.method.Iterate(&r.view, r.step)
+		r.iter++
+		r.lossSum += loss
+		r.lossN++
+		if err := r.obj.Err(); err != nil {
+			r.err = fmt.Errorf("iteration %d: %w", r.iter, err)
+			return
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			r.err = fmt.Errorf("iteration %d: the loss is %v: the optimizer diverged", r.iter, loss)
+			return
+		}
+		if q := r.obj.Queries(); q >= r.nextEv {
+			r.record()
+			r.nextEv = (q/r.set.EvalEvery + 1) * r.set.EvalEvery
+		}
+	}
+	if r.curve[len(r.curve)-1].Iteration != r.iter {
+		r.record()
+	}
+}
+
+// exhausted reports whether a budget is spent.
+func (r *Run) exhausted() bool {
+	s := r.set
+	return (s.MaxQueries > 0 && r.obj.Queries() >= s.MaxQueries) ||
+		(s.MaxIterations > 0 && r.iter >= s.MaxIterations) ||
+		(s.MaxWall > 0 && r.elapsed+time.Since(r.t0) >= s.MaxWall)
+}
+
+// nextBatch hands the objective the next minibatch of a shuffled pass over the
+// training set, starting a new epoch (and decaying the step) when the pass is used up.
+func (r *Run) nextBatch() {
+	if r.pos+r.batch > len(r.order) {
+		if r.iter > 0 {
+			r.epoch++
+			r.step *= r.set.Decay
+		}
+		r.data.Shuffle(len(r.order), func(i, j int) { r.order[i], r.order[j] = r.order[j], r.order[i] })
+		r.pos = 0
+	}
+	r.obj.SetBatch(r.order[r.pos : r.pos+r.batch])
+	r.pos += r.batch
+}
+
+// record appends the current state to the curve.
+func (r *Run) record() {
+	rec := Record{
+		Queries: r.obj.Queries(), Iteration: r.iter, Epoch: r.epoch, Step: r.step,
+		Loss: math.NaN(), Accuracy: r.obj.Evaluate(), Power: r.obj.Power(), Energy: r.energy,
+	}
+	if r.lossN > 0 {
+		rec.Loss = r.lossSum / float64(r.lossN)
+	}
+	r.lossSum, r.lossN = 0, 0
+	r.curve = append(r.curve, rec)
+	if r.set.OnRecord != nil {
+		r.set.OnRecord(rec)
+	}
+}
+
+// Curve returns the records so far (do not modify).
+func (r *Run) Curve() []Record { return r.curve }
+
+// Best returns the record of highest test accuracy (the earliest of equals).
+func (r *Run) Best() Record {
+	var best Record
+	for i, rec := range r.curve {
+		if i == 0 || rec.Accuracy > best.Accuracy {
+			best = rec
+		}
+	}
+	return best
+}
+
+// Queries returns the training queries so far.
+func (r *Run) Queries() int64 { return r.obj.Queries() }
+
+// Iteration returns the iterations completed.
+func (r *Run) Iteration() int { return r.iter }
+
+// Power returns the chip's power now.
+func (r *Run) Power() float64 { return r.obj.Power() }
+
+// Energy returns the sum of the power at every query so far.
+func (r *Run) Energy() float64 { return r.energy }
+
+// Elapsed returns the time spent inside Step.
+func (r *Run) Elapsed() time.Duration { return r.elapsed }
+
+// Done reports whether the run has ended.
+func (r *Run) Done() bool { return r.done }
+
+// Err returns why the run failed, or nil.
+func (r *Run) Err() error { return r.err }
+
+// Method returns the optimizer.
+func (r *Run) Method() Method { return r.method }
+
+// Objective returns what the run optimizes.
+func (r *Run) Objective() Objective { return r.obj }
+
+// runView is the ActiveSet a run hands its method: it adds energy accounting and pauses.
+type runView struct{ r *Run }
+
+func (v *runView) Len() int                    { return v.r.obj.Len() }
+func (v *runView) Phase(k int) float64         { return v.r.obj.Phase(k) }
+func (v *runView) SetPhase(k int, phi float64) { v.r.obj.SetPhase(k, phi) }
+func (v *runView) Power() float64              { return v.r.obj.Power() }
+
+func (v *runView) Loss() float64 {
+	r := v.r
+	r.energy += r.obj.Power()
+	l := r.obj.Loss()
+	if r.obj.Queries() >= r.pauseAt && !r.yield(struct{}{}) {
+		panic(errStopped)
+	}
+	return l
+}

@@ -1,0 +1,72 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/meshlight/meshlight/photonics"
+)
+
+// SZOSCD is stochastic zeroth-order sparse coordinate descent with power-aware dynamic
+// pruning. One iteration on the current minibatch:
+//
+//  1. query L = L(phi);
+//  2. pick round(S * n) active phases at random, without replacement;
+//  3. for each phase i: set phi_i + d and query. If the loss is lower, keep it (L takes
+//     the new value). Otherwise step back to phi_i - d without a query, unless the step
+//     back raises power (phi_i - d wraps below 0 to near 2 pi): then, with probability
+//     Prune, skip it and restore phi_i.
+//
+// The step d is the run's step size. Cost: 1 + round(S*n) queries per iteration. The
+// reference loss after a step back is not re-queried: L keeps the value it had.
+type SZOSCD struct {
+	S     float64 // fraction of the active phases tried per iteration, (0, 1]
+	Prune float64 // p: probability of skipping a power-raising step back, [0, 1]
+
+	// Counters over the run, for diagnostics.
+	Accepted, SteppedBack, Pruned int64
+
+	rng  *rand.Rand
+	pick subset
+}
+
+// Init implements Method.
+func (m *SZOSCD) Init(n int, rng *rand.Rand) error {
+	if !(m.S > 0 && m.S <= 1) {
+		return &FieldError{"s", m.S, "0 < s <= 1"}
+	}
+	if !(m.Prune >= 0 && m.Prune <= 1) {
+		return &FieldError{"p", m.Prune, "0 <= p <= 1"}
+	}
+	if n < 1 {
+		return fmt.Errorf("szo-scd: no active phases")
+	}
+	m.rng, m.pick = rng, newSubset(n)
+	return nil
+}
+
+// Cost implements Method.
+func (m *SZOSCD) Cost(n int) int { return 1 + count(m.S, n) }
+
+// Iterate implements Method.
+func (m *SZOSCD) Iterate(a ActiveSet, d float64) float64 {
+	loss := a.Loss()
+	for _, i := range m.pick.draw(m.rng, count(m.S, a.Len())) {
+		phi := a.Phase(i)
+		a.SetPhase(i, phi+d)
+		if l := a.Loss(); l < loss {
+			loss = l
+			m.Accepted++
+			continue
+		}
+		back := photonics.Wrap(phi - d)
+		if back > phi && m.Prune > 0 && m.rng.Float64() < m.Prune {
+			a.SetPhase(i, phi)
+			m.Pruned++
+			continue
+		}
+		a.SetPhase(i, back)
+		m.SteppedBack++
+	}
+	return loss
+}
