@@ -16,7 +16,7 @@ deps-go:
 	$(GO) mod download
 
 ## test: every test suite, after installing what it needs.
-test: deps test-vet test-go test-node
+test: deps test-vet test-go test-node test-pretrain
 
 test-vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -63,3 +63,22 @@ $(VOWEL_TXT):
 ## data: rewrite static/data/<name>-{test,train}.bin.gz from the raw sources (reproducible byte for byte).
 data: deps-data
 	$(GO) run ./train/cmd/mkdata -out static/data
+
+# ---- pretrain: libtorch training through gotch (pretrain/), the shipped models (static/models) ----
+.PHONY: deps-torch pretrain test-pretrain
+# Sourced in each recipe: installs libtorch-dev if missing, makes the CUDA stubs, exports the cgo flags.
+GOTCH_ENV := . pretrain/gotch-env.sh
+
+## deps-torch: Debian's libtorch-dev 1.13 (apt, only if missing) and empty CUDA stub libraries in pretrain/.gotch/.
+deps-torch:
+	$(GOTCH_ENV)
+
+## pretrain: retrain the four networks with libtorch and rewrite static/models/*.json (about 3.5 minutes
+## on 2 cores, plus about 2 for the first build of gotch's libtch).
+pretrain: deps-torch deps-data
+	$(GOTCH_ENV) && $(GO) run ./pretrain/cmd/pretrain -out static/models
+
+## test-pretrain: pretrain's libtorch tests, then a short fuzz of the model reader (train/model).
+test-pretrain: deps-torch
+	$(GOTCH_ENV) && $(GO) vet ./pretrain/... && $(GO) test -count=1 ./pretrain/...
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/model
