@@ -37,7 +37,7 @@ func (c Config) Noise() photonics.Noise {
 // Validate reports the first setting out of range.
 func (c Config) Validate() error {
 	if _, ok := methods[c.Optimizer]; !ok {
-		return &FieldError{"optimizer", c.Optimizer, "one of " + fmt.Sprint(Methods())}
+		return unknownOptimizer(c.Optimizer)
 	}
 	if err := c.Options.validate(); err != nil {
 		return err

@@ -88,12 +88,16 @@ func About(name string) string { return methods[name].about }
 func NewMethod(name string, o Options) (Method, error) {
 	m, ok := methods[name]
 	if !ok {
-		return nil, &FieldError{"optimizer", name, "one of " + strings.Join(Methods(), ", ")}
+		return nil, unknownOptimizer(name)
 	}
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
 	return m.build(o), nil
+}
+
+func unknownOptimizer(name string) error {
+	return &FieldError{"optimizer", name, "one of " + strings.Join(Methods(), ", ")}
 }
 
 func (o Options) validate() error {

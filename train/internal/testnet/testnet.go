@@ -130,14 +130,20 @@ func TrainMLP(set *dataset.Set, sizes []int, steps int, lr float64, seed uint64)
 	return w
 }
 
-// Deploy maps each layer's weights onto block SVD layers (Reck meshes, bound 3; a layer
-// whose singular values exceed the bound is scaled down to it) and deploys them with cfg.
-func Deploy(weights [][]float64, sizes []int, block int, cfg photonics.ChipConfig) (*onn.Network, error) {
-	layers := make([]*photonics.SVDLayer, len(weights))
-	phases := make([][]float64, len(weights))
-	signs := make([][]float64, len(weights))
+// Model maps each layer's weights onto block SVD layers (Reck meshes, bound 3; a layer
+// whose singular values exceed the bound is scaled down to it) and returns the model
+// file of the MLP, named name, for the data set dataset. Its TestAccuracy is left 0.
+func Model(weights [][]float64, sizes []int, block int, name, dataset string) (*model.Model, error) {
+	arch := fmt.Sprint(sizes[0])
+	for _, s := range sizes[1:] {
+		arch += fmt.Sprintf("-%d", s)
+	}
+	m, err := model.New(name, dataset, arch, 1, block, 3, photonics.Reck, Clip)
+	if err != nil {
+		return nil, err
+	}
 	for l, wl := range weights {
-		sl, err := photonics.NewSVDLayer(sizes[l+1], sizes[l], block, 3, photonics.Reck)
+		sl, err := m.SVDLayer(l)
 		if err != nil {
 			return nil, err
 		}
@@ -145,16 +151,24 @@ func Deploy(weights [][]float64, sizes []int, block int, cfg photonics.ChipConfi
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l, err)
 		}
-		if phases[l], signs[l], err = sl.Decompose(w); err != nil {
+		phases, signs, err := sl.Decompose(w)
+		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l, err)
 		}
-		layers[l] = sl
+		if err := m.SetMapping(l, phases, signs); err != nil {
+			return nil, err
+		}
 	}
-	chip, err := photonics.Deploy(layers, phases, signs, cfg)
+	return m, nil
+}
+
+// Deploy is Model deployed with cfg.
+func Deploy(weights [][]float64, sizes []int, block int, cfg photonics.ChipConfig) (*onn.Network, error) {
+	m, err := Model(weights, sizes, block, "test-mlp", "test")
 	if err != nil {
 		return nil, err
 	}
-	return onn.New(chip, model.Shape{Channels: sizes[0], Height: 1, Width: 1}, Specs(sizes), Clip)
+	return onn.Deploy(m, cfg)
 }
 
 // Random deploys layers of the given specs (input shape in) with uniformly random phases

@@ -1,0 +1,187 @@
+// Command onchip runs one on-chip training run headless: it deploys a model file on a
+// noisy simulated chip, recovers its accuracy with a zeroth-order optimizer, prints one
+// progress line per test evaluation on stderr and, last, one JSON summary on stdout.
+//
+//	go run ./train/cmd/onchip -model static/models/mnist8-mlp.json -optimizer szo-scd \
+//	    -alpha 0.15 -s 0.1 -p 1 -queries 50000 -seed 1 -csv curve.csv
+//
+// The summary holds model, optimizer, alpha, s, p, seed, queries, deployed_acc,
+// final_acc, best_acc (test accuracy in percent), power_initial, power_final (radians),
+// energy (power summed over queries, radian-queries) and wall_s. With -sigma 0
+// -crosstalk 0 the deployed accuracy is the model's test_accuracy.
+//
+// Data: the model's data set is read from DIR/<dataset>-train.bin.gz and
+// DIR/<dataset>-test.bin.gz, with DIR = -data (default: the models folder's sibling
+// "data", i.e. static/data for static/models/x.json).
+//
+// Exit status: 0 on success; 2 for bad input (a flag out of range, an unreadable or
+// corrupt model or data file), with one line on stderr naming the flag or file; 1 if the
+// run fails (an optimizer diverging to NaN).
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/model"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// Summary is the JSON object printed last on stdout.
+type Summary struct {
+	Model        string  `json:"model"`
+	Optimizer    string  `json:"optimizer"`
+	Alpha        float64 `json:"alpha"`
+	S            float64 `json:"s"`
+	P            float64 `json:"p"`
+	Seed         int64   `json:"seed"`
+	Queries      int64   `json:"queries"`
+	DeployedAcc  float64 `json:"deployed_acc"`
+	FinalAcc     float64 `json:"final_acc"`
+	BestAcc      float64 `json:"best_acc"`
+	PowerInitial float64 `json:"power_initial"`
+	PowerFinal   float64 `json:"power_final"`
+	Energy       float64 `json:"energy"`
+	WallS        float64 `json:"wall_s"`
+}
+
+// usageError is bad input: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func badf(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	err := onchip(args, stdout, stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "onchip: "+oneLine(ue.msg))
+		return 2
+	default:
+		fmt.Fprintln(stderr, "onchip: "+oneLine(err.Error()))
+		return 1
+	}
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+
+func onchip(args []string, stdout, stderr io.Writer) error {
+	c := train.DefaultConfig()
+	fs := flag.NewFlagSet("onchip", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	modelPath := fs.String("model", "", "model file (static/models/*.json)")
+	dataDir := fs.String("data", "", "folder of the data files (default: ../data beside the model)")
+	csvPath := fs.String("csv", "", "write the curve to this CSV file")
+	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer: "+strings.Join(train.Methods(), ", "))
+	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "fraction of U/V phases that are active, (0, 1]")
+	fs.Float64Var(&c.S, "s", c.S, "fraction of the active phases touched per iteration, (0, 1]")
+	fs.Float64Var(&c.P, "p", c.P, "szo-scd: power-aware pruning probability, [0, 1]")
+	fs.Float64Var(&c.Step, "lr", 0, "initial step size (0: the optimizer's default)")
+	fs.Float64Var(&c.Decay, "decay", c.Decay, "step-size factor per epoch, (0, 1]")
+	fs.Float64Var(&c.Sigma, "sigma", c.Sigma, "phase-shifter gamma drift (standard deviation)")
+	fs.Float64Var(&c.Crosstalk, "crosstalk", c.Crosstalk, "thermal crosstalk between adjacent devices")
+	fs.Int64Var(&c.MaxQueries, "queries", 50000, "query budget (0: none; then give -iterations or -wall)")
+	fs.IntVar(&c.MaxIterations, "iterations", 0, "iteration budget (0: none)")
+	fs.DurationVar(&c.MaxWall, "wall", 0, "wall-time budget, e.g. 30s (0: none)")
+	fs.Int64Var(&c.EvalEvery, "eval", 0, "queries between test evaluations (0: queries/50, at least 1000)")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "minibatch size")
+	fs.Int64Var(&c.Seed, "seed", 1, "seed of the chip (noise, active set), data order and optimizer")
+	fs.Float64Var(&c.Mu, "mu", c.Mu, "zadam, znewton, flops: finite-difference radius")
+	fs.IntVar(&c.Q, "q", c.Q, "flops: Gaussian samples per iteration")
+	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "admm: weight of the mean active phase in the objective")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: onchip -model FILE [flags]")
+			fs.PrintDefaults()
+			return err
+		}
+		return badf("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return badf("unexpected argument %q (flags only)", fs.Arg(0))
+	}
+	if *modelPath == "" {
+		return badf("-model: no model file given")
+	}
+	if c.EvalEvery == 0 {
+		c.EvalEvery = max(c.MaxQueries/50, 1000)
+	}
+	if c.MaxQueries == 0 && c.MaxIterations == 0 && c.MaxWall == 0 {
+		return badf("-queries 0: give a budget (-queries, -iterations or -wall)")
+	}
+	if err := c.Validate(); err != nil {
+		var fe *train.FieldError
+		if errors.As(err, &fe) {
+			return badf("-%s %v: want %s", fe.Field, fe.Value, fe.Want)
+		}
+		return badf("%v", err)
+	}
+
+	m, err := model.ReadFile(*modelPath)
+	if err != nil {
+		return badf("-model: %v", err)
+	}
+	dir := *dataDir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(*modelPath), "..", "data")
+	}
+	var sets [2]*dataset.Set
+	for i, split := range []dataset.Split{dataset.Train, dataset.Test} {
+		path := filepath.Join(dir, dataset.FileName(m.Dataset, split))
+		if sets[i], err = dataset.ReadFile(path); err != nil {
+			return badf("data file %s: %v", path, err)
+		}
+	}
+	var csv *os.File
+	if *csvPath != "" {
+		if csv, err = os.Create(*csvPath); err != nil {
+			return badf("-csv: %v", err)
+		}
+		defer csv.Close()
+	}
+
+	c.OnRecord = func(r train.Record) {
+		fmt.Fprintf(stderr, "queries %9d  iter %7d  epoch %3d  step %.4g  loss %.4f  acc %6.2f%%  power %8.1f rad  energy %.4g\n",
+			r.Queries, r.Iteration, r.Epoch, r.Step, r.Loss, r.Accuracy, r.Power, r.Energy)
+	}
+	r, err := train.Start(m, sets[0], sets[1], c)
+	if err != nil {
+		return badf("%s: %v", *modelPath, err)
+	}
+	runErr := r.Finish()
+	if csv != nil {
+		if err := train.WriteCSV(csv, r.Curve()); err != nil {
+			return fmt.Errorf("-csv: %w", err)
+		}
+		if err := csv.Close(); err != nil {
+			return fmt.Errorf("-csv: %w", err)
+		}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	curve := r.Curve()
+	first, last := curve[0], curve[len(curve)-1]
+	enc := json.NewEncoder(stdout)
+	return enc.Encode(Summary{
+		Model: m.Name, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Seed: c.Seed,
+		Queries: r.Queries(), DeployedAcc: first.Accuracy, FinalAcc: last.Accuracy, BestAcc: r.Best().Accuracy,
+		PowerInitial: first.Power, PowerFinal: last.Power, Energy: r.Energy(), WallS: r.Elapsed().Seconds(),
+	})
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/model"
+)
+
+// fixture writes a small model file (an MLP fitted in Go to Gaussian blobs) and its
+// data files in the shipped layout: dir/models/blobs-mlp.json, dir/data/blobs-*.bin.gz.
+// It returns the model path and the model's ideal-chip accuracy by the model package's
+// own forward pass.
+func fixture(t *testing.T) (string, float64) {
+	t.Helper()
+	dir := t.TempDir()
+	trainSet := testnet.Blobs("blobs", 256, 8, 4, 0.5, 1, 1)
+	testSet := testnet.Blobs("blobs", 128, 8, 4, 0.5, 1, 2)
+	sizes := []int{8, 16, 4}
+	m, err := testnet.Model(testnet.TrainMLP(trainSet, sizes, 200, 0.3, 1), sizes, 8, "blobs-mlp", "blobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := m.IdealNet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TestAccuracy, err = net.Accuracy(testSet.X, testSet.Y); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"models", "data"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "models", "blobs-mlp.json")
+	if err := model.WriteFile(path, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		set   *dataset.Set
+		split dataset.Split
+	}{{trainSet, dataset.Train}, {testSet, dataset.Test}} {
+		var b bytes.Buffer
+		if err := dataset.Write(&b, s.set); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "data", dataset.FileName("blobs", s.split)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path, m.TestAccuracy
+}
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestRun(t *testing.T) {
+	path, ideal := fixture(t)
+	csv := filepath.Join(t.TempDir(), "curve.csv")
+	code, out, errOut := runCLI("-model", path, "-sigma", "0", "-crosstalk", "0", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var s Summary
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		t.Fatalf("stdout %q: %v", out, err)
+	}
+	var fields map[string]any
+	json.Unmarshal([]byte(out), &fields)
+	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "energy", "wall_s"} {
+		if _, ok := fields[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+	if s.DeployedAcc != ideal {
+		t.Errorf("ideal chip: deployed_acc %v, model test_accuracy %v", s.DeployedAcc, ideal)
+	}
+	if s.Model != "blobs-mlp" || s.Optimizer != "szo-scd" || s.Alpha != 0.15 || s.S != 0.1 || s.P != 1 || s.Seed != 3 {
+		t.Errorf("summary settings %+v", s)
+	}
+	if s.Queries < 3000 || s.BestAcc < s.FinalAcc || s.BestAcc < s.DeployedAcc || !(s.Energy > 0) || !(s.PowerFinal > 0) {
+		t.Errorf("summary %+v", s)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	data, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if rows[0] != train.CSVHeader || len(rows) != len(lines)+1 || len(lines) < 4 {
+		t.Errorf("%d progress lines, CSV of %d rows starting %q", len(lines), len(rows), rows[0])
+	}
+	last := strings.Split(rows[len(rows)-1], ",")
+	if last[0] != strconv.FormatInt(s.Queries, 10) {
+		t.Errorf("last CSV row %v, summary queries %d", last, s.Queries)
+	}
+
+	// the same seed gives the same run
+	csv2 := filepath.Join(t.TempDir(), "curve.csv")
+	code, out2, _ := runCLI("-model", path, "-sigma", "0", "-crosstalk", "0", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv2)
+	var s2 Summary
+	json.Unmarshal([]byte(out2), &s2)
+	s.WallS, s2.WallS = 0, 0
+	data2, _ := os.ReadFile(csv2)
+	if code != 0 || s != s2 || !bytes.Equal(data, data2) {
+		t.Errorf("a second run differs: %+v vs %+v", s, s2)
+	}
+}
+
+// Noise lowers the deployed accuracy and the optimizers bring it back up.
+func TestNoisyRun(t *testing.T) {
+	path, ideal := fixture(t)
+	for _, opt := range []string{"szo-scd", "flops"} {
+		code, out, errOut := runCLI("-model", path, "-optimizer", opt, "-sigma", "0.05", "-crosstalk", "0.05", "-alpha", "0.3", "-s", "0.3", "-q", "20", "-queries", "15000")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", opt, code, errOut)
+		}
+		var s Summary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: ideal %.1f, deployed %.1f, final %.1f, best %.1f", opt, ideal, s.DeployedAcc, s.FinalAcc, s.BestAcc)
+		if s.DeployedAcc > ideal-10 || s.BestAcc < s.DeployedAcc+10 {
+			t.Errorf("%s: ideal %.1f, deployed %.1f, best %.1f: want a drop and a recovery of 10 points", opt, ideal, s.DeployedAcc, s.BestAcc)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	path, _ := fixture(t)
+	dir := filepath.Dir(filepath.Dir(path))
+	corrupt := filepath.Join(dir, "models", "corrupt.json")
+	good, _ := os.ReadFile(path)
+	os.WriteFile(corrupt, good[:len(good)/2], 0o644)
+	nodata := filepath.Join(t.TempDir(), "lonely.json")
+	os.WriteFile(nodata, good, 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{}, "-model"},
+		{[]string{"-model", path, "-alpha", "0"}, "-alpha 0: want 0 < alpha <= 1"},
+		{[]string{"-model", path, "-alpha", "1.5"}, "-alpha 1.5"},
+		{[]string{"-model", path, "-s", "0"}, "-s 0"},
+		{[]string{"-model", path, "-s", "1.01"}, "-s 1.01"},
+		{[]string{"-model", path, "-p", "-0.5"}, "-p -0.5"},
+		{[]string{"-model", path, "-p", "1.5"}, "-p 1.5"},
+		{[]string{"-model", path, "-queries", "-1"}, "-queries -1"},
+		{[]string{"-model", path, "-queries", "0"}, "-queries 0"},
+		{[]string{"-model", path, "-optimizer", "adam"}, "-optimizer adam"},
+		{[]string{"-model", path, "-sigma", "-1"}, "-sigma -1"},
+		{[]string{"-model", path, "-crosstalk", "NaN"}, "-crosstalk NaN"},
+		{[]string{"-model", path, "-lr", "-0.1"}, "-lr -0.1"},
+		{[]string{"-model", path, "-batch", "0"}, "-batch 0"},
+		{[]string{"-model", path, "-q", "0"}, "-q 0"},
+		{[]string{"-model", path, "-alpha", "x"}, "-alpha"},
+		{[]string{"-model", path, "extra"}, "unexpected argument"},
+		{[]string{"-model", filepath.Join(dir, "missing.json")}, "missing.json"},
+		{[]string{"-model", corrupt}, "corrupt.json"},
+		{[]string{"-model", nodata}, "blobs-train.bin.gz"},
+		{[]string{"-model", path, "-csv", filepath.Join(dir, "no", "such", "dir.csv")}, "-csv"},
+	} {
+		code, out, errOut := runCLI(tc.args...)
+		if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and one line naming %q", tc.args, code, out, errOut, tc.want)
+		}
+		if strings.Contains(errOut, "goroutine") {
+			t.Errorf("%v: stack trace on stderr", tc.args)
+		}
+	}
+	if code, _, _ := runCLI("-h"); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+}
+
