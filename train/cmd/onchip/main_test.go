@@ -186,4 +186,3 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("-h: exit %d", code)
 	}
 }
-
