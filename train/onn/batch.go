@@ -148,22 +148,38 @@ func (b *Batch) Forward() []float64 {
 // rows computes output channels sp.r0..sp.r1-1 of a layer for n samples:
 // out[(s*outC + o)*positions + p] = act(W[o] . src[s*positions + p]), where src holds
 // n*positions rows of k values (the input itself for a dense layer, positions = 1).
-// clip > 0 applies min(max(x, 0), clip); clip == 0 leaves x as it is.
+// clip > 0 applies min(max(x, 0), clip); clip == 0 leaves x as it is. Channels are taken
+// four at a time (dot4), the rest one by one; the grouping depends only on sp, so a
+// partial and a full recomputation give identical values.
 func rows(out, w, src []float64, outC, k, positions, n int, sp span, clip float64) {
-	for o := sp.r0; o < sp.r1; o++ {
-		wo := w[o*k : (o+1)*k]
-		for s := range n {
-			dst := out[(s*outC+o)*positions : (s*outC+o+1)*positions]
-			in := src[s*positions*k : (s+1)*positions*k]
-			for p := range dst {
-				v := dot(wo, in[p*k:(p+1)*k])
-				if clip > 0 {
-					v = min(max(v, 0), clip)
-				}
-				dst[p] = v
-			}
+	o := sp.r0
+	for ; o+4 <= sp.r1; o += 4 {
+		w0, w1, w2, w3 := w[o*k:(o+1)*k], w[(o+1)*k:(o+2)*k], w[(o+2)*k:(o+3)*k], w[(o+3)*k:(o+4)*k]
+		for r := range n * positions {
+			s, p := r/positions, r%positions
+			v0, v1, v2, v3 := dot4(w0, w1, w2, w3, src[r*k:(r+1)*k])
+			base := (s*outC+o)*positions + p
+			out[base] = activate(v0, clip)
+			out[base+positions] = activate(v1, clip)
+			out[base+2*positions] = activate(v2, clip)
+			out[base+3*positions] = activate(v3, clip)
 		}
 	}
+	for ; o < sp.r1; o++ {
+		wo := w[o*k : (o+1)*k]
+		for r := range n * positions {
+			s, p := r/positions, r%positions
+			out[(s*outC+o)*positions+p] = activate(dot(wo, src[r*k:(r+1)*k]), clip)
+		}
+	}
+}
+
+// activate is the hidden-layer activation min(max(v, 0), clip), or v when clip is 0.
+func activate(v, clip float64) float64 {
+	if clip > 0 {
+		return min(max(v, 0), clip)
+	}
+	return v
 }
 
 // im2col writes the patches of n input maps (channel-major C x H x W each) into cols:

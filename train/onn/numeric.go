@@ -20,6 +20,20 @@ func dot(a, b []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// dot4 returns the dot products of w0..w3 with x (each w at least as long as x),
+// loading each x[i] once for four rows. Each sum is accumulated in index order, like a
+// plain loop.
+func dot4(w0, w1, w2, w3, x []float64) (s0, s1, s2, s3 float64) {
+	w0, w1, w2, w3 = w0[:len(x)], w1[:len(x)], w2[:len(x)], w3[:len(x)]
+	for i, v := range x {
+		s0 += w0[i] * v
+		s1 += w1[i] * v
+		s2 += w2[i] * v
+		s3 += w3[i] * v
+	}
+	return
+}
+
 // ln2Hi + ln2Lo = ln 2; ln2Hi has trailing zero bits so that k*ln2Hi is exact for |k| < 2^11.
 const (
 	ln2Hi = 6.93147180369123816490e-01
@@ -45,7 +59,10 @@ func exp(x float64) float64 {
 		1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, 1} {
 		p = p*r + c
 	}
-	return math.Ldexp(p, int(k))
+	if k < -1021 { // 2^k is subnormal
+		return math.Ldexp(p, int(k))
+	}
+	return p * math.Float64frombits(uint64(int64(k)+1023)<<52) // p * 2^k, exact
 }
 
 // log returns the natural logarithm of x > 0 to about one ulp, portably like exp.
