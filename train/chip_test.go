@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
@@ -169,10 +170,11 @@ func TestStepPauses(t *testing.T) {
 // On a chip, the problem counts exactly the queries the methods declare; test
 // evaluations cost none.
 func TestChipQueryAccounting(t *testing.T) {
-	for _, name := range Methods() {
+	for _, name := range append(Methods(), "szo-scd requery") {
 		p := blobs.problem(t, 0.05, 0.3, 1)
 		o := DefaultOptions()
-		m, err := NewMethod(name, o)
+		o.Requery = name == "szo-scd requery"
+		m, err := NewMethod(strings.TrimSuffix(name, " requery"), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,6 +188,10 @@ func TestChipQueryAccounting(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := int64(5 * m.Cost(p.Len()))
+		if o.Requery {
+			sz := m.(*SZOSCD)
+			want = 5 + sz.Accepted + sz.SteppedBack + sz.Pruned + sz.SteppedBack
+		}
 		if p.Queries() != want || r.Queries() != want || len(r.Curve()) != 6 {
 			t.Errorf("%s: %d queries (run %d), %d records; want %d queries, 6 records", name, p.Queries(), r.Queries(), len(r.Curve()), want)
 		}

@@ -27,18 +27,20 @@ type Method interface {
 	// Iterate performs one iteration with step size step on the current minibatch,
 	// through a only, and returns the training loss it observed.
 	Iterate(a ActiveSet, step float64) float64
-	// Cost returns the exact number of queries one iteration makes on n phases.
+	// Cost returns the number of queries one iteration makes on n phases: exact for
+	// every method here except SZOSCD with Requery, for which it is the maximum.
 	Cost(n int) int
 }
 
 // Options are the parameters of the optimizers NewMethod builds. DefaultOptions gives
 // the method's settings.
 type Options struct {
-	S      float64 // fraction of the active phases one iteration touches, in (0, 1]
-	P      float64 // szo-scd: probability of pruning a step back that raises power, in [0, 1]
-	Mu     float64 // zadam, znewton, flops: finite-difference / smoothing radius, > 0
-	Q      int     // flops: Gaussian samples per iteration, >= 1
-	Lambda float64 // admm: weight of the mean active phase (radians) in the objective, >= 0
+	S       float64 // fraction of the active phases one iteration touches, in (0, 1]
+	P       float64 // szo-scd: probability of pruning a step back that raises power, in [0, 1]
+	Mu      float64 // zadam, znewton, flops: finite-difference / smoothing radius, > 0
+	Q       int     // flops: Gaussian samples per iteration, >= 1
+	Lambda  float64 // admm: weight of the mean active phase (radians) in the objective, >= 0
+	Requery bool    // szo-scd, admm: query the loss after a step back (ablation, see SZOSCD)
 }
 
 // DefaultOptions returns s = 0.1, p = 1, mu = 0.02, Q = 60, lambda = 0.1.
@@ -53,7 +55,7 @@ type method struct {
 
 var methods = map[string]method{
 	"szo-scd": {0.02, "sparse zeroth-order coordinate descent with power-aware pruning (the method)",
-		func(o Options) Method { return &SZOSCD{S: o.S, Prune: o.P} }},
+		func(o Options) Method { return &SZOSCD{S: o.S, Prune: o.P, Requery: o.Requery} }},
 	"zadam": {0.02, "ZO-AdaMM: coordinate-wise central differences, AMSGrad update",
 		func(o Options) Method { return &ZAdam{S: o.S, Mu: o.Mu} }},
 	"znewton": {0.02, "zeroth-order coordinate Newton: 3-point difference, step clipped to the step size",
@@ -63,7 +65,7 @@ var methods = map[string]method{
 	"flops": {0.5, "FLOPS: Gaussian-sampled zeroth-order gradient descent",
 		func(o Options) Method { return &FLOPS{S: o.S, Q: o.Q, Mu: o.Mu} }},
 	"admm": {0.02, "Lagrangian power penalty: szo-scd without pruning on loss + lambda * mean phase",
-		func(o Options) Method { return &Penalty{Method: &SZOSCD{S: o.S}, Lambda: o.Lambda} }},
+		func(o Options) Method { return &Penalty{Method: &SZOSCD{S: o.S, Requery: o.Requery}, Lambda: o.Lambda} }},
 }
 
 // Methods returns the optimizer names NewMethod accepts, sorted.

@@ -27,6 +27,7 @@ func TestMethodsConverge(t *testing.T) {
 		{"stp", &STP{S: 0.5}, 0.03, 0.97, 600, 1e-3},
 		{"flops", &FLOPS{S: 1, Q: 60, Mu: 1e-3}, 0.3, 0.97, 400, 1e-2},
 		{"penalty 0", &Penalty{Method: &SZOSCD{S: 1}}, 0.03, 0.97, 400, 1e-3},
+		{"szo-scd requery", &SZOSCD{S: 1, Requery: true}, 0.03, 0.97, 400, 1e-3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newBowl(20, spread)
@@ -74,6 +75,7 @@ func TestQueryAccounting(t *testing.T) {
 		{"flops", &FLOPS{S: 0.1, Q: 60, Mu: 0.01}, 61},
 		{"flops dense", &FLOPS{S: 1, Q: 7, Mu: 0.01}, 8},
 		{"admm", &Penalty{Method: &SZOSCD{S: 0.1}, Lambda: 1}, 6},
+		{"szo-scd requery", &SZOSCD{S: 0.1, Requery: true}, 1 + 2*5}, // flat loss: every trial steps back
 	} {
 		c := &counter{x: make([]float64, n)}
 		if err := tc.method.Init(n, rand.New(rand.NewPCG(1, 1))); err != nil {

@@ -19,9 +19,16 @@ import (
 //
 // The step d is the run's step size. Cost: 1 + round(S*n) queries per iteration. The
 // reference loss after a step back is not re-queried: L keeps the value it had.
+//
+// Requery is an ablation, off in the method: it queries the loss after every step back
+// and makes it the reference, as the authors' later L2ight code does (1 + 2*round(S*n)
+// queries at most). Near an optimum both directions of a coordinate are worse, so blind
+// step backs raise the true loss while the stale reference makes later trials harder
+// to accept; with Requery the reference is always the current loss.
 type SZOSCD struct {
-	S     float64 // fraction of the active phases tried per iteration, (0, 1]
-	Prune float64 // p: probability of skipping a power-raising step back, [0, 1]
+	S       float64 // fraction of the active phases tried per iteration, (0, 1]
+	Prune   float64 // p: probability of skipping a power-raising step back, [0, 1]
+	Requery bool    // query the loss after a step back (ablation)
 
 	// Counters over the run, for diagnostics.
 	Accepted, SteppedBack, Pruned int64
@@ -45,8 +52,13 @@ func (m *SZOSCD) Init(n int, rng *rand.Rand) error {
 	return nil
 }
 
-// Cost implements Method.
-func (m *SZOSCD) Cost(n int) int { return 1 + count(m.S, n) }
+// Cost implements Method; with Requery it is the most an iteration makes.
+func (m *SZOSCD) Cost(n int) int {
+	if m.Requery {
+		return 1 + 2*count(m.S, n)
+	}
+	return 1 + count(m.S, n)
+}
 
 // Iterate implements Method.
 func (m *SZOSCD) Iterate(a ActiveSet, d float64) float64 {
@@ -67,6 +79,9 @@ func (m *SZOSCD) Iterate(a ActiveSet, d float64) float64 {
 		}
 		a.SetPhase(i, back)
 		m.SteppedBack++
+		if m.Requery {
+			loss = a.Loss()
+		}
 	}
 	return loss
 }
