@@ -6,6 +6,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
 )
 
@@ -51,5 +52,39 @@ func BenchmarkForwardFull(b *testing.B) {
 			b.Fatal(err)
 		}
 		batch.Loss()
+	}
+}
+
+// BenchmarkQueryCNN is an SZO-SCD query on random-phase CNNs of the shipped
+// architectures (8x8 blocks, default noise, alpha 0.05, batch 32).
+func BenchmarkQueryCNN(b *testing.B) {
+	for _, tc := range []struct {
+		arch string
+	}{{"16x16-c8s2-c6s2-10"}, {"32x32-c8s2-c8s2-10"}} {
+		b.Run(tc.arch, func(b *testing.B) {
+			in, specs, err := model.ParseArchitecture(tc.arch, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			net, err := testnet.Random(in, specs, 8, photonics.ChipConfig{Alpha: 0.05, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batch := mustBatch(b, net, 32)
+			if err := batch.Load(testnet.Uniform("u", 32, [3]int{1, in.Height, in.Width}, 10, 1), indices(32)); err != nil {
+				b.Fatal(err)
+			}
+			active := net.Chip().Active()
+			rng := rand.New(rand.NewPCG(1, 1))
+			b.ReportAllocs()
+			for b.Loop() {
+				i := active[rng.IntN(len(active))]
+				if err := net.SetPhase(i, net.Chip().Phase(i)+0.02); err != nil {
+					b.Fatal(err)
+				}
+				batch.Loss()
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+		})
 	}
 }
