@@ -26,7 +26,7 @@ const ReLUClip = "relu-clip"
 // forward pass allocate without bound.
 const (
 	MaxFileSize = 32 << 20 // bytes of a model file
-	MaxValues   = 1 << 24  // values of any input or feature map
+	MaxValues   = 1 << 20  // values of any input or feature map
 	MaxBlock    = 1024     // block size
 )
 
@@ -314,8 +314,8 @@ func (m *Model) checkGeometry() error {
 
 // checkSpec checks one layer's spec against the shape of its input.
 func checkSpec(s Spec, in Shape) error {
-	if s.Out < 1 || s.In < 1 {
-		return fmt.Errorf("out %d, in %d: want >= 1", s.Out, s.In)
+	if s.Out < 1 || s.In < 1 || s.Out > MaxValues || s.In > MaxValues {
+		return fmt.Errorf("out %d, in %d: want 1..%d", s.Out, s.In, MaxValues)
 	}
 	switch s.Kind {
 	case Dense:
@@ -361,7 +361,9 @@ func checkSize(out, in, block int) error {
 	return nil
 }
 
-// checkMapping checks layer i's phases and signs against its photonics layer.
+// checkMapping checks layer i's phases and signs against its photonics layer. The counts
+// are checked arithmetically first, so that photonics only builds meshes whose phases
+// the model actually holds.
 func (m *Model) checkMapping(i int) error {
 	l := m.Layer[i]
 	nb, un, vn, sl := blockCounts(l.Out, l.In, m.Block)
@@ -369,23 +371,13 @@ func (m *Model) checkMapping(i int) error {
 		name string
 		v    [][]float64
 	}{{"phases.u", l.Phases.U}, {"phases.sigma", l.Phases.Sigma}, {"phases.v", l.Phases.V}, {"signs.u", l.Signs.U}, {"signs.v", l.Signs.V}}
+	want := []int{un * (un - 1) / 2, sl, vn * (vn - 1) / 2, un, vn}
 	for _, f := range lists {
 		if len(f.v) != nb {
 			return fmt.Errorf("%s: %d blocks, want %d (%dx%d in %s)", f.name, len(f.v), nb, l.Out, l.In, blockWord(m.Block))
 		}
 	}
-	if err := checkSize(l.Out, l.In, m.Block); err != nil {
-		return err
-	}
-	s, err := m.SVDLayer(i)
-	if err != nil {
-		return err
-	}
-	if s.NumBlocks() != nb || s.U.N != un || s.V.N != vn || s.SigmaLen != sl {
-		return fmt.Errorf("photonics layer %dx%d block %d disagrees with the model's block counts", l.Out, l.In, m.Block)
-	}
 	for b := range nb {
-		want := []int{s.U.NumPhases(), s.SigmaLen, s.V.NumPhases(), s.U.N, s.V.N}
 		for j, f := range lists {
 			row := f.v[b]
 			if len(row) != want[j] {
@@ -400,6 +392,13 @@ func (m *Model) checkMapping(i int) error {
 				}
 			}
 		}
+	}
+	s, err := m.SVDLayer(i)
+	if err != nil {
+		return err
+	}
+	if s.NumBlocks() != nb || s.U.NumPhases() != want[0] || s.SigmaLen != sl || s.V.NumPhases() != want[2] || s.U.N != un || s.V.N != vn {
+		return fmt.Errorf("photonics layer %v disagrees with the model's counts per block", s)
 	}
 	return nil
 }
