@@ -35,6 +35,15 @@ bench:
 	@echo "ONN queries/s of the 64-24-24-10 MLP at batch 32 on one core (reference PyTorch: ~120/s), SZO-SCD iterations/s:"
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./train/...
 
+# ---- on-chip learning: the method's experiments (train/cmd/reproduce) ----
+.PHONY: reproduce
+
+## reproduce: rerun the method's tables and figures on all cores (about half an hour on 2 cores)
+## and write results/ (per-run curves, CSVs, PNG plots, REPORT.md). REPRODUCE_FLAGS passes
+## flags through, e.g. REPRODUCE_FLAGS='-shard 3/16' for one job of a cluster array.
+reproduce:
+	$(GO) run ./train/cmd/reproduce -out results $(REPRODUCE_FLAGS)
+
 ## demo: build and serve the simulator.
 demo:
 	@echo "demo: not yet"

@@ -1,0 +1,361 @@
+// Command reproduce runs the experiments of the method's paper on the shipped models and
+// writes results/: one curve (CSV) and summary (JSON) per run, a CSV and plots (PNG) per
+// table or figure, and REPORT.md with our numbers beside the paper's and a verdict per
+// claim.
+//
+//	go run ./train/cmd/reproduce                  # everything, on all cores, then the report
+//	go run ./train/cmd/reproduce -shard 3/16      # runs 3, 19, 35, ... only (no report)
+//	go run ./train/cmd/reproduce -report-only     # the report from the runs in -out
+//
+// Every run is an independent job (model, noise, configuration, seed), so a sweep can be
+// split over machines with -shard i/n (e.g. a Slurm job array or a Kubernetes indexed
+// Job, i = the array index), all writing to one shared -out folder, followed by one
+// -report-only. Finished runs (their JSON exists) are skipped unless -force, so an
+// interrupted sweep resumes. -scale shortens every budget (tests, quick looks).
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/model"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
+
+// options are the command's flags.
+type options struct {
+	models, data, out string
+	shard, shards     int
+	jobs, seeds       int
+	scale             float64
+	only              map[string]bool
+	reportOnly, force bool
+}
+
+func run(args []string, stderr io.Writer) int {
+	o, err := parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "reproduce: "+err.Error())
+		return 2
+	}
+	if err := reproduce(o, stderr); err != nil {
+		fmt.Fprintln(stderr, "reproduce: "+err.Error())
+		return 1
+	}
+	return 0
+}
+
+func parse(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("reproduce", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.models, "models", "static/models", "folder of the model files")
+	fs.StringVar(&o.data, "data", "static/data", "folder of the data files")
+	fs.StringVar(&o.out, "out", "results", "output folder")
+	shard := fs.String("shard", "0/1", "run only jobs i, i+n, i+2n, ... of the n shards (i/n)")
+	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs in parallel")
+	fs.IntVar(&o.seeds, "seeds", 3, "seeds per configuration (1..seeds)")
+	fs.Float64Var(&o.scale, "scale", 1, "multiply every query budget (and evaluation interval) by this")
+	only := fs.String("experiments", "", "comma-separated experiment IDs to run and report (default: all)")
+	fs.BoolVar(&o.reportOnly, "report-only", false, "write the report from the runs in -out, run nothing")
+	fs.BoolVar(&o.force, "force", false, "rerun finished runs")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fs.PrintDefaults()
+		}
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q (flags only)", fs.Arg(0))
+	}
+	i, n, ok := strings.Cut(*shard, "/")
+	var e1, e2 error
+	o.shard, e1 = strconv.Atoi(i)
+	o.shards, e2 = strconv.Atoi(n)
+	if !ok || e1 != nil || e2 != nil || o.shards < 1 || o.shard < 0 || o.shard >= o.shards {
+		return o, fmt.Errorf("-shard %q: want i/n with 0 <= i < n", *shard)
+	}
+	switch {
+	case o.jobs < 1:
+		return o, fmt.Errorf("-jobs %d: want >= 1", o.jobs)
+	case o.seeds < 1:
+		return o, fmt.Errorf("-seeds %d: want >= 1", o.seeds)
+	case !(o.scale > 0 && o.scale <= 100):
+		return o, fmt.Errorf("-scale %v: want 0 < scale <= 100", o.scale)
+	}
+	if *only != "" {
+		o.only = map[string]bool{}
+		known := map[string]bool{}
+		for _, e := range experiments() {
+			known[e.ID] = true
+		}
+		for _, id := range strings.Split(*only, ",") {
+			if !known[id] {
+				return o, fmt.Errorf("-experiments: unknown experiment %q", id)
+			}
+			o.only[id] = true
+		}
+	}
+	return o, nil
+}
+
+// job is one run: a configuration of one model at one noise level and seed.
+type job struct {
+	Model, Noise, Key string
+	Seed              int64
+	Cfg               train.Config
+}
+
+func (j job) path(out, ext string) string {
+	return filepath.Join(out, "runs", strings.TrimSuffix(j.Model, ".json"), j.Noise, fmt.Sprintf("%s-seed%d%s", j.Key, j.Seed, ext))
+}
+
+// result is the summary of a run, stored as JSON beside its curve.
+type result struct {
+	Model        string  `json:"model"`
+	Noise        string  `json:"noise"`
+	Config       string  `json:"config"`
+	Optimizer    string  `json:"optimizer"`
+	Alpha        float64 `json:"alpha"`
+	S            float64 `json:"s"`
+	P            float64 `json:"p"`
+	Step         float64 `json:"step"`
+	Requery      bool    `json:"requery,omitempty"`
+	Lambda       float64 `json:"lambda,omitempty"`
+	Sigma        float64 `json:"sigma"`
+	Crosstalk    float64 `json:"crosstalk"`
+	Seed         int64   `json:"seed"`
+	Budget       int64   `json:"budget"`
+	Queries      int64   `json:"queries"`
+	IdealAcc     float64 `json:"ideal_acc"`
+	DeployedAcc  float64 `json:"deployed_acc"`
+	FinalAcc     float64 `json:"final_acc"`
+	BestAcc      float64 `json:"best_acc"`
+	PowerInitial float64 `json:"power_initial"`
+	PowerFinal   float64 `json:"power_final"`
+	FullPower    float64 `json:"full_power"` // power if every phase were active, at deployment
+	Energy       float64 `json:"energy"`
+	WallS        float64 `json:"wall_s"`
+}
+
+// plan lists every job of the selected experiments once, in a fixed order.
+func plan(o options) []job {
+	var jobs []job
+	seen := map[string]bool{}
+	for _, e := range experiments() {
+		if o.only != nil && !o.only[e.ID] {
+			continue
+		}
+		for _, nz := range e.Noises {
+			for _, v := range e.Vars {
+				for seed := int64(1); seed <= int64(o.seeds); seed++ {
+					j := job{Model: e.Model, Noise: nz, Key: configKey(v.Cfg), Seed: seed, Cfg: v.Cfg}
+					id := j.path("", "")
+					if seen[id] {
+						continue
+					}
+					seen[id] = true
+					c := &j.Cfg
+					c.Seed = seed
+					c.Sigma, c.Crosstalk = noiseSigma(nz), noiseSigma(nz)
+					c.MaxQueries = max(int64(float64(e.Queries)*o.scale), 1)
+					c.EvalEvery = max(c.MaxQueries/40, 1)
+					jobs = append(jobs, j)
+				}
+			}
+		}
+	}
+	return jobs
+}
+
+func noiseSigma(name string) float64 {
+	for _, n := range noises {
+		if n.Name == name {
+			return n.Sigma
+		}
+	}
+	panic("unknown noise " + name)
+}
+
+func reproduce(o options, stderr io.Writer) error {
+	start := time.Now()
+	if !o.reportOnly {
+		all := plan(o)
+		var todo []job
+		for i, j := range all {
+			if i%o.shards != o.shard {
+				continue
+			}
+			if _, err := os.Stat(j.path(o.out, ".json")); err == nil && !o.force {
+				continue
+			}
+			todo = append(todo, j)
+		}
+		fmt.Fprintf(stderr, "reproduce: %d runs in all, shard %d/%d: %d to run on %d workers\n", len(all), o.shard, o.shards, len(todo), o.jobs)
+		if err := runAll(o, todo, stderr); err != nil {
+			return err
+		}
+		if o.shards > 1 {
+			fmt.Fprintf(stderr, "reproduce: shard done in %v; run -report-only when every shard is\n", time.Since(start).Round(time.Second))
+			return nil
+		}
+	}
+	return report(o, stderr)
+}
+
+// inputs caches models and data sets, shared read-only by the workers.
+type inputs struct {
+	mu     sync.Mutex
+	models map[string]*model.Model
+	sets   map[string]*dataset.Set
+}
+
+func (in *inputs) model(dir, file string) (*model.Model, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if m, ok := in.models[file]; ok {
+		return m, nil
+	}
+	m, err := model.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return nil, err
+	}
+	in.models[file] = m
+	return m, nil
+}
+
+func (in *inputs) set(dir, name string, split dataset.Split) (*dataset.Set, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	file := dataset.FileName(name, split)
+	if s, ok := in.sets[file]; ok {
+		return s, nil
+	}
+	s, err := dataset.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return nil, err
+	}
+	in.sets[file] = s
+	return s, nil
+}
+
+// runAll runs jobs on o.jobs workers; the first error stops new jobs.
+func runAll(o options, jobs []job, stderr io.Writer) error {
+	in := &inputs{models: map[string]*model.Model{}, sets: map[string]*dataset.Set{}}
+	next := make(chan job)
+	var (
+		mu    sync.Mutex
+		first error
+		done  int
+		wg    sync.WaitGroup
+	)
+	for range min(o.jobs, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				r, err := runJob(o, in, j)
+				mu.Lock()
+				done++
+				if err != nil && first == nil {
+					first = fmt.Errorf("%s: %w", j.path(o.out, ""), err)
+				}
+				if err == nil {
+					fmt.Fprintf(stderr, "[%d/%d] %s %s %s seed %d: deployed %.2f%% -> final %.2f%% (best %.2f%%), power %.0f -> %.0f rad, %.1fs\n",
+						done, len(jobs), j.Model, j.Noise, j.Key, j.Seed, r.DeployedAcc, r.FinalAcc, r.BestAcc, r.PowerInitial, r.PowerFinal, r.WallS)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		mu.Lock()
+		stop := first != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
+
+// runJob runs one job and writes its curve and summary.
+func runJob(o options, in *inputs, j job) (result, error) {
+	m, err := in.model(o.models, j.Model)
+	if err != nil {
+		return result{}, err
+	}
+	trainSet, err := in.set(o.data, m.Dataset, dataset.Train)
+	if err != nil {
+		return result{}, err
+	}
+	testSet, err := in.set(o.data, m.Dataset, dataset.Test)
+	if err != nil {
+		return result{}, err
+	}
+	r, err := train.Start(m, trainSet, testSet, j.Cfg)
+	if err != nil {
+		return result{}, err
+	}
+	full := r.Objective().(*train.Problem).Network().Chip().FullPower()
+	if err := r.Finish(); err != nil {
+		return result{}, err
+	}
+	c := j.Cfg
+	curve := r.Curve()
+	res := result{
+		Model: strings.TrimSuffix(j.Model, ".json"), Noise: j.Noise, Config: j.Key,
+		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Requery: c.Requery, Lambda: c.Lambda,
+		Sigma: c.Sigma, Crosstalk: c.Crosstalk, Seed: j.Seed, Budget: c.MaxQueries, Queries: r.Queries(),
+		IdealAcc: m.TestAccuracy, DeployedAcc: curve[0].Accuracy, FinalAcc: curve[len(curve)-1].Accuracy,
+		BestAcc: r.Best().Accuracy, PowerInitial: curve[0].Power, PowerFinal: curve[len(curve)-1].Power,
+		FullPower: full, Energy: r.Energy(), WallS: r.Elapsed().Seconds(),
+	}
+	if c.Optimizer != "admm" {
+		res.Lambda = 0
+	}
+	if err := os.MkdirAll(filepath.Dir(j.path(o.out, "")), 0o755); err != nil {
+		return res, err
+	}
+	var csv strings.Builder
+	if err := train.WriteCSV(&csv, curve); err != nil {
+		return res, err
+	}
+	if err := writeAtomic(j.path(o.out, ".csv"), []byte(csv.String())); err != nil {
+		return res, err
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return res, err
+	}
+	return res, writeAtomic(j.path(o.out, ".json"), append(b, '\n')) // last: marks the run done
+}
+
+// writeAtomic writes a file through a temporary name, so readers never see half of it.
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

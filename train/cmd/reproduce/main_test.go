@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/model"
+)
+
+// fixture writes an MLP fitted in Go to Gaussian blobs as models/mnist8-mlp.json (the
+// MLP experiments' file name) and its data as data/blobs-*.bin.gz.
+func fixture(t *testing.T) (models, data string) {
+	t.Helper()
+	dir := t.TempDir()
+	models, data = filepath.Join(dir, "models"), filepath.Join(dir, "data")
+	for _, d := range []string{models, data} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trainSet := testnet.Blobs("blobs", 256, 8, 4, 0.5, 1, 1)
+	testSet := testnet.Blobs("blobs", 128, 8, 4, 0.5, 1, 2)
+	sizes := []int{8, 16, 4}
+	m, err := testnet.Model(testnet.TrainMLP(trainSet, sizes, 200, 0.3, 1), sizes, 8, "mnist8-mlp", "blobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.TestAccuracy = 90
+	if err := model.WriteFile(filepath.Join(models, "mnist8-mlp.json"), m); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		set   *dataset.Set
+		split dataset.Split
+	}{{trainSet, dataset.Train}, {testSet, dataset.Test}} {
+		var b bytes.Buffer
+		if err := dataset.Write(&b, s.set); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(data, dataset.FileName("blobs", s.split)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return models, data
+}
+
+func reproduceCLI(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var e bytes.Buffer
+	code := run(args, &e)
+	return code, e.String()
+}
+
+// Two shards into one folder and a report give the tables of one unsharded run; a
+// second invocation resumes with nothing to do.
+func TestShardsAndReport(t *testing.T) {
+	models, data := fixture(t)
+	common := []string{"-models", models, "-data", data, "-experiments", "table1,fig6", "-seeds", "2", "-scale", "0.002", "-jobs", "2"}
+	whole := t.TempDir()
+	if code, log := reproduceCLI(t, append(common, "-out", whole)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, log)
+	}
+	sharded := t.TempDir()
+	for _, s := range []string{"0/2", "1/2"} {
+		if code, log := reproduceCLI(t, append(common, "-out", sharded, "-shard", s)...); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", s, code, log)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(sharded, "REPORT.md")); err == nil {
+		t.Error("a shard wrote the report")
+	}
+	if code, log := reproduceCLI(t, append(common, "-out", sharded, "-report-only")...); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, log)
+	}
+	for _, f := range []string{"table1.csv", "fig6.csv"} {
+		a, err := os.ReadFile(filepath.Join(whole, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(sharded, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the sharded and the whole run", f)
+		}
+		// a header and one row per (noise, variant): table1 12 x 2, fig6 6 x 2
+		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 24, "fig6.csv": 12}[f] {
+			t.Errorf("%s has %d rows", f, rows)
+		}
+	}
+	report, err := os.ReadFile(filepath.Join(whole, "REPORT.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Claims and verdicts", "recovers most of the deployment drop", "ends above every baseline",
+		"pruning p = 1", "90% less power", "![table1 paper](table1-paper.png)", "| SZO-SCD dense |"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("REPORT.md lacks %q", want)
+		}
+	}
+	for _, png := range []string{"table1-paper.png", "table1-strong.png", "fig6-paper.png", "fig6-strong.png"} {
+		if b, err := os.ReadFile(filepath.Join(whole, png)); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("%s: not a PNG (%v)", png, err)
+		}
+	}
+	code, log := reproduceCLI(t, append(common, "-out", whole)...)
+	if code != 0 || !strings.Contains(log, ": 0 to run") {
+		t.Errorf("rerun: exit %d, %q; want nothing to run", code, log)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-shard", "2/2"}, "-shard"},
+		{[]string{"-shard", "x"}, "-shard"},
+		{[]string{"-experiments", "table9"}, "unknown experiment \"table9\""},
+		{[]string{"-scale", "0"}, "-scale 0"},
+		{[]string{"-seeds", "0"}, "-seeds 0"},
+		{[]string{"-jobs", "0"}, "-jobs 0"},
+		{[]string{"extra"}, "unexpected argument"},
+	} {
+		code, log := reproduceCLI(t, tc.args...)
+		if code != 2 || strings.Count(log, "\n") != 1 || !strings.Contains(log, tc.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and one line with %q", tc.args, code, log, tc.want)
+		}
+	}
+	models, data := fixture(t)
+	code, log := reproduceCLI(t, "-models", models, "-data", data, "-out", t.TempDir(), "-report-only")
+	if code != 1 || !strings.Contains(log, "no finished runs") {
+		t.Errorf("empty report: exit %d, %q", code, log)
+	}
+	code, log = reproduceCLI(t, "-models", t.TempDir(), "-data", data, "-out", t.TempDir(), "-experiments", "fig5", "-scale", "0.001", "-seeds", "1")
+	if code != 1 || !strings.Contains(log, "mnist8-mlp.json") {
+		t.Errorf("missing model: exit %d, %q", code, log)
+	}
+}
