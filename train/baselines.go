@@ -122,7 +122,7 @@ type STP struct {
 
 // Init implements Method.
 func (s *STP) Init(n int, rng *rand.Rand) error {
-	if err := checkCoordinate("stp", s.S, 1, n); err != nil {
+	if err := checkSparsity("stp", s.S, n); err != nil {
 		return err
 	}
 	s.rng, s.pick = rng, newSubset(n)
@@ -209,13 +209,19 @@ func (f *FLOPS) Iterate(a ActiveSet, step float64) float64 {
 	return loss
 }
 
-// checkCoordinate validates the common settings of the coordinate methods.
+// checkCoordinate validates the common settings of the finite-difference methods.
 func checkCoordinate(name string, s, mu float64, n int) error {
+	if !(mu > 0) || math.IsInf(mu, 0) {
+		return &FieldError{"mu", mu, "a finite mu > 0"}
+	}
+	return checkSparsity(name, s, n)
+}
+
+// checkSparsity validates the fraction s of n active phases a method touches.
+func checkSparsity(name string, s float64, n int) error {
 	switch {
 	case !(s > 0 && s <= 1):
 		return &FieldError{"s", s, "0 < s <= 1"}
-	case !(mu > 0) || math.IsInf(mu, 0):
-		return &FieldError{"mu", mu, "a finite mu > 0"}
 	case n < 1:
 		return fmt.Errorf("%s: no active phases", name)
 	}

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"math/rand/v2"
 
 	"github.com/meshlight/meshlight/photonics"
@@ -39,14 +38,11 @@ type SZOSCD struct {
 
 // Init implements Method.
 func (m *SZOSCD) Init(n int, rng *rand.Rand) error {
-	if !(m.S > 0 && m.S <= 1) {
-		return &FieldError{"s", m.S, "0 < s <= 1"}
-	}
 	if !(m.Prune >= 0 && m.Prune <= 1) {
 		return &FieldError{"p", m.Prune, "0 <= p <= 1"}
 	}
-	if n < 1 {
-		return fmt.Errorf("szo-scd: no active phases")
+	if err := checkSparsity("szo-scd", m.S, n); err != nil {
+		return err
 	}
 	m.rng, m.pick = rng, newSubset(n)
 	return nil
