@@ -10,7 +10,8 @@
 //   - Method is one optimizer, a small type stepped one iteration at a time: SZOSCD (the
 //     method: sparse coordinate descent with power-aware dynamic pruning), ZAdam, ZNewton,
 //     STP and FLOPS (the baselines), and Penalty (a Lagrangian power penalty around any
-//     method). Each documents, and Cost returns, the exact queries of one iteration.
+//     method). Each documents, and Cost returns, the queries of one iteration (exact,
+//     but for the SZOSCD.Requery ablation, where it is the maximum).
 //   - Objective is what the loop drives: an ActiveSet with minibatch selection, test
 //     evaluation and an exact query count. Problem is the Objective of a network on a
 //     chip (package onn) with a training and a test set.
