@@ -153,6 +153,11 @@ type result struct {
 	FullPower    float64 `json:"full_power"` // power if every phase were active, at deployment
 	Energy       float64 `json:"energy"`
 	WallS        float64 `json:"wall_s"`
+	// SZO-SCD decisions over the run (szo-scd and admm): trials kept, step backs made,
+	// step backs pruned.
+	Accepted    int64 `json:"accepted,omitempty"`
+	SteppedBack int64 `json:"stepped_back,omitempty"`
+	Pruned      int64 `json:"pruned,omitempty"`
 }
 
 // plan lists every job of the selected experiments once, in a fixed order.
@@ -333,6 +338,13 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	}
 	if c.Optimizer != "admm" {
 		res.Lambda = 0
+	}
+	meth := r.Method()
+	if p, ok := meth.(*train.Penalty); ok {
+		meth = p.Method
+	}
+	if s, ok := meth.(*train.SZOSCD); ok {
+		res.Accepted, res.SteppedBack, res.Pruned = s.Accepted, s.SteppedBack, s.Pruned
 	}
 	if err := os.MkdirAll(filepath.Dir(j.path(o.out, "")), 0o755); err != nil {
 		return res, err
