@@ -393,56 +393,74 @@ func claimAlpha(all suite, nz string) (claim, bool) {
 	if one == nil {
 		return claim{}, false
 	}
-	labels := []string{"alpha=0.05", "alpha=0.1", "alpha=0.15"}
-	target := one.mean(final)
-	for _, l := range labels {
+	small := []string{"alpha=0.05", "alpha=0.1", "alpha=0.15"}
+	target := one.mean(best)
+	for _, l := range small {
 		if g := all.get("fig4", nz, l); g != nil {
-			target = min(target, g.mean(final))
+			target = min(target, g.mean(best))
 		}
 	}
 	target -= 0.5
+	show := func(q float64) string {
+		switch {
+		case q == 0:
+			return "at deployment"
+		case q < 0:
+			return "never"
+		}
+		return fmt.Sprintf("%.0f", q)
+	}
+	// half: queries to close half of a group's own drop from ideal (-2 if no drop).
+	half := func(g *group) float64 {
+		dep, id := g.mean(deployed), g.mean(ideal)
+		if id-dep < 1 {
+			return -2
+		}
+		return g.reach(dep + (id-dep)/2)
+	}
+	showHalf := func(q float64) string {
+		if q == -2 {
+			return "no drop"
+		}
+		return show(q)
+	}
 	q1 := one.reach(target)
-	c := claim{what: fmt.Sprintf("MNIST MLP, %s noise: alpha 0.05-0.15 reaches a given accuracy (here %s%%) with >= 3x fewer queries than alpha 1", nz, f2(target)),
-		paper: "3.7x-7.6x fewer"}
-	var parts []string
-	ok := q1 > 0
-	for _, l := range labels {
+	var parts, halves []string
+	ratioOK, trivial, never := true, true, false
+	for _, l := range small {
 		g := all.get("fig4", nz, l)
 		if g == nil {
 			continue
 		}
 		q := g.reach(target)
-		switch {
-		case q == 0:
-			parts = append(parts, l+": at deployment")
-		case q < 0:
-			parts = append(parts, l+": never")
-			ok = false
-		default:
-			parts = append(parts, fmt.Sprintf("%s: %.0f", l, q))
-			if q1 > 0 && q1/q < 3 {
-				ok = false
-			}
+		parts = append(parts, l+": "+show(q))
+		halves = append(halves, l+": "+showHalf(half(g)))
+		if q != 0 {
+			trivial = false
+		}
+		if q < 0 {
+			never = true
+		}
+		if q1 <= 0 || q < 0 || (q > 0 && q1/q < 3) {
+			ratioOK = false
 		}
 	}
-	parts = append(parts, fmt.Sprintf("alpha=1: %s", map[bool]string{true: fmt.Sprintf("%.0f", q1), false: "never"}[q1 >= 0]))
-	if q1 == 0 {
-		parts[len(parts)-1] = "alpha=1: at deployment"
-		ok = false
-	}
-	c.ours = "queries to reach it: " + strings.Join(parts, ", ")
-	if ok {
-		c.verdict = "holds"
-	} else {
-		c.verdict = "does not hold as stated (see the queries)"
-	}
-	if q1 < 0 {
+	parts = append(parts, "alpha=1: "+show(q1))
+	halves = append(halves, "alpha=1: "+showHalf(half(one)))
+	c := claim{what: fmt.Sprintf("MNIST MLP, %s noise: alpha 0.05-0.15 reaches a given accuracy (here %s%%, just under the lowest best accuracy) with >= 3x fewer queries than alpha 1", nz, f2(target)),
+		paper: "3.7x-7.6x fewer queries",
+		ours:  "queries to reach it: " + strings.Join(parts, ", ") + "; queries to close half of the own drop from ideal: " + strings.Join(halves, ", ")}
+	switch {
+	case never:
+		c.verdict = "does not hold: a small alpha never reaches it"
+	case q1 < 0:
 		c.verdict = "holds: alpha 1 never reaches it within the budget"
-		for _, p := range parts {
-			if strings.HasSuffix(p, "never") && !strings.HasPrefix(p, "alpha=1") {
-				c.verdict = "does not hold: neither does some small alpha"
-			}
-		}
+	case trivial && q1 > 0:
+		c.verdict = fmt.Sprintf("holds, trivially: with fewer active heaters there is less crosstalk, so small alpha is above it when deployed; alpha 1 needs %.0f queries", q1)
+	case ratioOK:
+		c.verdict = "holds"
+	default:
+		c.verdict = "does not hold (see the queries)"
 	}
 	return c, true
 }
