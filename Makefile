@@ -44,9 +44,56 @@ bench:
 reproduce:
 	$(GO) run ./train/cmd/reproduce -out results $(REPRODUCE_FLAGS)
 
-## demo: build and serve the simulator.
-demo:
-	@echo "demo: not yet"
+## demo: build the WebAssembly simulator and serve static/ on http://127.0.0.1:8080.
+demo: wasm bin/serve
+	bin/serve -dir static -addr 127.0.0.1:8080
+
+# ---- browser: the WebAssembly site, its server and its tests (wasm/, render/, static/) ----
+.PHONY: deps-browser wasm site test-browser test-render bin/serve bin/wasmbrowsertest
+E2E := wasm/e2e
+
+## deps-browser: Debian's Chromium and the npm packages of the end-to-end test (idempotent).
+deps-browser: $(E2E)/node_modules/.package-lock.json
+	.ci/apt-install chromium fonts-liberation
+
+$(E2E)/node_modules/.package-lock.json: $(E2E)/package.json $(E2E)/package-lock.json
+	cd $(E2E) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## wasm: static/meshlight.wasm and the wasm_exec.js of the Go that built it.
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o static/meshlight.wasm ./wasm
+	cp "$(GOROOT_DIR)/lib/wasm/wasm_exec.js" static/wasm_exec.js
+	@echo "static/meshlight.wasm: $$(stat -c %s static/meshlight.wasm) bytes, $$(gzip -9c static/meshlight.wasm | wc -c) gzipped"
+
+## site: _site/, the self-contained site (relative URLs only: works from any sub-path).
+site: wasm
+	rm -rf _site
+	cp -r static _site
+	touch _site/.nojekyll
+
+bin/serve:
+	$(GO) build -o bin/serve ./wasm/cmd/serve
+
+## test-browser: wasm/'s native tests (the session also as js/wasm under node), then the
+## end-to-end test of _site in headless Chromium (screenshots and figures in wasm/e2e/out/).
+test-browser: deps-browser site bin/serve
+	$(GO) vet ./wasm/...
+	$(GO) test -count=1 ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./wasm/sim/...
+	$(E2E)/run.sh _site
+
+## test-render: render/ as js/wasm in headless Chromium (wasmbrowsertest, software WebGL2).
+# wasmbrowsertest is built for this machine (a GOOS=js `go tool` would build it for js), and
+# finds chromium-path/chromium first, which adds the WebGL flags; chromedp's complaints
+# about newer Chrome events are filtered out.
+test-render: deps-browser bin/wasmbrowsertest
+	GOOS=js GOARCH=wasm $(GO) vet ./render/... ./wasm/...
+	PATH="$(CURDIR)/$(E2E)/chromium-path:$$PATH" GOOS=js GOARCH=wasm \
+		$(GO) test -count=1 -exec="$(CURDIR)/bin/wasmbrowsertest" ./render/... 2>&1 | { grep -v 'could not unmarshal event' || true; }
+
+bin/wasmbrowsertest:
+	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
 
 clean:
 	rm -rf bin _site static/meshlight.wasm static/wasm_exec.js wasm/e2e/out

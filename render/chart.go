@@ -70,6 +70,29 @@ func TickLabel(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
 }
 
+// Compact formats a readout with three significant digits and a k or M suffix: 3.14M,
+// 12.3k, 987, 0.25; "–" for NaN or infinite values.
+func Compact(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	a, suffix := math.Abs(v), ""
+	switch {
+	case a >= 999.5e3:
+		v, a, suffix = v/1e6, a/1e6, "M"
+	case a >= 999.5:
+		v, a, suffix = v/1e3, a/1e3, "k"
+	}
+	digits := 2
+	switch {
+	case a >= 99.95:
+		digits = 0
+	case a >= 9.995:
+		digits = 1
+	}
+	return strconv.FormatFloat(v, 'f', digits, 64) + suffix
+}
+
 // Chart maps data to pixels inside Plot.
 type Chart struct {
 	Plot Rect

@@ -8,6 +8,12 @@ type Point struct{ X, Y float64 }
 // Rect is an axis-aligned rectangle [X0, X1) x [Y0, Y1).
 type Rect struct{ X0, Y0, X1, Y1 float64 }
 
+// Pt is the point (x, y).
+func Pt(x, y float64) Point { return Point{x, y} }
+
+// R is the rectangle [x0, x1) x [y0, y1).
+func R(x0, y0, x1, y1 float64) Rect { return Rect{x0, y0, x1, y1} }
+
 // W is the width of r.
 func (r Rect) W() float64 { return r.X1 - r.X0 }
 

@@ -101,11 +101,12 @@ func (li *Light) Output(l *photonics.SVDLayer) []float64 {
 }
 
 // Brightness maps an amplitude to a display brightness in [0, 1]: the intensity a^2
-// relative to the brightest waveguide, shown with a display gamma of 1/2 (that is, |a|/max)
-// so that dim light stays visible. A dark layer (max 0) is 0 everywhere.
+// relative to the brightest waveguide's, shown with a display gamma of 1/4 (that is,
+// sqrt(|a|/max)) so that light a tenth as strong still shows. A dark layer (max 0) is 0
+// everywhere.
 func Brightness(a, max float64) float64 {
 	if !(max > 0) || math.IsNaN(a) {
 		return 0
 	}
-	return math.Min(math.Abs(a)/max, 1)
+	return math.Sqrt(math.Min(math.Abs(a)/max, 1))
 }

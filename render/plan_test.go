@@ -222,7 +222,7 @@ func TestLightErrors(t *testing.T) {
 
 func TestBrightness(t *testing.T) {
 	for _, c := range []struct{ a, max, want float64 }{
-		{0, 2, 0}, {-2, 2, 1}, {1, 2, 0.5}, {3, 2, 1}, {1, 0, 0}, {math.NaN(), 1, 0},
+		{0, 2, 0}, {-2, 2, 1}, {0.5, 2, 0.5}, {3, 2, 1}, {1, 0, 0}, {math.NaN(), 1, 0}, {-0.08, 2, 0.2},
 	} {
 		if got := Brightness(c.a, c.max); got != c.want {
 			t.Errorf("Brightness(%g, %g) = %g, want %g", c.a, c.max, got, c.want)

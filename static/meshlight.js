@@ -93,8 +93,10 @@
       const out = $(`${name}-val`);
       if (out) out.textContent = show[name] ? show[name](st[name]) : String(st[name]);
     }
-    body.classList.toggle('booth', Boolean(st.booth));
-    $('booth').classList.toggle('on', Boolean(st.booth));
+    const booth = Boolean(st.booth);
+    if (booth !== body.classList.contains('booth')) setPanel(!booth); // booth mode shows only the canvas
+    body.classList.toggle('booth', booth);
+    $('booth').classList.toggle('on', booth);
   }
   function apply(params) {
     api.set(params);

@@ -50,12 +50,15 @@ type param struct {
 	set    func(*Settings, string) error
 }
 
-// DefaultSettings are the method's defaults on the MNIST 8x8 MLP: a noisy chip (drift and
-// crosstalk 2e-3) with 15% of its phases active, SZO-SCD with s = 0.1 and full pruning.
+// DefaultSettings are the method's settings on the MNIST 8x8 MLP (15% of the phases active,
+// SZO-SCD with s = 0.1 and full pruning, step 0.02) on a chip ten times noisier than the
+// method's (drift and crosstalk 0.02 instead of 2e-3): with the method's noise the shipped
+// networks lose under 2 points when deployed, too little to watch them recover; with this
+// the MNIST MLP drops to about 30% and climbs back above 75% within 6,000 queries.
 func DefaultSettings() Settings {
 	return Settings{
 		Model: "mnist8-mlp", Optimizer: "szo-scd",
-		Alpha: 0.15, S: 0.1, P: 1, LR: 0.02, Sigma: 2e-3, Crosstalk: 2e-3,
+		Alpha: 0.15, S: 0.1, P: 1, LR: 0.02, Sigma: 0.02, Crosstalk: 0.02,
 		Seed: 1, Speed: 400, Compare: true,
 	}
 }

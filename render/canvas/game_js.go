@@ -1,0 +1,546 @@
+package canvas
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/render"
+)
+
+// Sim is the simulation a Game steps and draws: Update advances it by one tick (within its
+// own time budget) and Scene returns what to draw, which stays valid until the next Update.
+type Sim interface {
+	Update() error
+	Scene() *render.Scene
+}
+
+// Game is the ebiten game of the simulator: Update steps the Sim and handles zoom and pan of
+// the mesh, Draw is a pure view of the Scene.
+type Game struct {
+	sim Sim
+
+	w, h  int     // screen in device pixels
+	scale float64 // device pixels per CSS pixel
+
+	white, glow *ebiten.Image
+	flat, add   *batch
+	fonts       *fonts
+	fontScale   float64
+
+	// The floor plan of the shown layer and how it maps to the screen.
+	plan       *render.Plan
+	planChip   *photonics.Chip
+	planLayer  int
+	planAspect float64
+	planErr    error
+	fit, view  render.Transform
+	zoomed     bool
+
+	light        *render.Light
+	lightVersion uint64
+	lightPlan    *render.Plan
+	layers       meshLayers
+	chrome       *ebiten.Image
+	chromeKey    string
+	chromeAt     float64
+
+	start     time.Time
+	t         float64 // animation clock, seconds
+	dragging  bool
+	dragFrom  render.Point
+	lastClick time.Time
+	cursor    render.Point
+	hover     int // index into plan.Devices under the cursor, or -1
+	regions   render.Regions
+}
+
+// NewGame returns a game drawing sim.
+func NewGame(sim Sim) *Game {
+	g := &Game{sim: sim, scale: 1, hover: -1, start: time.Now()}
+	g.white = whiteImage()
+	g.glow = glowImage(48)
+	g.flat = newBatch(g.white, ebiten.BlendSourceOver)
+	g.add = newBatch(g.glow, ebiten.BlendLighter)
+	return g
+}
+
+// Layout uses the full device resolution of the page area (up to 2 device pixels per CSS
+// pixel), so lines stay crisp.
+func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
+	s := math.Min(math.Max(ebiten.Monitor().DeviceScaleFactor(), 1), 2)
+	g.scale = s
+	g.w, g.h = max(1, int(math.Ceil(float64(outsideWidth)*s))), max(1, int(math.Ceil(float64(outsideHeight)*s)))
+	return g.w, g.h
+}
+
+// Update handles the mouse over the mesh (wheel zooms at the cursor, drag pans, double
+// click fits the view) and steps the simulation.
+func (g *Game) Update() error {
+	g.t = time.Since(g.start).Seconds()
+	cx, cy := ebiten.CursorPosition()
+	g.cursor = render.Pt(float64(cx), float64(cy))
+	inMesh := g.regions.Mesh.Contains(g.cursor)
+	if g.plan != nil {
+		if _, wy := ebiten.Wheel(); wy != 0 && inMesh {
+			g.view = g.view.ZoomAt(g.cursor, math.Pow(1.15, wy)).Clamp(g.fit, g.plan.Bounds, g.regions.Mesh, g.maxScale())
+			g.zoomed = true
+		}
+		if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && inMesh {
+			if time.Since(g.lastClick) < 350*time.Millisecond {
+				g.view, g.zoomed = g.fit, false
+			}
+			g.lastClick = time.Now()
+			g.dragging, g.dragFrom = true, g.cursor
+		}
+		if g.dragging {
+			if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+				g.dragging = false
+			} else if d := render.Pt(g.cursor.X-g.dragFrom.X, g.cursor.Y-g.dragFrom.Y); d != (render.Point{}) {
+				g.view = g.view.Pan(d.X, d.Y).Clamp(g.fit, g.plan.Bounds, g.regions.Mesh, g.maxScale())
+				g.dragFrom, g.zoomed = g.cursor, true
+			}
+		}
+		if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.Key0) {
+			g.view, g.zoomed = g.fit, false
+		}
+		g.hover = -1
+		if inMesh && !g.dragging {
+			g.hover = g.plan.DeviceAt(g.view.Invert(g.cursor))
+		}
+	}
+	return g.sim.Update()
+}
+
+// maxScale lets the user zoom until one waveguide pitch is 40 CSS pixels.
+func (g *Game) maxScale() float64 { return 40 * g.scale }
+
+// Draw draws the scene.
+func (g *Game) Draw(screen *ebiten.Image) {
+	sc := g.sim.Scene()
+	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
+	if g.fonts == nil || g.fontScale != g.scale {
+		f, err := newFonts(g.scale)
+		if err != nil {
+			return // the embedded fonts always parse; nothing sensible to draw without them
+		}
+		g.fonts, g.fontScale = f, g.scale
+	}
+	if sc == nil {
+		screen.Fill(render.Background)
+		return
+	}
+	g.preparePlan(sc)
+	g.drawChrome(screen, sc) // every pixel: the background and all around the mesh
+	g.drawMesh(screen, sc)
+	g.drawTooltip(screen, sc)
+}
+
+// chromeRate is how many times a second the charts, readouts and sample may be redrawn
+// when nothing but their figures changed.
+const chromeRate = 4
+
+// drawChrome covers the screen with everything around the mesh (background, header,
+// caption, legend, charts, sample and scores) from a cached opaque image, redrawn when what it shows changes in kind, or at chromeRate
+// while only figures move.
+func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
+	key := fmt.Sprintf("%dx%d|%s|%s|%s|%d|%d|%v|%p|%d", g.w, g.h, sc.Title, sc.Status, sc.Note, len(sc.Runs), sc.Layer, sc.Ready, sc.Chip, sc.Sample.Label)
+	if g.chrome == nil || g.chrome.Bounds().Dx() != g.w || g.chrome.Bounds().Dy() != g.h {
+		if g.chrome != nil {
+			g.chrome.Deallocate()
+		}
+		g.chrome = ebiten.NewImage(g.w, g.h)
+		g.chromeKey = ""
+	}
+	if key != g.chromeKey || g.t-g.chromeAt >= 1.0/chromeRate {
+		g.chrome.Fill(render.Background)
+		if g.plan != nil {
+			g.drawMeshCaption(g.chrome, sc, sc.Chip.Layers()[sc.Layer])
+		}
+		g.drawLegend(g.chrome, sc)
+		g.drawCharts(g.chrome, sc)
+		g.drawSample(g.chrome, sc)
+		g.drawHeader(g.chrome, sc)
+		g.chromeKey, g.chromeAt = key, g.t
+	}
+	screen.DrawImage(g.chrome, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+}
+
+// preparePlan (re)builds the floor plan when the chip, the layer or the mesh area's shape
+// changed, and the light when the scene's version changed.
+func (g *Game) preparePlan(sc *render.Scene) {
+	if sc.Chip == nil {
+		g.plan, g.planChip, g.light = nil, nil, nil
+		return
+	}
+	m := g.regions.Mesh
+	aspect := math.Round(m.W()/math.Max(m.H(), 1)*8) / 8 // re-plan only on real shape changes
+	if sc.Chip != g.planChip || sc.Layer != g.planLayer || aspect != g.planAspect {
+		g.plan, g.planErr = render.NewPlan(sc.Chip.Layout(), sc.Chip.Layers(), sc.Layer, aspect)
+		g.planChip, g.planLayer, g.planAspect = sc.Chip, sc.Layer, aspect
+		g.zoomed, g.light = false, nil
+	}
+	if g.plan == nil {
+		return
+	}
+	g.fit = render.Fit(g.plan.Bounds, g.planArea(), 4*g.scale)
+	if g.zoomed {
+		g.view = g.view.Clamp(g.fit, g.plan.Bounds, g.planArea(), g.maxScale())
+	} else {
+		g.view = g.fit
+	}
+	if g.light == nil || g.lightVersion != sc.Version || g.lightPlan != g.plan {
+		g.light, g.lightVersion, g.lightPlan = nil, sc.Version, g.plan
+		l := sc.Chip.Layers()[sc.Layer]
+		if len(sc.LayerInput) == l.In {
+			eff := make([]float64, l.NumPhases())
+			for k := range eff {
+				eff[k] = sc.Chip.Effective(g.plan.Offset + k)
+			}
+			if li, err := render.NewLight(l, eff, sc.Chip.Signs(sc.Layer), sc.LayerInput); err == nil {
+				g.light = li
+			}
+		}
+	}
+}
+
+// planArea is the mesh region below its caption line.
+func (g *Game) planArea() render.Rect {
+	m := g.regions.Mesh
+	return render.R(m.X0, m.Y0+16*g.scale, m.X1, m.Y1)
+}
+
+func (g *Game) sub(dst *ebiten.Image, r render.Rect) *ebiten.Image {
+	return dst.SubImage(image.Rect(int(math.Floor(r.X0)), int(math.Floor(r.Y0)), int(math.Ceil(r.X1)), int(math.Ceil(r.Y1)))).(*ebiten.Image)
+}
+
+// drawMeshCaption names the layer and its devices above the plan.
+func (g *Game) drawMeshCaption(screen *ebiten.Image, sc *render.Scene, l *photonics.SVDLayer) {
+	m := g.regions.Mesh
+	n := l.NumPhases()
+	active := 0
+	for k := 0; k < n; k++ {
+		if sc.Chip.IsActive(g.plan.Offset + k) {
+			active++
+		}
+	}
+	blocks := "one SVD block"
+	if l.Block > 0 {
+		blocks = fmt.Sprintf("%d blocks of %d×%d", l.NumBlocks(), l.Block, l.Block)
+	}
+	s := fmt.Sprintf("layer %d of %d · %d×%d weights · %s · %d devices, %d active", sc.Layer+1, len(sc.Chip.Layers()), l.Out, l.In, blocks, n, active)
+	drawText(screen, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
+	if g.zoomed {
+		drawText(screen, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
+	}
+}
+
+// hasGuide reports whether tile t has a waveguide on row r in segment k: the V* side carries
+// InRows waveguides, the U side OutRows.
+func (g *Game) hasGuide(t render.Tile, k, r int) bool {
+	if k <= t.SigmaColumn {
+		return r < t.InRows
+	}
+	return r < t.OutRows
+}
+
+// amplitude returns the light's amplitude and display brightness on a segment.
+func (g *Game) amplitude(b, k, r int) (float64, float64) {
+	if g.light == nil || b >= len(g.light.Fields) || k >= len(g.light.Fields[b]) || r >= len(g.light.Fields[b][k]) {
+		return 0, 0
+	}
+	a := g.light.Fields[b][k][r]
+	return a, render.Brightness(a, g.light.Max)
+}
+
+func (g *Game) drawLegend(screen *ebiten.Image, sc *render.Scene) {
+	r := g.regions.Legend
+	if r.Empty() {
+		return
+	}
+	f := g.fonts.small
+	y := r.Y0 + 2*g.scale
+	h := math.Min(10*g.scale, r.H()-4*g.scale)
+	x := r.X0
+	drawText(screen, "heater phase (power)", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
+	x += textWidth("heater phase (power)", f) + 6*g.scale
+	barW := math.Min(120*g.scale, r.W()*0.25)
+	g.flat.begin(screen)
+	drawText(screen, "0", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
+	x += textWidth("0", f) + 3*g.scale
+	const steps = 48
+	for i := 0; i < steps; i++ {
+		g.flat.rect(render.R(x+barW*float64(i)/steps, y, x+barW*float64(i+1)/steps+0.5, y+h), render.Heat((float64(i)+0.5)/steps))
+	}
+	x += barW + 3*g.scale
+	g.flat.flush()
+	drawText(screen, "2π", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
+	x += textWidth("2π", f) + 14*g.scale
+	g.flat.begin(screen)
+	g.flat.rect(render.R(x, y, x+h*1.6, y+h), render.Passive)
+	g.flat.flush()
+	x += h*1.6 + 4*g.scale
+	drawText(screen, "passive", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
+	x += textWidth("passive", f) + 14*g.scale
+	g.flat.begin(screen)
+	for i := 0; i < 16; i++ {
+		g.flat.rect(render.R(x+float64(i)*h*0.15, y+h/2-1*g.scale, x+float64(i+1)*h*0.15+0.5, y+h/2+1*g.scale), render.LightAt(float64(i+1)/16))
+	}
+	g.flat.flush()
+	x += 16*h*0.15 + 4*g.scale
+	drawText(screen, "light", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
+	if sc.Crosstalk > 0 {
+		x += textWidth("light", f) + 14*g.scale
+		g.add.begin(screen)
+		g.add.sprite(render.Pt(x+h/2, y+h/2), h*0.9, render.Scale(render.Heat(0.9), 0.5))
+		g.add.flush()
+		drawText(screen, "crosstalk halo", f, x+h*1.4, y-1*g.scale, render.TextDim, text.AlignStart)
+	}
+}
+
+func (g *Game) drawCharts(screen *ebiten.Image, sc *render.Scene) {
+	ro := sc.Readouts
+	var accNote, powNote string
+	if len(sc.Runs) > 0 {
+		accNote = fmt.Sprintf("deployed %s · best %s", pct(ro.Deployed), pct(ro.Best))
+	}
+	if ro.FullPower > 0 {
+		powNote = fmt.Sprintf("%s below α = 1 · energy %s", pct(ro.Saving()), render.Compact(ro.Energy))
+	}
+	g.drawChart(screen, g.regions.Accuracy, "test accuracy % / ONN queries", accNote, sc.Runs, func(r render.Run) []float64 { return r.Accuracy }, render.Accent, true)
+	g.drawChart(screen, g.regions.Power, "power (rad) / ONN queries", powNote, sc.Runs, func(r render.Run) []float64 { return r.Power }, render.AccentPower, false)
+}
+
+func pct(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f %%", v)
+}
+
+// drawChart draws one chart of a quantity against ONN queries for every run: earlier runs
+// faint, the current (last) one bright.
+func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, accuracy bool) {
+	if r.Empty() {
+		return
+	}
+	f := g.fonts.small
+	lineH := 13 * g.scale
+	drawText(screen, title, f, r.X0, r.Y0, render.Text, text.AlignStart)
+	plot := render.R(r.X0+30*g.scale, r.Y0+lineH+4*g.scale, r.X1-4*g.scale, r.Y1-lineH)
+	if plot.Empty() {
+		return
+	}
+	var xsAll, ysAll [][]float64
+	for _, run := range runs {
+		xsAll = append(xsAll, run.Queries)
+		ysAll = append(ysAll, ys(run))
+	}
+	_, xmax := render.Extent(xsAll...)
+	if math.IsNaN(xmax) || xmax <= 0 {
+		xmax = 1000
+	}
+	xa, xstep := render.NiceAxis(0, xmax, 4)
+	ylo, yhi := render.Extent(ysAll...)
+	if accuracy {
+		if math.IsNaN(ylo) {
+			ylo, yhi = 0, 100
+		}
+		ylo, yhi = math.Max(0, ylo-2), 100
+	} else if math.IsNaN(yhi) {
+		ylo, yhi = 0, 1
+	} else { // power: zoom in on the curve (the note gives the saving against alpha = 1)
+		pad := math.Max(0.05*(yhi-ylo), 0.01*yhi)
+		ylo, yhi = math.Max(0, ylo-pad), yhi+pad
+	}
+	ya, ystep := render.NiceAxis(ylo, yhi, 4)
+	if accuracy {
+		ya.Max = math.Min(ya.Max, 100)
+	}
+	c := render.Chart{Plot: plot, X: xa, Y: ya}
+	g.flat.begin(screen)
+	g.flat.rect(plot, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	for _, t := range ya.Ticks(ystep) {
+		p := c.Map(xa.Min, t)
+		g.flat.rect(render.R(plot.X0, p.Y-0.5, plot.X1, p.Y+0.5), render.Grid)
+	}
+	for _, t := range xa.Ticks(xstep) {
+		p := c.Map(t, ya.Min)
+		g.flat.rect(render.R(p.X-0.5, plot.Y0, p.X+0.5, plot.Y1), render.Grid)
+	}
+	g.flat.flush()
+	for _, t := range ya.Ticks(ystep) {
+		p := c.Map(xa.Min, t)
+		drawText(screen, render.TickLabel(t), f, plot.X0-4*g.scale, p.Y-6*g.scale, render.TextDim, text.AlignEnd)
+	}
+	for i, t := range xa.Ticks(xstep) {
+		p := c.Map(t, ya.Min)
+		align := text.AlignCenter
+		if i == 0 {
+			align = text.AlignStart
+		}
+		drawText(screen, render.TickLabel(t), f, p.X, plot.Y1+1*g.scale, render.TextDim, align)
+	}
+	if note != "" {
+		drawText(screen, note, f, plot.X1-4*g.scale, plot.Y0+3*g.scale, col, text.AlignEnd)
+	}
+	g.flat.begin(g.sub(screen, plot.Inset(-1)))
+	for i, run := range runs {
+		current := i == len(runs)-1
+		cc, w := render.Scale(col, 0.35), 1.2*g.scale
+		if !current {
+			cc = render.Mix(render.Background, render.TextDim, 0.55)
+		} else {
+			cc, w = col, 2*g.scale
+		}
+		pts := c.Polyline(run.Queries, ys(run))
+		for k := 1; k < len(pts); k++ {
+			g.flat.line(pts[k-1], pts[k], w, cc)
+		}
+		if current && len(pts) > 0 {
+			q := pts[len(pts)-1]
+			g.flat.rect(render.R(q.X-2.5*g.scale, q.Y-2.5*g.scale, q.X+2.5*g.scale, q.Y+2.5*g.scale), col)
+		}
+	}
+	g.flat.flush()
+}
+
+func (g *Game) drawSample(screen *ebiten.Image, sc *render.Scene) {
+	in, sr := g.regions.Input, g.regions.Scores
+	f := g.fonts.small
+	if in.Empty() || sc.Sample.X == nil {
+		return
+	}
+	name := func(k int) string {
+		if k >= 0 && k < len(sc.ClassNames) {
+			return sc.ClassNames[k]
+		}
+		return fmt.Sprint(k)
+	}
+	lineH := 13 * g.scale
+	drawText(screen, "input", f, in.X0, in.Y0, render.Text, text.AlignStart)
+	box := render.R(in.X0, in.Y0+lineH+2*g.scale, in.X1, in.Y1)
+	g.flat.begin(screen)
+	g.flat.rect(box, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	feature := sc.Sample.Shape[1] == 1 && sc.Sample.Shape[2] == 1
+	for _, cell := range render.SampleCells(sc.Sample, box.Inset(3*g.scale)) {
+		if feature {
+			g.flat.rect(cell.Rect, render.Mix(render.Waveguide, render.LightColor, 0.35+0.65*cell.Value))
+		} else {
+			g.flat.rect(cell.Rect, render.Mix(color.RGBA{0, 0, 0, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}, cell.Value))
+		}
+	}
+	g.flat.flush()
+	if sr.Empty() || len(sc.Scores) == 0 {
+		return
+	}
+	pred := render.Argmax(sc.Scores)
+	vc := render.Bad
+	if pred == sc.Sample.Label {
+		vc = render.Good
+	}
+	drawText(screen, fmt.Sprintf("chip: %s · label: %s", name(pred), name(sc.Sample.Label)), f, sr.X0, sr.Y0, vc, text.AlignStart)
+	rows := len(sc.Scores)
+	top := sr.Y0 + lineH + 2*g.scale
+	rh := math.Min((sr.Y1-top)/float64(rows), 16*g.scale)
+	labelW := 0.0
+	for k := range sc.Scores {
+		labelW = math.Max(labelW, textWidth(name(k), f))
+	}
+	labelW = math.Min(labelW+4*g.scale, sr.W()*0.45)
+	g.flat.begin(screen)
+	for k, p := range sc.Scores {
+		y := top + float64(k)*rh
+		bar := render.R(sr.X0+labelW, y+rh*0.18, sr.X0+labelW+(sr.W()-labelW)*clamp01(p), y+rh*0.82)
+		g.flat.rect(render.R(sr.X0+labelW, y+rh*0.18, sr.X1, y+rh*0.82), color.RGBA{0x10, 0x16, 0x1f, 0xff})
+		c := render.Mix(render.Background, render.TextDim, 0.7)
+		if k == pred {
+			c = vc
+		}
+		g.flat.rect(bar, c)
+	}
+	g.flat.flush()
+	if rh >= 9*g.scale {
+		for k := range sc.Scores {
+			c := render.TextDim
+			if k == sc.Sample.Label {
+				c = render.Text
+			}
+			drawText(screen, name(k), f, sr.X0+labelW-4*g.scale, top+float64(k)*rh+rh/2-6.5*g.scale, c, text.AlignEnd)
+		}
+	}
+}
+
+func clamp01(v float64) float64 {
+	if math.IsNaN(v) {
+		return 0
+	}
+	return math.Min(math.Max(v, 0), 1)
+}
+
+func (g *Game) drawHeader(screen *ebiten.Image, sc *render.Scene) {
+	r := g.regions.Header
+	x := r.X0 + 8*g.scale
+	y := r.Y0 + 7*g.scale
+	drawText(screen, sc.Title, g.fonts.bold, x, y, render.Text, text.AlignStart)
+	x += textWidth(sc.Title, g.fonts.bold) + 10*g.scale
+	status := sc.Status
+	if sc.Note != "" {
+		status = sc.Note
+	}
+	big := ""
+	if sc.Ready && len(sc.Runs) > 0 {
+		big = fmt.Sprintf("%.1f %%", sc.Readouts.Accuracy)
+	}
+	right := r.X1 - 44*g.scale // room for the page's panel button
+	if big != "" {
+		drawText(screen, big, g.fonts.big, right, r.Y0+3*g.scale, render.Accent, text.AlignEnd)
+		right -= textWidth(big, g.fonts.big) + 8*g.scale
+		q := render.Compact(float64(sc.Readouts.Queries)) + " queries"
+		drawText(screen, q, g.fonts.small, right, y+1*g.scale, render.TextDim, text.AlignEnd)
+		right -= textWidth(q, g.fonts.small) + 10*g.scale
+	}
+	if x+textWidth(status, g.fonts.small) < right {
+		drawText(screen, status, g.fonts.small, x, y+1*g.scale, render.TextDim, text.AlignStart)
+	}
+}
+
+// drawTooltip describes the device under the cursor.
+func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
+	if g.plan == nil || g.hover < 0 || g.hover >= len(g.plan.Devices) || sc.Chip == nil {
+		return
+	}
+	d := g.plan.Devices[g.hover]
+	phi := sc.Chip.Phase(d.Global)
+	kind := "MZI"
+	if d.Site.Part == photonics.PartSigma {
+		kind = "shifter"
+	}
+	state := fmt.Sprintf("active, %.0f %% power", 100*phi/(2*math.Pi))
+	if !sc.Chip.IsActive(d.Global) {
+		state = "passive (fixed, no power)"
+	}
+	part := d.Site.Part.String()
+	if d.Site.Part == photonics.PartV {
+		part = "V*"
+	}
+	s := fmt.Sprintf("block %d · %s %s %d · phase %.3f rad (effective %.3f) · %s", d.Site.Block, part, kind, d.Site.Index, phi, sc.Chip.Effective(d.Global), state)
+	f := g.fonts.small
+	w := textWidth(s, f) + 12*g.scale
+	x := math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2)
+	y := g.cursor.Y + 16*g.scale
+	if y+18*g.scale > float64(g.h) {
+		y = g.cursor.Y - 24*g.scale
+	}
+	g.flat.begin(screen)
+	g.flat.rect(render.R(x, y, x+w, y+18*g.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
+	g.flat.flush()
+	drawText(screen, s, f, x+6*g.scale, y+3*g.scale, render.Text, text.AlignStart)
+}

@@ -1,0 +1,255 @@
+package canvas
+
+import (
+	"image/color"
+	"math"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/render"
+)
+
+// meshLayers caches the mesh picture in two images the size of the plan area, so a frame
+// redraws only what changed: guides holds the background, tile frames, waveguides lit by
+// the light and the crosstalk halos (redrawn when the light changes, at most lightRate
+// times a second); devices holds the MZIs and shifters on a transparent background
+// (a device is redrawn when its colour changes). Each frame composes guides, the flowing
+// light pulses and devices.
+type meshLayers struct {
+	guides, devices *ebiten.Image
+	plan            *render.Plan
+	view            render.Transform
+	w, h            int
+	lightVersion    uint64
+	lightAt         float64
+	drawn           []color.RGBA // per plan device: the colour in the devices layer
+}
+
+// lightRate is how many times a second the lit waveguides may be redrawn while training.
+const lightRate = 5
+
+func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
+	m := g.regions.Mesh
+	if g.plan == nil {
+		msg := sc.LoadingText
+		if g.planErr != nil {
+			msg = g.planErr.Error()
+		}
+		if msg == "" {
+			msg = "loading…"
+		}
+		drawText(screen, msg, g.fonts.normal, m.Center().X, m.Center().Y, render.TextDim, text.AlignCenter)
+		return
+	}
+	area := g.planArea()
+	w, h := int(math.Ceil(area.W())), int(math.Ceil(area.H()))
+	if w < 1 || h < 1 {
+		return
+	}
+	L := &g.layers
+	full := L.plan != g.plan || L.view != g.view || L.w != w || L.h != h || L.guides == nil
+	if full {
+		if L.guides == nil || L.w != w || L.h != h {
+			if L.guides != nil {
+				L.guides.Deallocate()
+				L.devices.Deallocate()
+			}
+			L.guides, L.devices = ebiten.NewImage(w, h), ebiten.NewImage(w, h)
+		}
+		L.plan, L.view, L.w, L.h = g.plan, g.view, w, h
+		L.drawn = make([]color.RGBA, len(g.plan.Devices))
+		L.devices.Clear()
+	}
+	// In the layers, plan units map to pixels of the area.
+	local := g.view.Pan(-area.X0, -area.Y0)
+	if full || (L.lightVersion != sc.Version && g.t-L.lightAt >= 1.0/lightRate) {
+		g.drawGuides(L.guides, sc, local)
+		L.lightVersion, L.lightAt = sc.Version, g.t
+	}
+	g.updateDevices(L, sc, local, full)
+
+	op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
+	op.GeoM.Translate(math.Floor(area.X0), math.Floor(area.Y0))
+	screen.DrawImage(L.guides, op)
+	g.drawPulses(g.sub(screen, area), sc)
+	op.Blend = ebiten.BlendSourceOver
+	screen.DrawImage(L.devices, op)
+	g.drawHover(g.sub(screen, area))
+}
+
+// drawGuides redraws the guides layer: tiles, waveguides lit by the light, halos.
+func (g *Game) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transform) {
+	dst.Fill(render.Background)
+	p := g.plan
+	s := v.Scale
+	bounds := render.R(0, 0, float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy()))
+	g.flat.begin(dst)
+	for _, t := range p.Tiles {
+		fr := v.ApplyRect(render.R(t.Rect.X0-0.3, t.Rect.Y0-0.1, t.Rect.X1+0.3, t.Rect.Y1+0.1))
+		if fr.Overlaps(bounds) {
+			g.flat.rect(fr, color.RGBA{0x0d, 0x12, 0x1a, 0xff})
+		}
+	}
+	wgw := math.Max(1, 0.18*s)
+	for b, t := range p.Tiles {
+		for k := 0; k <= t.Columns; k++ {
+			x0, x1 := t.SegmentX(k)
+			for r := 0; r < t.Rows; r++ {
+				if !g.hasGuide(t, k, r) {
+					continue
+				}
+				y := t.RowY(r)
+				sr := v.ApplyRect(render.R(x0, y, x1, y))
+				seg := render.R(sr.X0, sr.Y0-wgw/2, sr.X1, sr.Y0+wgw/2)
+				if !seg.Overlaps(bounds) {
+					continue
+				}
+				_, br := g.amplitude(b, k, r)
+				g.flat.rect(seg, render.LightAt(br))
+			}
+		}
+	}
+	g.flat.flush()
+	if sc.Crosstalk <= 0 {
+		return
+	}
+	g.add.begin(dst)
+	chip := sc.Chip
+	for _, d := range p.Devices {
+		h := render.HaloStrength(chip.Phase(d.Global), sc.Crosstalk, chip.IsActive(d.Global))
+		if h < 0.02 {
+			continue
+		}
+		c := v.Apply(d.Heater)
+		r := math.Max(4, 1.5*s)
+		if !(render.R(c.X-r, c.Y-r, c.X+r, c.Y+r)).Overlaps(bounds) {
+			continue
+		}
+		g.add.sprite(c, r, render.Scale(render.PhaseHeat(chip.Phase(d.Global)), 0.55*h))
+	}
+	g.add.flush()
+	g.drawPartLabels(dst, v)
+}
+
+// deviceColour is what a device shows: its heater's ramp colour when active (Sigma
+// shifters always are), the passive colour otherwise.
+func deviceColour(chip *photonics.Chip, d render.Device) color.RGBA {
+	if d.Site.Part == photonics.PartSigma || chip.IsActive(d.Global) {
+		return render.PhaseHeat(chip.Phase(d.Global))
+	}
+	return render.Passive
+}
+
+// updateDevices redraws the devices whose colour changed (all of them when full).
+func (g *Game) updateDevices(L *meshLayers, sc *render.Scene, v render.Transform, full bool) {
+	chip := sc.Chip
+	s := v.Scale
+	bounds := render.R(0, 0, float64(L.w), float64(L.h))
+	g.flat.begin(L.devices)
+	for i, d := range g.plan.Devices {
+		c := deviceColour(chip, d)
+		if !full && L.drawn[i] == c {
+			continue
+		}
+		L.drawn[i] = c
+		r := v.ApplyRect(d.Rect)
+		if !r.Overlaps(bounds) {
+			continue
+		}
+		if d.Site.Part == photonics.PartSigma {
+			g.flat.rect(r, c)
+			continue
+		}
+		hc := v.Apply(d.Heater)
+		if c == render.Passive {
+			g.flat.rect(r, render.Passive)
+			if s >= 6 { // a thin dark bar: a fixed, unheated phase
+				g.flat.rect(render.R(r.X0+r.W()*0.2, hc.Y-0.06*s, r.X1-r.W()*0.2, hc.Y+0.06*s), render.DeviceBody)
+			}
+			continue
+		}
+		g.flat.rect(r, render.DeviceBody)
+		hw, hh := r.W()*0.42, math.Max(r.H()*0.22, 1)
+		if s < 4 { // too small for a body: the heater fills the device
+			hw, hh = r.W()/2, r.H()/2
+		}
+		g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+	}
+	g.flat.flush()
+}
+
+// drawPulses draws light flowing left to right along the lit waveguides: bright pulses a
+// few waveguide pitches apart, moving with the animation clock.
+func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
+	const period, speed = 3.0, 3.0 // plan units; plan units per second
+	v := g.view
+	area := g.planArea()
+	radius := math.Max(2, 0.42*v.Scale)
+	g.add.begin(dst)
+	for b, t := range g.plan.Tiles {
+		if !v.ApplyRect(t.Rect).Inset(-radius).Overlaps(area) {
+			continue
+		}
+		for k := 0; k <= t.Columns; k++ {
+			x0, x1 := t.SegmentX(k)
+			first := x0 + math.Mod(math.Mod(speed*g.t-x0, period)+period, period)
+			if first >= x1 {
+				continue
+			}
+			for r := 0; r < t.Rows; r++ {
+				if !g.hasGuide(t, k, r) {
+					continue
+				}
+				_, br := g.amplitude(b, k, r)
+				if br < 0.15 {
+					continue
+				}
+				y := t.RowY(r)
+				for x := first; x < x1; x += period {
+					p := v.Apply(render.Pt(x, y))
+					if area.Contains(p) {
+						g.add.sprite(p, radius, render.Scale(render.LightColor, 0.85*br))
+					}
+				}
+			}
+		}
+	}
+	g.add.flush()
+}
+
+// drawHover outlines the device under the cursor.
+func (g *Game) drawHover(dst *ebiten.Image) {
+	if g.hover < 0 || g.hover >= len(g.plan.Devices) {
+		return
+	}
+	r := g.view.ApplyRect(g.plan.Devices[g.hover].Rect).Inset(-1.5 * g.scale)
+	t := 1.2 * g.scale
+	g.flat.begin(dst)
+	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+t), render.Text)
+	g.flat.rect(render.R(r.X0, r.Y1-t, r.X1, r.Y1), render.Text)
+	g.flat.rect(render.R(r.X0, r.Y0, r.X0+t, r.Y1), render.Text)
+	g.flat.rect(render.R(r.X1-t, r.Y0, r.X1, r.Y1), render.Text)
+	g.flat.flush()
+}
+
+// drawPartLabels names V*, Sigma and U above the first tile once they fit (v maps the plan
+// to dst's pixels).
+func (g *Game) drawPartLabels(dst *ebiten.Image, v render.Transform) {
+	if v.Scale < 5 || len(g.plan.Tiles) == 0 {
+		return
+	}
+	t := g.plan.Tiles[0]
+	y := v.Apply(render.Pt(0, t.Rect.Y0)).Y - 13*g.scale
+	if y < -2 {
+		return
+	}
+	sig := t.ColumnX(t.SigmaColumn)
+	for _, lb := range []struct {
+		x float64
+		s string
+	}{{(t.Rect.X0 + sig) / 2, "V*"}, {sig, "Σ"}, {(sig + t.Rect.X1) / 2, "U"}} {
+		drawText(dst, lb.s, g.fonts.small, v.Apply(render.Pt(lb.x, 0)).X, y, render.TextDim, text.AlignCenter)
+	}
+}

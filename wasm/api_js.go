@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+)
+
+// installAPI defines window.meshlight, the page-level API for the page's controls, tests
+// and embedding, and announces it with a "meshlight:api" event on document:
+//
+//	stats()        {ready, model, optimizer, queries, accuracy, deployedAccuracy,
+//	                bestAccuracy, power, energy, fps, tps, running, error, ...}
+//	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"});
+//	               returns {ok, errors: [...]}; bad values keep their old setting
+//	start(), pause(), reset(), step(), redeploy()
+//	settings()     the current settings, by URL parameter name
+//	options()      the choices of the model, optimizer and layer selectors
+//	query()        the URL query of the current settings
+//	clearErrors()  drop the messages shown in the page
+func installAPI(p *page) {
+	fn := func(f func(args []js.Value) any) js.Func {
+		return js.FuncOf(func(_ js.Value, args []js.Value) any { return f(args) })
+	}
+	api := map[string]any{
+		"stats": fn(func([]js.Value) any {
+			m := toMap(p.Stats())
+			m["fps"] = ebiten.ActualFPS()
+			m["tps"] = ebiten.ActualTPS()
+			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS
+			return m
+		}),
+		"set": fn(func(args []js.Value) any {
+			if len(args) != 1 || args[0].Type() != js.TypeObject {
+				return map[string]any{"ok": false, "errors": []any{"set takes one object, e.g. set({alpha: 0.1})"}}
+			}
+			params := map[string]string{}
+			keys := js.Global().Get("Object").Call("keys", args[0])
+			for i := 0; i < keys.Length(); i++ {
+				k := keys.Index(i).String()
+				params[k] = jsString(args[0].Get(k))
+			}
+			errs := p.Set(params)
+			out := make([]any, len(errs))
+			for i, e := range errs {
+				out[i] = e.Error()
+			}
+			return map[string]any{"ok": len(errs) == 0, "errors": out}
+		}),
+		"start":       fn(func([]js.Value) any { p.Start(); return nil }),
+		"pause":       fn(func([]js.Value) any { p.Pause(); return nil }),
+		"reset":       fn(func([]js.Value) any { p.Reset(); return nil }),
+		"step":        fn(func([]js.Value) any { p.Step(); return nil }),
+		"redeploy":    fn(func([]js.Value) any { p.Redeploy(); return nil }),
+		"clearErrors": fn(func([]js.Value) any { p.ClearErrors(); return nil }),
+		"query":       fn(func([]js.Value) any { return p.Query() }),
+		"settings": fn(func([]js.Value) any {
+			s := p.Settings()
+			out := map[string]any{}
+			for _, name := range []string{"model", "optimizer", "alpha", "s", "p", "lr", "sigma", "crosstalk", "seed", "speed", "layer"} {
+				v, _ := s.Get(name)
+				out[name] = v
+			}
+			out["compare"], out["booth"], out["run"] = s.Compare, s.Booth, s.Run
+			return out
+		}),
+		"options": fn(func([]js.Value) any {
+			out := map[string]any{}
+			for name, opts := range p.Options() {
+				list := make([]any, len(opts))
+				for i, o := range opts {
+					list[i] = map[string]any{"value": o.Value, "label": o.Label}
+				}
+				out[name] = list
+			}
+			return out
+		}),
+	}
+	js.Global().Set("meshlight", api)
+	doc := js.Global().Get("document")
+	doc.Call("dispatchEvent", js.Global().Get("Event").New("meshlight:api"))
+}
+
+// jsString is the URL form of a JavaScript value: numbers as JavaScript prints them,
+// booleans as 1 or 0.
+func jsString(v js.Value) string {
+	switch v.Type() {
+	case js.TypeBoolean:
+		if v.Bool() {
+			return "1"
+		}
+		return "0"
+	case js.TypeString:
+		return v.String()
+	}
+	return js.Global().Call("String", v).String()
+}
+
+// toMap turns a struct of plain fields into a map keyed by the fields' json names.
+func toMap(v any) map[string]any {
+	rv := reflect.ValueOf(v)
+	rt := rv.Type()
+	out := make(map[string]any, rt.NumField())
+	for i := 0; i < rt.NumField(); i++ {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = rt.Field(i).Name
+		}
+		switch f := rv.Field(i); f.Kind() {
+		case reflect.Bool:
+			out[name] = f.Bool()
+		case reflect.Int, reflect.Int64:
+			out[name] = f.Int()
+		case reflect.Float64:
+			out[name] = f.Float()
+		case reflect.String:
+			out[name] = f.String()
+		default:
+			out[name] = fmt.Sprint(f.Interface())
+		}
+	}
+	return out
+}

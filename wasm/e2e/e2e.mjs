@@ -1,0 +1,278 @@
+// End-to-end test of the meshlight site in Debian's Chromium (playwright-core).
+//
+// Usage: BASE_URL=http://127.0.0.1:PORT/ OUT=wasm/e2e/out node wasm/e2e/e2e.mjs
+// (wasm/e2e/run.sh serves a folder and runs this). Exit status 0 when every check passes.
+//
+// It waits on conditions with generous deadlines, never on fixed sleeps, and checks
+// behaviour (not frame rates): the page loads without console errors, the canvas is
+// drawn, the simulator becomes ready, training raises the noisy chip's accuracy, pause
+// stops queries, controls change behaviour and land in the URL, and bad input shows a
+// message in the page. It records figures (time to ready, fps and tps while training,
+// queries per second, .wasm size) and screenshots in OUT.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import zlib from 'node:zlib';
+
+const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
+const OUT = process.env.OUT || 'out';
+fs.mkdirSync(OUT, { recursive: true });
+
+// Software WebGL2 (ANGLE on SwiftShader) headless, and no network chatter.
+const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  // pages opened side by side keep their frame rate
+  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
+
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const results = { checks: [] };
+const check = (name, fn) => async () => {
+  const start = Date.now();
+  await fn();
+  results.checks.push({ name, ok: true, seconds: +((Date.now() - start) / 1000).toFixed(1) });
+  log('ok  ', name);
+};
+
+const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-e2e-'));
+const ctx = await chromium.launchPersistentContext(udd, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true, args: ARGS, viewport: { width: 1024, height: 640 }, timeout: 60000,
+});
+
+// open loads a page of the site, recording its console errors and failed requests.
+async function open(query = '', viewport) {
+  const blank = ctx.pages().find((p) => p.url() === 'about:blank' && !p.used);
+  const page = blank || await ctx.newPage();
+  page.used = true;
+  if (viewport) await page.setViewportSize(viewport);
+  page.problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console.error: ${m.text()}`); });
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => page.problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) page.problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  await page.bringToFront(); // a hidden tab gets one animation frame per second
+  const start = Date.now();
+  const resp = await page.goto(new URL(query, BASE_URL).href);
+  assert.equal(resp.status(), 200, 'index.html');
+  page.openedAt = start;
+  return page;
+}
+
+const stats = (page) => page.evaluate(() => window.meshlight.stats());
+// frames resolves after n animation frames of the page.
+const frames = (page, n) => page.evaluate((n) => new Promise((res) => {
+  let k = 0; const f = () => (++k >= n ? res(k) : requestAnimationFrame(f)); requestAnimationFrame(f);
+}), n);
+async function waitStats(page, pred, what, timeout) {
+  await page.waitForFunction(`(() => { const s = window.meshlight && window.meshlight.stats(); return !!s && (${pred})(s); })()`,
+    null, { timeout, polling: 100 }).catch(async (e) => {
+    const s = await page.evaluate(() => window.meshlight && window.meshlight.stats()).catch(() => null);
+    throw new Error(`${what}: not within ${timeout / 1000} s; stats ${JSON.stringify(s)}`);
+  });
+}
+// colours decodes a PNG in the page and counts its distinct 12-bit colours.
+async function colours(page, png) {
+  return page.evaluate(async (b64) => {
+    const bmp = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext('2d'); g.drawImage(bmp, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const set = new Set(); let lit = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      set.add(((d[i] >> 4) << 8) | ((d[i + 1] >> 4) << 4) | (d[i + 2] >> 4));
+      if (d[i] + d[i + 1] + d[i + 2] > 60) lit++;
+    }
+    return { w: c.width, h: c.height, distinctColours: set.size, litFraction: +(lit / (d.length / 4)).toFixed(3) };
+  }, png.toString('base64'));
+}
+// rates measures frames and queries per second over ms milliseconds of the page's time.
+async function rates(page, ms) {
+  const a = await page.evaluate(() => ({ ...window.meshlight.stats(), t: performance.now() }));
+  const raf = await page.evaluate((ms) => new Promise((res) => {
+    let n = 0; const end = performance.now() + ms;
+    const f = () => { n++; performance.now() < end ? requestAnimationFrame(f) : res(n); }; requestAnimationFrame(f);
+  }), ms);
+  const b = await page.evaluate(() => ({ ...window.meshlight.stats(), t: performance.now() }));
+  const secs = (b.t - a.t) / 1000;
+  return {
+    seconds: +secs.toFixed(2), rafPerSecond: +(raf / secs).toFixed(1),
+    ebitenFPS: +b.fps.toFixed(1), ebitenTPS: +b.tps.toFixed(1),
+    queriesPerSecond: Math.round((b.queries - a.queries) / secs), budgetMs: b.budgetMs,
+  };
+}
+
+let failed = false;
+let main;
+const steps = [
+  check('wasm is served as application/wasm', async () => {
+    const r = await ctx.request.get(new URL('meshlight.wasm', BASE_URL).href);
+    assert.equal(r.status(), 200);
+    assert.equal(r.headers()['content-type'], 'application/wasm');
+    const body = await r.body();
+    results.wasmBytes = body.length;
+    results.wasmGzipBytes = zlib.gzipSync(body, { level: 9 }).length;
+  }),
+
+  check('page loads and the simulator is ready within 10 s', async () => {
+    main = await open();
+    await waitStats(main, 's => s.ready', 'stats().ready', 10000);
+    results.secondsToReady = +((Date.now() - main.openedAt) / 1000).toFixed(2);
+    await main.waitForSelector('#loading', { state: 'hidden', timeout: 5000 });
+    const s = await stats(main);
+    results.deployed = { model: s.model, optimizer: s.optimizer, deployedAccuracy: s.deployedAccuracy, phases: s.phases, activePhases: s.activePhases };
+    assert.equal(s.running, false);
+    assert.equal(s.queries, 0);
+    assert.ok(s.deployedAccuracy >= 0 && s.deployedAccuracy <= 100, `deployed accuracy ${s.deployedAccuracy}`);
+  }),
+
+  check('the canvas is drawn (many distinct colours)', async () => {
+    await frames(main, 10);
+    const shot = await main.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-deployed.png') });
+    await main.screenshot({ path: path.join(OUT, 'page-deployed.png') });
+    results.canvasDeployed = await colours(main, shot);
+    assert.ok(results.canvasDeployed.distinctColours >= 50, `canvas looks blank: ${JSON.stringify(results.canvasDeployed)}`);
+  }),
+
+  check('no console errors on load', async () => {
+    assert.deepEqual(main.problems, []);
+  }),
+
+  check('start: queries grow and the noisy chip\'s accuracy rises within 30 s', async () => {
+    const before = await stats(main);
+    await main.click('#start');
+    await waitStats(main, 's => s.running && s.queries > 0', 'queries after start', 10000);
+    await waitStats(main, `s => s.evaluations > 1 && s.bestAccuracy >= ${before.deployedAccuracy} + 1`, 'accuracy rising by a point', 30000);
+    const s = await stats(main);
+    results.training = { deployedAccuracy: before.deployedAccuracy, bestAccuracy: s.bestAccuracy, accuracy: s.accuracy, queries: s.queries, seconds: +((Date.now() - main.openedAt) / 1000).toFixed(1) };
+    results.training1024x640 = await rates(main, 3000);
+    await main.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-training.png') });
+    await main.screenshot({ path: path.join(OUT, 'page-training.png') });
+  }),
+
+  check('pause stops queries', async () => {
+    await main.click('#pause');
+    await waitStats(main, 's => !s.running', 'paused', 5000);
+    const q = (await stats(main)).queries;
+    await frames(main, 30);
+    assert.equal((await stats(main)).queries, q, 'queries changed while paused');
+    assert.equal(await main.locator('#start').isEnabled(), true);
+  }),
+
+  check('controls change behaviour and the address', async () => {
+    // alpha (a slider): a new chip with more active phases.
+    const before = await stats(main);
+    const alpha = main.locator('#alpha');
+    await alpha.fill('0.5');
+    await alpha.dispatchEvent('change');
+    await waitStats(main, `s => s.activePhases > ${before.activePhases}`, 'more active phases at alpha 0.5', 5000);
+    await main.waitForFunction(() => /alpha=0\.5/.test(location.search), null, { timeout: 5000 });
+    // speed (a slider): at 1 query per frame, N frames make at most about N queries.
+    const speed = main.locator('#speed');
+    await speed.fill('1');
+    await speed.dispatchEvent('change');
+    await main.click('#start');
+    await waitStats(main, 's => s.queries > 0', 'queries at speed 1', 5000);
+    const a = (await stats(main)).queries;
+    const n = await frames(main, 30);
+    const b = (await stats(main)).queries;
+    assert.ok(b > a && b - a <= n + 2, `speed 1: ${b - a} queries in ${n} frames`);
+    // optimizer (a select): the run restarts with the other optimizer.
+    await main.selectOption('#optimizer', 'stp');
+    await waitStats(main, 's => s.optimizer === "stp"', 'optimizer stp', 5000);
+    await main.waitForFunction(() => /optimizer=stp/.test(location.search), null, { timeout: 5000 });
+    // redeploy: a new seed in the settings and the address.
+    await main.click('#redeploy');
+    await main.waitForFunction(() => /seed=2/.test(location.search), null, { timeout: 5000 });
+    await main.waitForFunction(() => document.querySelector('#seed').value === '2', null, { timeout: 5000 });
+    // the API: a bad value is refused with a message, the good one applies.
+    const r = await main.evaluate(() => window.meshlight.set({ p: 0.25, s: 3 }));
+    assert.equal(r.ok, false);
+    assert.match(r.errors.join(' '), /s="3"/);
+    assert.equal((await main.evaluate(() => window.meshlight.settings())).p, '0.25');
+    await main.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    assert.match(await main.locator('#errors').textContent(), /s="3"/);
+    await main.click('#errors-close');
+    await main.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+    await main.click('#pause');
+  }),
+
+  check('a link reproduces the view', async () => {
+    const q = await main.evaluate(() => location.search);
+    const page = await open(q);
+    await waitStats(page, 's => s.ready', 'ready', 10000);
+    const [x, y] = await Promise.all([main, page].map((p) => p.evaluate(() => window.meshlight.settings())));
+    assert.deepEqual(y, x);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+    await main.bringToFront();
+  }),
+
+  check('a bad model URL shows the error in the page', async () => {
+    const page = await open('?model=models/no-such-model.json');
+    await page.waitForSelector('#errors:not([hidden])', { timeout: 10000 });
+    const msg = await page.locator('#errors').textContent();
+    assert.match(msg, /no-such-model\.json/);
+    assert.match(msg, /404/);
+    await waitStats(page, 's => s.ready', 'the default model after a bad one', 10000);
+    await page.screenshot({ path: path.join(OUT, 'page-bad-model.png') });
+    await page.close();
+  }),
+
+  check('invalid URL parameters are reported and replaced by defaults', async () => {
+    const page = await open('?alpha=7&optimizer=sgd&frob=1&seed=3');
+    await waitStats(page, 's => s.ready', 'ready', 10000);
+    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    const msg = await page.locator('#errors').textContent();
+    for (const want of [/alpha="7"/, /sgd/, /frob/]) assert.match(msg, want);
+    const set = await page.evaluate(() => window.meshlight.settings());
+    assert.equal(set.alpha, '0.15');
+    assert.equal(set.seed, '3');
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
+  check('640 x 480 canvas while training (figures recorded, not asserted)', async () => {
+    const page = await open('?run=1', { width: 640, height: 480 });
+    await waitStats(page, 's => s.ready && s.running', 'training', 10000);
+    await page.click('#panel-toggle'); // the canvas takes the whole 640 x 480
+    await page.waitForFunction(() => document.querySelector('canvas').clientWidth === 640, null, { timeout: 5000 });
+    await frames(page, 60);
+    results.training640x480 = await rates(page, 5000);
+    const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-640x480.png') });
+    results.canvas640x480 = await colours(page, shot);
+    assert.ok(results.canvas640x480.distinctColours >= 50);
+    await page.close();
+  }),
+
+  check('booth mode hides the controls and trains on its own', async () => {
+    const page = await open('?booth=1');
+    await waitStats(page, 's => s.ready && s.running && s.booth === "recover"', 'booth training', 10000);
+    assert.equal(await page.locator('#panel').isVisible(), false);
+    await waitStats(page, 's => s.queries > 500', 'booth queries', 20000);
+    await page.screenshot({ path: path.join(OUT, 'page-booth.png') });
+    await page.close();
+  }),
+
+  check('no console errors in the main page', async () => {
+    assert.deepEqual(main.problems, []);
+  }),
+];
+
+try {
+  for (const step of steps) await step();
+} catch (e) {
+  failed = true;
+  results.failure = String(e.stack || e).split('\n').slice(0, 12).join(' | ');
+  log('FAIL', results.failure);
+  if (main) await main.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => {});
+} finally {
+  await ctx.close();
+  fs.rmSync(udd, { recursive: true, force: true });
+}
+fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results, null, 2));
+log(failed ? 'FAIL' : 'PASS');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,65 @@
+package sim
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/model"
+)
+
+// shipped reads a shipped model and its data from static/, skipping when they are absent.
+func shipped(b *testing.B, name string) (*model.Model, *dataset.Set, *dataset.Set) {
+	b.Helper()
+	root := filepath.Join("..", "..", "static")
+	m, err := model.ReadFile(filepath.Join(root, ModelPath(name)))
+	if err != nil {
+		b.Skipf("shipped model: %v", err)
+	}
+	var sets [2]*dataset.Set
+	for i, sp := range []dataset.Split{dataset.Train, dataset.Test} {
+		raw, err := os.ReadFile(filepath.Join(root, "data", dataset.FileName(m.Dataset, sp)))
+		if err != nil {
+			b.Skipf("shipped data: %v", err)
+		}
+		if sets[i], err = dataset.Read(bytes.NewReader(raw), m.Dataset); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return m, sets[0], sets[1]
+}
+
+// BenchmarkTrainQueries measures the training queries per second of the browser's run
+// settings on the shipped MNIST 8x8 MLP (run it natively and under js/wasm to compare).
+func BenchmarkTrainQueries(b *testing.B) {
+	m, tr, te := shipped(b, "mnist8-mlp")
+	cfg := train.DefaultConfig()
+	cfg.Seed = 1
+	cfg.EvalEvery = 1 << 40 // queries only
+	run, err := train.Start(m, tr, te, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run.Step(1)
+	b.ResetTimer()
+	start := time.Now()
+	run.Step(int64(b.N))
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "queries/s")
+}
+
+// BenchmarkEvaluate measures one test evaluation of the shipped MNIST 8x8 MLP.
+func BenchmarkEvaluate(b *testing.B) {
+	m, tr, te := shipped(b, "mnist8-mlp")
+	run, err := train.Start(m, tr, te, train.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		run.Objective().Evaluate()
+	}
+	b.ReportMetric(float64(te.Len()), "samples")
+}

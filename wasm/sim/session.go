@@ -1,0 +1,689 @@
+package sim
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/render"
+	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/onn"
+)
+
+// Fetch returns the bytes of a file of the site, given its site-relative path (such as
+// "models/mnist8-mlp.json"). In the browser it is an HTTP fetch; in tests, a file read. It
+// may block: the session calls it from its own goroutine.
+type Fetch func(path string) ([]byte, error)
+
+// Session is the simulator's state between frames. Update advances it by one frame; every
+// other method is a control of the page. A Session is not safe for concurrent use: the
+// browser's single thread calls it.
+type Session struct {
+	fetch Fetch
+	now   func() time.Time
+	set   Settings
+	ver   int // bumped by every settings change, so the page resyncs its controls
+	errs  []string
+
+	// Loading: one load at a time, its result delivered to Update.
+	loadCh   chan loaded
+	loading  string // the model reference being loaded, "" if none
+	status   string
+	modelRef string // the reference of the loaded model
+	model    *model.Model
+	trainSet *dataset.Set
+	testSet  *dataset.Set
+	classes  []string
+
+	// The run: a deployed chip and an optimizer on it.
+	run       *train.Run
+	runCfg    train.Config
+	runLabel  string
+	net       *onn.Network
+	view      *onn.Batch // one test sample, for the scores on the canvas
+	curve     render.Run // the run's records as chart series
+	history   []render.Run
+	running   bool
+	failed    bool
+	lastQ     int64
+	lastStepQ int64
+	deployed  train.Record // the deployed chip, before the run's first step
+
+	// Frame pacing.
+	budget    time.Duration // training time allowed per frame
+	lastFrame time.Time
+	period    float64 // smoothed frame period, seconds
+	qps       float64 // smoothed training queries per second of wall time
+	measure   struct {
+		t time.Time
+		q int64
+	}
+
+	// The sample shown.
+	order      []int
+	sampleAt   int
+	sampleTime time.Time
+	lightTime  time.Time
+
+	booth boothState
+
+	scene render.Scene
+}
+
+type loaded struct {
+	ref         string
+	m           *model.Model
+	train, test *dataset.Set
+	err         error
+}
+
+// Budget limits of the training time per frame.
+const (
+	minBudget = 1 * time.Millisecond
+	maxBudget = 14 * time.Millisecond
+	// The frame rate the pacing keeps above: below it the budget shrinks, well above it
+	// the budget grows.
+	lowFPS, highFPS = 40.0, 48.0
+	// sampleEvery is how long one test sample stays on the canvas.
+	sampleEvery = 2 * time.Second
+	// lightEvery is the shortest time between two recomputations of the light and the
+	// scores of the shown sample while the chip changes.
+	lightEvery = 200 * time.Millisecond
+	// EvalSamples is how many test samples (the first of the shipped test set) the browser
+	// evaluates: a test evaluation runs inside a frame, and this keeps it to a few
+	// milliseconds, so it does not stall the picture.
+	EvalSamples = 2000
+	// maxHistory is the number of earlier runs kept for comparison.
+	maxHistory = 6
+	// maxErrors is the number of messages kept for the page.
+	maxErrors = 5
+)
+
+// NewSession reads the settings from a URL query (invalid ones become messages and
+// defaults) and starts loading the chosen model.
+func NewSession(query string, fetch Fetch) *Session {
+	s := &Session{fetch: fetch, now: time.Now, budget: 6 * time.Millisecond, loadCh: make(chan loaded, 1)}
+	var errs []error
+	s.set, errs = ParseQuery(query)
+	for _, e := range errs {
+		s.report(e)
+	}
+	s.startLoad(s.set.Model)
+	return s
+}
+
+// SetClock replaces the session's clock (tests).
+func (s *Session) SetClock(now func() time.Time) { s.now = now }
+
+// Report adds a message for the page (for errors found outside the session).
+func (s *Session) Report(err error) { s.report(err) }
+
+// report adds a message for the page.
+func (s *Session) report(err error) {
+	msg := err.Error()
+	for _, e := range s.errs {
+		if e == msg {
+			return
+		}
+	}
+	s.errs = append(s.errs, msg)
+	if len(s.errs) > maxErrors {
+		s.errs = s.errs[len(s.errs)-maxErrors:]
+	}
+}
+
+// ClearErrors drops the messages shown in the page.
+func (s *Session) ClearErrors() { s.errs = nil }
+
+// Errors returns the messages for the page, oldest first.
+func (s *Session) Errors() []string { return append([]string(nil), s.errs...) }
+
+// startLoad fetches and validates a model and its data in the background.
+func (s *Session) startLoad(ref string) {
+	if s.loading != "" {
+		return // Update starts the newest request when this one ends
+	}
+	s.loading = ref
+	s.status = "loading " + ModelPath(ref) + "…"
+	fetch := s.fetch
+	go func() { s.loadCh <- load(fetch, ref) }()
+}
+
+// load fetches and validates the model file of ref and its data set's shipped splits.
+func load(fetch Fetch, ref string) loaded {
+	p := ModelPath(ref)
+	b, err := fetch(p)
+	if err != nil {
+		return loaded{ref: ref, err: fmt.Errorf("model %s: %w", p, err)}
+	}
+	name := path.Base(p)
+	m, err := model.Read(maybeGunzip(b), name)
+	if err != nil {
+		return loaded{ref: ref, err: err}
+	}
+	out := loaded{ref: ref, m: m}
+	for _, sp := range []struct {
+		split dataset.Split
+		dst   **dataset.Set
+	}{{dataset.Test, &out.test}, {dataset.Train, &out.train}} {
+		dp := "data/" + dataset.FileName(m.Dataset, sp.split)
+		db, err := fetch(dp)
+		if err != nil {
+			return loaded{ref: ref, err: fmt.Errorf("model %s: data set %s: %w", name, dp, err)}
+		}
+		set, err := dataset.Read(bytes.NewReader(db), path.Base(dp))
+		if err != nil {
+			return loaded{ref: ref, err: fmt.Errorf("model %s: %w", name, err)}
+		}
+		if set.Features() != m.Input.Size() {
+			return loaded{ref: ref, err: fmt.Errorf("model %s: data set %s has %d features per sample, the model takes %d", name, dp, set.Features(), m.Input.Size())}
+		}
+		*sp.dst = set
+	}
+	return out
+}
+
+// Update advances the session by one frame: it takes a finished load, paces itself on
+// the measured frame rate, trains within this frame's budget and refreshes the scene.
+func (s *Session) Update() error {
+	now := s.now()
+	if !s.lastFrame.IsZero() {
+		dt := now.Sub(s.lastFrame).Seconds()
+		if s.period == 0 {
+			s.period = dt
+		}
+		s.period += 0.1 * (dt - s.period)
+		s.pace()
+	}
+	s.lastFrame = now
+	select {
+	case l := <-s.loadCh:
+		s.finishLoad(l)
+	default:
+	}
+	s.boothTick(now)
+	if s.running && s.run != nil {
+		s.train(now)
+	}
+	s.refreshScene(now)
+	return nil
+}
+
+// pace adapts the training budget to the frame rate: shrink it fast when frames come
+// slower than lowFPS, grow it slowly while they come faster than highFPS.
+func (s *Session) pace() {
+	switch {
+	case s.period > 1/lowFPS:
+		s.budget = time.Duration(float64(s.budget) * 0.8)
+	case s.period < 1/highFPS:
+		s.budget += 250 * time.Microsecond
+	}
+	s.budget = min(max(s.budget, minBudget), maxBudget)
+}
+
+func (s *Session) finishLoad(l loaded) {
+	s.loading = ""
+	want := s.set.Model
+	if l.err != nil {
+		s.report(l.err)
+		if s.model != nil {
+			// Keep the last good model; point the settings back at it.
+			s.set.Model = s.modelRef
+			s.ver++
+		} else if def := DefaultSettings().Model; l.ref != def {
+			s.report(fmt.Errorf("loading the default model %s instead", def))
+			s.set.Model = def
+			s.ver++
+			s.startLoad(def)
+		} else {
+			s.status = "could not load a model"
+		}
+		return
+	}
+	if want != l.ref && want != s.modelRef {
+		s.startLoad(want) // the user chose another model meanwhile
+		return
+	}
+	s.history = nil
+	s.model, s.modelRef, s.trainSet, s.testSet = l.m, l.ref, l.train, l.test.Head(min(EvalSamples, l.test.Len()))
+	s.classes = dataset.ClassNames(l.m.Dataset)
+	s.set.Model = l.ref
+	if s.set.Layer >= len(l.m.Layer) {
+		s.report(fmt.Errorf("layer %d: the model has layers 0..%d; showing layer 0", s.set.Layer, len(l.m.Layer)-1))
+		s.set.Layer = 0
+	}
+	s.ver++
+	rng := rand.New(rand.NewPCG(uint64(s.set.Seed), 0x5a))
+	s.order = rng.Perm(s.testSet.Len())
+	s.sampleAt = 0
+	s.status = ""
+	s.deploy()
+	if s.set.Run || s.set.Booth {
+		s.running = s.run != nil
+	}
+}
+
+// deploy starts a new run on a chip from the current settings (the chip is a function of
+// the seed, so the same settings give the same chip).
+func (s *Session) deploy() {
+	if s.model == nil {
+		return
+	}
+	s.retire()
+	cfg := train.DefaultConfig()
+	cfg.Optimizer = s.set.Optimizer
+	cfg.Options.S, cfg.Options.P = s.set.S, s.set.P
+	cfg.Alpha, cfg.Sigma, cfg.Crosstalk = s.set.Alpha, s.set.Sigma, s.set.Crosstalk
+	cfg.Seed = s.set.Seed
+	cfg.Step = s.set.LR
+	cfg.EvalEvery = evalEvery(s.model)
+	run, err := train.Start(s.model, s.trainSet, s.testSet, cfg)
+	if err != nil {
+		s.report(fmt.Errorf("deploy: %w", err))
+		s.running = false
+		return
+	}
+	p, ok := run.Objective().(*train.Problem)
+	if !ok {
+		s.report(fmt.Errorf("deploy: unexpected objective %T", run.Objective()))
+		return
+	}
+	s.run, s.runCfg, s.net, s.failed = run, cfg, p.Network(), false
+	s.view, err = s.net.NewBatch(1)
+	if err != nil {
+		s.report(fmt.Errorf("deploy: %w", err))
+	}
+	s.runLabel = fmt.Sprintf("%s α %g s %g p %g seed %d", cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Seed)
+	s.curve = render.Run{Label: s.runLabel}
+	s.lastQ, s.lastStepQ = 0, 0
+	// The deployed chip's record, before any query (the run's own first record, taken at
+	// its first step, is the same evaluation of the same chip).
+	s.deployed = train.Record{Accuracy: p.Evaluate(), Power: p.Power(), Loss: math.NaN()}
+	s.syncCurve()
+}
+
+// evalEvery spaces the test evaluations of a run: often enough for a smooth curve,
+// rarely enough that evaluating stays a small share of the training time.
+func evalEvery(m *model.Model) int64 {
+	if m.Layer[0].Kind == model.Conv {
+		return 200
+	}
+	return 500
+}
+
+// retire ends the current run, keeping its curve for comparison.
+func (s *Session) retire() {
+	if s.run == nil {
+		return
+	}
+	s.run.Close()
+	if s.set.Compare && len(s.curve.Queries) > 1 {
+		s.history = append(s.history, s.curve)
+		if len(s.history) > maxHistory {
+			s.history = s.history[len(s.history)-maxHistory:]
+		}
+	}
+	s.run = nil
+}
+
+// train steps the run for this frame: at most Speed queries and the frame's budget.
+func (s *Session) train(now time.Time) {
+	deadline := now.Add(s.budget)
+	limit := s.run.Queries() + int64(s.set.Speed)
+	chunk := int64(8)
+	if s.qps > 0 { // about a tenth of the budget per call, so the deadline is kept
+		chunk = max(1, int64(s.qps*s.budget.Seconds()/10))
+	}
+	for s.run.Queries() < limit && s.now().Before(deadline) {
+		n := min(chunk, limit-s.run.Queries())
+		if s.run.Step(n) {
+			break
+		}
+	}
+	s.afterSteps()
+}
+
+func (s *Session) afterSteps() {
+	s.syncCurve()
+	if err := s.run.Err(); err != nil && !s.failed {
+		s.failed = true
+		s.running = false
+		s.report(fmt.Errorf("training stopped: %w; the chip keeps its last phases (reset or redeploy to start again)", err))
+	} else if s.run.Done() {
+		s.running = false
+	}
+	now := s.now()
+	if s.measure.t.IsZero() {
+		s.measure.t, s.measure.q = now, s.run.Queries()
+	} else if dt := now.Sub(s.measure.t).Seconds(); dt >= 0.5 {
+		rate := float64(s.run.Queries()-s.measure.q) / dt
+		if s.qps == 0 {
+			s.qps = rate
+		}
+		s.qps += 0.5 * (rate - s.qps)
+		s.measure.t, s.measure.q = now, s.run.Queries()
+	}
+}
+
+// records returns the run's curve, or only the deployed chip's record before its first step.
+func (s *Session) records() []train.Record {
+	if recs := s.run.Curve(); len(recs) > 0 {
+		return recs
+	}
+	return []train.Record{s.deployed}
+}
+
+// syncCurve appends the run's new records to the chart series.
+func (s *Session) syncCurve() {
+	recs := s.records()
+	for _, r := range recs[len(s.curve.Queries):] {
+		s.curve.Queries = append(s.curve.Queries, float64(r.Queries))
+		s.curve.Accuracy = append(s.curve.Accuracy, r.Accuracy)
+		s.curve.Power = append(s.curve.Power, r.Power)
+	}
+}
+
+// Start starts (or resumes) training.
+func (s *Session) Start() {
+	if s.run != nil && s.run.Done() {
+		s.deploy() // a finished or failed run starts over on its chip
+	}
+	s.running = s.run != nil
+	s.measure.t = time.Time{}
+}
+
+// Pause pauses training.
+func (s *Session) Pause() { s.running = false }
+
+// Reset starts a new run on the same chip (same noise and active set) from its deployed
+// phases; the old run's curve is kept for comparison.
+func (s *Session) Reset() {
+	running := s.running
+	s.deploy()
+	s.running = running && s.run != nil
+}
+
+// Redeploy deploys a new chip: the next seed, so a new noise draw and active set.
+func (s *Session) Redeploy() {
+	s.set.Seed++
+	s.ver++
+	s.Reset()
+}
+
+// Step runs one iteration's worth of queries while paused.
+func (s *Session) Step() {
+	if s.run == nil || s.running {
+		return
+	}
+	if s.run.Done() {
+		s.deploy()
+	}
+	n := s.run.Method().Cost(s.run.Objective().Len())
+	s.run.Step(int64(n))
+	s.afterSteps()
+}
+
+// Set changes settings by name (URL form values). Each bad value is reported (and
+// returned) and leaves its setting as it was; the rest apply. A change that needs a new
+// chip or run gets one, keeping the running state.
+func (s *Session) Set(params map[string]string) []error {
+	var errs []error
+	effect := ViewOnly
+	for _, name := range sortedKeys(params) {
+		e, err := s.set.Set(name, params[name])
+		if err != nil {
+			errs = append(errs, err)
+			s.report(err)
+			continue
+		}
+		if name == "optimizer" && !isMethod(s.set.Optimizer) {
+			err := fmt.Errorf("optimizer=%q: unknown (known: %s)", params[name], strings.Join(train.Methods(), ", "))
+			errs = append(errs, err)
+			s.report(err)
+			s.set.Optimizer = s.runCfg.Optimizer
+			continue
+		}
+		if name == "layer" && s.model != nil && s.set.Layer >= len(s.model.Layer) {
+			err := fmt.Errorf("layer=%q: the model has layers 0..%d", params[name], len(s.model.Layer)-1)
+			errs = append(errs, err)
+			s.report(err)
+			s.set.Layer = 0
+		}
+		if name == "booth" {
+			s.boothChanged()
+		}
+		effect = max(effect, e)
+	}
+	s.ver++
+	switch effect {
+	case Reload:
+		s.startLoad(s.set.Model)
+	case Redeploy, Restart:
+		s.Reset()
+	}
+	return errs
+}
+
+func isMethod(name string) bool {
+	for _, m := range train.Methods() {
+		if m == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Settings returns the current settings.
+func (s *Session) Settings() Settings { return s.set }
+
+// Version changes whenever the settings do.
+func (s *Session) Version() int { return s.ver }
+
+// Query is the URL query of the current settings.
+func (s *Session) Query() string { return s.set.Query() }
+
+// Option is one choice of a select control.
+type Option struct{ Value, Label string }
+
+// Options lists the choices of the select controls: models, optimizers and layers.
+func (s *Session) Options() map[string][]Option {
+	var models []Option
+	found := false
+	for _, m := range Catalog() {
+		models = append(models, Option{m.Name, m.Title})
+		found = found || m.Name == s.set.Model
+	}
+	if !found {
+		models = append(models, Option{s.set.Model, s.set.Model})
+	}
+	var opts []Option
+	for _, m := range train.Methods() {
+		label := m
+		if m == "szo-scd" {
+			label = "SZO-SCD (pruning)"
+		}
+		opts = append(opts, Option{m, label})
+	}
+	var layers []Option
+	if s.model != nil {
+		for i, l := range s.model.Layer {
+			layers = append(layers, Option{fmt.Sprint(i), fmt.Sprintf("%d: %s %d×%d", i+1, l.Kind, l.Out, l.In)})
+		}
+	} else {
+		layers = []Option{{"0", "1"}}
+	}
+	return map[string][]Option{"model": models, "optimizer": opts, "layer": layers}
+}
+
+// Stats are the figures of the page API (window.meshlight.stats()).
+type Stats struct {
+	Ready            bool    `json:"ready"`
+	Model            string  `json:"model"`
+	Optimizer        string  `json:"optimizer"`
+	Queries          int64   `json:"queries"`
+	Accuracy         float64 `json:"accuracy"`         // percent, last test evaluation
+	DeployedAccuracy float64 `json:"deployedAccuracy"` // percent, the deployed chip
+	BestAccuracy     float64 `json:"bestAccuracy"`     // percent
+	Power            float64 `json:"power"`            // radians, active phases now
+	FullPower        float64 `json:"fullPower"`        // radians, if every phase were active
+	Saving           float64 `json:"saving"`           // percent of FullPower saved
+	Energy           float64 `json:"energy"`           // radian-queries
+	Running          bool    `json:"running"`
+	Done             bool    `json:"done"`
+	Error            string  `json:"error"` // messages, one per line
+	Status           string  `json:"status"`
+	QueriesPerSecond float64 `json:"queriesPerSecond"`
+	BudgetMS         float64 `json:"budgetMs"`
+	Evaluations      int     `json:"evaluations"`
+	Runs             int     `json:"runs"` // earlier runs kept for comparison
+	Phases           int     `json:"phases"`
+	ActivePhases     int     `json:"activePhases"`
+	SettingsVersion  int     `json:"settingsVersion"`
+	Booth            string  `json:"booth"` // booth mode's phase, "" when off
+}
+
+// Stats returns the page API's figures.
+func (s *Session) Stats() Stats {
+	st := Stats{Model: s.set.Model, Optimizer: s.set.Optimizer, Running: s.running,
+		Error: strings.Join(s.errs, "\n"), Status: s.status, QueriesPerSecond: math.Round(s.qps),
+		BudgetMS: float64(s.budget.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
+		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
+		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase}
+	if s.run == nil {
+		return st
+	}
+	st.Ready = true
+	st.Model = s.modelRef
+	st.Optimizer = s.runCfg.Optimizer
+	st.Done = s.run.Done()
+	recs := s.records()
+	st.Queries = s.run.Queries()
+	st.Evaluations = len(recs)
+	if len(recs) > 0 {
+		st.DeployedAccuracy = recs[0].Accuracy
+		st.Accuracy = recs[len(recs)-1].Accuracy
+		st.BestAccuracy = recs[0].Accuracy
+		for _, r := range recs {
+			st.BestAccuracy = math.Max(st.BestAccuracy, r.Accuracy)
+		}
+	}
+	chip := s.net.Chip()
+	st.Power, st.FullPower, st.Energy = chip.Power(), chip.FullPower(), s.run.Energy()
+	st.Saving = (render.Readouts{Power: st.Power, FullPower: st.FullPower}).Saving()
+	st.Phases, st.ActivePhases = chip.NumPhases(), len(chip.Active())
+	return st
+}
+
+// Scene implements canvas.Sim.
+func (s *Session) Scene() *render.Scene { return &s.scene }
+
+// refreshScene fills the scene from the session's state.
+func (s *Session) refreshScene(now time.Time) {
+	sc := &s.scene
+	sc.Ready = s.run != nil
+	sc.LoadingText = s.status
+	if s.model == nil || s.run == nil {
+		sc.Title = "meshlight"
+		sc.Status = s.status
+		sc.Chip = nil
+		return
+	}
+	title := s.model.Name
+	for _, m := range catalog {
+		if m.Name == s.modelRef {
+			title = m.Title
+		}
+	}
+	sc.Title = title
+	state := "paused"
+	switch {
+	case s.failed:
+		state = "stopped (error)"
+	case s.running:
+		state = "training"
+	case s.run.Done():
+		state = "finished"
+	}
+	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d", state, s.runCfg.Optimizer, s.runCfg.Alpha, s.runCfg.S, s.runCfg.P, s.runCfg.Seed)
+	sc.Note = s.booth.note
+	chip := s.net.Chip()
+	// Recompute the light and scores for a new chip, layer or sample at once, and for
+	// phases moved by training at most every lightEvery.
+	changed := sc.Chip != chip || sc.Layer != s.set.Layer ||
+		(s.run.Queries() != s.lastQ && now.Sub(s.lightTime) >= lightEvery)
+	sc.Chip, sc.Layer, sc.Crosstalk = chip, s.set.Layer, s.runCfg.Crosstalk
+	if s.sampleTime.IsZero() || now.Sub(s.sampleTime) >= sampleEvery {
+		s.sampleTime = now
+		if sc.Sample.X != nil {
+			s.sampleAt = (s.sampleAt + 1) % len(s.order)
+		}
+		changed = true
+	}
+	if changed {
+		s.lightTime = now
+		s.lastQ = s.run.Queries()
+		s.showSample(sc)
+		sc.Version++
+	}
+	runs := append(append([]render.Run(nil), s.history...), s.curve)
+	sc.Runs = runs
+	st := s.Stats()
+	sc.Readouts = render.Readouts{Deployed: st.DeployedAccuracy, Accuracy: st.Accuracy, Best: st.BestAccuracy,
+		Queries: st.Queries, Power: st.Power, FullPower: st.FullPower, Energy: st.Energy}
+	sc.ClassNames = s.classes
+}
+
+// showSample computes the shown test sample's light input for the shown layer and its
+// class scores on the chip.
+func (s *Session) showSample(sc *render.Scene) {
+	i := s.order[s.sampleAt]
+	x := s.testSet.Sample(i)
+	sc.Sample = render.Sample{Shape: s.testSet.Shape, X: x, Label: int(s.testSet.Y[i])}
+	if s.view != nil {
+		if err := s.view.Load(s.testSet, []int{i}); err == nil {
+			sc.Scores = render.Softmax(s.view.Forward())
+		}
+	}
+	xf := make([]float64, len(x))
+	for k, v := range x {
+		xf[k] = float64(v)
+	}
+	chip := s.net.Chip()
+	in, err := LayerInput(s.net.Specs(), s.model.Activation.Clip, chip.LayerWeights, xf, s.set.Layer)
+	if err != nil {
+		sc.LayerInput = nil
+		return
+	}
+	sc.LayerInput = in
+}
+
+// Chip returns the deployed chip (nil before the first deployment).
+func (s *Session) Chip() *photonics.Chip {
+	if s.net == nil {
+		return nil
+	}
+	return s.net.Chip()
+}
+
+// maybeGunzip returns a reader of a model file's bytes, gunzipped when they are a gzip
+// stream (a .json.gz file served without Content-Encoding). At most model.MaxFileSize+1
+// bytes come out, so the model reader reports an oversized file.
+func maybeGunzip(b []byte) io.Reader {
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		return bytes.NewReader(b)
+	}
+	z, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return bytes.NewReader(b) // the model reader reports what it sees
+	}
+	return io.LimitReader(z, model.MaxFileSize+1)
+}

@@ -1,0 +1,261 @@
+package sim
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newTestSession(t *testing.T, query string) (*Session, *clock, site) {
+	t.Helper()
+	st := testSite(t)
+	c := newClock()
+	s := NewSession(query, st.fetch)
+	s.SetClock(c.now)
+	ready(t, s, c)
+	return s, c, st
+}
+
+func frame(s *Session, c *clock) {
+	c.add(16 * time.Millisecond)
+	s.Update()
+}
+
+func TestSessionDeploysAndTrains(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=50")
+	st := s.Stats()
+	if st.Running || st.Queries != 0 || st.Evaluations != 1 || math.IsNaN(st.DeployedAccuracy) || st.Accuracy != st.DeployedAccuracy {
+		t.Fatalf("deployed stats %+v", st)
+	}
+	if st.Model != "mnist8-mlp" || st.Optimizer != "szo-scd" || st.Phases == 0 || st.ActivePhases == 0 || st.ActivePhases >= st.Phases {
+		t.Errorf("stats %+v", st)
+	}
+	if !(st.Saving > 0 && st.Saving < 100) || st.Power != s.Chip().Power() {
+		t.Errorf("power %g of %g, saving %g", st.Power, st.FullPower, st.Saving)
+	}
+	frame(s, c)
+	if s.Stats().Queries != 0 {
+		t.Fatal("queries while paused")
+	}
+	s.Start()
+	frame(s, c)
+	// The clock stands still inside the frame, so the speed limit decides: exactly 50.
+	if q := s.Stats().Queries; q != 50 {
+		t.Fatalf("one frame at speed 50 ran %d queries", q)
+	}
+	for i := 0; i < 40; i++ {
+		frame(s, c)
+	}
+	st = s.Stats()
+	if st.Queries != 41*50 || st.Evaluations < 2 || !st.Running || !(st.Energy > 0) {
+		t.Errorf("after 41 frames: %+v", st)
+	}
+	s.Pause()
+	q := st.Queries
+	frame(s, c)
+	frame(s, c)
+	if s.Stats().Queries != q || s.Stats().Running {
+		t.Errorf("pause did not stop queries: %d -> %d", q, s.Stats().Queries)
+	}
+	s.Step()
+	if got := s.Stats().Queries - q; got < 1 {
+		t.Errorf("step ran %d queries", got)
+	}
+}
+
+func TestSessionResetRedeployAndCompare(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100")
+	chip := s.Chip()
+	gamma := chip.Gamma(3)
+	s.Start()
+	for i := 0; i < 20; i++ {
+		frame(s, c)
+	}
+	s.Reset()
+	if st := s.Stats(); st.Queries != 0 || st.Runs != 1 || !st.Running {
+		t.Errorf("after reset: %+v", st)
+	}
+	if s.Chip() == chip || s.Chip().Gamma(3) != gamma {
+		t.Error("reset must give a new run on the same chip (same noise draw)")
+	}
+	seed := s.Settings().Seed
+	v := s.Version()
+	s.Redeploy()
+	if s.Settings().Seed != seed+1 || s.Version() == v || s.Chip().Gamma(3) == gamma {
+		t.Errorf("redeploy: seed %d, gamma %g (was %g)", s.Settings().Seed, s.Chip().Gamma(3), gamma)
+	}
+	if st := s.Stats(); st.Runs != 1 { // the reset run had no curve yet
+		t.Errorf("runs kept %d", st.Runs)
+	}
+	if q := s.Query(); !strings.Contains(q, "seed=2") || !strings.Contains(q, "speed=100") {
+		t.Errorf("query %q", q)
+	}
+	s.Set(map[string]string{"compare": "0"})
+	for i := 0; i < 20; i++ {
+		frame(s, c)
+	}
+	s.Reset()
+	if st := s.Stats(); st.Runs != 1 {
+		t.Errorf("with compare off a reset keeps no new overlay: %d", st.Runs)
+	}
+}
+
+func TestSessionSetChangesBehaviour(t *testing.T) {
+	s, c, _ := newTestSession(t, "")
+	before := s.Stats()
+	if errs := s.Set(map[string]string{"alpha": "0.5", "speed": "30"}); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	st := s.Stats()
+	if !(st.ActivePhases > before.ActivePhases) {
+		t.Errorf("alpha 0.5 must activate more phases: %d -> %d", before.ActivePhases, st.ActivePhases)
+	}
+	s.Start()
+	frame(s, c)
+	if st := s.Stats(); st.Queries != 30 {
+		t.Errorf("speed 30: %d queries in a frame", st.Queries)
+	}
+	if errs := s.Set(map[string]string{"optimizer": "flops"}); len(errs) != 0 || s.Stats().Optimizer != "flops" || s.Stats().Queries != 0 {
+		t.Errorf("optimizer change: %v %+v", errs, s.Stats())
+	}
+	// Bad values are reported, leave their setting alone, and let the good ones apply.
+	errs := s.Set(map[string]string{"alpha": "7", "p": "0.5", "optimizer": "sgd", "layer": "9"})
+	if len(errs) != 3 {
+		t.Fatalf("errors %v", errs)
+	}
+	set := s.Settings()
+	if set.Alpha != 0.5 || set.P != 0.5 || set.Optimizer != "flops" || set.Layer != 0 {
+		t.Errorf("settings after bad values: %+v", set)
+	}
+	msg := s.Stats().Error
+	for _, want := range []string{"alpha=\"7\"", "optimizer=\"sgd\"", "layer=\"9\""} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("page error %q lacks %q", msg, want)
+		}
+	}
+	s.ClearErrors()
+	if s.Stats().Error != "" {
+		t.Error("ClearErrors")
+	}
+	opts := s.Options()
+	if len(opts["model"]) != len(Catalog()) || len(opts["optimizer"]) < 5 || len(opts["layer"]) != 3 {
+		t.Errorf("options %v", opts)
+	}
+}
+
+func TestSessionBadModelKeepsLastGoodState(t *testing.T) {
+	// A model that cannot load at start: the error is shown and the default loads instead.
+	s, c, st := newTestSession(t, "?model=models/nope.json")
+	if msg := s.Stats().Error; !strings.Contains(msg, "models/nope.json") || !strings.Contains(msg, "404") {
+		t.Errorf("error %q", msg)
+	}
+	if s.Settings().Model != "mnist8-mlp" || s.Stats().Model != "mnist8-mlp" {
+		t.Errorf("model %q", s.Settings().Model)
+	}
+	// A corrupt model later: the error names the file, the loaded model and chip stay.
+	st["models/bad.json"] = []byte(`{"format": "meshlight-model/9"}`)
+	chip := s.Chip()
+	s.ClearErrors()
+	s.Set(map[string]string{"model": "models/bad.json"})
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Stats().Error == "" && time.Now().Before(deadline) {
+		frame(s, c)
+		time.Sleep(time.Millisecond)
+	}
+	if msg := s.Stats().Error; !strings.Contains(msg, "bad.json") {
+		t.Errorf("error %q", msg)
+	}
+	if s.Chip() != chip || s.Settings().Model != "mnist8-mlp" {
+		t.Error("a failed load must keep the last good model and chip")
+	}
+	// Invalid URL parameters: reported, defaults used.
+	s2 := NewSession("?alpha=2&bogus=1", st.fetch)
+	if msg := s2.Stats().Error; !strings.Contains(msg, "alpha=\"2\"") || !strings.Contains(msg, "bogus") || s2.Settings().Alpha != 0.15 {
+		t.Errorf("URL errors %q alpha %g", msg, s2.Settings().Alpha)
+	}
+}
+
+func TestSessionScene(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=40&layer=1")
+	frame(s, c)
+	sc := s.Scene()
+	if sc.Chip == nil || sc.Layer != 1 || len(sc.LayerInput) != 16 || len(sc.Runs) != 1 {
+		t.Fatalf("scene: chip %v layer %d input %d runs %d", sc.Chip != nil, sc.Layer, len(sc.LayerInput), len(sc.Runs))
+	}
+	sum := 0.0
+	for _, p := range sc.Scores {
+		sum += p
+	}
+	if len(sc.Scores) != 4 || math.Abs(sum-1) > 1e-9 || len(sc.ClassNames) != 4 {
+		t.Errorf("scores %v classes %v", sc.Scores, sc.ClassNames)
+	}
+	for _, v := range sc.LayerInput {
+		if v < 0 || v > 4 {
+			t.Fatalf("a hidden layer's input is clipped to [0, 4]: %v", sc.LayerInput)
+		}
+	}
+	v := sc.Version
+	frame(s, c)
+	if sc.Version != v {
+		t.Error("version changed without training or a new sample")
+	}
+	s.Start()
+	frame(s, c)
+	if sc.Version != v {
+		t.Error("the light is recomputed at most every lightEvery while training")
+	}
+	c.add(lightEvery)
+	frame(s, c)
+	if sc.Version == v {
+		t.Error("training must change the version (new phases, new light)")
+	}
+	label := sc.Sample
+	c.add(sampleEvery)
+	frame(s, c)
+	if &sc.Sample.X[0] == &label.X[0] {
+		t.Error("the shown sample must change every few seconds")
+	}
+}
+
+func TestSessionPacing(t *testing.T) {
+	s, c, _ := newTestSession(t, "")
+	for i := 0; i < 100; i++ {
+		c.add(50 * time.Millisecond) // 20 fps: too slow
+		s.Update()
+	}
+	if s.budget != minBudget {
+		t.Errorf("slow frames: budget %v, want %v", s.budget, minBudget)
+	}
+	for i := 0; i < 200; i++ {
+		c.add(10 * time.Millisecond) // 100 fps: room to train
+		s.Update()
+	}
+	if s.budget != maxBudget {
+		t.Errorf("fast frames: budget %v, want %v", s.budget, maxBudget)
+	}
+}
+
+func TestSessionBooth(t *testing.T) {
+	s, c, _ := newTestSession(t, "?booth=1&speed=20")
+	frame(s, c)
+	if st := s.Stats(); !st.Running || st.Booth != "recover" {
+		t.Fatalf("booth: %+v", st)
+	}
+	c.add(boothRecover)
+	frame(s, c)
+	st := s.Stats()
+	if st.Running || st.Booth != "result" || !strings.Contains(s.Scene().Note, "recovered from") {
+		t.Fatalf("after recovering: %+v note %q", st, s.Scene().Note)
+	}
+	seed := s.Settings().Seed
+	c.add(boothResult)
+	frame(s, c)
+	if st := s.Stats(); !st.Running || st.Booth != "recover" || s.Settings().Seed != seed+1 {
+		t.Errorf("next chip: %+v seed %d", st, s.Settings().Seed)
+	}
+	s.Set(map[string]string{"booth": "0"})
+	if s.Stats().Booth != "" {
+		t.Error("booth off")
+	}
+}
