@@ -445,13 +445,6 @@ func (s *Session) Set(params map[string]string) []error {
 			s.report(err)
 			continue
 		}
-		if name == "optimizer" && !isMethod(s.set.Optimizer) {
-			err := fmt.Errorf("optimizer=%q: unknown (known: %s)", params[name], strings.Join(train.Methods(), ", "))
-			errs = append(errs, err)
-			s.report(err)
-			s.set.Optimizer = s.runCfg.Optimizer
-			continue
-		}
 		if name == "layer" && s.model != nil && s.set.Layer >= len(s.model.Layer) {
 			err := fmt.Errorf("layer=%q: the model has layers 0..%d", params[name], len(s.model.Layer)-1)
 			errs = append(errs, err)
@@ -471,15 +464,6 @@ func (s *Session) Set(params map[string]string) []error {
 		s.Reset()
 	}
 	return errs
-}
-
-func isMethod(name string) bool {
-	for _, m := range train.Methods() {
-		if m == name {
-			return true
-		}
-	}
-	return false
 }
 
 // Settings returns the current settings.

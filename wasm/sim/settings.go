@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/meshlight/meshlight/train"
 )
 
 // Settings are the knobs of the simulator. They round-trip through the page's URL query
@@ -14,7 +17,7 @@ import (
 type Settings struct {
 	Model     string  // a catalog name (see Catalog) or a relative URL of a model file (*.json, *.json.gz)
 	Layer     int     // index of the layer drawn
-	Optimizer string  // an optimizer name of the training engine
+	Optimizer string  // an optimizer of the training engine (train.Methods)
 	Alpha     float64 // fraction of U/V phases that are active, (0, 1]
 	S         float64 // fraction of the active phases tried per iteration, (0, 1]
 	P         float64 // probability of skipping a power-raising step back, [0, 1]
@@ -74,10 +77,10 @@ var params = []param{
 	}},
 	{"optimizer", Restart, func(s *Settings) string { return s.Optimizer }, func(s *Settings, v string) error {
 		v = strings.ToLower(strings.TrimSpace(v))
-		if v == "" {
-			return errors.New("empty")
+		if !slices.Contains(train.Methods(), v) {
+			return fmt.Errorf("unknown optimizer (known: %s)", strings.Join(train.Methods(), ", "))
 		}
-		s.Optimizer = v // checked against the engine's list when the run starts
+		s.Optimizer = v
 		return nil
 	}},
 	{"alpha", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Alpha }), setFloat(func(s *Settings) *float64 { return &s.Alpha }, 0, 1, false, true)},
