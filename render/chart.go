@@ -85,6 +85,8 @@ func Compact(v float64) string {
 	}
 	digits := 2
 	switch {
+	case suffix == "" && v == math.Trunc(v):
+		digits = 0 // a count below a thousand
 	case a >= 99.95:
 		digits = 0
 	case a >= 9.995:

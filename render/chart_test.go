@@ -109,7 +109,7 @@ func TestExtent(t *testing.T) {
 func TestCompact(t *testing.T) {
 	for v, want := range map[float64]string{
 		3143941: "3.14M", 12345: "12.3k", 999.6: "1.00k", 987: "987", 0.25: "0.25", 42.26: "42.3",
-		-1500: "-1.50k", 0: "0.00", 999999: "1.00M", math.NaN(): "–",
+		-1500: "-1.50k", 0: "0", 7: "7", 7.5: "7.50", 999999: "1.00M", math.NaN(): "–",
 	} {
 		if got := Compact(v); got != want {
 			t.Errorf("Compact(%g) = %q, want %q", v, got, want)

@@ -162,6 +162,7 @@
   // ---- readouts ----
   const pct = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} %` : '–');
   const num = (v) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '–');
+  const compact = (v) => new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 }).format(v);
   const fix = (v, d) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   let lastVersion = -1;
   function poll() {
@@ -174,7 +175,7 @@
     $('r-queries').textContent = num(s.queries);
     $('r-power').textContent = Number.isFinite(s.power) ? `${fix(s.power, 1)} rad` : '–';
     $('r-saving').textContent = pct(s.saving);
-    $('r-energy').textContent = Number.isFinite(s.energy) ? `${(s.energy / 1e3).toFixed(1)} k rad·it` : '–';
+    $('r-energy').textContent = Number.isFinite(s.energy) ? `${compact(s.energy)} rad·queries` : '–';
     $('r-rate').textContent = `${fix(s.fps, 0)} fps · ${num(s.queriesPerSecond)} q/s`;
     $('start').disabled = !s.ready || s.running;
     $('pause').disabled = !s.running;

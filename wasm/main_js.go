@@ -76,7 +76,9 @@ type timedGame struct {
 func (g *timedGame) Draw(screen *ebiten.Image) {
 	t := time.Now()
 	g.Game.Draw(screen)
-	g.p.drawMS += 0.1 * (float64(time.Since(t).Microseconds())/1000 - g.p.drawMS)
+	d := time.Since(t)
+	g.p.NoteDraw(d)
+	g.p.drawMS += 0.1 * (float64(d.Microseconds())/1000 - g.p.drawMS)
 }
 
 // syncURL shows the settings in the address bar without reloading, so the address

@@ -210,6 +210,11 @@ const steps = [
     await main.bringToFront();
   }),
 
+  check('no console errors in the main page', async () => {
+    assert.deepEqual(main.problems, []);
+    await main.close(); // the pages below run alone, so their frame rates are their own
+  }),
+
   check('a bad model URL shows the error in the page', async () => {
     const page = await open('?model=models/no-such-model.json');
     await page.waitForSelector('#errors:not([hidden])', { timeout: 10000 });
@@ -256,9 +261,6 @@ const steps = [
     await page.close();
   }),
 
-  check('no console errors in the main page', async () => {
-    assert.deepEqual(main.problems, []);
-  }),
 ];
 
 try {
@@ -267,7 +269,8 @@ try {
   failed = true;
   results.failure = String(e.stack || e).split('\n').slice(0, 12).join(' | ');
   log('FAIL', results.failure);
-  if (main) await main.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => {});
+  const alive = ctx.pages().filter((p) => !p.isClosed());
+  if (alive.length) await alive[alive.length - 1].screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => {});
 } finally {
   await ctx.close();
   fs.rmSync(udd, { recursive: true, force: true });

@@ -62,6 +62,8 @@ type Session struct {
 	budget    time.Duration // training time allowed per frame
 	lastFrame time.Time
 	period    float64 // smoothed frame period, seconds
+	work      float64 // smoothed time of Update and Draw, seconds
+	drawTime  time.Duration
 	qps       float64 // smoothed training queries per second of wall time
 	measure   struct {
 		t time.Time
@@ -90,9 +92,12 @@ type loaded struct {
 const (
 	minBudget = 1 * time.Millisecond
 	maxBudget = 14 * time.Millisecond
-	// The frame rate the pacing keeps above: below it the budget shrinks, well above it
-	// the budget grows.
-	lowFPS, highFPS = 40.0, 48.0
+	// Pacing: below targetFPS the budget shrinks when this program's own work is a large
+	// share of the frame (otherwise the browser or the machine is the bottleneck, and
+	// training less would not help), below floorFPS it shrinks anyway, and above highFPS
+	// it grows.
+	floorFPS, targetFPS, highFPS = 25.0, 40.0, 48.0
+	ownShare                     = 0.4
 	// sampleEvery is how long one test sample stays on the canvas.
 	sampleEvery = 2 * time.Second
 	// lightEvery is the shortest time between two recomputations of the light and the
@@ -196,6 +201,10 @@ func load(fetch Fetch, ref string) loaded {
 // the measured frame rate, trains within this frame's budget and refreshes the scene.
 func (s *Session) Update() error {
 	now := s.now()
+	defer func() {
+		w := (s.now().Sub(now) + s.drawTime).Seconds()
+		s.work += 0.1 * (w - s.work)
+	}()
 	if !s.lastFrame.IsZero() {
 		dt := now.Sub(s.lastFrame).Seconds()
 		if s.period == 0 {
@@ -218,17 +227,21 @@ func (s *Session) Update() error {
 	return nil
 }
 
-// pace adapts the training budget to the frame rate: shrink it fast when frames come
-// slower than lowFPS, grow it slowly while they come faster than highFPS.
+// pace adapts the training budget to the frame rate (see floorFPS): shrink it fast, grow
+// it slowly.
 func (s *Session) pace() {
 	switch {
-	case s.period > 1/lowFPS:
+	case s.period > 1/floorFPS, s.period > 1/targetFPS && s.work > ownShare*s.period:
 		s.budget = time.Duration(float64(s.budget) * 0.8)
 	case s.period < 1/highFPS:
 		s.budget += 250 * time.Microsecond
 	}
 	s.budget = min(max(s.budget, minBudget), maxBudget)
 }
+
+// NoteDraw tells the session how long the last frame's drawing took, so its pacing knows
+// how much of a frame the program itself uses.
+func (s *Session) NoteDraw(d time.Duration) { s.drawTime = d }
 
 func (s *Session) finishLoad(l loaded) {
 	s.loading = ""

@@ -234,6 +234,25 @@ func TestSessionPacing(t *testing.T) {
 	if s.budget != maxBudget {
 		t.Errorf("fast frames: budget %v, want %v", s.budget, maxBudget)
 	}
+	// 30 fps while this program takes a small share of each frame: the bottleneck is
+	// elsewhere, the budget stays.
+	for i := 0; i < 100; i++ {
+		c.add(33 * time.Millisecond)
+		s.NoteDraw(2 * time.Millisecond)
+		s.Update()
+	}
+	if s.budget != maxBudget {
+		t.Errorf("30 fps with a small own share: budget %v, want %v", s.budget, maxBudget)
+	}
+	// 30 fps with drawing taking most of the frame: shrink.
+	for i := 0; i < 100; i++ {
+		c.add(33 * time.Millisecond)
+		s.NoteDraw(25 * time.Millisecond)
+		s.Update()
+	}
+	if s.budget != minBudget {
+		t.Errorf("30 fps with a large own share: budget %v, want %v", s.budget, minBudget)
+	}
 }
 
 func TestSessionBooth(t *testing.T) {
