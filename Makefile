@@ -16,7 +16,7 @@ deps-go:
 	$(GO) mod download
 
 ## test: every test suite, after installing what it needs.
-test: deps test-vet test-go test-node test-pretrain
+test: deps test-vet test-go test-node test-pretrain test-render test-browser
 
 test-vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
