@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"strings"
 
 	"github.com/meshlight/meshlight/photonics"
 )
@@ -44,6 +45,42 @@ type Run struct {
 	Queries  []float64 // ONN queries at each evaluation
 	Accuracy []float64 // test accuracy, percent
 	Power    []float64 // power, radians
+}
+
+// RunDiff describes what distinguishes a run from the current one, from their labels
+// (space-separated "name value" pairs, such as "szo-scd α 0.15 s 0.1 p 1 seed 1"; a leading
+// lone word is the optimizer): the pairs of run whose values differ, e.g. "p 0 seed 2", or
+// "same settings".
+func RunDiff(run, current string) string {
+	pairs := func(l string) (string, map[string]string, []string) {
+		f := strings.Fields(l)
+		head := ""
+		if len(f)%2 == 1 {
+			head, f = f[0], f[1:]
+		}
+		m := map[string]string{}
+		var order []string
+		for i := 0; i+1 < len(f); i += 2 {
+			m[f[i]] = f[i+1]
+			order = append(order, f[i])
+		}
+		return head, m, order
+	}
+	rh, rm, order := pairs(run)
+	ch, cm, _ := pairs(current)
+	var diff []string
+	if rh != ch {
+		diff = append(diff, rh)
+	}
+	for _, k := range order {
+		if rm[k] != cm[k] {
+			diff = append(diff, k+" "+rm[k])
+		}
+	}
+	if len(diff) == 0 {
+		return "same settings"
+	}
+	return strings.Join(diff, " ")
 }
 
 // Readouts are the figures shown in the header.

@@ -175,7 +175,7 @@
     $('r-queries').textContent = num(s.queries);
     $('r-power').textContent = Number.isFinite(s.power) ? `${fix(s.power, 1)} rad` : '–';
     $('r-saving').textContent = pct(s.saving);
-    $('r-energy').textContent = Number.isFinite(s.energy) ? `${compact(s.energy)} rad·queries` : '–';
+    $('r-energy').textContent = Number.isFinite(s.energy) ? `${compact(s.energy)} rad·q` : '–';
     $('r-rate').textContent = `${fix(s.fps, 0)} fps · ${num(s.queriesPerSecond)} q/s`;
     $('start').disabled = !s.ready || s.running;
     $('pause').disabled = !s.running;

@@ -394,11 +394,9 @@ func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string
 	g.flat.begin(g.sub(screen, plot.Inset(-1)))
 	for i, run := range runs {
 		current := i == len(runs)-1
-		cc, w := render.Scale(col, 0.35), 1.2*g.scale
+		cc, w := col, 2*g.scale
 		if !current {
-			cc = render.Mix(render.Background, render.TextDim, 0.55)
-		} else {
-			cc, w = col, 2*g.scale
+			cc, w = overlayColour(len(runs)-1-i), 1.2*g.scale
 		}
 		pts := c.Polyline(run.Queries, ys(run))
 		for k := 1; k < len(pts); k++ {
@@ -410,6 +408,26 @@ func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string
 		}
 	}
 	g.flat.flush()
+	// Earlier runs: what each differs in, newest first, at the bottom of the plot.
+	if accuracy && len(runs) > 1 {
+		cur := runs[len(runs)-1].Label
+		y := plot.Y1 - 15*g.scale
+		for k := 1; k < len(runs) && k <= 3 && y > plot.Y0+lineH; k++ {
+			drawText(screen, "— "+render.RunDiff(runs[len(runs)-1-k].Label, cur), f, plot.X1-4*g.scale, y, overlayColour(k), text.AlignEnd)
+			y -= lineH
+		}
+	}
+}
+
+// overlayColours tell earlier runs apart on the charts: muted hues, the newest first.
+var overlayColours = []color.RGBA{
+	{0x9a, 0xa8, 0xc0, 0xff}, {0xb4, 0x8e, 0xad, 0xff}, {0xa3, 0xbe, 0x8c, 0xff},
+	{0xd0, 0x87, 0x70, 0xff}, {0x8f, 0xbc, 0xbb, 0xff}, {0xeb, 0xcb, 0x8b, 0xff},
+}
+
+// overlayColour is the colour of the k-th earlier run (1 = the newest), faded.
+func overlayColour(k int) color.RGBA {
+	return render.Mix(render.Background, overlayColours[(k-1+len(overlayColours))%len(overlayColours)], 0.7)
 }
 
 func (g *Game) drawSample(screen *ebiten.Image, sc *render.Scene) {

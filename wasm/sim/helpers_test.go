@@ -15,8 +15,13 @@ import (
 
 // randomModel returns a model of the architecture with random phases and signs.
 func randomModel(t testing.TB, name, set, arch string, channels, block int, seed uint64) *model.Model {
+	return randomModelBound(t, name, set, arch, channels, block, 3, seed)
+}
+
+// randomModelBound is randomModel with the Sigma bound m.
+func randomModelBound(t testing.TB, name, set, arch string, channels, block int, bound float64, seed uint64) *model.Model {
 	t.Helper()
-	m, err := model.New(name, set, arch, channels, block, 3, photonics.Reck, 4)
+	m, err := model.New(name, set, arch, channels, block, bound, photonics.Reck, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,13 @@
 package sim
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshlight/meshlight/train/model"
 )
 
 func newTestSession(t *testing.T, query string) (*Session, *clock, site) {
@@ -276,5 +279,38 @@ func TestSessionBooth(t *testing.T) {
 	s.Set(map[string]string{"booth": "0"})
 	if s.Stats().Booth != "" {
 		t.Error("booth off")
+	}
+}
+
+// A diverging run (logits overflow to infinity, the loss is NaN) stops training with a
+// message in the page; the chip and curves stay as they were.
+func TestSessionDivergenceIsReported(t *testing.T) {
+	st := testSite(t)
+	var mb bytes.Buffer
+	if err := model.Write(&mb, randomModelBound(t, "huge", "vowel4", "8-16-16-4", 1, 0, 1.7e308, 2)); err != nil {
+		t.Fatal(err)
+	}
+	st["models/huge.json"] = mb.Bytes()
+	c := newClock()
+	s := NewSession("?model=models/huge.json&speed=100", st.fetch)
+	s.SetClock(c.now)
+	ready(t, s, c)
+	s.Start()
+	for i := 0; i < 50 && s.Stats().Running; i++ {
+		frame(s, c)
+	}
+	stats := s.Stats()
+	if stats.Running || !strings.Contains(stats.Error, "training stopped") || !strings.Contains(stats.Error, "diverged") {
+		t.Fatalf("after divergence: running %v, error %q", stats.Running, stats.Error)
+	}
+	if !stats.Ready || s.Chip() == nil || len(s.Scene().Runs) != 1 {
+		t.Error("the page must keep its last state")
+	}
+	if !strings.Contains(s.Scene().Status, "stopped") {
+		t.Errorf("status %q", s.Scene().Status)
+	}
+	s.Start() // starts over on the same chip
+	if st := s.Stats(); !st.Running || st.Queries != 0 {
+		t.Errorf("start after a failure: %+v", st)
 	}
 }
