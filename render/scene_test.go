@@ -80,9 +80,9 @@ func TestSoftmaxArgmax(t *testing.T) {
 func TestRunDiff(t *testing.T) {
 	cur := "szo-scd α 0.15 s 0.1 p 1 seed 1"
 	for run, want := range map[string]string{
-		"szo-scd α 0.15 s 0.1 p 0 seed 1":  "p 0",
-		"flops α 0.15 s 0.1 p 1 seed 2":    "flops seed 2",
-		"szo-scd α 0.15 s 0.1 p 1 seed 1":  "same settings",
+		"szo-scd α 0.15 s 0.1 p 0 seed 1":   "p 0",
+		"flops α 0.15 s 0.1 p 1 seed 2":     "flops seed 2",
+		"szo-scd α 0.15 s 0.1 p 1 seed 1":   "same settings",
 		"szo-scd α 0.05 s 0.1 p 0.5 seed 1": "α 0.05 p 0.5",
 	} {
 		if got := RunDiff(run, cur); got != want {
