@@ -23,6 +23,7 @@ func main() {
 	installAPI(p)
 	ebiten.SetTPS(ebiten.SyncWithFPS) // one update per frame: the session paces itself on frames
 	ebiten.SetRunnableOnUnfocused(true)
+	ebiten.SetScreenClearedEveryFrame(false) // the game redraws what changed (see canvas)
 	if err := ebiten.RunGame(g); err != nil {
 		js.Global().Get("console").Call("error", "meshlight: "+err.Error())
 	}

@@ -51,6 +51,8 @@ type Game struct {
 	chrome       *ebiten.Image
 	chromeKey    string
 	chromeAt     float64
+	lastScreen   *ebiten.Image
+	tooltipShown bool // a tooltip was drawn in the last frame
 
 	start     time.Time
 	t         float64 // animation clock, seconds
@@ -159,7 +161,8 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 		g.chrome = ebiten.NewImage(g.w, g.h)
 		g.chromeKey = ""
 	}
-	if key != g.chromeKey || g.t-g.chromeAt >= 1.0/chromeRate {
+	redraw := key != g.chromeKey || g.t-g.chromeAt >= 1.0/chromeRate
+	if redraw {
 		g.chrome.Fill(render.Background)
 		if g.plan != nil {
 			g.drawMeshCaption(g.chrome, sc, sc.Chip.Layers()[sc.Layer])
@@ -170,7 +173,13 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 		g.drawHeader(g.chrome, sc)
 		g.chromeKey, g.chromeAt = key, g.t
 	}
-	screen.DrawImage(g.chrome, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
+	// false): the chrome is copied only when it changed, onto a new screen, over last
+	// frame's tooltip, or around the loading text; the mesh area is redrawn every frame.
+	if redraw || screen != g.lastScreen || g.tooltipShown || g.plan == nil {
+		screen.DrawImage(g.chrome, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+	}
+	g.lastScreen = screen
 }
 
 // preparePlan (re)builds the floor plan when the chip, the layer or the mesh area's shape
@@ -532,9 +541,11 @@ func (g *Game) drawHeader(screen *ebiten.Image, sc *render.Scene) {
 
 // drawTooltip describes the device under the cursor.
 func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
+	g.tooltipShown = false
 	if g.plan == nil || g.hover < 0 || g.hover >= len(g.plan.Devices) || sc.Chip == nil {
 		return
 	}
+	g.tooltipShown = true
 	d := g.plan.Devices[g.hover]
 	phi := sc.Chip.Phase(d.Global)
 	kind := "MZI"
