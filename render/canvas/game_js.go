@@ -44,15 +44,16 @@ type Game struct {
 	fit, view  render.Transform
 	zoomed     bool
 
-	light        *render.Light
-	lightVersion uint64
-	lightPlan    *render.Plan
-	layers       meshLayers
-	chrome       *ebiten.Image
-	chromeKey    string
-	chromeAt     float64
-	lastScreen   *ebiten.Image
-	tooltipShown bool // a tooltip was drawn in the last frame
+	light         *render.Light
+	lightVersion  uint64
+	lightPlan     *render.Plan
+	layers        meshLayers
+	chrome        *ebiten.Image
+	chromeKind    string
+	chromeFigures string
+	chromeAt      float64
+	lastScreen    *ebiten.Image
+	tooltipShown  bool // a tooltip was drawn in the last frame
 
 	start     time.Time
 	t         float64 // animation clock, seconds
@@ -153,15 +154,21 @@ const chromeRate = 4
 // caption, legend, charts, sample and scores) from a cached opaque image, redrawn when what it shows changes in kind, or at chromeRate
 // while only figures move.
 func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
-	key := fmt.Sprintf("%dx%d|%s|%s|%s|%d|%d|%v|%p|%d", g.w, g.h, sc.Title, sc.Status, sc.Note, len(sc.Runs), sc.Layer, sc.Ready, sc.Chip, sc.Sample.Label)
+	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
+	// chromeRate); when neither changed, the cached image is reused.
+	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%p|%v", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, sc.Chip, g.zoomed)
+	figures := fmt.Sprintf("%d|%d|%d", sc.Version, sc.Readouts.Queries, sc.Sample.Label)
+	if n := len(sc.Runs); n > 0 {
+		figures += fmt.Sprintf("|%d", len(sc.Runs[n-1].Queries))
+	}
 	if g.chrome == nil || g.chrome.Bounds().Dx() != g.w || g.chrome.Bounds().Dy() != g.h {
 		if g.chrome != nil {
 			g.chrome.Deallocate()
 		}
 		g.chrome = ebiten.NewImage(g.w, g.h)
-		g.chromeKey = ""
+		g.chromeKind = ""
 	}
-	redraw := key != g.chromeKey || g.t-g.chromeAt >= 1.0/chromeRate
+	redraw := kind != g.chromeKind || (figures != g.chromeFigures && g.t-g.chromeAt >= 1.0/chromeRate)
 	if redraw {
 		g.chrome.Fill(render.Background)
 		if g.plan != nil {
@@ -171,7 +178,7 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 		g.drawCharts(g.chrome, sc)
 		g.drawSample(g.chrome, sc)
 		g.drawHeader(g.chrome, sc)
-		g.chromeKey, g.chromeAt = key, g.t
+		g.chromeKind, g.chromeFigures, g.chromeAt = kind, figures, g.t
 	}
 	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
 	// false): the chrome is copied only when it changed, onto a new screen, over last
