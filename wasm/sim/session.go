@@ -92,12 +92,11 @@ type loaded struct {
 const (
 	minBudget = 1 * time.Millisecond
 	maxBudget = 14 * time.Millisecond
-	// Pacing: below targetFPS the budget shrinks when this program's own work is a large
-	// share of the frame (otherwise the browser or the machine is the bottleneck, and
-	// training less would not help), below floorFPS it shrinks anyway, and above highFPS
-	// it grows.
-	floorFPS, targetFPS, highFPS = 25.0, 40.0, 48.0
-	ownShare                     = 0.4
+	// Pacing (see pace): frame rates that bound the training budget, and the share of a
+	// frame this program's own work (training and drawing) may take while the frame rate
+	// sits between minFPS and targetFPS.
+	crawlFPS, minFPS, targetFPS = 15.0, 30.0, 40.0
+	ownShare                    = 0.25
 	// sampleEvery is how long one test sample stays on the canvas.
 	sampleEvery = 2 * time.Second
 	// lightEvery is the shortest time between two recomputations of the light and the
@@ -227,13 +226,17 @@ func (s *Session) Update() error {
 	return nil
 }
 
-// pace adapts the training budget to the frame rate (see floorFPS): shrink it fast, grow
-// it slowly.
+// pace adapts the training budget to the frame rate: it grows (slowly) while frames come
+// faster than targetFPS, or faster than minFPS with this program taking under ownShare of
+// each frame; it shrinks (fast) when frames come slower than minFPS and this program takes
+// more than ownShare, or slower than crawlFPS whatever the cause. Otherwise the browser or
+// the machine sets the pace, and training less would not help.
 func (s *Session) pace() {
+	share := s.work / s.period
 	switch {
-	case s.period > 1/floorFPS, s.period > 1/targetFPS && s.work > ownShare*s.period:
+	case s.period > 1/crawlFPS, s.period > 1/minFPS && share > ownShare:
 		s.budget = time.Duration(float64(s.budget) * 0.8)
-	case s.period < 1/highFPS:
+	case s.period < 1/targetFPS, s.period <= 1/minFPS && share < ownShare:
 		s.budget += 250 * time.Microsecond
 	}
 	s.budget = min(max(s.budget, minBudget), maxBudget)

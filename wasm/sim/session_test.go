@@ -223,38 +223,33 @@ func TestSessionScene(t *testing.T) {
 
 func TestSessionPacing(t *testing.T) {
 	s, c, _ := newTestSession(t, "")
-	for i := 0; i < 100; i++ {
-		c.add(50 * time.Millisecond) // 20 fps: too slow
-		s.Update()
+	run := func(frames int, period, draw time.Duration) time.Duration {
+		for i := 0; i < frames; i++ {
+			c.add(period)
+			s.NoteDraw(draw)
+			s.Update()
+		}
+		return s.budget
 	}
-	if s.budget != minBudget {
-		t.Errorf("slow frames: budget %v, want %v", s.budget, minBudget)
+	// (The fake clock stands still inside Update: this program's work is the drawing.)
+	if b := run(100, 40*time.Millisecond, 20*time.Millisecond); b != minBudget {
+		t.Errorf("25 fps, half of each frame ours: budget %v, want %v", b, minBudget)
 	}
-	for i := 0; i < 200; i++ {
-		c.add(10 * time.Millisecond) // 100 fps: room to train
-		s.Update()
+	if b := run(200, 10*time.Millisecond, time.Millisecond); b != maxBudget {
+		t.Errorf("100 fps: budget %v, want %v", b, maxBudget)
 	}
-	if s.budget != maxBudget {
-		t.Errorf("fast frames: budget %v, want %v", s.budget, maxBudget)
+	if b := run(100, 40*time.Millisecond, time.Millisecond); b != maxBudget {
+		t.Errorf("25 fps, little of it ours (the machine is busy): budget %v, want it kept at %v", b, maxBudget)
 	}
-	// 30 fps while this program takes a small share of each frame: the bottleneck is
-	// elsewhere, the budget stays.
-	for i := 0; i < 100; i++ {
-		c.add(33 * time.Millisecond)
-		s.NoteDraw(2 * time.Millisecond)
-		s.Update()
+	if b := run(100, 80*time.Millisecond, 0); b != minBudget {
+		t.Errorf("12.5 fps: budget %v, want %v whatever the cause", b, minBudget)
 	}
-	if s.budget != maxBudget {
-		t.Errorf("30 fps with a small own share: budget %v, want %v", s.budget, maxBudget)
+	if b := run(200, 32*time.Millisecond, 2*time.Millisecond); b != maxBudget {
+		t.Errorf("31 fps, little of it ours: budget %v, want growth to %v", b, maxBudget)
 	}
-	// 30 fps with drawing taking most of the frame: shrink.
-	for i := 0; i < 100; i++ {
-		c.add(33 * time.Millisecond)
-		s.NoteDraw(25 * time.Millisecond)
-		s.Update()
-	}
-	if s.budget != minBudget {
-		t.Errorf("30 fps with a large own share: budget %v, want %v", s.budget, minBudget)
+	before := run(0, 0, 0)
+	if b := run(100, 32*time.Millisecond, 16*time.Millisecond); b != before {
+		t.Errorf("31 fps, half of it ours: budget %v, want it held at %v", b, before)
 	}
 }
 
