@@ -75,12 +75,13 @@ site: wasm
 bin/serve:
 	$(GO) build -o bin/serve ./wasm/cmd/serve
 
-## test-browser: wasm/'s native tests (the session also as js/wasm under node), then the
-## end-to-end test of _site in headless Chromium (screenshots and figures in wasm/e2e/out/).
+## test-browser: wasm/'s native tests (the session and render's maths also as js/wasm under
+## node), then the end-to-end test of _site in headless Chromium (screenshots and figures in
+## wasm/e2e/out/).
 test-browser: deps-browser site bin/serve
 	$(GO) vet ./wasm/...
 	$(GO) test -count=1 ./wasm/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./wasm/sim/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./wasm/sim/... ./render
 	$(E2E)/run.sh _site
 
 ## test-render: render/ as js/wasm in headless Chromium (wasmbrowsertest, software WebGL2).
