@@ -45,18 +45,17 @@ type Session struct {
 	classes  []string
 
 	// The run: a deployed chip and an optimizer on it.
-	run       *train.Run
-	runCfg    train.Config
-	runLabel  string
-	net       *onn.Network
-	view      *onn.Batch // one test sample, for the scores on the canvas
-	curve     render.Run // the run's records as chart series
-	history   []render.Run
-	running   bool
-	failed    bool
-	lastQ     int64
-	lastStepQ int64
-	deployed  train.Record // the deployed chip, before the run's first step
+	run      *train.Run
+	runCfg   train.Config
+	runLabel string
+	net      *onn.Network
+	view     *onn.Batch // one test sample, for the scores on the canvas
+	curve    render.Run // the run's records as chart series
+	history  []render.Run
+	running  bool
+	failed   bool
+	lastQ    int64
+	deployed train.Record // the deployed chip, before the run's first step
 
 	// Frame pacing.
 	budget    time.Duration // training time allowed per frame
@@ -320,7 +319,7 @@ func (s *Session) deploy() {
 	}
 	s.runLabel = fmt.Sprintf("%s α %g s %g p %g seed %d", cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Seed)
 	s.curve = render.Run{Label: s.runLabel}
-	s.lastQ, s.lastStepQ = 0, 0
+	s.lastQ = 0
 	// The deployed chip's record, before any query (the run's own first record, taken at
 	// its first step, is the same evaluation of the same chip).
 	s.deployed = train.Record{Accuracy: p.Evaluate(), Power: p.Power(), Loss: math.NaN()}
