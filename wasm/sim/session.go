@@ -92,8 +92,8 @@ const (
 	minBudget = 1 * time.Millisecond
 	maxBudget = 14 * time.Millisecond
 	// Pacing (see pace): frame rates that bound the training budget, and the share of a
-	// frame this program's own work (training and drawing) may take while the frame rate
-	// sits between minFPS and targetFPS.
+	// frame this program's own work (training and drawing) may take when the frame rate is
+	// below targetFPS.
 	crawlFPS, minFPS, targetFPS = 15.0, 30.0, 40.0
 	ownShare                    = 0.25
 	// sampleEvery is how long one test sample stays on the canvas.
@@ -225,17 +225,17 @@ func (s *Session) Update() error {
 	return nil
 }
 
-// pace adapts the training budget to the frame rate: it grows (slowly) while frames come
-// faster than targetFPS, or faster than minFPS with this program taking under ownShare of
-// each frame; it shrinks (fast) when frames come slower than minFPS and this program takes
-// more than ownShare, or slower than crawlFPS whatever the cause. Otherwise the browser or
-// the machine sets the pace, and training less would not help.
+// pace adapts the training budget to the frame rate: it shrinks (fast) when frames come
+// slower than minFPS and this program takes more than ownShare of each, or slower than
+// crawlFPS whatever the cause; it grows (slowly) while frames come faster than targetFPS,
+// or while this program takes less than ownShare (then the browser or the machine sets the
+// pace, and training less would not help); otherwise it holds.
 func (s *Session) pace() {
 	share := s.work / s.period
 	switch {
 	case s.period > 1/crawlFPS, s.period > 1/minFPS && share > ownShare:
 		s.budget = time.Duration(float64(s.budget) * 0.8)
-	case s.period < 1/targetFPS, s.period <= 1/minFPS && share < ownShare:
+	case s.period < 1/targetFPS, share < ownShare:
 		s.budget += 250 * time.Microsecond
 	}
 	s.budget = min(max(s.budget, minBudget), maxBudget)

@@ -244,6 +244,9 @@ func TestSessionPacing(t *testing.T) {
 	if b := run(100, 80*time.Millisecond, 0); b != minBudget {
 		t.Errorf("12.5 fps: budget %v, want %v whatever the cause", b, minBudget)
 	}
+	if b := run(200, 40*time.Millisecond, time.Millisecond); b != maxBudget {
+		t.Errorf("25 fps, little of it ours: budget %v, want growth to %v", b, maxBudget)
+	}
 	if b := run(200, 32*time.Millisecond, 2*time.Millisecond); b != maxBudget {
 		t.Errorf("31 fps, little of it ours: budget %v, want growth to %v", b, maxBudget)
 	}
