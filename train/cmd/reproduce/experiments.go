@@ -85,6 +85,10 @@ func experiments() []experiment {
 		f6.Vars = append(f6.Vars, variant{fmt.Sprintf("p=%g", p), cfg("szo-scd", 0.15, 0.1, prune(p))})
 	}
 	f6.Vars = append(f6.Vars, variant{"alpha=1 p=0", cfg("szo-scd", 1, 0.1, prune(0))})
+	requery := func(p float64) func(*train.Config) { return func(c *train.Config) { c.P, c.Requery = p, true } }
+	f6.Vars = append(f6.Vars,
+		variant{"requery p=0", cfg("szo-scd", 0.15, 0.1, requery(0))},
+		variant{"requery p=1", cfg("szo-scd", 0.15, 0.1, requery(1))})
 	t3 := experiment{ID: "table3", Title: "Table 3: Lagrangian power penalty (ADMM) against power-aware pruning (alpha 0.15, s 0.1)",
 		Model: mlp, Queries: mlpQueries, Noises: both}
 	t3.Vars = append(t3.Vars,

@@ -89,8 +89,8 @@ func TestShardsAndReport(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between the sharded and the whole run", f)
 		}
-		// a header and one row per (noise, variant): table1 12 x 2, fig6 6 x 2
-		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 24, "fig6.csv": 12}[f] {
+		// a header and one row per (noise, variant): table1 12 x 2, fig6 8 x 2
+		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 24, "fig6.csv": 16}[f] {
 			t.Errorf("%s has %d rows", f, rows)
 		}
 	}

@@ -212,6 +212,7 @@ func report(o options, stderr io.Writer) error {
 	writeSetup(&md, o, exps, all, total, missing, wall, queries)
 	writeClaims(&md, all)
 	writeDecisions(&md, all)
+	writeDiscussion(&md)
 	for _, e := range exps {
 		if err := writeExperiment(&md, o, e, all); err != nil {
 			return err
@@ -314,12 +315,21 @@ func claimRecovery(all suite, nz string) (claim, bool) {
 	switch {
 	case drop < 1:
 		c.verdict = fmt.Sprintf("untestable: deployment costs only %s points; SZO-SCD then ends %s points from deployed", f2(drop), f2(fin-dep))
-	case (fin-dep)/drop >= 0.5:
-		c.verdict = fmt.Sprintf("holds: recovers %.0f%% of the drop", 100*(fin-dep)/drop)
 	default:
-		c.verdict = fmt.Sprintf("does not hold: recovers %.0f%% of the drop", 100*(fin-dep)/drop)
+		c.verdict = recoveryVerdict(fin-dep, drop)
 	}
 	return c, true
+}
+
+// recoveryVerdict judges a gain over deployment against the drop from ideal (>= 1 point).
+func recoveryVerdict(gain, drop float64) string {
+	switch {
+	case gain/drop >= 0.5:
+		return fmt.Sprintf("holds: recovers %.0f%% of the drop", 100*gain/drop)
+	case gain < 0:
+		return fmt.Sprintf("does not hold: ends %s points below the deployed chip", f2(-gain))
+	}
+	return fmt.Sprintf("does not hold: recovers %.0f%% of the drop", 100*gain/drop)
 }
 
 var baselineLabels = []string{"ZAdam", "ZNewton", "STP", "FLOPS"}
@@ -485,6 +495,10 @@ func claimPruning(all suite, nz string) (claim, bool) {
 	default:
 		c.verdict = fmt.Sprintf("does not hold: %.0f%% less power", 100*cut)
 	}
+	if r1, r0 := all.get("fig6", nz, "requery p=1"), all.get("fig6", nz, "requery p=0"); r1 != nil && r0 != nil {
+		c.ours += fmt.Sprintf("; with requery: power %.0f vs %.0f rad (%.0f%% less), accuracy %s vs %s%%",
+			r1.mean(powerEnd), r0.mean(powerEnd), 100*(1-r1.mean(powerEnd)/r0.mean(powerEnd)), f2(r1.mean(final)), f2(r0.mean(final)))
+	}
 	return c, true
 }
 
@@ -553,10 +567,8 @@ func claimCNN(all suite, id, nz string) (claim, bool) {
 	switch {
 	case drop < 1:
 		c.verdict = fmt.Sprintf("untestable recovery (drop %s points); ends %s points from deployed", f2(drop), f2(gain))
-	case gain/drop >= 0.5:
-		c.verdict = fmt.Sprintf("holds: recovers %.0f%% of the drop", 100*gain/drop)
 	default:
-		c.verdict = fmt.Sprintf("does not hold: recovers %.0f%% of the drop", 100*gain/drop)
+		c.verdict = recoveryVerdict(gain, drop)
 	}
 	return c, true
 }
@@ -599,6 +611,38 @@ fires only when a phase below d would wrap to near 2 pi, which the upward drift 
 | --- | --- | --- | --- | --- | --- | --- |
 `)
 	md.WriteString(strings.Join(rows, "\n") + "\n\n")
+}
+
+// writeDiscussion says where and why the reproduction differs from the paper.
+func writeDiscussion(md *strings.Builder) {
+	md.WriteString(`## Where we differ from the paper, and why we think so
+
+- **Little to recover at the paper's noise.** Our shipped MNIST MLP is deployed with drift
+  and crosstalk 2e-3 and loses only about 0.2 points at alpha 0.15 (a few points at alpha 1):
+  in 8x8 blocks a phase error passes through at most 28 rotators, and crosstalk comes only
+  from active neighbours, which are few at small alpha. The paper's chips evidently lost
+  more. The *strong* noise level (1e-2) gives our chips a real drop to recover from.
+- **The method's step back with a stale reference drifts.** As the trial table shows, the
+  algorithm as specified (step back without a query, keep the old reference) accepts more
+  than half of its trials, so phases creep upward by d on balance. The loss then rises
+  once the chip is near an optimum: SZO-SCD is best early (the "best on the way" column)
+  and degrades over 200k queries. A smaller step (d = 0.005) or one query per step back
+  (requery, as the authors' later L2ight code does) holds the accuracy; the baselines,
+  whose steps we tuned, are steadier still. We report the method as specified and these
+  two variants beside it rather than silently changing it.
+- **Power-aware pruning has little to prune.** Pruning only acts on a step back that would
+  wrap a phase from just above 0 to just below 2 pi. With the upward drift few phases sit
+  near 0, so p = 1 saves a few percent, not 30-50%. With the re-query ablation the phases
+  no longer creep upward and pruning cuts the final power by about 12% at equal accuracy:
+  the mechanism works, but less than the paper reports. The mixed-training saving against
+  alpha = 1 (82%) comes almost entirely from the fraction of heaters that are active.
+- **Shorter epochs.** The step decays by 0.985 per pass over the shipped training pool
+  (10,000 MNIST samples rather than 60,000), i.e. six times more often per query than with
+  the full set; over our budgets the step stays near its start either way.
+- **Dense runs** (alpha 1, s 1) spend thousands of queries per iteration on one minibatch;
+  they end below their sparse counterparts, and SZO-SCD and FLOPS collapse, as the paper says.
+
+`)
 }
 
 // writeExperiment writes the experiment's CSV and plots and its section of the report.
