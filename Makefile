@@ -27,7 +27,7 @@ test-go:
 
 # Pure packages also run as js/wasm under node.
 test-node:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./photonics/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./photonics/... ./train/...
 
 ## bench: speed figures (see README).
 bench:
