@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,7 +40,7 @@ func TestShippedFiles(t *testing.T) {
 				t.Fatalf("%s: name %s shape %v classes %d len %d, want %s %v %d %d", path, s.Name, s.Shape, s.Classes, s.Len(), name, w.shape, w.classes, n)
 			}
 			counts := s.ClassCounts()
-			if c := w.counts[split]; c != nil && !equalInts(counts, c) {
+			if c := w.counts[split]; c != nil && !slices.Equal(counts, c) {
 				t.Errorf("%s: class counts %v, want %v", path, counts, c)
 			}
 			for k, c := range counts {

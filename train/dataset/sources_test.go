@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,7 +98,7 @@ func TestLoadImages(t *testing.T) {
 		if s.Name != c.name || s.Shape != [3]int{1, c.side, c.side} || s.Classes != 10 || s.Len() != c.n {
 			t.Fatalf("%s %s: name %s shape %v classes %d len %d", c.name, c.split, s.Name, s.Shape, s.Classes, s.Len())
 		}
-		if got := s.ClassCounts(); !equalInts(got, c.counts) {
+		if got := s.ClassCounts(); !slices.Equal(got, c.counts) {
 			t.Errorf("%s %s: class counts %v, want %v", c.name, c.split, got, c.counts)
 		}
 		lo, hi := float32(1), float32(0)
@@ -215,10 +216,10 @@ func TestLoadVowel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Shape != [3]int{8, 1, 1} || tr.Classes != 4 || !equalInts(tr.ClassCounts(), []int{48, 48, 48, 48}) {
+	if tr.Shape != [3]int{8, 1, 1} || tr.Classes != 4 || !slices.Equal(tr.ClassCounts(), []int{48, 48, 48, 48}) {
 		t.Fatalf("train: shape %v classes %d counts %v", tr.Shape, tr.Classes, tr.ClassCounts())
 	}
-	if te.Shape != [3]int{8, 1, 1} || !equalInts(te.ClassCounts(), []int{42, 42, 42, 42}) {
+	if te.Shape != [3]int{8, 1, 1} || !slices.Equal(te.ClassCounts(), []int{42, 42, 42, 42}) {
 		t.Fatalf("test: shape %v counts %v", te.Shape, te.ClassCounts())
 	}
 	// Training features are standardized.
@@ -332,7 +333,7 @@ func TestVowelSelectionCriteria(t *testing.T) {
 			}
 		}
 	}
-	if !equalInts(best, VowelSelection4.Classes) || bestScore <= second {
+	if !slices.Equal(best, VowelSelection4.Classes) || bestScore <= second {
 		t.Fatalf("best-separated vowels %v (score %v, runner-up %v), VowelSelection4 has %v", best, bestScore, second, VowelSelection4.Classes)
 	}
 	t.Logf("vowels %v: squared-distance score %.4g, runner-up %.4g (unscaled covariance)", best, bestScore, second)
@@ -368,20 +369,8 @@ func TestVowelSelectionCriteria(t *testing.T) {
 			keep = append(keep, p)
 		}
 	}
-	if !equalInts(keep, VowelSelection4.Features) {
+	if !slices.Equal(keep, VowelSelection4.Features) {
 		t.Fatalf("Fisher ratios %.3f pick features %v, VowelSelection4 has %v", fisher, keep, VowelSelection4.Features)
 	}
 	t.Logf("Fisher ratios %.3f", fisher)
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -56,7 +57,7 @@ func ReadVowel(r io.Reader, name string) ([]VowelRow, error) {
 		line++
 		fields := strings.Fields(sc.Text())
 		if line == 1 {
-			if !equalStrings(fields, vowelHeader) {
+			if !slices.Equal(fields, vowelHeader) {
 				return nil, formatErr(name, "line 1 (header)", nil, "got %q, want %q", fields, vowelHeader)
 			}
 			continue
@@ -111,16 +112,4 @@ func ReadVowelFile(path string) ([]VowelRow, error) {
 		return nil, err
 	}
 	return ReadVowel(bytes.NewReader(b), path)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
