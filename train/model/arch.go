@@ -39,6 +39,29 @@ type ConvParams struct {
 	Padding    int `json:"padding"`
 }
 
+// Patch writes into dst (len InChannels*Kernel*Kernel) the input values under the kernel at
+// output position (oy, ox) of in, one channel-major C x H x W map: channel-major, then
+// kernel row, then kernel column, with zeros outside the input (padding). This is the
+// im2col order every convolution of a model uses.
+func (c ConvParams) Patch(dst, in []float64, oy, ox int) {
+	j := 0
+	for ch := range c.InChannels {
+		m := in[ch*c.InHeight*c.InWidth : (ch+1)*c.InHeight*c.InWidth]
+		for ky := range c.Kernel {
+			y := oy*c.Stride - c.Padding + ky
+			for kx := range c.Kernel {
+				x := ox*c.Stride - c.Padding + kx
+				if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
+					dst[j] = 0
+				} else {
+					dst[j] = m[y*c.InWidth+x]
+				}
+				j++
+			}
+		}
+	}
+}
+
 // OutHeight is the output height (H + 2P - K)/S + 1.
 func (c ConvParams) OutHeight() int { return (c.InHeight+2*c.Padding-c.Kernel)/c.Stride + 1 }
 

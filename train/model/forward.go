@@ -88,22 +88,7 @@ func (n *Net) conv(s Spec, w, in, out []float64) {
 	patch := n.patch[:s.In]
 	for oy := range oh {
 		for ox := range ow {
-			j := 0
-			for ch := range c.InChannels {
-				base := ch * c.InHeight * c.InWidth
-				for ky := range c.Kernel {
-					y := oy*c.Stride - c.Padding + ky
-					for kx := range c.Kernel {
-						x := ox*c.Stride - c.Padding + kx
-						if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
-							patch[j] = 0
-						} else {
-							patch[j] = in[base+y*c.InWidth+x]
-						}
-						j++
-					}
-				}
-			}
+			c.Patch(patch, in, oy, ox)
 			pos := oy*ow + ox
 			for o := range s.Out {
 				row := w[o*s.In : (o+1)*s.In]

@@ -187,27 +187,15 @@ func activate(v, clip float64) float64 {
 // kernel row, then kernel column, with zeros outside the input (padding).
 func im2col(cols, in []float64, c *model.ConvParams, n int) {
 	oh, ow := c.OutHeight(), c.OutWidth()
-	plane := c.InHeight * c.InWidth
+	size := c.InChannels * c.InHeight * c.InWidth
+	width := c.InChannels * c.Kernel * c.Kernel
 	j := 0
 	for s := range n {
-		img := in[s*c.InChannels*plane : (s+1)*c.InChannels*plane]
+		img := in[s*size : (s+1)*size]
 		for oy := range oh {
 			for ox := range ow {
-				for ch := range c.InChannels {
-					m := img[ch*plane : (ch+1)*plane]
-					for ky := range c.Kernel {
-						y := oy*c.Stride - c.Padding + ky
-						for kx := range c.Kernel {
-							x := ox*c.Stride - c.Padding + kx
-							if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
-								cols[j] = 0
-							} else {
-								cols[j] = m[y*c.InWidth+x]
-							}
-							j++
-						}
-					}
-				}
+				c.Patch(cols[j:j+width], img, oy, ox)
+				j += width
 			}
 		}
 	}

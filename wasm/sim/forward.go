@@ -37,7 +37,7 @@ func LayerInput(specs []model.Spec, clip float64, weights func(l int) []float64,
 			out = make([]float64, s.Out*plane)
 			patch := make([]float64, s.In)
 			for pos := 0; pos < plane; pos++ {
-				im2col(patch, cur, c, pos)
+				c.Patch(patch, cur, pos/c.OutWidth(), pos%c.OutWidth())
 				for o := 0; o < s.Out; o++ {
 					out[o*plane+pos] = dot(w[o*s.In:(o+1)*s.In], patch)
 				}
@@ -65,34 +65,13 @@ func LayerInput(specs []model.Spec, clip float64, weights func(l int) []float64,
 	best, bestE := make([]float64, specs[layer].In), -1.0
 	patch := make([]float64, specs[layer].In)
 	for pos := 0; pos < c.OutHeight()*c.OutWidth(); pos++ {
-		im2col(patch, cur, c, pos)
+		c.Patch(patch, cur, pos/c.OutWidth(), pos%c.OutWidth())
 		if e := dot(patch, patch); e > bestE {
 			bestE = e
 			copy(best, patch)
 		}
 	}
 	return best, nil
-}
-
-// im2col fills patch with the input values under the kernel at output position pos
-// (row-major over the output map).
-func im2col(patch, in []float64, c *model.ConvParams, pos int) {
-	oy, ox := pos/c.OutWidth(), pos%c.OutWidth()
-	j := 0
-	for ch := 0; ch < c.InChannels; ch++ {
-		for ky := 0; ky < c.Kernel; ky++ {
-			y := oy*c.Stride - c.Padding + ky
-			for kx := 0; kx < c.Kernel; kx++ {
-				x := ox*c.Stride - c.Padding + kx
-				if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
-					patch[j] = 0
-				} else {
-					patch[j] = in[(ch*c.InHeight+y)*c.InWidth+x]
-				}
-				j++
-			}
-		}
-	}
 }
 
 func dot(a, b []float64) float64 {
