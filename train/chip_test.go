@@ -170,11 +170,11 @@ func TestStepPauses(t *testing.T) {
 // On a chip, the problem counts exactly the queries the methods declare; test
 // evaluations cost none.
 func TestChipQueryAccounting(t *testing.T) {
-	for _, name := range append(Methods(), "szo-scd requery") {
+	for _, name := range append(Methods(), "szo-scd stale") {
 		p := blobs.problem(t, 0.05, 0.3, 1)
 		o := DefaultOptions()
-		o.Requery = name == "szo-scd requery"
-		m, err := NewMethod(strings.TrimSuffix(name, " requery"), o)
+		o.Stale = name == "szo-scd stale"
+		m, err := NewMethod(strings.TrimSuffix(name, " stale"), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,9 +188,16 @@ func TestChipQueryAccounting(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := int64(5 * m.Cost(p.Len()))
-		if o.Requery {
-			sz := m.(*SZOSCD)
+		sz, ok := m.(*SZOSCD)
+		if pen, isPen := m.(*Penalty); isPen {
+			sz, ok = pen.Method.(*SZOSCD)
+		}
+		if ok && !sz.Stale {
+			// one query per iteration and per trial, one more per step back
 			want = 5 + sz.Accepted + sz.SteppedBack + sz.Pruned + sz.SteppedBack
+			if sz.SteppedBack == 0 {
+				t.Errorf("%s: no step back in 5 iterations: the re-query is untested", name)
+			}
 		}
 		if p.Queries() != want || r.Queries() != want || len(r.Curve()) != 6 {
 			t.Errorf("%s: %d queries (run %d), %d records; want %d queries, 6 records", name, p.Queries(), r.Queries(), len(r.Curve()), want)

@@ -21,12 +21,14 @@ type Config struct {
 }
 
 // DefaultConfig returns the method's setting: SZO-SCD with alpha 0.15, s 0.1, p 1, drift
-// 2e-3 and crosstalk 2e-3 (truncated at 3 sigma), minibatch 32, step 0.02 x 0.985 per
-// epoch.
+// 2e-3 and crosstalk 2e-3 (truncated at 3 sigma), minibatch 32, the optimizer's default
+// step (Step 0, see DefaultStep) x 0.985 per epoch.
 func DefaultConfig() Config {
 	n := photonics.DefaultNoise()
+	s := DefaultSettings()
+	s.Step = 0
 	return Config{Optimizer: "szo-scd", Options: DefaultOptions(), Alpha: 0.15,
-		Sigma: n.Drift, Crosstalk: n.Crosstalk, Settings: DefaultSettings()}
+		Sigma: n.Drift, Crosstalk: n.Crosstalk, Settings: s}
 }
 
 // Noise returns the chip noise of the configuration.

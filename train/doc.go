@@ -11,7 +11,7 @@
 //     method: sparse coordinate descent with power-aware dynamic pruning), ZAdam, ZNewton,
 //     STP and FLOPS (the baselines), and Penalty (a Lagrangian power penalty around any
 //     method). Each documents, and Cost returns, the queries of one iteration (exact,
-//     but for the SZOSCD.Requery ablation, where it is the maximum).
+//     but for SZO-SCD's re-query after a step back, where it is the maximum).
 //   - Objective is what the loop drives: an ActiveSet with minibatch selection, test
 //     evaluation and an exact query count. Problem is the Objective of a network on a
 //     chip (package onn) with a training and a test set.

@@ -104,7 +104,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.Mu, "mu", c.Mu, "zadam, znewton, flops: finite-difference radius")
 	fs.IntVar(&c.Q, "q", c.Q, "flops: Gaussian samples per iteration")
 	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "admm: weight of the mean active phase in the objective")
-	fs.BoolVar(&c.Requery, "requery", false, "szo-scd, admm: query the loss after a step back (ablation; not the method)")
+	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: keep the old reference loss after a step back, as the paper's text (ablation)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)

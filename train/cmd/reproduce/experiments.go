@@ -46,6 +46,12 @@ func step(d float64) func(*train.Config) { return func(c *train.Config) { c.Step
 
 func prune(p float64) func(*train.Config) { return func(c *train.Config) { c.P = p } }
 
+// stale is SZO-SCD as the paper's text reads: the method's step 0.02, no query after a
+// step back, pruning probability p.
+func stale(p float64) func(*train.Config) {
+	return func(c *train.Config) { c.P, c.Stale, c.Step = p, true, 0.02 }
+}
+
 // Budgets (queries per run) at scale 1.
 const (
 	mlpQueries = 200_000
@@ -63,8 +69,8 @@ func experiments() []experiment {
 		Model: mlp, Queries: mlpQueries, Noises: both}
 	t1.Vars = append(t1.Vars,
 		variant{"SZO-SCD", cfg("szo-scd", 0.15, 0.1, nil)},
-		variant{"SZO-SCD d=0.005", cfg("szo-scd", 0.15, 0.1, step(0.005))},
-		variant{"SZO-SCD requery", cfg("szo-scd", 0.15, 0.1, func(c *train.Config) { c.Requery = true })})
+		variant{"SZO-SCD d=0.02", cfg("szo-scd", 0.15, 0.1, step(0.02))},
+		variant{"SZO-SCD stale d=0.02", cfg("szo-scd", 0.15, 0.1, stale(1))})
 	for _, b := range baselines {
 		t1.Vars = append(t1.Vars, variant{names[b], cfg(b, 0.15, 0.1, nil)})
 	}
@@ -85,10 +91,9 @@ func experiments() []experiment {
 		f6.Vars = append(f6.Vars, variant{fmt.Sprintf("p=%g", p), cfg("szo-scd", 0.15, 0.1, prune(p))})
 	}
 	f6.Vars = append(f6.Vars, variant{"alpha=1 p=0", cfg("szo-scd", 1, 0.1, prune(0))})
-	requery := func(p float64) func(*train.Config) { return func(c *train.Config) { c.P, c.Requery = p, true } }
 	f6.Vars = append(f6.Vars,
-		variant{"requery p=0", cfg("szo-scd", 0.15, 0.1, requery(0))},
-		variant{"requery p=1", cfg("szo-scd", 0.15, 0.1, requery(1))})
+		variant{"stale d=0.02 p=0", cfg("szo-scd", 0.15, 0.1, stale(0))},
+		variant{"stale d=0.02 p=1", cfg("szo-scd", 0.15, 0.1, stale(1))})
 	t3 := experiment{ID: "table3", Title: "Table 3: Lagrangian power penalty (ADMM) against power-aware pruning (alpha 0.15, s 0.1)",
 		Model: mlp, Queries: mlpQueries, Noises: both}
 	t3.Vars = append(t3.Vars,
@@ -106,7 +111,7 @@ func experiments() []experiment {
 			Model: m.file, Queries: cnnQueries, Noises: both}
 		e.Vars = append(e.Vars,
 			variant{"SZO-SCD", cfg("szo-scd", 0.05, 0.1, nil)},
-			variant{"SZO-SCD d=0.005", cfg("szo-scd", 0.05, 0.1, step(0.005))},
+			variant{"SZO-SCD stale d=0.02", cfg("szo-scd", 0.05, 0.1, stale(1))},
 			variant{"SZO-SCD p=0", cfg("szo-scd", 0.05, 0.1, prune(0))},
 			variant{"FLOPS", cfg("flops", 0.05, 0.1, nil)},
 			variant{"SZO-SCD alpha=1 p=0", cfg("szo-scd", 1, 0.1, prune(0))})
@@ -121,8 +126,8 @@ var names = map[string]string{"szo-scd": "SZO-SCD", "zadam": "ZAdam", "znewton":
 // configKey is a file-safe name of a configuration (without seed and noise).
 func configKey(c train.Config) string {
 	k := fmt.Sprintf("%s_a%g_s%g_p%g_d%g", c.Optimizer, c.Alpha, c.S, c.P, c.Step)
-	if c.Requery {
-		k += "_requery"
+	if c.Stale {
+		k += "_stale"
 	}
 	switch c.Optimizer {
 	case "admm":

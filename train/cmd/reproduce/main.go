@@ -137,7 +137,7 @@ type result struct {
 	S            float64 `json:"s"`
 	P            float64 `json:"p"`
 	Step         float64 `json:"step"`
-	Requery      bool    `json:"requery,omitempty"`
+	Stale        bool    `json:"stale,omitempty"`
 	Lambda       float64 `json:"lambda,omitempty"`
 	Sigma        float64 `json:"sigma"`
 	Crosstalk    float64 `json:"crosstalk"`
@@ -330,7 +330,7 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	curve := r.Curve()
 	res := result{
 		Model: strings.TrimSuffix(j.Model, ".json"), Noise: j.Noise, Config: j.Key,
-		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Requery: c.Requery, Lambda: c.Lambda,
+		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Stale: c.Stale, Lambda: c.Lambda,
 		Sigma: c.Sigma, Crosstalk: c.Crosstalk, Seed: j.Seed, Budget: c.MaxQueries, Queries: r.Queries(),
 		IdealAcc: m.TestAccuracy, DeployedAcc: curve[0].Accuracy, FinalAcc: curve[len(curve)-1].Accuracy,
 		BestAcc: r.Best().Accuracy, PowerInitial: curve[0].Power, PowerFinal: curve[len(curve)-1].Power,

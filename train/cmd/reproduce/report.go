@@ -648,7 +648,7 @@ func writeDiscussion(md *strings.Builder) {
 // writeExperiment writes the experiment's CSV and plots and its section of the report.
 func writeExperiment(md *strings.Builder, o options, e experiment, all suite) error {
 	var csv strings.Builder
-	csv.WriteString("noise,variant,optimizer,alpha,s,p,step,requery,lambda,seeds,queries,ideal_acc,deployed_acc,final_acc,final_sd,best_acc,power_initial,power_final,power_final_sd,full_power,energy\n")
+	csv.WriteString("noise,variant,optimizer,alpha,s,p,step,stale,lambda,seeds,queries,ideal_acc,deployed_acc,final_acc,final_sd,best_acc,power_initial,power_final,power_final_sd,full_power,energy\n")
 	fmt.Fprintf(md, "## %s\n\n", e.Title)
 	for _, nz := range e.Noises {
 		var ss []series
@@ -661,7 +661,7 @@ func writeExperiment(md *strings.Builder, o options, e experiment, all suite) er
 			}
 			r := g.runs[0]
 			fmt.Fprintf(&csv, "%s,%s,%s,%g,%g,%g,%g,%t,%g,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.2f,%.2f,%.2f,%.2f,%.6g\n",
-				nz, v.Label, r.Optimizer, r.Alpha, r.S, r.P, r.Step, r.Requery, r.Lambda, len(g.runs), r.Queries,
+				nz, v.Label, r.Optimizer, r.Alpha, r.S, r.P, r.Step, r.Stale, r.Lambda, len(g.runs), r.Queries,
 				g.mean(ideal), g.mean(deployed), g.mean(final), g.sd(final), g.mean(best),
 				g.mean(power0), g.mean(powerEnd), g.sd(powerEnd), g.mean(fullPow), g.mean(energy))
 			fmt.Fprintf(md, "| %s | %s | %s ± %s | %s | %.0f -> %.0f | %.3g | %d |\n", v.Label, f2(g.mean(deployed)), f2(g.mean(final)), f2(g.sd(final)),
