@@ -41,10 +41,7 @@ func (z *ZAdam) Iterate(a ActiveSet, step float64) float64 {
 	loss := 0.0
 	for j, i := range idx {
 		phi := a.Phase(i)
-		a.SetPhase(i, phi+z.Mu)
-		lp := a.Loss()
-		a.SetPhase(i, phi-z.Mu)
-		lm := a.Loss()
+		lp, lm := pair(a, i, phi, z.Mu)
 		a.SetPhase(i, phi)
 		z.g[j] = (lp - lm) / (2 * z.Mu)
 		loss += (lp + lm) / 2
@@ -57,6 +54,15 @@ func (z *ZAdam) Iterate(a ActiveSet, step float64) float64 {
 		a.SetPhase(i, a.Phase(i)-step*z.m[i]/(math.Sqrt(z.vmax[i])+z.e))
 	}
 	return loss / float64(len(idx))
+}
+
+// pair sets phase i to phi + mu and then to phi - mu, querying the loss at each (two
+// queries); it leaves the phase at phi - mu.
+func pair(a ActiveSet, i int, phi, mu float64) (plus, minus float64) {
+	a.SetPhase(i, phi+mu)
+	plus = a.Loss()
+	a.SetPhase(i, phi-mu)
+	return plus, a.Loss()
 }
 
 // ZNewton is a zeroth-order coordinate Newton method: for each of round(S*n) random
@@ -90,10 +96,7 @@ func (z *ZNewton) Iterate(a ActiveSet, step float64) float64 {
 	for _, i := range idx {
 		phi := a.Phase(i)
 		l0 := a.Loss()
-		a.SetPhase(i, phi+z.Mu)
-		lp := a.Loss()
-		a.SetPhase(i, phi-z.Mu)
-		lm := a.Loss()
+		lp, lm := pair(a, i, phi, z.Mu)
 		g := (lp - lm) / (2 * z.Mu)
 		h := (lp - 2*l0 + lm) / (z.Mu * z.Mu)
 		delta := -math.Copysign(step, g)
@@ -137,10 +140,7 @@ func (s *STP) Iterate(a ActiveSet, step float64) float64 {
 	loss := a.Loss()
 	for _, i := range s.pick.draw(s.rng, count(s.S, a.Len())) {
 		phi := a.Phase(i)
-		a.SetPhase(i, phi+step)
-		lp := a.Loss()
-		a.SetPhase(i, phi-step)
-		lm := a.Loss()
+		lp, lm := pair(a, i, phi, step)
 		switch {
 		case lp < loss && lp <= lm:
 			a.SetPhase(i, phi+step)
