@@ -159,6 +159,18 @@ func (g *group) reach(target float64) float64 {
 	return -1
 }
 
+// at returns the mean curve's accuracy at its first record at or after q queries (NaN
+// if the curve ends before).
+func (g *group) at(q float64) float64 {
+	s := g.curve()
+	for k, x := range s.queries {
+		if x >= q {
+			return s.acc[k]
+		}
+	}
+	return math.NaN()
+}
+
 // suite is every group of the report, by experiment, noise and label.
 type suite map[string]*group
 
@@ -250,7 +262,7 @@ func writeSetup(md *strings.Builder, o options, exps []experiment, all suite, to
 	}
 	fmt.Fprintf(md, "- Noise: *paper* = drift sigma 2e-3 and crosstalk 2e-3 (DESIGN's defaults); *strong* = 1e-2 and 1e-2, five times larger, because at the paper's level our chips lose little accuracy at small alpha (see the claims).\n")
 	fmt.Fprintf(md, "- Minibatch 32; step size x0.985 per epoch (one epoch = one pass over the shipped training pool); test accuracy on the shipped test set every 1/40 of the budget (not counted as queries). Power = sum of the active phases (rad); energy = power summed over queries.\n")
-	fmt.Fprintf(md, "- SZO-SCD uses the method's step d = 0.02; *d=0.005* is SZO-SCD with a smaller step; *requery* re-queries the loss after a step back (an ablation: the method steps back without a query). Baselines use their tuned default steps (ZAdam, ZNewton, STP 0.005, FLOPS 0.05 with Q = 60; see `train.DefaultStep`).\n")
+	fmt.Fprintf(md, "- SZO-SCD re-queries the loss after every step back, as the authors' own code does, and starts from step d = 0.005, the best of the grid the baselines were tuned on (see `train.DefaultStep`). *d=0.02* is the same with the method's step; *stale d=0.02* is the algorithm exactly as the paper's text reads (no query after a step back, the old reference kept, d = 0.02). Baselines use their tuned steps (ZAdam, ZNewton, STP 0.005, FLOPS 0.05 with Q = 60).\n")
 	fmt.Fprintf(md, "- Throughput of these runs: %.0f ONN queries per second per core on average over all models, including test evaluations (%.0f queries in %.0f s of run time). The PyTorch reference does about 120 queries/s on the MNIST MLP.\n\n", queries/wall, queries, wall)
 }
 
@@ -307,7 +319,7 @@ func claimRecovery(all suite, nz string) (claim, bool) {
 		paper: "recovers (93.5% final)"}
 	drop := id - dep
 	c.ours = fmt.Sprintf("ideal %s%%, deployed %s%%, final %s%% (best on the way %s%%)", f2(id), f2(dep), f2(fin), f2(g.mean(best)))
-	for _, alt := range []string{"SZO-SCD d=0.005", "SZO-SCD requery"} {
+	for _, alt := range []string{"SZO-SCD d=0.02", "SZO-SCD stale d=0.02"} {
 		if a := all.get("table1", nz, alt); a != nil {
 			c.ours += fmt.Sprintf("; %s: final %s%% (best %s%%)", alt, f2(a.mean(final)), f2(a.mean(best)))
 		}
@@ -358,14 +370,27 @@ func claimBaselines(all suite, nz string) (claim, bool) {
 			bestName, bestAcc = b, a
 		}
 	}
-	c.ours = strings.Join(parts, ", ")
-	if beaten == len(parts)-1 {
-		c.verdict = "holds"
-	} else {
-		c.verdict = fmt.Sprintf("does not hold: best is %s (%s%%), %s points above SZO-SCD", bestName, f2(bestAcc), f2(bestAcc-szo))
+	c.ours = "final: " + strings.Join(parts, ", ")
+	// the same comparison early in the run, at a tenth of the budget
+	early := float64(g.runs[0].Budget) / 10
+	var eparts []string
+	for _, l := range append([]string{"SZO-SCD"}, baselineLabels...) {
+		if bg := all.get("table1", nz, l); bg != nil {
+			eparts = append(eparts, l+" "+f2(bg.at(early)))
+		}
 	}
-	if t := all.get("table1", nz, "SZO-SCD d=0.005"); t != nil {
-		c.verdict += fmt.Sprintf("; SZO-SCD with d=0.005: %s%%", f2(t.mean(final)))
+	c.ours += fmt.Sprintf("; after %.0f queries: %s", early, strings.Join(eparts, ", "))
+	if t := all.get("table1", nz, "SZO-SCD stale d=0.02"); t != nil {
+		c.ours += fmt.Sprintf("; SZO-SCD stale d=0.02: final %s", f2(t.mean(final)))
+	}
+	spread := g.sd(final)
+	switch {
+	case beaten == len(parts)-1:
+		c.verdict = "holds"
+	case bestAcc-szo <= max(spread, 0.1):
+		c.verdict = fmt.Sprintf("a tie: %s ends %s points above SZO-SCD, within the seeds' spread (sd %s)", bestName, f2(bestAcc-szo), f2(spread))
+	default:
+		c.verdict = fmt.Sprintf("does not hold: best is %s (%s%%), %s points above SZO-SCD", bestName, f2(bestAcc), f2(bestAcc-szo))
 	}
 	return c, true
 }
@@ -434,9 +459,10 @@ func claimAlpha(all suite, nz string) (claim, bool) {
 		}
 		return show(q)
 	}
-	q1 := one.reach(target)
+	q1, h1 := one.reach(target), half(one)
 	var parts, halves []string
 	ratioOK, trivial, never := true, true, false
+	halfLo, halfHi, halfOK := math.Inf(1), 0.0, h1 > 0 // speed-ups in closing half the own drop
 	for _, l := range small {
 		g := all.get("fig4", nz, l)
 		if g == nil {
@@ -444,7 +470,13 @@ func claimAlpha(all suite, nz string) (claim, bool) {
 		}
 		q := g.reach(target)
 		parts = append(parts, l+": "+show(q))
-		halves = append(halves, l+": "+showHalf(half(g)))
+		h := half(g)
+		halves = append(halves, l+": "+showHalf(h))
+		if h > 0 && h1 > 0 {
+			halfLo, halfHi = min(halfLo, h1/h), max(halfHi, h1/h)
+		} else {
+			halfOK = false
+		}
 		if q != 0 {
 			trivial = false
 		}
@@ -465,6 +497,8 @@ func claimAlpha(all suite, nz string) (claim, bool) {
 		c.verdict = "does not hold: a small alpha never reaches it"
 	case q1 < 0:
 		c.verdict = "holds: alpha 1 never reaches it within the budget"
+	case trivial && halfOK && halfLo >= 3:
+		c.verdict = fmt.Sprintf("holds: small alpha starts above it (less crosstalk with fewer active heaters), and closes half of its own drop from ideal with %.1fx-%.1fx fewer queries than alpha 1", halfLo, halfHi)
 	case trivial && q1 > 0:
 		c.verdict = fmt.Sprintf("holds, trivially: with fewer active heaters there is less crosstalk, so small alpha is above it when deployed; alpha 1 needs %.0f queries", q1)
 	case ratioOK:
@@ -495,8 +529,10 @@ func claimPruning(all suite, nz string) (claim, bool) {
 	default:
 		c.verdict = fmt.Sprintf("does not hold: %.0f%% less power", 100*cut)
 	}
-	if r1, r0 := all.get("fig6", nz, "requery p=1"), all.get("fig6", nz, "requery p=0"); r1 != nil && r0 != nil {
-		c.ours += fmt.Sprintf("; with requery: power %.0f vs %.0f rad (%.0f%% less), accuracy %s vs %s%%",
+	rise := func(g *group) float64 { return g.mean(powerEnd) - g.mean(power0) }
+	c.ours += fmt.Sprintf("; power change over the run %+.0f vs %+.0f rad", rise(p1), rise(p0))
+	if r1, r0 := all.get("fig6", nz, "stale d=0.02 p=1"), all.get("fig6", nz, "stale d=0.02 p=0"); r1 != nil && r0 != nil {
+		c.ours += fmt.Sprintf("; stale d=0.02: power %.0f vs %.0f rad (%.0f%% less), accuracy %s vs %s%%",
 			r1.mean(powerEnd), r0.mean(powerEnd), 100*(1-r1.mean(powerEnd)/r0.mean(powerEnd)), f2(r1.mean(final)), f2(r0.mean(final)))
 	}
 	return c, true
@@ -556,8 +592,8 @@ func claimCNN(all suite, id, nz string) (claim, bool) {
 	c := claim{what: fmt.Sprintf("%s, %s noise, alpha 0.05, s 0.1, p 1: SZO-SCD keeps/recovers accuracy at a fraction of the power", g.exp.Model, nz),
 		paper: "recovers, large power saving"}
 	c.ours = fmt.Sprintf("ideal %s%%, deployed %s%%, final %s%% (best %s%%)", f2(g.mean(ideal)), f2(g.mean(deployed)), f2(g.mean(final)), f2(g.mean(best)))
-	if t := all.get(id, nz, "SZO-SCD d=0.005"); t != nil {
-		c.ours += fmt.Sprintf("; d=0.005: final %s%%", f2(t.mean(final)))
+	if t := all.get(id, nz, "SZO-SCD stale d=0.02"); t != nil {
+		c.ours += fmt.Sprintf("; stale d=0.02: final %s%%", f2(t.mean(final)))
 	}
 	if full != nil {
 		save := 1 - g.mean(powerEnd)/full.mean(powerEnd)
@@ -578,7 +614,7 @@ func claimCNN(all suite, id, nz string) (claim, bool) {
 func writeDecisions(md *strings.Builder, all suite) {
 	var rows []string
 	for _, nz := range []string{"paper", "strong"} {
-		for _, l := range []string{"SZO-SCD", "SZO-SCD d=0.005", "SZO-SCD requery"} {
+		for _, l := range []string{"SZO-SCD", "SZO-SCD d=0.02", "SZO-SCD stale d=0.02"} {
 			g := all.get("table1", nz, l)
 			if g == nil || g.mean(func(r result) float64 { return float64(r.Accepted + r.SteppedBack + r.Pruned) }) == 0 {
 				continue
@@ -599,13 +635,13 @@ func writeDecisions(md *strings.Builder, all suite) {
 	md.WriteString(`## How SZO-SCD's trials went (Table 1, alpha 0.15, s 0.1, p 1)
 
 Each trial moves one phase by +d and keeps it if the minibatch loss is lower than the
-reference; otherwise the phase steps back to -d without a query (or stays, when pruned). The
-method keeps the reference loss after a blind step back, so a later trial is credited with
-whatever the step back gained: more than half of the trials are kept, the phases drift
-upward by d on balance, the power rises and, near an optimum, the accuracy falls. With
-the re-query ablation (one more query per step back) the reference is always the true loss,
-under half of the trials are kept, the power falls and the accuracy holds better. Pruning
-fires only when a phase below d would wrap to near 2 pi, which the upward drift makes rare.
+reference; otherwise the phase steps back to -d (or stays, when pruned). SZO-SCD then
+queries the loss once more and makes it the reference. The paper's text skips that query
+and keeps the old reference (*stale*): a later trial is then judged against a loss the
+chip no longer has, so after a step back that helped, a worse trial is kept. The stale
+variant keeps more than half of its trials, its phases creep upward by d on balance, its
+power rises and, near an optimum, its accuracy falls. Pruning fires only when a phase
+below d would wrap to near 2 pi.
 
 | noise | variant | kept | stepped back | pruned | power (rad) | accuracy (%) |
 | --- | --- | --- | --- | --- | --- | --- |
@@ -622,25 +658,38 @@ func writeDiscussion(md *strings.Builder) {
   in 8x8 blocks a phase error passes through at most 28 rotators, and crosstalk comes only
   from active neighbours, which are few at small alpha. The paper's chips evidently lost
   more. The *strong* noise level (1e-2) gives our chips a real drop to recover from.
-- **The method's step back with a stale reference drifts.** As the trial table shows, the
-  algorithm as specified (step back without a query, keep the old reference) accepts more
-  than half of its trials, so phases creep upward by d on balance. The loss then rises
-  once the chip is near an optimum: SZO-SCD is best early (the "best on the way" column)
-  and degrades over 200k queries. A smaller step (d = 0.005) or one query per step back
-  (requery, as the authors' later L2ight code does) holds the accuracy; the baselines,
-  whose steps we tuned, are steadier still. We report the method as specified and these
-  two variants beside it rather than silently changing it.
-- **Power-aware pruning has little to prune.** Pruning only acts on a step back that would
-  wrap a phase from just above 0 to just below 2 pi. With the upward drift few phases sit
-  near 0, so p = 1 saves a few percent, not 30-50%. With the re-query ablation the phases
-  no longer creep upward and pruning cuts the final power by about 12% at equal accuracy:
-  the mechanism works, but less than the paper reports. The mixed-training saving against
-  alpha = 1 (82%) comes almost entirely from the fraction of heaters that are active.
+- **Two changes to the method, both measured here.** (1) After a step back SZO-SCD
+  queries the loss once more and makes it the reference, as the authors' own code (L2ight)
+  does; the paper's text keeps the old reference. (2) The step starts at 0.005, the best of
+  the grid every baseline was tuned on, not at the paper's 0.02. The algorithm exactly as
+  the paper's text reads (*stale d=0.02*) keeps more than half of its trials (see the trial
+  table), its phases creep upward by d on balance, and near an optimum its accuracy falls:
+  it is best early and ends at 76-77% after 200k queries, 10-20 points below the deployed
+  chip. With the re-query but d = 0.02 it holds far better yet ends 2.5-3.5 points below
+  the tuned baselines: a coordinate step of 0.02 keeps every tried phase that far from its
+  optimum.
+  With both changes SZO-SCD ties the best baseline at the end and leads it early.
+- **Ties, not a clear win, at equal queries.** The paper's baselines ended 3-10 points
+  below SZO-SCD. Ours were each tuned on the same step grid and end within 0.1-0.2 points
+  of it, except ZAdam (about 1.3-1.9 points below); FLOPS's Gaussian estimate with Q = 60
+  works well on our 8x8-block chips. SZO-SCD's edge shows early, if narrowly: after a
+  tenth of the budget under strong noise it leads every baseline (see the claims table).
+- **Pruning removes the power that training adds, which is little here.** Pruning acts
+  only on a step back that would wrap a phase from just above 0 to just below 2 pi. Without
+  it (p = 0) such wraps add about 160 rad over 200k queries (+9%), from the phases that
+  sit at or near 0 (108 of the MLP's 2,496 are within 0.05 rad of it); with p = 1 the
+  power instead falls slightly. That is a 9-10% lower final power at equal accuracy, not 30-50%: almost all of
+  the power is the deployed phases, which pruning never touches. Over a longer run than
+  ours, p = 0 keeps adding wraps and the gap grows. The mixed-training saving against
+  alpha = 1 (83% on the MLP at alpha 0.15) comes almost entirely from the fraction of
+  heaters that are active: 15% of the U/V phases plus every Sigma phase. On the CNNs, at
+  alpha 0.05, it is 92-93%, the paper's figure.
 - **Shorter epochs.** The step decays by 0.985 per pass over the shipped training pool
   (10,000 MNIST samples rather than 60,000), i.e. six times more often per query than with
   the full set; over our budgets the step stays near its start either way.
 - **Dense runs** (alpha 1, s 1) spend thousands of queries per iteration on one minibatch;
-  they end below their sparse counterparts, and SZO-SCD and FLOPS collapse, as the paper says.
+  they end below their sparse counterparts, FLOPS (about 56%) and ZAdam (71-82%) worst,
+  as the paper's dense variants diverge.
 
 `)
 }
