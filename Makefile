@@ -5,7 +5,7 @@ GO ?= go
 GOROOT_DIR := $(shell $(GO) env GOROOT)
 PKGS_NATIVE := ./photonics/... ./train/... ./render/...
 
-.PHONY: all deps deps-go test test-go test-vet test-node bench demo clean
+.PHONY: all deps deps-go test test-go test-vet test-node test-fuzz bench demo clean
 
 all: test
 
@@ -16,7 +16,7 @@ deps-go:
 	$(GO) mod download
 
 ## test: every test suite, after installing what it needs.
-test: deps test-vet test-go test-node test-pretrain test-render test-browser
+test: deps test-vet test-go test-node test-fuzz test-pretrain test-render test-browser
 
 test-vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -28,6 +28,11 @@ test-go:
 # Pure packages also run as js/wasm under node.
 test-node:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./photonics/... ./train/...
+
+## test-fuzz: a short fuzz of the two file readers, model files (train/model) and data sets (train/dataset).
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/model
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/dataset
 
 ## bench: speed figures (see README).
 bench:
@@ -137,7 +142,6 @@ deps-torch:
 pretrain: deps-torch deps-data
 	$(GOTCH_ENV) && $(GO) run ./pretrain/cmd/pretrain -out static/models
 
-## test-pretrain: pretrain's libtorch tests, then a short fuzz of the model reader (train/model).
+## test-pretrain: pretrain's libtorch tests.
 test-pretrain: deps-torch
 	$(GOTCH_ENV) && $(GO) vet ./pretrain/... && $(GO) test -count=1 ./pretrain/...
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/model
