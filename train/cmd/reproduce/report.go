@@ -272,30 +272,13 @@ type claim struct{ what, paper, ours, verdict string }
 func writeClaims(md *strings.Builder, all suite) {
 	var cs []claim
 	add := func(c claim) { cs = append(cs, c) }
+	claims := []func(suite, string) (claim, bool){claimRecovery, claimBaselines, claimDense,
+		claimAlpha, claimPruning, claimTotal, claimADMM,
+		func(all suite, nz string) (claim, bool) { return claimCNN(all, "table2", nz) },
+		func(all suite, nz string) (claim, bool) { return claimCNN(all, "table4", nz) }}
 	for _, nz := range []string{"paper", "strong"} {
-		if c, ok := claimRecovery(all, nz); ok {
-			add(c)
-		}
-		if c, ok := claimBaselines(all, nz); ok {
-			add(c)
-		}
-		if c, ok := claimDense(all, nz); ok {
-			add(c)
-		}
-		if c, ok := claimAlpha(all, nz); ok {
-			add(c)
-		}
-		if c, ok := claimPruning(all, nz); ok {
-			add(c)
-		}
-		if c, ok := claimTotal(all, nz); ok {
-			add(c)
-		}
-		if c, ok := claimADMM(all, nz); ok {
-			add(c)
-		}
-		for _, id := range []string{"table2", "table4"} {
-			if c, ok := claimCNN(all, id, nz); ok {
+		for _, f := range claims {
+			if c, ok := f(all, nz); ok {
 				add(c)
 			}
 		}
