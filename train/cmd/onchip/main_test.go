@@ -10,52 +10,17 @@ import (
 	"testing"
 
 	"github.com/meshlight/meshlight/train"
-	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/internal/testnet"
-	"github.com/meshlight/meshlight/train/model"
 )
 
 // fixture writes a small model file (an MLP fitted in Go to Gaussian blobs) and its
-// data files in the shipped layout: dir/models/blobs-mlp.json, dir/data/blobs-*.bin.gz.
-// It returns the model path and the model's ideal-chip accuracy by the model package's
-// own forward pass.
+// data files in the shipped layout and returns the model path and the model's
+// ideal-chip accuracy by the model package's own forward pass.
 func fixture(t *testing.T) (string, float64) {
 	t.Helper()
-	dir := t.TempDir()
-	trainSet := testnet.Blobs("blobs", 256, 8, 4, 0.5, 1, 1)
-	testSet := testnet.Blobs("blobs", 128, 8, 4, 0.5, 1, 2)
-	sizes := []int{8, 16, 4}
-	m, err := testnet.Model(testnet.TrainMLP(trainSet, sizes, 200, 0.3, 1), sizes, 8, "blobs-mlp", "blobs")
+	m, path, err := testnet.WriteShipped(t.TempDir(), "blobs-mlp")
 	if err != nil {
 		t.Fatal(err)
-	}
-	net, err := m.IdealNet()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.TestAccuracy, err = net.Accuracy(testSet.X, testSet.Y); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range []string{"models", "data"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(dir, "models", "blobs-mlp.json")
-	if err := model.WriteFile(path, m); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []struct {
-		set   *dataset.Set
-		split dataset.Split
-	}{{trainSet, dataset.Train}, {testSet, dataset.Test}} {
-		var b bytes.Buffer
-		if err := dataset.Write(&b, s.set); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "data", dataset.FileName("blobs", s.split)), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return path, m.TestAccuracy
 }

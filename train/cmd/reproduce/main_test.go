@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/internal/testnet"
-	"github.com/meshlight/meshlight/train/model"
 )
 
 // fixture writes an MLP fitted in Go to Gaussian blobs as models/mnist8-mlp.json (the
@@ -17,36 +15,10 @@ import (
 func fixture(t *testing.T) (models, data string) {
 	t.Helper()
 	dir := t.TempDir()
-	models, data = filepath.Join(dir, "models"), filepath.Join(dir, "data")
-	for _, d := range []string{models, data} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	trainSet := testnet.Blobs("blobs", 256, 8, 4, 0.5, 1, 1)
-	testSet := testnet.Blobs("blobs", 128, 8, 4, 0.5, 1, 2)
-	sizes := []int{8, 16, 4}
-	m, err := testnet.Model(testnet.TrainMLP(trainSet, sizes, 200, 0.3, 1), sizes, 8, "mnist8-mlp", "blobs")
-	if err != nil {
+	if _, _, err := testnet.WriteShipped(dir, "mnist8-mlp"); err != nil {
 		t.Fatal(err)
 	}
-	m.TestAccuracy = 90
-	if err := model.WriteFile(filepath.Join(models, "mnist8-mlp.json"), m); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []struct {
-		set   *dataset.Set
-		split dataset.Split
-	}{{trainSet, dataset.Train}, {testSet, dataset.Test}} {
-		var b bytes.Buffer
-		if err := dataset.Write(&b, s.set); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(data, dataset.FileName("blobs", s.split)), b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return models, data
+	return filepath.Join(dir, "models"), filepath.Join(dir, "data")
 }
 
 func reproduceCLI(t *testing.T, args ...string) (int, string) {

@@ -4,9 +4,12 @@
 package testnet
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
@@ -218,4 +221,48 @@ func Uniform(name string, n int, shape [3]int, classes int, seed uint64) *datase
 		s.Y[i] = uint8(rng.IntN(classes))
 	}
 	return s
+}
+
+// WriteShipped writes, in the layout of static/, an 8-16-4 MLP fitted to Gaussian blobs as
+// dir/models/<name>.json and its data sets as dir/data/blobs-{train,test}.bin.gz, for
+// tests of the commands that read shipped models. It returns the model as written, with
+// TestAccuracy measured on the ideal chip, and the model file's path.
+func WriteShipped(dir, name string) (*model.Model, string, error) {
+	trainSet := Blobs("blobs", 256, 8, 4, 0.5, 1, 1)
+	testSet := Blobs("blobs", 128, 8, 4, 0.5, 1, 2)
+	sizes := []int{8, 16, 4}
+	m, err := Model(TrainMLP(trainSet, sizes, 200, 0.3, 1), sizes, 8, name, "blobs")
+	if err != nil {
+		return nil, "", err
+	}
+	net, err := m.IdealNet()
+	if err != nil {
+		return nil, "", err
+	}
+	if m.TestAccuracy, err = net.Accuracy(testSet.X, testSet.Y); err != nil {
+		return nil, "", err
+	}
+	models, data := filepath.Join(dir, "models"), filepath.Join(dir, "data")
+	for _, d := range []string{models, data} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, "", err
+		}
+	}
+	path := filepath.Join(models, name+".json")
+	if err := model.WriteFile(path, m); err != nil {
+		return nil, "", err
+	}
+	for _, s := range []struct {
+		set   *dataset.Set
+		split dataset.Split
+	}{{trainSet, dataset.Train}, {testSet, dataset.Test}} {
+		var b bytes.Buffer
+		if err := dataset.Write(&b, s.set); err != nil {
+			return nil, "", err
+		}
+		if err := os.WriteFile(filepath.Join(data, dataset.FileName("blobs", s.split)), b.Bytes(), 0o644); err != nil {
+			return nil, "", err
+		}
+	}
+	return m, path, nil
 }
