@@ -145,6 +145,17 @@ func (b *Batch) Forward() []float64 {
 	return b.act[last][:b.n*net.Classes()]
 }
 
+// Input returns what entered layer l in the last Forward, one row of the layer's input
+// shape per sample (owned by the batch, valid until its next pass): the loaded samples
+// for l = 0, the clipped output of layer l-1 otherwise, and the logits for l = the
+// number of layers. It panics if l is out of that range.
+func (b *Batch) Input(l int) []float64 {
+	if l == 0 {
+		return b.x[:b.n*b.net.input.Size()]
+	}
+	return b.act[l-1][:b.n*b.net.specs[l-1].OutShape().Size()]
+}
+
 // rows computes output channels sp.r0..sp.r1-1 of a layer for n samples:
 // out[(s*outC + o)*positions + p] = act(W[o] . src[s*positions + p]), where src holds
 // n*positions rows of k values (the input itself for a dense layer, positions = 1).

@@ -34,13 +34,15 @@ func indices(n int) []int {
 
 // direct computes the network on one sample from the chip's effective weights with plain
 // loops: dense y = W x and convolution as a sum over channels and kernel offsets (not
-// im2col), ReLU clipped on hidden layers.
-func direct(net *onn.Network, x []float32) []float64 {
+// im2col), ReLU clipped on hidden layers. It returns what enters every layer, the logits
+// last.
+func direct(net *onn.Network, x []float32) [][]float64 {
 	cur := make([]float64, len(x))
 	for i, v := range x {
 		cur[i] = float64(v)
 	}
 	specs := net.Specs()
+	inputs := [][]float64{cur}
 	for l, s := range specs {
 		w := append([]float64(nil), net.Chip().LayerWeights(l)...)
 		var out []float64
@@ -80,8 +82,9 @@ func direct(net *onn.Network, x []float32) []float64 {
 			}
 		}
 		cur = out
+		inputs = append(inputs, cur)
 	}
-	return cur
+	return inputs
 }
 
 func convNet(t testing.TB, cfg photonics.ChipConfig) *onn.Network {
@@ -118,10 +121,21 @@ func TestForwardMatchesDirect(t *testing.T) {
 				t.Fatalf("got %d logits, want 15", len(z))
 			}
 			for j, i := range []int{6, 0, 3} {
-				want := direct(tc.net, set.Sample(i))
-				for c, v := range want {
+				layers := direct(tc.net, set.Sample(i))
+				for c, v := range layers[len(layers)-1] {
 					if d := math.Abs(z[j*5+c] - v); d > 1e-12 {
 						t.Errorf("sample %d logit %d: got %v, want %v", i, c, z[j*5+c], v)
+					}
+				}
+				for l, want := range layers { // what entered each layer, and the logits
+					all := b.Input(l)
+					if len(all) != 3*len(want) {
+						t.Fatalf("layer %d: Input has %d values, want 3 x %d", l, len(all), len(want))
+					}
+					for k, v := range want {
+						if d := math.Abs(all[j*len(want)+k] - v); d > 1e-12 {
+							t.Fatalf("sample %d layer %d input %d: got %v, want %v", i, l, k, all[j*len(want)+k], v)
+						}
 					}
 				}
 			}

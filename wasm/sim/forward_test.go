@@ -1,16 +1,20 @@
 package sim
 
 import (
-	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
 )
 
-// LayerInput's logits equal the training engine's forward pass on the same noisy chip, for
-// MLPs and a CNN, and every layer's light input has the layer's In values.
-func TestLayerInputMatchesEngine(t *testing.T) {
+// LayerInput is what the engine sends into each layer for the loaded sample: the sample
+// itself, the previous layer's clipped output (the engine's activations, checked against
+// plain loops in package onn), or for a convolution the brightest of the layer's patches;
+// its last "layer" is the logits.
+func TestLayerInput(t *testing.T) {
 	for _, c := range []struct {
 		arch     string
 		channels int
@@ -27,41 +31,78 @@ func TestLayerInputMatchesEngine(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := net.NewBatch(1)
+		b, err := net.NewBatch(2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		specs := net.Specs()
-		for i := 0; i < set.Len(); i++ {
-			if err := b.Load(set, []int{i}); err != nil {
+		for i := 0; i+1 < set.Len(); i++ {
+			if err := b.Load(set, []int{i, i + 1}); err != nil { // LayerInput shows the first
 				t.Fatal(err)
 			}
-			want := b.Forward()
-			x := make([]float64, set.Features())
-			for k, v := range set.Sample(i) {
-				x[k] = float64(v)
-			}
-			got, err := LayerInput(specs, m.Activation.Clip, net.Chip().LayerWeights, x, len(specs))
+			logits := b.Forward()
+			got, err := LayerInput(b, specs, len(specs))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for k := range want {
-				if math.Abs(got[k]-want[k]) > 1e-9 {
-					t.Fatalf("%s sample %d: logit %d = %g, engine %g", c.arch, i, k, got[k], want[k])
-				}
+			if !slices.Equal(got, logits[:len(got)]) || len(got) != len(logits)/2 {
+				t.Fatalf("%s sample %d: logits %v, engine %v", c.arch, i, got, logits)
 			}
 			for l, s := range specs {
-				in, err := LayerInput(specs, m.Activation.Clip, net.Chip().LayerWeights, x, l)
+				in, err := LayerInput(b, specs, l)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if len(in) != s.In {
-					t.Errorf("%s layer %d: light input has %d values, want In = %d", c.arch, l, len(in), s.In)
+					t.Fatalf("%s layer %d: light input has %d values, want In = %d", c.arch, l, len(in), s.In)
+				}
+				prev := b.Input(l)[:s.InShape().Size()] // the first sample's
+				if s.Kind != model.Conv {
+					if !slices.Equal(in, prev) {
+						t.Errorf("%s layer %d: light input %v, engine %v", c.arch, l, in, prev)
+					}
+					continue
+				}
+				if l == 0 {
+					x := set.Sample(i)
+					for k := range x {
+						if prev[k] != float64(x[k]) {
+							t.Fatalf("%s: layer 0 input is not the sample", c.arch)
+						}
+					}
+				}
+				cv, patch, brightest := s.Conv, make([]float64, s.In), 0.0
+				found := false
+				for pos := range cv.OutHeight() * cv.OutWidth() {
+					cv.Patch(patch, prev, pos/cv.OutWidth(), pos%cv.OutWidth())
+					brightest = max(brightest, energy(patch))
+					found = found || slices.Equal(patch, in)
+				}
+				if !found || energy(in) != brightest {
+					t.Errorf("%s layer %d: light input is not the brightest patch (found %v, energy %g of %g)", c.arch, l, found, energy(in), brightest)
 				}
 			}
 		}
 	}
-	if _, err := LayerInput(nil, 4, nil, nil, 1); err == nil {
-		t.Error("layer out of range must be an error")
+}
+
+// A layer out of range, or a batch with no sample, is an error.
+func TestLayerInputErrors(t *testing.T) {
+	m := randomModel(t, "t", "blobs", "8-12-4", 1, 4, 4)
+	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.3, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := net.NewBatch(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LayerInput(b, net.Specs(), 0); err == nil || !strings.Contains(err.Error(), "no sample") {
+		t.Errorf("empty batch: %v, want an error naming it", err)
+	}
+	for _, l := range []int{-1, 3} {
+		if _, err := LayerInput(b, net.Specs(), l); err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("layer %d: %v, want out of range", l, err)
+		}
 	}
 }

@@ -647,22 +647,14 @@ func (s *Session) showSample(sc *render.Scene) {
 	i := s.order[s.sampleAt]
 	x := s.testSet.Sample(i)
 	sc.Sample = render.Sample{Shape: s.testSet.Shape, X: x, Label: int(s.testSet.Y[i])}
-	if s.view != nil {
-		if err := s.view.Load(s.testSet, []int{i}); err == nil {
-			sc.Scores = render.Softmax(s.view.Forward())
-		}
-	}
-	xf := make([]float64, len(x))
-	for k, v := range x {
-		xf[k] = float64(v)
-	}
-	chip := s.net.Chip()
-	in, err := LayerInput(s.net.Specs(), s.model.Activation.Clip, chip.LayerWeights, xf, s.set.Layer)
-	if err != nil {
-		sc.LayerInput = nil
+	sc.LayerInput = nil
+	if s.view == nil || s.view.Load(s.testSet, []int{i}) != nil {
 		return
 	}
-	sc.LayerInput = in
+	sc.Scores = render.Softmax(s.view.Forward())
+	if in, err := LayerInput(s.view, s.net.Specs(), s.set.Layer); err == nil {
+		sc.LayerInput = in
+	}
 }
 
 // Chip returns the deployed chip (nil before the first deployment).
