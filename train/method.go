@@ -28,7 +28,7 @@ type Method interface {
 	// through a only, and returns the training loss it observed.
 	Iterate(a ActiveSet, step float64) float64
 	// Cost returns the number of queries one iteration makes on n phases: exact for
-	// for every method here but SZOSCD (and Penalty around it), for which it is the
+	// every method here but SZOSCD (and Penalty around it), for which it is the
 	// maximum: SZO-SCD re-queries the loss only after a step back.
 	Cost(n int) int
 }

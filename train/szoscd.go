@@ -25,8 +25,8 @@ import (
 // later trial is judged against a loss the chip no longer has: after a step back that
 // helped, a worse trial is kept; after one that hurt (both directions worse, as near an
 // optimum), a better trial is thrown back. On the MNIST 8x8 MLP the stale variant keeps
-// 57% of its trials, drifts its phases upward and loses 20 points of accuracy over 200k
-// queries; see results/REPORT.md.
+// 57% of its trials, drifts its phases upward and ends 10-20 points below the deployed
+// chip after 200k queries; see results/REPORT.md.
 type SZOSCD struct {
 	S     float64 // fraction of the active phases tried per iteration, (0, 1]
 	Prune float64 // p: probability of skipping a power-raising step back, [0, 1]

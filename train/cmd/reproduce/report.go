@@ -650,8 +650,7 @@ func writeDiscussion(md *strings.Builder) {
   it is best early and ends at 76-77% after 200k queries, 10-20 points below the deployed
   chip. With the re-query but d = 0.02 it holds far better yet ends 2.5-3.5 points below
   the tuned baselines: a coordinate step of 0.02 keeps every tried phase that far from its
-  optimum.
-  With both changes SZO-SCD ties the best baseline at the end and leads it early.
+  optimum. With both changes SZO-SCD ties the best baseline at the end and leads it early.
 - **Ties, not a clear win, at equal queries.** The paper's baselines ended 3-10 points
   below SZO-SCD. Ours were each tuned on the same step grid and end within 0.1-0.2 points
   of it, except ZAdam (about 1.3-1.9 points below); FLOPS's Gaussian estimate with Q = 60
@@ -661,13 +660,14 @@ func writeDiscussion(md *strings.Builder) {
   only on a step back that would wrap a phase from just above 0 to just below 2 pi. Without
   it (p = 0) such wraps add about 160 rad over 200k queries (+9%), from the phases that
   sit at or near 0 (108 of the MLP's 2,496 are within 0.05 rad of it); with p = 1 the
-  power instead falls slightly. That is a 9-10% lower final power at equal accuracy, not 30-50%: almost all of
-  the power is the deployed phases, which pruning never touches. A longer run does not
-  change that: over 1M queries (strong noise, seed 1) p = 0 levels off at +10% once the
-  phases near 0 have wrapped, and p = 1 ends 12% below it (1659 against 1888 rad). The mixed-training saving against
-  alpha = 1 (83% on the MLP at alpha 0.15) comes almost entirely from the fraction of
-  heaters that are active: 15% of the U/V phases plus every Sigma phase. On the CNNs, at
-  alpha 0.05, it is 92-93%, the paper's figure.
+  power instead falls slightly. That is a 9-10% lower final power at equal accuracy, not
+  30-50%: almost all of the power is the deployed phases, which pruning never touches. A
+  longer run does not change that: over 1M queries (strong noise, seed 1) p = 0 levels
+  off at +10% once the phases near 0 have wrapped, and p = 1 ends 12% below it (1659
+  against 1888 rad).
+- **Mixed training.** The saving against alpha = 1 (83% on the MLP at alpha 0.15) comes
+  almost entirely from the fraction of heaters that are active: 15% of the U/V phases plus
+  every Sigma phase. On the CNNs, at alpha 0.05, it is 92-93%, the paper's figure.
 - **Shorter epochs.** The step decays by 0.985 per pass over the shipped training pool
   (10,000 MNIST samples rather than 60,000), i.e. six times more often per query than with
   the full set; over our budgets the step stays near its start either way.
