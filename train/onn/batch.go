@@ -42,6 +42,9 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 	return b, nil
 }
 
+// Network returns the network the batch runs on.
+func (b *Batch) Network() *Network { return b.net }
+
 // Size returns the number of samples loaded.
 func (b *Batch) Size() int { return b.n }
 

@@ -7,14 +7,15 @@ import (
 	"github.com/meshlight/meshlight/train/onn"
 )
 
-// LayerInput returns the light that enters layer `layer` of the network for the first
+// LayerInput returns the light that enters layer `layer` of b's network for the first
 // sample of b's last Forward, which the canvas draws through that layer's meshes: the
 // sample itself for the first layer, otherwise the clipped output of the layer before
 // (the engine's own, onn.Batch.Input). For a convolution it returns one im2col patch (In
 // values, channel-major, then kernel row, then kernel column, zero padded): the patch of
 // the output position that collects the most light. With layer == len(specs) it returns
 // the logits.
-func LayerInput(b *onn.Batch, specs []model.Spec, layer int) ([]float64, error) {
+func LayerInput(b *onn.Batch, layer int) ([]float64, error) {
+	specs := b.Network().Specs()
 	if layer < 0 || layer > len(specs) {
 		return nil, fmt.Errorf("layer %d: out of range 0..%d", layer, len(specs))
 	}

@@ -41,7 +41,7 @@ func TestLayerInput(t *testing.T) {
 				t.Fatal(err)
 			}
 			logits := b.Forward()
-			got, err := LayerInput(b, specs, len(specs))
+			got, err := LayerInput(b, len(specs))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,7 +49,7 @@ func TestLayerInput(t *testing.T) {
 				t.Fatalf("%s sample %d: logits %v, engine %v", c.arch, i, got, logits)
 			}
 			for l, s := range specs {
-				in, err := LayerInput(b, specs, l)
+				in, err := LayerInput(b, l)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -97,11 +97,11 @@ func TestLayerInputErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LayerInput(b, net.Specs(), 0); err == nil || !strings.Contains(err.Error(), "no sample") {
+	if _, err := LayerInput(b, 0); err == nil || !strings.Contains(err.Error(), "no sample") {
 		t.Errorf("empty batch: %v, want an error naming it", err)
 	}
 	for _, l := range []int{-1, 3} {
-		if _, err := LayerInput(b, net.Specs(), l); err == nil || !strings.Contains(err.Error(), "out of range") {
+		if _, err := LayerInput(b, l); err == nil || !strings.Contains(err.Error(), "out of range") {
 			t.Errorf("layer %d: %v, want out of range", l, err)
 		}
 	}

@@ -652,7 +652,7 @@ func (s *Session) showSample(sc *render.Scene) {
 		return
 	}
 	sc.Scores = render.Softmax(s.view.Forward())
-	if in, err := LayerInput(s.view, s.net.Specs(), s.set.Layer); err == nil {
+	if in, err := LayerInput(s.view, s.set.Layer); err == nil {
 		sc.LayerInput = in
 	}
 }
