@@ -10,8 +10,13 @@ import (
 type ChipConfig struct {
 	Alpha float64 // fraction of U/V phases active per layer, in (0,1]; Sigma phases are always active
 	Noise Noise
+	Bits  int   // control resolution of the active phases: a Bits-bit DAC, 0 to MaxBits (0: continuous)
 	Seed  int64 // fixes the noise draw and the active set
 }
+
+// DefaultBits is the method's control resolution: its coordinate step 0.02
+// "corresponds to 8-bit control precision" (one code is 2 pi / 256 = 0.0245 rad).
+const DefaultBits = 8
 
 // Chip is a deployed network: layers with programmed phases, a fixed noise
 // realization, an ActiveSet and cached effective weights.
@@ -22,6 +27,16 @@ type ChipConfig struct {
 // change the noise. Per layer, round(Alpha * U/V phases) U/V phases
 // (math.Round, halves away from zero; at least one) are chosen uniformly at
 // random without replacement; every Sigma phase is active.
+//
+// Programming a phase (Deploy, SetPhase) follows the device chain of the method's code:
+// the phase is wrapped to [0, 2pi); a Sigma shifter's phase is folded into [0, pi]
+// (FoldSigma: cos is symmetric, and the folded phase is the one that costs less power);
+// an active device's phase is rounded to its DAC's grid (Quantize with Bits); then the
+// device's drift factor scales it and its heating neighbours add crosstalk (Effective).
+// Phase and Power report the programmed phase, so power and pruning see the folded,
+// quantized value. Passive devices keep the pre-trained phase at full precision: they are
+// set once, when the chip is made (by trimming or a non-volatile shifter), not driven by
+// the DAC, and they still drift like every device.
 //
 // A Chip is not safe for concurrent use.
 type Chip struct {
@@ -56,6 +71,9 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	if err := cfg.Noise.Validate(); err != nil {
 		return nil, fmt.Errorf("photonics: deploy: %w", err)
 	}
+	if err := validBits(cfg.Bits); err != nil {
+		return nil, fmt.Errorf("photonics: deploy: %w", err)
+	}
 	for i, l := range layers {
 		if l == nil || l.U == nil || l.V == nil {
 			return nil, fmt.Errorf("photonics: deploy: layer %d: nil layer", i)
@@ -68,9 +86,7 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	n := len(c.layout.Sites)
 	c.phi = make([]float64, 0, n)
 	for _, p := range phases {
-		for _, v := range p {
-			c.phi = append(c.phi, Wrap(v))
-		}
+		c.phi = append(c.phi, p...)
 	}
 	c.gamma = make([]float64, n)
 	rng := newStream(cfg.Seed, streamNoise)
@@ -78,6 +94,9 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 		c.gamma[i] = cfg.Noise.gamma(rng)
 	}
 	c.chooseActive()
+	for i, v := range c.phi {
+		c.phi[i] = c.program(i, v)
+	}
 
 	c.eff = make([]float64, n)
 	for i := range c.eff {
@@ -140,13 +159,28 @@ func activeCount(alpha float64, n int) int {
 	return min(max(int(math.Round(alpha*float64(n))), 1), n)
 }
 
+// program returns the phase device i holds when phi is programmed: wrapped, folded
+// for a Sigma shifter, and on the DAC grid for an active device.
+func (c *Chip) program(i int, phi float64) float64 {
+	if c.layout.Sites[i].Part == PartSigma {
+		phi = FoldSigma(phi)
+	} else {
+		phi = Wrap(phi)
+	}
+	if c.active[i] {
+		return Quantize(phi, c.cfg.Bits)
+	}
+	return phi
+}
+
 // refresh recomputes the effective phase of device i from its own drift and
-// its active neighbours' heat.
+// its heating neighbours (the active ones, or all with HeatAll).
 func (c *Chip) refresh(i int) {
 	heat := 0.0
 	if c.cfg.Noise.Crosstalk != 0 {
+		all := c.cfg.Noise.HeatAll
 		for _, j := range c.layout.Neighbors[i] {
-			if c.active[j] {
+			if all || c.active[j] {
 				heat += c.gamma[j] * c.phi[j]
 			}
 		}
@@ -188,7 +222,7 @@ func (c *Chip) Signs(layer int) []float64 {
 }
 
 // Effective returns the phase device i actually realises: its drifted phase
-// plus crosstalk from its active neighbours; NaN if i is out of range.
+// plus crosstalk from its heating neighbours; NaN if i is out of range.
 func (c *Chip) Effective(i int) float64 {
 	if !c.inRange(i) {
 		return math.NaN()
@@ -212,7 +246,12 @@ func (c *Chip) Active() []int { return c.activeList }
 // IsActive reports whether device i is active (false if out of range).
 func (c *Chip) IsActive(i int) bool { return c.inRange(i) && c.active[i] }
 
-// SetPhase programs active device i to phi (wrapped to [0, 2pi)). It
+// Quantum returns the phase step of one control code, 2 pi / 2^Bits; 0 for a
+// continuous chip.
+func (c *Chip) Quantum() float64 { return Quantum(c.cfg.Bits) }
+
+// SetPhase programs active device i to phi: wrapped to [0, 2pi), folded into [0, pi]
+// for a Sigma shifter and rounded to the control grid (see Chip). It
 // refreshes only the effective phases of i and its neighbours and marks
 // their block stale. It does not allocate on success.
 func (c *Chip) SetPhase(i int, phi float64) error {
@@ -225,7 +264,7 @@ func (c *Chip) SetPhase(i int, phi float64) error {
 	if !c.active[i] {
 		return fmt.Errorf("photonics: set phase: %s: device is passive", c.where(i))
 	}
-	c.phi[i] = Wrap(phi)
+	c.phi[i] = c.program(i, phi)
 	c.refresh(i)
 	for _, j := range c.layout.Neighbors[i] {
 		c.refresh(j)

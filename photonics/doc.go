@@ -38,6 +38,25 @@
 // rows, a Sigma shifter one. Thermal neighbours are the devices of the same
 // tile at most one column apart with at most one waveguide pitch between them.
 //
+// # The method's chip
+//
+// Drift is on the physical scale: a phase shifter's power-to-phase factor
+// gamma = pi / V_pi^2 (V_pi = 4.36 V) varies by GammaStd = 2e-3 in its own units,
+// a relative drift of 1.21% (Noise). Crosstalk couples adjacent devices with
+// omega = 2e-3; as the method's text says, only active devices heat (the
+// method's code heats from every device: Noise.HeatAll). Active phases are set
+// by a DAC of ChipConfig.Bits bits (8 by default): the method's step 0.02
+// "corresponds to 8-bit control precision". Presets names such chips.
+//
+// Per device, a programmed phase goes through the chain of the method's code:
+// wrap to [0, 2pi), fold a Sigma phase into [0, pi], round an active phase to
+// the DAC grid, scale by the drift factor, add the crosstalk. Where we differ
+// from that code: the grid is 2 pi / 2^Bits (the code uses 2 pi / (2^Bits - 1),
+// whose first and last codes are one phase, and pi / (2^Bits - 1) for Sigma);
+// passive phases stay at full precision (the code quantizes them too); and
+// there is no static per-device phase bias (the code's calibration setting,
+// not the method's chip).
+//
 // # Noise and determinism
 //
 // A Chip draws its noise (one drift factor Gamma per device) and its active

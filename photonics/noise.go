@@ -6,27 +6,58 @@ import (
 	"math/rand/v2"
 )
 
+// DefaultVPi is the half-wave voltage V_pi of a phase shifter, in volts, as in the
+// method's code: its power-to-phase factor is gamma = pi / V_pi^2.
+const DefaultVPi = 4.36
+
 // Noise parameters of a chip. The zero value is an ideal chip.
 //
-// Drift is the standard deviation of the phase-shifter gain error d:
-// Gamma = 1 + d, d ~ N(0, Drift^2) truncated to |d| <= Truncate*Drift by
-// resampling. Truncate is in units of Drift; 0 means no truncation, and a
-// positive value must be at least 0.5 (so resampling stays cheap).
-// Crosstalk is the coupling omega between adjacent devices: the effective
-// phase of device i is Gamma_i phi_i + Crosstalk * sum of Gamma_j phi_j over
-// its active neighbours j (passive devices dissipate no heat).
-type Noise struct{ Drift, Truncate, Crosstalk float64 }
+// Drift: each phase shifter's power-to-phase factor is gamma_v = gamma + dgamma with
+// gamma = pi / VPi^2 and dgamma ~ N(0, GammaStd^2) truncated to |dgamma| <=
+// Truncate*GammaStd by resampling, drawn once per deployed chip. The phase it realises
+// is phi_v = phi * gamma_v / gamma, so GammaStd is absolute, in the units of gamma
+// (rad/V^2), and the relative drift is GammaStd / gamma (RelativeDrift): the method's
+// 2e-3 at V_pi = 4.36 V is 1.21%. Truncate is in units of GammaStd; 0 means no
+// truncation, and a positive value must be at least 0.5 (so resampling stays cheap).
+// VPi 0 means DefaultVPi.
+//
+// Crosstalk is the coupling omega between adjacent devices: the effective phase of
+// device i is phi_v,i + Crosstalk * sum of phi_v,j over its neighbours j that heat.
+// As the method's text has it, only active devices heat (a passive device dissipates
+// no power); HeatAll makes every device heat, as the method's code does (an ablation).
+type Noise struct {
+	GammaStd  float64 // standard deviation of gamma, rad/V^2 (the method's sigma: 2e-3)
+	VPi       float64 // half-wave voltage, volts (0: DefaultVPi)
+	Truncate  float64 // truncation of dgamma, in units of GammaStd (0: none)
+	Crosstalk float64 // omega between adjacent devices
+	HeatAll   bool    // passive devices heat their neighbours too (ablation)
+}
 
-// DefaultNoise returns Drift 2e-3, Truncate 3, Crosstalk 2e-3.
-func DefaultNoise() Noise { return Noise{Drift: 2e-3, Truncate: 3, Crosstalk: 2e-3} }
+// DefaultNoise returns the method's chip: GammaStd 2e-3 at V_pi 4.36 V (1.21% relative
+// drift), truncated at 2 standard deviations as the method's code draws it (PyTorch's
+// trunc_normal_ bounds), crosstalk 2e-3 from active devices only.
+func DefaultNoise() Noise {
+	return Noise{GammaStd: 2e-3, VPi: DefaultVPi, Truncate: 2, Crosstalk: 2e-3}
+}
 
-// Validate reports negative, NaN or infinite parameters and a truncation
-// in (0, 0.5).
+// Gamma returns the nominal power-to-phase factor pi / V_pi^2, rad/V^2.
+func (n Noise) Gamma() float64 {
+	v := n.VPi
+	if v == 0 {
+		v = DefaultVPi
+	}
+	return math.Pi / (v * v)
+}
+
+// RelativeDrift returns GammaStd / Gamma: the standard deviation of phi_v / phi - 1.
+func (n Noise) RelativeDrift() float64 { return n.GammaStd / n.Gamma() }
+
+// Validate reports negative, NaN or infinite parameters and a truncation in (0, 0.5).
 func (n Noise) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"drift", n.Drift}, {"truncate", n.Truncate}, {"crosstalk", n.Crosstalk}} {
+	}{{"gamma std", n.GammaStd}, {"V_pi", n.VPi}, {"truncate", n.Truncate}, {"crosstalk", n.Crosstalk}} {
 		if !finite(f.v) || f.v < 0 {
 			return fmt.Errorf("photonics: noise: %s %v, want a finite value >= 0", f.name, f.v)
 		}
@@ -37,10 +68,10 @@ func (n Noise) Validate() error {
 	return nil
 }
 
-// gamma draws one drift factor 1 + d. It consumes the stream only when
-// Drift > 0. Valid parameters are assumed.
+// gamma draws one drift factor gamma_v / gamma = 1 + dgamma / gamma. It consumes the
+// stream only when GammaStd > 0. Valid parameters are assumed.
 func (n Noise) gamma(rng *rand.Rand) float64 {
-	if n.Drift == 0 {
+	if n.GammaStd == 0 {
 		return 1
 	}
 	d := rng.NormFloat64()
@@ -49,7 +80,7 @@ func (n Noise) gamma(rng *rand.Rand) float64 {
 			d = rng.NormFloat64()
 		}
 	}
-	return 1 + n.Drift*d
+	return 1 + n.RelativeDrift()*d
 }
 
 // Random streams derived from a chip seed. Separate streams keep the noise

@@ -16,10 +16,10 @@ func truncatedStd(t float64) float64 {
 
 func TestNoiseStatistics(t *testing.T) {
 	cases := []Noise{
-		{Drift: 2e-3, Truncate: 3},
-		{Drift: 0.05, Truncate: 1},
-		{Drift: 0.01, Truncate: 0.5},
-		{Drift: 0.01}, // untruncated
+		{GammaStd: 2e-3, Truncate: 3},
+		{GammaStd: 0.05, Truncate: 1},
+		{GammaStd: 0.01, Truncate: 0.5},
+		{GammaStd: 0.01}, // untruncated
 	}
 	const draws = 100000
 	for _, nz := range cases {
@@ -33,13 +33,13 @@ func TestNoiseStatistics(t *testing.T) {
 		}
 		mean := sum / draws
 		std := math.Sqrt(sum2/draws - mean*mean)
-		wantStd := nz.Drift
+		wantStd := nz.RelativeDrift()
 		if nz.Truncate > 0 {
 			wantStd *= truncatedStd(nz.Truncate)
-			if worst > nz.Truncate*nz.Drift {
-				t.Errorf("%+v: |d| reached %v > %v", nz, worst, nz.Truncate*nz.Drift)
+			if worst > nz.Truncate*nz.RelativeDrift() {
+				t.Errorf("%+v: |d| reached %v > %v", nz, worst, nz.Truncate*nz.RelativeDrift())
 			}
-		} else if worst < 3*nz.Drift {
+		} else if worst < 3*nz.RelativeDrift() {
 			t.Errorf("%+v: untruncated draws never passed 3 sigma (max %v)", nz, worst)
 		}
 		if se := wantStd / math.Sqrt(draws); math.Abs(mean) > 5*se {
@@ -64,7 +64,7 @@ func TestChipGammaStatistics(t *testing.T) {
 		}
 		for i := 0; i < c.NumPhases(); i++ {
 			d := c.Gamma(i) - 1
-			if math.Abs(d) > nz.Truncate*nz.Drift {
+			if math.Abs(d) > nz.Truncate*nz.RelativeDrift() {
 				t.Fatalf("seed %d device %d: |d| = %v beyond truncation", seed, i, math.Abs(d))
 			}
 			sum += d
@@ -74,7 +74,7 @@ func TestChipGammaStatistics(t *testing.T) {
 	}
 	mean := sum / float64(count)
 	std := math.Sqrt(sum2/float64(count) - mean*mean)
-	want := nz.Drift * truncatedStd(nz.Truncate)
+	want := nz.RelativeDrift() * truncatedStd(nz.Truncate)
 	if math.Abs(mean) > 5*want/math.Sqrt(float64(count)) || math.Abs(std/want-1) > 0.05 {
 		t.Errorf("over %d devices: mean %v std %v, want 0 and %v", count, mean, std, want)
 	}
@@ -91,11 +91,11 @@ func TestNoiseValidate(t *testing.T) {
 		n    Noise
 		want string
 	}{
-		{Noise{Drift: -1e-3}, "drift -0.001"},
+		{Noise{GammaStd: -1e-3}, "gamma std -0.001"},
 		{Noise{Truncate: -1}, "truncate -1"},
 		{Noise{Crosstalk: math.NaN()}, "crosstalk NaN"},
-		{Noise{Drift: math.Inf(1)}, "drift +Inf"},
-		{Noise{Drift: 1e-3, Truncate: 0.1}, "truncate 0.1, want 0 (none) or >= 0.5"},
+		{Noise{GammaStd: math.Inf(1)}, "gamma std +Inf"},
+		{Noise{GammaStd: 1e-3, Truncate: 0.1}, "truncate 0.1, want 0 (none) or >= 0.5"},
 	}
 	for _, tc := range bad {
 		err := tc.n.Validate()
