@@ -65,14 +65,14 @@ type ChipPreset struct {
 //   - paper: the method's chip: gamma std 2e-3 at V_pi 4.36 V (1.21% drift), crosstalk
 //     2e-3, 8-bit control;
 //   - ideal: no drift, no crosstalk, continuous control (deploys the ideal model);
-//   - strong: 2.5x the method's drift (gamma std 5e-3, 3.0%) and crosstalk (5e-3), 8 bits.
+//   - strong: 1.5x the method's drift (gamma std 3e-3, 1.82%) and crosstalk (3e-3), 8 bits.
 func Presets() []ChipPreset {
 	strong := DefaultNoise()
-	strong.GammaStd, strong.Crosstalk = 5e-3, 5e-3
+	strong.GammaStd, strong.Crosstalk = 3e-3, 3e-3
 	return []ChipPreset{
 		{"paper", "the method's chip: 1.21% drift, crosstalk 2e-3, 8-bit control", DefaultNoise(), DefaultBits},
 		{"ideal", "no drift, no crosstalk, continuous control", Noise{VPi: DefaultVPi}, 0},
-		{"strong", "2.5x the method's drift and crosstalk, 8-bit control", strong, DefaultBits},
+		{"strong", "1.5x the method's drift and crosstalk, 8-bit control", strong, DefaultBits},
 	}
 }
 

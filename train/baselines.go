@@ -158,6 +158,9 @@ func (s *STP) Iterate(a ActiveSet, step float64) float64 {
 // Gu et al. 2020): each iteration queries L(phi), draws Q directions u_q ~ N(0, I) on a
 // random subset of round(S*n) active phases, queries L(phi + Mu u_q) for each, and moves
 // phi -= step * g with g = 1/(Q Mu) sum_q (L(phi + Mu u_q) - L(phi)) u_q. Cost: 1 + Q.
+// On a chip with control codes, phi + Mu u_q is rounded to the grid; u_q is then the
+// perturbation the chip really took (read back, divided by Mu), so the estimate stays
+// that of the realised directions.
 type FLOPS struct {
 	S, Mu float64
 	Q     int
@@ -195,8 +198,8 @@ func (f *FLOPS) Iterate(a ActiveSet, step float64) float64 {
 	}
 	for range f.Q {
 		for j, i := range idx {
-			u[j] = f.rng.NormFloat64()
-			a.SetPhase(i, base[j]+f.Mu*u[j])
+			a.SetPhase(i, base[j]+f.Mu*f.rng.NormFloat64())
+			u[j] = angle(a.Phase(i)-base[j]) / f.Mu
 		}
 		dl := (a.Loss() - loss) / (float64(f.Q) * f.Mu)
 		for j := range g {
@@ -207,6 +210,18 @@ func (f *FLOPS) Iterate(a ActiveSet, step float64) float64 {
 		a.SetPhase(i, base[j]-step*g[j])
 	}
 	return loss
+}
+
+// angle maps a phase difference to (-pi, pi].
+func angle(d float64) float64 {
+	d = math.Mod(d, 2*math.Pi)
+	switch {
+	case d > math.Pi:
+		d -= 2 * math.Pi
+	case d <= -math.Pi:
+		d += 2 * math.Pi
+	}
+	return d
 }
 
 // checkCoordinate validates the common settings of the finite-difference methods.
@@ -228,43 +243,68 @@ func checkSparsity(name string, s float64, n int) error {
 	return nil
 }
 
-// Penalty runs Method on the Lagrangian objective L(phi) + Lambda * P(phi)/n, where P is
-// the chip's power and n the number of active phases (so Lambda weighs the mean active
-// phase, in radians): the power-penalty ("ADMM") alternative to power-aware pruning, with
-// a fixed multiplier. Power costs no query, so Cost is Method's. The reported loss
-// includes the penalty.
+// Penalty is the power-constrained alternative to power-aware pruning (the method's
+// "ADMM" baseline): Method runs on the Lagrangian L(phi) + lambda * P(phi), where P is the
+// chip's power (the sum of the active phases, radians), and after every iteration the
+// multiplier takes a dual ascent step toward the power budget B = Budget * P(deployed):
+// lambda <- max(0, lambda + Rho * (P - B) / B). Lambda is the multiplier's start. Power
+// costs no query, so Cost is Method's. The reported loss includes the penalty.
 type Penalty struct {
 	Method Method
-	Lambda float64
+	Lambda float64 // initial multiplier, per radian of power
+	Budget float64 // power budget as a fraction of the power at the first iteration, > 0
+	Rho    float64 // dual step per iteration (0: DefaultRho)
 
-	view penalized
+	view   penalized
+	budget float64 // radians, from the first iteration
 }
+
+// DefaultRho is Penalty's dual step: a power 10% above budget raises lambda by 1e-4 per
+// iteration.
+const DefaultRho = 1e-3
 
 // penalized is an ActiveSet whose loss carries the power penalty.
 type penalized struct {
 	ActiveSet
-	weight float64
+	lambda float64
 }
 
-func (p *penalized) Loss() float64 { return p.ActiveSet.Loss() + p.weight*p.ActiveSet.Power() }
+func (p *penalized) Loss() float64 { return p.ActiveSet.Loss() + p.lambda*p.ActiveSet.Power() }
 
 // Init implements Method.
 func (p *Penalty) Init(n int, rng *rand.Rand) error {
 	if !(p.Lambda >= 0) || math.IsInf(p.Lambda, 0) {
 		return &FieldError{"lambda", p.Lambda, "a finite lambda >= 0"}
 	}
+	if !(p.Budget > 0) || math.IsInf(p.Budget, 0) {
+		return &FieldError{"budget", p.Budget, "a finite power budget > 0 (a fraction of the deployed power)"}
+	}
+	if !(p.Rho >= 0) || math.IsInf(p.Rho, 0) {
+		return &FieldError{"rho", p.Rho, "a finite dual step >= 0"}
+	}
 	if n < 1 {
 		return fmt.Errorf("admm: no active phases")
 	}
-	p.view.weight = p.Lambda / float64(n)
+	if p.Rho == 0 {
+		p.Rho = DefaultRho
+	}
+	p.view.lambda, p.budget = p.Lambda, 0
 	return p.Method.Init(n, rng)
 }
 
 // Cost implements Method.
 func (p *Penalty) Cost(n int) int { return p.Method.Cost(n) }
 
+// Multiplier returns the current Lagrange multiplier lambda.
+func (p *Penalty) Multiplier() float64 { return p.view.lambda }
+
 // Iterate implements Method.
 func (p *Penalty) Iterate(a ActiveSet, step float64) float64 {
+	if p.budget == 0 {
+		p.budget = max(p.Budget*a.Power(), 1e-9)
+	}
 	p.view.ActiveSet = a
-	return p.Method.Iterate(&p.view, step)
+	loss := p.Method.Iterate(&p.view, step)
+	p.view.lambda = max(0, p.view.lambda+p.Rho*(a.Power()-p.budget)/p.budget)
+	return loss
 }

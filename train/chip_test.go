@@ -28,10 +28,16 @@ var blobs = func() *blobsTask {
 	return b
 }()
 
-// problem deploys the fitted MLP with drift and crosstalk sigma.
+// problem deploys the fitted MLP with relative drift and crosstalk sigma, continuous control.
 func (b *blobsTask) problem(t testing.TB, sigma, alpha float64, seed int64) *Problem {
 	t.Helper()
-	net, err := testnet.Deploy(b.weights, b.sizes, 8, photonics.ChipConfig{Alpha: alpha, Noise: photonics.Noise{Drift: sigma, Truncate: 3, Crosstalk: sigma}, Seed: seed})
+	return b.problemOn(t, photonics.ChipConfig{Alpha: alpha, Noise: photonics.Noise{GammaStd: sigma * photonics.DefaultNoise().Gamma(), Truncate: 3, Crosstalk: sigma}, Seed: seed})
+}
+
+// problemOn deploys the fitted MLP on a chip configured by cfg.
+func (b *blobsTask) problemOn(t testing.TB, cfg photonics.ChipConfig) *Problem {
+	t.Helper()
+	net, err := testnet.Deploy(b.weights, b.sizes, 8, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +106,7 @@ func TestDeterminism(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := settings(3000, seed)
-			s.Step, s.EvalEvery = DefaultStep(name), 500
+			s.Step, s.EvalEvery = DefaultStep(name, 0), 500
 			r, err := NewRun(p, m, s)
 			if err != nil {
 				t.Fatal(err)
@@ -228,5 +234,86 @@ func TestEnergy(t *testing.T) {
 	}
 	if last := r.Curve()[len(r.Curve())-1]; last.Energy != p.sum || last.Power != p.Network().Chip().Power() {
 		t.Errorf("last record %+v: want energy %v and power %v", last, p.sum, p.Network().Chip().Power())
+	}
+}
+
+// gridCheck is a Problem that, at every query, checks that every active phase of its
+// chip is a whole number of control codes.
+type gridCheck struct {
+	*Problem
+	bad string
+}
+
+func (g *gridCheck) Loss() float64 {
+	chip, q := g.Network().Chip(), g.Resolution()
+	for _, i := range chip.Active() {
+		c := chip.Phase(i) / q
+		if g.bad == "" && math.Abs(c-math.Round(c)) > 1e-9 {
+			g.bad = fmt.Sprintf("query %d: device %d at %v = %v codes", g.Queries(), i, chip.Phase(i), c)
+		}
+	}
+	return g.Problem.Loss()
+}
+
+// Every optimizer's every query sees the chip's active phases on the DAC grid: after
+// deployment and after every step, at the method's resolution and a coarse one.
+func TestEveryQueryOnTheGrid(t *testing.T) {
+	for _, bits := range []int{photonics.DefaultBits, 5} {
+		for _, name := range Methods() {
+			c := DefaultConfig()
+			c.Optimizer, c.Bits, c.Alpha, c.Seed, c.Q = name, bits, 0.3, 2, 8
+			c = c.withDefaults()
+			g := &gridCheck{Problem: blobs.problemOn(t, c.Chip())}
+			m, err := NewMethod(name, c.Options)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := settings(3000, 2)
+			s.Step = 2.6 * photonics.Quantum(bits) // rounds to 3 codes
+			r, err := NewRun(g, m, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Finish(); err != nil {
+				t.Fatal(err)
+			}
+			if g.bad != "" {
+				t.Errorf("%s at %d bits: %s", name, bits, g.bad)
+			}
+			if got, want := r.Curve()[0].Step, 3*photonics.Quantum(bits); math.Abs(got-want) > 1e-15 {
+				t.Errorf("%s at %d bits: step %v, want 3 codes %v", name, bits, got, want)
+			}
+		}
+	}
+}
+
+// On a chip with a DAC the step decays by epoch but never below one code.
+func TestStepFloorsAtOneCode(t *testing.T) {
+	b := newBowl(8, spread)
+	b.bits, b.samples = 8, 4 // 4 iterations per epoch at batch 1
+	r, err := NewRun(b, &SZOSCD{S: 1}, Settings{Batch: 1, Step: 3 * photonics.Quantum(8), Decay: 0.5, MaxIterations: 40, EvalEvery: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	q := photonics.Quantum(8)
+	seen := map[float64]bool{}
+	for _, rec := range r.Curve() {
+		codes := rec.Step / q
+		if math.Abs(codes-math.Round(codes)) > 1e-12 || codes < 1 {
+			t.Fatalf("record %+v: step %v is %v codes, want a whole number >= 1", rec, rec.Step, codes)
+		}
+		seen[math.Round(codes)] = true
+	}
+	// 3 codes, then 1.5 (rounds to 2), 0.75 and below (1 code).
+	if !seen[3] || !seen[2] || !seen[1] || len(seen) != 3 {
+		t.Errorf("steps seen (codes) %v, want 3, 2 and 1", seen)
+	}
+	for i, v := range b.x {
+		if c := v / q; math.Abs(c-math.Round(c)) > 1e-9 {
+			t.Errorf("phase %d = %v is off the grid", i, v)
+		}
 	}
 }

@@ -10,53 +10,96 @@ import (
 )
 
 // Config is a whole on-chip training run: the optimizer and its options, the chip
-// (alpha, noise) and the loop settings. Field errors name the CLI flag (FieldError.Field).
+// (alpha, noise, control resolution) and the loop settings. Field errors name the CLI
+// flag (FieldError.Field).
 type Config struct {
 	Optimizer string  // a name of Methods()
-	Options           // optimizer parameters
+	Options           // optimizer parameters; Mu 0 takes the optimizer's default
 	Alpha     float64 // fraction of U/V phases active, (0, 1]
-	Sigma     float64 // phase-shifter gamma drift (standard deviation), >= 0
+	GammaStd  float64 // phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2, >= 0
+	VPi       float64 // half-wave voltage V_pi, volts, > 0
 	Crosstalk float64 // thermal crosstalk coefficient between adjacent devices, >= 0
-	Settings          // loop; Step 0 takes the optimizer's DefaultStep
+	HeatAll   bool    // passive devices heat their neighbours too (ablation; the method's code)
+	Bits      int     // control resolution of the active phases, 0 (continuous) to photonics.MaxBits
+	Settings          // loop; Step 0 takes the optimizer's default (DefaultStep)
 }
 
-// DefaultConfig returns the method's setting: SZO-SCD with alpha 0.15, s 0.1, p 1, drift
-// 2e-3 and crosstalk 2e-3 (truncated at 3 sigma), minibatch 32, the optimizer's default
-// step (Step 0, see DefaultStep) x 0.985 per epoch.
+// DefaultConfig returns the method's setting on the method's chip ("paper" of
+// photonics.Presets: gamma std 2e-3 at V_pi 4.36 V, crosstalk 2e-3, 8-bit control):
+// SZO-SCD with alpha 0.15, s 0.1, p 1, minibatch 32, the optimizer's default step and
+// radius (Step and Mu 0, see DefaultStep) x 0.985 per epoch.
 func DefaultConfig() Config {
-	n := photonics.DefaultNoise()
 	s := DefaultSettings()
 	s.Step = 0
-	return Config{Optimizer: "szo-scd", Options: DefaultOptions(), Alpha: 0.15,
-		Sigma: n.Drift, Crosstalk: n.Crosstalk, Settings: s}
+	c := Config{Optimizer: "szo-scd", Options: DefaultOptions(), Alpha: 0.15, Settings: s}
+	c.SetChip(photonics.Presets()[0])
+	return c
+}
+
+// SetChip sets the chip's noise and control resolution to a preset's.
+func (c *Config) SetChip(p photonics.ChipPreset) {
+	c.GammaStd, c.VPi, c.Crosstalk, c.HeatAll = p.Noise.GammaStd, p.Noise.VPi, p.Noise.Crosstalk, p.Noise.HeatAll
+	c.Bits = p.Bits
 }
 
 // Noise returns the chip noise of the configuration.
 func (c Config) Noise() photonics.Noise {
-	return photonics.Noise{Drift: c.Sigma, Truncate: photonics.DefaultNoise().Truncate, Crosstalk: c.Crosstalk}
+	return photonics.Noise{GammaStd: c.GammaStd, VPi: c.VPi, Truncate: photonics.DefaultNoise().Truncate,
+		Crosstalk: c.Crosstalk, HeatAll: c.HeatAll}
 }
 
-// Validate reports the first setting out of range.
+// Chip returns the chip configuration the run deploys on.
+func (c Config) Chip() photonics.ChipConfig {
+	return photonics.ChipConfig{Alpha: c.Alpha, Noise: c.Noise(), Bits: c.Bits, Seed: c.Seed}
+}
+
+// Validate reports the first setting out of range. On a chip with control codes
+// (Bits > 0), the step and the radius must be at least one code: a smaller change cannot
+// be programmed.
 func (c Config) Validate() error {
 	if _, ok := methods[c.Optimizer]; !ok {
 		return unknownOptimizer(c.Optimizer)
 	}
+	c = c.withDefaults()
 	if err := c.Options.validate(); err != nil {
 		return err
 	}
+	code := photonics.Quantum(min(max(c.Bits, 0), photonics.MaxBits))
 	switch {
 	case !(c.Alpha > 0 && c.Alpha <= 1):
 		return &FieldError{"alpha", c.Alpha, "0 < alpha <= 1"}
-	case !(c.Sigma >= 0 && c.Sigma < 1):
-		return &FieldError{"sigma", c.Sigma, "0 <= sigma < 1"}
+	case !(c.GammaStd >= 0 && c.GammaStd < 1):
+		return &FieldError{"gamma-std", c.GammaStd, "0 <= gamma std < 1 (rad/V^2)"}
+	case !(c.VPi > 0 && c.VPi <= 1000):
+		return &FieldError{"vpi", c.VPi, "0 < V_pi <= 1000 (volts)"}
+	case !(c.Noise().RelativeDrift() < 0.5):
+		return &FieldError{"gamma-std", c.GammaStd, fmt.Sprintf("a relative drift gamma std * V_pi^2 / pi below 0.5 (it is %.3g)", c.Noise().RelativeDrift())}
+	case c.Bits < 0 || c.Bits > photonics.MaxBits:
+		return &FieldError{"bits", c.Bits, fmt.Sprintf("0 (continuous) to %d", photonics.MaxBits)}
 	case !(c.Crosstalk >= 0 && c.Crosstalk < 1):
 		return &FieldError{"crosstalk", c.Crosstalk, "0 <= crosstalk < 1"}
 	}
-	s := c.Settings
-	if s.Step == 0 {
-		s.Step = 1 // checked after defaulting
+	if err := c.Settings.validate(); err != nil {
+		return err
 	}
-	return s.validate()
+	switch {
+	case c.Step < code:
+		return &FieldError{"lr", c.Step, fmt.Sprintf("at least one control code, %.4g rad at %d bits (or bits 0)", code, c.Bits)}
+	case c.Mu < code && methods[c.Optimizer].usesMu:
+		return &FieldError{"mu", c.Mu, fmt.Sprintf("at least one control code, %.4g rad at %d bits (or bits 0)", code, c.Bits)}
+	}
+	return nil
+}
+
+// withDefaults fills in the optimizer's default step and radius for this chip.
+func (c Config) withDefaults() Config {
+	if c.Step == 0 {
+		c.Step = DefaultStep(c.Optimizer, c.Bits)
+	}
+	if c.Mu == 0 {
+		c.Mu = max(DefaultMu(c.Optimizer, c.Bits), code(c.Bits)) // unused by methods without a radius
+	}
+	return c
 }
 
 // Start deploys m on a new chip as c says (the chip's noise and active set from c.Seed)
@@ -68,10 +111,8 @@ func Start(m *model.Model, train, test *dataset.Set, c Config) (*Run, error) {
 	if m == nil {
 		return nil, fmt.Errorf("train: nil model")
 	}
-	if c.Step == 0 {
-		c.Step = DefaultStep(c.Optimizer)
-	}
-	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: c.Alpha, Noise: c.Noise(), Seed: c.Seed})
+	c = c.withDefaults()
+	net, err := onn.Deploy(m, c.Chip())
 	if err != nil {
 		return nil, err
 	}

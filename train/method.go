@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/meshlight/meshlight/photonics"
 )
 
 // ActiveSet is all an optimizer sees of a chip: its active phases, numbered 0..Len()-1,
@@ -38,41 +40,55 @@ type Method interface {
 type Options struct {
 	S      float64 // fraction of the active phases one iteration touches, in (0, 1]
 	P      float64 // szo-scd: probability of pruning a step back that raises power, in [0, 1]
-	Mu     float64 // zadam, znewton, flops: finite-difference / smoothing radius, > 0
+	Mu     float64 // zadam, znewton, flops: finite-difference / smoothing radius, > 0 (0: DefaultMu)
 	Q      int     // flops: Gaussian samples per iteration, >= 1
-	Lambda float64 // admm: weight of the mean active phase (radians) in the objective, >= 0
+	Lambda float64 // admm: initial Lagrange multiplier of the power (sum of active phases), >= 0
+	Budget float64 // admm: power budget as a fraction of the deployed chip's power, > 0
 	Stale  bool    // szo-scd, admm: keep the old reference loss after a step back (ablation, see SZOSCD)
 }
 
-// DefaultOptions returns s = 0.1, p = 1, mu = 0.02, Q = 60, lambda = 0.1, and SZO-SCD
-// re-querying after a step back.
-func DefaultOptions() Options { return Options{S: 0.1, P: 1, Mu: 0.02, Q: 60, Lambda: 0.1} }
+// DefaultOptions returns s = 0.1, p = 1, the optimizer's default radius (Mu 0), Q = 60,
+// lambda = 0.1 with a budget of the deployed power, and SZO-SCD re-querying after a step
+// back.
+func DefaultOptions() Options { return Options{S: 0.1, P: 1, Q: 60, Lambda: 0.1, Budget: 1} }
 
-// method describes one optimizer NewMethod knows. Every default step is the best of
-// {0.005, 0.01, 0.02, 0.05} (FLOPS: {0.02, 0.05, 0.1, 0.2}) on the MNIST 8x8 MLP at
-// drift = crosstalk = 0.01, alpha 0.15, s 0.1, 100k queries, seed 1. For SZO-SCD that is
-// 0.005 (final accuracy 94.90, 94.39, 92.70, 83.99% for the four steps), not the
-// method's 0.02: a fixed coordinate step of 0.02 keeps the chip that far from its
-// optimum. ADMM, SZO-SCD on a penalised loss, takes SZO-SCD's step.
+// method describes one optimizer NewMethod knows. Steps and radii are in control codes
+// of the method's 8-bit chip (2 pi / 256 = 0.0245 rad; photonics.Quantum), so they can
+// be programmed on it; SZO-SCD takes one code, as the method does ("0.02, 8-bit
+// control precision"). The baselines' are the best of a grid of whole codes on the
+// method's chip (train/cmd/reproduce, experiment "tune"; results/REPORT.md).
 type method struct {
-	step  float64 // default initial step size
-	about string
-	build func(Options) Method
+	step   float64 // default initial step size, codes
+	mu     float64 // default radius, codes (usesMu)
+	usesMu bool
+	about  string
+	build  func(Options) Method
 }
 
 var methods = map[string]method{
-	"szo-scd": {0.005, "sparse zeroth-order coordinate descent with power-aware pruning (the method)",
+	"szo-scd": {1, 0, false, "sparse zeroth-order coordinate descent with power-aware pruning (the method)",
 		func(o Options) Method { return &SZOSCD{S: o.S, Prune: o.P, Stale: o.Stale} }},
-	"zadam": {0.005, "ZO-AdaMM: coordinate-wise central differences, AMSGrad update",
+	"zadam": {1, 1, true, "ZO-AdaMM: coordinate-wise central differences, AMSGrad update",
 		func(o Options) Method { return &ZAdam{S: o.S, Mu: o.Mu} }},
-	"znewton": {0.005, "zeroth-order coordinate Newton: 3-point difference, step clipped to the step size",
+	"znewton": {1, 1, true, "zeroth-order coordinate Newton: 3-point difference, step clipped to the step size",
 		func(o Options) Method { return &ZNewton{S: o.S, Mu: o.Mu} }},
-	"stp": {0.005, "stochastic three points over coordinate directions",
+	"stp": {1, 0, false, "stochastic three points over coordinate directions",
 		func(o Options) Method { return &STP{S: o.S} }},
-	"flops": {0.05, "FLOPS: Gaussian-sampled zeroth-order gradient descent",
+	"flops": {2, 2, true, "FLOPS: Gaussian-sampled zeroth-order gradient descent",
 		func(o Options) Method { return &FLOPS{S: o.S, Q: o.Q, Mu: o.Mu} }},
-	"admm": {0.005, "Lagrangian power penalty: szo-scd without pruning on loss + lambda * mean phase",
-		func(o Options) Method { return &Penalty{Method: &SZOSCD{S: o.S, Stale: o.Stale}, Lambda: o.Lambda} }},
+	"admm": {1, 0, false, "Lagrangian power penalty with a dual update toward a power budget, on szo-scd without pruning",
+		func(o Options) Method {
+			return &Penalty{Method: &SZOSCD{S: o.S, Stale: o.Stale}, Lambda: o.Lambda, Budget: o.Budget}
+		}},
+}
+
+// code returns the phase of one control code at bits (0: the method's 8-bit code, the
+// unit of steps on a continuous chip).
+func code(bits int) float64 {
+	if bits <= 0 {
+		bits = photonics.DefaultBits
+	}
+	return photonics.Quantum(bits)
 }
 
 // Methods returns the optimizer names NewMethod accepts, sorted.
@@ -85,19 +101,28 @@ func Methods() []string {
 	return names
 }
 
-// DefaultStep returns an optimizer's default initial step size (0 for an unknown name).
-func DefaultStep(name string) float64 { return methods[name].step }
+// DefaultStep returns an optimizer's default initial step size, in radians, on a chip
+// of the given control resolution (0 for an unknown name): a whole number of codes (of
+// the 8-bit code on a continuous chip, bits 0).
+func DefaultStep(name string, bits int) float64 { return methods[name].step * code(bits) }
+
+// DefaultMu returns an optimizer's default finite-difference or smoothing radius, in
+// radians, like DefaultStep (0 for a method without one).
+func DefaultMu(name string, bits int) float64 { return methods[name].mu * code(bits) }
 
 // About returns a one-line description of an optimizer.
 func About(name string) string { return methods[name].about }
 
 // NewMethod returns the named optimizer ("szo-scd", "zadam", "znewton", "stp", "flops",
-// "admm") with the given options. Options a method does not use are ignored, but must
-// still be in range.
+// "admm") with the given options (Mu 0: DefaultMu at 8 bits). Options a method does not
+// use are ignored, but must still be in range.
 func NewMethod(name string, o Options) (Method, error) {
 	m, ok := methods[name]
 	if !ok {
 		return nil, unknownOptimizer(name)
+	}
+	if o.Mu == 0 {
+		o.Mu = max(DefaultMu(name, 0), code(0)) // unused by methods without a radius
 	}
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -121,6 +146,8 @@ func (o Options) validate() error {
 		return &FieldError{"q", o.Q, "q >= 1"}
 	case !(o.Lambda >= 0) || math.IsInf(o.Lambda, 0):
 		return &FieldError{"lambda", o.Lambda, "a finite lambda >= 0"}
+	case !(o.Budget > 0) || math.IsInf(o.Budget, 0):
+		return &FieldError{"budget", o.Budget, "a finite power budget > 0 (a fraction of the deployed power)"}
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/meshlight/meshlight/photonics"
 )
 
 func spread(i int) float64 { return 0.3 * math.Sin(float64(3*i+1)) } // offsets in [-0.3, 0.3]
@@ -26,7 +28,7 @@ func TestMethodsConverge(t *testing.T) {
 		{"znewton", &ZNewton{S: 1, Mu: 1e-3}, 0.03, 0.97, 400, 1e-3},
 		{"stp", &STP{S: 0.5}, 0.03, 0.97, 600, 1e-3},
 		{"flops", &FLOPS{S: 1, Q: 60, Mu: 1e-3}, 0.3, 0.97, 400, 1e-2},
-		{"penalty 0", &Penalty{Method: &SZOSCD{S: 1}}, 0.03, 0.97, 400, 1e-3},
+		{"penalty 0", &Penalty{Method: &SZOSCD{S: 1}, Budget: 1}, 0.03, 0.97, 400, 1e-3},
 		{"szo-scd stale", &SZOSCD{S: 1, Stale: true}, 0.03, 0.97, 400, 1e-3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,7 +55,7 @@ type counter struct {
 
 func (c *counter) Len() int                    { return len(c.x) }
 func (c *counter) Phase(k int) float64         { return c.x[k] }
-func (c *counter) SetPhase(k int, phi float64) { c.x[k] = phi }
+func (c *counter) SetPhase(k int, phi float64) { c.x[k] = photonics.Wrap(phi) }
 func (c *counter) Power() float64              { return 0 }
 func (c *counter) Loss() float64               { c.queries++; return 1 }
 
@@ -80,8 +82,8 @@ func TestQueryAccounting(t *testing.T) {
 		{"stp tiny s", &STP{S: 1e-9}, 1 + 2*1, 0},
 		{"flops", &FLOPS{S: 0.1, Q: 60, Mu: 0.01}, 61, 0},
 		{"flops dense", &FLOPS{S: 1, Q: 7, Mu: 0.01}, 8, 0},
-		{"admm", &Penalty{Method: &SZOSCD{S: 0.1}, Lambda: 1}, 1 + 2*5, 0},
-		{"admm stale", &Penalty{Method: &SZOSCD{S: 0.1, Stale: true}, Lambda: 1}, 1 + 5, 0},
+		{"admm", &Penalty{Method: &SZOSCD{S: 0.1}, Lambda: 1, Budget: 1}, 1 + 2*5, 0},
+		{"admm stale", &Penalty{Method: &SZOSCD{S: 0.1, Stale: true}, Lambda: 1, Budget: 1}, 1 + 5, 0},
 	} {
 		if tc.cost == 0 {
 			tc.cost = tc.want
@@ -182,43 +184,44 @@ func TestPowerAwarePruning(t *testing.T) {
 	}
 }
 
-// The penalty view adds lambda times the mean active phase to every loss: an unbiased
-// method on it finds the penalized optimum; SZO-SCD on it lowers the penalized objective
-// below its value at the plain optimum.
+// The penalty view adds lambda times the power (the sum of the active phases) to every
+// loss. The dual update drives the power to a binding budget (and lambda above 0), and
+// lets lambda fall to 0 under a loose one, where the method finds the plain optimum.
 func TestPenalty(t *testing.T) {
 	b := newBowl(10, spread)
-	p := &Penalty{Method: &SZOSCD{S: 1}, Lambda: 2}
+	p := &Penalty{Method: &SZOSCD{S: 1}, Lambda: 2, Budget: 1}
 	if err := p.Init(10, rand.New(rand.NewPCG(1, 1))); err != nil {
 		t.Fatal(err)
 	}
 	p.view.ActiveSet = b
-	if got, want := p.view.Loss(), b.value()+2*b.Power()/10; math.Abs(got-want) > 1e-12 {
+	if got, want := p.view.Loss(), b.value()+2*b.Power(); math.Abs(got-want) > 1e-12 {
 		t.Errorf("penalized loss %v, want %v", got, want)
 	}
-	plain, newton, szo := newBowl(10, spread), newBowl(10, spread), newBowl(10, spread)
-	for _, c := range []struct {
-		b *bowl
-		m Method
-	}{
-		{plain, &SZOSCD{S: 1}},
-		{newton, &Penalty{Method: &ZNewton{S: 1, Mu: 1e-3}, Lambda: 5}},
-		{szo, &Penalty{Method: &SZOSCD{S: 1}, Lambda: 5}},
-	} {
-		r, _ := NewRun(c.b, c.m, Settings{Batch: 1, Step: 0.03, Decay: 0.97, MaxIterations: 400, EvalEvery: 1 << 40, Seed: 1})
-		if err := r.Finish(); err != nil {
-			t.Fatal(err)
+	for _, tc := range []struct {
+		name   string
+		budget float64
+	}{{"binding budget", 0.8}, {"loose budget", 1.5}} {
+		for _, inner := range []Method{&ZNewton{S: 1, Mu: 1e-3}, &SZOSCD{S: 1}} {
+			bw := newBowl(10, spread)
+			deployed := bw.Power()
+			pen := &Penalty{Method: inner, Lambda: 0.1, Budget: tc.budget, Rho: 0.05}
+			r, _ := NewRun(bw, pen, Settings{Batch: 1, Step: 0.03, Decay: 0.995, MaxIterations: 3000, EvalEvery: 1 << 40, Seed: 1})
+			if err := r.Finish(); err != nil {
+				t.Fatal(err)
+			}
+			budget := tc.budget * deployed
+			switch tc.name {
+			case "binding budget":
+				if d := bw.Power()/budget - 1; math.Abs(d) > 0.02 || pen.Multiplier() <= 0 {
+					t.Errorf("%s %T: power %.4g against budget %.4g (%+.2g), lambda %v; want the power at the budget, lambda > 0",
+						tc.name, inner, bw.Power(), budget, d, pen.Multiplier())
+				}
+			default:
+				if pen.Multiplier() != 0 || bw.maxError() > 0.02 {
+					t.Errorf("%s %T: lambda %v, phase error %v; want lambda 0 and the plain optimum", tc.name, inner, pen.Multiplier(), bw.maxError())
+				}
+			}
 		}
-	}
-	// minimum of c(1 - cos e) + (5/10) e at sin e = -0.5/c: e = -asin(0.5/c)
-	for i := range newton.x {
-		want := newton.t[i] - math.Asin(0.5/newton.c[i])
-		if math.Abs(newton.x[i]-want) > 1e-3 {
-			t.Errorf("phase %d: %v, want %v (unpenalized %v)", i, newton.x[i], want, plain.x[i])
-		}
-	}
-	penalized := func(b *bowl) float64 { return b.value() + 5*b.Power()/10 }
-	if penalized(szo) >= penalized(plain) {
-		t.Errorf("szo-scd with penalty ends at %v, above the plain optimum's %v", penalized(szo), penalized(plain))
 	}
 }
 
@@ -272,7 +275,14 @@ func TestBadInput(t *testing.T) {
 		{"method init", func() error { _, err := NewRun(newBowl(3, spread), &SZOSCD{S: 2}, good); return err }, "s = 2"},
 		{"no phases", func() error { _, err := NewRun(newBowl(0, spread), &SZOSCD{S: 1}, good); return err }, "no active phases"},
 		{"config alpha", func() error { c := DefaultConfig(); c.Alpha = 0; return c.Validate() }, "alpha = 0, want 0 < alpha <= 1"},
-		{"config sigma", func() error { c := DefaultConfig(); c.Sigma = -1; return c.Validate() }, "sigma = -1"},
+		{"config gamma std", func() error { c := DefaultConfig(); c.GammaStd = -1; return c.Validate() }, "gamma-std = -1"},
+		{"config huge drift", func() error { c := DefaultConfig(); c.GammaStd = 0.2; return c.Validate() }, "gamma-std = 0.2, want a relative drift"},
+		{"config vpi", func() error { c := DefaultConfig(); c.VPi = -4; return c.Validate() }, "vpi = -4"},
+		{"config bits", func() error { c := DefaultConfig(); c.Bits = 17; return c.Validate() }, "bits = 17, want 0 (continuous) to 16"},
+		{"config negative bits", func() error { c := DefaultConfig(); c.Bits = -1; return c.Validate() }, "bits = -1"},
+		{"config step below a code", func() error { c := DefaultConfig(); c.Step = 0.005; return c.Validate() }, "lr = 0.005, want at least one control code, 0.02454 rad at 8 bits"},
+		{"config mu below a code", func() error { c := DefaultConfig(); c.Optimizer, c.Mu = "zadam", 0.01; return c.Validate() }, "mu = 0.01, want at least one control code"},
+		{"admm budget", func() error { o := DefaultOptions(); o.Budget = 0; _, err := NewMethod("admm", o); return err }, "budget = 0"},
 		{"config crosstalk", func() error { c := DefaultConfig(); c.Crosstalk = math.Inf(1); return c.Validate() }, "crosstalk = +Inf"},
 		{"NaN phase", func() error {
 			s := good

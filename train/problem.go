@@ -16,6 +16,7 @@ type Objective interface {
 	SetBatch(samples []int) // later queries use these training samples
 	Evaluate() float64      // test accuracy in percent; not a query
 	Queries() int64         // queries so far
+	Resolution() float64    // the phase of one control code (0: continuous phases)
 	Err() error             // the first failure (e.g. a NaN phase), nil if none
 }
 
@@ -120,6 +121,9 @@ func (p *Problem) Evaluate() float64 {
 
 // Queries implements Objective.
 func (p *Problem) Queries() int64 { return p.queries }
+
+// Resolution implements Objective: the chip's control code (photonics.Chip.Quantum).
+func (p *Problem) Resolution() float64 { return p.chip.Quantum() }
 
 // Err implements Objective.
 func (p *Problem) Err() error { return p.err }

@@ -15,6 +15,7 @@ type bowl struct {
 	batches int
 	queries int64
 	flat    bool // loss is constant: every trial looks equally good
+	bits    int  // control resolution (0: continuous)
 	err     error
 }
 
@@ -37,7 +38,7 @@ func (b *bowl) SetPhase(k int, phi float64) {
 		}
 		return
 	}
-	b.x[k] = photonics.Wrap(phi)
+	b.x[k] = photonics.Quantize(phi, b.bits)
 }
 func (b *bowl) Power() float64 {
 	p := 0.0
@@ -56,12 +57,13 @@ func (b *bowl) value() float64 {
 	}
 	return f
 }
-func (b *bowl) Loss() float64     { b.queries++; return b.value() }
-func (b *bowl) Samples() int      { return b.samples }
-func (b *bowl) SetBatch([]int)    { b.batches++ }
-func (b *bowl) Evaluate() float64 { return 100 * (1 - b.value()/float64(len(b.x))) }
-func (b *bowl) Queries() int64    { return b.queries }
-func (b *bowl) Err() error        { return b.err }
+func (b *bowl) Loss() float64       { b.queries++; return b.value() }
+func (b *bowl) Samples() int        { return b.samples }
+func (b *bowl) SetBatch([]int)      { b.batches++ }
+func (b *bowl) Evaluate() float64   { return 100 * (1 - b.value()/float64(len(b.x))) }
+func (b *bowl) Queries() int64      { return b.queries }
+func (b *bowl) Err() error          { return b.err }
+func (b *bowl) Resolution() float64 { return photonics.Quantum(b.bits) }
 func (b *bowl) maxError() float64 { // largest |x_i - t_i| on the circle
 	e := 0.0
 	for i, v := range b.x {

@@ -12,7 +12,7 @@ import (
 // Settings configure the loop of a Run.
 type Settings struct {
 	Batch         int           // minibatch size
-	Step          float64       // initial step size
+	Step          float64       // initial step size; on a chip with a DAC each iteration takes it in whole codes, at least one
 	Decay         float64       // step-size factor applied after every epoch, in (0, 1]
 	MaxQueries    int64         // stop after the iteration that reaches this many queries; 0: no limit
 	MaxIterations int           // stop after this many iterations; 0: no limit
@@ -55,7 +55,7 @@ type Record struct {
 	Queries   int64   // training queries so far
 	Iteration int     // iterations so far
 	Epoch     int     // completed passes over the training set
-	Step      float64 // step size of the next iteration
+	Step      float64 // step size of the next iteration (whole control codes on a chip with a DAC)
 	Loss      float64 // mean training loss the optimizer saw since the previous record (NaN in the first)
 	Accuracy  float64 // test accuracy, percent
 	Power     float64 // chip power (sum of the active phases), radians
@@ -184,7 +184,7 @@ func (r *Run) loop(yield func(struct{}) bool) {
 	}
 	for !r.exhausted() {
 		r.nextBatch()
-		loss := r.method.Iterate(&r.view, r.step)
+		loss := r.method.Iterate(&r.view, r.programmable(r.step))
 		r.iter++
 		r.lossSum += loss
 		r.lossN++
@@ -214,6 +214,16 @@ func (r *Run) exhausted() bool {
 		(s.MaxWall > 0 && r.elapsed+time.Since(r.t0) >= s.MaxWall)
 }
 
+// programmable returns the step a chip with control codes can take: step rounded to a
+// whole number of codes, at least one. On a continuous chip it is step itself.
+func (r *Run) programmable(step float64) float64 {
+	q := r.obj.Resolution()
+	if q <= 0 {
+		return step
+	}
+	return max(math.Round(step/q), 1) * q
+}
+
 // nextBatch hands the objective the next minibatch of a shuffled pass over the
 // training set, starting a new epoch (and decaying the step) when the pass is used up.
 func (r *Run) nextBatch() {
@@ -232,7 +242,7 @@ func (r *Run) nextBatch() {
 // record appends the current state to the curve.
 func (r *Run) record() {
 	rec := Record{
-		Queries: r.obj.Queries(), Iteration: r.iter, Epoch: r.epoch, Step: r.step,
+		Queries: r.obj.Queries(), Iteration: r.iter, Epoch: r.epoch, Step: r.programmable(r.step),
 		Loss: math.NaN(), Accuracy: r.obj.Evaluate(), Power: r.obj.Power(), Energy: r.energy,
 	}
 	if r.lossN > 0 {

@@ -1,10 +1,6 @@
 package train
 
-import (
-	"math/rand/v2"
-
-	"github.com/meshlight/meshlight/photonics"
-)
+import "math/rand/v2"
 
 // SZOSCD is stochastic zeroth-order sparse coordinate descent with power-aware dynamic
 // pruning. One iteration on the current minibatch:
@@ -13,24 +9,24 @@ import (
 //  2. pick round(S * n) active phases at random, without replacement;
 //  3. for each phase i: set phi_i + d and query. If the loss is lower, keep it (L takes
 //     the new value). Otherwise step back to phi_i - d, unless the step back raises
-//     power (phi_i - d wraps below 0 to near 2 pi): then, with probability Prune, skip
-//     it and restore phi_i. After a step back, query the loss once more and make it L.
+//     power (the programmed phase rises, as when phi_i - d wraps below 0 to near 2 pi):
+//     then, with probability Prune, skip it and restore phi_i. After a step back, query
+//     the loss of the chip as it now is and make it L.
 //
-// The step d is the run's step size. Cost: 1 + round(S*n) queries per iteration, plus
-// one per step back; at most 1 + 2*round(S*n).
+// The step d is the run's step size, a whole number of control codes on a chip with a
+// DAC (one code by default). Cost: 1 + round(S*n) queries per iteration, plus one per
+// step back; at most 1 + 2*round(S*n). That is the method's price: Table 1 of its paper
+// counts 1.5 T alpha s d queries, a re-query after about half of the trials (the
+// authors' code, L2ight's MixedTrainOptimizer, re-queries the same way).
 //
-// The re-query after a step back is how the authors' own code (L2ight) implements the
-// method; the paper's algorithm text steps back without it and keeps the old reference,
-// which Stale reproduces (exactly 1 + round(S*n) queries). With a stale reference a
-// later trial is judged against a loss the chip no longer has: after a step back that
-// helped, a worse trial is kept; after one that hurt (both directions worse, as near an
-// optimum), a better trial is thrown back. On the MNIST 8x8 MLP the stale variant keeps
-// 57% of its trials, drifts its phases upward and ends 10-20 points below the deployed
-// chip after 200k queries; see results/REPORT.md.
+// Stale is an ablation without the re-query (exactly 1 + round(S*n) queries): a later
+// trial is then judged against a loss the chip no longer has, so after a step back
+// that helped a worse trial is kept, and after one that hurt a better one is thrown
+// back; the phases drift. results/REPORT.md measures it.
 type SZOSCD struct {
 	S     float64 // fraction of the active phases tried per iteration, (0, 1]
 	Prune float64 // p: probability of skipping a power-raising step back, [0, 1]
-	Stale bool    // keep the old reference loss after a step back (no query; ablation)
+	Stale bool    // keep the old reference loss after a step back (no re-query; ablation)
 
 	// Counters over the run, for diagnostics.
 	Accepted, SteppedBack, Pruned int64
@@ -70,13 +66,12 @@ func (m *SZOSCD) Iterate(a ActiveSet, d float64) float64 {
 			m.Accepted++
 			continue
 		}
-		back := photonics.Wrap(phi - d)
-		if back > phi && m.Prune > 0 && m.rng.Float64() < m.Prune {
+		a.SetPhase(i, phi-d)
+		if a.Phase(i) > phi && m.Prune > 0 && m.rng.Float64() < m.Prune {
 			a.SetPhase(i, phi)
 			m.Pruned++
 			continue
 		}
-		a.SetPhase(i, back)
 		m.SteppedBack++
 		if !m.Stale {
 			loss = a.Loss()

@@ -13,7 +13,7 @@ import (
 	"github.com/meshlight/meshlight/train/onn"
 )
 
-var noisy = photonics.ChipConfig{Alpha: 0.3, Noise: photonics.Noise{Drift: 0.05, Truncate: 3, Crosstalk: 0.02}, Seed: 7}
+var noisy = photonics.ChipConfig{Alpha: 0.3, Noise: photonics.Noise{GammaStd: 0.008, Truncate: 3, Crosstalk: 0.02}, Seed: 7}
 
 func mustBatch(t testing.TB, n *onn.Network, size int) *onn.Batch {
 	t.Helper()

@@ -297,7 +297,8 @@ func (s *Session) deploy() {
 	cfg := train.DefaultConfig()
 	cfg.Optimizer = s.set.Optimizer
 	cfg.Options.S, cfg.Options.P = s.set.S, s.set.P
-	cfg.Alpha, cfg.Sigma, cfg.Crosstalk = s.set.Alpha, s.set.Sigma, s.set.Crosstalk
+	cfg.Alpha, cfg.Crosstalk = s.set.Alpha, s.set.Crosstalk
+	cfg.GammaStd = s.set.Sigma * photonics.DefaultNoise().Gamma() // the page's drift is relative
 	cfg.Seed = s.set.Seed
 	cfg.Step = s.set.LR
 	cfg.EvalEvery = evalEvery(s.model)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/meshlight/meshlight/photonics"
+
 	"github.com/meshlight/meshlight/train"
 )
 
@@ -61,7 +63,7 @@ type param struct {
 func DefaultSettings() Settings {
 	return Settings{
 		Model: "mnist8-mlp", Optimizer: "szo-scd",
-		Alpha: 0.15, S: 0.1, P: 1, LR: 0.02, Sigma: 0.02, Crosstalk: 0.02,
+		Alpha: 0.15, S: 0.1, P: 1, LR: photonics.Quantum(photonics.DefaultBits), Sigma: 0.02, Crosstalk: 0.02,
 		Seed: 1, Speed: 400, Compare: true,
 	}
 }

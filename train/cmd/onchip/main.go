@@ -5,10 +5,15 @@
 //	go run ./train/cmd/onchip -model static/models/mnist8-mlp.json -optimizer szo-scd \
 //	    -alpha 0.15 -s 0.1 -p 1 -queries 50000 -seed 1 -csv curve.csv
 //
-// The summary holds model, optimizer, alpha, s, p, seed, queries, deployed_acc,
+// The summary holds model, optimizer, alpha, s, p, the chip (preset name, gamma_std,
+// vpi, crosstalk, heat_all, bits), the initial step, seed, queries, deployed_acc,
 // final_acc, best_acc (test accuracy in percent), power_initial, power_final (radians),
-// energy (power summed over queries, radian-queries) and wall_s. With -sigma 0
-// -crosstalk 0 the deployed accuracy is the model's test_accuracy.
+// energy (power summed over queries, radian-queries) and wall_s. With -chip ideal the
+// deployed accuracy is the model's test_accuracy.
+//
+// The chip: -chip names a preset (paper, the default: the method's chip with 1.21%
+// drift, crosstalk 2e-3 and 8-bit control; ideal; strong), and -gamma-std, -vpi,
+// -crosstalk, -bits and -heat-all change single properties of it.
 //
 // Data: the model's data set is read from DIR/<dataset>-train.bin.gz and
 // DIR/<dataset>-test.bin.gz, with DIR = -data (default: the models folder's sibling
@@ -29,6 +34,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
@@ -43,6 +49,13 @@ type Summary struct {
 	Alpha        float64 `json:"alpha"`
 	S            float64 `json:"s"`
 	P            float64 `json:"p"`
+	Chip         string  `json:"chip"`
+	GammaStd     float64 `json:"gamma_std"`
+	VPi          float64 `json:"vpi"`
+	Crosstalk    float64 `json:"crosstalk"`
+	HeatAll      bool    `json:"heat_all,omitempty"`
+	Bits         int     `json:"bits"`
+	Step         float64 `json:"step"`
 	Seed         int64   `json:"seed"`
 	Queries      int64   `json:"queries"`
 	DeployedAcc  float64 `json:"deployed_acc"`
@@ -78,6 +91,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+func presetNames() string {
+	var names []string
+	for _, p := range photonics.Presets() {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// useChip sets c's chip to the named preset, keeping the chip flags given explicitly.
+func useChip(fs *flag.FlagSet, c *train.Config, name string) error {
+	p, err := photonics.LookupPreset(name)
+	if err != nil {
+		return badf("-chip %q: want one of %s", name, presetNames())
+	}
+	given := *c
+	c.SetChip(p)
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "gamma-std":
+			c.GammaStd = given.GammaStd
+		case "vpi":
+			c.VPi = given.VPi
+		case "crosstalk":
+			c.Crosstalk = given.Crosstalk
+		case "bits":
+			c.Bits = given.Bits
+		case "heat-all":
+			c.HeatAll = given.HeatAll
+		}
+	})
+	return nil
+}
+
 func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
 
 func onchip(args []string, stdout, stderr io.Writer) error {
@@ -93,18 +139,23 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.P, "p", c.P, "szo-scd: power-aware pruning probability, [0, 1]")
 	fs.Float64Var(&c.Step, "lr", 0, "initial step size (0: the optimizer's default)")
 	fs.Float64Var(&c.Decay, "decay", c.Decay, "step-size factor per epoch, (0, 1]")
-	fs.Float64Var(&c.Sigma, "sigma", c.Sigma, "phase-shifter gamma drift (standard deviation)")
+	chip := fs.String("chip", "paper", "chip preset: "+presetNames())
+	fs.Float64Var(&c.GammaStd, "gamma-std", c.GammaStd, "phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2 (the method's sigma)")
+	fs.Float64Var(&c.VPi, "vpi", c.VPi, "phase-shifter half-wave voltage V_pi, volts")
 	fs.Float64Var(&c.Crosstalk, "crosstalk", c.Crosstalk, "thermal crosstalk between adjacent devices")
+	fs.IntVar(&c.Bits, "bits", c.Bits, "control resolution of the active phases, bits (0: continuous)")
+	fs.BoolVar(&c.HeatAll, "heat-all", c.HeatAll, "passive devices heat their neighbours too (ablation)")
 	fs.Int64Var(&c.MaxQueries, "queries", 50000, "query budget (0: none; then give -iterations or -wall)")
 	fs.IntVar(&c.MaxIterations, "iterations", 0, "iteration budget (0: none)")
 	fs.DurationVar(&c.MaxWall, "wall", 0, "wall-time budget, e.g. 30s (0: none)")
 	fs.Int64Var(&c.EvalEvery, "eval", 0, "queries between test evaluations (0: queries/50, at least 1000)")
 	fs.IntVar(&c.Batch, "batch", c.Batch, "minibatch size")
 	fs.Int64Var(&c.Seed, "seed", 1, "seed of the chip (noise, active set), data order and optimizer")
-	fs.Float64Var(&c.Mu, "mu", c.Mu, "zadam, znewton, flops: finite-difference radius")
+	fs.Float64Var(&c.Mu, "mu", 0, "zadam, znewton, flops: finite-difference radius (0: the optimizer's default)")
 	fs.IntVar(&c.Q, "q", c.Q, "flops: Gaussian samples per iteration")
-	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "admm: weight of the mean active phase in the objective")
-	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: keep the old reference loss after a step back, as the paper's text (ablation)")
+	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "admm: initial Lagrange multiplier of the power (sum of active phases)")
+	fs.Float64Var(&c.Budget, "budget", c.Budget, "admm: power budget, a fraction of the deployed chip's power")
+	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: no re-query after a step back (ablation)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -119,6 +170,9 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	}
 	if *modelPath == "" {
 		return badf("-model: no model file given")
+	}
+	if err := useChip(fs, &c, *chip); err != nil {
+		return err
 	}
 	if c.EvalEvery == 0 {
 		c.EvalEvery = max(c.MaxQueries/50, 1000)
@@ -181,7 +235,9 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	first, last := curve[0], curve[len(curve)-1]
 	enc := json.NewEncoder(stdout)
 	return enc.Encode(Summary{
-		Model: m.Name, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Seed: c.Seed,
+		Model: m.Name, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
+		Chip: *chip, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
+		Step: r.Curve()[0].Step, Seed: c.Seed,
 		Queries: r.Queries(), DeployedAcc: first.Accuracy, FinalAcc: last.Accuracy, BestAcc: r.Best().Accuracy,
 		PowerInitial: first.Power, PowerFinal: last.Power, Energy: r.Energy(), WallS: r.Elapsed().Seconds(),
 	})

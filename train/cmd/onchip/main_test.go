@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -34,7 +35,7 @@ func runCLI(args ...string) (code int, stdout, stderr string) {
 func TestRun(t *testing.T) {
 	path, ideal := fixture(t)
 	csv := filepath.Join(t.TempDir(), "curve.csv")
-	code, out, errOut := runCLI("-model", path, "-sigma", "0", "-crosstalk", "0", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv)
+	code, out, errOut := runCLI("-model", path, "-chip", "ideal", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -46,7 +47,7 @@ func TestRun(t *testing.T) {
 	}
 	var fields map[string]any
 	json.Unmarshal([]byte(out), &fields)
-	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "energy", "wall_s"} {
+	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "energy", "wall_s", "chip", "gamma_std", "vpi", "crosstalk", "bits", "step"} {
 		if _, ok := fields[k]; !ok {
 			t.Errorf("summary lacks %q", k)
 		}
@@ -76,7 +77,7 @@ func TestRun(t *testing.T) {
 
 	// the same seed gives the same run
 	csv2 := filepath.Join(t.TempDir(), "curve.csv")
-	code, out2, _ := runCLI("-model", path, "-sigma", "0", "-crosstalk", "0", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv2)
+	code, out2, _ := runCLI("-model", path, "-chip", "ideal", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv2)
 	var s2 Summary
 	json.Unmarshal([]byte(out2), &s2)
 	s.WallS, s2.WallS = 0, 0
@@ -90,7 +91,7 @@ func TestRun(t *testing.T) {
 func TestNoisyRun(t *testing.T) {
 	path, ideal := fixture(t)
 	for _, opt := range []string{"szo-scd", "flops"} {
-		code, out, errOut := runCLI("-model", path, "-optimizer", opt, "-sigma", "0.05", "-crosstalk", "0.05", "-alpha", "0.3", "-s", "0.3", "-q", "20", "-queries", "15000")
+		code, out, errOut := runCLI("-model", path, "-optimizer", opt, "-gamma-std", "0.008", "-crosstalk", "0.05", "-alpha", "0.3", "-s", "0.3", "-q", "20", "-queries", "15000")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", opt, code, errOut)
 		}
@@ -127,7 +128,14 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-model", path, "-queries", "-1"}, "-queries -1"},
 		{[]string{"-model", path, "-queries", "0"}, "-queries 0"},
 		{[]string{"-model", path, "-optimizer", "adam"}, "-optimizer adam"},
-		{[]string{"-model", path, "-sigma", "-1"}, "-sigma -1"},
+		{[]string{"-model", path, "-gamma-std", "-1"}, "-gamma-std -1"},
+		{[]string{"-model", path, "-vpi", "-4"}, "-vpi -4"},
+		{[]string{"-model", path, "-bits", "17"}, "-bits 17: want 0 (continuous) to 16"},
+		{[]string{"-model", path, "-bits", "-1"}, "-bits -1"},
+		{[]string{"-model", path, "-chip", "lab"}, `-chip "lab": want one of paper, ideal, strong`},
+		{[]string{"-model", path, "-lr", "0.005"}, "-lr 0.005: want at least one control code"},
+		{[]string{"-model", path, "-optimizer", "zadam", "-mu", "0.01"}, "-mu 0.01: want at least one control code"},
+		{[]string{"-model", path, "-optimizer", "admm", "-budget", "0"}, "-budget 0"},
 		{[]string{"-model", path, "-crosstalk", "NaN"}, "-crosstalk NaN"},
 		{[]string{"-model", path, "-lr", "-0.1"}, "-lr -0.1"},
 		{[]string{"-model", path, "-batch", "0"}, "-batch 0"},
@@ -149,5 +157,37 @@ func TestBadInput(t *testing.T) {
 	}
 	if code, _, _ := runCLI("-h"); code != 0 {
 		t.Errorf("-h: exit %d", code)
+	}
+}
+
+// The default chip is the method's; a preset sets the chip and explicit flags change
+// single properties of it.
+func TestChipFlags(t *testing.T) {
+	path, _ := fixture(t)
+	for _, tc := range []struct {
+		args                []string
+		chip                string
+		gammaStd, crosstalk float64
+		bits                int
+		step                float64
+	}{
+		{nil, "paper", 2e-3, 2e-3, 8, 2 * 3.141592653589793 / 256},
+		{[]string{"-chip", "ideal", "-bits", "8"}, "ideal", 0, 0, 8, 2 * 3.141592653589793 / 256},
+		{[]string{"-chip", "strong", "-crosstalk", "0"}, "strong", 3e-3, 0, 8, 2 * 3.141592653589793 / 256},
+		{[]string{"-bits", "6", "-lr", "0.2"}, "paper", 2e-3, 2e-3, 6, 2 * 3.141592653589793 / 64 * 2},
+	} {
+		args := append([]string{"-model", path, "-queries", "500"}, tc.args...)
+		code, out, errOut := runCLI(args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut)
+		}
+		var s Summary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Chip != tc.chip || s.GammaStd != tc.gammaStd || s.Crosstalk != tc.crosstalk || s.Bits != tc.bits || s.VPi != 4.36 || math.Abs(s.Step-tc.step) > 1e-15 {
+			t.Errorf("%v: summary chip %q gamma std %v crosstalk %v bits %d V_pi %v step %v; want %q %v %v %d 4.36 %v",
+				tc.args, s.Chip, s.GammaStd, s.Crosstalk, s.Bits, s.VPi, s.Step, tc.chip, tc.gammaStd, tc.crosstalk, tc.bits, tc.step)
+		}
 	}
 }

@@ -2,23 +2,22 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
+	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
 )
 
-// Noise levels the experiments run at: the method's (drift = crosstalk = 2e-3, the
-// DESIGN default) and a strong one (1e-2) under which deployment costs accuracy even
-// at small alpha.
-var noises = []struct {
-	Name  string
-	Sigma float64
-}{{"paper", 2e-3}, {"strong", 1e-2}}
+// chips are the chip presets (photonics.Presets) the experiments run on: the method's
+// chip, and a stronger one where it adds something.
+var chips = []string{"paper", "strong"}
 
 // variant is one configuration of an experiment.
 type variant struct {
 	Label string
-	Cfg   train.Config // Seed, budget and noise are set per run
+	Cfg   train.Config // seed, budget and the chip's noise are set per run
+	Chip  func(*train.Config)
 }
 
 // experiment is a table or figure of the method's paper, reproduced.
@@ -27,94 +26,144 @@ type experiment struct {
 	Title   string
 	Model   string // file in -models
 	Queries int64  // budget per run
-	Noises  []string
+	Seeds   int    // seeds per configuration (0: the -seeds flag)
+	Chips   []string
 	Vars    []variant
 }
 
 // cfg returns the method's configuration with changes.
-func cfg(opt string, alpha, s float64, edit func(*train.Config)) train.Config {
+func cfg(opt string, alpha, s float64, edits ...func(*train.Config)) train.Config {
 	c := train.DefaultConfig()
 	c.Optimizer, c.Alpha, c.S = opt, alpha, s
-	c.Step = train.DefaultStep(opt)
-	if edit != nil {
-		edit(&c)
+	for _, e := range edits {
+		e(&c)
 	}
 	return c
 }
 
-func step(d float64) func(*train.Config) { return func(c *train.Config) { c.Step = d } }
+// codes is a step of n control codes of the method's 8-bit chip.
+func codes(n float64) float64 { return n * photonics.Quantum(photonics.DefaultBits) }
+
+func step(n float64) func(*train.Config) { return func(c *train.Config) { c.Step = codes(n) } }
+
+func radius(n float64) func(*train.Config) { return func(c *train.Config) { c.Mu = codes(n) } }
 
 func prune(p float64) func(*train.Config) { return func(c *train.Config) { c.P = p } }
 
-// stale is SZO-SCD as the paper's text reads: the method's step 0.02, no query after a
-// step back, pruning probability p.
-func stale(p float64) func(*train.Config) {
-	return func(c *train.Config) { c.P, c.Stale, c.Step = p, true, 0.02 }
-}
+func stale(c *train.Config) { c.Stale = true }
+
+// Chip ablations, applied after the chip preset.
+func continuous(c *train.Config) { c.Bits = 0 }
+func heatAll(c *train.Config)    { c.HeatAll = true }
 
 // Budgets (queries per run) at scale 1.
 const (
-	mlpQueries = 200_000
-	cnnQueries = 100_000
+	mlpQueries   = 200_000
+	vowelQueries = 50_000
+	cnnQueries   = 100_000
+	tuneQueries  = 100_000
+	longQueries  = 2_000_000
 )
 
-// experiments returns the reproduction suite: Table 1, the alpha, s and p sweeps of
-// Figs. 4-6, the power-penalty comparison of Table 3 and the CNNs of Tables 2 and 4.
+// Model files.
+const (
+	mlp   = "mnist8-mlp.json"
+	vowel = "vowel-mlp.json"
+)
+
+var baselines = []string{"zadam", "znewton", "stp", "flops"}
+
+// tuneGrid is the step grid (codes) of each optimizer, six configurations each: the same
+// search effort for every method, in steps and radii an 8-bit chip can program.
+func tuneGrid() []variant {
+	var vs []variant
+	for _, opt := range []string{"szo-scd", "stp"} {
+		for _, d := range []float64{1, 2, 3, 4, 6, 8} {
+			vs = append(vs, variant{Label: fmt.Sprintf("%s d=%g", names[opt], d), Cfg: cfg(opt, 0.15, 0.1, step(d))})
+		}
+	}
+	for _, opt := range []string{"zadam", "znewton", "flops"} {
+		for _, d := range []float64{1, 2, 4} {
+			for _, mu := range []float64{1, 2} {
+				vs = append(vs, variant{Label: fmt.Sprintf("%s d=%g mu=%g", names[opt], d, mu), Cfg: cfg(opt, 0.15, 0.1, step(d), radius(mu))})
+			}
+		}
+	}
+	return vs
+}
+
+// experiments returns the reproduction suite: the baselines' tuning grid, Table 1, the
+// alpha, s and p sweeps of Figs. 4-6 on the MNIST and vowel MLPs, Fig. 6c's long p sweep,
+// the power-penalty comparison of Table 3 and the CNNs of Tables 2 and 4.
 func experiments() []experiment {
-	const mlp = "mnist8-mlp.json"
-	both := []string{"paper", "strong"}
-	baselines := []string{"zadam", "znewton", "stp", "flops"}
+	paper := []string{"paper"}
+	tune := experiment{ID: "tune", Title: "Tuning: every optimizer's step d and radius mu in 8-bit codes (MNIST 8x8 MLP, alpha 0.15, s 0.1, seed 1)",
+		Model: mlp, Queries: tuneQueries, Seeds: 1, Chips: paper, Vars: tuneGrid()}
 
 	t1 := experiment{ID: "table1", Title: "Table 1: optimizers on the MNIST 8x8 MLP, sparse (alpha 0.15, s 0.1) and dense (alpha 1, s 1)",
-		Model: mlp, Queries: mlpQueries, Noises: both}
-	t1.Vars = append(t1.Vars,
-		variant{"SZO-SCD", cfg("szo-scd", 0.15, 0.1, nil)},
-		variant{"SZO-SCD d=0.02", cfg("szo-scd", 0.15, 0.1, step(0.02))},
-		variant{"SZO-SCD stale d=0.02", cfg("szo-scd", 0.15, 0.1, stale(1))})
+		Model: mlp, Queries: mlpQueries, Chips: chips}
+	t1.Vars = append(t1.Vars, variant{Label: "SZO-SCD", Cfg: cfg("szo-scd", 0.15, 0.1)})
 	for _, b := range baselines {
-		t1.Vars = append(t1.Vars, variant{names[b], cfg(b, 0.15, 0.1, nil)})
+		t1.Vars = append(t1.Vars, variant{Label: names[b], Cfg: cfg(b, 0.15, 0.1)})
 	}
 	for _, b := range append([]string{"szo-scd"}, baselines...) {
-		t1.Vars = append(t1.Vars, variant{names[b] + " dense", cfg(b, 1, 1, nil)})
+		t1.Vars = append(t1.Vars, variant{Label: names[b] + " dense", Cfg: cfg(b, 1, 1)})
 	}
+	t1.Vars = append(t1.Vars,
+		variant{Label: "SZO-SCD stale", Cfg: cfg("szo-scd", 0.15, 0.1, stale)},
+		variant{Label: "SZO-SCD heat all", Cfg: cfg("szo-scd", 0.15, 0.1), Chip: heatAll},
+		variant{Label: "SZO-SCD continuous", Cfg: cfg("szo-scd", 0.15, 0.1), Chip: continuous},
+		variant{Label: "SZO-SCD continuous d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, func(c *train.Config) { c.Step = 0.005 }), Chip: continuous})
 
-	f4 := experiment{ID: "fig4", Title: "Fig. 4: active fraction alpha (SZO-SCD, s 0.1, p 1)", Model: mlp, Queries: mlpQueries, Noises: both}
-	for _, a := range []float64{0.05, 0.1, 0.15, 0.3, 0.6, 1} {
-		f4.Vars = append(f4.Vars, variant{fmt.Sprintf("alpha=%g", a), cfg("szo-scd", a, 0.1, nil)})
+	exps := []experiment{tune, t1}
+	for _, m := range []struct{ suffix, file string }{{"", mlp}, {"-vowel", vowel}} {
+		q := int64(mlpQueries)
+		if m.file == vowel {
+			q = vowelQueries
+		}
+		f4 := experiment{ID: "fig4" + m.suffix, Title: "Fig. 4: active fraction alpha (SZO-SCD, s 0.1, p 1)", Model: m.file, Queries: q, Chips: paper}
+		for _, a := range []float64{0.05, 0.1, 0.15, 0.3, 0.6, 1} {
+			f4.Vars = append(f4.Vars, variant{Label: fmt.Sprintf("alpha=%g", a), Cfg: cfg("szo-scd", a, 0.1)})
+		}
+		f5 := experiment{ID: "fig5" + m.suffix, Title: "Fig. 5: sparsity s (SZO-SCD, alpha 0.15, p 1)", Model: m.file, Queries: q, Chips: paper}
+		for _, s := range []float64{0.02, 0.05, 0.1, 0.2, 0.5, 1} {
+			f5.Vars = append(f5.Vars, variant{Label: fmt.Sprintf("s=%g", s), Cfg: cfg("szo-scd", 0.15, s)})
+		}
+		f6 := experiment{ID: "fig6" + m.suffix, Title: "Fig. 6: pruning probability p (SZO-SCD, alpha 0.15, s 0.1)", Model: m.file, Queries: q, Chips: paper}
+		for _, p := range []float64{0, 0.25, 0.5, 0.75, 1} {
+			f6.Vars = append(f6.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, 0.1, prune(p))})
+		}
+		f6.Vars = append(f6.Vars, variant{Label: "alpha=1 p=0", Cfg: cfg("szo-scd", 1, 0.1, prune(0))})
+		exps = append(exps, f4, f5, f6)
 	}
-	f5 := experiment{ID: "fig5", Title: "Fig. 5: sparsity s (SZO-SCD, alpha 0.15, p 1)", Model: mlp, Queries: mlpQueries, Noises: []string{"strong"}}
-	for _, s := range []float64{0.02, 0.05, 0.1, 0.2, 0.5, 1} {
-		f5.Vars = append(f5.Vars, variant{fmt.Sprintf("s=%g", s), cfg("szo-scd", 0.15, s, nil)})
-	}
-	f6 := experiment{ID: "fig6", Title: "Fig. 6: pruning probability p (SZO-SCD, alpha 0.15, s 0.1)", Model: mlp, Queries: mlpQueries, Noises: both}
+	f6c := experiment{ID: "fig6c", Title: "Fig. 6c: pruning probability p over 2M queries (SZO-SCD, alpha 0.15, s 0.1, seed 1)",
+		Model: mlp, Queries: longQueries, Seeds: 1, Chips: paper}
 	for _, p := range []float64{0, 0.25, 0.5, 0.75, 1} {
-		f6.Vars = append(f6.Vars, variant{fmt.Sprintf("p=%g", p), cfg("szo-scd", 0.15, 0.1, prune(p))})
+		f6c.Vars = append(f6c.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, 0.1, prune(p))})
 	}
-	f6.Vars = append(f6.Vars, variant{"alpha=1 p=0", cfg("szo-scd", 1, 0.1, prune(0))})
-	f6.Vars = append(f6.Vars,
-		variant{"stale d=0.02 p=0", cfg("szo-scd", 0.15, 0.1, stale(0))},
-		variant{"stale d=0.02 p=1", cfg("szo-scd", 0.15, 0.1, stale(1))})
-	t3 := experiment{ID: "table3", Title: "Table 3: Lagrangian power penalty (ADMM) against power-aware pruning (alpha 0.15, s 0.1)",
-		Model: mlp, Queries: mlpQueries, Noises: both}
+	t3 := experiment{ID: "table3", Title: "Table 3: Lagrangian power penalty with a dual update (ADMM) against power-aware pruning (alpha 0.15, s 0.1)",
+		Model: mlp, Queries: mlpQueries, Chips: paper}
 	t3.Vars = append(t3.Vars,
-		variant{"pruning p=1", cfg("szo-scd", 0.15, 0.1, nil)},
-		variant{"no pruning p=0", cfg("szo-scd", 0.15, 0.1, prune(0))})
-	for _, l := range []float64{0.01, 0.1, 1} {
-		t3.Vars = append(t3.Vars, variant{fmt.Sprintf("ADMM lambda=%g", l), cfg("admm", 0.15, 0.1, func(c *train.Config) { c.P, c.Lambda = 0, l })})
+		variant{Label: "pruning p=1", Cfg: cfg("szo-scd", 0.15, 0.1)},
+		variant{Label: "no pruning p=0", Cfg: cfg("szo-scd", 0.15, 0.1, prune(0))})
+	for _, l := range []float64{0.05, 0.1, 0.2, 0.3, 1} {
+		t3.Vars = append(t3.Vars, variant{Label: fmt.Sprintf("ADMM lambda=%g", l), Cfg: cfg("admm", 0.15, 0.1, func(c *train.Config) { c.P, c.Lambda = 0, l })})
 	}
+	t3.Vars = append(t3.Vars, variant{Label: "ADMM lambda=0.1 budget=0.9", Cfg: cfg("admm", 0.15, 0.1, func(c *train.Config) { c.P, c.Lambda, c.Budget = 0, 0.1, 0.9 })})
+	exps = append(exps, f6c, t3)
 
-	exps := []experiment{t1, f4, f5, f6, t3}
 	for _, m := range []struct{ id, file, name string }{
 		{"table2", "mnist16-cnn.json", "MNIST 16x16 CNN"}, {"table4", "fmnist32-cnn.json", "Fashion-MNIST 32x32 CNN"},
 	} {
 		e := experiment{ID: m.id, Title: "Table " + m.id[len(m.id)-1:] + ": " + m.name + " (alpha 0.05, s 0.1, p 1)",
-			Model: m.file, Queries: cnnQueries, Noises: both}
+			Model: m.file, Queries: cnnQueries, Chips: paper}
+		e.Vars = append(e.Vars, variant{Label: "SZO-SCD", Cfg: cfg("szo-scd", 0.05, 0.1)})
+		for _, b := range baselines {
+			e.Vars = append(e.Vars, variant{Label: names[b], Cfg: cfg(b, 0.05, 0.1)})
+		}
 		e.Vars = append(e.Vars,
-			variant{"SZO-SCD", cfg("szo-scd", 0.05, 0.1, nil)},
-			variant{"SZO-SCD stale d=0.02", cfg("szo-scd", 0.05, 0.1, stale(1))},
-			variant{"SZO-SCD p=0", cfg("szo-scd", 0.05, 0.1, prune(0))},
-			variant{"FLOPS", cfg("flops", 0.05, 0.1, nil)},
-			variant{"SZO-SCD alpha=1 p=0", cfg("szo-scd", 1, 0.1, prune(0))})
+			variant{Label: "SZO-SCD p=0", Cfg: cfg("szo-scd", 0.05, 0.1, prune(0))},
+			variant{Label: "SZO-SCD alpha=1 p=0", Cfg: cfg("szo-scd", 1, 0.1, prune(0))})
 		exps = append(exps, e)
 	}
 	return exps
@@ -123,19 +172,58 @@ func experiments() []experiment {
 // names are the display names of the optimizers.
 var names = map[string]string{"szo-scd": "SZO-SCD", "zadam": "ZAdam", "znewton": "ZNewton", "stp": "STP", "flops": "FLOPS", "admm": "ADMM"}
 
-// configKey is a file-safe name of a configuration (without seed and noise).
+// resolved returns the configuration a run of v on a chip preset uses: the preset's
+// noise and resolution, the variant's chip ablation, and the optimizer's default step
+// and radius made explicit (so a run file names the numbers it ran with).
+func (v variant) resolved(chip string) train.Config {
+	c := v.Cfg
+	p, err := photonics.LookupPreset(chip)
+	if err != nil {
+		panic(err) // chips lists presets
+	}
+	c.SetChip(p)
+	if v.Chip != nil {
+		v.Chip(&c)
+	}
+	if c.Step == 0 {
+		c.Step = train.DefaultStep(c.Optimizer, c.Bits)
+	}
+	if c.Mu == 0 {
+		c.Mu = train.DefaultMu(c.Optimizer, c.Bits)
+	}
+	return c
+}
+
+// configKey is a file-safe name of a configuration (without seed and chip preset):
+// steps and radii in 8-bit codes.
 func configKey(c train.Config) string {
-	k := fmt.Sprintf("%s_a%g_s%g_p%g_d%g", c.Optimizer, c.Alpha, c.S, c.P, c.Step)
+	k := fmt.Sprintf("%s_a%g_s%g_p%g_d%s", c.Optimizer, c.Alpha, c.S, c.P, inCodes(c.Step))
 	if c.Stale {
 		k += "_stale"
 	}
+	if c.Bits != photonics.DefaultBits {
+		k += fmt.Sprintf("_b%d", c.Bits)
+	}
+	if c.HeatAll {
+		k += "_heatall"
+	}
 	switch c.Optimizer {
 	case "admm":
-		k += fmt.Sprintf("_l%g", c.Lambda)
+		k += fmt.Sprintf("_l%g_B%g", c.Lambda, c.Budget)
 	case "flops":
-		k += fmt.Sprintf("_q%d_mu%g", c.Q, c.Mu)
+		k += fmt.Sprintf("_q%d_mu%s", c.Q, inCodes(c.Mu))
 	case "zadam", "znewton":
-		k += fmt.Sprintf("_mu%g", c.Mu)
+		k += "_mu" + inCodes(c.Mu)
 	}
 	return strings.ReplaceAll(k, "+", "")
+}
+
+// inCodes writes a phase as a number of 8-bit codes ("2c"), or in radians when it is not
+// a whole number of them.
+func inCodes(phi float64) string {
+	n := phi / codes(1)
+	if r := math.Round(n); math.Abs(n-r) < 1e-9 {
+		return fmt.Sprintf("%gc", r)
+	}
+	return fmt.Sprintf("%g", phi)
 }

@@ -116,31 +116,37 @@ func parse(args []string) (options, error) {
 	return o, nil
 }
 
-// job is one run: a configuration of one model at one noise level and seed.
+// job is one run: a configuration of one model on one chip preset with one seed.
 type job struct {
-	Model, Noise, Key string
-	Seed              int64
-	Cfg               train.Config
+	Model, Chip, Key string
+	Seed             int64
+	Cfg              train.Config
 }
 
 func (j job) path(out, ext string) string {
-	return filepath.Join(out, "runs", strings.TrimSuffix(j.Model, ".json"), j.Noise, fmt.Sprintf("%s-seed%d%s", j.Key, j.Seed, ext))
+	return filepath.Join(out, "runs", strings.TrimSuffix(j.Model, ".json"), j.Chip, fmt.Sprintf("%s-seed%d%s", j.Key, j.Seed, ext))
 }
 
 // result is the summary of a run, stored as JSON beside its curve.
 type result struct {
 	Model        string  `json:"model"`
-	Noise        string  `json:"noise"`
+	Chip         string  `json:"chip"`
 	Config       string  `json:"config"`
 	Optimizer    string  `json:"optimizer"`
 	Alpha        float64 `json:"alpha"`
 	S            float64 `json:"s"`
 	P            float64 `json:"p"`
 	Step         float64 `json:"step"`
+	Mu           float64 `json:"mu,omitempty"`
 	Stale        bool    `json:"stale,omitempty"`
 	Lambda       float64 `json:"lambda,omitempty"`
-	Sigma        float64 `json:"sigma"`
+	PowerBudget  float64 `json:"power_budget,omitempty"` // admm: fraction of the deployed power
+	Multiplier   float64 `json:"multiplier,omitempty"`   // admm: lambda at the end
+	GammaStd     float64 `json:"gamma_std"`
+	VPi          float64 `json:"vpi"`
 	Crosstalk    float64 `json:"crosstalk"`
+	HeatAll      bool    `json:"heat_all,omitempty"`
+	Bits         int     `json:"bits"`
 	Seed         int64   `json:"seed"`
 	Budget       int64   `json:"budget"`
 	Queries      int64   `json:"queries"`
@@ -168,20 +174,23 @@ func plan(o options) []job {
 		if o.only != nil && !o.only[e.ID] {
 			continue
 		}
-		for _, nz := range e.Noises {
+		for _, chip := range e.Chips {
 			for _, v := range e.Vars {
-				for seed := int64(1); seed <= int64(o.seeds); seed++ {
-					j := job{Model: e.Model, Noise: nz, Key: configKey(v.Cfg), Seed: seed, Cfg: v.Cfg}
+				for seed := int64(1); seed <= int64(e.seeds(o)); seed++ {
+					c := v.resolved(chip)
+					j := job{Model: e.Model, Chip: chip, Key: configKey(c), Seed: seed, Cfg: c}
 					id := j.path("", "")
 					if seen[id] {
 						continue
 					}
 					seen[id] = true
-					c := &j.Cfg
 					c.Seed = seed
-					c.Sigma, c.Crosstalk = noiseSigma(nz), noiseSigma(nz)
 					c.MaxQueries = max(int64(float64(e.Queries)*o.scale), 1)
 					c.EvalEvery = max(c.MaxQueries/40, 1)
+					if e.Queries > mlpQueries {
+						c.EvalEvery = max(c.MaxQueries/200, 1)
+					}
+					j.Cfg = c
 					jobs = append(jobs, j)
 				}
 			}
@@ -190,13 +199,12 @@ func plan(o options) []job {
 	return jobs
 }
 
-func noiseSigma(name string) float64 {
-	for _, n := range noises {
-		if n.Name == name {
-			return n.Sigma
-		}
+// seeds returns how many seeds the experiment runs per configuration.
+func (e experiment) seeds(o options) int {
+	if e.Seeds > 0 {
+		return min(e.Seeds, o.seeds)
 	}
-	panic("unknown noise " + name)
+	return o.seeds
 }
 
 func reproduce(o options, stderr io.Writer) error {
@@ -284,7 +292,7 @@ func runAll(o options, jobs []job, stderr io.Writer) error {
 				}
 				if err == nil {
 					fmt.Fprintf(stderr, "[%d/%d] %s %s %s seed %d: deployed %.2f%% -> final %.2f%% (best %.2f%%), power %.0f -> %.0f rad, %.1fs\n",
-						done, len(jobs), j.Model, j.Noise, j.Key, j.Seed, r.DeployedAcc, r.FinalAcc, r.BestAcc, r.PowerInitial, r.PowerFinal, r.WallS)
+						done, len(jobs), j.Model, j.Chip, j.Key, j.Seed, r.DeployedAcc, r.FinalAcc, r.BestAcc, r.PowerInitial, r.PowerFinal, r.WallS)
 				}
 				mu.Unlock()
 			}
@@ -329,19 +337,27 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	c := j.Cfg
 	curve := r.Curve()
 	res := result{
-		Model: strings.TrimSuffix(j.Model, ".json"), Noise: j.Noise, Config: j.Key,
+		Model: strings.TrimSuffix(j.Model, ".json"), Chip: j.Chip, Config: j.Key,
 		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Stale: c.Stale, Lambda: c.Lambda,
-		Sigma: c.Sigma, Crosstalk: c.Crosstalk, Seed: j.Seed, Budget: c.MaxQueries, Queries: r.Queries(),
+		GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits, Seed: j.Seed, Budget: c.MaxQueries, Queries: r.Queries(),
 		IdealAcc: m.TestAccuracy, DeployedAcc: curve[0].Accuracy, FinalAcc: curve[len(curve)-1].Accuracy,
 		BestAcc: r.Best().Accuracy, PowerInitial: curve[0].Power, PowerFinal: curve[len(curve)-1].Power,
 		FullPower: full, Energy: r.Energy(), WallS: r.Elapsed().Seconds(),
 	}
-	if c.Optimizer != "admm" {
+	switch c.Optimizer {
+	case "admm":
+		res.PowerBudget = c.Budget
+	default:
 		res.Lambda = 0
+	}
+	switch c.Optimizer {
+	case "zadam", "znewton", "flops":
+		res.Mu = c.Mu
 	}
 	meth := r.Method()
 	if p, ok := meth.(*train.Penalty); ok {
 		meth = p.Method
+		res.Multiplier = p.Multiplier()
 	}
 	if s, ok := meth.(*train.SZOSCD); ok {
 		res.Accepted, res.SteppedBack, res.Pruned = s.Accepted, s.SteppedBack, s.Pruned

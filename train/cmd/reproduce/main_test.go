@@ -61,8 +61,8 @@ func TestShardsAndReport(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between the sharded and the whole run", f)
 		}
-		// a header and one row per (noise, variant): table1 12 x 2, fig6 8 x 2
-		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 24, "fig6.csv": 16}[f] {
+		// a header and one row per (chip, variant): table1 14 x 2, fig6 6 x 1
+		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 28, "fig6.csv": 6}[f] {
 			t.Errorf("%s has %d rows", f, rows)
 		}
 	}
@@ -76,7 +76,7 @@ func TestShardsAndReport(t *testing.T) {
 			t.Errorf("REPORT.md lacks %q", want)
 		}
 	}
-	for _, png := range []string{"table1-paper.png", "table1-strong.png", "fig6-paper.png", "fig6-strong.png"} {
+	for _, png := range []string{"table1-paper.png", "table1-strong.png", "fig6-paper.png"} {
 		if b, err := os.ReadFile(filepath.Join(whole, png)); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 			t.Errorf("%s: not a PNG (%v)", png, err)
 		}

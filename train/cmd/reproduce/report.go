@@ -27,8 +27,8 @@ type group struct {
 // load reads the finished runs of a group.
 func load(o options, e experiment, noise string, v variant) (*group, error) {
 	g := &group{exp: e, noise: noise, v: v}
-	for seed := int64(1); seed <= int64(o.seeds); seed++ {
-		j := job{Model: e.Model, Noise: noise, Key: configKey(v.Cfg), Seed: seed}
+	for seed := int64(1); seed <= int64(e.seeds(o)); seed++ {
+		j := job{Model: e.Model, Chip: noise, Key: configKey(v.resolved(noise)), Seed: seed}
 		b, err := os.ReadFile(j.path(o.out, ".json"))
 		if os.IsNotExist(err) {
 			g.missing++
@@ -194,7 +194,7 @@ func report(o options, stderr io.Writer) error {
 	var wall, queries float64
 	counted := map[string]bool{} // a run can serve several experiments
 	for _, e := range exps {
-		for _, nz := range e.Noises {
+		for _, nz := range e.Chips {
 			for _, v := range e.Vars {
 				g, err := load(o, e, nz, v)
 				if err != nil {
@@ -210,8 +210,8 @@ func report(o options, stderr io.Writer) error {
 						queries += float64(r.Queries)
 					}
 				}
-				if g.missing > 0 && !counted[fmt.Sprint("missing", e.Model, nz, configKey(v.Cfg))] {
-					counted[fmt.Sprint("missing", e.Model, nz, configKey(v.Cfg))] = true
+				if g.missing > 0 && !counted[fmt.Sprint("missing", e.Model, nz, configKey(v.resolved(nz)))] {
+					counted[fmt.Sprint("missing", e.Model, nz, configKey(v.resolved(nz)))] = true
 					missing += g.missing
 				}
 			}
@@ -683,7 +683,7 @@ func writeExperiment(md *strings.Builder, o options, e experiment, all suite) er
 	var csv strings.Builder
 	csv.WriteString("noise,variant,optimizer,alpha,s,p,step,stale,lambda,seeds,queries,ideal_acc,deployed_acc,final_acc,final_sd,best_acc,power_initial,power_final,power_final_sd,full_power,energy\n")
 	fmt.Fprintf(md, "## %s\n\n", e.Title)
-	for _, nz := range e.Noises {
+	for _, nz := range e.Chips {
 		var ss []series
 		fmt.Fprintf(md, "*%s noise* (`%s-%s.png`):\n\n| variant | deployed | final | best | power start -> end (rad) | energy (rad-queries) | seeds |\n| --- | --- | --- | --- | --- | --- | --- |\n", nz, e.ID, nz)
 		for _, v := range e.Vars {
