@@ -297,7 +297,9 @@ func writeClaims(md *strings.Builder, all suite) {
 	for _, nz := range chips {
 		checks = append(checks,
 			func() (claim, bool) { return claimRecovery(all, nz) },
-			func() (claim, bool) { return claimBaselines(all, "table1", nz, "SZO-SCD 93.5, ZAdam 88.1, STP 90.2, FLOPS 83.5") },
+			func() (claim, bool) {
+				return claimBaselines(all, "table1", nz, "SZO-SCD 93.5, ZAdam 88.1, STP 90.2, FLOPS 83.5")
+			},
 			func() (claim, bool) { return claimDense(all, nz) })
 	}
 	for _, id := range []string{"fig4", "fig4-vowel"} {
