@@ -20,6 +20,16 @@
 //     periodic test evaluation, and the curve of Records (queries, iteration, training
 //     loss, test accuracy, power, energy).
 //
+// The chip has a DAC: by default (DefaultConfig, the method's chip) active phases are
+// programmed with 8 bits, so a phase can only move by whole codes of 2 pi / 256 =
+// 0.0245 rad, the method's "step 0.02 corresponds to 8-bit control precision". Run
+// gives every iteration its step in whole codes, at least one (Step decays per epoch
+// but never below one code), and a step or radius below one code is refused by
+// Config.Validate. Steps and radii of the optimizers default to whole codes too
+// (DefaultStep, DefaultMu), tuned with one grid for all of them; on a continuous chip
+// (Bits 0) the same numbers apply in radians. Penalty is the method's "ADMM" baseline:
+// a Lagrange multiplier on the power with a dual update toward a power budget.
+//
 // Run.Step(n) advances a run by at least n queries and then pauses, even in the middle
 // of an iteration, so a frame loop (the browser) can interleave training with drawing;
 // Run.Close releases a run that is abandoned before it ends. Start builds the whole
