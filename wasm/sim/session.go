@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +48,7 @@ type Session struct {
 	// The run: a deployed chip and an optimizer on it.
 	run      *train.Run
 	runCfg   train.Config
+	runSet   Settings // the settings the run was deployed with
 	runLabel string
 	net      *onn.Network
 	view     *onn.Batch // one test sample, for the scores on the canvas
@@ -294,13 +296,7 @@ func (s *Session) deploy() {
 		return
 	}
 	s.retire()
-	cfg := train.DefaultConfig()
-	cfg.Optimizer = s.set.Optimizer
-	cfg.Options.S, cfg.Options.P = s.set.S, s.set.P
-	cfg.Alpha, cfg.Crosstalk = s.set.Alpha, s.set.Crosstalk
-	cfg.GammaStd = s.set.Sigma * photonics.DefaultNoise().Gamma() // the page's drift is relative
-	cfg.Seed = s.set.Seed
-	cfg.Step = s.set.LR
+	cfg := s.set.Config()
 	cfg.EvalEvery = evalEvery(s.model)
 	run, err := train.Start(s.model, s.trainSet, s.testSet, cfg)
 	if err != nil {
@@ -313,12 +309,13 @@ func (s *Session) deploy() {
 		s.report(fmt.Errorf("deploy: unexpected objective %T", run.Objective()))
 		return
 	}
-	s.run, s.runCfg, s.net, s.failed = run, cfg, p.Network(), false
+	s.run, s.runCfg, s.runSet, s.net, s.failed = run, cfg, s.set, p.Network(), false
 	s.view, err = s.net.NewBatch(1)
 	if err != nil {
 		s.report(fmt.Errorf("deploy: %w", err))
 	}
-	s.runLabel = fmt.Sprintf("%s α %g s %g p %g seed %d", cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Seed)
+	s.runLabel = fmt.Sprintf("%s α %g s %g p %g lr %.4g seed %d γσ %s Vπ %g xt %s bits %d heat-all %v",
+		cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Step, cfg.Seed, Sci(cfg.GammaStd), cfg.VPi, Sci(cfg.Crosstalk), cfg.Bits, cfg.HeatAll)
 	s.curve = render.Run{Label: s.runLabel}
 	s.lastQ = 0
 	// The deployed chip's record, before any query (the run's own first record, taken at
@@ -448,13 +445,14 @@ func (s *Session) Step() {
 	s.afterSteps()
 }
 
-// Set changes settings by name (URL form values). Each bad value is reported (and
-// returned) and leaves its setting as it was; the rest apply. A change that needs a new
-// chip or run gets one, keeping the running state.
+// Set changes settings by name (URL form values), in the canonical order of the URL
+// parameters (a chip preset before the chip fields, the chip before the step). Each bad
+// value is reported (and returned) and leaves its setting as it was; the rest apply. A
+// change that needs a new chip or run gets one, keeping the running state.
 func (s *Session) Set(params map[string]string) []error {
 	var errs []error
 	effect := ViewOnly
-	for _, name := range sortedKeys(params) {
+	for _, name := range canonicalOrder(params) {
 		e, err := s.set.Set(name, params[name])
 		if err != nil {
 			errs = append(errs, err)
@@ -482,6 +480,23 @@ func (s *Session) Set(params map[string]string) []error {
 	return errs
 }
 
+// canonicalOrder returns the keys of params in the canonical order of the URL parameters,
+// unknown ones last (sorted).
+func canonicalOrder(params map[string]string) []string {
+	var names []string
+	for _, p := range ParamNames() {
+		if _, ok := params[p]; ok {
+			names = append(names, p)
+		}
+	}
+	for _, k := range sortedKeys(params) {
+		if _, ok := lookup(k); !ok {
+			names = append(names, k)
+		}
+	}
+	return names
+}
+
 // Settings returns the current settings.
 func (s *Session) Settings() Settings { return s.set }
 
@@ -494,7 +509,8 @@ func (s *Session) Query() string { return s.set.Query() }
 // Option is one choice of a select control.
 type Option struct{ Value, Label string }
 
-// Options lists the choices of the select controls: models, optimizers and layers.
+// Options lists the choices of the select controls: models, optimizers, chip presets and
+// layers. The chosen preset's label says when its fields were edited.
 func (s *Session) Options() map[string][]Option {
 	var models []Option
 	found := false
@@ -521,7 +537,18 @@ func (s *Session) Options() map[string][]Option {
 	} else {
 		layers = []Option{{"0", "1"}}
 	}
-	return map[string][]Option{"model": models, "optimizer": opts, "layer": layers}
+	var chips []Option
+	for _, p := range photonics.Presets() {
+		label := p.Name
+		if p.Name == "paper" {
+			label = "paper (the method's)"
+		}
+		if p.Name == s.set.Chip && s.set.ChipEdited() {
+			label += ", edited"
+		}
+		chips = append(chips, Option{p.Name, label})
+	}
+	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers}
 }
 
 // Stats are the figures of the page API (window.meshlight.stats()).
@@ -549,6 +576,20 @@ type Stats struct {
 	ActivePhases     int     `json:"activePhases"`
 	SettingsVersion  int     `json:"settingsVersion"`
 	Booth            string  `json:"booth"` // booth mode's phase, "" when off
+
+	// The deployed chip (the settings until one is deployed).
+	Chip          string  `json:"chip"`          // preset: paper, ideal or strong
+	ChipEdited    bool    `json:"chipEdited"`    // a chip field differs from the preset's
+	GammaStd      float64 `json:"gammaStd"`      // rad/V^2
+	RelativeDrift float64 `json:"relativeDrift"` // percent: GammaStd / (pi / V_pi^2)
+	VPi           float64 `json:"vpi"`           // volts
+	Crosstalk     float64 `json:"crosstalk"`
+	Bits          int     `json:"bits"`
+	HeatAll       bool    `json:"heatAll"`
+	Step          float64 `json:"step"`          // radians, the run's initial step
+	DriftText     string  `json:"driftText"`     // e.g. "γ σ 2e-3 (1.21%)"
+	CrosstalkText string  `json:"crosstalkText"` // e.g. "2e-3"
+	ControlText   string  `json:"controlText"`   // e.g. "8-bit"
 }
 
 // Stats returns the page API's figures.
@@ -558,6 +599,11 @@ func (s *Session) Stats() Stats {
 		BudgetMS: float64(s.budget.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
 		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase}
+	chip := s.set
+	if s.run != nil {
+		chip = s.runSet
+	}
+	st.setChip(chip)
 	if s.run == nil {
 		return st
 	}
@@ -576,11 +622,63 @@ func (s *Session) Stats() Stats {
 			st.BestAccuracy = math.Max(st.BestAccuracy, r.Accuracy)
 		}
 	}
-	chip := s.net.Chip()
-	st.Power, st.FullPower, st.Energy = chip.Power(), chip.FullPower(), s.run.Energy()
+	c := s.net.Chip()
+	st.Power, st.FullPower, st.Energy = c.Power(), c.FullPower(), s.run.Energy()
 	st.Saving = (render.Readouts{Power: st.Power, FullPower: st.FullPower}).Saving()
-	st.Phases, st.ActivePhases = chip.NumPhases(), len(chip.Active())
+	st.Phases, st.ActivePhases = c.NumPhases(), len(c.Active())
 	return st
+}
+
+// setChip fills the chip's figures and readouts from settings.
+func (st *Stats) setChip(set Settings) {
+	cfg := set.Config()
+	st.Chip, st.ChipEdited = set.Chip, set.ChipEdited()
+	st.GammaStd, st.VPi, st.Crosstalk, st.Bits, st.HeatAll, st.Step = set.GammaStd, set.VPi, set.Crosstalk, set.Bits, set.HeatAll, set.LR
+	st.RelativeDrift = 100 * cfg.Noise().RelativeDrift()
+	st.DriftText, st.CrosstalkText, st.ControlText = ChipReadouts(set)
+}
+
+// ChipReadouts returns the page's readouts of a chip: the drift, as gamma's standard
+// deviation and relative to gamma ("γ σ 2e-3 (1.21%)", with V_π when it is not 4.36 V),
+// the crosstalk ("2e-3", "2e-3, all devices heat" with HeatAll) and the control resolution
+// ("8-bit", "continuous").
+func ChipReadouts(set Settings) (drift, crosstalk, control string) {
+	rel := 100 * set.Config().Noise().RelativeDrift()
+	drift = fmt.Sprintf("γ σ %s (%.3g%%)", Sci(set.GammaStd), rel)
+	if set.GammaStd == 0 {
+		drift = "none (γ σ 0)"
+	}
+	if set.VPi != photonics.DefaultVPi {
+		drift += fmt.Sprintf(" at V_π %g V", set.VPi)
+	}
+	crosstalk = Sci(set.Crosstalk)
+	if set.Crosstalk == 0 {
+		crosstalk = "none (0)"
+	}
+	if set.HeatAll {
+		crosstalk += ", all devices heat"
+	}
+	control = fmt.Sprintf("%d-bit", set.Bits)
+	if set.Bits == 0 {
+		control = "continuous"
+	}
+	return drift, crosstalk, control
+}
+
+// Sci formats a small coefficient the way the method writes it: 2e-3 rather than 0.002
+// (below 0.01), %g otherwise.
+func Sci(x float64) string {
+	if x == 0 || math.Abs(x) >= 0.01 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return strconv.FormatFloat(x, 'g', 4, 64)
+	}
+	m, e, _ := strings.Cut(strconv.FormatFloat(x, 'e', -1, 64), "e")
+	if len(m) > 5 {
+		m = strconv.FormatFloat(x, 'e', 3, 64)
+		m, _, _ = strings.Cut(m, "e")
+		m = strings.TrimRight(strings.TrimRight(m, "0"), ".")
+	}
+	n, _ := strconv.Atoi(e)
+	return m + "e" + strconv.Itoa(n)
 }
 
 // Scene implements canvas.Sim.
@@ -613,7 +711,11 @@ func (s *Session) refreshScene(now time.Time) {
 	case s.run.Done():
 		state = "finished"
 	}
-	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d", state, s.runCfg.Optimizer, s.runCfg.Alpha, s.runCfg.S, s.runCfg.P, s.runCfg.Seed)
+	chipName := s.runSet.Chip
+	if s.runSet.ChipEdited() {
+		chipName += "*"
+	}
+	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d · %s chip", state, s.runCfg.Optimizer, s.runCfg.Alpha, s.runCfg.S, s.runCfg.P, s.runCfg.Seed, chipName)
 	sc.Note = s.booth.note
 	chip := s.net.Chip()
 	// Recompute the light and scores for a new chip, layer or sample at once, and for

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/model"
 )
 
@@ -310,5 +311,122 @@ func TestSessionDivergenceIsReported(t *testing.T) {
 	s.Start() // starts over on the same chip
 	if st := s.Stats(); !st.Running || st.Queries != 0 {
 		t.Errorf("start after a failure: %+v", st)
+	}
+}
+
+// Switching presets deploys a new chip with the preset's noise, and the stats say which.
+func TestSessionChipPresets(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=50")
+	if st := s.Stats(); st.Chip != "paper" || st.ChipEdited || st.DriftText != "γ σ 2e-3 (1.21%)" || st.ControlText != "8-bit" || st.Bits != 8 {
+		t.Fatalf("default chip: %+v", st)
+	}
+	if !strings.HasSuffix(s.Scene().Status, "· paper chip") {
+		t.Errorf("status %q", s.Scene().Status)
+	}
+	cases := []struct {
+		chip    string
+		drift   string
+		control string
+		gamma   bool // the devices drift
+	}{
+		{"ideal", "none (γ σ 0)", "continuous", false},
+		{"strong", "γ σ 3e-3 (1.82%)", "8-bit", true},
+		{"paper", "γ σ 2e-3 (1.21%)", "8-bit", true},
+	}
+	for _, cc := range cases {
+		t.Run(cc.chip, func(t *testing.T) {
+			chip := s.Chip()
+			if errs := s.Set(map[string]string{"chip": cc.chip}); len(errs) != 0 {
+				t.Fatal(errs)
+			}
+			frame(s, c)
+			st := s.Stats()
+			if s.Chip() == chip || st.Chip != cc.chip || st.DriftText != cc.drift || st.ControlText != cc.control || st.Queries != 0 {
+				t.Errorf("after chip=%s: %+v", cc.chip, st)
+			}
+			if drifts := s.Chip().Gamma(3) != 1; drifts != cc.gamma {
+				t.Errorf("chip=%s: device 3's drift factor %g", cc.chip, s.Chip().Gamma(3))
+			}
+			if want := "chip=" + cc.chip + "&speed=50"; cc.chip != "paper" && s.Query() != want {
+				t.Errorf("query %q, want %q", s.Query(), want)
+			}
+		})
+	}
+	// A preset and a field in one call: the preset first, whatever the map's order.
+	if errs := s.Set(map[string]string{"bits": "6", "chip": "strong"}); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if st := s.Stats(); st.Chip != "strong" || !st.ChipEdited || st.Bits != 6 || st.Step != photonics.Quantum(6) {
+		t.Errorf("strong with 6 bits: %+v", st)
+	}
+	if q := s.Query(); q != "chip=strong&bits=6&speed=50" {
+		t.Errorf("query %q", q)
+	}
+	var label string
+	for _, o := range s.Options()["chip"] {
+		if o.Value == "strong" {
+			label = o.Label
+		}
+	}
+	if label != "strong, edited" {
+		t.Errorf("the chosen preset's option reads %q", label)
+	}
+}
+
+// Bad chip values and a step below one control code show a message in the page and keep
+// the deployed chip, its run and the settings.
+func TestSessionBadChipKeepsLastGoodState(t *testing.T) {
+	cases := []struct {
+		name    string
+		params  map[string]string
+		wantErr string
+	}{
+		{"bits above 16", map[string]string{"bits": "17"}, `bits="17": out of range [0, 16]`},
+		{"negative vpi", map[string]string{"vpi": "-1"}, `vpi="-1": out of range (0, 1000]`},
+		{"negative gamma-std", map[string]string{"gamma-std": "-0.002"}, `gamma-std="-0.002": out of range [0, 1)`},
+		{"unknown preset", map[string]string{"chip": "lab"}, `chip="lab": unknown chip preset (known: paper, ideal, strong)`},
+		{"step below a code", map[string]string{"lr": "0.01"}, `lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)`},
+		{"fewer bits than the step allows", map[string]string{"lr": "0.05", "bits": "6"}, `lr="0.05": lr = 0.05, want at least one control code, 0.09817 rad at 6 bits (or bits 0)`},
+		{"the retired sigma", map[string]string{"sigma": "0.02"}, `sigma="0.02": the relative drift sigma was replaced by gamma-std`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, cl, _ := newTestSession(t, "?speed=20")
+			s.Start()
+			frame(s, cl)
+			chip, set, q := s.Chip(), s.Settings(), s.Stats().Queries
+			errs := s.Set(c.params)
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), c.wantErr) {
+				t.Fatalf("errors %v, want one containing %q", errs, c.wantErr)
+			}
+			if msg := s.Stats().Error; !strings.Contains(msg, c.wantErr) {
+				t.Errorf("page error %q lacks %q", msg, c.wantErr)
+			}
+			if len(c.params) == 2 {
+				set.Bits, set.LR = 6, photonics.Quantum(6) // the good value of the pair applies
+				if s.Settings() != set || s.Chip() == chip {
+					t.Errorf("bits 6 must apply: %+v", s.Settings())
+				}
+				return
+			}
+			if s.Settings() != set || s.Chip() != chip {
+				t.Errorf("a refused value changed the settings or the chip: %+v", s.Settings())
+			}
+			frame(s, cl)
+			if st := s.Stats(); !st.Running || st.Queries <= q {
+				t.Errorf("the run must go on: %+v", st)
+			}
+		})
+	}
+	// In the page's address: reported, the rest applies.
+	s, _, _ := newTestSession(t, "?bits=17&chip=lab&seed=4")
+	msg := s.Stats().Error
+	for _, want := range []string{`bits="17": out of range [0, 16]; keeping bits=8`, `chip="lab": unknown chip preset`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("page error %q lacks %q", msg, want)
+		}
+	}
+	if st := s.Stats(); st.Chip != "paper" || st.Bits != 8 || s.Settings().Seed != 4 {
+		t.Errorf("stats %+v seed %d", st, s.Settings().Seed)
 	}
 }

@@ -16,6 +16,23 @@ import (
 
 // Settings are the knobs of the simulator. They round-trip through the page's URL query
 // (Query, ParseQuery), so a link reproduces a view.
+//
+// The chip: Chip names the preset (photonics.Presets: "paper", the method's chip and the
+// default; "ideal"; "strong") whose values the chip fields GammaStd, VPi, Crosstalk, Bits
+// and HeatAll start from. Choosing a preset (setting "chip", even to the one already
+// chosen) sets all five fields to its values; setting a field afterwards changes that field
+// only and keeps the preset's name, and the chip then reads "paper, edited" (ChipEdited).
+// The URL carries the preset when it is not the default and, after it, every chip field
+// that differs from the preset's value: "chip=strong&bits=6" is the strong chip with 6-bit
+// control. The parameter sigma of older links (a relative drift) is refused with a message
+// that names gamma-std, which replaced it.
+//
+// The step: LR follows the optimizer's default step for the chip (train.DefaultStep of
+// Optimizer and Bits, whole control codes) until it is set to another value, and the URL
+// carries lr only then. On a chip with control codes (Bits > 0) a step below one code
+// cannot be programmed: such a setting is refused with train's message, as is any other
+// combination train.Config.Validate refuses (say a V_pi that makes the drift relative to
+// gamma 50% or more).
 type Settings struct {
 	Model     string  // a catalog name (see Catalog) or a relative URL of a model file (*.json, *.json.gz)
 	Layer     int     // index of the layer drawn
@@ -23,9 +40,13 @@ type Settings struct {
 	Alpha     float64 // fraction of U/V phases that are active, (0, 1]
 	S         float64 // fraction of the active phases tried per iteration, (0, 1]
 	P         float64 // probability of skipping a power-raising step back, [0, 1]
-	LR        float64 // initial phase step, radians
-	Sigma     float64 // phase-shifter drift (standard deviation of gamma)
-	Crosstalk float64 // thermal crosstalk coefficient between neighbours
+	LR        float64 // initial phase step, radians (see above)
+	Chip      string  // the chip preset the chip fields start from: paper, ideal or strong
+	GammaStd  float64 // phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2 (absolute)
+	VPi       float64 // half-wave voltage V_pi of the phase shifters, volts
+	Crosstalk float64 // thermal crosstalk coefficient between adjacent devices
+	Bits      int     // control resolution of the active phases, 0 (continuous) to photonics.MaxBits
+	HeatAll   bool    // passive devices heat their neighbours too (ablation)
 	Seed      int64   // fixes the noise draw, the active set and every random choice
 	Speed     int     // most ONN queries per frame
 	Compare   bool    // keep earlier runs as faint overlays
@@ -49,26 +70,89 @@ const (
 
 // param describes one URL parameter.
 type param struct {
-	name   string
-	effect Effect
-	get    func(*Settings) string
-	set    func(*Settings, string) error
+	name    string
+	effect  Effect
+	get     func(*Settings) string
+	set     func(*Settings, string) error
+	boolean bool // the URL form is 1 or 0
 }
 
-// DefaultSettings are the method's settings on the MNIST 8x8 MLP (15% of the phases active,
-// SZO-SCD with s = 0.1 and full pruning, step 0.02) on a chip ten times noisier than the
-// method's (drift and crosstalk 0.02 instead of 2e-3): with the method's noise the shipped
-// networks lose under 2 points when deployed, too little to watch them recover; with this
-// the MNIST MLP drops to about 30% and climbs back above 75% within 6,000 queries.
+// boolParam is a parameter of a bool field.
+func boolParam(name string, effect Effect, field func(*Settings) *bool) param {
+	return param{name, effect, fmtBool(field), setBool(field), true}
+}
+
+// DefaultSettings are the method's settings on the method's chip: the MNIST 8x8 MLP
+// deployed with 15% of its U/V phases active and recovered by SZO-SCD with s = 0.1, full
+// pruning and the step of one 8-bit control code (2 pi / 256 = 0.0245 rad, the method's
+// "0.02, 8-bit control precision"). The chip is the preset "paper", which the CLIs and
+// make reproduce start from too: gamma std 2e-3 at V_pi 4.36 V (a 1.21% drift), crosstalk
+// 2e-3 between adjacent heating devices, 8-bit control. On it the MLP deploys at about 91%
+// from its 96.6% ideal (on the whole test set), and SZO-SCD recovers: on the page's 2,000
+// test samples, chip seed 1 deploys at 88.4% and reaches 92.0% after 5,000 queries
+// (seeds 1-5: 87.7-91.6% deployed, 92.0-94.0% after 5,000 queries; TestShippedDefaultRecovers).
 func DefaultSettings() Settings {
-	return Settings{
+	s := Settings{
 		Model: "mnist8-mlp", Optimizer: "szo-scd",
-		Alpha: 0.15, S: 0.1, P: 1, LR: photonics.Quantum(photonics.DefaultBits), Sigma: 0.02, Crosstalk: 0.02,
+		Alpha: 0.15, S: 0.1, P: 1,
 		Seed: 1, Speed: 400, Compare: true,
 	}
+	s.setChip(photonics.Presets()[0])
+	s.LR = s.defaultLR()
+	return s
 }
 
-// params lists the URL parameters in their canonical order.
+// setChip sets the chip fields to a preset's.
+func (s *Settings) setChip(p photonics.ChipPreset) {
+	s.Chip = p.Name
+	s.GammaStd, s.VPi, s.Crosstalk, s.HeatAll = p.Noise.GammaStd, p.Noise.VPi, p.Noise.Crosstalk, p.Noise.HeatAll
+	if s.VPi == 0 {
+		s.VPi = photonics.DefaultVPi
+	}
+	s.Bits = p.Bits
+}
+
+// defaultLR is the optimizer's default step on this chip.
+func (s *Settings) defaultLR() float64 { return train.DefaultStep(s.Optimizer, s.Bits) }
+
+// ChipEdited reports whether a chip field differs from the preset's value.
+func (s Settings) ChipEdited() bool {
+	p, err := photonics.LookupPreset(s.Chip)
+	if err != nil {
+		return true
+	}
+	t := s
+	t.setChip(p)
+	return t != s
+}
+
+// Config returns the training engine's configuration of these settings (the loop's
+// budgets and evaluation interval are left at their defaults).
+func (s Settings) Config() train.Config {
+	c := train.DefaultConfig()
+	c.Optimizer = s.Optimizer
+	c.Options.S, c.Options.P = s.S, s.P
+	c.Alpha = s.Alpha
+	c.GammaStd, c.VPi, c.Crosstalk, c.Bits, c.HeatAll = s.GammaStd, s.VPi, s.Crosstalk, s.Bits, s.HeatAll
+	c.Seed = s.Seed
+	c.Step = s.LR
+	return c
+}
+
+// retired names the parameters that were replaced, and by what.
+var retired = map[string]func(v string) string{
+	"sigma": func(v string) string {
+		msg := "the relative drift sigma was replaced by gamma-std, the absolute standard deviation of gamma = π/V_π² in rad/V² (the method's chip: gamma-std=0.002, a 1.21% drift at V_π 4.36 V)"
+		if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && x >= 0 && !math.IsInf(x, 0) {
+			msg += fmt.Sprintf("; sigma=%g is gamma-std=%.3g", x, x*photonics.DefaultNoise().Gamma())
+		}
+		return msg
+	},
+}
+
+// params lists the URL parameters in their canonical order: the one a query is applied
+// in, so that a preset comes before the chip fields it sets, and the chip and the optimizer
+// before the step that depends on them.
 var params = []param{
 	{"model", Reload, func(s *Settings) string { return s.Model }, func(s *Settings, v string) error {
 		if err := ValidModelRef(v); err != nil {
@@ -76,7 +160,7 @@ var params = []param{
 		}
 		s.Model = v
 		return nil
-	}},
+	}, false},
 	{"optimizer", Restart, func(s *Settings) string { return s.Optimizer }, func(s *Settings, v string) error {
 		v = strings.ToLower(strings.TrimSpace(v))
 		if !slices.Contains(train.Methods(), v) {
@@ -84,13 +168,31 @@ var params = []param{
 		}
 		s.Optimizer = v
 		return nil
-	}},
-	{"alpha", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Alpha }), setFloat(func(s *Settings) *float64 { return &s.Alpha }, 0, 1, false, true)},
-	{"s", Restart, fmtFloat(func(s *Settings) *float64 { return &s.S }), setFloat(func(s *Settings) *float64 { return &s.S }, 0, 1, false, true)},
-	{"p", Restart, fmtFloat(func(s *Settings) *float64 { return &s.P }), setFloat(func(s *Settings) *float64 { return &s.P }, 0, 1, true, true)},
-	{"lr", Restart, fmtFloat(func(s *Settings) *float64 { return &s.LR }), setFloat(func(s *Settings) *float64 { return &s.LR }, 0, math.Pi, false, true)},
-	{"sigma", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Sigma }), setFloat(func(s *Settings) *float64 { return &s.Sigma }, 0, 0.5, true, true)},
-	{"crosstalk", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Crosstalk }), setFloat(func(s *Settings) *float64 { return &s.Crosstalk }, 0, 0.5, true, true)},
+	}, false},
+	{"chip", Redeploy, func(s *Settings) string { return s.Chip }, func(s *Settings, v string) error {
+		p, err := photonics.LookupPreset(strings.ToLower(v))
+		if err != nil {
+			return fmt.Errorf("unknown chip preset (known: %s)", strings.Join(PresetNames(), ", "))
+		}
+		s.setChip(p)
+		return nil
+	}, false},
+	{"gamma-std", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.GammaStd }), setFloat(func(s *Settings) *float64 { return &s.GammaStd }, 0, 1, true, false), false},
+	{"vpi", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.VPi }), setFloat(func(s *Settings) *float64 { return &s.VPi }, 0, 1000, false, true), false},
+	{"crosstalk", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Crosstalk }), setFloat(func(s *Settings) *float64 { return &s.Crosstalk }, 0, 0.5, true, true), false},
+	{"bits", Redeploy, func(s *Settings) string { return strconv.Itoa(s.Bits) }, func(s *Settings, v string) error {
+		n, err := parseInt(v, 0, photonics.MaxBits)
+		if err != nil {
+			return err
+		}
+		s.Bits = int(n)
+		return nil
+	}, false},
+	boolParam("heat-all", Redeploy, func(s *Settings) *bool { return &s.HeatAll }),
+	{"alpha", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Alpha }), setFloat(func(s *Settings) *float64 { return &s.Alpha }, 0, 1, false, true), false},
+	{"s", Restart, fmtFloat(func(s *Settings) *float64 { return &s.S }), setFloat(func(s *Settings) *float64 { return &s.S }, 0, 1, false, true), false},
+	{"p", Restart, fmtFloat(func(s *Settings) *float64 { return &s.P }), setFloat(func(s *Settings) *float64 { return &s.P }, 0, 1, true, true), false},
+	{"lr", Restart, fmtFloat(func(s *Settings) *float64 { return &s.LR }), setFloat(func(s *Settings) *float64 { return &s.LR }, 0, math.Pi, false, true), false},
 	{"seed", Redeploy, func(s *Settings) string { return strconv.FormatInt(s.Seed, 10) }, func(s *Settings, v string) error {
 		n, err := parseInt(v, 0, 1<<53)
 		if err != nil {
@@ -98,7 +200,7 @@ var params = []param{
 		}
 		s.Seed = n
 		return nil
-	}},
+	}, false},
 	{"speed", ViewOnly, func(s *Settings) string { return strconv.Itoa(s.Speed) }, func(s *Settings, v string) error {
 		n, err := parseInt(v, 1, MaxSpeed)
 		if err != nil {
@@ -106,7 +208,7 @@ var params = []param{
 		}
 		s.Speed = int(n)
 		return nil
-	}},
+	}, false},
 	{"layer", ViewOnly, func(s *Settings) string { return strconv.Itoa(s.Layer) }, func(s *Settings, v string) error {
 		n, err := parseInt(v, 0, 1000)
 		if err != nil {
@@ -114,10 +216,19 @@ var params = []param{
 		}
 		s.Layer = int(n) // checked against the model when it is shown
 		return nil
-	}},
-	{"compare", ViewOnly, fmtBool(func(s *Settings) *bool { return &s.Compare }), setBool(func(s *Settings) *bool { return &s.Compare })},
-	{"booth", ViewOnly, fmtBool(func(s *Settings) *bool { return &s.Booth }), setBool(func(s *Settings) *bool { return &s.Booth })},
-	{"run", ViewOnly, fmtBool(func(s *Settings) *bool { return &s.Run }), setBool(func(s *Settings) *bool { return &s.Run })},
+	}, false},
+	boolParam("compare", ViewOnly, func(s *Settings) *bool { return &s.Compare }),
+	boolParam("booth", ViewOnly, func(s *Settings) *bool { return &s.Booth }),
+	boolParam("run", ViewOnly, func(s *Settings) *bool { return &s.Run }),
+}
+
+// PresetNames lists the chip presets, the default first.
+func PresetNames() []string {
+	var names []string
+	for _, p := range photonics.Presets() {
+		names = append(names, p.Name)
+	}
+	return names
 }
 
 // MaxSpeed is the largest accepted speed (ONN queries per frame).
@@ -130,6 +241,21 @@ func ParamNames() []string {
 		names[i] = p.name
 	}
 	return names
+}
+
+// Values returns the settings by URL parameter name, in their URL form except the
+// booleans, which are bools (the page API's settings()).
+func (s Settings) Values() map[string]any {
+	out := make(map[string]any, len(params))
+	for _, p := range params {
+		v := p.get(&s)
+		if p.boolean {
+			out[p.name] = v == "1"
+		} else {
+			out[p.name] = v
+		}
+	}
+	return out
 }
 
 func lookup(name string) (param, bool) {
@@ -151,27 +277,40 @@ func (s *Settings) Get(name string) (string, error) {
 }
 
 // Set changes one setting from its URL form and says what the change needs. On error s is
-// unchanged and the error names the setting and the value.
+// unchanged and the error names the setting and the value. A value that is fine alone but
+// that train refuses with the other settings (a step below one control code, say) is
+// refused with train's message.
 func (s *Settings) Set(name, value string) (Effect, error) {
 	p, ok := lookup(name)
 	if !ok {
+		if why, ok := retired[name]; ok {
+			return ViewOnly, fmt.Errorf("%s=%q: %s", name, value, why(value))
+		}
 		return ViewOnly, fmt.Errorf("unknown setting %q (known: %s)", name, strings.Join(ParamNames(), ", "))
 	}
-	before := p.get(s)
 	t := *s
 	if err := p.set(&t, strings.TrimSpace(value)); err != nil {
 		return ViewOnly, fmt.Errorf("%s=%q: %w", name, value, err)
 	}
-	*s = t
-	if p.get(s) == before {
+	if name != "lr" && s.LR == s.defaultLR() {
+		t.LR = t.defaultLR() // the step follows the default
+	}
+	if t == *s {
 		return ViewOnly, nil
 	}
+	if p.effect >= Restart {
+		if err := t.Config().Validate(); err != nil {
+			return ViewOnly, fmt.Errorf("%s=%q: %w", name, value, err)
+		}
+	}
+	*s = t
 	return p.effect, nil
 }
 
 // ParseQuery reads settings from a URL query (with or without the leading "?"). Every
-// parameter that is unknown, repeated or invalid yields an error naming it, and keeps its
-// default: the returned settings are always usable.
+// parameter that is unknown, retired, repeated or invalid yields an error naming it, and
+// keeps its default: the returned settings are always usable. The parameters apply in the
+// canonical order (ParamNames), whatever their order in the query.
 func ParseQuery(query string) (Settings, []error) {
 	s := DefaultSettings()
 	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
@@ -189,19 +328,24 @@ func ParseQuery(query string) (Settings, []error) {
 			errs = append(errs, fmt.Errorf("page address: %s given %d times, using the first", p.name, len(vs)))
 		}
 		if _, err := s.Set(p.name, vs[0]); err != nil {
-			errs = append(errs, fmt.Errorf("page address: %w; using the default %s", err, p.get(&s)))
+			errs = append(errs, fmt.Errorf("page address: %w; keeping %s=%s", err, p.name, p.get(&s)))
 		}
 	}
 	for _, name := range sortedKeys(q) {
+		if why, ok := retired[name]; ok {
+			errs = append(errs, fmt.Errorf("page address: %s=%q ignored: %s", name, q[name][0], why(q[name][0])))
+			continue
+		}
 		errs = append(errs, fmt.Errorf("page address: unknown parameter %q ignored", name))
 	}
 	return s, errs
 }
 
-// Query is the canonical URL query of s: only the settings that differ from the defaults, in
-// a fixed order, without the leading "?".
+// Query is the canonical URL query of s, without the leading "?": in a fixed order, only
+// the settings that differ from their defaults, where the chip fields' defaults are the
+// preset's values and the step's is the optimizer's default on the chip.
 func (s Settings) Query() string {
-	d := DefaultSettings()
+	d := s.defaults()
 	var b strings.Builder
 	for _, p := range params {
 		v := p.get(&s)
@@ -216,6 +360,18 @@ func (s Settings) Query() string {
 		b.WriteString(url.QueryEscape(v))
 	}
 	return b.String()
+}
+
+// defaults returns the default settings in the context of s: the chip fields of s's
+// preset, and the step of s's optimizer on s's chip.
+func (s Settings) defaults() Settings {
+	d := DefaultSettings()
+	if p, err := photonics.LookupPreset(s.Chip); err == nil {
+		d.setChip(p)
+		d.Chip = DefaultSettings().Chip // the preset itself has one default
+	}
+	d.LR = s.defaultLR()
+	return d
 }
 
 // ValidModelRef checks a model reference: a catalog name, or a relative URL path to a

@@ -3,6 +3,9 @@ package sim
 import (
 	"strings"
 	"testing"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train"
 )
 
 func TestParseQueryDefaults(t *testing.T) {
@@ -18,12 +21,12 @@ func TestParseQueryDefaults(t *testing.T) {
 }
 
 func TestParseQueryValues(t *testing.T) {
-	s, errs := ParseQuery("?model=vowel-mlp&optimizer=FLOPS&alpha=0.05&s=1&p=0&lr=0.01&sigma=0&crosstalk=0.004&seed=7&speed=50&layer=2&compare=0&booth=1&run=true")
+	s, errs := ParseQuery("?model=vowel-mlp&optimizer=FLOPS&alpha=0.05&s=1&p=0&lr=0.01&gamma-std=0&vpi=5&crosstalk=0.004&bits=0&heat-all=1&seed=7&speed=50&layer=2&compare=0&booth=1&run=true")
 	if len(errs) != 0 {
 		t.Fatalf("errors: %v", errs)
 	}
-	want := Settings{Model: "vowel-mlp", Optimizer: "flops", Alpha: 0.05, S: 1, P: 0, LR: 0.01, Sigma: 0,
-		Crosstalk: 0.004, Seed: 7, Speed: 50, Layer: 2, Compare: false, Booth: true, Run: true}
+	want := Settings{Model: "vowel-mlp", Optimizer: "flops", Alpha: 0.05, S: 1, P: 0, LR: 0.01, Chip: "paper", GammaStd: 0, VPi: 5,
+		Crosstalk: 0.004, Bits: 0, HeatAll: true, Seed: 7, Speed: 50, Layer: 2, Compare: false, Booth: true, Run: true}
 	if s != want {
 		t.Errorf("got %+v\nwant %+v", s, want)
 	}
@@ -40,7 +43,7 @@ func TestParseQueryInvalid(t *testing.T) {
 		{"s=-0.1", "s=\"-0.1\": out of range"},
 		{"p=2", "p=\"2\": out of range [0, 1]"},
 		{"lr=0", "lr=\"0\": out of range"},
-		{"sigma=Inf", "sigma=\"Inf\": not a number"},
+		{"gamma-std=Inf", "gamma-std=\"Inf\": not a number"},
 		{"crosstalk=-1", "crosstalk=\"-1\": out of range"},
 		{"seed=-3", "seed=\"-3\": out of range"},
 		{"seed=1.5", "not an integer"},
@@ -53,12 +56,31 @@ func TestParseQueryInvalid(t *testing.T) {
 		{"optimizer=sgd", "optimizer=\"sgd\": unknown optimizer"},
 		{"frobnicate=1", "unknown parameter \"frobnicate\""},
 		{"alpha=0.2&alpha=0.3", "alpha given 2 times"},
+		{"bits=17", "bits=\"17\": out of range [0, 16]"},
+		{"bits=-1", "bits=\"-1\": out of range [0, 16]"},
+		{"bits=4.5", "bits=\"4.5\": not an integer"},
+		{"vpi=-1", "vpi=\"-1\": out of range (0, 1000]"},
+		{"vpi=0", "vpi=\"0\": out of range (0, 1000]"},
+		{"vpi=100", "vpi=\"100\": gamma-std = 0.002, want a relative drift"},
+		{"gamma-std=-0.002", "gamma-std=\"-0.002\": out of range [0, 1)"},
+		{"crosstalk=0.6", "crosstalk=\"0.6\": out of range [0, 0.5]"},
+		{"heat-all=2", "heat-all=\"2\": not a boolean"},
+		{"chip=lab", "chip=\"lab\": unknown chip preset (known: paper, ideal, strong); keeping chip=paper"},
+		{"lr=0.01", "lr=\"0.01\": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)"},
+		{"bits=6&lr=0.05", "lr=\"0.05\": lr = 0.05, want at least one control code, 0.09817 rad at 6 bits"},
+		{"sigma=0.02", "sigma=\"0.02\" ignored: the relative drift sigma was replaced by gamma-std"},
 		{"alpha=%zz", "page address"},
 	}
 	for _, c := range cases {
 		s, errs := ParseQuery(c.query + "&layer=3")
 		if len(errs) != 1 || !strings.Contains(errs[0].Error(), c.wantErr) {
 			t.Errorf("ParseQuery(%q): errors %v, want one containing %q", c.query, errs, c.wantErr)
+			continue
+		}
+		if c.query == "bits=6&lr=0.05" {
+			if s.Bits != 6 || s.LR != photonics.Quantum(6) {
+				t.Errorf("bits=6 with a refused lr: bits %d lr %g, want 6 and one 6-bit code", s.Bits, s.LR)
+			}
 			continue
 		}
 		if c.query == "alpha=0.2&alpha=0.3" {
@@ -105,7 +127,7 @@ func TestSetEffects(t *testing.T) {
 		{"model", "vowel-mlp", Reload},
 		{"model", "mnist8-mlp", ViewOnly}, // unchanged
 		{"alpha", "0.5", Redeploy},
-		{"sigma", "0.01", Redeploy},
+		{"gamma-std", "0.001", Redeploy},
 		{"crosstalk", "0", Redeploy},
 		{"seed", "3", Redeploy},
 		{"optimizer", "stp", Restart},
@@ -154,5 +176,228 @@ func TestCatalog(t *testing.T) {
 	}
 	if ModelPath("models/x.json.gz") != "models/x.json.gz" {
 		t.Error("a path must map to itself")
+	}
+}
+
+// The default is the method's chip ("paper"), and each preset sets the five chip fields.
+func TestChipPresets(t *testing.T) {
+	d := DefaultSettings()
+	if d.Chip != "paper" || d.GammaStd != 2e-3 || d.VPi != 4.36 || d.Crosstalk != 2e-3 || d.Bits != 8 || d.HeatAll || d.ChipEdited() {
+		t.Errorf("default chip %+v, want the method's", d)
+	}
+	if d.LR != train.DefaultStep("szo-scd", 8) || d.LR != photonics.Quantum(8) {
+		t.Errorf("default step %g, want one 8-bit code %g", d.LR, photonics.Quantum(8))
+	}
+	if err := d.Config().Validate(); err != nil {
+		t.Errorf("the default settings do not validate: %v", err)
+	}
+	if names := PresetNames(); len(names) < 3 || names[0] != "paper" {
+		t.Errorf("presets %v, want paper first and at least three", names)
+	}
+	cases := []struct {
+		name, query string
+		gammaStd    float64
+		crosstalk   float64
+		bits        int
+		effect      Effect
+	}{
+		{"paper", "", 2e-3, 2e-3, 8, ViewOnly},
+		{"ideal", "chip=ideal", 0, 0, 0, Redeploy},
+		{"strong", "chip=strong", 3e-3, 3e-3, 8, Redeploy},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := DefaultSettings()
+			e, err := s.Set("chip", c.name)
+			if err != nil || e != c.effect {
+				t.Fatalf("Set(chip, %s) = %v, %v; want %v", c.name, e, err, c.effect)
+			}
+			if s.Chip != c.name || s.GammaStd != c.gammaStd || s.Crosstalk != c.crosstalk || s.Bits != c.bits || s.VPi != photonics.DefaultVPi || s.HeatAll || s.ChipEdited() {
+				t.Errorf("chip %+v", s)
+			}
+			if s.LR != train.DefaultStep(s.Optimizer, s.Bits) {
+				t.Errorf("step %g, want the default %g", s.LR, train.DefaultStep(s.Optimizer, s.Bits))
+			}
+			if q := s.Query(); q != c.query {
+				t.Errorf("Query() = %q, want %q", q, c.query)
+			}
+			back, errs := ParseQuery(s.Query())
+			if len(errs) != 0 || back != s {
+				t.Errorf("round trip: %+v %v, want %+v", back, errs, s)
+			}
+		})
+	}
+}
+
+// A chip field edited after a preset is kept: the URL carries the preset and the field,
+// and choosing the preset again (even the same one) puts its values back.
+func TestChipEditsKept(t *testing.T) {
+	cases := []struct {
+		name  string
+		sets  [][2]string
+		query string
+		edit  bool
+	}{
+		{"bits on strong", [][2]string{{"chip", "strong"}, {"bits", "6"}}, "chip=strong&bits=6", true},
+		{"gamma on paper", [][2]string{{"gamma-std", "0.001"}}, "gamma-std=0.001", true},
+		{"vpi and heat-all", [][2]string{{"vpi", "5"}, {"heat-all", "1"}}, "vpi=5&heat-all=1", true},
+		{"crosstalk on ideal", [][2]string{{"chip", "ideal"}, {"crosstalk", "0.001"}}, "chip=ideal&crosstalk=0.001", true},
+		{"preset again", [][2]string{{"chip", "strong"}, {"bits", "6"}, {"chip", "strong"}}, "chip=strong", false},
+		{"edit back to the preset", [][2]string{{"chip", "ideal"}, {"bits", "4"}, {"bits", "0"}}, "chip=ideal", false},
+		{"another preset", [][2]string{{"gamma-std", "0.001"}, {"chip", "ideal"}}, "chip=ideal", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := DefaultSettings()
+			for _, kv := range c.sets {
+				if _, err := s.Set(kv[0], kv[1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if q := s.Query(); q != c.query {
+				t.Errorf("Query() = %q, want %q", q, c.query)
+			}
+			if s.ChipEdited() != c.edit {
+				t.Errorf("ChipEdited() = %v, want %v", s.ChipEdited(), c.edit)
+			}
+			back, errs := ParseQuery(s.Query())
+			if len(errs) != 0 || back != s {
+				t.Errorf("round trip: %+v %v, want %+v", back, errs, s)
+			}
+		})
+	}
+}
+
+// The step follows the optimizer's default on the chip until it is set to another value;
+// a step below one control code is refused with train's message.
+func TestStepFollowsChip(t *testing.T) {
+	code := photonics.Quantum
+	cases := []struct {
+		name    string
+		sets    [][2]string
+		wantLR  float64
+		query   string
+		wantErr string // of the last Set
+	}{
+		{"default", nil, code(8), "", ""},
+		{"flops takes two codes", [][2]string{{"optimizer", "flops"}}, 2 * code(8), "optimizer=flops", ""},
+		{"10 bits", [][2]string{{"bits", "10"}}, code(10), "bits=10", ""},
+		{"6 bits", [][2]string{{"bits", "6"}}, code(6), "bits=6", ""},
+		{"continuous", [][2]string{{"chip", "ideal"}}, code(8), "chip=ideal", ""},
+		{"explicit step kept", [][2]string{{"lr", "0.1"}, {"optimizer", "stp"}, {"bits", "10"}}, 0.1, "optimizer=stp&bits=10&lr=0.1", ""},
+		{"the default step set explicitly still follows", [][2]string{{"lr", "0.02454369260617026"}, {"bits", "10"}}, code(10), "bits=10", ""},
+		{"below a code on a continuous chip", [][2]string{{"bits", "0"}, {"lr", "0.001"}}, 0.001, "bits=0&lr=0.001", ""},
+		{"below a code", [][2]string{{"lr", "0.01"}}, code(8), "", `lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)`},
+		{"fewer bits under an explicit step", [][2]string{{"lr", "0.03"}, {"bits", "6"}}, 0.03, "lr=0.03", `bits="6": lr = 0.03, want at least one control code, 0.09817 rad at 6 bits`},
+		{"a preset under a fine step", [][2]string{{"bits", "0"}, {"lr", "0.001"}, {"chip", "paper"}}, 0.001, "bits=0&lr=0.001", `chip="paper": lr = 0.001, want at least one control code`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := DefaultSettings()
+			var err error
+			for i, kv := range c.sets {
+				before := s
+				_, err = s.Set(kv[0], kv[1])
+				if err != nil && i < len(c.sets)-1 {
+					t.Fatal(err)
+				}
+				if err != nil && s != before {
+					t.Errorf("a refused value changed the settings: %+v, was %+v", s, before)
+				}
+			}
+			if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+				t.Errorf("error %v, want %q", err, c.wantErr)
+			}
+			if s.LR != c.wantLR {
+				t.Errorf("step %g, want %g", s.LR, c.wantLR)
+			}
+			if q := s.Query(); q != c.query {
+				t.Errorf("Query() = %q, want %q", q, c.query)
+			}
+		})
+	}
+}
+
+// Bad values of the chip and the step are refused with a message naming the setting, and
+// leave the settings as they were.
+func TestSetRefusesBadChip(t *testing.T) {
+	cases := []struct{ name, param, value, wantErr string }{
+		{"bits above 16", "bits", "17", `bits="17": out of range [0, 16]`},
+		{"negative bits", "bits", "-2", `bits="-2": out of range [0, 16]`},
+		{"negative vpi", "vpi", "-4.36", `vpi="-4.36": out of range (0, 1000]`},
+		{"zero vpi", "vpi", "0", `vpi="0": out of range`},
+		{"vpi making the drift huge", "vpi", "1000", `want a relative drift gamma std * V_pi^2 / pi below 0.5`},
+		{"negative gamma-std", "gamma-std", "-0.002", `gamma-std="-0.002": out of range [0, 1)`},
+		{"gamma-std not a number", "gamma-std", "2e-3x", `gamma-std="2e-3x": not a number`},
+		{"drift of 50%", "gamma-std", "0.09", `gamma-std="0.09": gamma-std = 0.09, want a relative drift`},
+		{"unknown preset", "chip", "lab", `chip="lab": unknown chip preset (known: paper, ideal, strong)`},
+		{"custom is no preset", "chip", "custom", `unknown chip preset`},
+		{"step below a code", "lr", "0.02", `lr="0.02": lr = 0.02, want at least one control code, 0.02454 rad at 8 bits (or bits 0)`},
+		{"the retired sigma", "sigma", "0.02", `sigma="0.02": the relative drift sigma was replaced by gamma-std, the absolute standard deviation of gamma = π/V_π² in rad/V² (the method's chip: gamma-std=0.002, a 1.21% drift at V_π 4.36 V); sigma=0.02 is gamma-std=0.00331`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := DefaultSettings()
+			e, err := s.Set(c.param, c.value)
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("Set(%s, %q) error %v, want %q", c.param, c.value, err, c.wantErr)
+			}
+			if e != ViewOnly || s != DefaultSettings() {
+				t.Errorf("a refused value must leave the settings: effect %v, %+v", e, s)
+			}
+		})
+	}
+}
+
+func TestSci(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{2e-3, "2e-3"}, {0, "0"}, {3e-3, "3e-3"}, {1.5e-4, "1.5e-4"}, {0.0033066, "3.307e-3"}, {0.02, "0.02"}, {0.5, "0.5"}, {4.36, "4.36"}} {
+		if got := Sci(c.x); got != c.want {
+			t.Errorf("Sci(%g) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}
+
+func TestChipReadouts(t *testing.T) {
+	cases := []struct {
+		name, query               string
+		drift, crosstalk, control string
+	}{
+		{"paper", "", "γ σ 2e-3 (1.21%)", "2e-3", "8-bit"},
+		{"ideal", "chip=ideal", "none (γ σ 0)", "none (0)", "continuous"},
+		{"strong", "chip=strong", "γ σ 3e-3 (1.82%)", "3e-3", "8-bit"},
+		{"edited", "vpi=5&heat-all=1&bits=12", "γ σ 2e-3 (1.59%) at V_π 5 V", "2e-3, all devices heat", "12-bit"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, errs := ParseQuery(c.query)
+			if len(errs) != 0 {
+				t.Fatal(errs)
+			}
+			d, x, b := ChipReadouts(s)
+			if d != c.drift || x != c.crosstalk || b != c.control {
+				t.Errorf("ChipReadouts = %q, %q, %q; want %q, %q, %q", d, x, b, c.drift, c.crosstalk, c.control)
+			}
+		})
+	}
+}
+
+func TestValues(t *testing.T) {
+	s, errs := ParseQuery("chip=strong&bits=6&heat-all=1&booth=1")
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	v := s.Values()
+	if len(v) != len(ParamNames()) {
+		t.Errorf("%d values for %d parameters", len(v), len(ParamNames()))
+	}
+	want := map[string]any{"chip": "strong", "gamma-std": "0.003", "vpi": "4.36", "crosstalk": "0.003", "bits": "6",
+		"heat-all": true, "lr": "0.09817477042468103", "compare": true, "booth": true, "run": false, "alpha": "0.15"}
+	for k, w := range want {
+		if v[k] != w {
+			t.Errorf("%s: %#v, want %#v", k, v[k], w)
+		}
 	}
 }
