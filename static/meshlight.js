@@ -81,12 +81,15 @@
     alpha: (v) => Number(v).toFixed(2), s: (v) => Number(v).toFixed(2), p: (v) => Number(v).toFixed(2),
     speed: (v) => `${v} q/frame`,
   };
-  function syncControls() {
+  // syncControls shows the settings in the controls; the control being edited keeps what is
+  // typed unless force (after a refused value, which the control then shows replaced by the
+  // value kept).
+  function syncControls(force) {
     const st = api.settings();
     const opts = api.options();
     for (const el of document.querySelectorAll('[data-param]')) {
       const name = el.dataset.param;
-      if (!(name in st) || el === document.activeElement && el.tagName !== 'SELECT') continue;
+      if (!(name in st) || !force && el === document.activeElement && el.tagName !== 'SELECT') continue;
       if (el.tagName === 'SELECT') fillSelect(el, opts[name] || [], st[name]);
       else if (el.type === 'checkbox') el.checked = Boolean(st[name]);
       else el.value = String(st[name]);
@@ -99,8 +102,8 @@
     $('booth').classList.toggle('on', booth);
   }
   function apply(params) {
-    api.set(params);
-    syncControls();
+    const r = api.set(params);
+    syncControls(!r.ok);
     poll();
   }
   function valueOf(el) {
@@ -177,6 +180,10 @@
     $('r-saving').textContent = pct(s.saving);
     $('r-energy').textContent = Number.isFinite(s.energy) ? `${compact(s.energy)} rad·q` : '–';
     $('r-rate').textContent = `${fix(s.fps, 0)} fps · ${num(s.queriesPerSecond)} q/s`;
+    $('r-chip').textContent = s.chip ? (s.chipEdited ? `${s.chip}, edited` : s.chip) : '–';
+    $('r-drift').textContent = s.driftText || '–';
+    $('r-crosstalk').textContent = s.crosstalkText || '–';
+    $('r-control').textContent = s.controlText || '–';
     $('start').disabled = !s.ready || s.running;
     $('pause').disabled = !s.running;
     $('step').disabled = !s.ready || s.running;

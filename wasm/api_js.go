@@ -13,12 +13,18 @@ import (
 // and embedding, and announces it with a "meshlight:api" event on document:
 //
 //	stats()        {ready, model, optimizer, queries, accuracy, deployedAccuracy,
-//	                bestAccuracy, power, energy, fps, tps, running, error, ...}
-//	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"});
-//	               returns {ok, errors: [...]}; bad values keep their old setting
+//	                bestAccuracy, power, energy, fps, tps, running, error, chip,
+//	                chipEdited, gammaStd, relativeDrift, vpi, crosstalk, bits, heatAll,
+//	                step, driftText, crosstalkText, controlText, ...}
+//	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"}) or
+//	               set({chip: "strong", bits: 6}); returns {ok, errors: [...]}; bad
+//	               values keep their old setting
 //	start(), pause(), reset(), step(), redeploy()
-//	settings()     the current settings, by URL parameter name
-//	options()      the choices of the model, optimizer and layer selectors
+//	settings()     the current settings by URL parameter name (model, optimizer, chip,
+//	               gamma-std, vpi, crosstalk, bits, heat-all, alpha, s, p, lr, seed,
+//	               speed, layer, compare, booth, run): strings in their URL form,
+//	               booleans as booleans
+//	options()      the choices of the model, optimizer, chip and layer selectors
 //	query()        the URL query of the current settings
 //	clearErrors()  drop the messages shown in the page
 func installAPI(p *page) {
@@ -57,16 +63,7 @@ func installAPI(p *page) {
 		"redeploy":    fn(func([]js.Value) any { p.Redeploy(); return nil }),
 		"clearErrors": fn(func([]js.Value) any { p.ClearErrors(); return nil }),
 		"query":       fn(func([]js.Value) any { return p.Query() }),
-		"settings": fn(func([]js.Value) any {
-			s := p.Settings()
-			out := map[string]any{}
-			for _, name := range []string{"model", "optimizer", "alpha", "s", "p", "lr", "sigma", "crosstalk", "seed", "speed", "layer"} {
-				v, _ := s.Get(name)
-				out[name] = v
-			}
-			out["compare"], out["booth"], out["run"] = s.Compare, s.Booth, s.Run
-			return out
-		}),
+		"settings":    fn(func([]js.Value) any { return p.Settings().Values() }),
 		"options": fn(func([]js.Value) any {
 			out := map[string]any{}
 			for name, opts := range p.Options() {
