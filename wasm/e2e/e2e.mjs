@@ -5,9 +5,10 @@
 //
 // It waits on conditions with generous deadlines, never on fixed sleeps, and checks
 // behaviour (not frame rates): the page loads without console errors, the canvas is
-// drawn, the simulator becomes ready, training raises the noisy chip's accuracy, pause
-// stops queries, controls change behaviour and land in the URL, and bad input shows a
-// message in the page. It records figures (time to ready, fps and tps while training,
+// drawn, the simulator becomes ready on the method's chip ("paper"), training raises the
+// noisy chip's accuracy, pause stops queries, controls and chip presets change behaviour and
+// land in the URL, and bad input (a bad model, bad chip settings, a step below one control
+// code, a retired parameter) shows a message in the page while the last good state stays. It records figures (time to ready, fps and tps while training,
 // queries per second, .wasm size) and screenshots in OUT.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -122,7 +123,7 @@ const steps = [
     results.secondsToReady = +((Date.now() - main.openedAt) / 1000).toFixed(2);
     await main.waitForSelector('#loading', { state: 'hidden', timeout: 5000 });
     const s = await stats(main);
-    results.deployed = { model: s.model, optimizer: s.optimizer, deployedAccuracy: s.deployedAccuracy, phases: s.phases, activePhases: s.activePhases };
+    results.deployed = { model: s.model, optimizer: s.optimizer, chip: s.chip, deployedAccuracy: s.deployedAccuracy, phases: s.phases, activePhases: s.activePhases };
     assert.equal(s.running, false);
     assert.equal(s.queries, 0);
     assert.ok(s.deployedAccuracy >= 0 && s.deployedAccuracy <= 100, `deployed accuracy ${s.deployedAccuracy}`);
@@ -134,6 +135,29 @@ const steps = [
     await main.screenshot({ path: path.join(OUT, 'page-deployed.png') });
     results.canvasDeployed = await colours(main, shot);
     assert.ok(results.canvasDeployed.distinctColours >= 50, `canvas looks blank: ${JSON.stringify(results.canvasDeployed)}`);
+  }),
+
+  check('the default page is on the method\'s chip (readouts, controls, address)', async () => {
+    const s = await stats(main);
+    assert.equal(s.chip, 'paper');
+    assert.equal(s.chipEdited, false);
+    assert.equal(s.gammaStd, 0.002);
+    assert.equal(s.crosstalk, 0.002);
+    assert.equal(s.bits, 8);
+    assert.equal(s.vpi, 4.36);
+    assert.ok(Math.abs(s.step - 2 * Math.PI / 256) < 1e-12, `step ${s.step}, want one 8-bit code`);
+    await main.waitForFunction(() => document.querySelector('#r-chip').textContent === 'paper', null, { timeout: 5000 });
+    assert.equal(await main.locator('#r-drift').textContent(), 'γ σ 2e-3 (1.21%)');
+    assert.equal(await main.locator('#r-crosstalk').textContent(), '2e-3');
+    assert.equal(await main.locator('#r-control').textContent(), '8-bit');
+    assert.equal(await main.locator('#chip').inputValue(), 'paper');
+    assert.equal(await main.locator('#gamma-std').inputValue(), '0.002');
+    assert.equal(await main.locator('#bits').inputValue(), '8');
+    const set = await main.evaluate(() => window.meshlight.settings());
+    for (const [k, v] of Object.entries({ chip: 'paper', 'gamma-std': '0.002', vpi: '4.36', crosstalk: '0.002', bits: '8', 'heat-all': false })) {
+      assert.equal(set[k], v, `settings().${k}`);
+    }
+    assert.equal(await main.evaluate(() => location.search), ''); // the defaults are the method's chip
   }),
 
   check('no console errors on load', async () => {
@@ -199,6 +223,53 @@ const steps = [
     await main.click('#pause');
   }),
 
+  check('chip presets: each deploys its chip, in the readouts and the address', async () => {
+    results.presets = {};
+    const want = {
+      ideal: { drift: 'none (γ σ 0)', crosstalk: 'none (0)', control: 'continuous', bits: 0 },
+      strong: { drift: 'γ σ 3e-3 (1.82%)', crosstalk: '3e-3', control: '8-bit', bits: 8 },
+      paper: { drift: 'γ σ 2e-3 (1.21%)', crosstalk: '2e-3', control: '8-bit', bits: 8 },
+    };
+    for (const [name, w] of Object.entries(want)) {
+      const v = (await stats(main)).settingsVersion;
+      await main.selectOption('#chip', name);
+      await waitStats(main, `s => s.settingsVersion > ${v} && s.chip === ${JSON.stringify(name)} && s.queries === 0 && s.ready`, `chip ${name}`, 5000);
+      await main.waitForFunction((n) => document.querySelector('#r-chip').textContent === n, name, { timeout: 5000 });
+      const s = await stats(main);
+      assert.equal(s.bits, w.bits);
+      assert.equal(await main.locator('#r-drift').textContent(), w.drift);
+      assert.equal(await main.locator('#r-crosstalk').textContent(), w.crosstalk);
+      assert.equal(await main.locator('#r-control').textContent(), w.control);
+      assert.equal(await main.locator('#bits').inputValue(), String(w.bits));
+      // the address follows at the next frame
+      await main.waitForFunction((n) => (n === 'paper' ? !/chip=/.test(location.search) : new RegExp(`chip=${n}(&|$)`).test(location.search)), name, { timeout: 5000 });
+      results.presets[name] = { deployedAccuracy: s.deployedAccuracy, driftText: s.driftText, controlText: s.controlText };
+    }
+    assert.ok(results.presets.ideal.deployedAccuracy > results.presets.strong.deployedAccuracy,
+      `the ideal chip must deploy better than the strong one: ${JSON.stringify(results.presets)}`);
+    // A field edited after a preset is kept: the address carries both, the step follows the chip.
+    await main.selectOption('#chip', 'strong');
+    await waitStats(main, 's => s.chip === "strong" && !s.chipEdited', 'chip strong', 5000);
+    await main.locator('#bits').fill('6');
+    await main.locator('#bits').dispatchEvent('change');
+    await waitStats(main, 's => s.chip === "strong" && s.chipEdited && s.bits === 6', 'strong with 6 bits', 5000);
+    await main.waitForFunction(() => /chip=strong&bits=6/.test(location.search), null, { timeout: 5000 });
+    await main.waitForFunction(() => document.querySelector('#r-chip').textContent === 'strong, edited', null, { timeout: 5000 });
+    assert.equal(await main.locator('#r-control').textContent(), '6-bit');
+    assert.equal((await main.evaluate(() => window.meshlight.settings())).lr, String(2 * Math.PI / 64));
+    assert.match(await main.locator('#chip option:checked').textContent(), /edited/);
+    await main.locator('#heat-all').scrollIntoViewIfNeeded();
+    await main.locator('#panel').screenshot({ path: path.join(OUT, 'panel-chip.png') });
+    // heat-all (a checkbox) is a chip field too.
+    await main.locator('#heat-all').check();
+    await waitStats(main, 's => s.heatAll && /all devices heat/.test(s.crosstalkText)', 'heat-all', 5000);
+    await main.waitForFunction(() => /heat-all=1/.test(location.search), null, { timeout: 5000 });
+    await main.locator('#heat-all').uncheck();
+    await main.selectOption('#chip', 'paper');
+    await waitStats(main, 's => s.chip === "paper" && !s.chipEdited && s.bits === 8 && !s.heatAll', 'back to paper', 5000);
+    await main.waitForFunction(() => !/chip=|bits=|heat-all=/.test(location.search), null, { timeout: 5000 });
+  }),
+
   check('a link reproduces the view', async () => {
     const q = await main.evaluate(() => location.search);
     const page = await open(q);
@@ -235,6 +306,53 @@ const steps = [
     const set = await page.evaluate(() => window.meshlight.settings());
     assert.equal(set.alpha, '0.15');
     assert.equal(set.seed, '3');
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
+  check('bad chip settings and old links show a message and keep the last good state', async () => {
+    const page = await open('?bits=17&chip=lab&sigma=0.02&seed=3');
+    await waitStats(page, 's => s.ready', 'ready', 10000);
+    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    let msg = await page.locator('#errors').textContent();
+    for (const want of [/bits="17": out of range \[0, 16\]/, /chip="lab": unknown chip preset \(known: paper, ideal, strong\)/, /sigma="0.02".*gamma-std/]) {
+      assert.match(msg, want);
+    }
+    let s = await stats(page);
+    assert.equal(s.chip, 'paper');
+    assert.equal(s.bits, 8);
+    assert.equal((await page.evaluate(() => window.meshlight.settings())).seed, '3');
+    assert.equal(await page.locator('#r-chip').textContent(), 'paper');
+    await page.screenshot({ path: path.join(OUT, 'page-bad-chip.png') });
+    await page.click('#errors-close');
+    await page.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+    // In the page, while training: each bad value is refused, the run goes on on its chip.
+    await page.click('#start');
+    await waitStats(page, 's => s.running && s.queries > 0', 'training', 10000);
+    const before = await page.evaluate(() => window.meshlight.settings());
+    const bad = [
+      ['#bits', '17', /bits="17": out of range \[0, 16\]/],
+      ['#vpi', '-1', /vpi="-1": out of range \(0, 1000\]/],
+      ['#gamma-std', '-0.002', /gamma-std="-0.002": out of range \[0, 1\)/],
+      ['#lr', '0.01', /lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits/],
+    ];
+    for (const [sel, value, want] of bad) {
+      const q = (await stats(page)).queries;
+      await page.locator(sel).fill(value);
+      await page.locator(sel).dispatchEvent('change');
+      await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#errors').textContent), want.source, { timeout: 5000 });
+      await waitStats(page, `s => s.running && s.queries > ${q}`, `training goes on after ${sel}=${value}`, 10000);
+      await page.locator(sel).blur();
+      await page.waitForFunction(([sel, v]) => document.querySelector(sel).value === v, [sel, before[sel.slice(1)]], { timeout: 5000 });
+    }
+    const r = await page.evaluate(() => window.meshlight.set({ chip: 'lab' }));
+    assert.equal(r.ok, false);
+    assert.match(r.errors.join(' '), /chip="lab"/);
+    assert.deepEqual(await page.evaluate(() => window.meshlight.settings()), before);
+    s = await stats(page);
+    assert.equal(s.chip, 'paper');
+    assert.ok(s.running && s.queries > 0);
     assert.deepEqual(page.problems, []);
     await page.close();
   }),
