@@ -23,7 +23,9 @@ var goldenRuns = map[string]string{
 	"znewton": "3072 0.17518105938446962 94.269999999999996 1707.5292383038718",
 }
 
-func TestGoldenRuns(t *testing.T) {
+// shippedMLP reads the shipped MNIST 8x8 MLP and its training and test sets.
+func shippedMLP(t *testing.T) (*model.Model, [2]*dataset.Set) {
+	t.Helper()
 	m, err := model.ReadFile("../static/models/mnist8-mlp.json")
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +36,11 @@ func TestGoldenRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return m, sets
+}
+
+func TestGoldenRuns(t *testing.T) {
+	m, sets := shippedMLP(t)
 	for _, name := range Methods() {
 		c := DefaultConfig()
 		c.Optimizer, c.Q = name, 10
@@ -60,16 +67,7 @@ func TestPaperChipRecovers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("30k queries")
 	}
-	m, err := model.ReadFile("../static/models/mnist8-mlp.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sets [2]*dataset.Set
-	for i, split := range []dataset.Split{dataset.Train, dataset.Test} {
-		if sets[i], err = dataset.ReadFile("../static/data/" + dataset.FileName(m.Dataset, split)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	m, sets := shippedMLP(t)
 	var drops, gains float64
 	for seed := int64(1); seed <= 3; seed++ {
 		c := DefaultConfig()
