@@ -12,14 +12,16 @@ const (
 	cifarPixels  = 3 * cifarSide * cifarSide
 	cifarRecord  = 1 + cifarPixels
 	cifarClasses = 10
-	// maxCIFARRecords bounds one file (the real batches hold 10000).
-	maxCIFARRecords = 1 << 20
+	// maxCIFARRecords bounds one file (the real batches hold 10000): 10000 records
+	// make a Set of 123 MB.
+	maxCIFARRecords = 10000
 )
 
 // ReadCIFAR10 reads a CIFAR-10 binary batch (data_batch_N.bin /
 // test_batch.bin layout) into a Set named "cifar10" with Shape {3, 32, 32}
 // (channel-major, as stored) and values pixel/255. A partial last record, a
-// label above 9 or an empty file is an error naming the record.
+// label above 9, an empty file or more than 10000 records (a real batch) is an error
+// naming the record.
 func ReadCIFAR10(r io.Reader, name string) (*Set, error) {
 	br := bufio.NewReader(r)
 	s := &Set{Name: "cifar10", Shape: [3]int{3, cifarSide, cifarSide}, Classes: cifarClasses}

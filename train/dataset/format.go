@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
-	"os"
+
+	"github.com/meshlight/meshlight/train/internal/limitio"
 )
 
 // The compact file format of the shipped subsets (static/data/*.bin.gz), a
@@ -19,31 +22,42 @@ import (
 //	encoding uint8   1 = one byte per value, value = byte/255 (PixelValue)
 //	                 2 = float32 per value (IEEE 754)
 //	classes  uint16  1..256
-//	namelen  uint8, then the data set name (a-z 0-9 - _, 1..32 bytes)
+//	namelen  uint8, then the data set name (CheckName: a-z 0-9 - _, 1..32 bytes)
 //	shape    3 x uint16, each 1..4096, product <= 65536 (channels, height, width)
-//	count    uint32  1..4194304 samples
+//	count    uint32  1..MaxSamples samples, count x features <= MaxValues
 //	labels   count bytes, each < classes
 //	values   count x features values in the encoding, sample after sample
 //
-// and nothing after. Readers reject anything else.
+// and nothing after, in a file of at most MaxFileSize bytes. Readers reject anything
+// else.
 const (
 	// Ext is the file name extension of the compact format.
 	Ext = ".bin.gz"
 	// FormatVersion is the version this package writes and the newest it reads.
 	FormatVersion = 1
 
+	// MaxSamples is the most samples one file may hold (the shipped files hold at most
+	// 10,000).
+	MaxSamples = 1 << 20
+	// MaxValues is the most values (samples x features) one file may hold: 64 MiB as the
+	// float32 of a Set (the largest shipped file holds 2,560,000).
+	MaxValues = 1 << 24
+	// MaxFileSize is the largest file Read and ReadFile accept, in bytes: more than the
+	// gzip of the largest content the limits above allow, even stored uncompressed.
+	MaxFileSize = 72 << 20
+
 	magic       = "MLDS"
 	encU8       = 1
 	encF32      = 2
-	maxName     = 32
+	maxName     = MaxNameLen
 	maxDim      = 4096
 	maxFeatures = 1 << 16
-	maxCount    = 1 << 22
-	maxPayload  = 1 << 28
+	maxHeader   = 4 + 2 + 1 + 2 + 1 + maxName + 6 + 4
 )
 
 // FileName gives the shipped file name of a split of a data set, such as
-// "mnist8-test.bin.gz".
+// "mnist8-test.bin.gz". The name must pass CheckName (a model file's dataset field does,
+// see train/model), so that the result names a file in the folder it is joined to.
 func FileName(name string, split Split) string { return name + "-" + split.String() + Ext }
 
 // Write stores s in the compact format. Values that are all exact grey levels
@@ -53,11 +67,11 @@ func Write(w io.Writer, s *Set) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	if s.Len() < 1 || s.Len() > maxCount {
-		return fmt.Errorf("dataset %s: %d samples, want 1..%d", s.Name, s.Len(), maxCount)
+	if s.Len() < 1 || s.Len() > MaxSamples {
+		return fmt.Errorf("dataset %s: %d samples, want 1..%d", s.Name, s.Len(), MaxSamples)
 	}
-	if s.Len()*s.Features() > maxPayload/4 {
-		return fmt.Errorf("dataset %s: %d values, more than %d", s.Name, s.Len()*s.Features(), maxPayload/4)
+	if s.Len()*s.Features() > MaxValues {
+		return fmt.Errorf("dataset %s: %d values, more than the %d a file may hold", s.Name, s.Len()*s.Features(), MaxValues)
 	}
 	enc := byte(encU8)
 	for _, v := range s.X {
@@ -108,8 +122,25 @@ func Write(w io.Writer, s *Set) error {
 // the version, every header field, every label, every value (finite), and
 // that the payload is neither truncated nor followed by extra bytes. Errors
 // are *FormatError naming the file and the field.
+//
+// Read never reads more than MaxFileSize bytes of r, and allocates in proportion to the
+// data really there, not to what the header declares: the declared count must be within
+// MaxSamples and MaxValues and, when r can tell its size (a *bytes.Reader, an
+// *os.File), within what a gzip stream of that size can hold.
 func Read(r io.Reader, name string) (*Set, error) {
-	rawr := bufio.NewReader(r)
+	return read(r, name, limitio.Size(r))
+}
+
+// read is Read of a stream of size bytes (-1: unknown).
+func read(r io.Reader, name string, size int64) (*Set, error) {
+	if size > MaxFileSize {
+		return nil, formatErr(name, "size", &limitio.LimitError{Size: size, Limit: MaxFileSize}, "too large for a data file")
+	}
+	rawr := bufio.NewReader(limitio.NewReader(r, MaxFileSize))
+	// tooLarge rewords a stream stopped at the cap.
+	tooLarge := func(field string, err error) (*Set, error) {
+		return nil, formatErr(name, field, err, "the file is too large for a data file")
+	}
 	zr, err := gzip.NewReader(rawr)
 	if err != nil {
 		return nil, formatErr(name, "gzip header", err, "not a gzip stream")
@@ -119,15 +150,20 @@ func Read(r io.Reader, name string) (*Set, error) {
 	br := bufio.NewReader(zr)
 	le := binary.LittleEndian
 	fail := func(field string, err error, format string, args ...any) (*Set, error) {
+		if _, ok := limitio.IsLimit(err); ok {
+			return tooLarge(field, err)
+		}
 		return nil, formatErr(name, field, err, format, args...)
 	}
+	var hbuf [256]byte
 	need := func(field string, n int) ([]byte, error) {
-		b := make([]byte, n)
+		b := hbuf[:n]
 		if k, err := io.ReadFull(br, b); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return nil, formatErr(name, field, err, "truncated: %d of %d bytes", k, n)
+			_, err = fail(field, err, "truncated: %d of %d bytes", k, n)
+			return nil, err
 		}
 		return b, nil
 	}
@@ -168,8 +204,8 @@ func Read(r io.Reader, name string) (*Set, error) {
 		return nil, err
 	}
 	s.Name = string(h)
-	if err := checkName(s.Name); err != nil {
-		return fail("name", err, "invalid name %q", s.Name)
+	if err := CheckName(s.Name); err != nil {
+		return fail("name", nil, "%v", err)
 	}
 	if h, err = need("shape", 6); err != nil {
 		return nil, err
@@ -188,15 +224,20 @@ func Read(r io.Reader, name string) (*Set, error) {
 		return nil, err
 	}
 	n := int(le.Uint32(h))
-	if n < 1 || n > maxCount {
-		return fail("count", nil, "%d samples, want 1..%d", n, maxCount)
+	if n < 1 || n > MaxSamples {
+		return fail("count", nil, "%d samples, want 1..%d", n, MaxSamples)
 	}
-	size := 1
+	if n*f > MaxValues {
+		return fail("count", nil, "%d samples x %d values = %d values, more than the %d a data file may hold", n, f, n*f, MaxValues)
+	}
+	size1 := 1
 	if enc == encF32 {
-		size = 4
+		size1 = 4
 	}
-	if n*f*size > maxPayload {
-		return fail("count", nil, "%d samples x %d values x %d bytes exceeds %d bytes", n, f, size, maxPayload)
+	payload := int64(n) + int64(n)*int64(f)*int64(size1)
+	if size >= 0 && payload > limitio.MaxDeflateRatio*size {
+		return fail("count", nil, "%d samples x %d values need %d bytes, more than a %d-byte gzip file can hold (at most %d x its size)",
+			n, f, payload, size, limitio.MaxDeflateRatio)
 	}
 	// Read incrementally so a lying header cannot make us allocate more
 	// than the stream really holds.
@@ -212,25 +253,31 @@ func Read(r io.Reader, name string) (*Set, error) {
 			return fail("labels", nil, "sample %d has label %d, want < %d classes", i, y, s.Classes)
 		}
 	}
-	raw, err := io.ReadAll(io.LimitReader(br, int64(n*f*size)))
-	if err != nil {
-		return fail("values", err, "read failed")
-	}
-	if len(raw) < n*f*size {
-		return fail("values", io.ErrUnexpectedEOF, "truncated: %d of %d bytes (%d samples x %d values)", len(raw), n*f*size, n, f)
-	}
-	s.X = make([]float32, n*f)
-	if enc == encU8 {
-		for i, q := range raw {
-			s.X[i] = PixelValue(q)
-		}
-	} else {
-		for i := range s.X {
-			v := math.Float32frombits(le.Uint32(raw[4*i:]))
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return fail("values", nil, "sample %d value %d is %v, want finite", i/f, i%f, v)
+	// The values, decoded chunk by chunk: X grows with the data read, not with the count
+	// declared.
+	total := n * f
+	s.X = make([]float32, 0, min(total, 1<<16))
+	chunk := make([]byte, 1<<16)
+	for len(s.X) < total {
+		k, err := io.ReadFull(br, chunk[:min(len(chunk), (total-len(s.X))*size1)])
+		for i := 0; i+size1 <= k; i += size1 {
+			if enc == encU8 {
+				s.X = append(s.X, PixelValue(chunk[i]))
+				continue
 			}
-			s.X[i] = v
+			v := math.Float32frombits(le.Uint32(chunk[i:]))
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				j := len(s.X)
+				return fail("values", nil, "sample %d value %d is %v, want finite", j/f, j%f, v)
+			}
+			s.X = append(s.X, v)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			got := len(s.X)*size1 + k%size1
+			return fail("values", io.ErrUnexpectedEOF, "truncated: %d of %d bytes (%d samples x %d values)", got, total*size1, n, f)
+		}
+		if err != nil {
+			return fail("values", err, "read failed")
 		}
 	}
 	// Nothing may follow; reading to the end also checks the gzip CRC.
@@ -246,11 +293,26 @@ func Read(r io.Reader, name string) (*Set, error) {
 	return s, nil
 }
 
-// ReadFile reads the compact format (see Read) from path.
+// ReadFile reads the compact format (see Read) from path, which must be a regular file
+// of at most MaxFileSize bytes; errors name the path.
 func ReadFile(path string) (*Set, error) {
-	b, err := os.ReadFile(path)
+	f, size, err := limitio.Open(path, MaxFileSize)
 	if err != nil {
-		return nil, err
+		return nil, fileErr(path, err, "data file")
 	}
-	return Read(bytes.NewReader(b), path)
+	defer f.Close()
+	return read(f, path, size)
+}
+
+// fileErr turns an error opening path (a file of the given kind) into a *FormatError
+// naming the file.
+func fileErr(path string, err error, kind string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if _, ok := limitio.IsLimit(err); ok {
+		return formatErr(path, "size", err, "too large for a %s", kind)
+	}
+	return formatErr(path, "file", err, "cannot read")
 }

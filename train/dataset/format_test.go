@@ -2,9 +2,18 @@ package dataset
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
+	"errors"
+	"io"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/meshlight/meshlight/train/internal/limitio"
 )
 
 func imageTestSet() *Set {
@@ -114,12 +123,18 @@ func TestReadErrors(t *testing.T) {
 		{"version 0", "version", "version 0", edit(func(b []byte) []byte { b[4] = 0; return b }), false},
 		{"encoding", "encoding", "3, want 1", edit(func(b []byte) []byte { b[6] = 3; return b }), false},
 		{"classes", "classes", "0, want", edit(func(b []byte) []byte { b[7] = 0; return b }), false},
-		{"name empty", "name", "length 0", edit(func(b []byte) []byte { return append(b[:9:9], append([]byte{0}, b[14:]...)...) }), false},
-		{"name bytes", "name", "invalid name", edit(func(b []byte) []byte { b[10] = 'T'; return b }), false},
+		{"name empty", "name", `"" is not a data set name: 0 bytes`, edit(func(b []byte) []byte { return append(b[:9:9], append([]byte{0}, b[14:]...)...) }), false},
+		{"name bytes", "name", `"Tiny" is not a data set name: byte 0 is 'T'`, edit(func(b []byte) []byte { b[10] = 'T'; return b }), false},
+		{"name path", "name", `"../e" is not a data set name: byte 0 is '.'`, edit(func(b []byte) []byte { copy(b[10:], "../e"); return b }), false},
+		{"name dash", "name", `"-iny" is not a data set name: it starts with '-'`, edit(func(b []byte) []byte { b[10] = '-'; return b }), false},
 		{"shape", "shape", "dimension 1 is 0", edit(func(b []byte) []byte { b[16], b[17] = 0, 0; return b }), false},
 		{"shape big", "shape", "more than 65536", edit(func(b []byte) []byte { copy(b[14:], []byte{0, 16, 0, 16, 0, 16}); return b }), false},
 		{"count 0", "count", "0 samples", edit(func(b []byte) []byte { copy(b[20:], []byte{0, 0, 0, 0}); return b }), false},
 		{"count huge", "count", "samples, want", edit(func(b []byte) []byte { copy(b[20:], []byte{0, 0, 0, 1}); return b }), false},
+		// 4194304 samples: the old limit; now above MaxSamples.
+		{"count 4M", "count", "4194304 samples, want 1..1048576", edit(func(b []byte) []byte { copy(b[20:], []byte{0, 0, 0x40, 0}); return b }), false},
+		// 1048576 samples x 6 values: within the caps, but a 60-byte gzip cannot hold 7 MB.
+		{"count vs stream", "count", "need 7340032 bytes, more than a", edit(func(b []byte) []byte { copy(b[20:], []byte{0, 0, 0x10, 0}); return b }), false},
 		{"count lies", "values", "truncated: 17 of 24", edit(func(b []byte) []byte { b[20] = 4; return b }), false},
 		{"label", "labels", "sample 1 has label 4", edit(func(b []byte) []byte { b[25] = 4; return b }), false},
 		{"header cut", "shape", "truncated", good[:16], false},
@@ -137,6 +152,125 @@ func TestReadErrors(t *testing.T) {
 			_, err := Read(bytes.NewReader(in), "data/x.bin.gz")
 			wantFormatErr(t, err, "data/x.bin.gz", c.field, c.want)
 		})
+	}
+}
+
+// zeros is an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// repeat is an endless repetition of a pattern.
+type repeat struct {
+	pattern []byte
+	off     int
+}
+
+func (r *repeat) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = r.pattern[r.off]
+		r.off = (r.off + 1) % len(r.pattern)
+	}
+	return len(p), nil
+}
+
+// zeroFile is a valid file of count samples of shape whose labels and values are all 0,
+// gzipped from a stream (it is small: zeros compress 1000-fold).
+func zeroFile(t *testing.T, shape [3]int, count int) []byte {
+	t.Helper()
+	var hdr bytes.Buffer
+	le := binary.LittleEndian
+	hdr.WriteString(magic)
+	hdr.Write(le.AppendUint16(nil, FormatVersion))
+	hdr.WriteByte(encU8)
+	hdr.Write(le.AppendUint16(nil, 2))
+	hdr.WriteByte(4)
+	hdr.WriteString("zero")
+	for _, d := range shape {
+		hdr.Write(le.AppendUint16(nil, uint16(d)))
+	}
+	hdr.Write(le.AppendUint32(nil, uint32(count)))
+	var out bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	zw.Write(hdr.Bytes())
+	n := int64(count) * int64(1+shape[0]*shape[1]*shape[2])
+	if _, err := io.Copy(zw, io.LimitReader(zeros{}, n)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// A file must fit the caps before anything is allocated for it: a valid file of zeros
+// declaring more values than MaxValues (it used to be read, 16.8 million values into
+// 67 MB of X from a 17 kB file), and a stream that never ends (empty deflate blocks
+// forever, which used to be read for ever) fail with errors naming the field and the
+// limit.
+func TestReadCaps(t *testing.T) {
+	// gzip header, then non-final stored deflate blocks of length 0 without end.
+	endless := io.MultiReader(bytes.NewReader([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 0xff}), &repeat{pattern: []byte{0, 0, 0, 0xff, 0xff}})
+	over := zeroFile(t, [3]int{1, 8, 8}, MaxValues/64+1)
+	at := zeroFile(t, [3]int{1, 8, 8}, 1000)
+	for _, c := range []struct {
+		name        string
+		r           io.Reader
+		field, want string
+	}{
+		{"values over the cap", bytes.NewReader(over), "count", "262145 samples x 64 values = 16777280 values, more than the 16777216"},
+		{"values over the cap, size unknown", io.MultiReader(bytes.NewReader(over)), "count", "more than the 16777216"},
+		{"endless gzip", endless, "magic", "too large for a data file: more than the 72 MiB limit"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Read(c.r, "big.bin.gz")
+			wantFormatErr(t, err, "big.bin.gz", c.field, c.want)
+		})
+	}
+	if s, err := Read(bytes.NewReader(at), "zero.bin.gz"); err != nil || s.Len() != 1000 {
+		t.Errorf("1000 samples of zeros: %v", err)
+	}
+}
+
+// ReadFile refuses what is not a regular file of at most MaxFileSize bytes before
+// reading it: os.ReadFile of /dev/zero used to grow without end.
+func TestReadFileRefuses(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.bin.gz")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxFileSize+1); err != nil { // sparse
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo.bin.gz")
+	hasFifo := limitio.Mkfifo(fifo) == nil // not on js/wasm
+	good := filepath.Join(dir, "tiny-test.bin.gz")
+	if err := os.WriteFile(good, encode(t, imageTestSet()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, path, field, want string
+	}{
+		{"device", "/dev/zero", "file", "not a regular file (a character device)"},
+		{"named pipe", fifo, "file", "not a regular file (a named pipe)"},
+		{"folder", dir, "file", "not a regular file (a folder)"},
+		{"too large", big, "size", "too large for a data file: 75497473 bytes, more than the 72 MiB limit"},
+		{"missing", filepath.Join(dir, "none.bin.gz"), "file", "cannot read"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.path == fifo && !hasFifo {
+				t.Skip("no named pipes on this system")
+			}
+			_, err := ReadFile(c.path)
+			wantFormatErr(t, err, c.path, c.field, c.want)
+		})
+	}
+	if _, err := ReadFile(filepath.Join(dir, "none.bin.gz")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+	if s, err := ReadFile(good); err != nil || s.Len() != 3 {
+		t.Errorf("ReadFile of a good file: %v", err)
 	}
 }
 
@@ -161,5 +295,50 @@ func TestReadDamagedGzip(t *testing.T) {
 func TestFileName(t *testing.T) {
 	if got := FileName(MNIST8, Test); got != "mnist8-test.bin.gz" {
 		t.Fatalf("FileName = %q", got)
+	}
+}
+
+// CheckName is the one rule for names that become paths: plain names pass, anything that
+// could leave a folder or name a hidden file does not, and the error says why.
+func TestCheckName(t *testing.T) {
+	for _, c := range []struct {
+		name, in, want string // want "" means valid
+	}{
+		{"mnist8", "mnist8", ""},
+		{"fmnist32", "fmnist32", ""},
+		{"vowel4", "vowel4", ""},
+		{"dash and underscore", "a-b_c", ""},
+		{"digit first", "4x", ""},
+		{"32 bytes", strings.Repeat("a", 32), ""},
+		{"empty", "", `"" is not a data set name: 0 bytes, want 1..32`},
+		{"33 bytes", strings.Repeat("a", 33), "33 bytes, want 1..32"},
+		{"parent", "../../../evil", `"../../../evil" is not a data set name: byte 0 is '.'`},
+		{"etc passwd", "../../../../etc/passwd", "byte 0 is '.'"},
+		{"slash", "a/b", "byte 1 is '/'"},
+		{"backslash", `a\b`, `byte 1 is '\\'`},
+		{"dot file", ".env", "byte 0 is '.'"},
+		{"dot inside", "a.b", "byte 1 is '.'"},
+		{"upper case", "MNIST8", "byte 0 is 'M'"},
+		{"space", "a b", "byte 1 is ' '"},
+		{"percent", "a%2f", "byte 1 is '%'"},
+		{"colon", "c:x", "byte 1 is ':'"},
+		{"nul", "a\x00", `byte 1 is '\x00'`},
+		{"leading dash", "-rf", "it starts with '-'"},
+		{"leading underscore", "_x", "it starts with '_'"},
+		{"long name cut", strings.Repeat("A", 5000), `... (5000 bytes)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := CheckName(c.in)
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("CheckName(%q) = %v, want nil", c.in, err)
+			case c.want != "" && err == nil:
+				t.Errorf("CheckName(%q) = nil, want an error with %q", c.in, c.want)
+			case c.want != "" && !strings.Contains(err.Error(), c.want):
+				t.Errorf("CheckName(%q) = %q, want it to contain %q", c.in, err, c.want)
+			case err != nil && len(err.Error()) > 200:
+				t.Errorf("CheckName: error of %d bytes, want the name cut short", len(err.Error()))
+			}
+		})
 	}
 }

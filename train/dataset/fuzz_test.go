@@ -45,3 +45,51 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadIDX: ReadIDX never panics, fails only with a *FormatError, and what it accepts
+// holds as many bytes as its dimensions say.
+func FuzzReadIDX(f *testing.F) {
+	raw := idxBytes([]int{3, 2, 2}, []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	f.Add(raw)
+	f.Add(gz(f, raw))
+	f.Add(idxBytes([]int{4}, []byte{0, 1, 2, 3}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ReadIDX(bytes.NewReader(b), "fuzz")
+		if err != nil {
+			if _, ok := err.(*FormatError); !ok {
+				t.Fatalf("error %v is %T, want *FormatError", err, err)
+			}
+			return
+		}
+		n := 1
+		for _, d := range m.Dims {
+			n *= d
+		}
+		if n != len(m.Data) || n == 0 {
+			t.Fatalf("dims %v hold %d bytes, data %d", m.Dims, n, len(m.Data))
+		}
+	})
+}
+
+// FuzzReadVowel: ReadVowel never panics, fails only with a *FormatError, and what it
+// accepts is in range.
+func FuzzReadVowel(f *testing.F) {
+	table := vowelHead + "0 0 -3.639 0.418 -0.670 1.779 -0.168 1.627 -0.388 0.529 -0.874 -0.814 0 0\n" +
+		"1 9 1 2 3 4 5 6 7 8 9 10 10 1\n"
+	f.Add([]byte(table))
+	f.Add(gz(f, []byte(table)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rows, err := ReadVowel(bytes.NewReader(b), "fuzz")
+		if err != nil {
+			if _, ok := err.(*FormatError); !ok {
+				t.Fatalf("error %v is %T, want *FormatError", err, err)
+			}
+			return
+		}
+		for i, r := range rows {
+			if r.Class < 0 || r.Class >= VowelClasses || (r.Split != Train && r.Split != Test) || (r.Sex != 0 && r.Sex != 1) {
+				t.Fatalf("row %d out of range: %+v", i, r)
+			}
+		}
+	})
+}

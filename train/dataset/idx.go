@@ -5,7 +5,8 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"io"
-	"os"
+
+	"github.com/meshlight/meshlight/train/internal/limitio"
 )
 
 // IDX is an unsigned-byte array read from an idx file (the format of the
@@ -17,16 +18,24 @@ type IDX struct {
 }
 
 // maxIDXBytes bounds the payload an idx header may announce (Fashion-MNIST
-// training images are 47 MB).
-const maxIDXBytes = 1 << 28
+// training images are 47 MB), and maxIDXFile the file, compressed or not.
+const (
+	maxIDXBytes = 1 << 28
+	maxIDXFile  = maxIDXBytes + 4 + 4*4
+)
 
 // ReadIDX reads an idx file of unsigned bytes (type code 0x08), gzip
 // compressed or not (detected from the first bytes). name labels errors.
 // It reports a wrong magic, an unsupported type, a zero or oversized
-// dimension, a truncated payload and trailing bytes.
+// dimension, a truncated payload and trailing bytes. It reads at most 256 MiB (and a
+// header) and, when r can tell its size (a *bytes.Reader, an *os.File), refuses
+// dimensions that the stream cannot hold before reading the payload.
 func ReadIDX(r io.Reader, name string) (*IDX, error) {
-	br := bufio.NewReader(r)
+	size := limitio.Size(r)
+	br := bufio.NewReader(limitio.NewReader(r, maxIDXFile))
+	zipped := false
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zipped = true
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, formatErr(name, "gzip header", err, "cannot decompress")
@@ -64,8 +73,18 @@ func ReadIDX(r io.Reader, name string) (*IDX, error) {
 		dims[i] = int(d)
 		total *= int(d)
 	}
+	head := int64(4 + 4*nd)
+	switch {
+	case size >= 0 && !zipped && int64(total) > size-head:
+		return nil, formatErr(name, "data", io.ErrUnexpectedEOF, "truncated: %d of %d bytes (dims %v)", max(size-head, 0), total, dims)
+	case size >= 0 && zipped && int64(total) > limitio.MaxDeflateRatio*size:
+		return nil, formatErr(name, "dims", nil, "dims %v announce %d bytes, more than a %d-byte gzip file can hold", dims, total, size)
+	}
 	data, err := io.ReadAll(io.LimitReader(r, int64(total)+1))
 	if err != nil {
+		if _, ok := limitio.IsLimit(err); ok {
+			return nil, formatErr(name, "data", err, "the file is too large for an idx file")
+		}
 		return nil, formatErr(name, "data", err, "read failed after %d of %d bytes", len(data), total)
 	}
 	if len(data) < total {
@@ -77,11 +96,12 @@ func ReadIDX(r io.Reader, name string) (*IDX, error) {
 	return &IDX{Dims: dims, Data: data}, nil
 }
 
-// ReadIDXFile reads an idx file (see ReadIDX) from path.
+// ReadIDXFile reads an idx file (see ReadIDX) from path, which must be a regular file
+// of at most 256 MiB and a few bytes.
 func ReadIDXFile(path string) (*IDX, error) {
-	f, err := os.Open(path)
+	f, _, err := limitio.Open(path, maxIDXFile)
 	if err != nil {
-		return nil, err
+		return nil, fileErr(path, err, "idx file")
 	}
 	defer f.Close()
 	return ReadIDX(f, path)
@@ -125,16 +145,17 @@ func ReadIDXImages(images, labels io.Reader, imagesName, labelsName string, clas
 	return &Images{N: im.Dims[0], H: im.Dims[1], W: im.Dims[2], Pix: im.Data}, lb.Data, nil
 }
 
-// ReadIDXImagesFiles is ReadIDXImages on two paths.
+// ReadIDXImagesFiles is ReadIDXImages on two paths, each a regular file (see
+// ReadIDXFile).
 func ReadIDXImagesFiles(imagesPath, labelsPath string, classes int) (*Images, []uint8, error) {
-	fi, err := os.Open(imagesPath)
+	fi, _, err := limitio.Open(imagesPath, maxIDXFile)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fileErr(imagesPath, err, "idx file")
 	}
 	defer fi.Close()
-	fl, err := os.Open(labelsPath)
+	fl, _, err := limitio.Open(labelsPath, maxIDXFile)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fileErr(labelsPath, err, "idx file")
 	}
 	defer fl.Close()
 	return ReadIDXImages(fi, fl, imagesPath, labelsPath, classes)

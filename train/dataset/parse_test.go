@@ -75,6 +75,8 @@ func TestReadIDXErrors(t *testing.T) {
 		{"truncated", "data", "truncated: 5 of 6", good[:len(good)-1]},
 		{"trailing", "data", "trailing bytes", append(append([]byte{}, good...), 7)},
 		{"gzip truncated", "data", "", gz(t, good)[:20]},
+		// 256 MiB announced by a 40-byte gzip: refused before the payload is read.
+		{"gzip too small", "dims", "announce 268435456 bytes, more than a", gz(t, idxBytes([]int{1 << 14, 1 << 14}, nil))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,6 +151,39 @@ func TestReadVowelErrors(t *testing.T) {
 			_, err := ReadVowel(strings.NewReader(c.in), "v.txt")
 			wantFormatErr(t, err, "v.txt", c.field, c.want)
 		})
+	}
+}
+
+// The vowel table is read within 16 MiB: a longer one is an error naming the limit (it
+// used to be cut silently at 16 MiB, leaving a half line or a shorter table).
+func TestReadVowelCap(t *testing.T) {
+	row := "0 0 1 2 3 4 5 6 7 8 9 10 3 0\n"
+	endless := io.MultiReader(strings.NewReader(vowelHead), &repeat{pattern: []byte(row)})
+	_, err := ReadVowel(endless, "v.txt")
+	wantFormatErr(t, err, "v.txt", "line ", "too large for a vowel table: more than the 16 MiB limit")
+	zipped := gz(t, []byte(vowelHead+strings.Repeat(row, (16<<20)/len(row)+1)))
+	_, err = ReadVowel(bytes.NewReader(zipped), "v.txt.gz")
+	wantFormatErr(t, err, "v.txt.gz", "line ", "more than the 16 MiB limit")
+}
+
+// The file readers refuse devices, pipes and folders before reading a byte: os.ReadFile
+// of /dev/zero used to grow without end.
+func TestFileReadersRefuseNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		read func(string) error
+	}{
+		{"ReadFile", func(p string) error { _, err := ReadFile(p); return err }},
+		{"ReadVowelFile", func(p string) error { _, err := ReadVowelFile(p); return err }},
+		{"ReadIDXFile", func(p string) error { _, err := ReadIDXFile(p); return err }},
+		{"ReadIDXImagesFiles images", func(p string) error { _, _, err := ReadIDXImagesFiles(p, p, 10); return err }},
+	} {
+		for _, path := range []string{"/dev/zero", dir} {
+			t.Run(c.name+" "+path, func(t *testing.T) {
+				wantFormatErr(t, c.read(path), path, "file", "not a regular file")
+			})
+		}
 	}
 }
 

@@ -53,8 +53,8 @@ func (s *Set) Validate() error {
 	if s == nil {
 		return fmt.Errorf("dataset: nil set")
 	}
-	if err := checkName(s.Name); err != nil {
-		return fmt.Errorf("dataset %q: name: %w", s.Name, err)
+	if err := CheckName(s.Name); err != nil {
+		return fmt.Errorf("dataset: name: %w", err)
 	}
 	for i, d := range s.Shape {
 		if d <= 0 || d > maxDim {
@@ -118,15 +118,40 @@ func ParseSplit(s string) (Split, error) {
 	return 0, fmt.Errorf("dataset: unknown split %q (want train or test)", s)
 }
 
-func checkName(name string) error {
-	if len(name) == 0 || len(name) > maxName {
-		return fmt.Errorf("length %d, want 1..%d", len(name), maxName)
+// MaxNameLen is the longest data set name, in bytes.
+const MaxNameLen = 32
+
+// CheckName checks that name is a plain data set name, the one rule for every data set
+// or model name that becomes part of a file path or URL (FileName, a model file's
+// "dataset" field, the header of a data file): 1 to MaxNameLen bytes of a-z, 0-9, '-'
+// and '_', starting with a letter or a digit, i.e. ^[a-z0-9][a-z0-9_-]{0,31}$. Such a
+// name has no '/', '\', '.', ':', '%' or space, so it cannot leave the folder it is
+// looked up in, name a hidden file or change a URL's origin: "mnist8", "fmnist32" and
+// "vowel4" pass, "../../../evil" and "" do not. The error says which byte is wrong and
+// quotes at most the first 40 bytes of name.
+func CheckName(name string) error {
+	if len(name) == 0 || len(name) > MaxNameLen {
+		return fmt.Errorf("%s is not a data set name: %d bytes, want 1..%d of a-z 0-9 - _", shortQuote(name), len(name), MaxNameLen)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return fmt.Errorf("byte %d (%q) is not one of a-z 0-9 - _", i, c)
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '_') && i > 0:
+		case c == '-' || c == '_':
+			return fmt.Errorf("%s is not a data set name: it starts with %q, want a-z or 0-9", shortQuote(name), c)
+		default:
+			return fmt.Errorf("%s is not a data set name: byte %d is %q, want one of a-z 0-9 - _", shortQuote(name), i, c)
 		}
 	}
 	return nil
+}
+
+// shortQuote quotes s for an error message, cut to its first 40 bytes.
+func shortQuote(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q... (%d bytes)", s[:max], len(s))
 }

@@ -2,14 +2,14 @@ package dataset
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/meshlight/meshlight/train/internal/limitio"
 )
 
 // VowelRow is one utterance of the Deterding vowel data: the speaker-based
@@ -30,6 +30,10 @@ const VowelFeatures = 10
 // VowelClasses is the number of vowels in the Deterding data.
 const VowelClasses = 11
 
+// maxVowelFile bounds the vowel table, compressed or not, in bytes (ddalpha's is 10 KB
+// gzipped, 37 KB plain).
+const maxVowelFile = 1 << 24
+
 // vowelHeader is the column layout of ddalpha's vowel_MvsF.txt.gz.
 var vowelHeader = []string{"X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "X10", "X11", "X12", "X13", "C"}
 
@@ -37,23 +41,28 @@ var vowelHeader = []string{"X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9",
 // it (vowel_MvsF.txt.gz, gzip detected automatically): a header
 // "X1 .. X13 C" then one whitespace-separated row per utterance: X1 split
 // (0 train, 1 test), X2 speaker, X3..X12 features, X13 class 0..10, C sex
-// (0/1). Errors name the line and the column.
+// (0/1). Errors name the line and the column. At most 16 MiB are read, before and after
+// decompression; a longer table is an error, not a shorter one.
 func ReadVowel(r io.Reader, name string) ([]VowelRow, error) {
-	br := bufio.NewReader(r)
+	br := bufio.NewReader(limitio.NewReader(r, maxVowelFile))
 	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, formatErr(name, "gzip header", err, "cannot decompress")
 		}
 		defer zr.Close()
-		r = zr
+		zr.Multistream(false)
+		r = limitio.NewReader(zr, maxVowelFile)
 	} else {
 		r = br
 	}
-	sc := bufio.NewScanner(io.LimitReader(r, 1<<24))
+	sc := bufio.NewScanner(r)
 	line := 0
 	var rows []VowelRow
 	for sc.Scan() {
+		if sc.Err() != nil {
+			break // a read error: the last token is a cut line, the error is reported below
+		}
 		line++
 		fields := strings.Fields(sc.Text())
 		if line == 1 {
@@ -94,6 +103,9 @@ func ReadVowel(r io.Reader, name string) ([]VowelRow, error) {
 		rows = append(rows, row)
 	}
 	if err := sc.Err(); err != nil {
+		if _, ok := limitio.IsLimit(err); ok {
+			return nil, formatErr(name, fmt.Sprintf("line %d", line+1), err, "the table is too large for a vowel table")
+		}
 		return nil, formatErr(name, fmt.Sprintf("line %d", line+1), err, "read failed")
 	}
 	if line == 0 {
@@ -105,11 +117,13 @@ func ReadVowel(r io.Reader, name string) ([]VowelRow, error) {
 	return rows, nil
 }
 
-// ReadVowelFile reads the vowel table (see ReadVowel) from path.
+// ReadVowelFile reads the vowel table (see ReadVowel) from path, which must be a
+// regular file of at most 16 MiB.
 func ReadVowelFile(path string) ([]VowelRow, error) {
-	b, err := os.ReadFile(path)
+	f, _, err := limitio.Open(path, maxVowelFile)
 	if err != nil {
-		return nil, err
+		return nil, fileErr(path, err, "vowel table")
 	}
-	return ReadVowel(bytes.NewReader(b), path)
+	defer f.Close()
+	return ReadVowel(f, path)
 }
