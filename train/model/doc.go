@@ -23,8 +23,13 @@
 //
 // Read and ReadFile check everything before returning a model: required fields, the format
 // version, sizes, phase and sign counts per block against the photonics.SVDLayer of the
-// declared shape, finite values, and the layer geometry against the architecture string.
-// Errors name the file, the layer, the block and the field.
+// declared shape, finite values, the layer geometry against the architecture string, and
+// the dataset, which names data files, against the one rule for such names
+// (dataset.CheckName: "mnist8" passes, "../../../evil" does not). Errors name the file,
+// the layer, the block and the field. Files may be gzipped (.json.gz); both readers stop
+// at MaxFileSize bytes before and after decompression, ReadFile opens regular files only,
+// and the arrays and objects of a file are counted (MaxArrays, MaxLayers) before it is
+// decoded, so no file makes them allocate much more than its size.
 //
 // Net is a plain Go forward pass over a model's weights (the ideal chip, or any effective
 // weights such as a noisy chip's), with Accuracy over a data set.

@@ -13,11 +13,14 @@ import (
 
 // FuzzRead: Read never panics; what it accepts names no error, writes and reads back
 // equal, and runs as a network with finite logits. Seeds: testdata/fuzz/FuzzRead (small
-// valid and broken files) and the small models below.
+// valid and broken files) and the small models below, one of them gzipped.
 func FuzzRead(f *testing.F) {
 	for i, arch := range []string{"3-2", "4x4-c2s2-2", "2-3-2"} {
 		m, _ := randomModel(f, arch, 1, 2, photonics.Topology(i%2), uint64(i+20))
 		f.Add(encode(f, m))
+		if i == 0 {
+			f.Add(gzipped(f, encode(f, m))) // a .json.gz
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := model.Read(bytes.NewReader(data), "fuzz.json")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train/dataset"
 )
 
 // Format is the format string of the files this package reads and writes.
@@ -25,9 +26,11 @@ const ReLUClip = "relu-clip"
 // Limits on what a model may declare, so that a bad file cannot make the reader or a
 // forward pass allocate without bound.
 const (
-	MaxFileSize = 32 << 20 // bytes of a model file
+	MaxFileSize = 32 << 20 // bytes of a model file, before and after gzip
 	MaxValues   = 1 << 20  // values of any input or feature map
 	MaxBlock    = 1024     // block size
+	MaxLayers   = 64       // layers of a model
+	MaxArrays   = 1 << 18  // JSON arrays in a model file (a list per block and field)
 )
 
 // Activation is the hidden-layer activation.
@@ -233,8 +236,6 @@ func (m *Model) Validate() error {
 	switch {
 	case strings.TrimSpace(m.Name) == "":
 		return errors.New("name: empty")
-	case strings.TrimSpace(m.Dataset) == "":
-		return errors.New("dataset: empty")
 	case m.Block < 0 || m.Block > MaxBlock:
 		return fmt.Errorf("block: %d, want 0 (whole matrix) .. %d", m.Block, MaxBlock)
 	case !finite(m.M) || m.M <= 0:
@@ -245,6 +246,9 @@ func (m *Model) Validate() error {
 		return fmt.Errorf("activation.kind: %q, want %q", m.Activation.Kind, ReLUClip)
 	case !finite(m.Activation.Clip) || m.Activation.Clip <= 0:
 		return fmt.Errorf("activation.clip: %v, want a finite value > 0", m.Activation.Clip)
+	}
+	if err := dataset.CheckName(m.Dataset); err != nil {
+		return fmt.Errorf("dataset: %w", err)
 	}
 	if _, err := photonics.ParseTopology(m.Topology); err != nil {
 		return fmt.Errorf("topology: %w", err)
@@ -282,6 +286,9 @@ func (m *Model) checkGeometry() error {
 	}
 	if len(m.Layer) == 0 {
 		return errors.New("layers: empty")
+	}
+	if len(m.Layer) > MaxLayers {
+		return fmt.Errorf("layers: %d, more than %d", len(m.Layer), MaxLayers)
 	}
 	cur := in
 	for i, l := range m.Layer {

@@ -1,14 +1,18 @@
 package model
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
+
+	"github.com/meshlight/meshlight/train/internal/limitio"
 )
 
 // Wire types: pointers tell a missing field from a zero one.
@@ -64,26 +68,73 @@ type (
 	}
 )
 
-// ReadFile reads and validates the model file at path; errors start with the file's base name.
+// ReadFile reads and validates the model file at path, plain JSON or gzipped (a
+// .json.gz file, as the page accepts); errors start with the file's base name. path must
+// be a regular file of at most MaxFileSize bytes: a device, a pipe or a folder is refused
+// before anything is read.
 func ReadFile(path string) (*Model, error) {
-	f, err := os.Open(path)
+	name := filepath.Base(path)
+	f, _, err := limitio.Open(path, MaxFileSize)
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return Read(f, filepath.Base(path))
-}
-
-// Read reads one model file (at most MaxFileSize bytes) from r and validates it (see
-// Model.Validate). name labels errors, e.g. "mnist8-mlp.json: layer 1: block 3: phases.u
-// has 27 values, want 28".
-func Read(r io.Reader, name string) (*Model, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if le, ok := limitio.IsLimit(err); ok {
+			return nil, fmt.Errorf("%s: %d bytes, larger than the %s limit of a model file: %w", name, le.Size, limitio.Bytes(MaxFileSize), err)
+		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than the %d MiB limit of a model file", name, MaxFileSize>>20)
+	defer f.Close()
+	return Read(f, name)
+}
+
+// Read reads one model file from r and validates it (see Model.Validate): JSON, or a
+// gzip stream of it (detected from its first bytes), of at most MaxFileSize bytes before
+// and after decompression. Before decoding, it counts the file's arrays and objects
+// against what a model can hold (MaxArrays, MaxLayers), so that a file of empty lists
+// cannot make the decoder allocate many times its size. name labels errors, e.g.
+// "mnist8-mlp.json: layer 1: block 3: phases.u has 27 values, want 28".
+func Read(r io.Reader, name string) (*Model, error) {
+	br := bufio.NewReader(limitio.NewReader(r, MaxFileSize))
+	var in io.Reader = br
+	zipped := false
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip header: %w", name, err)
+		}
+		defer zr.Close()
+		zr.Multistream(false)
+		in, zipped = zr, true
+	}
+	data, err := io.ReadAll(limitio.NewReader(in, MaxFileSize))
+	if _, ok := limitio.IsLimit(err); ok {
+		what := "larger than"
+		if zipped {
+			what = "gzipped, larger than"
+		}
+		return nil, fmt.Errorf("%s: %s the %s limit of a model file", name, what, limitio.Bytes(MaxFileSize))
+	}
+	if err != nil {
+		if zipped {
+			return nil, fmt.Errorf("%s: gzip stream damaged: %w", name, err)
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if zipped {
+		if _, err := br.Peek(1); err != io.EOF {
+			if err == nil {
+				return nil, fmt.Errorf("%s: data after the gzip stream", name)
+			}
+			if _, ok := limitio.IsLimit(err); ok {
+				return nil, fmt.Errorf("%s: larger than the %s limit of a model file", name, limitio.Bytes(MaxFileSize))
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if err := checkContainers(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	m, err := decode(data)
 	if err != nil {
@@ -93,6 +144,41 @@ func Read(r io.Reader, name string) (*Model, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return m, nil
+}
+
+// checkContainers counts the JSON arrays and objects of data (outside strings) against
+// what a model can hold: MaxArrays arrays (per layer, the layers list, five lists and a
+// list per block in each of them) and the objects of MaxLayers layers (root, activation,
+// input; per layer the layer, conv, phases and signs). Decoding an empty list or object
+// costs many times the bytes it takes, so they are counted before decoding.
+func checkContainers(data []byte) error {
+	const maxObjects = 3 + 4*MaxLayers
+	arrays, objects := 0, 0
+	inString, escaped := false, false
+	for i, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[':
+			if arrays++; arrays > MaxArrays {
+				return fmt.Errorf("offset %d: more than %d arrays, more than a model file may hold", i, MaxArrays)
+			}
+		case c == '{':
+			if objects++; objects > maxObjects {
+				return fmt.Errorf("offset %d: more than %d objects, more than a model of at most %d layers holds", i, maxObjects, MaxLayers)
+			}
+		}
+	}
+	return nil
 }
 
 // decode parses the JSON and checks that every field is present.

@@ -15,6 +15,10 @@
 // drift, crosstalk 2e-3 and 8-bit control; ideal; strong), and -gamma-std, -vpi,
 // -crosstalk, -bits and -heat-all change single properties of it.
 //
+// The model file is JSON or gzipped JSON (.json.gz, as the page accepts), at most
+// model.MaxFileSize bytes before and after decompression; its dataset must be a plain
+// name (dataset.CheckName), so it cannot lead outside the data folder.
+//
 // Data: the model's data set is read from DIR/<dataset>-train.bin.gz and
 // DIR/<dataset>-test.bin.gz, with DIR = -data (default: the models folder's sibling
 // "data", i.e. static/data for static/models/x.json).
@@ -130,7 +134,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	c := train.DefaultConfig()
 	fs := flag.NewFlagSet("onchip", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	modelPath := fs.String("model", "", "model file (static/models/*.json)")
+	modelPath := fs.String("model", "", "model file (static/models/*.json, or gzipped *.json.gz)")
 	dataDir := fs.String("data", "", "folder of the data files (default: ../data beside the model)")
 	csvPath := fs.String("csv", "", "write the curve to this CSV file")
 	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer: "+strings.Join(train.Methods(), ", "))
