@@ -10,11 +10,18 @@
 // Every run is an independent job (model, noise, configuration, seed), so a sweep can be
 // split over machines with -shard i/n (e.g. a Slurm job array or a Kubernetes indexed
 // Job, i = the array index), all writing to one shared -out folder, followed by one
-// -report-only. Finished runs (their JSON exists) are skipped unless -force, so an
-// interrupted sweep resumes. -scale shortens every budget (tests, quick looks).
+// -report-only. Finished runs are skipped unless -force, so an interrupted sweep resumes:
+// a run is finished when its JSON parses, states the job's configuration and budget
+// (optimizer, alpha, s, p, step, mu, lambda, power budget, the chip's gamma std, V_pi,
+// crosstalk, bits and heat-all, seed, query budget, model) and its curve ends at its
+// queries; any other run file (cut short, from another -scale or configuration) is run
+// again. Every file is written atomically (a temporary file in the same folder, synced,
+// then renamed), so an interruption leaves the old file or the new one, never half of
+// one. -scale shortens every budget (tests, quick looks).
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,6 +29,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -30,6 +38,7 @@ import (
 
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/internal/limitio"
 	"github.com/meshlight/meshlight/train/model"
 )
 
@@ -212,16 +221,24 @@ func reproduce(o options, stderr io.Writer) error {
 	if !o.reportOnly {
 		all := plan(o)
 		var todo []job
+		again := 0
 		for i, j := range all {
 			if i%o.shards != o.shard {
 				continue
 			}
-			if _, err := os.Stat(j.path(o.out, ".json")); err == nil && !o.force {
-				continue
+			if !o.force {
+				err := j.finished(o.out)
+				if err == nil {
+					continue
+				}
+				if !errors.Is(err, os.ErrNotExist) {
+					again++
+					fmt.Fprintf(stderr, "reproduce: run again: %v\n", err)
+				}
 			}
 			todo = append(todo, j)
 		}
-		fmt.Fprintf(stderr, "reproduce: %d runs in all, shard %d/%d: %d to run on %d workers\n", len(all), o.shard, o.shards, len(todo), o.jobs)
+		fmt.Fprintf(stderr, "reproduce: %d runs in all, shard %d/%d: %d to run (%d of them again) on %d workers\n", len(all), o.shard, o.shards, len(todo), again, o.jobs)
 		if err := runAll(o, todo, stderr); err != nil {
 			return err
 		}
@@ -334,26 +351,12 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	if err := r.Finish(); err != nil {
 		return result{}, err
 	}
-	c := j.Cfg
 	curve := r.Curve()
-	res := result{
-		Model: strings.TrimSuffix(j.Model, ".json"), Chip: j.Chip, Config: j.Key,
-		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Stale: c.Stale, Lambda: c.Lambda,
-		GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits, Seed: j.Seed, Budget: c.MaxQueries, Queries: r.Queries(),
-		IdealAcc: m.TestAccuracy, DeployedAcc: curve[0].Accuracy, FinalAcc: curve[len(curve)-1].Accuracy,
-		BestAcc: r.Best().Accuracy, PowerInitial: curve[0].Power, PowerFinal: curve[len(curve)-1].Power,
-		FullPower: full, Energy: r.Energy(), WallS: r.Elapsed().Seconds(),
-	}
-	switch c.Optimizer {
-	case "admm":
-		res.PowerBudget = c.Budget
-	default:
-		res.Lambda = 0
-	}
-	switch c.Optimizer {
-	case "zadam", "znewton", "flops":
-		res.Mu = c.Mu
-	}
+	res := j.settings()
+	res.Queries = r.Queries()
+	res.IdealAcc, res.DeployedAcc, res.FinalAcc = m.TestAccuracy, curve[0].Accuracy, curve[len(curve)-1].Accuracy
+	res.BestAcc, res.PowerInitial, res.PowerFinal = r.Best().Accuracy, curve[0].Power, curve[len(curve)-1].Power
+	res.FullPower, res.Energy, res.WallS = full, r.Energy(), r.Elapsed().Seconds()
 	meth := r.Method()
 	if p, ok := meth.(*train.Penalty); ok {
 		meth = p.Method
@@ -379,11 +382,134 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	return res, writeAtomic(j.path(o.out, ".json"), append(b, '\n')) // last: marks the run done
 }
 
-// writeAtomic writes a file through a temporary name, so readers never see half of it.
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+// settings is the part of a job's result that its configuration fixes: what a finished
+// run's file must state (see finished).
+func (j job) settings() result {
+	c := j.Cfg
+	r := result{
+		Model: strings.TrimSuffix(j.Model, ".json"), Chip: j.Chip, Config: j.Key,
+		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Stale: c.Stale,
+		GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
+		Seed: j.Seed, Budget: c.MaxQueries,
+	}
+	switch c.Optimizer {
+	case "admm":
+		r.Lambda, r.PowerBudget = c.Lambda, c.Budget
+	case "zadam", "znewton", "flops":
+		r.Mu = c.Mu
+	}
+	return r
+}
+
+// Bounds of the files of one run read by finished: the JSON (a few hundred bytes) and
+// the curve (a few hundred rows).
+const (
+	maxRunFile   = 1 << 20
+	maxCurveFile = 64 << 20
+)
+
+// finished returns nil if the job's run files are those of this job, run to the end: the
+// JSON parses as one result whose settings equal the job's (see settings) and the curve
+// parses and ends at the result's queries. Otherwise it says why, wrapping
+// os.ErrNotExist when there is no JSON at all.
+func (j job) finished(out string) error {
+	path := j.path(out, ".json")
+	f, _, err := limitio.Open(path, maxRunFile)
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	b, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	var got result
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&got); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%s: data after the result", path)
+	}
+	if field, have, want := diff(got, j.settings()); field != "" {
+		return fmt.Errorf("%s: %s is %v, this run's is %v", path, field, have, want)
+	}
+	csv := j.path(out, ".csv")
+	cf, _, err := limitio.Open(csv, maxCurveFile)
+	if err != nil {
+		return fmt.Errorf("the curve of %s: %v", path, err) // not os.ErrNotExist: the JSON is there
+	}
+	cf.Close()
+	curve, err := readCurve(csv)
+	if err != nil {
+		return err
+	}
+	if len(curve) == 0 || curve[len(curve)-1].Queries != got.Queries {
+		return fmt.Errorf("%s: the curve does not end at the run's %d queries", csv, got.Queries)
+	}
+	return nil
+}
+
+// diff compares the settings of a stored result with a job's (every field that
+// settings fills) and returns the JSON name and both values of the first that differs,
+// or "" if none does.
+func diff(got, want result) (field string, have, wanted any) {
+	g, w := reflect.ValueOf(got), reflect.ValueOf(want)
+	for i := range g.NumField() {
+		f := g.Type().Field(i)
+		switch f.Name {
+		case "Queries", "IdealAcc", "DeployedAcc", "FinalAcc", "BestAcc", "PowerInitial", "PowerFinal",
+			"FullPower", "Energy", "WallS", "Multiplier", "Accepted", "SteppedBack", "Pruned":
+			continue // outcomes, not settings
+		}
+		if a, b := g.Field(i).Interface(), w.Field(i).Interface(); a != b {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			return name, a, b
+		}
+	}
+	return "", nil, nil
+}
+
+// writeAtomic writes a file so that readers, and a run interrupted at any point, see the
+// old content or the new, never part of it: a temporary file in the same folder, synced
+// to disk, renamed over path, then the folder synced.
+func writeAtomic(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		done = true
+		return err
+	}
+	done = true
+	if d, err := os.Open(dir); err == nil { // the rename itself, on disk (not every system can)
+		d.Sync()
+		d.Close()
+	}
+	return nil
 }

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -18,7 +18,7 @@ type series struct {
 	queries, acc, power []float64
 }
 
-// plotCurves writes a PNG of two panels, test accuracy and power (relative to the
+// plotCurves writes (atomically) a PNG of two panels, test accuracy and power (relative to the
 // deployed chip's) against ONN queries, one line per series.
 func plotCurves(path, title string, ss []series) error {
 	acc, err := panel(title, "test accuracy (%)", ss, func(s series) []float64 { return s.acc })
@@ -43,15 +43,11 @@ func plotCurves(path, title string, ss []series) error {
 	canvases := plot.Align([][]*plot.Plot{{acc, pow}}, tiles, dc)
 	acc.Draw(canvases[0][0])
 	pow.Draw(canvases[0][1])
-	f, err := os.Create(path)
-	if err != nil {
+	var png bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&png); err != nil {
 		return err
 	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writeAtomic(path, png.Bytes())
 }
 
 func panel(title, ylabel string, ss []series, y func(series) []float64) (*plot.Plot, error) {

@@ -232,7 +232,7 @@ func report(o options, stderr io.Writer) error {
 		}
 	}
 	path := filepath.Join(o.out, "REPORT.md")
-	if err := os.WriteFile(path, []byte(md.String()), 0o644); err != nil {
+	if err := writeAtomic(path, []byte(md.String())); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "reproduce: wrote %s (%d runs, %d missing)\n", path, total, missing)
@@ -768,5 +768,5 @@ func writeExperiment(md *strings.Builder, o options, e experiment, all suite) er
 			fmt.Fprintf(md, "![%s %s](%s)\n\n", e.ID, nz, name)
 		}
 	}
-	return os.WriteFile(filepath.Join(o.out, e.ID+".csv"), []byte(csv.String()), 0o644)
+	return writeAtomic(filepath.Join(o.out, e.ID+".csv"), []byte(csv.String()))
 }
