@@ -65,11 +65,13 @@ $(E2E)/node_modules/.package-lock.json: $(E2E)/package.json $(E2E)/package-lock.
 	cd $(E2E) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## wasm: static/meshlight.wasm and the wasm_exec.js of the Go that built it.
+## wasm: static/meshlight.wasm, its gzip static/meshlight.wasm.gz (bin/serve sends it to
+## browsers that accept gzip) and the wasm_exec.js of the Go that built it.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o static/meshlight.wasm ./wasm
+	gzip -9 -n -c static/meshlight.wasm > static/meshlight.wasm.gz.tmp && mv static/meshlight.wasm.gz.tmp static/meshlight.wasm.gz
 	cp "$(GOROOT_DIR)/lib/wasm/wasm_exec.js" static/wasm_exec.js
-	@echo "static/meshlight.wasm: $$(stat -c %s static/meshlight.wasm) bytes, $$(gzip -9c static/meshlight.wasm | wc -c) gzipped"
+	@echo "static/meshlight.wasm: $$(stat -c %s static/meshlight.wasm) bytes, $$(stat -c %s static/meshlight.wasm.gz) gzipped"
 
 ## site: _site/, the self-contained site (relative URLs only: works from any sub-path).
 site: wasm
@@ -102,7 +104,7 @@ bin/wasmbrowsertest:
 	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
 
 clean:
-	rm -rf bin _site static/meshlight.wasm static/wasm_exec.js wasm/e2e/out
+	rm -rf bin _site static/meshlight.wasm static/meshlight.wasm.gz static/wasm_exec.js wasm/e2e/out
 
 # ---- data: the raw data sets and the derived subsets shipped in static/data (train/dataset) ----
 .PHONY: data deps-data

@@ -51,7 +51,8 @@
     const resp = await fetch('meshlight.wasm');
     if (!resp.ok) throw new Error(`meshlight.wasm: HTTP ${resp.status} ${resp.statusText}`);
     let loaded = 0;
-    const total = Number(resp.headers.get('Content-Length')) || 0;
+    // A gzip-encoded response's Content-Length counts compressed bytes, not the ones read here.
+    const total = resp.headers.get('Content-Encoding') ? 0 : Number(resp.headers.get('Content-Length')) || 0;
     const text = $('loading-text');
     const progress = new TransformStream({
       transform(chunk, ctl) {

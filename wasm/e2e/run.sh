@@ -1,19 +1,17 @@
 #!/usr/bin/env bash
 # Usage: wasm/e2e/run.sh SITE_DIR
 # Serves SITE_DIR under a sub-path (as GitHub Pages serves a project site: /meshlight/) with
-# bin/serve on a free 127.0.0.1 port, runs the end-to-end test against it (screenshots and
-# results.json in wasm/e2e/out/), and stops the server.
+# bin/serve -prefix on a free 127.0.0.1 port, runs the end-to-end test against it
+# (screenshots and results.json in wasm/e2e/out/), and stops the server.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SITE=${1:?usage: run.sh SITE_DIR}
 SERVE=${SERVE:-$ROOT/bin/serve}
 LOG=$(mktemp)
-ROOT_DIR=$(mktemp -d)
-ln -s "$(cd "$SITE" && pwd)" "$ROOT_DIR/meshlight"
-"$SERVE" -dir "$ROOT_DIR" -addr 127.0.0.1:0 >"$LOG" 2>&1 &
+"$SERVE" -dir "$SITE" -prefix /meshlight/ -addr 127.0.0.1:0 >"$LOG" 2>&1 &
 SRV=$!
-trap 'kill "$SRV" 2>/dev/null || true; wait "$SRV" 2>/dev/null || true; rm -rf "$LOG" "$ROOT_DIR"' EXIT
+trap 'kill "$SRV" 2>/dev/null || true; wait "$SRV" 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 100); do grep -q '^listening on ' "$LOG" && break; sleep 0.1; done
 URL=$(sed -n 's/^listening on //p' "$LOG")
 [ -n "$URL" ] || { echo "server did not start:"; cat "$LOG"; exit 1; }

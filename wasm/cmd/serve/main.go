@@ -1,10 +1,24 @@
 // Command serve is a small static file server for the meshlight site.
 //
-// It serves one folder (-dir) on one address (-addr), sends WebAssembly with the
-// application/wasm MIME type (browsers refuse to stream-compile anything else), asks
-// browsers to revalidate every file on each load (so a rebuilt .wasm is never stale),
-// and prints "listening on http://HOST:PORT/" once it accepts connections, so scripts
-// can start it on port 0 and read the address it got.
+// It serves the files of one folder (-dir) on one address (-addr), optionally under a
+// URL path prefix (-prefix /meshlight/, as GitHub Pages serves a project site), and
+// nothing else:
+//
+//   - The folder is opened as an os.Root: no path, symbolic link or ".." can reach a
+//     file outside it.
+//   - A path with any segment starting with "." (.git/config, .env, ..) is not found, nor
+//     is a folder: there are no listings. A folder with an index.html serves it.
+//   - A file X with a precompressed X.gz beside it (meshlight.wasm.gz, written by
+//     `make wasm`) is sent as X.gz with Content-Encoding gzip to clients that accept
+//     gzip, always with Vary: Accept-Encoding; an X.gz older than X is ignored.
+//   - WebAssembly goes out as application/wasm (browsers refuse to stream-compile
+//     anything else), and browsers revalidate every file on each load (so a rebuilt
+//     .wasm is never stale).
+//
+// Once it accepts connections it prints "listening on http://HOST:PORT/" with the
+// address it really listens on, so scripts can start it on port 0 and read the port it
+// got; for every interface (-addr :0) HOST is [::] or 0.0.0.0, and a second line gives the
+// local URL.
 //
 //	go run ./wasm/cmd/serve -dir static -addr 127.0.0.1:8080
 package main
@@ -15,27 +29,38 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"mime"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
 
 func main() {
 	dir := flag.String("dir", "static", "folder to serve")
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port; :PORT listens on every interface)")
+	prefix := flag.String("prefix", "/", "URL path the folder is served under, e.g. /meshlight/")
 	flag.Parse()
-	if err := run(*dir, *addr, os.Stdout); err != nil {
+	if err := run(*dir, *addr, *prefix, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves dir on addr until SIGINT or SIGTERM.
-func run(dir, addr string, out io.Writer) error {
+// run serves dir under prefix on addr until SIGINT or SIGTERM.
+func run(dir, addr, prefix string, out io.Writer) error {
 	h, err := newHandler(dir)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	handler, err := withPrefix(prefix, h)
 	if err != nil {
 		return err
 	}
@@ -43,7 +68,7 @@ func run(dir, addr string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -52,46 +77,224 @@ func run(dir, addr string, out io.Writer) error {
 		defer cancel()
 		srv.Shutdown(shut)
 	}()
-	fmt.Fprintf(out, "listening on %s\n", siteURL(ln.Addr()))
+	fmt.Fprint(out, listening(ln.Addr()))
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
 
-// siteURL is the URL a browser opens for a listener address.
-func siteURL(a net.Addr) string {
-	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
-		return fmt.Sprintf("http://127.0.0.1:%d/", tcp.Port)
+// listening is what run prints once it listens on a: the URL of the address it really
+// listens on and, for every interface, the URL to open on this machine.
+func listening(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "listening on http://" + a.String() + "/\n"
 	}
-	return "http://" + a.String() + "/"
+	port := strconv.Itoa(tcp.Port)
+	s := "listening on http://" + net.JoinHostPort(tcp.IP.String(), port) + "/\n"
+	if tcp.IP.IsUnspecified() {
+		s += "every interface: on this machine open http://localhost:" + port + "/\n"
+	}
+	return s
 }
 
-// newHandler serves the files under dir.
-func newHandler(dir string) (http.Handler, error) {
-	st, err := os.Stat(dir)
+// withPrefix serves h under the URL path prefix ("/": at the root). Paths outside it
+// are not found; the prefix without its final slash redirects to it.
+func withPrefix(prefix string, h http.Handler) (http.Handler, error) {
+	clean := prefix == "/" || path.Clean(prefix) != "/" && path.Clean(prefix)+"/" == prefix
+	if !strings.HasPrefix(prefix, "/") || !strings.HasSuffix(prefix, "/") || !clean || hidden(prefix) {
+		return nil, fmt.Errorf("-prefix %q: want a clean path that starts and ends with /, such as /meshlight/", prefix)
+	}
+	if prefix == "/" {
+		return h, nil
+	}
+	strip := http.StripPrefix(strings.TrimSuffix(prefix, "/"), h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == strings.TrimSuffix(prefix, "/"):
+			http.Redirect(w, r, prefix, http.StatusMovedPermanently)
+		case strings.HasPrefix(r.URL.Path, prefix):
+			strip.ServeHTTP(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	}), nil
+}
+
+// handler serves the regular files of a folder opened as an os.Root.
+type handler struct {
+	root *os.Root
+	fsys fs.FS
+}
+
+// newHandler opens dir as the root of what the handler serves.
+func newHandler(dir string) (*handler, error) {
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("site folder: %w", err)
 	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("site folder %s: not a directory", dir)
+	return &handler{root: root, fsys: root.FS()}, nil
+}
+
+// Close closes the root.
+func (h *handler) Close() error { return h.root.Close() }
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
 	}
-	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/") || hidden(p) {
+		http.NotFound(w, r)
+		return
+	}
+	name := strings.TrimPrefix(path.Clean(p), "/")
+	if name == "" {
+		name = "."
+	}
+	if st, err := fs.Stat(h.fsys, name); err == nil && st.IsDir() {
+		// A folder serves its index.html (under a path ending in /, so that relative
+		// URLs resolve inside it); it is never listed.
+		index := path.Join(name, "index.html")
+		if st, err := fs.Stat(h.fsys, index); err != nil || !st.Mode().IsRegular() {
+			http.NotFound(w, r)
 			return
 		}
-		h := w.Header()
-		// Always revalidate: a rebuilt meshlight.wasm or model file must be picked up on reload.
-		h.Set("Cache-Control", "no-cache")
-		h.Set("X-Content-Type-Options", "nosniff")
-		if contentTypes[ext(r.URL.Path)] != "" {
-			h.Set("Content-Type", contentTypes[ext(r.URL.Path)])
+		if !strings.HasSuffix(p, "/") {
+			// Relative, so that it holds under a prefix the handler does not see.
+			loc := path.Base(p) + "/"
+			if r.URL.RawQuery != "" {
+				loc += "?" + r.URL.RawQuery
+			}
+			w.Header().Set("Location", loc)
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
 		}
-		files.ServeHTTP(w, r)
-	}), nil
+		name = index
+	}
+	hd := w.Header()
+	// Always revalidate: a rebuilt meshlight.wasm or model file must be picked up on reload.
+	hd.Set("Cache-Control", "no-cache")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	ctype := contentTypes[ext(name)]
+	if ctype == "" {
+		ctype = mime.TypeByExtension(ext(name))
+	}
+	send := name
+	if h.fresh(name + ".gz") {
+		hd.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			send = name + ".gz"
+			hd.Set("Content-Encoding", "gzip")
+			if ctype == "" {
+				ctype = "application/octet-stream"
+			}
+		}
+	}
+	f, ok := h.regular(send)
+	if !ok {
+		hd.Del("Content-Encoding")
+		hd.Del("Vary")
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		http.Error(w, "cannot read "+p, http.StatusInternalServerError)
+		return
+	}
+	if ctype != "" {
+		hd.Set("Content-Type", ctype)
+	}
+	http.ServeContent(w, r, name, st.ModTime(), f)
+}
+
+// fresh reports whether the precompressed file gz is there and not older than the file
+// it compresses (if that is there): a stale X.gz, left by a build of X that did not
+// rewrite it, is not sent in place of X.
+func (h *handler) fresh(gz string) bool {
+	zf, ok := h.regular(gz)
+	if !ok {
+		return false
+	}
+	defer zf.Close()
+	zs, err := zf.Stat()
+	if err != nil {
+		return false
+	}
+	f, ok := h.regular(strings.TrimSuffix(gz, ".gz"))
+	if !ok {
+		return true
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	return err == nil && !zs.ModTime().Before(st.ModTime())
+}
+
+// seekFile is a file of the root (an *os.File), which http.ServeContent seeks in.
+type seekFile interface {
+	fs.File
+	io.Seeker
+}
+
+// regular opens name in the root if it is a regular file (after following links that
+// stay inside the root).
+func (h *handler) regular(name string) (seekFile, bool) {
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return nil, false
+	}
+	st, err := f.Stat()
+	rs, seeks := f.(seekFile)
+	if err != nil || !st.Mode().IsRegular() || !seeks {
+		f.Close()
+		return nil, false
+	}
+	return rs, true
+}
+
+// hidden reports whether a URL path has a segment starting with "." (a dot-file, a
+// dot-folder such as .git, or a "." or ".." segment).
+func hidden(p string) bool {
+	for seg := range strings.SplitSeq(p, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip: gzip (or x-gzip)
+// listed with a q above 0, or not listed and "*" listed with a q above 0.
+func acceptsGzip(header string) bool {
+	gzipQ, starQ := -1.0, -1.0
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		q := 1.0
+		for param := range strings.SplitSeq(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(param), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					f = 0 // a q we cannot read does not allow the coding
+				}
+				q = f
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip", "x-gzip":
+			gzipQ = max(gzipQ, q)
+		case "*":
+			starQ = max(starQ, q)
+		}
+	}
+	if gzipQ >= 0 {
+		return gzipQ > 0
+	}
+	return starQ > 0
 }
 
 // contentTypes fixes the MIME types the site depends on, whatever the host's mime tables say.
@@ -102,10 +305,11 @@ var contentTypes = map[string]string{
 	".json": "application/json",
 	".html": "text/html; charset=utf-8",
 	".css":  "text/css; charset=utf-8",
+	".svg":  "image/svg+xml",
 	".gz":   "application/gzip",
 }
 
-// ext is the extension of a URL path, with the dot.
+// ext is the extension of a path, with the dot.
 func ext(p string) string {
 	for i := len(p) - 1; i >= 0 && p[i] != '/'; i-- {
 		if p[i] == '.' {
