@@ -5,7 +5,7 @@ GO ?= go
 GOROOT_DIR := $(shell $(GO) env GOROOT)
 PKGS_NATIVE := ./photonics/... ./train/... ./render/...
 
-.PHONY: all deps deps-go test test-go test-vet test-node test-fuzz bench demo clean
+.PHONY: all deps deps-go test test-ci test-go test-vet test-node test-fuzz fuzz bench demo clean
 
 all: test
 
@@ -16,7 +16,11 @@ deps-go:
 	$(GO) mod download
 
 ## test: every test suite, after installing what it needs.
-test: deps test-vet test-go test-node test-fuzz test-pretrain test-render test-browser
+test: deps test-vet test-ci test-go test-node test-fuzz test-pretrain test-render test-browser
+
+## test-ci: the CI scripts' own tests (.ci/apt-install waits for a held apt/dpkg lock).
+test-ci:
+	.ci/apt-install-test
 
 test-vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
