@@ -38,6 +38,18 @@ test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/model
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/dataset
 
+## fuzz: every reader's fuzz target for FUZZTIME each (default 3m), outside `make test`:
+## model files (train/model FuzzRead), data sets (train/dataset FuzzRead), idx files
+## (FuzzReadIDX) and the vowel table (FuzzReadVowel). A crasher is saved under the
+## package's testdata/fuzz/ and fails the target. E.g. make fuzz FUZZTIME=30m.
+FUZZTIME ?= 3m
+FUZZ_TARGETS := ./train/model:FuzzRead ./train/dataset:FuzzRead ./train/dataset:FuzzReadIDX ./train/dataset:FuzzReadVowel
+fuzz:
+	for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; \
+	done
+
 ## bench: speed figures (see README).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./photonics/...
