@@ -186,26 +186,30 @@ func plan(o options) []job {
 		for _, chip := range e.Chips {
 			for _, v := range e.Vars {
 				for seed := int64(1); seed <= int64(e.seeds(o)); seed++ {
-					c := v.resolved(chip)
-					j := job{Model: e.Model, Chip: chip, Key: configKey(c), Seed: seed, Cfg: c}
-					id := j.path("", "")
-					if seen[id] {
-						continue
+					j := e.job(o, chip, v, seed)
+					if id := j.path("", ""); !seen[id] {
+						seen[id] = true
+						jobs = append(jobs, j)
 					}
-					seen[id] = true
-					c.Seed = seed
-					c.MaxQueries = max(int64(float64(e.Queries)*o.scale), 1)
-					c.EvalEvery = max(c.MaxQueries/40, 1)
-					if e.Queries > mlpQueries {
-						c.EvalEvery = max(c.MaxQueries/200, 1)
-					}
-					j.Cfg = c
-					jobs = append(jobs, j)
 				}
 			}
 		}
 	}
 	return jobs
+}
+
+// job returns the run of variant v on a chip preset with a seed: its whole configuration,
+// and a key that names it, budget included (one configuration at two budgets is two runs).
+func (e experiment) job(o options, chip string, v variant, seed int64) job {
+	c := v.resolved(chip)
+	c.Seed = seed
+	c.MaxQueries = max(int64(float64(e.Queries)*o.scale), 1)
+	c.EvalEvery = max(c.MaxQueries/40, 1)
+	if e.Queries > mlpQueries {
+		c.EvalEvery = max(c.MaxQueries/200, 1)
+	}
+	key := fmt.Sprintf("%s_q%d", configKey(c), c.MaxQueries)
+	return job{Model: e.Model, Chip: chip, Key: key, Seed: seed, Cfg: c}
 }
 
 // seeds returns how many seeds the experiment runs per configuration.

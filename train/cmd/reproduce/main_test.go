@@ -115,3 +115,26 @@ func TestBadFlags(t *testing.T) {
 		t.Errorf("missing model: exit %d, %q", code, log)
 	}
 }
+
+// One configuration at two budgets is two runs: Fig. 6c's 2M-query runs are not Fig. 6's
+// 200k-query runs of the same settings, nor is a tuning run Table 1's.
+func TestPlanKeepsBudgetsApart(t *testing.T) {
+	o := options{seeds: 3, scale: 1, only: map[string]bool{"fig6": true, "fig6c": true, "tune": true, "table1": true}}
+	budgets := map[int64]int{}
+	paths := map[string]bool{}
+	for _, j := range plan(o) {
+		budgets[j.Cfg.MaxQueries]++
+		if paths[j.path("", "")] {
+			t.Errorf("two jobs at %s", j.path("", ""))
+		}
+		paths[j.path("", "")] = true
+	}
+	// tune: 30 at 100k; table1: 14 x 2 chips x 3 seeds, fig6: 6 x 3 (p=1 is table1's
+	// SZO-SCD) at 200k; fig6c: 5 at 2M.
+	want := map[int64]int{tuneQueries: 30, mlpQueries: 14*2*3 + 5*3, longQueries: 5}
+	for q, n := range want {
+		if budgets[q] != n {
+			t.Errorf("%d jobs at %d queries, want %d (all: %v)", budgets[q], q, n, budgets)
+		}
+	}
+}

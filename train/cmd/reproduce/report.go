@@ -28,7 +28,7 @@ type group struct {
 func load(o options, e experiment, noise string, v variant) (*group, error) {
 	g := &group{exp: e, noise: noise, v: v}
 	for seed := int64(1); seed <= int64(e.seeds(o)); seed++ {
-		j := job{Model: e.Model, Chip: noise, Key: configKey(v.resolved(noise)), Seed: seed}
+		j := e.job(o, noise, v, seed)
 		b, err := os.ReadFile(j.path(o.out, ".json"))
 		if os.IsNotExist(err) {
 			g.missing++
@@ -210,8 +210,8 @@ func report(o options, stderr io.Writer) error {
 						queries += float64(r.Queries)
 					}
 				}
-				if g.missing > 0 && !counted[fmt.Sprint("missing", e.Model, nz, configKey(v.resolved(nz)))] {
-					counted[fmt.Sprint("missing", e.Model, nz, configKey(v.resolved(nz)))] = true
+				if id := fmt.Sprint("missing", e.Model, nz, e.job(o, nz, v, 1).Key); g.missing > 0 && !counted[id] {
+					counted[id] = true
 					missing += g.missing
 				}
 			}
