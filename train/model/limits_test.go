@@ -135,7 +135,7 @@ func TestReadFileRefuses(t *testing.T) {
 		{"device", "/dev/zero", "zero: not a regular file (a character device)"},
 		{"named pipe", fifo, "fifo.json: not a regular file (a named pipe)"},
 		{"folder", dir, filepath.Base(dir) + ": not a regular file (a folder)"},
-		{"too large", big, "big.json: 33554433 bytes, larger than the 32 MiB limit of a model file"},
+		{"too large", big, "big.json: a model file of 33554433 bytes, more than the 32 MiB limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.path == fifo && !hasFifo {

@@ -80,8 +80,8 @@ func ReadFile(path string) (*Model, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		if le, ok := limitio.IsLimit(err); ok {
-			return nil, fmt.Errorf("%s: %d bytes, larger than the %s limit of a model file: %w", name, le.Size, limitio.Bytes(MaxFileSize), err)
+		if _, ok := limitio.IsLimit(err); ok {
+			return nil, fmt.Errorf("%s: a model file of %w", name, err)
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

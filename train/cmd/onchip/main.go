@@ -204,7 +204,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	for i, split := range []dataset.Split{dataset.Train, dataset.Test} {
 		path := filepath.Join(dir, dataset.FileName(m.Dataset, split))
 		if sets[i], err = dataset.ReadFile(path); err != nil {
-			return badf("data file %s: %v", path, err)
+			return badf("%v", err) // names the file
 		}
 	}
 	var csv *os.File
