@@ -96,7 +96,9 @@ func TestResumeChecksRunFiles(t *testing.T) {
 		{"curve missing", func(t *testing.T, run string) { os.Remove(run + ".csv") }, "0.002", ": 1 to run (1 of them again)", "the curve of"},
 		{"curve without records", rewrite(".csv", func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] }), "0.002", ": 1 to run (1 of them again)", ".csv: no records"},
 		{"curve cut short", rewrite(".csv", func(b []byte) []byte { return b[:bytes.LastIndexByte(b[:len(b)-1], '\n')+1] }), "0.002", ": 1 to run (1 of them again)", "the curve does not end at the run's"},
-		{"other scale", nil, "0.004", ": 6 to run (6 of them again)", "budget is 400, this run's is 800"},
+		// another -scale names other runs (the key holds the budget): all six run anew
+		{"other scale", nil, "0.004", ": 6 to run (0 of them again)", ""},
+		{"other budget", editJSON("budget", 123), "0.002", ": 1 to run (1 of them again)", "budget is 123, this run's is 400"},
 		{"other optimizer", editJSON("optimizer", "zadam"), "0.002", ": 1 to run (1 of them again)", `optimizer is zadam, this run's is szo-scd`},
 		{"other alpha", editJSON("alpha", 0.2), "0.002", ": 1 to run (1 of them again)", "alpha is 0.2, this run's is"},
 		{"other step", editJSON("step", 0.5), "0.002", ": 1 to run (1 of them again)", "step is 0.5"},
