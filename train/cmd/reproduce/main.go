@@ -209,6 +209,10 @@ func (e experiment) job(o options, chip string, v variant, seed int64) job {
 		c.EvalEvery = max(c.MaxQueries/200, 1)
 	}
 	key := fmt.Sprintf("%s_q%d", configKey(c), c.MaxQueries)
+	if e.Eval > 0 { // another evaluation schedule is another curve: another run
+		c.EvalEvery = max(int64(float64(e.Eval)*o.scale), 1)
+		key += fmt.Sprintf("_e%d", c.EvalEvery)
+	}
 	return job{Model: e.Model, Chip: chip, Key: key, Seed: seed, Cfg: c}
 }
 

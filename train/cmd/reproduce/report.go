@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -24,16 +25,20 @@ type group struct {
 	missing int
 }
 
-// load reads the finished runs of a group.
+// load reads the finished runs of a group. A run file that is not this job's finished run
+// (another configuration or budget, cut short) is an error: the report never averages a
+// run it did not ask for.
 func load(o options, e experiment, noise string, v variant) (*group, error) {
 	g := &group{exp: e, noise: noise, v: v}
 	for seed := int64(1); seed <= int64(e.seeds(o)); seed++ {
 		j := e.job(o, noise, v, seed)
-		b, err := os.ReadFile(j.path(o.out, ".json"))
-		if os.IsNotExist(err) {
+		if err := j.finished(o.out); errors.Is(err, os.ErrNotExist) {
 			g.missing++
 			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("%w (rerun it without -report-only)", err)
 		}
+		b, err := os.ReadFile(j.path(o.out, ".json"))
 		if err != nil {
 			return nil, err
 		}
@@ -629,8 +634,10 @@ func claimADMM(all suite) (claim, bool) {
 		c.verdict = "does not hold: " + strings.Join(dominated, ", ") + " is as accurate at lower power"
 	case len(dominates) == len(parts)-2:
 		c.verdict = "holds: pruning is at least as accurate at lower power than every penalty setting"
-	default:
+	case len(dominates) > 0:
 		c.verdict = "a trade-off: no penalty setting is both as accurate and lower in power; pruning dominates " + strings.Join(dominates, ", ")
+	default:
+		c.verdict = "a trade-off: every penalty setting ends at lower power and lower accuracy than pruning"
 	}
 	return c, true
 }
