@@ -45,6 +45,7 @@ type Chip struct {
 	cfg    ChipConfig
 
 	phi, gamma, eff []float64 // programmed (wrapped), drift factor, effective phase
+	sn, cs          []float64 // per device: sin and cos of eff (Sigma: cos only), see trig
 	active          []bool
 	activeList      []int
 	signs           [][]float64 // per layer
@@ -99,6 +100,7 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	}
 
 	c.eff = make([]float64, n)
+	c.sn, c.cs = make([]float64, n), make([]float64, n)
 	for i := range c.eff {
 		c.refresh(i)
 	}
@@ -186,6 +188,19 @@ func (c *Chip) refresh(i int) {
 		}
 	}
 	c.eff[i] = c.gamma[i]*c.phi[i] + c.cfg.Noise.Crosstalk*heat
+	c.trig(i)
+}
+
+// trig caches the trigonometry the weights take of device i's effective phase:
+// Sincos for a rotator, Cos for a Sigma shifter (as BlockWeightsTo computes
+// them), so that rebuilding a block after a phase change recomputes only the
+// few devices the change reached.
+func (c *Chip) trig(i int) {
+	if c.layout.Sites[i].Part == PartSigma {
+		c.cs[i] = math.Cos(c.eff[i])
+	} else {
+		c.sn[i], c.cs[i] = math.Sincos(c.eff[i])
+	}
 }
 
 // Layers returns the chip's layers (do not modify).
@@ -313,10 +328,10 @@ func (c *Chip) LayerWeights(layer int) []float64 {
 		return w
 	}
 	l := c.layers[layer]
-	eff := c.eff[c.layout.offsets[layer]:c.layout.offsets[layer+1]]
+	from, to := c.layout.offsets[layer], c.layout.offsets[layer+1]
 	for b, st := range c.stale[layer] {
 		if st {
-			l.BlockWeightsTo(w, b, eff, c.signs[layer], c.scratch)
+			l.blockWeightsTrig(w, b, c.sn[from:to], c.cs[from:to], c.signs[layer], c.scratch)
 			c.stale[layer][b] = false
 		}
 	}

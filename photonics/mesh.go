@@ -203,18 +203,44 @@ func (m *Mesh) MatrixTo(dst []float64, phases, signs []float64) {
 	scaleRows(dst, n, signs)
 }
 
+// matrixToTrig is MatrixTo with the sines and cosines of the phases given.
+func (m *Mesh) matrixToTrig(dst []float64, sn, cs, signs []float64) {
+	n := m.N
+	dst = dst[:n*n]
+	clear(dst)
+	for i := 0; i < n; i++ {
+		dst[i*n+i] = 1
+	}
+	m.rotateRowsTrig(dst, n, sn, cs)
+	scaleRows(dst, n, signs)
+}
+
 // rotateRows left-multiplies the row-major matrix a (N rows of width w) by
 // D-less U, i.e. applies every rotator to the rows of a, in light order.
 func (m *Mesh) rotateRows(a []float64, w int, phases []float64) {
 	for p, z := range m.MZIs {
 		s, c := math.Sincos(phases[p])
-		r0 := a[z.Row*w : z.Row*w+w]
-		r1 := a[(z.Row+1)*w : (z.Row+1)*w+w]
-		for j := range r0 {
-			x, y := r0[j], r1[j]
-			r0[j] = c*x - s*y
-			r1[j] = s*x + c*y
-		}
+		rotate(a[z.Row*w:z.Row*w+w], a[(z.Row+1)*w:(z.Row+1)*w+w], s, c)
+	}
+}
+
+// rotateRowsTrig is rotateRows with the sines and cosines of the phases given
+// (sn[p], cs[p] of rotator p, as math.Sincos computes them).
+func (m *Mesh) rotateRowsTrig(a []float64, w int, sn, cs []float64) {
+	sn = sn[:len(m.MZIs)]
+	cs = cs[:len(m.MZIs)]
+	for p, z := range m.MZIs {
+		rotate(a[z.Row*w:z.Row*w+w], a[(z.Row+1)*w:(z.Row+1)*w+w], sn[p], cs[p])
+	}
+}
+
+// rotate applies the rotator R = [[c, -s], [s, c]] to the pair of rows (r0, r1).
+func rotate(r0, r1 []float64, s, c float64) {
+	r1 = r1[:len(r0)]
+	for j, x := range r0 {
+		y := r1[j]
+		r0[j] = c*x - s*y
+		r1[j] = s*x + c*y
 	}
 }
 

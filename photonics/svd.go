@@ -175,10 +175,9 @@ func (l *SVDLayer) BlockWeightsTo(dst []float64, b int, phases, signs []float64,
 	pu := l.U.NumPhases()
 	uPh, sPh, vPh := ph[:pu], ph[pu:pu+l.SigmaLen], ph[pu+l.SigmaLen:]
 	sg := signs[b*(nu+nv) : (b+1)*(nu+nv)]
-	uS, vS := sg[:nu], sg[nu:]
 
 	vm := scratch[:nv*nv]
-	l.V.MatrixTo(vm, vPh, vS)
+	l.V.MatrixTo(vm, vPh, sg[nu:])
 	p := scratch[nv*nv : nv*nv+nu*nv] // Sigma (nu x nv, rectangular diagonal) times V*
 	for i := 0; i < nu; i++ {
 		row := p[i*nv : i*nv+nv]
@@ -192,8 +191,43 @@ func (l *SVDLayer) BlockWeightsTo(dst []float64, b int, phases, signs []float64,
 		}
 	}
 	l.U.rotateRows(p, nv, uPh)
-	scaleRows(p, nv, uS)
+	l.finishBlock(dst, b, p, sg[:nu])
+}
 
+// blockWeightsTrig is BlockWeightsTo with the trigonometry of the phases done:
+// sn and cs hold, per device of the layer (in phase order), the sine and cosine
+// of a rotator's phase (math.Sincos) and, for a Sigma shifter, the cosine of
+// its phase (math.Cos) in cs. It gives the same matrix, bit for bit.
+func (l *SVDLayer) blockWeightsTrig(dst []float64, b int, sn, cs, signs []float64, scratch []float64) {
+	nu, nv := l.U.N, l.V.N
+	bp := l.BlockPhases()
+	sn, cs = sn[b*bp:(b+1)*bp], cs[b*bp:(b+1)*bp]
+	pu, pv := l.U.NumPhases(), l.U.NumPhases()+l.SigmaLen
+	sg := signs[b*(nu+nv) : (b+1)*(nu+nv)]
+
+	vm := scratch[:nv*nv]
+	l.V.matrixToTrig(vm, sn[pv:], cs[pv:], sg[nu:])
+	p := scratch[nv*nv : nv*nv+nu*nv]
+	for i := 0; i < nu; i++ {
+		row := p[i*nv : i*nv+nv]
+		if i >= l.SigmaLen {
+			clear(row)
+			continue
+		}
+		s := l.Bound * cs[pu+i]
+		for j, v := range vm[i*nv : i*nv+nv] {
+			row[j] = s * v
+		}
+	}
+	l.U.rotateRowsTrig(p, nv, sn[:pu], cs[:pu])
+	l.finishBlock(dst, b, p, sg[:nu])
+}
+
+// finishBlock applies U's signs to p (U.N x V.N, the block's matrix without
+// them) and copies the block's region into dst, the whole Out x In matrix.
+func (l *SVDLayer) finishBlock(dst []float64, b int, p, uSigns []float64) {
+	nv := l.V.N
+	scaleRows(p, nv, uSigns)
 	r0, r1, c0, c1 := l.BlockRegion(b)
 	for i := r0; i < r1; i++ {
 		copy(dst[i*l.In+c0:i*l.In+c1], p[(i-r0)*nv:(i-r0)*nv+c1-c0])
