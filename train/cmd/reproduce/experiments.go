@@ -117,29 +117,29 @@ func experiments() []experiment {
 		variant{Label: "SZO-SCD continuous d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, func(c *train.Config) { c.Step = 0.005 }), Chip: continuous})
 
 	exps := []experiment{tune, t1}
-	for _, m := range []struct{ suffix, file string }{{"", mlp}, {"-vowel", vowel}} {
+	for _, m := range []struct{ suffix, file, name string }{{"", mlp, "MNIST 8x8 MLP"}, {"-vowel", vowel, "vowel 8-16-16-4 MLP"}} {
 		q := int64(mlpQueries)
 		if m.file == vowel {
 			q = vowelQueries
 		}
 		// Fig. 4's claim is about queries to reach an accuracy: evaluate often enough to see
 		// the early recovery (every 1/400 of the budget).
-		f4 := experiment{ID: "fig4" + m.suffix, Title: "Fig. 4: active fraction alpha (SZO-SCD, s 0.1, p 1)", Model: m.file, Queries: q, Eval: q / 400, Chips: paper}
+		f4 := experiment{ID: "fig4" + m.suffix, Title: "Fig. 4, " + m.name + ": active fraction alpha (SZO-SCD, s 0.1, p 1)", Model: m.file, Queries: q, Eval: q / 400, Chips: paper}
 		for _, a := range []float64{0.05, 0.1, 0.15, 0.3, 0.6, 1} {
 			f4.Vars = append(f4.Vars, variant{Label: fmt.Sprintf("alpha=%g", a), Cfg: cfg("szo-scd", a, 0.1)})
 		}
-		f5 := experiment{ID: "fig5" + m.suffix, Title: "Fig. 5: sparsity s (SZO-SCD, alpha 0.15, p 1)", Model: m.file, Queries: q, Chips: paper}
+		f5 := experiment{ID: "fig5" + m.suffix, Title: "Fig. 5, " + m.name + ": sparsity s (SZO-SCD, alpha 0.15, p 1)", Model: m.file, Queries: q, Chips: paper}
 		for _, s := range []float64{0.02, 0.05, 0.1, 0.2, 0.5, 1} {
 			f5.Vars = append(f5.Vars, variant{Label: fmt.Sprintf("s=%g", s), Cfg: cfg("szo-scd", 0.15, s)})
 		}
-		f6 := experiment{ID: "fig6" + m.suffix, Title: "Fig. 6: pruning probability p (SZO-SCD, alpha 0.15, s 0.1)", Model: m.file, Queries: q, Chips: paper}
+		f6 := experiment{ID: "fig6" + m.suffix, Title: "Fig. 6, " + m.name + ": pruning probability p (SZO-SCD, alpha 0.15, s 0.1)", Model: m.file, Queries: q, Chips: paper}
 		for _, p := range []float64{0, 0.25, 0.5, 0.75, 1} {
 			f6.Vars = append(f6.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, 0.1, prune(p))})
 		}
 		f6.Vars = append(f6.Vars, variant{Label: "alpha=1 p=0", Cfg: cfg("szo-scd", 1, 0.1, prune(0))})
 		exps = append(exps, f4, f5, f6)
 	}
-	f6c := experiment{ID: "fig6c", Title: "Fig. 6c: pruning probability p over 2M queries (SZO-SCD, alpha 0.15, s 0.1, seed 1)",
+	f6c := experiment{ID: "fig6c", Title: "Fig. 6c, MNIST 8x8 MLP: pruning probability p over 2M queries (SZO-SCD, alpha 0.15, s 0.1, seed 1)",
 		Model: mlp, Queries: longQueries, Seeds: 1, Chips: paper}
 	for _, p := range []float64{0, 0.25, 0.5, 0.75, 1} {
 		f6c.Vars = append(f6c.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, 0.1, prune(p))})
