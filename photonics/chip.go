@@ -50,6 +50,12 @@ type Chip struct {
 	activeList      []int
 	signs           [][]float64 // per layer
 
+	// power is a sum tree over the ActiveSet (see Power): leaf first+k is the
+	// programmed phase of device activeList[k], inner node j is node 2j+1 plus
+	// node 2j+2, the root is the power. SetPhase walks up from one leaf.
+	power []float64
+	leaf  []int32 // per device: its leaf in power, -1 if passive
+
 	weights [][]float64 // per layer, Out x In effective weights
 	stale   [][]bool    // per layer, per block
 	dirty   []bool      // per layer: some block stale
@@ -104,6 +110,17 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	for i := range c.eff {
 		c.refresh(i)
 	}
+	c.power = make([]float64, max(2*len(c.activeList)-1, 1))
+	c.leaf = make([]int32, n)
+	for i := range c.leaf {
+		c.leaf[i] = -1
+	}
+	first := len(c.activeList) - 1
+	for k, i := range c.activeList {
+		c.leaf[i] = int32(first + k)
+		c.power[first+k] = c.phi[i]
+	}
+	sumTree(c.power, first)
 	scratch := 0
 	c.signs = make([][]float64, len(layers))
 	c.weights = make([][]float64, len(layers))
@@ -280,6 +297,12 @@ func (c *Chip) SetPhase(i int, phi float64) error {
 		return fmt.Errorf("photonics: set phase: %s: device is passive", c.where(i))
 	}
 	c.phi[i] = c.program(i, phi)
+	j := int(c.leaf[i])
+	c.power[j] = c.phi[i]
+	for j > 0 {
+		j = (j - 1) / 2
+		c.power[j] = c.power[2*j+1] + c.power[2*j+2]
+	}
 	c.refresh(i)
 	for _, j := range c.layout.Neighbors[i] {
 		c.refresh(j)
@@ -297,23 +320,28 @@ func (c *Chip) where(i int) string {
 }
 
 // Power returns the sum over the ActiveSet of the programmed phases (each
-// in [0, 2pi)), the chip's power estimate in radians.
-func (c *Chip) Power() float64 {
-	p := 0.0
-	for _, i := range c.activeList {
-		p += c.phi[i]
-	}
-	return p
-}
+// in [0, 2pi)), the chip's power estimate in radians. The sum is pairwise, in
+// a fixed order (a sum tree over the ActiveSet in index order that SetPhase
+// keeps up to date), so it costs nothing to read and depends only on the
+// phases, not on the order they were set in.
+func (c *Chip) Power() float64 { return c.power[0] }
 
 // FullPower returns the sum of all programmed phases: the power if every
-// device were active (the alpha = 1 reference).
+// device were active (the alpha = 1 reference), summed like Power, so that on
+// a chip whose every device is active the two are equal.
 func (c *Chip) FullPower() float64 {
-	p := 0.0
-	for _, v := range c.phi {
-		p += v
+	t := make([]float64, 2*len(c.phi)-1)
+	copy(t[len(c.phi)-1:], c.phi)
+	sumTree(t, len(c.phi)-1)
+	return t[0]
+}
+
+// sumTree sets the inner nodes of a sum tree whose leaves start at first:
+// node j is node 2j+1 plus node 2j+2, from the last inner node to the root.
+func sumTree(t []float64, first int) {
+	for j := first - 1; j >= 0; j-- {
+		t[j] = t[2*j+1] + t[2*j+2]
 	}
-	return p
 }
 
 // LayerWeights returns the effective Out x In weights of a layer (row-major),

@@ -7,19 +7,57 @@ import (
 	"github.com/meshlight/meshlight/train/model"
 )
 
-// Batch is one minibatch on a network: its inputs and labels, and the activations of
-// every layer from its last forward pass. Forward recomputes only what the phase changes
-// since that pass touched. A Batch belongs to one network; use one per goroutine.
+// Batch is one minibatch on a network: its inputs and labels, the activations of every
+// layer from its last forward pass and, once the batch has been queried after a phase
+// change, the sum trees of every layer's outputs that let Forward recompute only what a
+// change touched (see the package doc). A Batch belongs to one network; use one per
+// goroutine.
 type Batch struct {
 	net    *Network
 	cap, n int
 	x      []float64 // n samples of the input shape
 	labels []uint8
-	act    [][]float64 // per layer: n samples of its output shape
-	cols   [][]float64 // per conv layer: im2col patches, n*positions rows of In values
-	seen   [][]uint64  // per layer and row group: the version its rows were computed at
-	fresh  bool        // inputs changed since the last pass
+	layers []layerState
+	keep   bool // the layers' sum trees are kept (allocated by the first delta query)
+
+	top, expSums []float64 // per sample: its largest logit and sum of exponentials (Loss)
+	fresh        bool      // inputs changed since the last pass
+
+	// Scratch of one layer pass.
+	sums   []float64 // the sum trees of a chunk of input rows, for passes that keep none
+	groups []group   // what to recompute: output rows and their block columns
+	lists  [][]int   // per block row: the block columns whose leaves are recomputed
 }
+
+// group is a range of output rows (one block row, or all of them) whose leaves in the
+// listed block columns are recomputed.
+type group struct {
+	rows span
+	cols []int
+}
+
+// layerState is what a batch keeps of one layer.
+type layerState struct {
+	act  []float64 // n samples of the output shape
+	cols []float64 // conv: im2col patches, n*positions rows of In values
+	// tree holds the sum tree of every output before activation, node by node: node j of
+	// output o of input row r (a sample, or one patch of a sample) is at
+	// tree[j*plane + r*Out + o]. With first = (block columns - 1), leaf first+bc is the
+	// partial product over block column bc, inner node j is node 2j+1 plus node 2j+2, and
+	// node 0, the root, is the output. Node by node, a change of one leaf is a few
+	// contiguous additions per output row. nil until the batch keeps trees.
+	tree      []float64
+	plane     int      // cap*positions*Out
+	seen      []uint64 // per block: the network's clock when its leaves were computed
+	seenLayer uint64   // the network's clock of the layer when it was last brought up to date
+	dirty     []bool   // per block column: its input changed in this pass
+	chg       []bool   // per output channel: recomputed in this pass
+	anyChg    bool
+}
+
+// scratchTrees bounds the scratch of a pass that keeps no trees: it works through a chunk
+// of input rows at a time, about this many float64 of sum trees.
+const scratchTrees = 1 << 15
 
 // NewBatch returns a batch of up to size samples.
 func (n *Network) NewBatch(size int) (*Batch, error) {
@@ -29,15 +67,28 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 	b := &Batch{net: n, cap: size, fresh: true}
 	b.x = make([]float64, size*n.input.Size())
 	b.labels = make([]uint8, size)
-	b.act = make([][]float64, len(n.specs))
-	b.cols = make([][]float64, len(n.specs))
-	b.seen = make([][]uint64, len(n.specs))
+	b.top, b.expSums = make([]float64, size), make([]float64, size)
+	b.layers = make([]layerState, len(n.specs))
+	sums, rows, cols := 0, 0, 0
 	for l, s := range n.specs {
-		b.act[l] = make([]float64, size*s.OutShape().Size())
+		g := &n.geom[l]
+		st := &b.layers[l]
+		st.act = make([]float64, size*s.OutShape().Size())
 		if s.Kind == model.Conv {
-			b.cols[l] = make([]float64, size*s.Conv.OutHeight()*s.Conv.OutWidth()*s.In)
+			st.cols = make([]float64, size*g.positions*s.In)
 		}
-		b.seen[l] = make([]uint64, len(n.groups[l]))
+		st.plane = size * g.positions * g.out
+		st.seen = make([]uint64, len(n.ver[l]))
+		st.dirty = make([]bool, len(g.cols))
+		st.chg = make([]bool, s.Out)
+		sums = max(sums, g.chunk*g.out*g.nodes)
+		rows, cols = max(rows, len(g.rows)), max(cols, len(g.cols))
+	}
+	b.sums = make([]float64, sums)
+	b.groups = make([]group, 0, rows)
+	b.lists = make([][]int, rows)
+	for br := range b.lists {
+		b.lists[br] = make([]int, 0, cols)
 	}
 	return b, nil
 }
@@ -107,45 +158,429 @@ func (b *Batch) check(set *dataset.Set, count int) error {
 
 // Forward runs the loaded samples through the network and returns the logits, one row
 // of Classes values per sample (owned by the batch, valid until its next pass).
+//
+// After new samples it runs every layer. After phase changes it recomputes, in each
+// layer, only the leaves of the blocks that changed and of the block columns whose input
+// changed, the sums above them and the activations of their rows, and passes on to the
+// next layer only the output channels it recomputed. The first such pass allocates the
+// sum trees the batch keeps from then on (and runs every layer once). Either way the
+// logits are, bit for bit, those of a pass from scratch.
 func (b *Batch) Forward() []float64 {
-	net := b.net
-	in := b.x[:b.n*net.input.Size()]
-	changed := b.fresh
-	b.fresh = false
-	last := len(net.specs) - 1
-	for l, s := range net.specs {
-		src, positions := in, 1
-		if s.Kind == model.Conv {
-			c := s.Conv
-			positions = c.OutHeight() * c.OutWidth()
-			src = b.cols[l][:b.n*positions*s.In]
-			if changed {
-				im2col(src, in, c, b.n)
-			}
-		}
-		out := b.act[l][:b.n*s.Out*positions]
-		clip := net.clip
-		if l == last {
-			clip = 0
-		}
-		var w []float64
-		recomputed := false
-		for g, sp := range net.groups[l] {
-			v := net.ver[l][g]
-			if !changed && b.seen[l][g] == v {
-				continue
-			}
-			if w == nil {
-				w = net.chip.LayerWeights(l)
-			}
-			b.seen[l][g] = v
-			recomputed = true
-			rows(out, w, src, s.Out, s.In, positions, b.n, sp, clip)
-		}
-		changed = changed || recomputed
-		in = out
+	switch {
+	case b.fresh:
+		b.full()
+	case !b.stale():
+	case !b.keep:
+		b.keepTrees()
+		b.full()
+	default:
+		b.delta()
 	}
-	return b.act[last][:b.n*net.Classes()]
+	b.fresh = false
+	last := len(b.layers) - 1
+	return b.layers[last].act[:b.n*b.net.Classes()]
+}
+
+// stale reports whether a phase changed since the last pass.
+func (b *Batch) stale() bool {
+	for l, v := range b.net.layerVer {
+		if b.layers[l].seenLayer != v {
+			return true
+		}
+	}
+	return false
+}
+
+// keepTrees allocates the sum trees, from now on kept by every pass.
+func (b *Batch) keepTrees() {
+	for l := range b.layers {
+		st := &b.layers[l]
+		st.tree = make([]float64, b.net.geom[l].nodes*st.plane)
+	}
+	b.keep = true
+}
+
+// input returns what enters layer l: the samples or the previous layer's output.
+func (b *Batch) input(l int) []float64 {
+	if l == 0 {
+		return b.x[:b.n*b.net.input.Size()]
+	}
+	return b.layers[l-1].act[:b.n*b.net.specs[l-1].OutShape().Size()]
+}
+
+// full computes every layer from scratch.
+func (b *Batch) full() {
+	net := b.net
+	for l, s := range net.specs {
+		g := &net.geom[l]
+		st := &b.layers[l]
+		src := b.input(l)
+		if s.Kind == model.Conv {
+			im2col(st.cols, src, s.Conv, b.n)
+			src = st.cols
+		}
+		b.groups = append(b.groups[:0], group{span{0, g.out}, g.all})
+		b.update(st, g, net.chip.LayerWeights(l), src, true)
+		copy(st.seen, net.ver[l])
+		st.seenLayer = net.layerVer[l]
+	}
+}
+
+// delta brings every layer up to date after phase changes. A layer is visited if its
+// own phases changed or its input did; in it, a block's leaves are recomputed if the
+// block changed or its block column's input did. The output channels it recomputes
+// decide which block columns of the next layer are dirty.
+func (b *Batch) delta() {
+	net := b.net
+	for l, s := range net.specs {
+		g := &net.geom[l]
+		st := &b.layers[l]
+		inChanged := l > 0 && b.layers[l-1].anyChg
+		if st.seenLayer == net.layerVer[l] && !inChanged {
+			if st.anyChg {
+				clear(st.chg)
+				st.anyChg = false
+			}
+			continue
+		}
+		st.seenLayer = net.layerVer[l]
+		src := b.input(l)
+		clear(st.dirty)
+		if inChanged {
+			prev := b.layers[l-1].chg
+			if s.Kind == model.Conv {
+				im2colChannels(st.cols, src, s.Conv, b.n, prev)
+			}
+			for ch, c := range prev {
+				if c { // channel ch feeds columns [ch*perInput, (ch+1)*perInput)
+					for bc := g.colOf[ch*g.perInput]; bc <= g.colOf[(ch+1)*g.perInput-1]; bc++ {
+						st.dirty[bc] = true
+					}
+				}
+			}
+		}
+		if s.Kind == model.Conv {
+			src = st.cols
+		}
+		if b.plan(st, g, net.ver[l]) {
+			b.update(st, g, net.chip.LayerWeights(l), src, false)
+		}
+	}
+}
+
+// plan lists, per block row, the block columns whose leaves must be recomputed (the
+// block's phases changed or its column's input did) and marks those blocks seen; it sets
+// the groups (one for all rows when every block row has the same list) and reports
+// whether there is anything to do.
+func (b *Batch) plan(st *layerState, g *geometry, ver []uint64) bool {
+	cols := len(g.cols)
+	uniform := true
+	for br := range g.rows {
+		list := b.lists[br][:0]
+		seen := st.seen[br*cols : (br+1)*cols]
+		for bc, v := range ver[br*cols : (br+1)*cols] {
+			if st.dirty[bc] || seen[bc] != v {
+				list = append(list, bc)
+				seen[bc] = v
+			}
+		}
+		b.lists[br] = list
+		uniform = uniform && equal(list, b.lists[0])
+	}
+	b.groups = b.groups[:0]
+	if uniform {
+		if len(b.lists[0]) > 0 {
+			b.groups = append(b.groups, group{span{0, g.out}, b.lists[0]})
+		}
+	} else {
+		for br, rs := range g.rows {
+			if len(b.lists[br]) > 0 {
+				b.groups = append(b.groups, group{rs, b.lists[br]})
+			}
+		}
+	}
+	return len(b.groups) > 0
+}
+
+func equal(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, v := range a {
+		if b[i] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// update recomputes, for every input row (src holds n*positions rows of In values), the
+// leaves of each group's block columns in its rows, the sums above them and the
+// activations of those rows, and marks those rows' channels changed. full rebuilds every
+// sum; otherwise a group walks up from its leaves, or rebuilds its trees when that takes
+// fewer additions. Without kept trees (a full pass only) it works through the input rows
+// in chunks, with the trees of a chunk in scratch.
+func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool) {
+	first, depth := len(g.cols)-1, g.depth
+	k, out := g.in, g.out
+	rows := b.n * g.positions
+	t, ps, chunk := st.tree, st.plane, rows
+	if !b.keep {
+		chunk = g.chunk
+		t, ps = b.sums[:g.nodes*chunk*out], chunk*out
+	}
+	clear(st.chg)
+	for _, gr := range b.groups {
+		for o := gr.rows.a; o < gr.rows.b; o++ {
+			st.chg[o] = true
+		}
+	}
+	st.anyChg = true
+	for r0 := 0; r0 < rows; r0 += chunk {
+		r1 := min(rows, r0+chunk)
+		base := 0 // element r*out + o of the chunk is at r*out + o - base in a plane
+		if !b.keep {
+			base = r0 * out
+		}
+		x := src[r0*k : r1*k]
+		for _, gr := range b.groups {
+			for _, bc := range gr.cols {
+				j := first + bc
+				leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc])
+			}
+		}
+		lo, hi := r0*out-base, r1*out-base
+		for _, gr := range b.groups {
+			// The root is only ever read by the activation, so no pass stores it.
+			switch {
+			case !full && len(gr.cols) == 1 && g.positions == 1 && first > 0 && first+gr.cols[0] < 15:
+				// One leaf of a dense layer, at most three levels deep: its path and
+				// the activation in one pass.
+				b.walk(st, g, t, ps, base, r0, r1, gr.rows, first+gr.cols[0])
+			case g.positions == 1 && first >= 1 && first <= 3:
+				// Two to four leaves of a dense layer: the whole tree and the
+				// activation in one pass.
+				b.rebuildSmall(st, g, t, ps, base, r0, r1, gr.rows)
+			case full || len(gr.cols)*depth >= first:
+				for j := first - 1; j >= 1; j-- {
+					addPlanes(t, ps, j, lo, hi, out, gr.rows)
+				}
+				b.roots(st, g, t, ps, base, r0, r1, gr.rows)
+			default:
+				for _, bc := range gr.cols {
+					for j := (first + bc - 1) / 2; j >= 1; j = (j - 1) / 2 {
+						addPlanes(t, ps, j, lo, hi, out, gr.rows)
+					}
+				}
+				b.roots(st, g, t, ps, base, r0, r1, gr.rows)
+			}
+		}
+	}
+}
+
+// leaves sets, in one node plane (plane[r*out + o] for input row r of x, which holds rows
+// of k inputs), the partial products of outputs rs over the columns cs: row o of w (Out x
+// k) times the input row, summed over cs in column order from the first product. Blocks
+// of the usual width 8 go through an unrolled loop that keeps the inputs in registers;
+// every path takes the same operations per output, so a leaf has one value however it is
+// reached.
+func leaves(plane, w, x []float64, k, out int, rs, cs span) {
+	n := len(x) / k
+	if cs.b-cs.a == 8 {
+		for r := range n {
+			xs := x[r*k+cs.a : r*k+cs.a+8]
+			x0, x1, x2, x3, x4, x5, x6, x7 := xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]
+			d := plane[r*out+rs.a : r*out+rs.b]
+			at := rs.a*k + cs.a
+			i := 0
+			for ; i+1 < len(d); i += 2 { // two outputs per step: fewer loop instructions
+				ws, wz := w[at:at+8], w[at+k:at+k+8]
+				d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
+				d[i+1] = wz[0]*x0 + wz[1]*x1 + wz[2]*x2 + wz[3]*x3 + wz[4]*x4 + wz[5]*x5 + wz[6]*x6 + wz[7]*x7
+				at += 2 * k
+			}
+			if i < len(d) {
+				ws := w[at : at+8]
+				d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
+			}
+		}
+		return
+	}
+	for r := range n {
+		xs := x[r*k+cs.a : r*k+cs.b]
+		d := plane[r*out+rs.a : r*out+rs.b]
+		for i := range d {
+			ws := w[(rs.a+i)*k+cs.a : (rs.a+i)*k+cs.b]
+			ws = ws[:len(xs)]
+			acc := ws[0] * xs[0]
+			for c := 1; c < len(xs); c++ {
+				acc += ws[c] * xs[c]
+			}
+			d[i] = acc
+		}
+	}
+}
+
+// addPlanes sets node j of the trees of outputs rs of the elements [lo, hi) of the
+// planes (a whole number of input rows of out outputs): node 2j+1 plus node 2j+2.
+func addPlanes(t []float64, ps, j, lo, hi, out int, rs span) {
+	d := t[j*ps+lo : j*ps+hi]
+	a := t[(2*j+1)*ps+lo : (2*j+1)*ps+hi]
+	c := t[(2*j+2)*ps+lo : (2*j+2)*ps+hi]
+	a, c = a[:len(d)], c[:len(d)]
+	if rs.b-rs.a == out {
+		for i := range d {
+			d[i] = a[i] + c[i]
+		}
+		return
+	}
+	for e := 0; e < len(d); e += out {
+		dd, aa, cc := d[e+rs.a:e+rs.b], a[e+rs.a:e+rs.b], c[e+rs.a:e+rs.b]
+		aa, cc = aa[:len(dd)], cc[:len(dd)]
+		for i := range dd {
+			dd[i] = aa[i] + cc[i]
+		}
+	}
+}
+
+// walk updates, for outputs rs of the input rows [r0, r1) of a dense layer, the sums on
+// the path from one changed leaf (node leaf, at most three levels below the root) to the
+// root, and writes their activations: each node is the running sum plus its sibling
+// (addition commutes exactly, so this is node 2j+1 plus node 2j+2), in one pass.
+func (b *Batch) walk(st *layerState, g *geometry, t []float64, ps, base, r0, r1 int, rs span, leaf int) {
+	out, clip := g.out, g.clip
+	var sib, par [3][]float64 // per level from the leaf: the sibling and the parent
+	d := 0
+	for j := leaf; j > 0; j = (j - 1) / 2 {
+		s := j + 1
+		if j%2 == 0 {
+			s = j - 1
+		}
+		p := (j - 1) / 2
+		sib[d], par[d] = t[s*ps:(s+1)*ps], t[p*ps:(p+1)*ps]
+		d++
+	}
+	lf := t[leaf*ps : (leaf+1)*ps]
+	for r := r0; r < r1; r++ {
+		act := st.act[r*out+rs.a : r*out+rs.b]
+		lo, hi := r*out+rs.a-base, r*out+rs.b-base
+		v0, s0 := lf[lo:hi], sib[0][lo:hi]
+		v0, s0 = v0[:len(act)], s0[:len(act)]
+		switch d {
+		case 1:
+			for i, v := range v0 {
+				act[i] = activation(v+s0[i], clip)
+			}
+		case 2:
+			p0, s1 := par[0][lo:hi], sib[1][lo:hi]
+			p0, s1 = p0[:len(act)], s1[:len(act)]
+			for i, v := range v0 {
+				v += s0[i]
+				p0[i] = v
+				act[i] = activation(v+s1[i], clip)
+			}
+		case 3:
+			p0, s1, p1, s2 := par[0][lo:hi], sib[1][lo:hi], par[1][lo:hi], sib[2][lo:hi]
+			p0, s1, p1, s2 = p0[:len(act)], s1[:len(act)], p1[:len(act)], s2[:len(act)]
+			for i, v := range v0 {
+				v += s0[i]
+				p0[i] = v
+				v += s1[i]
+				p1[i] = v
+				act[i] = activation(v+s2[i], clip)
+			}
+		}
+	}
+}
+
+// rebuildSmall rebuilds, for outputs rs of the input rows [r0, r1) of a dense layer of
+// two to four block columns, every inner node of the sum trees and writes the
+// activations, in one pass.
+func (b *Batch) rebuildSmall(st *layerState, g *geometry, t []float64, ps, base, r0, r1 int, rs span) {
+	out, clip := g.out, g.clip
+	first := len(g.cols) - 1
+	node := func(j, lo, hi, n int) []float64 { return t[j*ps+lo : j*ps+hi][:n] }
+	for r := r0; r < r1; r++ {
+		act := st.act[r*out+rs.a : r*out+rs.b]
+		lo, hi, n := r*out+rs.a-base, r*out+rs.b-base, len(act)
+		switch first {
+		case 1: // leaves 1, 2
+			t1, t2 := node(1, lo, hi, n), node(2, lo, hi, n)
+			for i, v := range t1 {
+				act[i] = activation(v+t2[i], clip)
+			}
+		case 2: // leaves 2, 3, 4; node 1 = 3 + 4
+			t1, t2, t3, t4 := node(1, lo, hi, n), node(2, lo, hi, n), node(3, lo, hi, n), node(4, lo, hi, n)
+			for i, v := range t3 {
+				v += t4[i]
+				t1[i] = v
+				act[i] = activation(v+t2[i], clip)
+			}
+		case 3: // leaves 3..6; node 1 = 3 + 4, node 2 = 5 + 6
+			t1, t2, t3, t4 := node(1, lo, hi, n), node(2, lo, hi, n), node(3, lo, hi, n), node(4, lo, hi, n)
+			t5, t6 := node(5, lo, hi, n), node(6, lo, hi, n)
+			for i, v := range t3 {
+				u, w := v+t4[i], t5[i]+t6[i]
+				t1[i], t2[i] = u, w
+				act[i] = activation(u+w, clip)
+			}
+		}
+	}
+}
+
+// roots writes the activations of outputs rs of input rows [r0, r1) into the layer's
+// output: each output's root, the sum of nodes 1 and 2 of its tree (or its only leaf,
+// node 0, when the layer has one block column), through the activation. Element
+// r*out + o of a plane is at r*out + o - base.
+func (b *Batch) roots(st *layerState, g *geometry, t []float64, ps, base, r0, r1 int, rs span) {
+	out, pos, clip := g.out, g.positions, g.clip
+	left, right := t[:ps], []float64(nil)
+	if len(g.cols) > 1 {
+		left, right = t[ps:2*ps], t[2*ps:3*ps]
+	}
+	if pos == 1 { // dense: a sample's outputs are contiguous, as in the planes
+		if rs.b-rs.a == out { // whole rows: one run
+			r0, r1, rs = 0, 1, span{r0 * out, r1 * out}
+		}
+		for r := r0; r < r1; r++ {
+			act := st.act[r*out+rs.a : r*out+rs.b]
+			x := left[r*out+rs.a-base : r*out+rs.b-base]
+			x = x[:len(act)]
+			switch {
+			case right == nil:
+				for i, v := range x {
+					act[i] = activation(v, clip)
+				}
+			case clip == 0:
+				y := right[r*out+rs.a-base : r*out+rs.b-base]
+				y = y[:len(act)]
+				for i, v := range x {
+					act[i] = v + y[i]
+				}
+			default:
+				y := right[r*out+rs.a-base : r*out+rs.b-base]
+				y = y[:len(act)]
+				for i, v := range x {
+					act[i] = min(max(v+y[i], 0), clip)
+				}
+			}
+		}
+		return
+	}
+	s, p := r0/pos, r0%pos // conv: the output is channel-major per sample
+	for r := r0; r < r1; r++ {
+		at := s*out*pos + p
+		for o := rs.a; o < rs.b; o++ {
+			v := left[r*out+o-base]
+			if right != nil {
+				v += right[r*out+o-base]
+			}
+			st.act[at+o*pos] = activation(v, clip)
+		}
+		if p++; p == pos {
+			s, p = s+1, 0
+		}
+	}
 }
 
 // Input returns what entered layer l in the last Forward, one row of the layer's input
@@ -156,40 +591,11 @@ func (b *Batch) Input(l int) []float64 {
 	if l == 0 {
 		return b.x[:b.n*b.net.input.Size()]
 	}
-	return b.act[l-1][:b.n*b.net.specs[l-1].OutShape().Size()]
+	return b.layers[l-1].act[:b.n*b.net.specs[l-1].OutShape().Size()]
 }
 
-// rows computes output channels sp.r0..sp.r1-1 of a layer for n samples:
-// out[(s*outC + o)*positions + p] = act(W[o] . src[s*positions + p]), where src holds
-// n*positions rows of k values (the input itself for a dense layer, positions = 1).
-// clip > 0 applies min(max(x, 0), clip); clip == 0 leaves x as it is. Channels are taken
-// four at a time (dot4), the rest one by one; the grouping depends only on sp, so a
-// partial and a full recomputation give identical values.
-func rows(out, w, src []float64, outC, k, positions, n int, sp span, clip float64) {
-	o := sp.r0
-	for ; o+4 <= sp.r1; o += 4 {
-		w0, w1, w2, w3 := w[o*k:(o+1)*k], w[(o+1)*k:(o+2)*k], w[(o+2)*k:(o+3)*k], w[(o+3)*k:(o+4)*k]
-		for r := range n * positions {
-			s, p := r/positions, r%positions
-			v0, v1, v2, v3 := dot4(w0, w1, w2, w3, src[r*k:(r+1)*k])
-			base := (s*outC+o)*positions + p
-			out[base] = activate(v0, clip)
-			out[base+positions] = activate(v1, clip)
-			out[base+2*positions] = activate(v2, clip)
-			out[base+3*positions] = activate(v3, clip)
-		}
-	}
-	for ; o < sp.r1; o++ {
-		wo := w[o*k : (o+1)*k]
-		for r := range n * positions {
-			s, p := r/positions, r%positions
-			out[(s*outC+o)*positions+p] = activate(dot(wo, src[r*k:(r+1)*k]), clip)
-		}
-	}
-}
-
-// activate is the hidden-layer activation min(max(v, 0), clip), or v when clip is 0.
-func activate(v, clip float64) float64 {
+// activation is the hidden-layer activation min(max(v, 0), clip), or v when clip is 0.
+func activation(v, clip float64) float64 {
 	if clip > 0 {
 		return min(max(v, 0), clip)
 	}
@@ -215,25 +621,78 @@ func im2col(cols, in []float64, c *model.ConvParams, n int) {
 	}
 }
 
+// im2colChannels rewrites, in the patch rows im2col wrote, only the entries of the input
+// channels marked in chg.
+func im2colChannels(cols, in []float64, c *model.ConvParams, n int, chg []bool) {
+	oh, ow := c.OutHeight(), c.OutWidth()
+	hw := c.InHeight * c.InWidth
+	kk := c.Kernel * c.Kernel
+	width := c.InChannels * kk
+	j := 0
+	for s := range n {
+		img := in[s*c.InChannels*hw : (s+1)*c.InChannels*hw]
+		for oy := range oh {
+			for ox := range ow {
+				row := cols[j : j+width]
+				j += width
+				for ch, changed := range chg {
+					if !changed {
+						continue
+					}
+					m, d := img[ch*hw:(ch+1)*hw], row[ch*kk:(ch+1)*kk]
+					i := 0
+					for ky := range c.Kernel {
+						y := oy*c.Stride - c.Padding + ky
+						for kx := range c.Kernel {
+							x := ox*c.Stride - c.Padding + kx
+							if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
+								d[i] = 0
+							} else {
+								d[i] = m[y*c.InWidth+x]
+							}
+							i++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // Loss runs a forward pass and returns the mean softmax cross-entropy of the loaded
 // samples against their labels.
 func (b *Batch) Loss() float64 {
 	z := b.Forward()
 	c := b.net.Classes()
+	top, sums := b.top[:b.n], b.expSums[:b.n]
+	// Each step below is a loop of its own over the samples, whose rows do not depend
+	// on each other, so that the processor overlaps them rather than wait on one row's
+	// chain of max, of sums or a logarithm.
+	for s := range top {
+		top[s] = rowMax(z[s*c : (s+1)*c])
+	}
+	for s, m := range top {
+		sums[s] = sumExp(z[s*c:(s+1)*c], m)
+	}
 	sum := 0.0
 	for s, y := range b.labels[:b.n] {
-		row := z[s*c : (s+1)*c]
-		m := row[0]
-		for _, v := range row[1:] {
-			m = max(m, v)
-		}
-		e := 0.0
-		for _, v := range row {
-			e += exp(v - m)
-		}
-		sum += m + log(e) - row[y]
+		sum += top[s] + log(sums[s]) - z[s*c+int(y)]
 	}
 	return sum / float64(b.n)
+}
+
+// rowMax returns the largest value of row (NaN if any is NaN), in two interleaved
+// chains: the maximum does not depend on the order it is taken in.
+func rowMax(row []float64) float64 {
+	m0, m1 := row[0], row[0]
+	i := 1
+	for ; i+1 < len(row); i += 2 {
+		m0, m1 = max(m0, row[i]), max(m1, row[i+1])
+	}
+	if i < len(row) {
+		m0 = max(m0, row[i])
+	}
+	return max(m0, m1)
 }
 
 // Correct runs a forward pass and returns how many loaded samples are classified right:

@@ -18,18 +18,37 @@ type Network struct {
 	input model.Shape
 	specs []model.Spec
 	clip  float64
+	geom  []geometry
 
-	owner  []owner    // per device: the layer and row group its phase changes
-	groups [][]span   // per layer: the row ranges of W, one per block row
-	ver    [][]uint64 // per layer and row group: bumped by every SetPhase in it
-	clock  uint64
+	owner    []owner    // per device: the layer and block its phase changes
+	ver      [][]uint64 // per layer and block: the clock of the last SetPhase in it
+	layerVer []uint64   // per layer: the clock of the last SetPhase in it
+	clock    uint64
 }
 
-// owner locates a device's effect: layer and row group within the layer.
-type owner struct{ layer, group int32 }
+// owner locates a device's effect: a phase change (with the crosstalk it causes, which
+// stays inside the device's tile) changes one block of one layer.
+type owner struct{ layer, block int32 }
 
-// span is a row range [r0, r1) of a weight matrix.
-type span struct{ r0, r1 int }
+// span is an index range [a, b): rows or columns of a weight matrix, or channels.
+type span struct{ a, b int }
+
+// geometry is what a batch needs to know of a layer to recompute parts of it: the
+// matrix shape, how many input rows (im2col patches) each sample has, and the block grid
+// of the chip's layer.
+type geometry struct {
+	out, in   int
+	positions int    // output positions per sample (1 for a dense layer)
+	rows      []span // per block row: the rows of W it covers
+	cols      []span // per block column: the columns of W it covers
+	all       []int  // 0, 1, ..., len(cols)-1: every block column
+	nodes     int    // 2*len(cols) - 1: leaves and inner nodes of one output's sum tree
+	depth     int    // inner nodes from a leaf up to the root, at most
+	perInput  int    // columns of this layer's input per channel of the previous output
+	colOf     []int  // per column: its block column
+	chunk     int    // input rows per chunk of a pass that keeps no trees
+	clip      float64
+}
 
 // New returns the network of the given input shape and layers on chip. specs[l] must
 // match the chip's layer l (Out x In), conv layers must have In = PatchSize, and each
@@ -78,19 +97,46 @@ func New(chip *photonics.Chip, input model.Shape, specs []model.Spec, clip float
 	}
 
 	n := &Network{chip: chip, input: input, specs: specs, clip: clip}
-	n.groups = make([][]span, len(layers))
+	n.geom = make([]geometry, len(layers))
 	n.ver = make([][]uint64, len(layers))
+	n.layerVer = make([]uint64, len(layers))
 	for l, sl := range layers {
-		for r := range sl.BlockRows {
-			r0, r1, _, _ := sl.BlockRegion(r * sl.BlockCols)
-			n.groups[l] = append(n.groups[l], span{r0, r1})
+		g := &n.geom[l]
+		s := specs[l]
+		g.out, g.in, g.positions, g.perInput = s.Out, s.In, 1, 1
+		if s.Kind == model.Conv {
+			g.positions = s.Conv.OutHeight() * s.Conv.OutWidth()
+			g.perInput = s.Conv.Kernel * s.Conv.Kernel
+		} else if l > 0 {
+			g.perInput = specs[l-1].OutShape().Size() / specs[l-1].Out
 		}
-		n.ver[l] = make([]uint64, len(n.groups[l]))
+		if l < len(layers)-1 {
+			g.clip = clip
+		}
+		for br := range sl.BlockRows {
+			r0, r1, _, _ := sl.BlockRegion(br * sl.BlockCols)
+			g.rows = append(g.rows, span{r0, r1})
+		}
+		g.colOf = make([]int, s.In)
+		for bc := range sl.BlockCols {
+			_, _, c0, c1 := sl.BlockRegion(bc)
+			g.cols = append(g.cols, span{c0, c1})
+			g.all = append(g.all, bc)
+			for c := c0; c < c1; c++ {
+				g.colOf[c] = bc
+			}
+		}
+		g.nodes = 2*len(g.cols) - 1
+		g.chunk = max(1, scratchTrees/(g.out*g.nodes))
+		for j := g.nodes - 1; j > 0; j = (j - 1) / 2 { // from the last leaf, the deepest
+			g.depth++
+		}
+		n.ver[l] = make([]uint64, sl.NumBlocks())
 	}
 	sites := chip.Layout().Sites
 	n.owner = make([]owner, len(sites))
 	for i, s := range sites {
-		n.owner[i] = owner{int32(s.Layer), int32(s.Block / layers[s.Layer].BlockCols)}
+		n.owner[i] = owner{int32(s.Layer), int32(s.Block)}
 	}
 	return n, nil
 }
@@ -127,13 +173,16 @@ func (n *Network) Specs() []model.Spec { return n.specs }
 func (n *Network) Classes() int { return n.specs[len(n.specs)-1].OutShape().Size() }
 
 // SetPhase programs active device i (a global chip index) to phi, like the chip's
-// SetPhase, and marks the weight rows it changes. It does not allocate on success.
+// SetPhase, and records which block of which layer changed (the device's own, which
+// holds every neighbour its heater reaches), so that a batch recomputes only that
+// block's part of the layer and what follows. It does not allocate on success.
 func (n *Network) SetPhase(i int, phi float64) error {
 	if err := n.chip.SetPhase(i, phi); err != nil {
 		return err
 	}
 	o := n.owner[i]
 	n.clock++
-	n.ver[o.layer][o.group] = n.clock
+	n.ver[o.layer][o.block] = n.clock
+	n.layerVer[o.layer] = n.clock
 	return nil
 }

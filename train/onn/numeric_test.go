@@ -34,37 +34,64 @@ func TestExpLog(t *testing.T) {
 	}
 }
 
-func TestDot(t *testing.T) {
-	for n := range 11 {
-		w := make([][]float64, 4)
-		x := make([]float64, n)
-		for i := range x {
-			x[i] = float64(i) - 2.5
-		}
-		var want [4]float64
-		for j := range w {
-			w[j] = make([]float64, n+j)
-			for i := range w[j] {
-				w[j][i] = float64((i+1)*(j+2)) / 7
-			}
-			for i, v := range x {
-				want[j] += w[j][i] * v
-			}
-		}
-		s0, s1, s2, s3 := dot4(w[0], w[1], w[2], w[3], x)
-		if got := [4]float64{s0, s1, s2, s3}; got != want {
-			t.Errorf("n=%d: dot4 %v, want %v", n, got, want)
+// leaves gives every output of every input row the plain sum, in column order from the
+// first product, of its products over the block's columns, through its unrolled path for
+// blocks eight wide and its loop for others, and touches nothing else of the plane.
+func TestLeaves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	const k, out, n = 21, 11, 3 // W is 11 x 21; 3 input rows
+	w, x := make([]float64, out*k), make([]float64, n*k)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	for i := range x {
+		if rng.IntN(3) > 0 {
+			x[i] = rng.NormFloat64()
 		}
 	}
-	for n := range 11 {
-		a, b := make([]float64, n), make([]float64, n+2)
-		want := 0.0
-		for i := range a {
-			a[i], b[i] = float64(i+1), float64(2*i-3)
-			want += a[i] * b[i]
+	for _, rs := range []span{{0, 8}, {3, 11}, {10, 11}} {
+		for _, cs := range []span{{0, 8}, {8, 16}, {16, 21}, {20, 21}, {0, 21}} {
+			plane := make([]float64, n*out)
+			for i := range plane {
+				plane[i] = -1
+			}
+			leaves(plane, w, x, k, out, rs, cs)
+			for r := range n {
+				for o := range out {
+					want := -1.0
+					if o >= rs.a && o < rs.b {
+						want = w[o*k+cs.a] * x[r*k+cs.a]
+						for c := cs.a + 1; c < cs.b; c++ {
+							want = want + w[o*k+c]*x[r*k+c]
+						}
+					}
+					if got := plane[r*out+o]; got != want {
+						t.Errorf("rows %v, columns %v: input row %d, output %d is %v, want %v", rs, cs, r, o, got, want)
+					}
+				}
+			}
 		}
-		if got := dot(a, b); got != want {
-			t.Errorf("n=%d: dot %v, want %v", n, got, want)
+	}
+}
+
+// addPlanes adds two node planes into a third, for every output or for a range of outputs
+// of each input row, and touches nothing else.
+func TestAddPlanes(t *testing.T) {
+	const out, rows, ps = 5, 4, 24 // planes of 24 elements; rows 1..3 of 5 outputs are used
+	for _, rs := range []span{{0, out}, {1, 3}, {4, 5}} {
+		tr := make([]float64, 5*ps) // nodes 0..4: node 1 = node 3 + node 4
+		for i := range tr {
+			tr[i] = float64(i)
+		}
+		addPlanes(tr, ps, 1, out, rows*out, out, rs)
+		for i, got := range tr {
+			want := float64(i)
+			if e := i - ps; i/ps == 1 && e >= out && e < rows*out && e%out >= rs.a && e%out < rs.b {
+				want = float64(3*ps+e) + float64(4*ps+e)
+			}
+			if got != want {
+				t.Fatalf("rows %v: element %d is %v, want %v", rs, i, got, want)
+			}
 		}
 	}
 }
