@@ -2,6 +2,7 @@ package onn
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 )
@@ -31,6 +32,47 @@ func TestExpLog(t *testing.T) {
 	}
 	if !math.IsNaN(log(-1)) || !math.IsNaN(exp(math.NaN())) {
 		t.Error("log(-1) or exp(NaN) is not NaN")
+	}
+	// Around the ends of the fast range and of the range of float64: within 2 ulps of
+	// math.Exp, 0 below its underflow and +Inf above 709.78.
+	for _, x := range []float64{-745.1, -744, -709, -708.3900001, -708.39, -708.3899999, -700, 700, 709.7799999, 709.78} {
+		if u := ulps(exp(x), math.Exp(x)); u > 2 {
+			t.Errorf("exp(%v) = %v, math.Exp %v: %v ulps", x, exp(x), math.Exp(x), u)
+		}
+	}
+	if exp(-745.3) != 0 || !math.IsInf(exp(709.79), 1) {
+		t.Errorf("exp(-745.3) = %v, exp(709.79) = %v, want 0 and +Inf", exp(-745.3), exp(709.79))
+	}
+	// sumExp adds, in order, what exp gives.
+	xs := []float64{0.5, -3, 2, -700, 0}
+	want := 0.0
+	for _, x := range xs {
+		want += exp(x - 2)
+	}
+	if got := sumExp(xs, 2); got != want {
+		t.Errorf("sumExp %v, want %v", got, want)
+	}
+}
+
+// Each entry of exp's table, its float64 plus its remainder, is 2^(j/64) to 1e-30:
+// raised to the 64th power in 256-bit arithmetic it gives 2^j; and the remainder is
+// below half an ulp of the float64.
+func TestExp2Table(t *testing.T) {
+	for j, e := range exp2Table {
+		v := new(big.Float).SetPrec(256).SetFloat64(e[0])
+		v.Add(v, new(big.Float).SetFloat64(e[1]))
+		p := new(big.Float).SetPrec(256).SetInt64(1)
+		for range 64 {
+			p.Mul(p, v)
+		}
+		p.SetMantExp(p, -j) // p / 2^j, want 1
+		d, _ := p.Sub(p, big.NewFloat(1)).Float64()
+		if math.Abs(d) > 1e-30 {
+			t.Errorf("entry %d: (%v + %v)^64 / 2^%d - 1 = %.3g", j, e[0], e[1], j, d)
+		}
+		if ulp := math.Nextafter(e[0], math.Inf(1)) - e[0]; math.Abs(e[1]) > ulp/2 {
+			t.Errorf("entry %d: remainder %v above half an ulp of %v", j, e[1], e[0])
+		}
 	}
 }
 
