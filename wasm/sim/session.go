@@ -425,9 +425,10 @@ func (s *Session) Reset() {
 	s.running = running && s.run != nil
 }
 
-// Redeploy deploys a new chip: the next seed, so a new noise draw and active set.
+// Redeploy deploys a new chip: the next seed (NextSeed: after MaxSeed comes 0, so the
+// address always reloads), so a new noise draw and active set.
 func (s *Session) Redeploy() {
-	s.set.Seed++
+	s.set.Seed = NextSeed(s.set.Seed)
 	s.ver++
 	s.Reset()
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -428,5 +429,27 @@ func TestSessionBadChipKeepsLastGoodState(t *testing.T) {
 	}
 	if st := s.Stats(); st.Chip != "paper" || st.Bits != 8 || s.Settings().Seed != 4 {
 		t.Errorf("stats %+v seed %d", st, s.Settings().Seed)
+	}
+}
+
+// Redeploy at the largest seed a link carries (2^53) wraps to 0: the address still reloads.
+func TestSessionRedeploySeedReloads(t *testing.T) {
+	cases := []struct {
+		name       string
+		seed, want int64
+	}{
+		{"below the top", MaxSeed - 1, MaxSeed},
+		{"the top", MaxSeed, 0},
+	}
+	for _, c := range cases {
+		s, _, _ := newTestSession(t, fmt.Sprintf("?seed=%d", c.seed))
+		s.Redeploy()
+		if got := s.Settings().Seed; got != c.want {
+			t.Errorf("%s: seed %d after redeploy, want %d", c.name, got, c.want)
+		}
+		back, errs := ParseQuery(s.Query())
+		if len(errs) != 0 || back != s.Settings() {
+			t.Errorf("%s: the address %q does not reload: %v", c.name, s.Query(), errs)
+		}
 	}
 }

@@ -8,10 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/meshlight/meshlight/photonics"
-
 	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/dataset"
 )
 
 // Settings are the knobs of the simulator. They round-trip through the page's URL query
@@ -194,7 +195,7 @@ var params = []param{
 	{"p", Restart, fmtFloat(func(s *Settings) *float64 { return &s.P }), setFloat(func(s *Settings) *float64 { return &s.P }, 0, 1, true, true), false},
 	{"lr", Restart, fmtFloat(func(s *Settings) *float64 { return &s.LR }), setFloat(func(s *Settings) *float64 { return &s.LR }, 0, math.Pi, false, true), false},
 	{"seed", Redeploy, func(s *Settings) string { return strconv.FormatInt(s.Seed, 10) }, func(s *Settings, v string) error {
-		n, err := parseInt(v, 0, 1<<53)
+		n, err := parseInt(v, 0, MaxSeed)
 		if err != nil {
 			return err
 		}
@@ -233,6 +234,38 @@ func PresetNames() []string {
 
 // MaxSpeed is the largest accepted speed (ONN queries per frame).
 const MaxSpeed = 100000
+
+// MaxSeed is the largest seed: 2^53, the largest integer below which every integer is a
+// JavaScript number exactly, so a link with any seed from 0 to MaxSeed reloads as it was.
+// Redeploy wraps from MaxSeed to 0 (NextSeed).
+const MaxSeed = 1 << 53
+
+// NextSeed is the seed after seed: seed+1, wrapping from MaxSeed (or anything beyond it) to 0.
+func NextSeed(seed int64) int64 {
+	if seed < 0 || seed >= MaxSeed {
+		return 0
+	}
+	return seed + 1
+}
+
+// MaxModelRef is the longest model reference accepted, in bytes.
+const MaxModelRef = 256
+
+// maxQuoted is how many bytes of a value an error message quotes before it cuts it.
+const maxQuoted = 40
+
+// quoteCut quotes a value for a message, cut after maxQuoted bytes (at a character
+// boundary) with a note of its whole length, so a 5,000-digit value is not echoed in full.
+func quoteCut(v string) string {
+	if len(v) <= maxQuoted {
+		return strconv.Quote(v)
+	}
+	n := maxQuoted
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… (cut: %d bytes)", strconv.Quote(v[:n]), len(v))
+}
 
 // ParamNames lists the URL parameters in canonical order.
 func ParamNames() []string {
@@ -284,13 +317,13 @@ func (s *Settings) Set(name, value string) (Effect, error) {
 	p, ok := lookup(name)
 	if !ok {
 		if why, ok := retired[name]; ok {
-			return ViewOnly, fmt.Errorf("%s=%q: %s", name, value, why(value))
+			return ViewOnly, fmt.Errorf("%s=%s: %s", name, quoteCut(value), why(value))
 		}
-		return ViewOnly, fmt.Errorf("unknown setting %q (known: %s)", name, strings.Join(ParamNames(), ", "))
+		return ViewOnly, fmt.Errorf("unknown setting %s (known: %s)", quoteCut(name), strings.Join(ParamNames(), ", "))
 	}
 	t := *s
 	if err := p.set(&t, strings.TrimSpace(value)); err != nil {
-		return ViewOnly, fmt.Errorf("%s=%q: %w", name, value, err)
+		return ViewOnly, fmt.Errorf("%s=%s: %w", name, quoteCut(value), err)
 	}
 	if name != "lr" && s.LR == s.defaultLR() {
 		t.LR = t.defaultLR() // the step follows the default
@@ -300,7 +333,7 @@ func (s *Settings) Set(name, value string) (Effect, error) {
 	}
 	if p.effect >= Restart {
 		if err := t.Config().Validate(); err != nil {
-			return ViewOnly, fmt.Errorf("%s=%q: %w", name, value, err)
+			return ViewOnly, fmt.Errorf("%s=%s: %w", name, quoteCut(value), err)
 		}
 	}
 	*s = t
@@ -308,16 +341,13 @@ func (s *Settings) Set(name, value string) (Effect, error) {
 }
 
 // ParseQuery reads settings from a URL query (with or without the leading "?"). Every
-// parameter that is unknown, retired, repeated or invalid yields an error naming it, and
-// keeps its default: the returned settings are always usable. The parameters apply in the
-// canonical order (ParamNames), whatever their order in the query.
+// parameter that is unknown, retired, repeated, invalid or not decodable (a bad %-escape)
+// yields an error naming it, and keeps its default; the others apply, so the returned
+// settings are always usable. The parameters apply in the canonical order (ParamNames),
+// whatever their order in the query. Values in messages are cut after 40 bytes.
 func ParseQuery(query string) (Settings, []error) {
 	s := DefaultSettings()
-	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
-	if err != nil {
-		return s, []error{fmt.Errorf("page address: %w", err)}
-	}
-	var errs []error
+	q, errs := splitQuery(strings.TrimPrefix(query, "?"))
 	for _, p := range params {
 		vs, ok := q[p.name]
 		if !ok {
@@ -333,12 +363,44 @@ func ParseQuery(query string) (Settings, []error) {
 	}
 	for _, name := range sortedKeys(q) {
 		if why, ok := retired[name]; ok {
-			errs = append(errs, fmt.Errorf("page address: %s=%q ignored: %s", name, q[name][0], why(q[name][0])))
+			errs = append(errs, fmt.Errorf("page address: %s=%s ignored: %s", name, quoteCut(q[name][0]), why(q[name][0])))
 			continue
 		}
-		errs = append(errs, fmt.Errorf("page address: unknown parameter %q ignored", name))
+		errs = append(errs, fmt.Errorf("page address: unknown parameter %s ignored", quoteCut(name)))
 	}
 	return s, errs
+}
+
+// splitQuery decodes a URL query as url.ParseQuery does, except that a parameter whose
+// name or value is not decodable is reported by name and left out while the others are
+// kept (url.ParseQuery's map holds them too, but its one error names none).
+func splitQuery(query string) (url.Values, []error) {
+	q := url.Values{}
+	var errs []error
+	for query != "" {
+		var part string
+		part, query, _ = strings.Cut(query, "&")
+		if part == "" {
+			continue
+		}
+		rawKey, rawValue, _ := strings.Cut(part, "=")
+		key, err := url.QueryUnescape(rawKey)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("page address: parameter %s ignored: a bad %%-escape in its name (%% must be followed by two hex digits)", quoteCut(rawKey)))
+			continue
+		}
+		value, err := url.QueryUnescape(rawValue)
+		if err != nil {
+			name := key
+			if _, ok := lookup(key); !ok {
+				name = quoteCut(key)
+			}
+			errs = append(errs, fmt.Errorf("page address: %s=%s ignored: a bad %%-escape (%% must be followed by two hex digits)", name, quoteCut(rawValue)))
+			continue
+		}
+		q[key] = append(q[key], value)
+	}
+	return q, errs
 }
 
 // Query is the canonical URL query of s, without the leading "?": in a fixed order, only
@@ -374,8 +436,13 @@ func (s Settings) defaults() Settings {
 	return d
 }
 
-// ValidModelRef checks a model reference: a catalog name, or a relative URL path to a
-// .json or .json.gz file on the same site (no scheme, host, "..", query or fragment).
+// ValidModelRef checks a model reference: a catalog name, or the site-relative path of a
+// .json or .json.gz model file, at most MaxModelRef bytes, whose folders and file name
+// (before the extension) are each a plain name by the rule of a model file's data set name
+// (dataset.CheckName: a-z 0-9 - _, not starting with - or _), e.g. models/my-model.json.
+// That one rule leaves no room for what a browser reads as leaving the site: no scheme or
+// host, no "/" in front, no "." or ".." segment, no backslash (a slash to the browser), no
+// %-escape, query, fragment, space or control character.
 func ValidModelRef(v string) error {
 	if _, ok := CatalogEntry(v); ok {
 		return nil
@@ -383,16 +450,19 @@ func ValidModelRef(v string) error {
 	if v == "" {
 		return errors.New("empty")
 	}
-	if !strings.HasSuffix(v, ".json") && !strings.HasSuffix(v, ".json.gz") {
+	if len(v) > MaxModelRef {
+		return fmt.Errorf("a model path is at most %d bytes, this one %d", MaxModelRef, len(v))
+	}
+	stem, ok := strings.CutSuffix(v, ".json.gz")
+	if !ok {
+		stem, ok = strings.CutSuffix(v, ".json")
+	}
+	if !ok {
 		return fmt.Errorf("not a shipped model (%s) nor a path to a .json model file", strings.Join(CatalogNames(), ", "))
 	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasPrefix(v, "/") {
-		return errors.New("a model path must be relative to the site (e.g. models/my-model.json)")
-	}
-	for _, part := range strings.Split(u.Path, "/") {
-		if part == ".." {
-			return errors.New("a model path must stay inside the site (no ..)")
+	for _, seg := range strings.Split(stem, "/") {
+		if err := dataset.CheckName(seg); err != nil {
+			return fmt.Errorf("a model path must be relative to the site and stay inside it: folders and a file name of a-z 0-9 - _ (e.g. models/my-model.json): %w", err)
 		}
 	}
 	return nil
@@ -412,6 +482,9 @@ func setFloat(field func(*Settings) *float64, lo, hi float64, loClosed, hiClosed
 		}
 		if x < lo || x > hi || (x == lo && !loClosed) || (x == hi && !hiClosed) {
 			return fmt.Errorf("out of range %s", interval(lo, hi, loClosed, hiClosed))
+		}
+		if x == 0 {
+			x = 0 // -0 reads as 0
 		}
 		*field(s) = x
 		return nil

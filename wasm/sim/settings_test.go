@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestParseQueryInvalid(t *testing.T) {
 		{"compare=maybe", "compare=\"maybe\": not a boolean"},
 		{"model=nope", "model=\"nope\": not a shipped model"},
 		{"model=http://evil.example/m.json", "relative to the site"},
-		{"model=../secret.json", "inside the site"},
+		{"model=../secret.json", "stay inside it"},
 		{"optimizer=", "optimizer=\"\": unknown optimizer (known: admm, flops"},
 		{"optimizer=sgd", "optimizer=\"sgd\": unknown optimizer"},
 		{"frobnicate=1", "unknown parameter \"frobnicate\""},
@@ -69,7 +70,7 @@ func TestParseQueryInvalid(t *testing.T) {
 		{"lr=0.01", "lr=\"0.01\": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)"},
 		{"bits=6&lr=0.05", "lr=\"0.05\": lr = 0.05, want at least one control code, 0.09817 rad at 6 bits"},
 		{"sigma=0.02", "sigma=\"0.02\" ignored: the relative drift sigma was replaced by gamma-std"},
-		{"alpha=%zz", "page address"},
+		{"alpha=%zz", "page address: alpha=\"%zz\" ignored: a bad %-escape"},
 	}
 	for _, c := range cases {
 		s, errs := ParseQuery(c.query + "&layer=3")
@@ -89,9 +90,6 @@ func TestParseQueryInvalid(t *testing.T) {
 			}
 			continue
 		}
-		if strings.Contains(c.query, "%zz") {
-			continue // an unparsable query gives defaults throughout
-		}
 		d := DefaultSettings()
 		d.Layer = 3 // a valid parameter next to a bad one still applies
 		if s != d {
@@ -105,12 +103,12 @@ func TestQueryRoundTrip(t *testing.T) {
 		t.Errorf("defaults give query %q, want empty", q)
 	}
 	s := DefaultSettings()
-	s.Model = "models/extra/my model.json"
+	s.Model = "models/extra/my-model.json"
 	s.Alpha = 0.3
 	s.Seed = 42
 	s.Booth = true
 	q := s.Query()
-	if want := "model=models%2Fextra%2Fmy+model.json&alpha=0.3&seed=42&booth=1"; q != want {
+	if want := "model=models%2Fextra%2Fmy-model.json&alpha=0.3&seed=42&booth=1"; q != want {
 		t.Errorf("Query() = %q, want %q", q, want)
 	}
 	back, errs := ParseQuery(q)
@@ -398,6 +396,153 @@ func TestValues(t *testing.T) {
 	for k, w := range want {
 		if v[k] != w {
 			t.Errorf("%s: %#v, want %#v", k, v[k], w)
+		}
+	}
+}
+
+// A model address is refused unless the browser, reading it as a URL relative to the page,
+// stays in the site's folder: a backslash is a slash to the browser, and %2e a dot.
+func TestValidModelRef(t *testing.T) {
+	cases := []struct {
+		name, ref string
+		ok        bool
+	}{
+		{"catalog name", "vowel-mlp", true},
+		{"shipped path", "models/vowel-mlp.json", true},
+		{"gzipped", "models/extra/my-model.json.gz", true},
+		{"file in the site's folder", "m1.json", true},
+		{"empty", "", false},
+		{"not json", "models/vowel-mlp.txt", false},
+		{"scheme", "http://example.invalid/x.json", false},
+		{"protocol-relative", "//example.invalid/x.json", false},
+		{"absolute path", "/models/vowel-mlp.json", false},
+		{"dot dot", "../models/vowel-mlp.json", false},
+		{"dot segment", "./models/vowel-mlp.json", false},
+		{"backslash host", `\\example.invalid\x.json`, false},
+		{"backslash slash host", `\/example.invalid/x.json`, false},
+		{"backslash dot dot", `..\models\vowel-mlp.json`, false},
+		{"inner backslash", `models\..\..\x.json`, false},
+		{"escaped dots", "%2e%2e/models/vowel-mlp.json", false},
+		{"escaped slash", "models%2f..%2fx.json", false},
+		{"query", "models/x.json?a=1.json", false},
+		{"fragment", "models/x#.json", false},
+		{"tab in host", "/\t/example.invalid/x.json", false},
+		{"space", "models/my model.json", false},
+		{"colon", "javascript:x.json", false},
+		{"hidden file", "models/.x.json", false},
+		{"empty segment", "models//x.json", false},
+		{"too long", strings.Repeat("a/", 200) + "x.json", false},
+	}
+	for _, c := range cases {
+		err := ValidModelRef(c.ref)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: ValidModelRef(%q) = %v, want ok %v", c.name, c.ref, err, c.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "site") && c.ref != "" && strings.Contains(c.ref, ".json") && len(c.ref) <= MaxModelRef {
+			t.Errorf("%s: error %q does not say the path must stay in the site", c.name, err)
+		}
+	}
+}
+
+// One bad %-escape drops only its own parameter, named in the message; the others apply.
+func TestParseQueryBadEscapeKeepsTheRest(t *testing.T) {
+	cases := []struct {
+		name, query string
+		wantErr     string
+		want        func(*Settings)
+	}{
+		{"bad value", "alpha=0.3&seed=%zz&bits=6", `seed="%zz" ignored: a bad %-escape`, func(s *Settings) { s.Alpha, s.Bits, s.LR = 0.3, 6, photonics.Quantum(6) }},
+		{"bad name", "alpha=0.3&se%g1d=5&seed=4", `parameter "se%g1d" ignored: a bad %-escape in its name`, func(s *Settings) { s.Alpha, s.Seed = 0.3, 4 }},
+		{"lone percent", "seed=9&crosstalk=%", `crosstalk="%" ignored`, func(s *Settings) { s.Seed = 9 }},
+		{"good escape beside", "model=models%2Fvowel-mlp.json&lr=%", `lr="%" ignored`, func(s *Settings) { s.Model = "models/vowel-mlp.json" }},
+	}
+	for _, c := range cases {
+		s, errs := ParseQuery(c.query)
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), c.wantErr) {
+			t.Errorf("%s: ParseQuery(%q) errors %v, want one containing %q", c.name, c.query, errs, c.wantErr)
+		}
+		want := DefaultSettings()
+		c.want(&want)
+		if s != want {
+			t.Errorf("%s: ParseQuery(%q) = %+v, want %+v", c.name, c.query, s, want)
+		}
+	}
+}
+
+// A huge value is cut in the message, which says so; the setting keeps its value.
+func TestLongValuesAreCut(t *testing.T) {
+	digits := strings.Repeat("9", 5000)
+	cases := []struct{ name, query, want string }{
+		{"seed", "seed=" + digits, `seed="9999`},
+		{"alpha", "alpha=1" + digits, `alpha="1999`},
+		{"model", "model=" + digits + ".json", `model="9999`},
+		{"unknown name", digits + "=1", `unknown parameter "9999`},
+		{"retired", "sigma=" + digits, `sigma="9999`},
+		{"bad escape", "lr=%zz" + digits, `lr="%zz9`},
+	}
+	for _, c := range cases {
+		s, errs := ParseQuery(c.query)
+		if len(errs) != 1 {
+			t.Errorf("%s: errors %v, want one", c.name, errs)
+			continue
+		}
+		msg := errs[0].Error()
+		if len(msg) > 700 || !strings.Contains(msg, c.want) || !strings.Contains(msg, "(cut: 50") {
+			t.Errorf("%s: message of %d bytes %.300q..., want it cut, saying so", c.name, len(msg), msg)
+		}
+		if s != DefaultSettings() {
+			t.Errorf("%s: settings %+v, want the defaults", c.name, s)
+		}
+	}
+	var s Settings = DefaultSettings()
+	if _, err := s.Set("seed", digits); err == nil || len(err.Error()) > 200 || !strings.Contains(err.Error(), "cut: 5000 bytes") {
+		t.Errorf("Set: %v", err)
+	}
+}
+
+// -0 reads as 0: the setting and the address carry no sign.
+func TestNegativeZeroIsZero(t *testing.T) {
+	cases := []struct {
+		name  string
+		field func(*Settings) float64
+	}{
+		{"crosstalk", func(s *Settings) float64 { return s.Crosstalk }},
+		{"gamma-std", func(s *Settings) float64 { return s.GammaStd }},
+		{"p", func(s *Settings) float64 { return s.P }},
+	}
+	for _, c := range cases {
+		s, errs := ParseQuery(c.name + "=-0")
+		if len(errs) != 0 {
+			t.Errorf("%s=-0: errors %v", c.name, errs)
+		}
+		if x := c.field(&s); x != 0 || math.Signbit(x) {
+			t.Errorf("%s=-0: got %g (sign bit %v), want 0", c.name, x, math.Signbit(x))
+		}
+		if q := s.Query(); strings.Contains(q, "-0") {
+			t.Errorf("%s=-0: query %q", c.name, q)
+		}
+		if v, _ := s.Get(c.name); v != "0" {
+			t.Errorf("%s=-0: Get = %q, want 0", c.name, v)
+		}
+	}
+}
+
+// Redeploy never takes the seed past MaxSeed (2^53): it wraps to 0, so the address reloads.
+func TestNextSeed(t *testing.T) {
+	cases := []struct {
+		name       string
+		seed, want int64
+	}{
+		{"default", 1, 2},
+		{"zero", 0, 1},
+		{"below the top", MaxSeed - 1, MaxSeed},
+		{"the top", MaxSeed, 0},
+		{"beyond", MaxSeed + 5, 0},
+		{"negative", -1, 0},
+	}
+	for _, c := range cases {
+		if got := NextSeed(c.seed); got != c.want {
+			t.Errorf("%s: NextSeed(%d) = %d, want %d", c.name, c.seed, got, c.want)
 		}
 	}
 }
