@@ -7,6 +7,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"syscall/js"
 	"time"
 
@@ -94,30 +96,77 @@ func syncURL(query string) {
 	js.Global().Get("history").Call("replaceState", nil, "", u)
 }
 
-// fetch reads a file of the site by its relative URL with the browser's fetch.
-func fetch(path string) ([]byte, error) {
+// fetch reads a file of the site by its relative URL with the browser's fetch, at most
+// limit bytes. Before any request, the address as Go reads it (sim.SiteURL) and as the
+// browser reads it (new URL against document.baseURI) must both be in the page's origin and
+// folder; redirects are refused. A Content-Length over limit is refused before the body is
+// read, and the body is read as a stream that is cancelled at the cap (sim.ReadCapped), so
+// an oversized file never sits whole in memory.
+func fetch(path string, limit int64) ([]byte, error) {
+	base := js.Global().Get("document").Get("baseURI").String()
+	if _, err := sim.SiteURL(base, path); err != nil {
+		return nil, err
+	}
+	href, err := browserURL(path, base)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := sim.SiteURL(base, href); err != nil {
+		return nil, err
+	}
+	opts := map[string]any{"redirect": "error", "credentials": "same-origin"}
+	resp, err := await(js.Global().Call("fetch", href, opts))
+	if err != nil {
+		return nil, err
+	}
+	if !resp.Get("ok").Bool() {
+		return nil, fmt.Errorf("HTTP %d %s", resp.Get("status").Int(), resp.Get("statusText").String())
+	}
+	body := resp.Get("body")
+	declared := int64(-1)
+	h := resp.Get("headers")
+	if enc := h.Call("get", "Content-Encoding"); enc.IsNull() { // else the length counts encoded bytes
+		if n, err := strconv.ParseInt(jsString(h.Call("get", "Content-Length")), 10, 64); err == nil && n >= 0 {
+			declared = n
+		}
+	}
+	if body.IsNull() || body.IsUndefined() {
+		return nil, errors.New("the response has no body")
+	}
+	r := &streamReader{r: body.Call("getReader")}
+	b, err := sim.ReadCapped(declared, r, limit)
+	if err != nil || !r.done {
+		r.r.Call("cancel") // stop the download
+	}
+	return b, err
+}
+
+// browserURL resolves path against base with the browser's own URL parser.
+func browserURL(path, base string) (href string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%s: not a URL to the browser", path)
+		}
+	}()
+	return js.Global().Get("URL").New(path, base).Get("href").String(), nil
+}
+
+// await waits for a JavaScript promise (from a goroutine other than the event loop's).
+func await(p js.Value) (js.Value, error) {
 	type result struct {
-		b   []byte
+		v   js.Value
 		err error
 	}
 	ch := make(chan result, 1)
-	var onResp, onBody, onErr js.Func
-	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		r := args[0]
-		if !r.Get("ok").Bool() {
-			msg := fmt.Sprintf("HTTP %d %s", r.Get("status").Int(), r.Get("statusText").String())
-			return js.Global().Get("Promise").Call("reject", js.Global().Get("Error").New(msg))
+	onOK := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		v := js.Undefined()
+		if len(args) > 0 {
+			v = args[0]
 		}
-		return r.Call("arrayBuffer")
-	})
-	onBody = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		u8 := js.Global().Get("Uint8Array").New(args[0])
-		b := make([]byte, u8.Get("length").Int())
-		js.CopyBytesToGo(b, u8)
-		ch <- result{b: b}
+		ch <- result{v: v}
 		return nil
 	})
-	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		msg := "fetch failed"
 		if len(args) > 0 {
 			if m := args[0].Get("message"); m.Type() == js.TypeString {
@@ -129,10 +178,39 @@ func fetch(path string) ([]byte, error) {
 		ch <- result{err: errors.New(msg)}
 		return nil
 	})
-	js.Global().Call("fetch", path).Call("then", onResp).Call("then", onBody).Call("catch", onErr)
+	p.Call("then", onOK, onErr)
 	r := <-ch
-	onResp.Release()
-	onBody.Release()
+	onOK.Release()
 	onErr.Release()
-	return r.b, r.err
+	return r.v, r.err
+}
+
+// streamReader is an io.Reader of a ReadableStream's default reader.
+type streamReader struct {
+	r    js.Value // ReadableStreamDefaultReader
+	buf  []byte   // what is left of the last chunk
+	done bool
+}
+
+// Read implements io.Reader.
+func (s *streamReader) Read(p []byte) (int, error) {
+	for len(s.buf) == 0 {
+		if s.done {
+			return 0, io.EOF
+		}
+		c, err := await(s.r.Call("read"))
+		if err != nil {
+			return 0, err
+		}
+		if c.Get("done").Bool() {
+			s.done = true
+			return 0, io.EOF
+		}
+		v := c.Get("value")
+		s.buf = make([]byte, v.Get("length").Int())
+		js.CopyBytesToGo(s.buf, v)
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
 }

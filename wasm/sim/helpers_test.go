@@ -68,12 +68,12 @@ func blobs(name string, shape [3]int, classes, n int, seed uint64) *dataset.Set 
 // site is a fake web site: path -> bytes.
 type site map[string][]byte
 
-func (s site) fetch(p string) ([]byte, error) {
+func (s site) fetch(p string, limit int64) ([]byte, error) {
 	b, ok := s[p]
 	if !ok {
 		return nil, fmt.Errorf("HTTP 404 Not Found")
 	}
-	return b, nil
+	return ReadCapped(int64(len(b)), bytes.NewReader(b), limit)
 }
 
 // testSite serves a small vowel-shaped MLP as the default model (and as vowel-mlp) with

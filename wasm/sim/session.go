@@ -20,11 +20,6 @@ import (
 	"github.com/meshlight/meshlight/train/onn"
 )
 
-// Fetch returns the bytes of a file of the site, given its site-relative path (such as
-// "models/mnist8-mlp.json"). In the browser it is an HTTP fetch; in tests, a file read. It
-// may block: the session calls it from its own goroutine.
-type Fetch func(path string) ([]byte, error)
-
 // Session is the simulator's state between frames. Update advances it by one frame; every
 // other method is a control of the page. A Session is not safe for concurrent use: the
 // browser's single thread calls it.
@@ -163,10 +158,13 @@ func (s *Session) startLoad(ref string) {
 	go func() { s.loadCh <- load(fetch, ref) }()
 }
 
-// load fetches and validates the model file of ref and its data set's shipped splits.
+// load fetches and validates the model file of ref and its data set's shipped splits. The
+// model file is read up to model.MaxFileSize bytes, a data file up to dataset.MaxFileSize.
+// The data set's name, which becomes a path, was checked by model.Read
+// (dataset.CheckName), as ref was by ValidModelRef.
 func load(fetch Fetch, ref string) loaded {
 	p := ModelPath(ref)
-	b, err := fetch(p)
+	b, err := fetch(p, model.MaxFileSize)
 	if err != nil {
 		return loaded{ref: ref, err: fmt.Errorf("model %s: %w", p, err)}
 	}
@@ -181,7 +179,7 @@ func load(fetch Fetch, ref string) loaded {
 		dst   **dataset.Set
 	}{{dataset.Test, &out.test}, {dataset.Train, &out.train}} {
 		dp := "data/" + dataset.FileName(m.Dataset, sp.split)
-		db, err := fetch(dp)
+		db, err := fetch(dp, dataset.MaxFileSize)
 		if err != nil {
 			return loaded{ref: ref, err: fmt.Errorf("model %s: data set %s: %w", name, dp, err)}
 		}

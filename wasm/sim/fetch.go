@@ -1,0 +1,98 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+)
+
+// Fetch returns the bytes of a file of the site, given its site-relative path (such as
+// "models/mnist8-mlp.json") and the most bytes the file may have. In the browser it is an
+// HTTP fetch (which checks the address with SiteURL and reads the body with ReadCapped);
+// in tests, a file read. It may block: the session calls it from its own goroutine.
+type Fetch func(path string, limit int64) ([]byte, error)
+
+// SiteURL resolves a site-relative path against the page's base URL (document.baseURI) as
+// a browser reads it, and returns the absolute URL, or an error if that URL is on another
+// origin (scheme, host or port) or outside the base URL's folder. It is the second guard
+// behind ValidModelRef, at the fetch itself, and takes absolute URLs too (the URL a
+// response came from). Read as a browser does: tabs and newlines are dropped, a backslash
+// is a slash, and a segment "%2e" or "%2e%2e" is a dot segment; a resolved path that still
+// holds a dot segment, an escaped slash or backslash, a query or a fragment is refused.
+func SiteURL(base, path string) (string, error) {
+	b, err := url.Parse(base)
+	if err != nil || (b.Scheme != "http" && b.Scheme != "https") || b.Host == "" {
+		return "", fmt.Errorf("%s: the page's address %s is not an http(s) URL", quoteCut(path), quoteCut(base))
+	}
+	dir := b.EscapedPath()
+	dir = dir[:strings.LastIndex(dir, "/")+1]
+	if dir == "" {
+		dir = "/"
+	}
+	r, err := url.Parse(browserForm(path))
+	if err != nil {
+		return "", fmt.Errorf("%s: not a URL: %w", quoteCut(path), errors.Unwrap(err))
+	}
+	t := b.ResolveReference(r)
+	if t.Scheme != b.Scheme || t.Host != b.Host || t.User != nil {
+		return "", fmt.Errorf("%s: refused: the browser would fetch it from %s, another site than the page's %s://%s", quoteCut(path), quoteCut(t.Scheme+"://"+t.Host), b.Scheme, b.Host)
+	}
+	p := t.EscapedPath()
+	outside := fmt.Errorf("%s: refused: the browser would fetch %s, outside the site's folder %s", quoteCut(path), quoteCut(p), dir)
+	if !strings.HasPrefix(p, dir) {
+		return "", outside
+	}
+	for _, seg := range strings.Split(p[len(dir):], "/") {
+		s, err := url.PathUnescape(seg)
+		if err != nil || s == "." || s == ".." || strings.ContainsAny(s, "/\\") {
+			return "", outside
+		}
+	}
+	if t.RawQuery != "" || t.ForceQuery || t.Fragment != "" {
+		return "", fmt.Errorf("%s: refused: a site file's address has no query or fragment", quoteCut(path))
+	}
+	return t.String(), nil
+}
+
+// browserForm is a relative URL as a browser's URL parser reads it for an http(s) page:
+// leading and trailing spaces and control characters trimmed, tabs and newlines removed,
+// backslashes read as slashes.
+func browserForm(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+	s = strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(s)
+	return s
+}
+
+// ReadCapped reads a response body of at most limit bytes. declared is the length the
+// response announces (Content-Length; -1 if unknown or if it counts encoded bytes): above
+// limit, nothing is read. Otherwise at most limit+1 bytes are read, so a body longer than
+// limit (or than it declared) is stopped at the cap and refused. The errors name the
+// limit; the caller names the file.
+func ReadCapped(declared int64, body io.Reader, limit int64) ([]byte, error) {
+	if declared > limit {
+		return nil, fmt.Errorf("%s (Content-Length) is over the limit of %s; not read", byteSize(declared), byteSize(limit))
+	}
+	var buf bytes.Buffer
+	if declared > 0 {
+		buf.Grow(int(declared))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("more than the limit of %s; stopped reading at the cap", byteSize(limit))
+	}
+	return buf.Bytes(), nil
+}
+
+// byteSize writes a byte count for a message, with its MiB when large.
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d bytes (%.4g MiB)", n, float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
