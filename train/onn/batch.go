@@ -51,8 +51,7 @@ type layerState struct {
 	seen      []uint64 // per block: the network's clock when its leaves were computed
 	seenLayer uint64   // the network's clock of the layer when it was last brought up to date
 	dirty     []bool   // per block column: its input changed in this pass
-	chg       []bool   // per output channel: recomputed in this pass
-	anyChg    bool
+	changed   []span   // the output channels recomputed in this pass (disjoint ranges)
 }
 
 // scratchTrees bounds the scratch of a pass that keeps no trees: it works through a chunk
@@ -80,7 +79,7 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 		st.plane = size * g.positions * g.out
 		st.seen = make([]uint64, len(n.ver[l]))
 		st.dirty = make([]bool, len(g.cols))
-		st.chg = make([]bool, s.Out)
+		st.changed = make([]span, 0, len(g.rows))
 		sums = max(sums, g.chunk*g.out*g.nodes)
 		rows, cols = max(rows, len(g.rows)), max(cols, len(g.cols))
 	}
@@ -235,27 +234,22 @@ func (b *Batch) delta() {
 	for l, s := range net.specs {
 		g := &net.geom[l]
 		st := &b.layers[l]
-		inChanged := l > 0 && b.layers[l-1].anyChg
+		inChanged := l > 0 && len(b.layers[l-1].changed) > 0
 		if st.seenLayer == net.layerVer[l] && !inChanged {
-			if st.anyChg {
-				clear(st.chg)
-				st.anyChg = false
-			}
+			st.changed = st.changed[:0]
 			continue
 		}
 		st.seenLayer = net.layerVer[l]
 		src := b.input(l)
 		clear(st.dirty)
 		if inChanged {
-			prev := b.layers[l-1].chg
+			prev := b.layers[l-1].changed
 			if s.Kind == model.Conv {
 				im2colChannels(st.cols, src, s.Conv, b.n, prev)
 			}
-			for ch, c := range prev {
-				if c { // channel ch feeds columns [ch*perInput, (ch+1)*perInput)
-					for bc := g.colOf[ch*g.perInput]; bc <= g.colOf[(ch+1)*g.perInput-1]; bc++ {
-						st.dirty[bc] = true
-					}
+			for _, ch := range prev { // channels [a, b) feed columns [a*perInput, b*perInput)
+				for bc := g.colOf[ch.a*g.perInput]; bc <= g.colOf[ch.b*g.perInput-1]; bc++ {
+					st.dirty[bc] = true
 				}
 			}
 		}
@@ -329,13 +323,10 @@ func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool)
 		chunk = g.chunk
 		t, ps = b.sums[:g.nodes*chunk*out], chunk*out
 	}
-	clear(st.chg)
+	st.changed = st.changed[:0]
 	for _, gr := range b.groups {
-		for o := gr.rows.a; o < gr.rows.b; o++ {
-			st.chg[o] = true
-		}
+		st.changed = append(st.changed, gr.rows)
 	}
-	st.anyChg = true
 	for r0 := 0; r0 < rows; r0 += chunk {
 		r1 := min(rows, r0+chunk)
 		base := 0 // element r*out + o of the chunk is at r*out + o - base in a plane
@@ -622,8 +613,8 @@ func im2col(cols, in []float64, c *model.ConvParams, n int) {
 }
 
 // im2colChannels rewrites, in the patch rows im2col wrote, only the entries of the input
-// channels marked in chg.
-func im2colChannels(cols, in []float64, c *model.ConvParams, n int, chg []bool) {
+// channels in the ranges chs.
+func im2colChannels(cols, in []float64, c *model.ConvParams, n int, chs []span) {
 	oh, ow := c.OutHeight(), c.OutWidth()
 	hw := c.InHeight * c.InWidth
 	kk := c.Kernel * c.Kernel
@@ -635,10 +626,7 @@ func im2colChannels(cols, in []float64, c *model.ConvParams, n int, chg []bool) 
 			for ox := range ow {
 				row := cols[j : j+width]
 				j += width
-				for ch, changed := range chg {
-					if !changed {
-						continue
-					}
+				for ch := range channels(chs) {
 					m, d := img[ch*hw:(ch+1)*hw], row[ch*kk:(ch+1)*kk]
 					i := 0
 					for ky := range c.Kernel {
@@ -653,6 +641,19 @@ func im2colChannels(cols, in []float64, c *model.ConvParams, n int, chg []bool) 
 							i++
 						}
 					}
+				}
+			}
+		}
+	}
+}
+
+// channels yields the channels of the ranges chs, in order.
+func channels(chs []span) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for _, r := range chs {
+			for ch := r.a; ch < r.b; ch++ {
+				if !yield(ch) {
+					return
 				}
 			}
 		}
