@@ -185,16 +185,20 @@ func await(p js.Value) (js.Value, error) {
 	return r.v, r.err
 }
 
-// streamReader is an io.Reader of a ReadableStream's default reader.
+// streamReader is an io.Reader of a ReadableStream's default reader. A chunk stays in
+// JavaScript until read: Read copies only what p can hold, so a large chunk is never
+// copied whole into Go's memory.
 type streamReader struct {
-	r    js.Value // ReadableStreamDefaultReader
-	buf  []byte   // what is left of the last chunk
-	done bool
+	r     js.Value // ReadableStreamDefaultReader
+	chunk js.Value // the last chunk (a Uint8Array)
+	off   int      // bytes of chunk already read
+	size  int      // its length
+	done  bool
 }
 
 // Read implements io.Reader.
 func (s *streamReader) Read(p []byte) (int, error) {
-	for len(s.buf) == 0 {
+	for s.off == s.size {
 		if s.done {
 			return 0, io.EOF
 		}
@@ -206,11 +210,14 @@ func (s *streamReader) Read(p []byte) (int, error) {
 			s.done = true
 			return 0, io.EOF
 		}
-		v := c.Get("value")
-		s.buf = make([]byte, v.Get("length").Int())
-		js.CopyBytesToGo(s.buf, v)
+		s.chunk, s.off = c.Get("value"), 0
+		s.size = s.chunk.Get("length").Int()
 	}
-	n := copy(p, s.buf)
-	s.buf = s.buf[n:]
+	n := min(len(p), s.size-s.off)
+	js.CopyBytesToGo(p[:n], s.chunk.Call("subarray", s.off, s.off+n))
+	s.off += n
+	if s.off == s.size {
+		s.chunk = js.Undefined()
+	}
 	return n, nil
 }

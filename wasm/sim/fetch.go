@@ -69,25 +69,60 @@ func browserForm(s string) string {
 // ReadCapped reads a response body of at most limit bytes. declared is the length the
 // response announces (Content-Length; -1 if unknown or if it counts encoded bytes): above
 // limit, nothing is read. Otherwise at most limit+1 bytes are read, so a body longer than
-// limit (or than it declared) is stopped at the cap and refused. The errors name the
-// limit; the caller names the file.
+// limit (or than it declared) is stopped at the cap and refused. A body of known length is
+// read into one buffer of that length; one of unknown length into blocks of readBlock
+// bytes, joined once it has ended within the cap, so a refused body never holds more than
+// the cap in memory. The errors name the limit; the caller names the file.
 func ReadCapped(declared int64, body io.Reader, limit int64) ([]byte, error) {
 	if declared > limit {
 		return nil, fmt.Errorf("%s (Content-Length) is over the limit of %s; not read", byteSize(declared), byteSize(limit))
 	}
-	var buf bytes.Buffer
-	if declared > 0 {
-		buf.Grow(int(declared))
+	tooLong := fmt.Errorf("more than the limit of %s; stopped reading at the cap", byteSize(limit))
+	var b []byte
+	if declared >= 0 {
+		b = make([]byte, declared)
+		if _, err := io.ReadFull(body, b); err != nil {
+			return nil, fmt.Errorf("%s declared: %w", byteSize(declared), err)
+		}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(body, limit+1))
-	if err != nil {
+	// The rest (all of a body of unknown length; of another, what it sends beyond its
+	// length) is read on up to the cap.
+	rest, over, err := readBlocks(body, limit-int64(len(b)))
+	switch {
+	case over:
+		return nil, tooLong
+	case err != nil:
 		return nil, err
+	case b == nil:
+		return rest, nil
 	}
-	if n > limit {
-		return nil, fmt.Errorf("more than the limit of %s; stopped reading at the cap", byteSize(limit))
-	}
-	return buf.Bytes(), nil
+	return append(b, rest...), nil
 }
+
+// readBlocks reads r to its end in blocks of readBlock bytes, at most limit bytes: over
+// says r held more (then at most limit+1 bytes were read).
+func readBlocks(r io.Reader, limit int64) (b []byte, over bool, err error) {
+	var blocks [][]byte
+	var n int64
+	for {
+		blk := make([]byte, min(readBlock, limit+1-n))
+		k, err := io.ReadFull(r, blk)
+		n += int64(k)
+		blocks = append(blocks, blk[:k])
+		if n > limit {
+			return nil, true, nil
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return bytes.Join(blocks, nil), false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// readBlock is the block in which ReadCapped reads a body of unknown length.
+const readBlock = 1 << 20
 
 // byteSize writes a byte count for a message, with its MiB when large.
 func byteSize(n int64) string {

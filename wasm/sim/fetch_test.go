@@ -104,6 +104,7 @@ func TestReadCapped(t *testing.T) {
 		{"declared over the cap", 200 << 20, func(t *testing.T) io.Reader { return unread{t} }, 0, "209715200 bytes (200 MiB) (Content-Length) is over the limit of 1000 bytes"},
 		{"undeclared, endless", -1, func(*testing.T) io.Reader { return &endless{} }, 0, "more than the limit of 1000 bytes"},
 		{"declared short, sends more", 10, func(*testing.T) io.Reader { return &endless{} }, 0, "more than the limit of 1000 bytes"},
+		{"declared long, sends less", 20, func(*testing.T) io.Reader { return strings.NewReader("0123456789") }, 0, "20 bytes declared: unexpected EOF"},
 		{"one over the cap", limit + 1, func(t *testing.T) io.Reader { return unread{t} }, 0, "over the limit"},
 	}
 	for _, c := range cases {
