@@ -348,9 +348,9 @@ func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool)
 				// One leaf of a dense layer, at most three levels deep: its path and
 				// the activation in one pass.
 				b.walk(st, g, t, ps, base, r0, r1, gr.rows, first+gr.cols[0])
-			case g.positions == 1 && first >= 1 && first <= 3:
-				// Two to four leaves of a dense layer: the whole tree and the
-				// activation in one pass.
+			case g.positions == 1 && (first >= 1 && first <= 3 || first == 7):
+				// Two to four, or eight, leaves of a dense layer: the whole tree and
+				// the activation in one pass.
 				b.rebuildSmall(st, g, t, ps, base, r0, r1, gr.rows)
 			case full || len(gr.cols)*depth >= first:
 				for j := first - 1; j >= 1; j-- {
@@ -452,6 +452,9 @@ func (b *Batch) walk(st *layerState, g *geometry, t []float64, ps, base, r0, r1 
 		d++
 	}
 	lf := t[leaf*ps : (leaf+1)*ps]
+	if rs.b-rs.a == out { // whole rows: one run
+		r0, r1, rs = 0, 1, span{r0 * out, r1 * out}
+	}
 	for r := r0; r < r1; r++ {
 		act := st.act[r*out+rs.a : r*out+rs.b]
 		lo, hi := r*out+rs.a-base, r*out+rs.b-base
@@ -485,12 +488,15 @@ func (b *Batch) walk(st *layerState, g *geometry, t []float64, ps, base, r0, r1 
 }
 
 // rebuildSmall rebuilds, for outputs rs of the input rows [r0, r1) of a dense layer of
-// two to four block columns, every inner node of the sum trees and writes the
+// two to four, or eight, block columns, every inner node of the sum trees and writes the
 // activations, in one pass.
 func (b *Batch) rebuildSmall(st *layerState, g *geometry, t []float64, ps, base, r0, r1 int, rs span) {
 	out, clip := g.out, g.clip
 	first := len(g.cols) - 1
 	node := func(j, lo, hi, n int) []float64 { return t[j*ps+lo : j*ps+hi][:n] }
+	if rs.b-rs.a == out { // whole rows: one run
+		r0, r1, rs = 0, 1, span{r0 * out, r1 * out}
+	}
 	for r := r0; r < r1; r++ {
 		act := st.act[r*out+rs.a : r*out+rs.b]
 		lo, hi, n := r*out+rs.a-base, r*out+rs.b-base, len(act)
@@ -513,6 +519,19 @@ func (b *Batch) rebuildSmall(st *layerState, g *geometry, t []float64, ps, base,
 			for i, v := range t3 {
 				u, w := v+t4[i], t5[i]+t6[i]
 				t1[i], t2[i] = u, w
+				act[i] = activation(u+w, clip)
+			}
+		case 7: // leaves 7..14 (eight block columns, as 64 inputs in blocks of 8)
+			var tj [15][]float64
+			for j := range tj {
+				tj[j] = node(j, lo, hi, n)
+			}
+			for i := range tj[7] {
+				a, b := tj[7][i]+tj[8][i], tj[9][i]+tj[10][i]
+				c, d := tj[11][i]+tj[12][i], tj[13][i]+tj[14][i]
+				tj[3][i], tj[4][i], tj[5][i], tj[6][i] = a, b, c, d
+				u, w := a+b, c+d
+				tj[1][i], tj[2][i] = u, w
 				act[i] = activation(u+w, clip)
 			}
 		}
