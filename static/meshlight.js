@@ -65,6 +65,8 @@
     const wasm = new Response(resp.body.pipeThrough(progress), { headers: { 'Content-Type': 'application/wasm' } });
     const go = new Go();
     const { instance } = await WebAssembly.instantiateStreaming(wasm, go.importObject);
+    // The size of the simulator's WebAssembly memory, in bytes (tests and make soak).
+    window.meshlightWasmMemory = () => instance.exports.mem.buffer.byteLength;
     text.textContent = 'starting…';
     go.run(instance).then(() => loaderError('the simulator stopped; reload the page'));
   }

@@ -8,7 +8,12 @@
 // drawn, the simulator becomes ready on the method's chip ("paper"), training raises the
 // noisy chip's accuracy, pause stops queries, controls and chip presets change behaviour and
 // land in the URL, and bad input (a bad model, bad chip settings, a step below one control
-// code, a retired parameter) shows a message in the page while the last good state stays. It records figures (time to ready, fps and tps while training,
+// code, a retired parameter) shows a message in the page while the last good state stays.
+// Hostile model addresses (backslashes the browser reads as slashes, other origins, ".."
+// in any spelling) and a model file whose data set name leaves data/ are refused in the
+// page with nothing fetched outside the site's folder; a 200 MB model is refused by its
+// Content-Length, and a body without a usable length is cut at the 32 MiB cap, without the
+// WebAssembly memory growing by the file's size. It records figures (time to ready, fps and tps while training,
 // queries per second, .wasm size) and screenshots in OUT.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -50,6 +55,8 @@ async function open(query = '', viewport) {
   page.used = true;
   if (viewport) await page.setViewportSize(viewport);
   page.problems = [];
+  page.requests = []; // every URL the page asked for
+  page.on('request', (r) => page.requests.push(r.url()));
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console.error: ${m.text()}`); });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => page.problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
@@ -121,6 +128,7 @@ const steps = [
     main = await open();
     await waitStats(main, 's => s.ready', 'stats().ready', 10000);
     results.secondsToReady = +((Date.now() - main.openedAt) / 1000).toFixed(2);
+    results.wasmMemoryAtReady = await main.evaluate(() => window.meshlightWasmMemory());
     await main.waitForSelector('#loading', { state: 'hidden', timeout: 5000 });
     const s = await stats(main);
     results.deployed = { model: s.model, optimizer: s.optimizer, chip: s.chip, deployedAccuracy: s.deployedAccuracy, phases: s.phases, activePhases: s.activePhases };
@@ -294,6 +302,81 @@ const steps = [
     assert.match(msg, /404/);
     await waitStats(page, 's => s.ready', 'the default model after a bad one', 10000);
     await page.screenshot({ path: path.join(OUT, 'page-bad-model.png') });
+    await page.close();
+  }),
+
+  check('hostile model addresses are refused in the page and nothing is fetched from elsewhere', async () => {
+    const site = new URL(BASE_URL);
+    // outside lists the requests that left the site's folder (or its origin).
+    const outside = (page) => page.requests.filter((u) => { const x = new URL(u); return x.origin !== site.origin || !x.pathname.startsWith(site.pathname); });
+    results.hostileAddresses = [];
+    const viaAddress = [
+      ['\\\\example.invalid\\x.json', /model="[^"]*example\.invalid[^"]*": a model path must be relative to the site/],
+      ['\\/example.invalid/x.json', /model="[^"]*example\.invalid[^"]*": a model path must be relative to the site/],
+      ['..\\models\\vowel-mlp.json', /model="\.\.[^"]*vowel-mlp\.json": a model path must be relative to the site/],
+    ];
+    for (const [ref, want] of viaAddress) {
+      const page = await open(`?seed=3&model=${ref}`);
+      await waitStats(page, 's => s.ready', `ready after model=${ref}`, 15000);
+      await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+      const msg = await page.locator('#errors').textContent();
+      assert.match(msg, want, `model=${ref}`);
+      const set = await page.evaluate(() => window.meshlight.settings());
+      assert.equal(set.model, 'mnist8-mlp');
+      assert.equal(set.seed, '3'); // the rest of the address applies
+      // through the page API, the same and other spellings, while the default model stays
+      for (const other of ['//example.invalid/x.json', 'http://example.invalid/x.json', '%2e%2e/models/vowel-mlp.json', '/\t/example.invalid/x.json', ref]) {
+        const r = await page.evaluate((m) => window.meshlight.set({ model: m }), other);
+        assert.equal(r.ok, false, `set model ${other}`);
+        assert.match(r.errors.join(' '), /a model path must be relative to the site/);
+      }
+      await page.waitForFunction(() => /example\.invalid/.test(document.querySelector('#errors').textContent), null, { timeout: 5000 });
+      await frames(page, 10);
+      assert.equal((await stats(page)).model, 'mnist8-mlp');
+      assert.deepEqual(outside(page), [], `requests outside the site for model=${ref}`);
+      assert.ok(page.requests.some((u) => u.endsWith('/models/mnist8-mlp.json')), 'the default model was fetched');
+      assert.deepEqual(page.problems, []);
+      results.hostileAddresses.push({ model: ref, requests: page.requests.length, message: msg.slice(0, 200) });
+      if (ref === viaAddress[0][0]) await page.screenshot({ path: path.join(OUT, 'page-hostile-model.png') });
+      await page.close();
+    }
+    // A model file whose data set name leaves data/: refused by the model reader, nothing of it fetched.
+    const page = await open('?model=e2e/evil-dataset.json');
+    await waitStats(page, 's => s.ready', 'ready after the evil data set name', 15000);
+    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    assert.match(await page.locator('#errors').textContent(), /evil-dataset\.json.*"\.\.\/\.\.\/\.\.\/evil" is not a data set name/);
+    assert.deepEqual(outside(page), []);
+    assert.ok(!page.requests.some((u) => /\/evil-(test|train)/.test(u)), `requests ${page.requests}`);
+    await page.close();
+  }),
+
+  check('an oversized model is refused by its Content-Length or at the cap, memory stays', async () => {
+    const page = await open('?model=e2e/huge-model.json');
+    await waitStats(page, 's => s.ready', 'ready after the 200 MB model', 15000);
+    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    let msg = await page.locator('#errors').textContent();
+    assert.match(msg, /model e2e\/huge-model\.json: 209715200 bytes \(200 MiB\) \(Content-Length\) is over the limit of 33554432 bytes \(32 MiB\)/);
+    const mem = { afterHugeModel: await page.evaluate(() => window.meshlightWasmMemory()) };
+    // A body whose length the page cannot use (an encoded response) is read as a stream and
+    // cancelled at the cap: 40 MB served for e2e/streamed-model.json.
+    await page.route('**/e2e/streamed-model.json', (route) => route.fulfill({
+      status: 200, headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'identity' }, body: Buffer.alloc(40 << 20, 32),
+    }));
+    await page.evaluate(() => window.meshlight.clearErrors());
+    const r = await page.evaluate(() => window.meshlight.set({ model: 'e2e/streamed-model.json' }));
+    assert.equal(r.ok, true);
+    await page.waitForFunction(() => /streamed-model/.test(document.querySelector('#errors').textContent), null, { timeout: 30000 });
+    msg = await page.locator('#errors').textContent();
+    assert.match(msg, /model e2e\/streamed-model\.json: more than the limit of 33554432 bytes \(32 MiB\); stopped reading at the cap/);
+    await frames(page, 10);
+    mem.afterStreamedModel = await page.evaluate(() => window.meshlightWasmMemory());
+    const s = await stats(page);
+    assert.equal(s.model, 'mnist8-mlp');
+    assert.ok(s.ready);
+    results.oversizedModel = { wasmMemoryBytes: mem };
+    // the page's memory never held the 200 MB file (before: 320 MB); the streamed one at most its cap
+    assert.ok(mem.afterHugeModel < results.wasmMemoryAtReady + (100 << 20), `wasm memory ${mem.afterHugeModel} after the 200 MB model, ${results.wasmMemoryAtReady} at ready`);
+    assert.ok(mem.afterStreamedModel < mem.afterHugeModel + (80 << 20), `wasm memory ${mem.afterStreamedModel} after the 40 MB stream`);
     await page.close();
   }),
 
