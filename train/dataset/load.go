@@ -10,6 +10,7 @@ const (
 	Vowel4   = "vowel4"   // 4 vowels x 8 standardized features, Shape {8,1,1}
 	MNIST8   = "mnist8"   // MNIST digits at 8x8, Shape {1,8,8}
 	MNIST16  = "mnist16"  // MNIST digits at 16x16, Shape {1,16,16}
+	MNIST28  = "mnist28"  // MNIST digits at full resolution, 28x28, Shape {1,28,28}
 	FMNIST32 = "fmnist32" // Fashion-MNIST at 32x32, Shape {1,32,32}
 )
 
@@ -34,7 +35,7 @@ var FashionMNISTClasses = [10]string{"T-shirt/top", "Trouser", "Pullover", "Dres
 // were spoken in for vowel4. Unknown names give nil.
 func ClassNames(name string) []string {
 	switch name {
-	case MNIST8, MNIST16:
+	case MNIST8, MNIST16, MNIST28:
 		return []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 	case FMNIST32:
 		return FashionMNISTClasses[:]
@@ -58,11 +59,12 @@ var specs = map[string]spec{
 	Vowel4:   {source: "vowel", shipped: [2]int{Train: 192, Test: 168}},
 	MNIST8:   {source: "mnist", transform: ImageTransform{Crop: 2, Factor: 3}, shipped: [2]int{Train: 10000, Test: 10000}},
 	MNIST16:  {source: "mnist", transform: ImageTransform{Pad: 2, Factor: 2}, shipped: [2]int{Train: 5000, Test: 10000}},
+	MNIST28:  {source: "mnist", transform: ImageTransform{Factor: 1}, shipped: [2]int{Train: 12000, Test: 10000}},
 	FMNIST32: {source: "fmnist", transform: ImageTransform{Pad: 2, Factor: 1}, shipped: [2]int{Train: 2000, Test: 2000}},
 }
 
 // Names lists the derived data sets in a fixed order.
-func Names() []string { return []string{Vowel4, MNIST8, MNIST16, FMNIST32} }
+func Names() []string { return []string{Vowel4, MNIST8, MNIST16, MNIST28, FMNIST32} }
 
 func lookup(name string, split Split) (spec, error) {
 	sp, ok := specs[name]

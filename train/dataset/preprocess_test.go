@@ -66,7 +66,7 @@ func TestImageTransformErrors(t *testing.T) {
 	for _, c := range []struct {
 		tr   ImageTransform
 		side int
-	}{{specs[MNIST8].transform, 8}, {specs[MNIST16].transform, 16}, {specs[FMNIST32].transform, 32}} {
+	}{{specs[MNIST8].transform, 8}, {specs[MNIST16].transform, 16}, {specs[MNIST28].transform, 28}, {specs[FMNIST32].transform, 32}} {
 		if got, err := c.tr.OutSide(28); err != nil || got != c.side {
 			t.Errorf("%+v: side %d (%v), want %d", c.tr, got, err, c.side)
 		}
@@ -114,6 +114,9 @@ func TestClassNames(t *testing.T) {
 	}
 	if got := ClassNames(MNIST16); len(got) != 10 || got[7] != "7" {
 		t.Errorf("mnist16 classes %v", got)
+	}
+	if got := ClassNames(MNIST28); len(got) != 10 || got[7] != "7" {
+		t.Errorf("mnist28 classes %v", got)
 	}
 	if ClassNames("cifar10") != nil {
 		t.Error("unknown set has class names")

@@ -88,6 +88,7 @@ func TestLoadImages(t *testing.T) {
 		{MNIST8, Train, 8, 60000, mnistTrainCounts},
 		{MNIST8, Test, 8, 10000, mnistTestCounts},
 		{MNIST16, Test, 16, 10000, mnistTestCounts},
+		{MNIST28, Test, 28, 10000, mnistTestCounts},
 		{FMNIST32, Test, 32, 10000, []int{1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}},
 	}
 	for _, c := range cases {
@@ -113,7 +114,8 @@ func TestLoadImages(t *testing.T) {
 
 // The first MNIST training image is a 5. Its 8x8 and 16x16 versions are
 // recomputed here straight from the raw file, and the 16x16 one keeps the
-// ink (padding adds none, 2x2 rounding moves each pixel by at most 1/2 level).
+// ink (padding adds none, 2x2 rounding moves each pixel by at most 1/2 level);
+// the 28x28 one is the raw image itself.
 func TestMNISTKnownSample(t *testing.T) {
 	src := mustSources(t)
 	raw := rawIdx(t, filepath.Join(src.MNIST, "train-images-idx3-ubyte.gz"), 16)[:784]
@@ -169,6 +171,18 @@ func TestMNISTKnownSample(t *testing.T) {
 	}
 	if math.Abs(ink16-float64(ink28)) > 256*2 {
 		t.Errorf("mnist16 train[0] ink %v, raw %d: more than rounding apart", ink16, ink28)
+	}
+	m28, err := src.Load(MNIST28, Train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m28.Y[0] != 5 {
+		t.Fatalf("mnist28 label of train[0]: %d, want 5", m28.Y[0])
+	}
+	for i, v := range raw {
+		if got := m28.Sample(0)[i]; got != PixelValue(v) {
+			t.Fatalf("mnist28 train[0] pixel %d = %v, want the raw level %d/255", i, got, v)
+		}
 	}
 }
 
