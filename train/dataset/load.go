@@ -164,3 +164,21 @@ func (s Sources) Load(name string, split Split) (*Set, error) {
 	}
 	return nil, fmt.Errorf("dataset %s: unknown source %q", name, sp.source)
 }
+
+// Geometry returns the sample shape and class count of a derived data set without
+// loading it, e.g. {1, 28, 28} and 10 for mnist28, {8, 1, 1} and 4 for vowel4: what a
+// network must take in and tell apart. Unknown names are an error listing Names.
+func Geometry(name string) (shape [3]int, classes int, err error) {
+	sp, err := lookup(name, Test)
+	if err != nil {
+		return shape, 0, err
+	}
+	if sp.source == "vowel" {
+		return [3]int{len(VowelSelection4.Features), 1, 1}, len(VowelSelection4.Classes), nil
+	}
+	side, err := sp.transform.OutSide(28)
+	if err != nil {
+		return shape, 0, fmt.Errorf("dataset %s: %w", name, err)
+	}
+	return [3]int{1, side, side}, 10, nil
+}

@@ -73,6 +73,12 @@ func TestImageTransformErrors(t *testing.T) {
 	}
 }
 
+func TestGeometryUnknown(t *testing.T) {
+	if _, _, err := Geometry("mnist9"); err == nil || !strings.Contains(err.Error(), "mnist28") {
+		t.Errorf("Geometry(mnist9): %v, want an error listing the names", err)
+	}
+}
+
 func TestPixelValue(t *testing.T) {
 	if PixelValue(0) != 0 || PixelValue(255) != 1 || PixelValue(51) != float32(0.2) {
 		t.Fatalf("PixelValue: 0->%v 255->%v 51->%v", PixelValue(0), PixelValue(255), PixelValue(51))

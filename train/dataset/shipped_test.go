@@ -39,6 +39,9 @@ func TestShippedFiles(t *testing.T) {
 			total += int(st.Size())
 			setBytes += int(st.Size())
 			n, _ := ShippedLen(name, split)
+			if shape, classes, err := Geometry(name); err != nil || shape != s.Shape || classes != s.Classes {
+				t.Errorf("Geometry(%s) = %v, %d, %v; the file holds %v, %d classes", name, shape, classes, err, s.Shape, s.Classes)
+			}
 			if s.Name != name || s.Shape != w.shape || s.Classes != w.classes || s.Len() != n {
 				t.Fatalf("%s: name %s shape %v classes %d len %d, want %s %v %d %d", path, s.Name, s.Shape, s.Classes, s.Len(), name, w.shape, w.classes, n)
 			}
