@@ -9,7 +9,8 @@ const (
 )
 
 // exp returns e^x to about one ulp using only +, -, *, / and exact scaling, so that the
-// result is the same on every platform. x below -745 gives 0, above 709 +Inf.
+// result is the same on every platform: 0 below -745.2, +Inf where e^x exceeds the
+// largest float64 (x above 709.7827).
 func exp(x float64) float64 { return sumExp([]float64{x}, 0) }
 
 // sumExp returns the sum over xs, in order from zero, of e^(x-m), each term as exp gives
@@ -23,7 +24,7 @@ func sumExp(xs []float64, m float64) float64 {
 	sum := 0.0
 	for _, v := range xs {
 		x := v - m
-		if !(x >= -708.39 && x <= 709.78) { // NaN, or a result near or beyond the range
+		if !(x >= -708.39 && x <= 709.77) { // NaN, or 2^e not a normal float64
 			sum += expEdge(x)
 			continue
 		}
@@ -40,13 +41,15 @@ func sumExp(xs []float64, m float64) float64 {
 	return sum
 }
 
-// expEdge is e^x for NaN and for x outside [-708.39, 709.78], where 2^e is not a normal
-// float64, by the same method as sumExp.
+// expEdge is e^x for NaN and for x outside [-708.39, 709.77], where 2^e is not a normal
+// float64, by the same method as sumExp: a subnormal result is scaled by Ldexp, and near
+// the top the scaling is split in two, so that the last multiplication rounds, or
+// overflows to +Inf, as the exact product would.
 func expEdge(x float64) float64 {
 	switch {
 	case x != x:
 		return x
-	case x > 709.78:
+	case x > 709.79: // e^x > 1.8e308
 		return math.Inf(1)
 	case x < -745.2:
 		return 0
