@@ -147,7 +147,7 @@ data: deps-data
 	$(GO) run ./train/cmd/mkdata -out static/data
 
 # ---- pretrain: libtorch training through gotch (pretrain/), the shipped models (static/models) ----
-.PHONY: deps-torch pretrain test-pretrain
+.PHONY: deps-torch pretrain pretrain-one test-pretrain
 # Sourced in each recipe: installs libtorch-dev if missing, makes the CUDA stubs, exports the cgo flags.
 GOTCH_ENV := . pretrain/gotch-env.sh
 
@@ -155,10 +155,16 @@ GOTCH_ENV := . pretrain/gotch-env.sh
 deps-torch:
 	$(GOTCH_ENV)
 
-## pretrain: retrain the four networks with libtorch and rewrite static/models/*.json (about 3.5 minutes
-## on 2 cores, plus about 2 for the first build of gotch's libtch).
+## pretrain: retrain the five shipped networks with libtorch and rewrite static/models/*.json (about
+## 3.5 minutes on 2 cores for the paper's four, plus mnist28-mlp's, plus about 2 for the first build
+## of gotch's libtch).
 pretrain: deps-torch deps-data
 	$(GOTCH_ENV) && $(GO) run ./pretrain/cmd/pretrain -out static/models
+
+## pretrain-one: train one network of your own (or some presets), e.g.
+## make pretrain-one ARGS='-dataset mnist16 -arch 256-48-10 -block 4 -topology clements -name mine'
+pretrain-one: deps-torch deps-data
+	$(GOTCH_ENV) && $(GO) run ./pretrain/cmd/pretrain $(ARGS)
 
 ## test-pretrain: pretrain's libtorch tests.
 test-pretrain: deps-torch

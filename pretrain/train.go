@@ -114,26 +114,18 @@ func Train(cfg Config, train, test *dataset.Set, progress func(Progress)) (*Resu
 	return res, nil
 }
 
-// checkConfig validates the configuration against the data before libtorch sees it.
+// checkConfig validates the configuration (Config.Check) and then the data against it,
+// before libtorch sees either.
 func checkConfig(cfg Config, train, test *dataset.Set) (model.Shape, []model.Spec, error) {
 	fail := func(format string, args ...any) (model.Shape, []model.Spec, error) {
 		return model.Shape{}, nil, fmt.Errorf("pretrain %s: "+format, append([]any{cfg.Name}, args...)...)
 	}
+	if err := cfg.Check(); err != nil {
+		return model.Shape{}, nil, err
+	}
 	in, specs, err := model.ParseArchitecture(cfg.Arch, cfg.Channels)
 	if err != nil {
 		return fail("%w", err)
-	}
-	switch {
-	case cfg.Epochs < 1 || cfg.Batch < 1:
-		return fail("epochs %d, batch %d: want >= 1", cfg.Epochs, cfg.Batch)
-	case !(cfg.LR > 0) || math.IsInf(cfg.LR, 0):
-		return fail("learning rate %v: want > 0", cfg.LR)
-	case !(cfg.M > 0) || math.IsInf(cfg.M, 0) || !(cfg.Clip > 0) || math.IsInf(cfg.Clip, 0):
-		return fail("m %v, clip %v: want finite > 0", cfg.M, cfg.Clip)
-	case cfg.Block < 0 || cfg.Block > model.MaxBlock:
-		return fail("block %d: want 0..%d", cfg.Block, model.MaxBlock)
-	case cfg.Limit < 0:
-		return fail("limit %d: want >= 0", cfg.Limit)
 	}
 	classes := specs[len(specs)-1].OutShape().Size()
 	for _, s := range []*dataset.Set{train, test} {
