@@ -51,7 +51,11 @@ func main() {
 		return
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "pretrain:", err)
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "pretrain") {
+			msg = "pretrain: " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
 		os.Exit(2)
 	}
 	log.SetFlags(0)
