@@ -70,7 +70,7 @@ demo: wasm bin/serve
 	bin/serve -dir static -addr 127.0.0.1:8080
 
 # ---- browser: the WebAssembly site, its server and its tests (wasm/, render/, static/) ----
-.PHONY: deps-browser wasm site test-browser test-render bin/serve bin/wasmbrowsertest
+.PHONY: deps-browser wasm site test-browser test-render soak bin/serve bin/wasmbrowsertest
 E2E := wasm/e2e
 
 ## deps-browser: Debian's Chromium and the npm packages of the end-to-end test (idempotent).
@@ -118,6 +118,15 @@ test-render: deps-browser bin/wasmbrowsertest
 
 bin/wasmbrowsertest:
 	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
+
+## soak: the page in booth mode for SOAK_MINUTES (default 10) in headless Chromium, sampling
+## WebAssembly memory, JS heap (after a GC), queries and console errors every SOAK_EVERY
+## seconds (default 30); fails on a console error or on memory still growing over the last
+## half (wasm/e2e/soak.mjs; samples in wasm/e2e/out/soak.json). E.g. make soak SOAK_MINUTES=30.
+SOAK_MINUTES ?= 10
+SOAK_EVERY ?= 30
+soak: deps-browser site bin/serve
+	SOAK_MINUTES=$(SOAK_MINUTES) SOAK_EVERY=$(SOAK_EVERY) $(E2E)/run.sh _site soak.mjs
 
 clean:
 	rm -rf bin _site static/meshlight.wasm static/meshlight.wasm.gz static/wasm_exec.js wasm/e2e/out

@@ -1,0 +1,106 @@
+// Soak test of the meshlight page in booth mode, in Debian's Chromium (playwright-core).
+//
+// Usage: BASE_URL=http://127.0.0.1:PORT/ SOAK_MINUTES=10 OUT=wasm/e2e/out node wasm/e2e/soak.mjs
+// (make soak serves the site with wasm/e2e/run.sh and runs this). It opens ?booth=1 (the
+// page loops on its own: a chip recovers for 45 s, its result shows for 8 s, the next chip
+// deploys), and every SOAK_EVERY seconds (default 30) samples the WebAssembly memory, the
+// JS heap after a garbage collection (Chromium's HeapProfiler.collectGarbage, then
+// Performance.getMetrics' JSHeapUsedSize), the ONN queries made and the console errors. It
+// fails on any console error or page error, and on memory still growing over the last half
+// of the run: any growth of the WebAssembly memory (which never shrinks) between the
+// middle and the end, or a JS heap whose least-squares trend over the last half rises by
+// more than max(2 MB, 10% of its mean). Samples go to OUT/soak.json and a table to stdout.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+
+const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
+const OUT = process.env.OUT || 'out';
+const MINUTES = Number(process.env.SOAK_MINUTES || 10);
+const EVERY = Number(process.env.SOAK_EVERY || 30);
+if (!(MINUTES > 0) || !(EVERY > 0)) throw new Error(`SOAK_MINUTES=${process.env.SOAK_MINUTES} SOAK_EVERY=${process.env.SOAK_EVERY}: want positive numbers`);
+fs.mkdirSync(OUT, { recursive: true });
+
+const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s]`, ...a);
+const MB = (b) => +(b / 1048576).toFixed(1);
+
+const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-soak-'));
+const ctx = await chromium.launchPersistentContext(udd, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true, args: ARGS, viewport: { width: 1024, height: 640 }, timeout: 60000,
+});
+const errors = [];
+const samples = [];
+let failure = '';
+try {
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push({ t: (Date.now() - t0) / 1000, text: `console.error: ${m.text()}` }); });
+  page.on('pageerror', (e) => errors.push({ t: (Date.now() - t0) / 1000, text: `pageerror: ${e.message}` }));
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(new URL('?booth=1', BASE_URL).href);
+  await page.waitForFunction(() => window.meshlight && window.meshlight.stats().ready && window.meshlight.stats().running, null, { timeout: 60000, polling: 200 });
+  const start = Date.now();
+  log(`booth mode running; sampling every ${EVERY} s for ${MINUTES} min`);
+  const sample = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+    const s = await page.evaluate(() => ({ ...window.meshlight.stats(), wasm: window.meshlightWasmMemory() }));
+    const row = {
+      minute: +((Date.now() - start) / 60000).toFixed(2), wasmMB: MB(s.wasm), jsHeapMB: MB(m.JSHeapUsedSize),
+      jsHeapTotalMB: MB(m.JSHeapTotalSize), queries: s.queries, booth: s.booth, seed: Number((await page.evaluate(() => window.meshlight.settings())).seed),
+      fps: +s.fps.toFixed(1), consoleErrors: errors.length,
+    };
+    samples.push(row);
+    log(JSON.stringify(row));
+  };
+  await sample();
+  const end = start + MINUTES * 60000;
+  while (Date.now() < end) {
+    // waiting is the test's subject here: the page runs on its own between samples
+    await page.waitForTimeout(Math.min(EVERY * 1000, end - Date.now()));
+    await sample();
+  }
+} catch (e) {
+  failure = `soak: ${String(e.stack || e).split('\n').slice(0, 6).join(' | ')}`;
+} finally {
+  await ctx.close();
+  fs.rmSync(udd, { recursive: true, force: true });
+}
+
+// The verdict: no console errors; memory levelled off over the last half.
+const problems = [];
+if (failure) problems.push(failure);
+for (const e of errors) problems.push(`at ${e.t.toFixed(0)} s: ${e.text}`);
+const half = samples.filter((s) => s.minute >= MINUTES / 2);
+const verdict = {};
+if (half.length >= 2) {
+  const mid = half[0];
+  const last = samples[samples.length - 1];
+  verdict.wasmMBFromMiddleToEnd = [mid.wasmMB, last.wasmMB];
+  if (last.wasmMB > mid.wasmMB) problems.push(`WebAssembly memory still growing over the last half: ${mid.wasmMB} MB at ${mid.minute} min, ${last.wasmMB} MB at ${last.minute} min`);
+  const n = half.length;
+  const mx = half.reduce((a, s) => a + s.minute, 0) / n;
+  const my = half.reduce((a, s) => a + s.jsHeapMB, 0) / n;
+  const slope = half.reduce((a, s) => a + (s.minute - mx) * (s.jsHeapMB - my), 0) / (half.reduce((a, s) => a + (s.minute - mx) ** 2, 0) || 1);
+  const rise = slope * (half[n - 1].minute - half[0].minute);
+  verdict.jsHeapTrendMBOverLastHalf = +rise.toFixed(2);
+  verdict.jsHeapMeanMBOverLastHalf = +my.toFixed(1);
+  if (rise > Math.max(2, 0.1 * my)) problems.push(`JS heap still growing over the last half: trend +${rise.toFixed(1)} MB (mean ${my.toFixed(1)} MB)`);
+} else {
+  problems.push(`too few samples (${samples.length}) to judge the last half`);
+}
+const out = { minutes: MINUTES, everySeconds: EVERY, samples, consoleErrors: errors, verdict, problems, pass: problems.length === 0 };
+fs.writeFileSync(path.join(OUT, 'soak.json'), JSON.stringify(out, null, 2));
+console.log('minute  wasm MB  JS heap MB  queries  booth');
+for (const s of samples) console.log(`${s.minute.toFixed(1).padStart(6)}  ${String(s.wasmMB).padStart(7)}  ${String(s.jsHeapMB).padStart(10)}  ${String(s.queries).padStart(7)}  ${s.booth}`);
+console.log(JSON.stringify(verdict));
+for (const p of problems) log('FAIL', p);
+log(problems.length ? 'FAIL' : 'PASS');
+process.exit(problems.length ? 1 : 0);
