@@ -15,6 +15,12 @@
 // phases with photonics and measures the test accuracy with model.Net, the plain Go
 // forward pass, so that a model file's test_accuracy is what the chip computes.
 //
+// Presets are the shipped networks; New configures a network of one's own (any data set
+// of train/dataset, an architecture string, a block size and a mesh topology), and
+// Config.Check refuses, in one line and without data or libtorch, a configuration that
+// cannot be trained or shipped: cmd/pretrain calls it on every configuration before it
+// trains any.
+//
 // Building needs cgo flags for gotch on Debian's libtorch 1.13: source gotch-env.sh
 // (the Makefile's pretrain and test-pretrain targets do).
 package pretrain

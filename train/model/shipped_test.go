@@ -17,11 +17,14 @@ func TestShippedModels(t *testing.T) {
 	for _, tc := range []struct {
 		file, dataset, arch string
 		target              float64
+		phases              int
 	}{
-		{"vowel-mlp.json", dataset.Vowel4, "8-16-16-4", 85},
-		{"mnist8-mlp.json", dataset.MNIST8, "64-24-24-10", 95},
-		{"mnist16-cnn.json", dataset.MNIST16, "16x16-c8s2-c6s2-10", 97},
-		{"fmnist32-cnn.json", dataset.FMNIST32, "32x32-c8s2-c8s2-10", 85},
+		{"vowel-mlp.json", dataset.Vowel4, "8-16-16-4", 85, 512},
+		{"mnist8-mlp.json", dataset.MNIST8, "64-24-24-10", 95, 2496},
+		{"mnist16-cnn.json", dataset.MNIST16, "16x16-c8s2-c6s2-10", 97, 2240},
+		{"fmnist32-cnn.json", dataset.FMNIST32, "32x32-c8s2-c8s2-10", 85, 8896},
+		// Ten times the method's chip: 416 blocks of 8x8 (392 + 16 + 8), 64 phases each.
+		{"mnist28-mlp.json", dataset.MNIST28, "784-32-32-10", 96, 26624},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			m, err := model.ReadFile(filepath.Join(root, "models", tc.file))
@@ -48,6 +51,9 @@ func TestShippedModels(t *testing.T) {
 				tc.file, acc, test.Len(), m.TestAccuracy, m.NumPhases())
 			if math.Abs(acc-m.TestAccuracy) > 0.1 {
 				t.Errorf("%s: ideal-chip accuracy %.2f%%, file says %.2f%%", tc.file, acc, m.TestAccuracy)
+			}
+			if m.NumPhases() != tc.phases {
+				t.Errorf("%s: %d phases, want %d", tc.file, m.NumPhases(), tc.phases)
 			}
 			if acc < tc.target {
 				t.Errorf("%s: ideal-chip accuracy %.2f%% is below the target %v%%", tc.file, acc, tc.target)
