@@ -42,5 +42,5 @@ func ExampleRun_Step() {
 	}
 	last := run.Curve()[len(run.Curve())-1]
 	fmt.Println(frames, "frames,", len(run.Curve()), "records,", last.Queries, "queries")
-	// Output: 6 frames, 5 records, 2011 queries
+	// Output: 6 frames, 5 records, 2000 queries
 }

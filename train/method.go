@@ -41,11 +41,15 @@ type Options struct {
 	S      float64 // fraction of the active phases one iteration touches, in (0, 1]
 	P      float64 // szo-scd: probability of pruning a step back that raises power, in [0, 1]
 	Mu     float64 // zadam, znewton, flops: finite-difference / smoothing radius, > 0 (0: DefaultMu)
-	Q      int     // flops: Gaussian samples per iteration, >= 1
+	Q      int     // flops: Gaussian samples per iteration, 1 to MaxQ
 	Lambda float64 // admm: initial Lagrange multiplier of the power (sum of active phases), >= 0
 	Budget float64 // admm: power budget as a fraction of the deployed chip's power, > 0
 	Stale  bool    // szo-scd, admm: keep the old reference loss after a step back (ablation, see SZOSCD)
 }
+
+// MaxQ bounds FLOPS's samples per iteration: one iteration should be a small part of any
+// budget, and a larger Q is a typo more often than a plan.
+const MaxQ = 1_000_000
 
 // DefaultOptions returns s = 0.1, p = 1, the optimizer's default radius (Mu 0), Q = 60,
 // lambda = 0.1 with a budget of the deployed power, and SZO-SCD re-querying after a step
@@ -145,8 +149,8 @@ func (o Options) validate() error {
 		return &FieldError{"p", o.P, "0 <= p <= 1"}
 	case !(o.Mu > 0) || math.IsInf(o.Mu, 0):
 		return &FieldError{"mu", o.Mu, "a finite mu > 0"}
-	case o.Q < 1:
-		return &FieldError{"q", o.Q, "q >= 1"}
+	case o.Q < 1 || o.Q > MaxQ:
+		return &FieldError{"q", o.Q, fmt.Sprintf("1 <= q <= %d", MaxQ)}
 	case !(o.Lambda >= 0) || math.IsInf(o.Lambda, 0):
 		return &FieldError{"lambda", o.Lambda, "a finite lambda >= 0"}
 	case !(o.Budget > 0) || math.IsInf(o.Budget, 0):

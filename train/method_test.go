@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/meshlight/meshlight/photonics"
 )
@@ -102,8 +103,8 @@ func TestQueryAccounting(t *testing.T) {
 	}
 }
 
-// A run counts every query of every iteration and stops after the iteration that
-// reaches the budget.
+// A run counts every query of every iteration and makes no query beyond its budget: the
+// iteration that would overrun it is cut before that query and does not count.
 func TestRunBudget(t *testing.T) {
 	b := newBowl(40, spread)
 	m := &SZOSCD{S: 0.25, Prune: 1, Stale: true} // exactly 1 + 10 queries per iteration
@@ -114,19 +115,20 @@ func TestRunBudget(t *testing.T) {
 	if err := r.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	if want := int64(91 * 11); r.Queries() != want || b.queries != want || r.Iteration() != 91 {
-		t.Errorf("%d queries (objective %d) in %d iterations, want %d in 91", r.Queries(), b.queries, r.Iteration(), want)
+	// 90 iterations of 11 queries, then 10 queries of a 91st that is cut
+	if r.Queries() != 1000 || b.queries != 1000 || r.Iteration() != 90 {
+		t.Errorf("%d queries (objective %d) in %d iterations, want 1000 in 90", r.Queries(), b.queries, r.Iteration())
 	}
 	if b.batches != 91 {
-		t.Errorf("%d minibatches for 91 iterations", b.batches)
+		t.Errorf("%d minibatches for 90 iterations and a cut one", b.batches)
 	}
 	c := r.Curve()
 	if c[0].Queries != 0 || c[0].Iteration != 0 || !math.IsNaN(c[0].Loss) {
 		t.Errorf("first record %+v, want the deployed state", c[0])
 	}
 	last := c[len(c)-1]
-	if last.Queries != 1001 || last.Iteration != 91 {
-		t.Errorf("last record %+v, want queries 1001 at iteration 91", last)
+	if last.Queries != 1000 || last.Iteration != 90 {
+		t.Errorf("last record %+v, want queries 1000 at iteration 90", last)
 	}
 	for i := 1; i < len(c)-1; i++ { // one record per crossed multiple of 100
 		if c[i].Queries/100 != int64(i) {
@@ -134,7 +136,7 @@ func TestRunBudget(t *testing.T) {
 		}
 	}
 	// energy is the power summed over queries; power only changes between queries here
-	if !(last.Energy > 0) || last.Energy > 1001*40*2*math.Pi {
+	if !(last.Energy > 0) || last.Energy > 1000*40*2*math.Pi {
 		t.Errorf("energy %v out of range", last.Energy)
 	}
 	for _, s := range []Settings{{Batch: 1, Step: 0.02, Decay: 1, MaxIterations: 7, EvalEvery: 5}} {
@@ -240,6 +242,7 @@ func (m *nanMethod) Iterate(a ActiveSet, step float64) float64 {
 
 func TestBadInput(t *testing.T) {
 	good := DefaultSettings()
+	good.Batch = 1 // the bowl has one sample
 	for _, tc := range []struct {
 		name string
 		err  func() error
@@ -250,7 +253,7 @@ func TestBadInput(t *testing.T) {
 		{"s > 1", func() error { o := DefaultOptions(); o.S = 1.5; _, err := NewMethod("stp", o); return err }, "s = 1.5"},
 		{"p", func() error { o := DefaultOptions(); o.P = -0.1; _, err := NewMethod("szo-scd", o); return err }, "p = -0.1, want 0 <= p <= 1"},
 		{"mu", func() error { o := DefaultOptions(); o.Mu = math.NaN(); _, err := NewMethod("zadam", o); return err }, "mu = NaN"},
-		{"q", func() error { o := DefaultOptions(); o.Q = 0; _, err := NewMethod("flops", o); return err }, "q = 0, want q >= 1"},
+		{"q", func() error { o := DefaultOptions(); o.Q = 0; _, err := NewMethod("flops", o); return err }, "q = 0, want 1 <= q <= 1000000"},
 		{"lambda", func() error { o := DefaultOptions(); o.Lambda = -1; _, err := NewMethod("admm", o); return err }, "lambda = -1"},
 		{"batch", func() error { s := good; s.Batch = 0; _, err := NewRun(newBowl(3, spread), &STP{S: 1}, s); return err }, "batch = 0"},
 		{"step", func() error { s := good; s.Step = -1; _, err := NewRun(newBowl(3, spread), &STP{S: 1}, s); return err }, "lr = -1"},
@@ -282,6 +285,9 @@ func TestBadInput(t *testing.T) {
 		{"config negative bits", func() error { c := DefaultConfig(); c.Bits = -1; return c.Validate() }, "bits = -1"},
 		{"config step below a code", func() error { c := DefaultConfig(); c.Step = 0.005; return c.Validate() }, "lr = 0.005, want at least one control code, 0.02454 rad at 8 bits"},
 		{"config mu below a code", func() error { c := DefaultConfig(); c.Optimizer, c.Mu = "zadam", 0.01; return c.Validate() }, "mu = 0.01, want at least one control code"},
+		{"batch above the training set", func() error { s := good; s.Batch = 2; _, err := NewRun(newBowl(3, spread), &STP{S: 1}, s); return err },
+			"batch = 2, want 1 <= batch <= 1, the training set's size"},
+		{"q absurd", func() error { o := DefaultOptions(); o.Q = 1_000_000_000; _, err := NewMethod("flops", o); return err }, "q = 1000000000, want 1 <= q <= 1000000"},
 		{"admm budget", func() error { o := DefaultOptions(); o.Budget = 0; _, err := NewMethod("admm", o); return err }, "budget = 0"},
 		{"config crosstalk", func() error { c := DefaultConfig(); c.Crosstalk = math.Inf(1); return c.Validate() }, "crosstalk = +Inf"},
 		{"NaN phase", func() error {
@@ -301,5 +307,36 @@ func TestBadInput(t *testing.T) {
 	c.P = 2
 	if err := c.Validate(); !errorsAs(err, &fe) || fe.Field != "p" {
 		t.Errorf("config p = 2: %v, want a FieldError for p", err)
+	}
+}
+
+// A budget holds inside an iteration however large the iteration: FLOPS with a million
+// samples per iteration stops at the query budget, and at the first query past a
+// wall-time budget.
+func TestBudgetInsideAnIteration(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		set  Settings
+	}{
+		{"queries", Settings{Batch: 1, Step: 0.02, Decay: 1, MaxQueries: 1000, EvalEvery: 1 << 40, Seed: 1}},
+		{"wall time", Settings{Batch: 1, Step: 0.02, Decay: 1, MaxWall: 20 * time.Millisecond, EvalEvery: 1 << 40, Seed: 1}},
+	} {
+		b := newBowl(20, spread)
+		r, err := NewRun(b, &FLOPS{S: 1, Q: MaxQ, Mu: 1e-3}, tc.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		if r.Iteration() != 0 || b.queries < 1 || b.queries >= MaxQ {
+			t.Errorf("%s: %d queries in %d iterations, want the first iteration cut", tc.name, b.queries, r.Iteration())
+		}
+		if tc.set.MaxQueries > 0 && b.queries != tc.set.MaxQueries {
+			t.Errorf("%s: %d queries, want the budget %d exactly", tc.name, b.queries, tc.set.MaxQueries)
+		}
+		if last := r.Curve()[len(r.Curve())-1]; last.Queries != b.queries {
+			t.Errorf("%s: last record at %d queries, want the end (%d)", tc.name, last.Queries, b.queries)
+		}
 	}
 }

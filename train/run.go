@@ -14,9 +14,9 @@ type Settings struct {
 	Batch         int           // minibatch size
 	Step          float64       // initial step size; on a chip with a DAC each iteration takes it in whole codes, at least one
 	Decay         float64       // step-size factor applied after every epoch, in (0, 1]
-	MaxQueries    int64         // stop after the iteration that reaches this many queries; 0: no limit
+	MaxQueries    int64         // make at most this many queries (stopping inside an iteration if need be); 0: no limit
 	MaxIterations int           // stop after this many iterations; 0: no limit
-	MaxWall       time.Duration // stop after the iteration that reaches this much time in Step; 0: no limit
+	MaxWall       time.Duration // stop at the first query after this much time in Step (inside an iteration if need be); 0: no limit
 	EvalEvery     int64         // queries between test evaluations
 	Seed          int64         // fixes the data order and the optimizer's random choices
 	OnRecord      func(Record)  // if set, called with every new record
@@ -97,6 +97,10 @@ type Run struct {
 // errStopped unwinds a method when its run is closed while paused.
 var errStopped = errors.New("train: run closed")
 
+// errBudget unwinds a method when the query or wall-time budget is spent in the middle of
+// an iteration.
+var errBudget = errors.New("train: budget spent")
+
 // Seed streams: the data order and the optimizer draw from independent PCG streams of
 // the run's seed (the chip draws its own from the same seed).
 const (
@@ -115,6 +119,9 @@ func NewRun(obj Objective, method Method, s Settings) (*Run, error) {
 	if obj.Samples() < 1 {
 		return nil, fmt.Errorf("train: no training samples")
 	}
+	if s.Batch > obj.Samples() {
+		return nil, &FieldError{"batch", s.Batch, fmt.Sprintf("1 <= batch <= %d, the training set's size", obj.Samples())}
+	}
 	if err := method.Init(obj.Len(), rand.New(rand.NewPCG(uint64(s.Seed), streamMethod))); err != nil {
 		return nil, err
 	}
@@ -125,7 +132,7 @@ func NewRun(obj Objective, method Method, s Settings) (*Run, error) {
 	for i := range r.order {
 		r.order[i] = i
 	}
-	r.batch = min(s.Batch, len(r.order))
+	r.batch = s.Batch
 	r.pos = len(r.order) // shuffle before the first batch
 	return r, nil
 }
@@ -184,7 +191,10 @@ func (r *Run) loop(yield func(struct{}) bool) {
 	}
 	for !r.exhausted() {
 		r.nextBatch()
-		loss := r.method.Iterate(&r.view, r.programmable(r.step))
+		loss, cut := r.iterate()
+		if cut {
+			break // the budget ran out inside the iteration: it does not count
+		}
 		r.iter++
 		r.lossSum += loss
 		r.lossN++
@@ -201,9 +211,32 @@ func (r *Run) loop(yield func(struct{}) bool) {
 			r.nextEv = (q/r.set.EvalEvery + 1) * r.set.EvalEvery
 		}
 	}
-	if r.curve[len(r.curve)-1].Iteration != r.iter {
+	if last := r.curve[len(r.curve)-1]; last.Iteration != r.iter || last.Queries != r.obj.Queries() {
 		r.record()
 	}
+}
+
+// iterate runs one iteration of the method; cut reports that a budget ran out inside it
+// (the method was unwound before the query that would have overrun it).
+func (r *Run) iterate() (loss float64, cut bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != errBudget {
+				panic(v)
+			}
+			cut = true
+		}
+	}()
+	return r.method.Iterate(&r.view, r.programmable(r.step)), false
+}
+
+// querySpent reports whether the query or the wall-time budget is spent: checked before
+// every query, so a run never makes a query beyond its query budget, and stops within one
+// query of its wall-time budget, whatever one iteration costs.
+func (r *Run) querySpent() bool {
+	s := r.set
+	return (s.MaxQueries > 0 && r.obj.Queries() >= s.MaxQueries) ||
+		(s.MaxWall > 0 && r.elapsed+time.Since(r.t0) >= s.MaxWall)
 }
 
 // exhausted reports whether a budget is spent.
@@ -306,6 +339,9 @@ func (v *runView) Power() float64              { return v.r.obj.Power() }
 
 func (v *runView) Loss() float64 {
 	r := v.r
+	if r.querySpent() {
+		panic(errBudget)
+	}
 	r.energy += r.obj.Power()
 	l := r.obj.Loss()
 	if r.obj.Queries() >= r.pauseAt && !r.yield(struct{}{}) {

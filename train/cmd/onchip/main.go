@@ -103,6 +103,16 @@ func presetNames() string {
 	return strings.Join(names, ", ")
 }
 
+// flagError is a usage error for a setting train refused: a FieldError names its flag,
+// anything else is prefixed with where it came from.
+func flagError(err error, where string) error {
+	var fe *train.FieldError
+	if errors.As(err, &fe) {
+		return badf("-%s %v: want %s", fe.Field, fe.Value, fe.Want)
+	}
+	return badf("%s%v", where, err)
+}
+
 // useChip sets c's chip to the named preset, keeping the chip flags given explicitly.
 func useChip(fs *flag.FlagSet, c *train.Config, name string) error {
 	p, err := photonics.LookupPreset(name)
@@ -185,11 +195,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 		return badf("-queries 0: give a budget (-queries, -iterations or -wall)")
 	}
 	if err := c.Validate(); err != nil {
-		var fe *train.FieldError
-		if errors.As(err, &fe) {
-			return badf("-%s %v: want %s", fe.Field, fe.Value, fe.Want)
-		}
-		return badf("%v", err)
+		return flagError(err, "")
 	}
 
 	m, err := model.ReadFile(*modelPath)
@@ -221,7 +227,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	}
 	r, err := train.Start(m, sets[0], sets[1], c)
 	if err != nil {
-		return badf("%s: %v", *modelPath, err)
+		return flagError(err, *modelPath+": ")
 	}
 	runErr := r.Finish()
 	if csv != nil {

@@ -140,6 +140,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-model", path, "-lr", "-0.1"}, "-lr -0.1"},
 		{[]string{"-model", path, "-batch", "0"}, "-batch 0"},
 		{[]string{"-model", path, "-q", "0"}, "-q 0"},
+		{[]string{"-model", path, "-optimizer", "flops", "-q", "1000000000", "-queries", "1000"}, "-q 1000000000: want 1 <= q <= 1000000"},
+		{[]string{"-model", path, "-batch", "1000000000"}, "-batch 1000000000: want 1 <= batch <= 256, the training set's size"},
 		{[]string{"-model", path, "-alpha", "x"}, "-alpha"},
 		{[]string{"-model", path, "extra"}, "unexpected argument"},
 		{[]string{"-model", filepath.Join(dir, "missing.json")}, "missing.json"},
