@@ -24,6 +24,7 @@ test-ci:
 
 test-vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum: run go mod tidy"; exit 1; }
 	$(GO) vet $(PKGS_NATIVE)
 
 test-go:
