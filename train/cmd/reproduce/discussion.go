@@ -17,10 +17,10 @@ budget: Table 3's baseline is built from the paper's description alone.
   FMNIST CNN at 80.35% (90.10%, alpha 0.05). Most of the drop is the drift; rounding the
   active phases to the 8-bit grid costs little (the continuous chip deploys at 90.67%).
 - **SZO-SCD at the method's step recovers fast, then gives it back.** On the MLP it wins
-  back 63% of the drop at its best, within the first 20k queries (94.4%, the mean of
-  the three chips' best), but ends at 91.25% after 200k (9% of the drop) and at 87.2% after 2M (Fig. 6c,
+  back 65% of the drop at its best, within the first 20k queries (94.6%, the mean of
+  the three chips' best), but ends at 91.33% after 200k (11% of the drop) and at 87.2% after 2M (Fig. 6c,
   one seed). The cause is the step, not the DAC: on a continuous chip the same step (one
-  code, 0.0245 rad) ends at 91.35%, and d = 0.005 at 95.72%. A failed trial always moves
+  code, 0.0245 rad) ends at 91.62%, and d = 0.005 at 95.74%. A failed trial always moves
   its phase, to -d (the step back is taken whatever the loss there, as in the authors'
   code), so near an optimum every coordinate walks by d on the noise of each 32-sample
   minibatch, and a one-code walk is wide enough to cost accuracy over time. On an 8-bit
@@ -31,32 +31,32 @@ budget: Table 3's baseline is built from the paper's description alone.
   rounds them only when it programs the chip, with lr 0.0245 decaying by 0.99 per epoch
   and no floor, so once lr falls below one code a trial moves the chip only when a phase
   crosses a code boundary; we kept steps in whole codes with a floor of one code. Under
-  the *strong* chip, where there is more to win back, SZO-SCD keeps 65% of the drop at
+  the *strong* chip, where there is more to win back, SZO-SCD keeps 58% of the drop at
   the end.
 - **A tuned FLOPS is the best optimizer on this chip, not the worst.** Each optimizer had
   the same search (six configurations of whole codes). FLOPS (Q = 60 Gaussian directions
-  on 10% of the active phases, step 2 codes, radius 1) ends at 95.10% on the MLP, above
-  STP (92.62), ZNewton (92.39), SZO-SCD (91.25) and ZAdam (77.36), and first on both CNNs
-  (96.09 and 86.72%). Its update, -lr g per phase, rounds to zero codes wherever the
+  on 10% of the active phases, step 2 codes, radius 1) ends at 95.11% on the MLP, above
+  STP (92.61), ZNewton (92.48), SZO-SCD (91.33) and ZAdam (77.27), and first on both CNNs
+  (96.12 and 86.67%). Its update, -lr g per phase, rounds to zero codes wherever the
   estimated gradient is small: a dead zone that stops the walk a coordinate method makes.
   The paper's FLOPS ended at 83.5%; it does not say how its baselines were tuned. ZAdam
   fails on an 8-bit chip: AMSGrad scales every update to about one step whatever the
   gradient's size, so every picked phase moves about one code per iteration in a noisy
-  direction (75-77% on the MLP, below deployment). Early in the run the coordinate
+  direction (76-77% on the MLP, below deployment). Early in the run the coordinate
   methods are even: after a tenth of the budget SZO-SCD, ZNewton, STP and FLOPS are within
   0.8 points on the MLP (94.06-94.79%).
 - **Small alpha is faster on the MNIST MLP, not on the vowel MLP.** On the MNIST MLP
   alpha 0.05-0.15 reach 93.1% with 6-11x fewer queries than alpha 1 (which also deploys
   4 points lower: every heater adds crosstalk). The vowel MLP (168 test samples, 0.6 points
   each) has little to recover (88.5% from 91.7%) and alpha 1 gets there first.
-- **Pruning saves 4% of the power, not 30-50%.** At p = 1 the MLP ends at 1613 rad against
-  1679 at p = 0 (vowel: 304 against 318; MNIST CNN 562 against 637, FMNIST CNN 2393
-  against 2746, 12-13%), at equal accuracy within the seeds' spread. On our chips training
+- **Pruning saves 4% of the power, not 30-50%.** At p = 1 the MLP ends at 1611 rad against
+  1679 at p = 0 (vowel: 304 against 318; MNIST CNN 562 against 637, FMNIST CNN 2382
+  against 2747, 12-13%), at equal accuracy within the seeds' spread. On our chips training
   lowers the power at every p: devices that hardly affect the loss (for instance rotators
   among the zero-padded rows of edge blocks) fail their trials and step back by d each
   time, down to 0; p = 0 lets them wrap to near 2 pi and start down again, p = 1 keeps
   them at 0. Almost all of the power is in the deployed phases, which pruning touches only
-  through that drift. Over 2M queries the gap grows to 8% (1462 against 1592 rad).
+  through that drift. Over 2M queries the gap grows to 8% (1462 against 1594 rad).
 - **Mixed training saves 83-84% of the power on the MLPs (alpha 0.15) and 93% on the
   CNNs (alpha 0.05)** against alpha = 1: the share of heaters that are active (the U/V
   fraction alpha plus every Sigma phase). Against the other base Table 4's caption may
@@ -64,12 +64,12 @@ budget: Table 3's baseline is built from the paper's description alone.
 - **The Lagrangian penalty trades accuracy for power.** On the sum of the active phases
   lambda 0.05-0.3 (the paper's range) is strong: lowering a phase by one code gains lambda
   x 0.0245 in the objective, more than most trials change the loss, so power falls below
-  its budget and the multiplier decays to 0 only slowly; accuracy ends at 86.5% (lambda
-  0.05) down to 57.0% (0.3), at 5-30% less power than pruning (91.25% at 1613 rad). No setting is as
+  its budget and the multiplier decays to 0 only slowly; accuracy ends at 86.6% (lambda
+  0.05) down to 56.9% (0.3), at 5-30% less power than pruning (91.33% at 1611 rad). No setting is as
   accurate as pruning, none is higher in power: a trade-off, and pruning the only one that
   keeps accuracy.
 - **Crosstalk from every device** (the authors' code; *heat all*) deploys the MLP at
-  86.70% instead of 90.70%; SZO-SCD then ends at 91.14%.
+  86.70% instead of 90.70%; SZO-SCD then ends at 91.28%.
 - **Other settings of the authors' code we do not follow**: its 8-bit grid is 2 pi / 255
   (codes 0 and 255 are one phase) and pi / 255 for Sigma phases, ours 2 pi / 256 for every
   active phase; it quantizes passive phases too (ours keep full precision: they are set
@@ -79,7 +79,7 @@ budget: Table 3's baseline is built from the paper's description alone.
   (10,000 MNIST samples rather than 60,000), six times more often per query than with the
   full set; over our budgets it stays near its start either way.
 - **Dense runs** (alpha 1, s 1) spend thousands of queries per iteration on one minibatch
-  and end below their sparse variants, FLOPS (about 49%) and ZAdam (about 30%) worst, as
+  and end below their sparse variants, FLOPS (about 47%) and ZAdam (about 30%) worst, as
   the paper's dense variants diverge.
 
 `
