@@ -184,30 +184,7 @@ func TestDeltaQueriesShippedModels(t *testing.T) {
 // in blocks of block (0: whole-matrix) with meshes of topology top.
 func randomNet(t *testing.T, in model.Shape, specs []model.Spec, block int, top photonics.Topology, cfg photonics.ChipConfig, seed uint64) *onn.Network {
 	t.Helper()
-	rng := rand.New(rand.NewPCG(seed, 9))
-	layers := make([]*photonics.SVDLayer, len(specs))
-	phases := make([][]float64, len(specs))
-	signs := make([][]float64, len(specs))
-	for l, s := range specs {
-		sl, err := photonics.NewSVDLayer(s.Out, s.In, block, 3, top)
-		if err != nil {
-			t.Fatal(err)
-		}
-		layers[l] = sl
-		phases[l] = make([]float64, sl.NumPhases())
-		for i := range phases[l] {
-			phases[l][i] = 2 * math.Pi * rng.Float64()
-		}
-		signs[l] = make([]float64, sl.NumSigns())
-		for i := range signs[l] {
-			signs[l][i] = float64(1 - 2*rng.IntN(2))
-		}
-	}
-	chip, err := photonics.Deploy(layers, phases, signs, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := onn.New(chip, in, specs, testnet.Clip)
+	net, err := testnet.RandomOn(in, specs, block, top, cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -177,12 +177,17 @@ func Deploy(weights [][]float64, sizes []int, block int, cfg photonics.ChipConfi
 // Random deploys layers of the given specs (input shape in) with uniformly random phases
 // and random signs from seed, with block size block and Reck meshes.
 func Random(in model.Shape, specs []model.Spec, block int, cfg photonics.ChipConfig, seed uint64) (*onn.Network, error) {
+	return RandomOn(in, specs, block, photonics.Reck, cfg, seed)
+}
+
+// RandomOn is Random with meshes of topology top (block 0: whole-matrix layers).
+func RandomOn(in model.Shape, specs []model.Spec, block int, top photonics.Topology, cfg photonics.ChipConfig, seed uint64) (*onn.Network, error) {
 	rng := rand.New(rand.NewPCG(seed, 4))
 	layers := make([]*photonics.SVDLayer, len(specs))
 	phases := make([][]float64, len(specs))
 	signs := make([][]float64, len(specs))
 	for l, s := range specs {
-		sl, err := photonics.NewSVDLayer(s.Out, s.In, block, 3, photonics.Reck)
+		sl, err := photonics.NewSVDLayer(s.Out, s.In, block, 3, top)
 		if err != nil {
 			return nil, err
 		}
