@@ -95,7 +95,8 @@ func tuneGrid() []variant {
 
 // experiments returns the reproduction suite: the baselines' tuning grid, Table 1, the
 // alpha, s and p sweeps of Figs. 4-6 on the MNIST and vowel MLPs, Fig. 6c's long p sweep,
-// the power-penalty comparison of Table 3 and the CNNs of Tables 2 and 4.
+// the power-penalty comparison of Table 3, a chip ten times the method's, and the CNNs of
+// Tables 2 and 4.
 func experiments() []experiment {
 	paper := []string{"paper"}
 	tune := experiment{ID: "tune", Title: "Tuning: every optimizer's step d and radius mu in 8-bit codes (MNIST 8x8 MLP, alpha 0.15, s 0.1, seed 1)",
@@ -153,7 +154,13 @@ func experiments() []experiment {
 		t3.Vars = append(t3.Vars, variant{Label: fmt.Sprintf("ADMM lambda=%g", l), Cfg: cfg("admm", 0.15, 0.1, func(c *train.Config) { c.P, c.Lambda = 0, l })})
 	}
 	t3.Vars = append(t3.Vars, variant{Label: "ADMM lambda=0.1 budget=0.9", Cfg: cfg("admm", 0.15, 0.1, func(c *train.Config) { c.P, c.Lambda, c.Budget = 0, 0.1, 0.9 })})
-	exps = append(exps, f6c, t3)
+	// Ten times the method's chip: the full-resolution MNIST MLP (26,624 phases).
+	scale := experiment{ID: "scale", Title: "Scale: the MNIST 28x28 MLP, 784-32-32-10 in 8x8 blocks, 26,624 phases (alpha 0.15, s 0.1)",
+		Model: "mnist28-mlp.json", Queries: mlpQueries, Chips: chips}
+	for _, opt := range []string{"szo-scd", "flops", "znewton"} {
+		scale.Vars = append(scale.Vars, variant{Label: names[opt], Cfg: cfg(opt, 0.15, 0.1)})
+	}
+	exps = append(exps, f6c, t3, scale)
 
 	for _, m := range []struct{ id, file, name string }{
 		{"table2", "mnist16-cnn.json", "MNIST 16x16 CNN"}, {"table4", "fmnist32-cnn.json", "Fashion-MNIST 32x32 CNN"},
