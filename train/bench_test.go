@@ -1,10 +1,13 @@
 package train
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/model"
 )
 
 // mnist8Problem is a random-phase 64-24-24-10 MLP in 8x8 blocks (the shipped MNIST 8x8
@@ -53,4 +56,49 @@ func BenchmarkSZOSCD(b *testing.B) {
 			r.Close()
 		})
 	}
+}
+
+// BenchmarkMemoryMNIST28 measures the memory of a run on the shipped MNIST 28x28 MLP
+// (26,624 phases) on the method's chip: the heap the engine holds beyond its data sets
+// (chip, network, minibatch caches, optimizer), per phase, and the largest heap seen
+// while SZO-SCD makes b.N iterations (data sets included).
+func BenchmarkMemoryMNIST28(b *testing.B) {
+	m, err := model.ReadFile("../static/models/mnist28-mlp.json")
+	if err != nil {
+		b.Skip(err) // the shipped model is optional for benchmarks
+	}
+	var sets [2]*dataset.Set
+	for i, split := range []dataset.Split{dataset.Train, dataset.Test} {
+		if sets[i], err = dataset.ReadFile("../static/data/" + dataset.FileName(m.Dataset, split)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
+	c := DefaultConfig()
+	c.EvalEvery = 1 << 62
+	r, err := Start(m, sets[0], sets[1], c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.Step(1) // a first query builds the minibatch caches
+	engine := heap() - before
+	phases := r.Objective().(*Problem).Network().Chip().NumPhases()
+	b.ResetTimer()
+	peak := uint64(0)
+	for range b.N {
+		r.Step(1 + 2*int64(count(c.S, r.Objective().Len())))
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapAlloc)
+	}
+	b.ReportMetric(float64(engine)/float64(phases), "engine-B/phase")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(phases), "phases")
+	b.ReportMetric(float64(before)/(1<<20), "data-heap-MiB")
 }
