@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"syscall/js"
 
@@ -27,6 +28,10 @@ import (
 //	options()      the choices of the model, optimizer, chip and layer selectors
 //	query()        the URL query of the current settings
 //	clearErrors()  drop the messages shown in the page
+//	memory()       Go's heap: {heapAlloc (live bytes, after a runtime.GC), heapAllocBefore
+//	               (bytes before that GC), heapSys, heapInuse, heapIdle, heapReleased, sys,
+//	               nextGC, numGC, pauseTotalMs}; it forces a collection, so call it
+//	               only when asked (the soak test calls it every 30 s), not per frame
 func installAPI(p *page) {
 	fn := func(f func(args []js.Value) any) js.Func {
 		return js.FuncOf(func(_ js.Value, args []js.Value) any { return f(args) })
@@ -62,6 +67,7 @@ func installAPI(p *page) {
 		"step":        fn(func([]js.Value) any { p.Step(); return nil }),
 		"redeploy":    fn(func([]js.Value) any { p.Redeploy(); return nil }),
 		"clearErrors": fn(func([]js.Value) any { p.ClearErrors(); return nil }),
+		"memory":      fn(func([]js.Value) any { return goMemory() }),
 		"query":       fn(func([]js.Value) any { return p.Query() }),
 		"settings":    fn(func([]js.Value) any { return p.Settings().Values() }),
 		"options": fn(func([]js.Value) any {
@@ -79,6 +85,28 @@ func installAPI(p *page) {
 	js.Global().Set("meshlight", api)
 	doc := js.Global().Get("document")
 	doc.Call("dispatchEvent", js.Global().Get("Event").New("meshlight:api"))
+}
+
+// goMemory is Go's heap as window.meshlight.memory() reports it: the bytes allocated
+// before and after a forced collection (after it, the live heap), and the runtime's
+// heap figures from runtime.ReadMemStats. Byte counts are float64s (JavaScript numbers).
+func goMemory() map[string]any {
+	var before, ms runtime.MemStats
+	runtime.ReadMemStats(&before)
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return map[string]any{
+		"heapAlloc":       float64(ms.HeapAlloc),
+		"heapAllocBefore": float64(before.HeapAlloc),
+		"heapSys":         float64(ms.HeapSys),
+		"heapInuse":       float64(ms.HeapInuse),
+		"heapIdle":        float64(ms.HeapIdle),
+		"heapReleased":    float64(ms.HeapReleased),
+		"sys":             float64(ms.Sys),
+		"nextGC":          float64(ms.NextGC),
+		"numGC":           float64(ms.NumGC),
+		"pauseTotalMs":    float64(ms.PauseTotalNs) / 1e6,
+	}
 }
 
 // jsString is the URL form of a JavaScript value: numbers as JavaScript prints them,
