@@ -60,7 +60,7 @@ bench:
 # ---- on-chip learning: the method's experiments (train/cmd/reproduce) ----
 .PHONY: reproduce
 
-## reproduce: rerun the method's tables and figures on all cores (about 25 minutes on 2 cores)
+## reproduce: rerun the method's tables and figures on all cores (about 45 minutes on 2 cores)
 ## and write results/ (per-run curves, CSVs, PNG plots, REPORT.md). REPRODUCE_FLAGS passes
 ## flags through, e.g. REPRODUCE_FLAGS='-shard 3/16' for one job of a cluster array.
 reproduce:
