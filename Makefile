@@ -121,9 +121,13 @@ bin/wasmbrowsertest:
 	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
 
 ## soak: the page in booth mode for SOAK_MINUTES (default 10) in headless Chromium, sampling
-## WebAssembly memory, JS heap (after a GC), queries and console errors every SOAK_EVERY
-## seconds (default 30); fails on a console error or on memory still growing over the last
-## half (wasm/e2e/soak.mjs; samples in wasm/e2e/out/soak.json). E.g. make soak SOAK_MINUTES=30.
+## Go's live heap (after a runtime.GC, window.meshlight.memory()), WebAssembly memory, JS heap
+## (after a GC), queries and console errors every SOAK_EVERY seconds (default 30); fails on a
+## console error, or on Go's live heap or the JS heap rising over the last half by more than
+## max(2 MB, 10%). WebAssembly memory is a high-water mark of Go's heap peaks (about twice the
+## live heap under GOGC=100, never given back), so one late GC peak can step it up without a
+## leak: it fails only on growth over 25% over the last half (wasm/e2e/soak.mjs; samples in
+## wasm/e2e/out/soak.json). E.g. make soak SOAK_MINUTES=30.
 SOAK_MINUTES ?= 10
 SOAK_EVERY ?= 30
 soak: deps-browser site bin/serve

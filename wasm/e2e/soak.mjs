@@ -3,13 +3,17 @@
 // Usage: BASE_URL=http://127.0.0.1:PORT/ SOAK_MINUTES=10 OUT=wasm/e2e/out node wasm/e2e/soak.mjs
 // (make soak serves the site with wasm/e2e/run.sh and runs this). It opens ?booth=1 (the
 // page loops on its own: a chip recovers for 45 s, its result shows for 8 s, the next chip
-// deploys), and every SOAK_EVERY seconds (default 30) samples the WebAssembly memory, the
-// JS heap after a garbage collection (Chromium's HeapProfiler.collectGarbage, then
-// Performance.getMetrics' JSHeapUsedSize), the ONN queries made and the console errors. It
-// fails on any console error or page error, and on memory still growing over the last half
-// of the run: any growth of the WebAssembly memory (which never shrinks) between the
-// middle and the end, or a JS heap whose least-squares trend over the last half rises by
-// more than max(2 MB, 10% of its mean). Samples go to OUT/soak.json and a table to stdout.
+// deploys), and every SOAK_EVERY seconds (default 30) samples Go's heap (window.meshlight
+// .memory(): the live heap after a runtime.GC, HeapSys, HeapInuse, NumGC), the WebAssembly
+// memory, the JS heap after a garbage collection (Chromium's HeapProfiler.collectGarbage,
+// then Performance.getMetrics' JSHeapUsedSize), the ONN queries made and the console
+// errors. It fails on any console error or page error, and on a leak over the last half of
+// the run: Go's live heap or the JS heap whose least-squares trend over the last half rises
+// by more than max(2 MB, 10% of its mean). The WebAssembly memory is a high-water mark (Go
+// grows it to the heap's peak, about twice the live heap under GOGC=100, and never gives it
+// back), so a late GC peak can step it up once without any leak: it is reported, and fails
+// only if it grows by more than 25% between the middle and the end. Samples go to
+// OUT/soak.json and a table to stdout.
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,9 +55,11 @@ try {
     await cdp.send('HeapProfiler.collectGarbage');
     const { metrics } = await cdp.send('Performance.getMetrics');
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
-    const s = await page.evaluate(() => ({ ...window.meshlight.stats(), wasm: window.meshlightWasmMemory() }));
+    const s = await page.evaluate(() => ({ ...window.meshlight.stats(), go: window.meshlight.memory(), wasm: window.meshlightWasmMemory() }));
     const row = {
-      minute: +((Date.now() - start) / 60000).toFixed(2), wasmMB: MB(s.wasm), jsHeapMB: MB(m.JSHeapUsedSize),
+      minute: +((Date.now() - start) / 60000).toFixed(2), goLiveMB: MB(s.go.heapAlloc), goBeforeGCMB: MB(s.go.heapAllocBefore),
+      goHeapSysMB: MB(s.go.heapSys), goHeapInuseMB: MB(s.go.heapInuse), goNumGC: s.go.numGC,
+      wasmMB: MB(s.wasm), jsHeapMB: MB(m.JSHeapUsedSize),
       jsHeapTotalMB: MB(m.JSHeapTotalSize), queries: s.queries, booth: s.booth, seed: Number((await page.evaluate(() => window.meshlight.settings())).seed),
       fps: +s.fps.toFixed(1), consoleErrors: errors.length,
     };
@@ -84,22 +90,36 @@ if (half.length >= 2) {
   const mid = half[0];
   const last = samples[samples.length - 1];
   verdict.wasmMBFromMiddleToEnd = [mid.wasmMB, last.wasmMB];
-  if (last.wasmMB > mid.wasmMB) problems.push(`WebAssembly memory still growing over the last half: ${mid.wasmMB} MB at ${mid.minute} min, ${last.wasmMB} MB at ${last.minute} min`);
-  const n = half.length;
-  const mx = half.reduce((a, s) => a + s.minute, 0) / n;
-  const my = half.reduce((a, s) => a + s.jsHeapMB, 0) / n;
-  const slope = half.reduce((a, s) => a + (s.minute - mx) * (s.jsHeapMB - my), 0) / (half.reduce((a, s) => a + (s.minute - mx) ** 2, 0) || 1);
-  const rise = slope * (half[n - 1].minute - half[0].minute);
-  verdict.jsHeapTrendMBOverLastHalf = +rise.toFixed(2);
-  verdict.jsHeapMeanMBOverLastHalf = +my.toFixed(1);
-  if (rise > Math.max(2, 0.1 * my)) problems.push(`JS heap still growing over the last half: trend +${rise.toFixed(1)} MB (mean ${my.toFixed(1)} MB)`);
+  verdict.wasmMBMax = Math.max(...samples.map((s) => s.wasmMB));
+  if (last.wasmMB > 1.25 * mid.wasmMB) problems.push(`WebAssembly memory grew by more than 25% over the last half: ${mid.wasmMB} MB at ${mid.minute} min, ${last.wasmMB} MB at ${last.minute} min`);
+  // trend: the least-squares rise of key over the last half, from its first to its last sample
+  const trend = (key) => {
+    const n = half.length;
+    const mx = half.reduce((a, s) => a + s.minute, 0) / n;
+    const my = half.reduce((a, s) => a + s[key], 0) / n;
+    const slope = half.reduce((a, s) => a + (s.minute - mx) * (s[key] - my), 0) / (half.reduce((a, s) => a + (s.minute - mx) ** 2, 0) || 1);
+    return { rise: slope * (half[n - 1].minute - half[0].minute), mean: my };
+  };
+  for (const [key, name] of [['goLiveMB', "Go's live heap (after GC)"], ['jsHeapMB', 'JS heap']]) {
+    const { rise, mean } = trend(key);
+    verdict[`${key}TrendOverLastHalf`] = +rise.toFixed(2);
+    verdict[`${key}MeanOverLastHalf`] = +mean.toFixed(1);
+    if (rise > Math.max(2, 0.1 * mean)) problems.push(`${name} still growing over the last half: trend +${rise.toFixed(1)} MB (mean ${mean.toFixed(1)} MB)`);
+  }
+  verdict.goLiveMBRange = [Math.min(...samples.map((s) => s.goLiveMB)), Math.max(...samples.map((s) => s.goLiveMB))];
+  verdict.goBeforeGCMBMax = Math.max(...samples.map((s) => s.goBeforeGCMB));
+  verdict.chips = new Set(samples.map((s) => s.seed)).size;
+  // queries restart at each chip: the sum of each chip's largest sample (a lower bound)
+  const perChip = new Map();
+  for (const s of samples) perChip.set(s.seed, Math.max(perChip.get(s.seed) || 0, s.queries));
+  verdict.queriesAtLeast = [...perChip.values()].reduce((a, q) => a + q, 0);
 } else {
   problems.push(`too few samples (${samples.length}) to judge the last half`);
 }
 const out = { minutes: MINUTES, everySeconds: EVERY, samples, consoleErrors: errors, verdict, problems, pass: problems.length === 0 };
 fs.writeFileSync(path.join(OUT, 'soak.json'), JSON.stringify(out, null, 2));
-console.log('minute  wasm MB  JS heap MB  queries  booth');
-for (const s of samples) console.log(`${s.minute.toFixed(1).padStart(6)}  ${String(s.wasmMB).padStart(7)}  ${String(s.jsHeapMB).padStart(10)}  ${String(s.queries).padStart(7)}  ${s.booth}`);
+console.log('minute  Go live MB  Go before GC MB  Go HeapSys MB  wasm MB  JS heap MB  queries  seed  booth');
+for (const s of samples) console.log(`${s.minute.toFixed(1).padStart(6)}  ${String(s.goLiveMB).padStart(10)}  ${String(s.goBeforeGCMB).padStart(15)}  ${String(s.goHeapSysMB).padStart(13)}  ${String(s.wasmMB).padStart(7)}  ${String(s.jsHeapMB).padStart(10)}  ${String(s.queries).padStart(7)}  ${String(s.seed).padStart(4)}  ${s.booth}`);
 console.log(JSON.stringify(verdict));
 for (const p of problems) log('FAIL', p);
 log(problems.length ? 'FAIL' : 'PASS');
