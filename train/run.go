@@ -241,10 +241,7 @@ func (r *Run) querySpent() bool {
 
 // exhausted reports whether a budget is spent.
 func (r *Run) exhausted() bool {
-	s := r.set
-	return (s.MaxQueries > 0 && r.obj.Queries() >= s.MaxQueries) ||
-		(s.MaxIterations > 0 && r.iter >= s.MaxIterations) ||
-		(s.MaxWall > 0 && r.elapsed+time.Since(r.t0) >= s.MaxWall)
+	return r.querySpent() || (r.set.MaxIterations > 0 && r.iter >= r.set.MaxIterations)
 }
 
 // programmable returns the step a chip with control codes can take: step rounded to a
