@@ -262,7 +262,7 @@ func TestEveryQueryOnTheGrid(t *testing.T) {
 		for _, name := range Methods() {
 			c := DefaultConfig()
 			c.Optimizer, c.Bits, c.Alpha, c.Seed, c.Q = name, bits, 0.3, 2, 8
-			c = c.withDefaults()
+			c = c.WithDefaults()
 			g := &gridCheck{Problem: blobs.problemOn(t, c.Chip())}
 			m, err := NewMethod(name, c.Options)
 			if err != nil {

@@ -60,7 +60,7 @@ func (c Config) Validate() error {
 	if _, ok := methods[c.Optimizer]; !ok {
 		return unknownOptimizer(c.Optimizer)
 	}
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	if err := c.Options.validate(); err != nil {
 		return err
 	}
@@ -91,13 +91,14 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// withDefaults fills in the optimizer's default step and radius for this chip.
-func (c Config) withDefaults() Config {
+// WithDefaults returns c with the optimizer's default step and radius for its chip
+// filled in where Step or Mu is 0, as Start runs it.
+func (c Config) WithDefaults() Config {
 	if c.Step == 0 {
 		c.Step = DefaultStep(c.Optimizer, c.Bits)
 	}
 	if c.Mu == 0 {
-		c.Mu = max(DefaultMu(c.Optimizer, c.Bits), code(c.Bits)) // unused by methods without a radius
+		c.Mu = radius(c.Optimizer, c.Bits)
 	}
 	return c
 }
@@ -111,7 +112,7 @@ func Start(m *model.Model, train, test *dataset.Set, c Config) (*Run, error) {
 	if m == nil {
 		return nil, fmt.Errorf("train: nil model")
 	}
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	net, err := onn.Deploy(m, c.Chip())
 	if err != nil {
 		return nil, err

@@ -117,6 +117,10 @@ func DefaultStep(name string, bits int) float64 { return methods[name].step * co
 // radians, like DefaultStep (0 for a method without one).
 func DefaultMu(name string, bits int) float64 { return methods[name].mu * code(bits) }
 
+// radius is the Mu an optimizer takes when none is given: its DefaultMu, or one code for
+// a method without a radius (which ignores it, but Options must still be valid).
+func radius(name string, bits int) float64 { return max(DefaultMu(name, bits), code(bits)) }
+
 // About returns a one-line description of an optimizer.
 func About(name string) string { return methods[name].about }
 
@@ -129,7 +133,7 @@ func NewMethod(name string, o Options) (Method, error) {
 		return nil, unknownOptimizer(name)
 	}
 	if o.Mu == 0 {
-		o.Mu = max(DefaultMu(name, 0), code(0)) // unused by methods without a radius
+		o.Mu = radius(name, 0)
 	}
 	if err := o.validate(); err != nil {
 		return nil, err

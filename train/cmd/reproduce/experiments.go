@@ -195,13 +195,7 @@ func (v variant) resolved(chip string) train.Config {
 	if v.Chip != nil {
 		v.Chip(&c)
 	}
-	if c.Step == 0 {
-		c.Step = train.DefaultStep(c.Optimizer, c.Bits)
-	}
-	if c.Mu == 0 {
-		c.Mu = train.DefaultMu(c.Optimizer, c.Bits)
-	}
-	return c
+	return c.WithDefaults()
 }
 
 // configKey is a file-safe name of a configuration (without seed and chip preset):
