@@ -235,7 +235,7 @@ func reproduce(o options, stderr io.Writer) error {
 				continue
 			}
 			if !o.force {
-				err := j.finished(o.out)
+				_, _, err := j.finished(o.out)
 				if err == nil {
 					continue
 				}
@@ -416,46 +416,41 @@ const (
 	maxCurveFile = 64 << 20
 )
 
-// finished returns nil if the job's run files are those of this job, run to the end: the
-// JSON parses as one result whose settings equal the job's (see settings) and the curve
-// parses and ends at the result's queries. Otherwise it says why, wrapping
-// os.ErrNotExist when there is no JSON at all.
-func (j job) finished(out string) error {
+// finished returns the job's stored run, its result and curve, if the job's run files are
+// those of this job, run to the end: the JSON parses as one result whose settings equal
+// the job's (see settings) and the curve parses and ends at the result's queries.
+// Otherwise it says why, wrapping os.ErrNotExist when there is no JSON at all.
+func (j job) finished(out string) (result, []train.Record, error) {
 	path := j.path(out, ".json")
 	f, _, err := limitio.Open(path, maxRunFile)
 	if err != nil {
-		return err
+		return result{}, nil, err
 	}
 	b, err := io.ReadAll(f)
 	f.Close()
 	if err != nil {
-		return err
+		return result{}, nil, err
 	}
 	var got result
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&got); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return result{}, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if dec.More() {
-		return fmt.Errorf("%s: data after the result", path)
+		return result{}, nil, fmt.Errorf("%s: data after the result", path)
 	}
 	if field, have, want := diff(got, j.settings()); field != "" {
-		return fmt.Errorf("%s: %s is %v, this run's is %v", path, field, have, want)
+		return result{}, nil, fmt.Errorf("%s: %s is %v, this run's is %v", path, field, have, want)
 	}
 	csv := j.path(out, ".csv")
-	cf, _, err := limitio.Open(csv, maxCurveFile)
-	if err != nil {
-		return fmt.Errorf("the curve of %s: %v", path, err) // not os.ErrNotExist: the JSON is there
-	}
-	cf.Close()
 	curve, err := readCurve(csv)
 	if err != nil {
-		return err
+		return result{}, nil, fmt.Errorf("the curve of %s: %v", path, err) // not os.ErrNotExist: the JSON is there
 	}
-	if len(curve) == 0 || curve[len(curve)-1].Queries != got.Queries {
-		return fmt.Errorf("%s: the curve does not end at the run's %d queries", csv, got.Queries)
+	if curve[len(curve)-1].Queries != got.Queries {
+		return result{}, nil, fmt.Errorf("%s: the curve does not end at the run's %d queries", csv, got.Queries)
 	}
-	return nil
+	return got, curve, nil
 }
 
 // diff compares the settings of a stored result with a job's (every field that

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/train/internal/limitio"
 )
 
 // group is the runs of one variant of one experiment at one noise level.
@@ -34,23 +34,12 @@ func load(o options, e experiment, noise string, v variant) (*group, error) {
 	g := &group{exp: e, noise: noise, v: v}
 	for seed := int64(1); seed <= int64(e.seeds(o)); seed++ {
 		j := e.job(o, noise, v, seed)
-		if err := j.finished(o.out); errors.Is(err, os.ErrNotExist) {
+		r, c, err := j.finished(o.out)
+		if errors.Is(err, os.ErrNotExist) {
 			g.missing++
 			continue
 		} else if err != nil {
 			return nil, fmt.Errorf("%w (rerun it without -report-only)", err)
-		}
-		b, err := os.ReadFile(j.path(o.out, ".json"))
-		if err != nil {
-			return nil, err
-		}
-		var r result
-		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", j.path(o.out, ".json"), err)
-		}
-		c, err := readCurve(j.path(o.out, ".csv"))
-		if err != nil {
-			return nil, err
 		}
 		g.runs = append(g.runs, r)
 		g.curves = append(g.curves, c)
@@ -58,9 +47,10 @@ func load(o options, e experiment, noise string, v variant) (*group, error) {
 	return g, nil
 }
 
-// readCurve reads a curve written by train.WriteCSV.
+// readCurve reads a curve written by train.WriteCSV, from a regular file of at most
+// maxCurveFile bytes.
 func readCurve(path string) ([]train.Record, error) {
-	f, err := os.Open(path)
+	f, _, err := limitio.Open(path, maxCurveFile)
 	if err != nil {
 		return nil, err
 	}
