@@ -76,14 +76,21 @@ func Presets() []ChipPreset {
 	}
 }
 
+// PresetNames lists the names of Presets, the default first.
+func PresetNames() []string {
+	var names []string
+	for _, p := range Presets() {
+		names = append(names, p.Name)
+	}
+	return names
+}
+
 // LookupPreset returns the preset of that name.
 func LookupPreset(name string) (ChipPreset, error) {
-	var names []string
 	for _, p := range Presets() {
 		if p.Name == name {
 			return p, nil
 		}
-		names = append(names, p.Name)
 	}
-	return ChipPreset{}, fmt.Errorf("photonics: unknown chip preset %q, want one of %s", name, strings.Join(names, ", "))
+	return ChipPreset{}, fmt.Errorf("photonics: unknown chip preset %q, want one of %s", name, strings.Join(PresetNames(), ", "))
 }

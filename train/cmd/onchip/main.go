@@ -95,13 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func presetNames() string {
-	var names []string
-	for _, p := range photonics.Presets() {
-		names = append(names, p.Name)
-	}
-	return strings.Join(names, ", ")
-}
+func presetNames() string { return strings.Join(photonics.PresetNames(), ", ") }
 
 // flagError is a usage error for a setting train refused: a FieldError names its flag,
 // anything else is prefixed with where it came from.
