@@ -2,9 +2,7 @@ package sim
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"path"
@@ -42,7 +40,6 @@ type Session struct {
 
 	// The run: a deployed chip and an optimizer on it.
 	run      *train.Run
-	runCfg   train.Config
 	runSet   Settings // the settings the run was deployed with
 	runLabel string
 	net      *onn.Network
@@ -169,7 +166,7 @@ func load(fetch Fetch, ref string) loaded {
 		return loaded{ref: ref, err: fmt.Errorf("model %s: %w", p, err)}
 	}
 	name := path.Base(p)
-	m, err := model.Read(maybeGunzip(b), name)
+	m, err := model.Read(bytes.NewReader(b), name) // plain or gzipped: model.Read tells them apart
 	if err != nil {
 		return loaded{ref: ref, err: err}
 	}
@@ -307,7 +304,7 @@ func (s *Session) deploy() {
 		s.report(fmt.Errorf("deploy: unexpected objective %T", run.Objective()))
 		return
 	}
-	s.run, s.runCfg, s.runSet, s.net, s.failed = run, cfg, s.set, p.Network(), false
+	s.run, s.runSet, s.net, s.failed = run, s.set, p.Network(), false
 	s.view, err = s.net.NewBatch(1)
 	if err != nil {
 		s.report(fmt.Errorf("deploy: %w", err))
@@ -608,7 +605,7 @@ func (s *Session) Stats() Stats {
 	}
 	st.Ready = true
 	st.Model = s.modelRef
-	st.Optimizer = s.runCfg.Optimizer
+	st.Optimizer = s.runSet.Optimizer
 	st.Done = s.run.Done()
 	recs := s.records()
 	st.Queries = s.run.Queries()
@@ -714,14 +711,14 @@ func (s *Session) refreshScene(now time.Time) {
 	if s.runSet.ChipEdited() {
 		chipName += "*"
 	}
-	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d · %s chip", state, s.runCfg.Optimizer, s.runCfg.Alpha, s.runCfg.S, s.runCfg.P, s.runCfg.Seed, chipName)
+	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d · %s chip", state, s.runSet.Optimizer, s.runSet.Alpha, s.runSet.S, s.runSet.P, s.runSet.Seed, chipName)
 	sc.Note = s.booth.note
 	chip := s.net.Chip()
 	// Recompute the light and scores for a new chip, layer or sample at once, and for
 	// phases moved by training at most every lightEvery.
 	changed := sc.Chip != chip || sc.Layer != s.set.Layer ||
 		(s.run.Queries() != s.lastQ && now.Sub(s.lightTime) >= lightEvery)
-	sc.Chip, sc.Layer, sc.Crosstalk = chip, s.set.Layer, s.runCfg.Crosstalk
+	sc.Chip, sc.Layer, sc.Crosstalk = chip, s.set.Layer, s.runSet.Crosstalk
 	if s.sampleTime.IsZero() || now.Sub(s.sampleTime) >= sampleEvery {
 		s.sampleTime = now
 		if sc.Sample.X != nil {
@@ -765,18 +762,4 @@ func (s *Session) Chip() *photonics.Chip {
 		return nil
 	}
 	return s.net.Chip()
-}
-
-// maybeGunzip returns a reader of a model file's bytes, gunzipped when they are a gzip
-// stream (a .json.gz file served without Content-Encoding). At most model.MaxFileSize+1
-// bytes come out, so the model reader reports an oversized file.
-func maybeGunzip(b []byte) io.Reader {
-	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
-		return bytes.NewReader(b)
-	}
-	z, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return bytes.NewReader(b) // the model reader reports what it sees
-	}
-	return io.LimitReader(z, model.MaxFileSize+1)
 }

@@ -107,9 +107,6 @@ func DefaultSettings() Settings {
 func (s *Settings) setChip(p photonics.ChipPreset) {
 	s.Chip = p.Name
 	s.GammaStd, s.VPi, s.Crosstalk, s.HeatAll = p.Noise.GammaStd, p.Noise.VPi, p.Noise.Crosstalk, p.Noise.HeatAll
-	if s.VPi == 0 {
-		s.VPi = photonics.DefaultVPi
-	}
 	s.Bits = p.Bits
 }
 
@@ -173,7 +170,7 @@ var params = []param{
 	{"chip", Redeploy, func(s *Settings) string { return s.Chip }, func(s *Settings, v string) error {
 		p, err := photonics.LookupPreset(strings.ToLower(v))
 		if err != nil {
-			return fmt.Errorf("unknown chip preset (known: %s)", strings.Join(PresetNames(), ", "))
+			return fmt.Errorf("unknown chip preset (known: %s)", strings.Join(photonics.PresetNames(), ", "))
 		}
 		s.setChip(p)
 		return nil
@@ -221,15 +218,6 @@ var params = []param{
 	boolParam("compare", ViewOnly, func(s *Settings) *bool { return &s.Compare }),
 	boolParam("booth", ViewOnly, func(s *Settings) *bool { return &s.Booth }),
 	boolParam("run", ViewOnly, func(s *Settings) *bool { return &s.Run }),
-}
-
-// PresetNames lists the chip presets, the default first.
-func PresetNames() []string {
-	var names []string
-	for _, p := range photonics.Presets() {
-		names = append(names, p.Name)
-	}
-	return names
 }
 
 // MaxSpeed is the largest accepted speed (ONN queries per frame).

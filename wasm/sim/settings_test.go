@@ -189,7 +189,7 @@ func TestChipPresets(t *testing.T) {
 	if err := d.Config().Validate(); err != nil {
 		t.Errorf("the default settings do not validate: %v", err)
 	}
-	if names := PresetNames(); len(names) < 3 || names[0] != "paper" {
+	if names := photonics.PresetNames(); len(names) < 3 || names[0] != "paper" {
 		t.Errorf("presets %v, want paper first and at least three", names)
 	}
 	cases := []struct {
