@@ -49,10 +49,8 @@ const (
 	magic       = "MLDS"
 	encU8       = 1
 	encF32      = 2
-	maxName     = MaxNameLen
 	maxDim      = 4096
 	maxFeatures = 1 << 16
-	maxHeader   = 4 + 2 + 1 + 2 + 1 + maxName + 6 + 4
 )
 
 // FileName gives the shipped file name of a split of a data set, such as

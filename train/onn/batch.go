@@ -2,6 +2,7 @@ package onn
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
@@ -199,21 +200,13 @@ func (b *Batch) keepTrees() {
 	b.keep = true
 }
 
-// input returns what enters layer l: the samples or the previous layer's output.
-func (b *Batch) input(l int) []float64 {
-	if l == 0 {
-		return b.x[:b.n*b.net.input.Size()]
-	}
-	return b.layers[l-1].act[:b.n*b.net.specs[l-1].OutShape().Size()]
-}
-
 // full computes every layer from scratch.
 func (b *Batch) full() {
 	net := b.net
 	for l, s := range net.specs {
 		g := &net.geom[l]
 		st := &b.layers[l]
-		src := b.input(l)
+		src := b.Input(l)
 		if s.Kind == model.Conv {
 			im2col(st.cols, src, s.Conv, b.n)
 			src = st.cols
@@ -240,7 +233,7 @@ func (b *Batch) delta() {
 			continue
 		}
 		st.seenLayer = net.layerVer[l]
-		src := b.input(l)
+		src := b.Input(l)
 		clear(st.dirty)
 		if inChanged {
 			prev := b.layers[l-1].changed
@@ -279,7 +272,7 @@ func (b *Batch) plan(st *layerState, g *geometry, ver []uint64) bool {
 			}
 		}
 		b.lists[br] = list
-		uniform = uniform && equal(list, b.lists[0])
+		uniform = uniform && slices.Equal(list, b.lists[0])
 	}
 	b.groups = b.groups[:0]
 	if uniform {
@@ -294,18 +287,6 @@ func (b *Batch) plan(st *layerState, g *geometry, ver []uint64) bool {
 		}
 	}
 	return len(b.groups) > 0
-}
-
-func equal(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i, v := range a {
-		if b[i] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // update recomputes, for every input row (src holds n*positions rows of In values), the
