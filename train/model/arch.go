@@ -44,20 +44,27 @@ type ConvParams struct {
 // kernel row, then kernel column, with zeros outside the input (padding). This is the
 // im2col order every convolution of a model uses.
 func (c ConvParams) Patch(dst, in []float64, oy, ox int) {
-	j := 0
+	kk := c.Kernel * c.Kernel
 	for ch := range c.InChannels {
-		m := in[ch*c.InHeight*c.InWidth : (ch+1)*c.InHeight*c.InWidth]
-		for ky := range c.Kernel {
-			y := oy*c.Stride - c.Padding + ky
-			for kx := range c.Kernel {
-				x := ox*c.Stride - c.Padding + kx
-				if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
-					dst[j] = 0
-				} else {
-					dst[j] = m[y*c.InWidth+x]
-				}
-				j++
+		c.PatchChannel(dst[ch*kk:(ch+1)*kk], in, ch, oy, ox)
+	}
+}
+
+// PatchChannel writes into dst (len Kernel*Kernel) channel ch's part of Patch: the values
+// of that channel under the kernel at output position (oy, ox), zeros outside the input.
+func (c ConvParams) PatchChannel(dst, in []float64, ch, oy, ox int) {
+	m := in[ch*c.InHeight*c.InWidth : (ch+1)*c.InHeight*c.InWidth]
+	i := 0
+	for ky := range c.Kernel {
+		y := oy*c.Stride - c.Padding + ky
+		for kx := range c.Kernel {
+			x := ox*c.Stride - c.Padding + kx
+			if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
+				dst[i] = 0
+			} else {
+				dst[i] = m[y*c.InWidth+x]
 			}
+			i++
 		}
 	}
 }

@@ -627,20 +627,7 @@ func im2colChannels(cols, in []float64, c *model.ConvParams, n int, chs []span) 
 				row := cols[j : j+width]
 				j += width
 				for ch := range channels(chs) {
-					m, d := img[ch*hw:(ch+1)*hw], row[ch*kk:(ch+1)*kk]
-					i := 0
-					for ky := range c.Kernel {
-						y := oy*c.Stride - c.Padding + ky
-						for kx := range c.Kernel {
-							x := ox*c.Stride - c.Padding + kx
-							if y < 0 || y >= c.InHeight || x < 0 || x >= c.InWidth {
-								d[i] = 0
-							} else {
-								d[i] = m[y*c.InWidth+x]
-							}
-							i++
-						}
-					}
+					c.PatchChannel(row[ch*kk:(ch+1)*kk], img, ch, oy, ox)
 				}
 			}
 		}
