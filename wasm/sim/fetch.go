@@ -70,8 +70,8 @@ func browserForm(s string) string {
 // response announces (Content-Length; -1 if unknown or if it counts encoded bytes): above
 // limit, nothing is read. Otherwise at most limit+1 bytes are read, so a body longer than
 // limit (or than it declared) is stopped at the cap and refused. A body of known length is
-// read into one buffer of that length; one of unknown length into blocks of readBlock
-// bytes, joined once it has ended within the cap, so a refused body never holds more than
+// read into one buffer of that length; one of unknown length into blocks of up to
+// readBlock bytes, joined once it has ended within the cap, so a refused body never holds more than
 // the cap in memory. The errors name the limit; the caller names the file.
 func ReadCapped(declared int64, body io.Reader, limit int64) ([]byte, error) {
 	if declared > limit {
@@ -99,13 +99,15 @@ func ReadCapped(declared int64, body io.Reader, limit int64) ([]byte, error) {
 	return append(b, rest...), nil
 }
 
-// readBlocks reads r to its end in blocks of readBlock bytes, at most limit bytes: over
-// says r held more (then at most limit+1 bytes were read).
+// readBlocks reads r to its end in blocks that start small and double up to readBlock
+// bytes (so finding the end of a body already read costs a small block, not a large
+// one), at most limit bytes: over says r held more (then at most limit+1 bytes were read).
 func readBlocks(r io.Reader, limit int64) (b []byte, over bool, err error) {
 	var blocks [][]byte
 	var n int64
-	for {
-		blk := make([]byte, min(readBlock, limit+1-n))
+	size := int64(firstBlock)
+	for ; ; size = min(2*size, readBlock) {
+		blk := make([]byte, min(size, limit+1-n))
 		k, err := io.ReadFull(r, blk)
 		n += int64(k)
 		blocks = append(blocks, blk[:k])
@@ -121,8 +123,12 @@ func readBlocks(r io.Reader, limit int64) (b []byte, over bool, err error) {
 	}
 }
 
-// readBlock is the block in which ReadCapped reads a body of unknown length.
-const readBlock = 1 << 20
+// firstBlock and readBlock are the first and the largest block in which ReadCapped reads
+// a body of unknown length (and looks for the end of one of known length).
+const (
+	firstBlock = 4 << 10
+	readBlock  = 1 << 20
+)
 
 // byteSize writes a byte count for a message, with its MiB when large.
 func byteSize(n int64) string {
