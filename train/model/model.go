@@ -158,18 +158,14 @@ func wrapAll(x []float64) []float64 {
 // Layers returns the photonics layers of the model with their phases and signs in the
 // photonics order, ready for photonics.Deploy. The model must be valid (see Validate).
 func (m *Model) Layers() ([]*photonics.SVDLayer, [][]float64, [][]float64, error) {
-	if err := m.Validate(); err != nil {
+	layers, err := m.validate()
+	if err != nil {
 		return nil, nil, nil, err
 	}
-	layers := make([]*photonics.SVDLayer, len(m.Layer))
 	phases := make([][]float64, len(m.Layer))
 	signs := make([][]float64, len(m.Layer))
 	for i, l := range m.Layer {
-		s, err := m.SVDLayer(i)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		layers[i] = s
+		s := layers[i]
 		p := make([]float64, 0, s.NumPhases())
 		g := make([]float64, 0, s.NumSigns())
 		for b := range s.NumBlocks() {
@@ -230,38 +226,47 @@ func (m *Model) NumPhases() int {
 // and per layer and block the phase and sign counts against the photonics layer, finite
 // phases in [0, 2pi) and signs of +-1. Its errors name the layer, block and field.
 func (m *Model) Validate() error {
+	_, err := m.validate()
+	return err
+}
+
+// validate is Validate returning the photonics layers it built to check the mapping, so
+// that Layers builds them once.
+func (m *Model) validate() ([]*photonics.SVDLayer, error) {
 	if err := checkFormat(m.Format); err != nil {
-		return err
+		return nil, err
 	}
 	switch {
 	case strings.TrimSpace(m.Name) == "":
-		return errors.New("name: empty")
+		return nil, errors.New("name: empty")
 	case m.Block < 0 || m.Block > MaxBlock:
-		return fmt.Errorf("block: %d, want 0 (whole matrix) .. %d", m.Block, MaxBlock)
+		return nil, fmt.Errorf("block: %d, want 0 (whole matrix) .. %d", m.Block, MaxBlock)
 	case !finite(m.M) || m.M <= 0:
-		return fmt.Errorf("m: %v, want a finite bound > 0", m.M)
+		return nil, fmt.Errorf("m: %v, want a finite bound > 0", m.M)
 	case !finite(m.TestAccuracy) || m.TestAccuracy < 0 || m.TestAccuracy > 100:
-		return fmt.Errorf("test_accuracy: %v, want a percentage in 0..100", m.TestAccuracy)
+		return nil, fmt.Errorf("test_accuracy: %v, want a percentage in 0..100", m.TestAccuracy)
 	case m.Activation.Kind != ReLUClip:
-		return fmt.Errorf("activation.kind: %q, want %q", m.Activation.Kind, ReLUClip)
+		return nil, fmt.Errorf("activation.kind: %q, want %q", m.Activation.Kind, ReLUClip)
 	case !finite(m.Activation.Clip) || m.Activation.Clip <= 0:
-		return fmt.Errorf("activation.clip: %v, want a finite value > 0", m.Activation.Clip)
+		return nil, fmt.Errorf("activation.clip: %v, want a finite value > 0", m.Activation.Clip)
 	}
 	if err := dataset.CheckName(m.Dataset); err != nil {
-		return fmt.Errorf("dataset: %w", err)
+		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	if _, err := photonics.ParseTopology(m.Topology); err != nil {
-		return fmt.Errorf("topology: %w", err)
+		return nil, fmt.Errorf("topology: %w", err)
 	}
 	if err := m.checkGeometry(); err != nil {
-		return err
+		return nil, err
 	}
+	layers := make([]*photonics.SVDLayer, len(m.Layer))
 	for i := range m.Layer {
-		if err := m.checkMapping(i); err != nil {
-			return fmt.Errorf("layer %d: %w", i, err)
+		var err error
+		if layers[i], err = m.checkMapping(i); err != nil {
+			return nil, fmt.Errorf("layer %d: %w", i, err)
 		}
 	}
-	return nil
+	return layers, nil
 }
 
 // checkFormat accepts Format and explains any other format string.
@@ -368,10 +373,10 @@ func checkSize(out, in, block int) error {
 	return nil
 }
 
-// checkMapping checks layer i's phases and signs against its photonics layer. The counts
+// checkMapping checks layer i's phases and signs against its photonics layer and returns that layer. The counts
 // are checked arithmetically first, so that photonics only builds meshes whose phases
 // the model actually holds.
-func (m *Model) checkMapping(i int) error {
+func (m *Model) checkMapping(i int) (*photonics.SVDLayer, error) {
 	l := m.Layer[i]
 	nb, un, vn, sl := blockCounts(l.Out, l.In, m.Block)
 	lists := []struct {
@@ -381,33 +386,33 @@ func (m *Model) checkMapping(i int) error {
 	want := []int{un * (un - 1) / 2, sl, vn * (vn - 1) / 2, un, vn}
 	for _, f := range lists {
 		if len(f.v) != nb {
-			return fmt.Errorf("%s: %d blocks, want %d (%dx%d in %s)", f.name, len(f.v), nb, l.Out, l.In, blockWord(m.Block))
+			return nil, fmt.Errorf("%s: %d blocks, want %d (%dx%d in %s)", f.name, len(f.v), nb, l.Out, l.In, blockWord(m.Block))
 		}
 	}
 	for b := range nb {
 		for j, f := range lists {
 			row := f.v[b]
 			if len(row) != want[j] {
-				return fmt.Errorf("block %d: %s has %d values, want %d", b, f.name, len(row), want[j])
+				return nil, fmt.Errorf("block %d: %s has %d values, want %d", b, f.name, len(row), want[j])
 			}
 			for k, x := range row {
 				if j < 3 && (!finite(x) || x < 0 || x >= 2*math.Pi) {
-					return fmt.Errorf("block %d: %s[%d] = %v, want a phase in [0, 2pi)", b, f.name, k, x)
+					return nil, fmt.Errorf("block %d: %s[%d] = %v, want a phase in [0, 2pi)", b, f.name, k, x)
 				}
 				if j >= 3 && x != 1 && x != -1 {
-					return fmt.Errorf("block %d: %s[%d] = %v, want +1 or -1", b, f.name, k, x)
+					return nil, fmt.Errorf("block %d: %s[%d] = %v, want +1 or -1", b, f.name, k, x)
 				}
 			}
 		}
 	}
 	s, err := m.SVDLayer(i)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if s.NumBlocks() != nb || s.U.NumPhases() != want[0] || s.SigmaLen != sl || s.V.NumPhases() != want[2] || s.U.N != un || s.V.N != vn {
-		return fmt.Errorf("photonics layer %v disagrees with the model's counts per block", s)
+		return nil, fmt.Errorf("photonics layer %v disagrees with the model's counts per block", s)
 	}
-	return nil
+	return s, nil
 }
 
 // blockCounts gives a layer's number of blocks, U and V* mesh ports and Sigma count.
