@@ -373,9 +373,9 @@ func checkSize(out, in, block int) error {
 	return nil
 }
 
-// checkMapping checks layer i's phases and signs against its photonics layer and returns that layer. The counts
-// are checked arithmetically first, so that photonics only builds meshes whose phases
-// the model actually holds.
+// checkMapping checks layer i's phases and signs against its photonics layer and returns
+// that layer. The counts are checked arithmetically first, so that photonics only builds
+// meshes whose phases the model actually holds.
 func (m *Model) checkMapping(i int) (*photonics.SVDLayer, error) {
 	l := m.Layer[i]
 	nb, un, vn, sl := blockCounts(l.Out, l.In, m.Block)
