@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -23,7 +22,7 @@ type ZAdam struct {
 
 // Init implements Method.
 func (z *ZAdam) Init(n int, rng *rand.Rand) error {
-	if err := checkCoordinate("zadam", z.S, z.Mu, n); err != nil {
+	if err := firstError(checkS(z.S), checkMu(z.Mu), checkPhases("zadam", n)); err != nil {
 		return err
 	}
 	z.rng, z.pick = rng, newSubset(n)
@@ -79,7 +78,7 @@ type ZNewton struct {
 
 // Init implements Method.
 func (z *ZNewton) Init(n int, rng *rand.Rand) error {
-	if err := checkCoordinate("znewton", z.S, z.Mu, n); err != nil {
+	if err := firstError(checkS(z.S), checkMu(z.Mu), checkPhases("znewton", n)); err != nil {
 		return err
 	}
 	z.rng, z.pick = rng, newSubset(n)
@@ -125,7 +124,7 @@ type STP struct {
 
 // Init implements Method.
 func (s *STP) Init(n int, rng *rand.Rand) error {
-	if err := checkSparsity("stp", s.S, n); err != nil {
+	if err := firstError(checkS(s.S), checkPhases("stp", n)); err != nil {
 		return err
 	}
 	s.rng, s.pick = rng, newSubset(n)
@@ -172,11 +171,8 @@ type FLOPS struct {
 
 // Init implements Method.
 func (f *FLOPS) Init(n int, rng *rand.Rand) error {
-	if err := checkCoordinate("flops", f.S, f.Mu, n); err != nil {
+	if err := firstError(checkS(f.S), checkMu(f.Mu), checkQ(f.Q), checkPhases("flops", n)); err != nil {
 		return err
-	}
-	if f.Q < 1 {
-		return &FieldError{"q", f.Q, "q >= 1"}
 	}
 	f.rng, f.pick = rng, newSubset(n)
 	f.base, f.u, f.g = make([]float64, n), make([]float64, n), make([]float64, n)
@@ -224,25 +220,6 @@ func angle(d float64) float64 {
 	return d
 }
 
-// checkCoordinate validates the common settings of the finite-difference methods.
-func checkCoordinate(name string, s, mu float64, n int) error {
-	if !(mu > 0) || math.IsInf(mu, 0) {
-		return &FieldError{"mu", mu, "a finite mu > 0"}
-	}
-	return checkSparsity(name, s, n)
-}
-
-// checkSparsity validates the fraction s of n active phases a method touches.
-func checkSparsity(name string, s float64, n int) error {
-	switch {
-	case !(s > 0 && s <= 1):
-		return &FieldError{"s", s, "0 < s <= 1"}
-	case n < 1:
-		return fmt.Errorf("%s: no active phases", name)
-	}
-	return nil
-}
-
 // Penalty is the power-constrained alternative to power-aware pruning (the method's
 // "ADMM" baseline): Method runs on the Lagrangian L(phi) + lambda * P(phi), where P is the
 // chip's power (the sum of the active phases, radians), and after every iteration the
@@ -273,17 +250,8 @@ func (p *penalized) Loss() float64 { return p.ActiveSet.Loss() + p.lambda*p.Acti
 
 // Init implements Method.
 func (p *Penalty) Init(n int, rng *rand.Rand) error {
-	if !(p.Lambda >= 0) || math.IsInf(p.Lambda, 0) {
-		return &FieldError{"lambda", p.Lambda, "a finite lambda >= 0"}
-	}
-	if !(p.Budget > 0) || math.IsInf(p.Budget, 0) {
-		return &FieldError{"budget", p.Budget, "a finite power budget > 0 (a fraction of the deployed power)"}
-	}
-	if !(p.Rho >= 0) || math.IsInf(p.Rho, 0) {
-		return &FieldError{"rho", p.Rho, "a finite dual step >= 0"}
-	}
-	if n < 1 {
-		return fmt.Errorf("admm: no active phases")
+	if err := firstError(checkLambda(p.Lambda), checkBudget(p.Budget), checkRho(p.Rho), checkPhases("admm", n)); err != nil {
+		return err
 	}
 	if p.Rho == 0 {
 		p.Rho = DefaultRho

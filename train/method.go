@@ -145,20 +145,52 @@ func unknownOptimizer(name string) error {
 	return &FieldError{"optimizer", name, "one of " + strings.Join(Methods(), ", ")}
 }
 
+// validate checks every option, used by the method or not (a typo in an unused flag is
+// still a typo), with the same rules the methods' Init apply.
 func (o Options) validate() error {
-	switch {
-	case !(o.S > 0 && o.S <= 1):
-		return &FieldError{"s", o.S, "0 < s <= 1"}
-	case !(o.P >= 0 && o.P <= 1):
-		return &FieldError{"p", o.P, "0 <= p <= 1"}
-	case !(o.Mu > 0) || math.IsInf(o.Mu, 0):
-		return &FieldError{"mu", o.Mu, "a finite mu > 0"}
-	case o.Q < 1 || o.Q > MaxQ:
-		return &FieldError{"q", o.Q, fmt.Sprintf("1 <= q <= %d", MaxQ)}
-	case !(o.Lambda >= 0) || math.IsInf(o.Lambda, 0):
-		return &FieldError{"lambda", o.Lambda, "a finite lambda >= 0"}
-	case !(o.Budget > 0) || math.IsInf(o.Budget, 0):
-		return &FieldError{"budget", o.Budget, "a finite power budget > 0 (a fraction of the deployed power)"}
+	return firstError(checkS(o.S), checkP(o.P), checkMu(o.Mu), checkQ(o.Q), checkLambda(o.Lambda), checkBudget(o.Budget))
+}
+
+// The rule of each optimizer parameter, written once: Options.validate and the methods'
+// Init (for methods built by hand) apply them.
+func checkS(s float64) error { return want(s > 0 && s <= 1, "s", s, "0 < s <= 1") }
+func checkP(p float64) error { return want(p >= 0 && p <= 1, "p", p, "0 <= p <= 1") }
+func checkMu(mu float64) error {
+	return want(mu > 0 && !math.IsInf(mu, 0), "mu", mu, "a finite mu > 0")
+}
+func checkQ(q int) error { return want(q >= 1 && q <= MaxQ, "q", q, fmt.Sprintf("1 <= q <= %d", MaxQ)) }
+func checkLambda(l float64) error {
+	return want(l >= 0 && !math.IsInf(l, 0), "lambda", l, "a finite lambda >= 0")
+}
+func checkBudget(b float64) error {
+	return want(b > 0 && !math.IsInf(b, 0), "budget", b, "a finite power budget > 0 (a fraction of the deployed power)")
+}
+func checkRho(r float64) error {
+	return want(r >= 0 && !math.IsInf(r, 0), "rho", r, "a finite dual step >= 0")
+}
+
+// checkPhases refuses a method on no active phases.
+func checkPhases(method string, n int) error {
+	if n < 1 {
+		return fmt.Errorf("%s: no active phases", method)
+	}
+	return nil
+}
+
+// want returns a FieldError for field unless ok.
+func want(ok bool, field string, v any, what string) error {
+	if ok {
+		return nil
+	}
+	return &FieldError{field, v, what}
+}
+
+// firstError returns the first non-nil error.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

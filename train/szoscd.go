@@ -37,10 +37,7 @@ type SZOSCD struct {
 
 // Init implements Method.
 func (m *SZOSCD) Init(n int, rng *rand.Rand) error {
-	if !(m.Prune >= 0 && m.Prune <= 1) {
-		return &FieldError{"p", m.Prune, "0 <= p <= 1"}
-	}
-	if err := checkSparsity("szo-scd", m.S, n); err != nil {
+	if err := firstError(checkS(m.S), checkP(m.Prune), checkPhases("szo-scd", n)); err != nil {
 		return err
 	}
 	m.rng, m.pick = rng, newSubset(n)
