@@ -102,15 +102,8 @@ func NewPlan(lay *photonics.Layout, layers []*photonics.SVDLayer, li int, aspect
 			return nil, fmt.Errorf("render: plan: layer %d: device %d at block %d column %d row %d+%d lies outside its %dx%d tile",
 				li, g, s.Block, s.Column, s.Row, s.Rows, cols, rows)
 		}
-		t := p.Tiles[s.Block]
-		cx := t.ColumnX(s.Column)
 		var d Device
-		if s.Rows == 1 { // a Sigma shifter sits on its waveguide
-			d = Device{Rect: Rect{cx - 0.32, t.RowY(s.Row) - 0.32, cx + 0.32, t.RowY(s.Row) + 0.32}, Heater: Point{cx, t.RowY(s.Row)}}
-		} else { // an MZI couples waveguides Row .. Row+Rows-1; its heater sits between them
-			y0, y1 := t.RowY(s.Row), t.RowY(s.Row+s.Rows-1)
-			d = Device{Rect: Rect{cx - 0.42, y0 - 0.2, cx + 0.42, y1 + 0.2}, Heater: Point{cx, (y0 + y1) / 2}}
-		}
+		d.Rect, d.Heater = DeviceGeometry(p.Tiles[s.Block], s)
 		d.Global, d.Site = g, s
 		p.Devices = append(p.Devices, d)
 	}
