@@ -82,17 +82,18 @@ func BenchmarkMemoryMNIST28(b *testing.B) {
 	before := heap()
 	c := DefaultConfig()
 	c.EvalEvery = 1 << 62
-	r, err := Start(m, sets[0], sets[1], c)
+	d, err := Deploy(m, sets[0], sets[1], c)
 	if err != nil {
 		b.Fatal(err)
 	}
+	r := d.Run
 	r.Step(1) // a first query builds the minibatch caches
 	engine := heap() - before
-	phases := r.Objective().(*Problem).Network().Chip().NumPhases()
+	phases := d.Net.Chip().NumPhases()
 	b.ResetTimer()
 	peak := uint64(0)
 	for range b.N {
-		r.Step(1 + 2*int64(count(c.S, r.Objective().Len())))
+		r.Step(int64(d.IterationCost()))
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, ms.HeapAlloc)

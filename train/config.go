@@ -4,9 +4,6 @@ import (
 	"fmt"
 
 	"github.com/meshlight/meshlight/photonics"
-	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/model"
-	"github.com/meshlight/meshlight/train/onn"
 )
 
 // Config is a whole on-chip training run: the optimizer and its options, the chip
@@ -16,6 +13,7 @@ type Config struct {
 	Optimizer string  // a name of Methods()
 	Options           // optimizer parameters; Mu 0 takes the optimizer's default
 	Alpha     float64 // fraction of U/V phases active, (0, 1]
+	Preset    string  // the chip preset the fields below started from (a label; SetChip sets it)
 	GammaStd  float64 // phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2, >= 0
 	VPi       float64 // half-wave voltage V_pi, volts, > 0
 	Crosstalk float64 // thermal crosstalk coefficient between adjacent devices, >= 0
@@ -36,10 +34,10 @@ func DefaultConfig() Config {
 	return c
 }
 
-// SetChip sets the chip's noise and control resolution to a preset's.
+// SetChip sets the chip's noise and control resolution to a preset's, and names it.
 func (c *Config) SetChip(p photonics.ChipPreset) {
 	c.GammaStd, c.VPi, c.Crosstalk, c.HeatAll = p.Noise.GammaStd, p.Noise.VPi, p.Noise.Crosstalk, p.Noise.HeatAll
-	c.Bits = p.Bits
+	c.Bits, c.Preset = p.Bits, p.Name
 }
 
 // Noise returns the chip noise of the configuration.
@@ -101,29 +99,4 @@ func (c Config) WithDefaults() Config {
 		c.Mu = radius(c.Optimizer, c.Bits)
 	}
 	return c
-}
-
-// Start deploys m on a new chip as c says (the chip's noise and active set from c.Seed)
-// and returns a run of c's optimizer on it with the given training and test sets.
-func Start(m *model.Model, train, test *dataset.Set, c Config) (*Run, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	if m == nil {
-		return nil, fmt.Errorf("train: nil model")
-	}
-	c = c.WithDefaults()
-	net, err := onn.Deploy(m, c.Chip())
-	if err != nil {
-		return nil, err
-	}
-	p, err := NewProblem(net, train, test, c.Batch)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", m.Name, err)
-	}
-	meth, err := NewMethod(c.Optimizer, c.Options)
-	if err != nil {
-		return nil, err
-	}
-	return NewRun(p, meth, c.Settings)
 }

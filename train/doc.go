@@ -32,8 +32,11 @@
 //
 // Run.Step(n) advances a run by at least n queries and then pauses, even in the middle
 // of an iteration, so a frame loop (the browser) can interleave training with drawing;
-// Run.Close releases a run that is abandoned before it ends. Start builds the whole
-// stack from a model, data and a Config.
+// Run.Close releases a run that is abandoned before it ends. Deploy builds the whole
+// stack from a model, data and a Config, and its Deployment owns the run: the network on
+// the chip, the deployed chip's record, the optimizer's counters and the run's Summary
+// (the JSON object onchip prints and make reproduce stores; ReadCSV reads back the curve
+// that WriteCSV writes). The tools and the page read a run only through it.
 //
 // Query accounting: every Loss call is one query, counted by the Objective; test-set
 // evaluations are not training queries and are not counted. Energy is the sum, over

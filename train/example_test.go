@@ -9,7 +9,7 @@ import (
 )
 
 // A frame loop (the browser) advances a run a few hundred queries per frame and draws
-// from the run's state in between. With a model file and data sets, train.Start builds
+// from the run's state in between. With a model file and data sets, train.Deploy builds
 // the same run in one call.
 func ExampleRun_Step() {
 	net, err := testnet.MLP([]int{8, 16, 4}, 8, photonics.ChipConfig{Alpha: 0.3, Noise: photonics.DefaultNoise(), Seed: 1}, 1)

@@ -45,10 +45,11 @@ func TestGoldenRuns(t *testing.T) {
 		c := DefaultConfig()
 		c.Optimizer, c.Q = name, 10
 		c.MaxQueries, c.EvalEvery, c.Seed = 3000, 1000, 1
-		r, err := Start(m, sets[0], sets[1], c)
+		d, err := Deploy(m, sets[0], sets[1], c)
 		if err != nil {
 			t.Fatal(err)
 		}
+		r := d.Run
 		if err := r.Finish(); err != nil {
 			t.Fatal(err)
 		}
@@ -72,10 +73,11 @@ func TestPaperChipRecovers(t *testing.T) {
 	for seed := int64(1); seed <= 3; seed++ {
 		c := DefaultConfig()
 		c.MaxQueries, c.EvalEvery, c.Seed = 10_000, 2_000, seed
-		r, err := Start(m, sets[0], sets[1], c)
+		d, err := Deploy(m, sets[0], sets[1], c)
 		if err != nil {
 			t.Fatal(err)
 		}
+		r := d.Run
 		if err := r.Finish(); err != nil {
 			t.Fatal(err)
 		}

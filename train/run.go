@@ -108,7 +108,8 @@ const (
 	streamMethod = 0x0b7
 )
 
-// NewRun returns a run of method on obj; it initialises the method.
+// NewRun returns a run of method on obj; it validates the settings, initialises the
+// method and records obj as it is (the curve's first record, before any query).
 func NewRun(obj Objective, method Method, s Settings) (*Run, error) {
 	if obj == nil || method == nil {
 		return nil, fmt.Errorf("train: run needs an objective and a method")
@@ -116,6 +117,11 @@ func NewRun(obj Objective, method Method, s Settings) (*Run, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
+	return newRun(obj, method, s)
+}
+
+// newRun is NewRun on valid settings.
+func newRun(obj Objective, method Method, s Settings) (*Run, error) {
 	if obj.Samples() < 1 {
 		return nil, fmt.Errorf("train: no training samples")
 	}
@@ -134,6 +140,7 @@ func NewRun(obj Objective, method Method, s Settings) (*Run, error) {
 	}
 	r.batch = s.Batch
 	r.pos = len(r.order) // shuffle before the first batch
+	r.record()
 	return r, nil
 }
 
@@ -186,9 +193,6 @@ func (r *Run) loop(yield func(struct{}) bool) {
 			panic(v)
 		}
 	}()
-	if len(r.curve) == 0 {
-		r.record()
-	}
 	for !r.exhausted() {
 		r.nextBatch()
 		loss, cut := r.iterate()
@@ -244,10 +248,12 @@ func (r *Run) exhausted() bool {
 	return r.querySpent() || (r.set.MaxIterations > 0 && r.iter >= r.set.MaxIterations)
 }
 
-// programmable returns the step a chip with control codes can take: step rounded to a
-// whole number of codes, at least one. On a continuous chip it is step itself.
-func (r *Run) programmable(step float64) float64 {
-	q := r.obj.Resolution()
+// programmable returns the step the run's chip can take (see programmable).
+func (r *Run) programmable(step float64) float64 { return programmable(step, r.obj.Resolution()) }
+
+// programmable returns the step a chip whose control code is q can take: step rounded to
+// a whole number of codes, at least one. On a continuous chip (q 0) it is step itself.
+func programmable(step, q float64) float64 {
 	if q <= 0 {
 		return step
 	}

@@ -28,8 +28,7 @@ type SZOSCD struct {
 	Prune float64 // p: probability of skipping a power-raising step back, [0, 1]
 	Stale bool    // keep the old reference loss after a step back (no re-query; ablation)
 
-	// Counters over the run, for diagnostics.
-	Accepted, SteppedBack, Pruned int64
+	Decisions // counts over the run, for diagnostics
 
 	rng  *rand.Rand
 	pick subset

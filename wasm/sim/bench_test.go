@@ -40,10 +40,11 @@ func BenchmarkTrainQueries(b *testing.B) {
 	cfg := train.DefaultConfig()
 	cfg.Seed = 1
 	cfg.EvalEvery = 1 << 40 // queries only
-	run, err := train.Start(m, tr, te, cfg)
+	d, err := train.Deploy(m, tr, te, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
+	run := d.Run
 	run.Step(1)
 	b.ResetTimer()
 	start := time.Now()
@@ -54,12 +55,12 @@ func BenchmarkTrainQueries(b *testing.B) {
 // BenchmarkEvaluate measures one test evaluation of the shipped MNIST 8x8 MLP.
 func BenchmarkEvaluate(b *testing.B) {
 	m, tr, te := shipped(b, "mnist8-mlp")
-	run, err := train.Start(m, tr, te, train.DefaultConfig())
+	d, err := train.Deploy(m, tr, te, train.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
 	for i := 0; i < b.N; i++ {
-		run.Objective().Evaluate()
+		d.Run.Objective().Evaluate()
 	}
 	b.ReportMetric(float64(te.Len()), "samples")
 }

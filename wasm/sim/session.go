@@ -39,17 +39,16 @@ type Session struct {
 	classes  []string
 
 	// The run: a deployed chip and an optimizer on it.
-	run      *train.Run
-	runSet   Settings // the settings the run was deployed with
+	dep      *train.Deployment
+	run      *train.Run // dep.Run
+	runSet   Settings   // the settings the run was deployed with
 	runLabel string
-	net      *onn.Network
 	view     *onn.Batch // one test sample, for the scores on the canvas
 	curve    render.Run // the run's records as chart series
 	history  []render.Run
 	running  bool
 	failed   bool
 	lastQ    int64
-	deployed train.Record // the deployed chip, before the run's first step
 
 	// Frame pacing.
 	budget    time.Duration // training time allowed per frame
@@ -293,19 +292,14 @@ func (s *Session) deploy() {
 	s.retire()
 	cfg := s.set.Config()
 	cfg.EvalEvery = evalEvery(s.model)
-	run, err := train.Start(s.model, s.trainSet, s.testSet, cfg)
+	dep, err := train.Deploy(s.model, s.trainSet, s.testSet, cfg)
 	if err != nil {
 		s.report(fmt.Errorf("deploy: %w", err))
 		s.running = false
 		return
 	}
-	p, ok := run.Objective().(*train.Problem)
-	if !ok {
-		s.report(fmt.Errorf("deploy: unexpected objective %T", run.Objective()))
-		return
-	}
-	s.run, s.runSet, s.net, s.failed = run, s.set, p.Network(), false
-	s.view, err = s.net.NewBatch(1)
+	s.dep, s.run, s.runSet, s.failed = dep, dep.Run, s.set, false
+	s.view, err = dep.Net.NewBatch(1)
 	if err != nil {
 		s.report(fmt.Errorf("deploy: %w", err))
 	}
@@ -313,9 +307,6 @@ func (s *Session) deploy() {
 		cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Step, cfg.Seed, Sci(cfg.GammaStd), cfg.VPi, Sci(cfg.Crosstalk), cfg.Bits, cfg.HeatAll)
 	s.curve = render.Run{Label: s.runLabel}
 	s.lastQ = 0
-	// The deployed chip's record, before any query (the run's own first record, taken at
-	// its first step, is the same evaluation of the same chip).
-	s.deployed = train.Record{Accuracy: p.Evaluate(), Power: p.Power(), Loss: math.NaN()}
 	s.syncCurve()
 }
 
@@ -382,18 +373,9 @@ func (s *Session) afterSteps() {
 	}
 }
 
-// records returns the run's curve, or only the deployed chip's record before its first step.
-func (s *Session) records() []train.Record {
-	if recs := s.run.Curve(); len(recs) > 0 {
-		return recs
-	}
-	return []train.Record{s.deployed}
-}
-
 // syncCurve appends the run's new records to the chart series.
 func (s *Session) syncCurve() {
-	recs := s.records()
-	for _, r := range recs[len(s.curve.Queries):] {
+	for _, r := range s.run.Curve()[len(s.curve.Queries):] {
 		s.curve.Queries = append(s.curve.Queries, float64(r.Queries))
 		s.curve.Accuracy = append(s.curve.Accuracy, r.Accuracy)
 		s.curve.Power = append(s.curve.Power, r.Power)
@@ -436,8 +418,7 @@ func (s *Session) Step() {
 	if s.run.Done() {
 		s.deploy()
 	}
-	n := s.run.Method().Cost(s.run.Objective().Len())
-	s.run.Step(int64(n))
+	s.run.Step(int64(s.dep.IterationCost()))
 	s.afterSteps()
 }
 
@@ -607,19 +588,11 @@ func (s *Session) Stats() Stats {
 	st.Model = s.modelRef
 	st.Optimizer = s.runSet.Optimizer
 	st.Done = s.run.Done()
-	recs := s.records()
-	st.Queries = s.run.Queries()
-	st.Evaluations = len(recs)
-	if len(recs) > 0 {
-		st.DeployedAccuracy = recs[0].Accuracy
-		st.Accuracy = recs[len(recs)-1].Accuracy
-		st.BestAccuracy = recs[0].Accuracy
-		for _, r := range recs {
-			st.BestAccuracy = math.Max(st.BestAccuracy, r.Accuracy)
-		}
-	}
-	c := s.net.Chip()
-	st.Power, st.FullPower, st.Energy = c.Power(), c.FullPower(), s.run.Energy()
+	sum := s.dep.Summary()
+	st.Queries, st.Evaluations = sum.Queries, len(s.run.Curve())
+	st.DeployedAccuracy, st.Accuracy, st.BestAccuracy = sum.DeployedAcc, sum.FinalAcc, sum.BestAcc
+	c := s.dep.Net.Chip()
+	st.Power, st.FullPower, st.Energy = c.Power(), c.FullPower(), sum.Energy
 	st.Saving = (render.Readouts{Power: st.Power, FullPower: st.FullPower}).Saving()
 	st.Phases, st.ActivePhases = c.NumPhases(), len(c.Active())
 	return st
@@ -713,7 +686,7 @@ func (s *Session) refreshScene(now time.Time) {
 	}
 	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d · %s chip", state, s.runSet.Optimizer, s.runSet.Alpha, s.runSet.S, s.runSet.P, s.runSet.Seed, chipName)
 	sc.Note = s.booth.note
-	chip := s.net.Chip()
+	chip := s.dep.Net.Chip()
 	// Recompute the light and scores for a new chip, layer or sample at once, and for
 	// phases moved by training at most every lightEvery.
 	changed := sc.Chip != chip || sc.Layer != s.set.Layer ||
@@ -758,8 +731,8 @@ func (s *Session) showSample(sc *render.Scene) {
 
 // Chip returns the deployed chip (nil before the first deployment).
 func (s *Session) Chip() *photonics.Chip {
-	if s.net == nil {
+	if s.dep == nil {
 		return nil
 	}
-	return s.net.Chip()
+	return s.dep.Net.Chip()
 }

@@ -52,6 +52,7 @@ type Settings struct {
 	Speed     int     // most ONN queries per frame
 	Compare   bool    // keep earlier runs as faint overlays
 	Booth     bool    // booth mode: full screen, loops on its own
+	View      string  // what the mesh area shows: "layer" (one layer's meshes) or "network" (the whole network); follows booth mode until set
 	Run       bool    // start training as soon as the chip is deployed
 }
 
@@ -100,7 +101,20 @@ func DefaultSettings() Settings {
 	}
 	s.setChip(photonics.Presets()[0])
 	s.LR = s.defaultLR()
+	s.View = s.defaultView()
 	return s
+}
+
+// Views are the values of the view setting: one layer's meshes, or the whole network.
+var Views = []string{"layer", "network"}
+
+// defaultView is the view in this mode: the whole network at a booth (it shows the light
+// going through every layer to the answer), one layer otherwise.
+func (s *Settings) defaultView() string {
+	if s.Booth {
+		return "network"
+	}
+	return "layer"
 }
 
 // setChip sets the chip fields to a preset's.
@@ -134,6 +148,7 @@ func (s Settings) Config() train.Config {
 	c.GammaStd, c.VPi, c.Crosstalk, c.Bits, c.HeatAll = s.GammaStd, s.VPi, s.Crosstalk, s.Bits, s.HeatAll
 	c.Seed = s.Seed
 	c.Step = s.LR
+	c.Preset = s.Chip
 	return c
 }
 
@@ -217,6 +232,14 @@ var params = []param{
 	}, false},
 	boolParam("compare", ViewOnly, func(s *Settings) *bool { return &s.Compare }),
 	boolParam("booth", ViewOnly, func(s *Settings) *bool { return &s.Booth }),
+	{"view", ViewOnly, func(s *Settings) string { return s.View }, func(s *Settings, v string) error {
+		v = strings.ToLower(v)
+		if !slices.Contains(Views, v) {
+			return fmt.Errorf("unknown view (known: %s)", strings.Join(Views, ", "))
+		}
+		s.View = v
+		return nil
+	}, false},
 	boolParam("run", ViewOnly, func(s *Settings) *bool { return &s.Run }),
 }
 
@@ -315,6 +338,9 @@ func (s *Settings) Set(name, value string) (Effect, error) {
 	}
 	if name != "lr" && s.LR == s.defaultLR() {
 		t.LR = t.defaultLR() // the step follows the default
+	}
+	if name != "view" && s.View == s.defaultView() {
+		t.View = t.defaultView() // the view follows booth mode
 	}
 	if t == *s {
 		return ViewOnly, nil
@@ -421,6 +447,7 @@ func (s Settings) defaults() Settings {
 		d.Chip = DefaultSettings().Chip // the preset itself has one default
 	}
 	d.LR = s.defaultLR()
+	d.View = s.defaultView()
 	return d
 }
 

@@ -5,10 +5,12 @@
 //	go run ./train/cmd/onchip -model static/models/mnist8-mlp.json -optimizer szo-scd \
 //	    -alpha 0.15 -s 0.1 -p 1 -queries 50000 -seed 1 -csv curve.csv
 //
-// The summary holds model, optimizer, alpha, s, p, the chip (preset name, gamma_std,
-// vpi, crosstalk, heat_all, bits), the initial step, seed, queries, deployed_acc,
-// final_acc, best_acc (test accuracy in percent), power_initial, power_final (radians),
-// energy (power summed over queries, radian-queries) and wall_s. With -chip ideal the
+// The summary is a train.Summary, the same object make reproduce writes per run: the
+// setup (model, chip preset, optimizer, alpha, s, p, the initial step, the chip's
+// gamma_std, vpi, crosstalk, heat_all, bits, seed, the query budget, and the options the
+// optimizer uses) and the outcome (queries, ideal_acc, deployed_acc, final_acc, best_acc
+// in percent; power_initial, power_final, full_power in radians; energy, power summed
+// over queries, in radian-queries; wall_s; SZO-SCD's decisions). With -chip ideal the
 // deployed accuracy is the model's test_accuracy.
 //
 // The chip: -chip names a preset (paper, the default: the method's chip with 1.21%
@@ -45,31 +47,6 @@ import (
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
-
-// Summary is the JSON object printed last on stdout.
-type Summary struct {
-	Model        string  `json:"model"`
-	Optimizer    string  `json:"optimizer"`
-	Alpha        float64 `json:"alpha"`
-	S            float64 `json:"s"`
-	P            float64 `json:"p"`
-	Chip         string  `json:"chip"`
-	GammaStd     float64 `json:"gamma_std"`
-	VPi          float64 `json:"vpi"`
-	Crosstalk    float64 `json:"crosstalk"`
-	HeatAll      bool    `json:"heat_all,omitempty"`
-	Bits         int     `json:"bits"`
-	Step         float64 `json:"step"`
-	Seed         int64   `json:"seed"`
-	Queries      int64   `json:"queries"`
-	DeployedAcc  float64 `json:"deployed_acc"`
-	FinalAcc     float64 `json:"final_acc"`
-	BestAcc      float64 `json:"best_acc"`
-	PowerInitial float64 `json:"power_initial"`
-	PowerFinal   float64 `json:"power_final"`
-	Energy       float64 `json:"energy"`
-	WallS        float64 `json:"wall_s"`
-}
 
 // usageError is bad input: exit status 2.
 type usageError struct{ msg string }
@@ -219,13 +196,13 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "queries %9d  iter %7d  epoch %3d  step %.4g  loss %.4f  acc %6.2f%%  power %8.1f rad  energy %.4g\n",
 			r.Queries, r.Iteration, r.Epoch, r.Step, r.Loss, r.Accuracy, r.Power, r.Energy)
 	}
-	r, err := train.Start(m, sets[0], sets[1], c)
+	d, err := train.Deploy(m, sets[0], sets[1], c)
 	if err != nil {
 		return flagError(err, *modelPath+": ")
 	}
-	runErr := r.Finish()
+	runErr := d.Run.Finish()
 	if csv != nil {
-		if err := train.WriteCSV(csv, r.Curve()); err != nil {
+		if err := train.WriteCSV(csv, d.Run.Curve()); err != nil {
 			return fmt.Errorf("-csv: %w", err)
 		}
 		if err := csv.Close(); err != nil {
@@ -235,14 +212,5 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	if runErr != nil {
 		return runErr
 	}
-	curve := r.Curve()
-	first, last := curve[0], curve[len(curve)-1]
-	enc := json.NewEncoder(stdout)
-	return enc.Encode(Summary{
-		Model: m.Name, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
-		Chip: *chip, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
-		Step: r.Curve()[0].Step, Seed: c.Seed,
-		Queries: r.Queries(), DeployedAcc: first.Accuracy, FinalAcc: last.Accuracy, BestAcc: r.Best().Accuracy,
-		PowerInitial: first.Power, PowerFinal: last.Power, Energy: r.Energy(), WallS: r.Elapsed().Seconds(),
-	})
+	return json.NewEncoder(stdout).Encode(d.Summary())
 }

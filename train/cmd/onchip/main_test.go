@@ -39,7 +39,7 @@ func TestRun(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var s Summary
+	var s train.Summary
 	dec := json.NewDecoder(strings.NewReader(out))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
@@ -78,7 +78,7 @@ func TestRun(t *testing.T) {
 	// the same seed gives the same run
 	csv2 := filepath.Join(t.TempDir(), "curve.csv")
 	code, out2, _ := runCLI("-model", path, "-chip", "ideal", "-queries", "3000", "-eval", "1000", "-seed", "3", "-csv", csv2)
-	var s2 Summary
+	var s2 train.Summary
 	json.Unmarshal([]byte(out2), &s2)
 	s.WallS, s2.WallS = 0, 0
 	data2, _ := os.ReadFile(csv2)
@@ -95,7 +95,7 @@ func TestNoisyRun(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", opt, code, errOut)
 		}
-		var s Summary
+		var s train.Summary
 		if err := json.Unmarshal([]byte(out), &s); err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestChipFlags(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, errOut)
 		}
-		var s Summary
+		var s train.Summary
 		if err := json.Unmarshal([]byte(out), &s); err != nil {
 			t.Fatal(err)
 		}

@@ -136,43 +136,11 @@ func (j job) path(out, ext string) string {
 	return filepath.Join(out, "runs", strings.TrimSuffix(j.Model, ".json"), j.Chip, fmt.Sprintf("%s-seed%d%s", j.Key, j.Seed, ext))
 }
 
-// result is the summary of a run, stored as JSON beside its curve.
+// result is the summary of a run (train.Summary) and the key of its configuration,
+// stored as JSON beside its curve.
 type result struct {
-	Model        string  `json:"model"`
-	Chip         string  `json:"chip"`
-	Config       string  `json:"config"`
-	Optimizer    string  `json:"optimizer"`
-	Alpha        float64 `json:"alpha"`
-	S            float64 `json:"s"`
-	P            float64 `json:"p"`
-	Step         float64 `json:"step"`
-	Mu           float64 `json:"mu,omitempty"`
-	Stale        bool    `json:"stale,omitempty"`
-	Lambda       float64 `json:"lambda,omitempty"`
-	PowerBudget  float64 `json:"power_budget,omitempty"` // admm: fraction of the deployed power
-	Multiplier   float64 `json:"multiplier,omitempty"`   // admm: lambda at the end
-	GammaStd     float64 `json:"gamma_std"`
-	VPi          float64 `json:"vpi"`
-	Crosstalk    float64 `json:"crosstalk"`
-	HeatAll      bool    `json:"heat_all,omitempty"`
-	Bits         int     `json:"bits"`
-	Seed         int64   `json:"seed"`
-	Budget       int64   `json:"budget"`
-	Queries      int64   `json:"queries"`
-	IdealAcc     float64 `json:"ideal_acc"`
-	DeployedAcc  float64 `json:"deployed_acc"`
-	FinalAcc     float64 `json:"final_acc"`
-	BestAcc      float64 `json:"best_acc"`
-	PowerInitial float64 `json:"power_initial"`
-	PowerFinal   float64 `json:"power_final"`
-	FullPower    float64 `json:"full_power"` // power if every phase were active, at deployment
-	Energy       float64 `json:"energy"`
-	WallS        float64 `json:"wall_s"`
-	// SZO-SCD decisions over the run (szo-scd and admm): trials kept, step backs made,
-	// step backs pruned.
-	Accepted    int64 `json:"accepted,omitempty"`
-	SteppedBack int64 `json:"stepped_back,omitempty"`
-	Pruned      int64 `json:"pruned,omitempty"`
+	Config string `json:"config"`
+	train.Summary
 }
 
 // plan lists every job of the selected experiments once, in a fixed order.
@@ -351,28 +319,15 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	r, err := train.Start(m, trainSet, testSet, j.Cfg)
+	d, err := train.Deploy(m, trainSet, testSet, j.Cfg)
 	if err != nil {
 		return result{}, err
 	}
-	full := r.Objective().(*train.Problem).Network().Chip().FullPower()
-	if err := r.Finish(); err != nil {
+	if err := d.Run.Finish(); err != nil {
 		return result{}, err
 	}
-	curve := r.Curve()
-	res := j.settings()
-	res.Queries = r.Queries()
-	res.IdealAcc, res.DeployedAcc, res.FinalAcc = m.TestAccuracy, curve[0].Accuracy, curve[len(curve)-1].Accuracy
-	res.BestAcc, res.PowerInitial, res.PowerFinal = r.Best().Accuracy, curve[0].Power, curve[len(curve)-1].Power
-	res.FullPower, res.Energy, res.WallS = full, r.Energy(), r.Elapsed().Seconds()
-	meth := r.Method()
-	if p, ok := meth.(*train.Penalty); ok {
-		meth = p.Method
-		res.Multiplier = p.Multiplier()
-	}
-	if s, ok := meth.(*train.SZOSCD); ok {
-		res.Accepted, res.SteppedBack, res.Pruned = s.Accepted, s.SteppedBack, s.Pruned
-	}
+	curve := d.Run.Curve()
+	res := result{Config: j.Key, Summary: d.Summary()}
 	if err := os.MkdirAll(filepath.Dir(j.path(o.out, "")), 0o755); err != nil {
 		return res, err
 	}
@@ -390,24 +345,8 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	return res, writeAtomic(j.path(o.out, ".json"), append(b, '\n')) // last: marks the run done
 }
 
-// settings is the part of a job's result that its configuration fixes: what a finished
-// run's file must state (see finished).
-func (j job) settings() result {
-	c := j.Cfg
-	r := result{
-		Model: strings.TrimSuffix(j.Model, ".json"), Chip: j.Chip, Config: j.Key,
-		Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P, Step: c.Step, Stale: c.Stale,
-		GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
-		Seed: j.Seed, Budget: c.MaxQueries,
-	}
-	switch c.Optimizer {
-	case "admm":
-		r.Lambda, r.PowerBudget = c.Lambda, c.Budget
-	case "zadam", "znewton", "flops":
-		r.Mu = c.Mu
-	}
-	return r
-}
+// setup is what a finished run's file must state of its configuration (see finished).
+func (j job) setup() train.Setup { return j.Cfg.Setup(strings.TrimSuffix(j.Model, ".json")) }
 
 // Bounds of the files of one run read by finished: the JSON (a few hundred bytes) and
 // the curve (a few hundred rows).
@@ -439,7 +378,10 @@ func (j job) finished(out string) (result, []train.Record, error) {
 	if dec.More() {
 		return result{}, nil, fmt.Errorf("%s: data after the result", path)
 	}
-	if field, have, want := diff(got, j.settings()); field != "" {
+	if got.Config != j.Key {
+		return result{}, nil, fmt.Errorf("%s: config is %v, this run's is %v", path, got.Config, j.Key)
+	}
+	if field, have, want := diff(got.Setup, j.setup()); field != "" {
 		return result{}, nil, fmt.Errorf("%s: %s is %v, this run's is %v", path, field, have, want)
 	}
 	csv := j.path(out, ".csv")
@@ -453,20 +395,13 @@ func (j job) finished(out string) (result, []train.Record, error) {
 	return got, curve, nil
 }
 
-// diff compares the settings of a stored result with a job's (every field that
-// settings fills) and returns the JSON name and both values of the first that differs,
-// or "" if none does.
-func diff(got, want result) (field string, have, wanted any) {
+// diff compares a stored run's setup with a job's and returns the JSON name and both
+// values of the first field that differs, or "" if none does.
+func diff(got, want train.Setup) (field string, have, wanted any) {
 	g, w := reflect.ValueOf(got), reflect.ValueOf(want)
 	for i := range g.NumField() {
-		f := g.Type().Field(i)
-		switch f.Name {
-		case "Queries", "IdealAcc", "DeployedAcc", "FinalAcc", "BestAcc", "PowerInitial", "PowerFinal",
-			"FullPower", "Energy", "WallS", "Multiplier", "Accepted", "SteppedBack", "Pruned":
-			continue // outcomes, not settings
-		}
 		if a, b := g.Field(i).Interface(), w.Field(i).Interface(); a != b {
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			name, _, _ := strings.Cut(g.Type().Field(i).Tag.Get("json"), ",")
 			return name, a, b
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -55,33 +54,9 @@ func readCurve(path string) ([]train.Record, error) {
 		return nil, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	var c []train.Record
-	for line := 0; sc.Scan(); line++ {
-		if line == 0 {
-			if sc.Text() != train.CSVHeader {
-				return nil, fmt.Errorf("%s: header %q, want %q", path, sc.Text(), train.CSVHeader)
-			}
-			continue
-		}
-		f := strings.Split(sc.Text(), ",")
-		if len(f) != 8 {
-			return nil, fmt.Errorf("%s:%d: %d fields, want 8", path, line+1, len(f))
-		}
-		var v [8]float64
-		for i, s := range f {
-			if v[i], err = strconv.ParseFloat(s, 64); err != nil {
-				return nil, fmt.Errorf("%s:%d: field %d: %w", path, line+1, i+1, err)
-			}
-		}
-		c = append(c, train.Record{Queries: int64(v[0]), Iteration: int(v[1]), Epoch: int(v[2]),
-			Step: v[3], Loss: v[4], Accuracy: v[5], Power: v[6], Energy: v[7]})
-	}
-	if err := sc.Err(); err != nil {
+	c, err := train.ReadCSV(f)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(c) == 0 {
-		return nil, fmt.Errorf("%s: no records", path)
 	}
 	return c, nil
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/meshlight/meshlight/train"
 )
 
 // copyTree copies the regular files under src into dst.
@@ -218,5 +220,34 @@ func TestWriteAtomic(t *testing.T) {
 				t.Errorf("temporary files left: %v", left)
 			}
 		})
+	}
+}
+
+// Every committed run file is a result in today's form: strict decoding (no unknown or
+// renamed field) of one of each optimizer's.
+func TestCommittedResultsDecode(t *testing.T) {
+	seen := map[string]bool{}
+	files, err := filepath.Glob("../../../results/runs/*/*/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no committed runs (%v)", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r result
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if r.Config == "" || r.Model == "" || r.Queries == 0 || r.WallS == 0 {
+			t.Errorf("%s: decoded %+v", f, r)
+		}
+		seen[r.Optimizer] = true
+	}
+	if len(seen) != len(train.Methods()) {
+		t.Errorf("optimizers in the committed runs: %v, want all of %v", seen, train.Methods())
 	}
 }

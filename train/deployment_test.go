@@ -1,0 +1,134 @@
+package train
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/meshlight/meshlight/train/onn"
+)
+
+// A Deployment's summary agrees with what an independent deployment of the same
+// configuration measures, and with the run's own counts.
+func TestDeploymentSummary(t *testing.T) {
+	m, sets := shippedMLP(t)
+	for _, name := range []string{"szo-scd", "admm", "flops"} {
+		c := DefaultConfig()
+		c.Optimizer, c.Seed, c.Q = name, 3, 10
+		c.MaxQueries, c.MaxIterations, c.EvalEvery = 0, 8, 100
+		d, err := Deploy(m, sets[0], sets[1], c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The deployed record exists before any query and is the chip's own evaluation.
+		net, err := onn.Deploy(m, c.WithDefaults().Chip())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewProblem(net, sets[0], sets[1], c.Batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := d.Deployed(), p.Evaluate(); got.Accuracy != want || got.Queries != 0 || got.Power != net.Chip().Power() {
+			t.Errorf("%s: deployed record %+v, want accuracy %v power %v at 0 queries", name, got, want, net.Chip().Power())
+		}
+		if err := d.Run.Finish(); err != nil {
+			t.Fatal(err)
+		}
+		s := d.Summary()
+		if s.Setup != c.Setup(m.Name) || s.Model != "mnist8-mlp" || s.Chip != "paper" || s.Step != DefaultStep(name, 8) {
+			t.Errorf("%s: setup %+v", name, s.Setup)
+		}
+		if s.FullPower != net.Chip().FullPower() || s.IdealAcc != m.TestAccuracy || s.PowerFinal != d.Net.Chip().Power() ||
+			s.Queries != d.Run.Queries() || s.PowerInitial != d.Deployed().Power {
+			t.Errorf("%s: outcome %+v", name, s.Outcome)
+		}
+		if want := int64(8 * d.IterationCost()); name == "flops" && s.Queries != want {
+			t.Errorf("flops: %d queries in 8 iterations, want %d", s.Queries, want)
+		}
+		dec := s.Decisions
+		switch name {
+		case "szo-scd", "admm": // one query per iteration and per trial, one more per step back
+			if want := 8 + dec.Accepted + 2*dec.SteppedBack + dec.Pruned; s.Queries != want || dec.Accepted == 0 {
+				t.Errorf("%s: %d queries, decisions %+v (want %d queries)", name, s.Queries, dec, want)
+			}
+		default:
+			if dec != (Decisions{}) {
+				t.Errorf("%s: decisions %+v, want none", name, dec)
+			}
+		}
+		if (name == "admm") != (s.Multiplier > 0) || (name == "admm") != (s.Lambda > 0) || (name == "flops") != (s.Mu > 0) {
+			t.Errorf("%s: multiplier %v lambda %v mu %v", name, s.Multiplier, s.Lambda, s.Mu)
+		}
+		// The JSON form round-trips, with every field under one name.
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Summary
+		dj := json.NewDecoder(bytes.NewReader(b))
+		dj.DisallowUnknownFields()
+		if err := dj.Decode(&back); err != nil || back != s {
+			t.Errorf("%s: JSON round trip %+v, %v; want %+v", name, back, err, s)
+		}
+	}
+}
+
+// The step a summary states is the one the chip takes: whole codes.
+func TestSetupStepIsProgrammable(t *testing.T) {
+	c := DefaultConfig()
+	c.Bits, c.Step = 6, 0.2
+	if got, want := c.Setup("x").Step, 2*2*math.Pi/64; math.Abs(got-want) > 1e-15 {
+		t.Errorf("step %v, want two 6-bit codes %v", got, want)
+	}
+	c.Bits = 0
+	if got := c.Setup("x").Step; got != 0.2 {
+		t.Errorf("continuous chip: step %v, want 0.2", got)
+	}
+}
+
+func TestCSVRoundTrip(t *testing.T) {
+	curve := []Record{
+		{Queries: 0, Step: 0.02454369260617026, Loss: math.NaN(), Accuracy: 90.7, Power: 123.456789, Energy: 0},
+		{Queries: 1 << 60, Iteration: 1 << 30, Epoch: 12, Step: 1e-300, Loss: 0.1 + 0.2, Accuracy: 100, Power: math.Pi, Energy: 1.5e300},
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, curve); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadCSV(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(curve) {
+		t.Fatalf("%d records, want %d", len(got), len(curve))
+	}
+	for i := range curve {
+		w, g := curve[i], got[i]
+		if math.IsNaN(w.Loss) && math.IsNaN(g.Loss) {
+			w.Loss, g.Loss = 0, 0
+		}
+		if g != w {
+			t.Errorf("record %d: %+v, want %+v", i, g, w)
+		}
+	}
+}
+
+func TestReadCSVErrors(t *testing.T) {
+	row := "5,1,0,0.02,NaN,90,100,500"
+	for _, tc := range []struct{ in, want string }{
+		{"", "empty"},
+		{"queries,loss\n" + row, "line 1: header"},
+		{CSVHeader + "\n", "no records"},
+		{CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,100", "line 3: 7 fields, want 8"},
+		{CSVHeader + "\n-5,1,0,0.02,NaN,90,100,500", "line 2: field 1 (queries)"},
+		{CSVHeader + "\n5,1,0,0.02,NaN,90,x,500", "line 2: field 7 (power)"},
+		{CSVHeader + "\n5,9999999999,0,0.02,NaN,90,1,500", "line 2: field 2 (iteration)"},
+	} {
+		if _, err := ReadCSV(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
