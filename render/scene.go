@@ -22,6 +22,11 @@ type Scene struct {
 	// LayerInput is the input vector of the shown layer for the current sample (for a
 	// convolution: one im2col patch), length Layers()[Layer].In.
 	LayerInput []float64
+	// View is what the mesh area shows: "layer" (layer Layer of Chip) or "network" (Network).
+	View string
+	// Network is the whole network, filled by the simulator only while View is "network"
+	// (plain values: the network view needs no pointer into the engine).
+	Network Network
 
 	Sample      Sample
 	Scores      []float64 // class probabilities of the current sample on the chip

@@ -70,7 +70,8 @@ type Session struct {
 
 	booth boothState
 
-	scene render.Scene
+	scene   render.Scene
+	netView networkView // the whole network in the scene (network.go)
 }
 
 type loaded struct {
@@ -525,7 +526,8 @@ func (s *Session) Options() map[string][]Option {
 		}
 		chips = append(chips, Option{p.Name, label})
 	}
-	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers}
+	views := []Option{{"layer", "one layer"}, {"network", "whole network"}}
+	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers, "view": views}
 }
 
 // Stats are the figures of the page API (window.meshlight.stats()).
@@ -705,6 +707,7 @@ func (s *Session) refreshScene(now time.Time) {
 		s.showSample(sc)
 		sc.Version++
 	}
+	s.refreshNetwork(sc, chip)
 	runs := append(append([]render.Run(nil), s.history...), s.curve)
 	sc.Runs = runs
 	st := s.Stats()

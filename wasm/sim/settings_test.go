@@ -27,7 +27,7 @@ func TestParseQueryValues(t *testing.T) {
 		t.Fatalf("errors: %v", errs)
 	}
 	want := Settings{Model: "vowel-mlp", Optimizer: "flops", Alpha: 0.05, S: 1, P: 0, LR: 0.01, Chip: "paper", GammaStd: 0, VPi: 5,
-		Crosstalk: 0.004, Bits: 0, HeatAll: true, Seed: 7, Speed: 50, Layer: 2, Compare: false, Booth: true, Run: true}
+		Crosstalk: 0.004, Bits: 0, HeatAll: true, Seed: 7, Speed: 50, Layer: 2, Compare: false, Booth: true, View: "network", Run: true}
 	if s != want {
 		t.Errorf("got %+v\nwant %+v", s, want)
 	}
@@ -106,7 +106,7 @@ func TestQueryRoundTrip(t *testing.T) {
 	s.Model = "models/extra/my-model.json"
 	s.Alpha = 0.3
 	s.Seed = 42
-	s.Booth = true
+	s.Booth, s.View = true, "network"
 	q := s.Query()
 	if want := "model=models%2Fextra%2Fmy-model.json&alpha=0.3&seed=42&booth=1"; q != want {
 		t.Errorf("Query() = %q, want %q", q, want)
@@ -544,5 +544,47 @@ func TestNextSeed(t *testing.T) {
 		if got := NextSeed(c.seed); got != c.want {
 			t.Errorf("%s: NextSeed(%d) = %d, want %d", c.name, c.seed, got, c.want)
 		}
+	}
+}
+
+func TestViewFollowsBoothUntilSet(t *testing.T) {
+	for _, c := range []struct{ query, view, canonical string }{
+		{"", "layer", ""},
+		{"?view=network", "network", "view=network"},
+		{"?view=%20Network%20", "network", "view=network"},
+		{"?booth=1", "network", "booth=1"},
+		{"?booth=1&view=layer", "layer", "booth=1&view=layer"},
+		{"?view=layer&booth=1", "layer", "booth=1&view=layer"},
+	} {
+		s, errs := ParseQuery(c.query)
+		if len(errs) != 0 || s.View != c.view || s.Query() != c.canonical {
+			t.Errorf("ParseQuery(%q): view %q, query %q, errors %v; want view %q, query %q", c.query, s.View, s.Query(), errs, c.view, c.canonical)
+		}
+	}
+	s := DefaultSettings()
+	for _, step := range []struct{ name, value, view string }{
+		{"booth", "1", "network"}, {"booth", "0", "layer"}, // followed
+		{"view", "network", "network"}, {"booth", "1", "network"}, // set: kept
+		{"view", "layer", "layer"}, {"booth", "0", "layer"}, // set against booth: kept
+		// as the step does, a view equal to the mode's default follows the mode again
+		{"view", "network", "network"}, {"booth", "1", "network"}, {"booth", "0", "layer"},
+	} {
+		if _, err := s.Set(step.name, step.value); err != nil || s.View != step.view {
+			t.Fatalf("Set(%s=%s): view %q, error %v; want %q", step.name, step.value, s.View, err, step.view)
+		}
+	}
+}
+
+func TestViewRefusesUnknown(t *testing.T) {
+	s, errs := ParseQuery("?view=chip&seed=3")
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `view="chip": unknown view (known: layer, network)`) {
+		t.Errorf("errors %v", errs)
+	}
+	if s.View != "layer" || s.Seed != 3 {
+		t.Errorf("view %q seed %d, want the default view and seed 3", s.View, s.Seed)
+	}
+	before := s
+	if _, err := s.Set("view", "3d"); err == nil || s != before {
+		t.Errorf("Set(view=3d): error %v, settings %+v", err, s)
 	}
 }
