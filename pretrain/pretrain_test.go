@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,12 +13,13 @@ import (
 
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // shipped reads a shipped data file (static/data), the data the tests train on.
 func shipped(t *testing.T, name string, split dataset.Split) *dataset.Set {
 	t.Helper()
-	s, err := dataset.ReadFile(filepath.Join("..", "static", "data", dataset.FileName(name, split)))
+	s, err := testnet.ShippedSet(name, split)
 	if err != nil {
 		t.Fatalf("%v (run `make data`)", err)
 	}

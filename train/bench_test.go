@@ -6,8 +6,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/internal/testnet"
-	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // mnist8Problem is a random-phase 64-24-24-10 MLP in 8x8 blocks (the shipped MNIST 8x8
@@ -63,16 +62,11 @@ func BenchmarkSZOSCD(b *testing.B) {
 // (chip, network, minibatch caches, optimizer), per phase, and the largest heap seen
 // while SZO-SCD makes b.N iterations (data sets included).
 func BenchmarkMemoryMNIST28(b *testing.B) {
-	m, err := model.ReadFile("../static/models/mnist28-mlp.json")
+	m, tr, te, err := testnet.Shipped("mnist28-mlp")
 	if err != nil {
 		b.Skip(err) // the shipped model is optional for benchmarks
 	}
-	var sets [2]*dataset.Set
-	for i, split := range []dataset.Split{dataset.Train, dataset.Test} {
-		if sets[i], err = dataset.ReadFile("../static/data/" + dataset.FileName(m.Dataset, split)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	sets := [2]*dataset.Set{tr, te}
 	heap := func() uint64 {
 		var ms runtime.MemStats
 		runtime.GC()

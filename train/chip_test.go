@@ -8,7 +8,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // blobsTask is a small classification problem with an MLP fitted to it in Go.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
-	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // A frame loop (the browser) advances a run a few hundred queries per frame and draws

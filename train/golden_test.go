@@ -6,6 +6,7 @@ import (
 
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // goldenRuns pins the last record of a 3,000-query run of every optimizer on the
@@ -26,17 +27,11 @@ var goldenRuns = map[string]string{
 // shippedMLP reads the shipped MNIST 8x8 MLP and its training and test sets.
 func shippedMLP(t *testing.T) (*model.Model, [2]*dataset.Set) {
 	t.Helper()
-	m, err := model.ReadFile("../static/models/mnist8-mlp.json")
+	m, tr, te, err := testnet.Shipped("mnist8-mlp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sets [2]*dataset.Set
-	for i, split := range []dataset.Split{dataset.Train, dataset.Test} {
-		if sets[i], err = dataset.ReadFile("../static/data/" + dataset.FileName(m.Dataset, split)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return m, sets
+	return m, [2]*dataset.Set{tr, te}
 }
 
 func TestGoldenRuns(t *testing.T) {

@@ -7,13 +7,17 @@ import (
 
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // The shipped models (static/models, written by `make pretrain`) are valid, and the Go
 // engine's ideal-chip accuracy on the shipped test sets (static/data) is the
 // test_accuracy they state, within 0.1 points, and at least the project's target.
 func TestShippedModels(t *testing.T) {
-	root := filepath.Join("..", "..", "static")
+	root, err := testnet.Static()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		file, dataset, arch string
 		target              float64

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/meshlight/meshlight/photonics"
-	"github.com/meshlight/meshlight/train/internal/testnet"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // mnist8MLP deploys a random-phase 64-24-24-10 MLP in 8x8 blocks (the size of the shipped

@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/internal/testnet"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // trialRun drives a delta-query batch through random optimizer-like trials and checks
@@ -145,18 +144,13 @@ func (r *trialRun) run(n int) {
 // delta queries, each equal to a full forward pass of its minibatch, bit for bit, and
 // some checked against the plain-loop network as well.
 func TestDeltaQueriesShippedModels(t *testing.T) {
-	root := filepath.Join("..", "..", "static")
-	files, err := filepath.Glob(filepath.Join(root, "models", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no shipped models in %s (%v)", root, err)
+	names, err := testnet.ShippedModels()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			m, err := model.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			set, err := dataset.ReadFile(filepath.Join(root, "data", dataset.FileName(m.Dataset, dataset.Train)))
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			m, set, _, err := testnet.Shipped(name)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,9 +8,9 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/internal/testnet"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 var noisy = photonics.ChipConfig{Alpha: 0.3, Noise: photonics.Noise{GammaStd: 0.008, Truncate: 3, Crosstalk: 0.02}, Seed: 7}

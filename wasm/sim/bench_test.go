@@ -1,36 +1,23 @@
 package sim
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // shipped reads a shipped model and its data from static/, skipping when they are absent.
 func shipped(b *testing.B, name string) (*model.Model, *dataset.Set, *dataset.Set) {
 	b.Helper()
-	root := filepath.Join("..", "..", "static")
-	m, err := model.ReadFile(filepath.Join(root, ModelPath(name)))
+	m, tr, te, err := testnet.Shipped(name)
 	if err != nil {
 		b.Skipf("shipped model: %v", err)
 	}
-	var sets [2]*dataset.Set
-	for i, sp := range []dataset.Split{dataset.Train, dataset.Test} {
-		raw, err := os.ReadFile(filepath.Join(root, "data", dataset.FileName(m.Dataset, sp)))
-		if err != nil {
-			b.Skipf("shipped data: %v", err)
-		}
-		if sets[i], err = dataset.Read(bytes.NewReader(raw), m.Dataset); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return m, sets[0], sets[1]
+	return m, tr, te
 }
 
 // BenchmarkTrainQueries measures the training queries per second of the browser's run

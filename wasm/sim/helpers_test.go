@@ -3,14 +3,13 @@ package sim
 import (
 	"bytes"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"testing"
 	"time"
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // randomModel returns a model of the architecture with random phases and signs.
@@ -21,48 +20,16 @@ func randomModel(t testing.TB, name, set, arch string, channels, block int, seed
 // randomModelBound is randomModel with the Sigma bound m.
 func randomModelBound(t testing.TB, name, set, arch string, channels, block int, bound float64, seed uint64) *model.Model {
 	t.Helper()
-	m, err := model.New(name, set, arch, channels, block, bound, photonics.Reck, 4)
+	m, err := testnet.RandomModel(name, set, arch, channels, block, photonics.Reck, bound, seed)
 	if err != nil {
 		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 9))
-	for i := range m.Layer {
-		l, err := m.SVDLayer(i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		phases := make([]float64, l.NumPhases())
-		for k := range phases {
-			phases[k] = rng.Float64() * 2 * math.Pi
-		}
-		signs := make([]float64, l.NumSigns())
-		for k := range signs {
-			signs[k] = float64(1 - 2*rng.IntN(2))
-		}
-		if err := m.SetMapping(i, phases, signs); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return m
 }
 
 // blobs is a data set of Gaussian clusters.
 func blobs(name string, shape [3]int, classes, n int, seed uint64) *dataset.Set {
-	f := shape[0] * shape[1] * shape[2]
-	rng := rand.New(rand.NewPCG(seed, 1))
-	centres := make([]float64, classes*f)
-	for i := range centres {
-		centres[i] = rng.Float64()
-	}
-	s := &dataset.Set{Name: name, Shape: shape, Classes: classes, X: make([]float32, n*f), Y: make([]uint8, n)}
-	for i := 0; i < n; i++ {
-		c := i % classes
-		s.Y[i] = uint8(c)
-		for j := 0; j < f; j++ {
-			s.X[i*f+j] = float32(centres[c*f+j] + 0.1*rng.NormFloat64())
-		}
-	}
-	return s
+	return testnet.ShapedBlobs(name, n, shape, classes, 0.1, seed, seed)
 }
 
 // site is a fake web site: path -> bytes.

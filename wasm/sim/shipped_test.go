@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/meshlight/meshlight/train/testnet"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +12,10 @@ import (
 // models are not there.
 func staticSite(t *testing.T) Fetch {
 	t.Helper()
-	root := filepath.Join("..", "..", "static")
+	root, err := testnet.Static()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := os.Stat(filepath.Join(root, ModelPath(DefaultSettings().Model))); err != nil {
 		t.Skipf("no shipped model: %v", err)
 	}

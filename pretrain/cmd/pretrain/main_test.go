@@ -11,6 +11,7 @@ import (
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // Flags alone (no data, no training): presets, a network of one's own, overrides.
@@ -103,7 +104,7 @@ func TestRunOwnNetwork(t *testing.T) {
 	if m.Name != "mine" || m.Dataset != "mnist16" || m.Block != 4 || m.Topology != "clements" || m.NumPhases() != (12*64+3*12)*16 {
 		t.Fatalf("model %s on %s, block %d, %s, %d phases", m.Name, m.Dataset, m.Block, m.Topology, m.NumPhases())
 	}
-	test, err := dataset.ReadFile(filepath.Join("..", "..", "..", "static", "data", dataset.FileName(dataset.MNIST16, dataset.Test)))
+	test, err := testnet.ShippedSet(dataset.MNIST16, dataset.Test)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/meshlight/meshlight/train"
-	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // fixture writes a small model file (an MLP fitted in Go to Gaussian blobs) and its

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshlight/meshlight/train/internal/testnet"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // fixture writes an MLP fitted in Go to Gaussian blobs as models/mnist8-mlp.json (the

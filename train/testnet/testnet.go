@@ -1,6 +1,7 @@
-// Package testnet builds small deployed networks and data sets for the tests and
-// benchmarks of the on-chip engine: Gaussian blobs, an MLP fitted to them by plain
-// gradient descent in Go, and networks of random phases. It is for tests only.
+// Package testnet holds the test fixtures of every package: small deployed networks and
+// data sets (Gaussian blobs, an MLP fitted to them by plain gradient descent in Go,
+// networks and model files of random phases) and the shipped models and data sets of
+// static/, found from any package's folder. It is for tests and benchmarks only.
 package testnet
 
 import (
@@ -21,18 +22,24 @@ import (
 // Clip is the hidden-layer clip of every network built here.
 const Clip = 4
 
-// Blobs returns n samples of classes Gaussian clusters in d dimensions: class c is
-// centred on a random point with coordinates in [-1, 1] and spread by the given standard
-// deviation. The same seed gives the same centres, so two calls with different
-// sampleSeed draw a training and a test set of one problem.
+// Blobs returns n samples of classes Gaussian clusters in d dimensions (samples of shape
+// d x 1 x 1): class c is centred on a random point with coordinates in [-1, 1] and spread
+// by the given standard deviation. The same seed gives the same centres, so two calls
+// with different sampleSeed draw a training and a test set of one problem.
 func Blobs(name string, n, d, classes int, spread float64, seed, sampleSeed uint64) *dataset.Set {
+	return ShapedBlobs(name, n, [3]int{d, 1, 1}, classes, spread, seed, sampleSeed)
+}
+
+// ShapedBlobs is Blobs with samples of the given shape (channels, height, width).
+func ShapedBlobs(name string, n int, shape [3]int, classes int, spread float64, seed, sampleSeed uint64) *dataset.Set {
+	d := shape[0] * shape[1] * shape[2]
 	crng := rand.New(rand.NewPCG(seed, 1))
 	centres := make([]float64, classes*d)
 	for i := range centres {
 		centres[i] = 2*crng.Float64() - 1
 	}
 	rng := rand.New(rand.NewPCG(seed, sampleSeed+2))
-	s := &dataset.Set{Name: name, Shape: [3]int{d, 1, 1}, Classes: classes,
+	s := &dataset.Set{Name: name, Shape: shape, Classes: classes,
 		X: make([]float32, n*d), Y: make([]uint8, n)}
 	for i := range n {
 		c := i % classes
