@@ -5,10 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 
 	"github.com/meshlight/meshlight/train/internal/limitio"
@@ -305,10 +303,7 @@ func ReadFile(path string) (*Set, error) {
 // fileErr turns an error opening path (a file of the given kind) into a *FormatError
 // naming the file.
 func fileErr(path string, err error, kind string) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
+	err = limitio.Cause(err)
 	if _, ok := limitio.IsLimit(err); ok {
 		return formatErr(path, "size", err, "too large for a %s", kind)
 	}

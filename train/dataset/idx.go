@@ -1,8 +1,6 @@
 package dataset
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/binary"
 	"io"
 
@@ -32,20 +30,11 @@ const (
 // dimensions that the stream cannot hold before reading the payload.
 func ReadIDX(r io.Reader, name string) (*IDX, error) {
 	size := limitio.Size(r)
-	br := bufio.NewReader(limitio.NewReader(r, maxIDXFile))
-	zipped := false
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zipped = true
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, formatErr(name, "gzip header", err, "cannot decompress")
-		}
-		defer zr.Close()
-		zr.Multistream(false)
-		r = zr
-	} else {
-		r = br
+	r, zipped, closeZip, err := limitio.Gunzip(r, maxIDXFile)
+	if err != nil {
+		return nil, formatErr(name, "gzip header", err, "cannot decompress")
 	}
+	defer closeZip()
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil {
 		return nil, formatErr(name, "magic", err, "file too short")

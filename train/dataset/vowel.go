@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"bufio"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"slices"
@@ -44,18 +43,11 @@ var vowelHeader = []string{"X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9",
 // (0/1). Errors name the line and the column. At most 16 MiB are read, before and after
 // decompression; a longer table is an error, not a shorter one.
 func ReadVowel(r io.Reader, name string) ([]VowelRow, error) {
-	br := bufio.NewReader(limitio.NewReader(r, maxVowelFile))
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, formatErr(name, "gzip header", err, "cannot decompress")
-		}
-		defer zr.Close()
-		zr.Multistream(false)
-		r = limitio.NewReader(zr, maxVowelFile)
-	} else {
-		r = br
+	r, _, closeZip, err := limitio.Gunzip(r, maxVowelFile)
+	if err != nil {
+		return nil, formatErr(name, "gzip header", err, "cannot decompress")
 	}
+	defer closeZip()
 	sc := bufio.NewScanner(r)
 	line := 0
 	var rows []VowelRow

@@ -1,14 +1,11 @@
 package model
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -76,10 +73,7 @@ func ReadFile(path string) (*Model, error) {
 	name := filepath.Base(path)
 	f, _, err := limitio.Open(path, MaxFileSize)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
+		err = limitio.Cause(err)
 		if _, ok := limitio.IsLimit(err); ok {
 			return nil, fmt.Errorf("%s: a model file of %w", name, err)
 		}
@@ -96,19 +90,15 @@ func ReadFile(path string) (*Model, error) {
 // cannot make the decoder allocate many times its size. name labels errors, e.g.
 // "mnist8-mlp.json: layer 1: block 3: phases.u has 27 values, want 28".
 func Read(r io.Reader, name string) (*Model, error) {
-	br := bufio.NewReader(limitio.NewReader(r, MaxFileSize))
-	var in io.Reader = br
-	zipped := false
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip header: %w", name, err)
-		}
-		defer zr.Close()
-		zr.Multistream(false)
-		in, zipped = zr, true
+	in, zipped, closeZip, err := limitio.Gunzip(r, MaxFileSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s: gzip header: %w", name, err)
 	}
-	data, err := io.ReadAll(limitio.NewReader(in, MaxFileSize))
+	defer closeZip()
+	data, err := io.ReadAll(in)
+	if errors.Is(err, limitio.ErrAfterGzip) {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if _, ok := limitio.IsLimit(err); ok {
 		what := "larger than"
 		if zipped {
@@ -121,17 +111,6 @@ func Read(r io.Reader, name string) (*Model, error) {
 			return nil, fmt.Errorf("%s: gzip stream damaged: %w", name, err)
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if zipped {
-		if _, err := br.Peek(1); err != io.EOF {
-			if err == nil {
-				return nil, fmt.Errorf("%s: data after the gzip stream", name)
-			}
-			if _, ok := limitio.IsLimit(err); ok {
-				return nil, fmt.Errorf("%s: larger than the %s limit of a model file", name, limitio.Bytes(MaxFileSize))
-			}
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
 	}
 	if err := checkContainers(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -6,6 +6,8 @@
 package limitio
 
 import (
+	"bufio"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -172,3 +174,54 @@ func Size(r io.Reader) int64 {
 // of n bytes cannot hold more than MaxDeflateRatio*n bytes of data, whatever its header
 // claims.
 const MaxDeflateRatio = 1032
+
+// Gunzip returns the content of r, a stream of at most limit bytes that is either plain
+// or gzipped: r's bytes as they are, or, when they start with the gzip magic, their
+// decompression (one gzip member), which may not exceed limit either and after which r
+// must end (ErrAfterGzip otherwise). zipped says which; close releases the decompressor.
+// An error is a damaged gzip header.
+func Gunzip(r io.Reader, limit int64) (content io.Reader, zipped bool, close func(), err error) {
+	br := bufio.NewReader(NewReader(r, limit))
+	if head, _ := br.Peek(2); len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
+		return br, false, func() {}, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, true, nil, err
+	}
+	zr.Multistream(false)
+	return &gunzipped{NewReader(zr, limit), br}, true, func() { zr.Close() }, nil
+}
+
+// ErrAfterGzip says that a gzipped stream goes on after its gzip member.
+var ErrAfterGzip = errors.New("data after the gzip stream")
+
+// gunzipped is a decompressed stream that, at its end, checks that the compressed one
+// ended too.
+type gunzipped struct {
+	io.Reader
+	raw *bufio.Reader
+}
+
+func (g *gunzipped) Read(p []byte) (int, error) {
+	n, err := g.Reader.Read(p)
+	if err == io.EOF {
+		switch _, perr := g.raw.Peek(1); {
+		case perr == nil:
+			err = ErrAfterGzip
+		case perr != io.EOF:
+			err = perr
+		}
+	}
+	return n, err
+}
+
+// Cause returns what went wrong opening a file, without the *fs.PathError around it (for
+// messages that name the file themselves).
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -2,6 +2,7 @@ package limitio
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -89,5 +90,45 @@ func TestOpen(t *testing.T) {
 	}
 	if n := Size(io.MultiReader()); n != -1 {
 		t.Errorf("Size of a MultiReader: %d, want -1", n)
+	}
+}
+
+func TestGunzip(t *testing.T) {
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(s))
+		w.Close()
+		return b.Bytes()
+	}
+	big := strings.Repeat("a", 5000) // compresses far below the limit
+	for _, tc := range []struct {
+		name   string
+		in     []byte
+		zipped bool
+		want   string
+		err    func(error) bool
+	}{
+		{"plain", []byte("hello"), false, "hello", nil},
+		{"one byte", []byte{0x1f}, false, "\x1f", nil},
+		{"gzipped", gz("hello"), true, "hello", nil},
+		{"data after the member", append(gz("hello"), 'x'), true, "hello", func(err error) bool { return errors.Is(err, ErrAfterGzip) }},
+		{"second member", append(gz("hello"), gz("again")...), true, "hello", func(err error) bool { return errors.Is(err, ErrAfterGzip) }},
+		{"decompresses past the limit", gz(big), true, "", func(err error) bool { _, ok := IsLimit(err); return ok }},
+		{"plain past the limit", []byte(big), false, "", func(err error) bool { _, ok := IsLimit(err); return ok }},
+	} {
+		r, zipped, closeZip, err := Gunzip(bytes.NewReader(tc.in), 1000)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got, err := io.ReadAll(r)
+		closeZip()
+		if zipped != tc.zipped || (tc.err == nil && (err != nil || string(got) != tc.want)) || (tc.err != nil && !tc.err(err)) {
+			t.Errorf("%s: zipped %v, %q, %v", tc.name, zipped, got, err)
+		}
+	}
+	if _, _, _, err := Gunzip(bytes.NewReader([]byte{0x1f, 0x8b, 0, 0}), 1000); err == nil {
+		t.Error("a damaged gzip header was accepted")
 	}
 }
