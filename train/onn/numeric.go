@@ -30,15 +30,22 @@ func sumExp(xs []float64, m float64) float64 {
 		}
 		z := x*(64/math.Ln2) + 0x1.8p52
 		k := z - 0x1.8p52
-		ki := int64(int32(uint32(math.Float64bits(z)))) // k, |k| < 2^17
-		r := (x - k*(ln2Hi/64)) - k*(ln2Lo/64)          // k*ln2Hi/64 is exact
-		r2 := r * r
-		q := r + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
-		t := &exp2Table[ki&63]
-		y := t[0] + (t[1] + t[0]*q)
-		sum += y * math.Float64frombits(uint64(ki>>6+1023)<<52) // y * 2^e, e in [-1022, 1023]
+		ki := int64(int32(uint32(math.Float64bits(z))))                         // k, |k| < 2^17
+		sum += expCore(x, k, ki) * math.Float64frombits(uint64(ki>>6+1023)<<52) // y * 2^e, e in [-1022, 1023]
 	}
 	return sum
+}
+
+// expCore is the part of e^x that sumExp and expEdge share: for k = round(x * 64/ln 2)
+// (ki the same as an integer), y = 2^((k mod 64)/64) * e^r with r = x - k ln2/64, so that
+// e^x = y * 2^(k div 64). The table gives 2^(j/64) in two parts and a degree-5
+// polynomial e^r - 1 on |r| <= ln2/128.
+func expCore(x, k float64, ki int64) float64 {
+	r := (x - k*(ln2Hi/64)) - k*(ln2Lo/64) // k*ln2Hi/64 is exact
+	r2 := r * r
+	q := r + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
+	t := &exp2Table[ki&63]
+	return t[0] + (t[1] + t[0]*q)
 }
 
 // expEdge is e^x for NaN and for x outside [-708.39, 709.77], where 2^e is not a normal
@@ -55,12 +62,8 @@ func expEdge(x float64) float64 {
 		return 0
 	}
 	k := math.Round(x * (64 / math.Ln2))
-	r := (x - k*(ln2Hi/64)) - k*(ln2Lo/64)
-	r2 := r * r
-	q := r + r2*((0.5+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
 	ki := int64(k)
-	t := &exp2Table[ki&63]
-	y := t[0] + (t[1] + t[0]*q)
+	y := expCore(x, k, ki)
 	switch e := ki >> 6; {
 	case e < -1022:
 		return math.Ldexp(y, int(e)) // subnormal
