@@ -42,6 +42,8 @@ func TestNewRefuses(t *testing.T) {
 		{"mine", dataset.MNIST8, "64-24-10", 2000, photonics.Reck, "block 2000: want 1..1024"},
 		{"mine", dataset.MNIST8, "64-24-10", 24, photonics.Reck, "block 24: layer 1 (10x24) would be padded to 24x24, more than twice its size"},
 		{"mine", dataset.MNIST8, "64-24-10", 8, photonics.Topology(7), "topology Topology(7): want reck or clements"},
+		{"mine", dataset.MNIST28, "784-4096-4096-10", 8, photonics.Reck, "arrays in its model file, more than"},
+		{"mine", dataset.MNIST28, "784-2048-10", 16, photonics.Reck, "MiB limit"},
 		{"", dataset.MNIST8, "64-24-10", 8, photonics.Reck, `model name: "" is not a data set name`},
 		{"a/b", dataset.MNIST8, "64-24-10", 8, photonics.Reck, `model name: "a/b" is not a data set name`},
 	} {

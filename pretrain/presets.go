@@ -144,6 +144,13 @@ func (c Config) Check() error {
 	if c.Topology != photonics.Reck && c.Topology != photonics.Clements {
 		return fail("topology %v: want reck or clements", c.Topology)
 	}
+	sk, err := model.New(c.Name, c.Dataset, c.Arch, c.Channels, c.Block, 1, c.Topology, 1)
+	if err != nil {
+		return fail("%w", err)
+	}
+	if err := sk.CheckCapacity(); err != nil {
+		return fail("%w", err)
+	}
 	switch {
 	case c.Epochs < 1 || c.Batch < 1:
 		return fail("epochs %d, batch %d: want >= 1", c.Epochs, c.Batch)

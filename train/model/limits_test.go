@@ -200,3 +200,45 @@ func TestReadCountsContainers(t *testing.T) {
 		t.Errorf("brackets in a string: %v", err)
 	}
 }
+
+// CheckCapacity refuses, before any training, a geometry whose model file Read would
+// refuse, and passes every shipped geometry; its size bound holds for a written file.
+func TestCheckCapacity(t *testing.T) {
+	for _, tc := range []struct {
+		arch     string
+		channels int
+		block    int
+		want     string // "" for no error
+	}{
+		{"784-32-32-10", 1, 8, ""},
+		{"32x32-c8s2-c8s2-10", 3, 8, ""},
+		{"4096-4096-10", 1, 8, "arrays in its model file"},
+		{"4096-1024-10", 1, 64, "MiB limit"},
+		{"5000-10", 1, 0, "whole-matrix layer"},
+	} {
+		m, err := model.New("x", "mnist28", tc.arch, tc.channels, tc.block, 3, photonics.Clements, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.CheckCapacity()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s block %d: %v, want %q", tc.arch, tc.block, err, tc.want)
+		}
+	}
+	// The bound is an upper bound: a random model's written file is smaller.
+	m, _ := randomModel(t, "64-24-10", 1, 8, photonics.Reck, 1)
+	var b bytes.Buffer
+	if err := model.Write(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	signs, lists := 0, 0
+	for _, l := range m.Layer {
+		for b := range l.Signs.U {
+			signs += len(l.Signs.U[b]) + len(l.Signs.V[b])
+			lists += 5
+		}
+	}
+	if bound := 23*m.NumPhases() + 3*signs + 12*lists + 4<<10; b.Len() > bound {
+		t.Errorf("written %d bytes, above the bound %d", b.Len(), bound)
+	}
+}

@@ -431,3 +431,38 @@ func blockWord(block int) string {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Bounds of a written model file, for CheckCapacity: the longest a phase takes in the
+// file ('g' -1 formatting, e.g. "1.2345678901234567e-05," is 23 bytes), a sign ("-1,"),
+// a block's list (its brackets and indentation) and everything outside the lists.
+const (
+	phaseBytes, signBytes, listBytes, headBytes = 23, 3, 12, 4 << 10
+)
+
+// CheckCapacity reports whether a model of this geometry (layers, block size; phases
+// need not be set, as from New) fits what Read accepts: at most MaxLayers layers,
+// MaxArrays arrays, and MaxFileSize bytes with every phase written at its longest. It
+// lets a trainer refuse a network too large for a model file before training it.
+func (m *Model) CheckCapacity() error {
+	if len(m.Layer) > MaxLayers {
+		return fmt.Errorf("%d layers, more than the %d a model file may hold", len(m.Layer), MaxLayers)
+	}
+	arrays, size := 1, int64(headBytes)
+	for i, l := range m.Layer {
+		if err := checkSize(l.Out, l.In, m.Block); err != nil {
+			return fmt.Errorf("layer %d: %w", i, err)
+		}
+		nb, un, vn, sl := blockCounts(l.Out, l.In, m.Block)
+		phases := int64(nb) * int64(un*(un-1)/2+sl+vn*(vn-1)/2)
+		signs := int64(nb) * int64(un+vn)
+		arrays += 5 + 5*nb
+		size += phaseBytes*phases + signBytes*signs + listBytes*int64(5*nb)
+	}
+	switch {
+	case arrays > MaxArrays:
+		return fmt.Errorf("%d arrays in its model file, more than the %d a model file may hold; want larger blocks or smaller layers", arrays, MaxArrays)
+	case size > MaxFileSize:
+		return fmt.Errorf("a model file of up to %.1f MiB, more than the %d MiB limit; want smaller layers", float64(size)/(1<<20), MaxFileSize>>20)
+	}
+	return nil
+}
