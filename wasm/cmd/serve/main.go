@@ -183,25 +183,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ctype == "" {
 		ctype = mime.TypeByExtension(ext(name))
 	}
-	send := name
-	if h.fresh(name + ".gz") {
-		hd.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			send = name + ".gz"
-			hd.Set("Content-Encoding", "gzip")
-			if ctype == "" {
-				ctype = "application/octet-stream"
-			}
-		}
-	}
-	f, ok := h.regular(send)
-	if !ok {
-		hd.Del("Content-Encoding")
-		hd.Del("Vary")
+	f, zipped := h.open(name, acceptsGzip(r.Header.Get("Accept-Encoding")))
+	if f == nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
+	if zipped.fresh {
+		hd.Add("Vary", "Accept-Encoding")
+	}
+	if zipped.sent {
+		hd.Set("Content-Encoding", "gzip")
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+	}
 	st, err := f.Stat()
 	if err != nil {
 		http.Error(w, "cannot read "+p, http.StatusInternalServerError)
@@ -213,26 +209,40 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, st.ModTime(), f)
 }
 
-// fresh reports whether the precompressed file gz is there and not older than the file
-// it compresses (if that is there): a stale X.gz, left by a build of X that did not
-// rewrite it, is not sent in place of X.
-func (h *handler) fresh(gz string) bool {
-	zf, ok := h.regular(gz)
-	if !ok {
-		return false
+// gzipChoice says whether a precompressed name.gz is fresh (there and not older than
+// name, if name is there: a stale X.gz, left by a build of X that did not rewrite it, is
+// not sent in place of X) and whether it is the file sent.
+type gzipChoice struct{ fresh, sent bool }
+
+// open opens the file to send for name, each candidate once: name.gz when it is fresh
+// and the client accepts gzip, else name. It returns nil if neither is a regular file of
+// the root.
+func (h *handler) open(name string, acceptsGzip bool) (seekFile, gzipChoice) {
+	plain, hasPlain := h.regular(name)
+	zf, hasGz := h.regular(name + ".gz")
+	var c gzipChoice
+	if hasGz {
+		zs, zerr := zf.Stat()
+		c.fresh = zerr == nil
+		if hasPlain && c.fresh {
+			st, err := plain.Stat()
+			c.fresh = err == nil && !zs.ModTime().Before(st.ModTime())
+		}
 	}
-	defer zf.Close()
-	zs, err := zf.Stat()
-	if err != nil {
-		return false
+	if c.fresh && acceptsGzip {
+		c.sent = true
+		if hasPlain {
+			plain.Close()
+		}
+		return zf, c
 	}
-	f, ok := h.regular(strings.TrimSuffix(gz, ".gz"))
-	if !ok {
-		return true
+	if hasGz {
+		zf.Close()
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	return err == nil && !zs.ModTime().Before(st.ModTime())
+	if !hasPlain {
+		return nil, gzipChoice{}
+	}
+	return plain, c
 }
 
 // seekFile is a file of the root (an *os.File), which http.ServeContent seeks in.
