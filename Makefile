@@ -34,10 +34,9 @@ test-go:
 test-node:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./photonics/... ./train/...
 
-## test-fuzz: a short fuzz of the two file readers, model files (train/model) and data sets (train/dataset).
+## test-fuzz: make fuzz for 10s per reader, inside make test.
 test-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/model
-	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime 10s ./train/dataset
+	$(MAKE) fuzz FUZZTIME=10s
 
 ## fuzz: every reader's fuzz target for FUZZTIME each (default 3m), outside `make test`:
 ## model files (train/model FuzzRead), data sets (train/dataset FuzzRead), idx files
