@@ -19,7 +19,11 @@ type Config struct {
 	Crosstalk float64 // thermal crosstalk coefficient between adjacent devices, >= 0
 	HeatAll   bool    // passive devices heat their neighbours too (ablation; the method's code)
 	Bits      int     // control resolution of the active phases, 0 (continuous) to photonics.MaxBits
-	Settings          // loop; Step 0 takes the optimizer's default (DefaultStep)
+	// Shadow is an ablation: the optimizer keeps full-precision phases and the chip
+	// quantizes them when programmed (the method's authors' code), so steps need not be
+	// whole codes and decay without a floor.
+	Shadow   bool
+	Settings // loop; Step 0 takes the optimizer's default (DefaultStep)
 }
 
 // DefaultConfig returns the method's setting on the method's chip ("paper" of
@@ -53,7 +57,7 @@ func (c Config) Chip() photonics.ChipConfig {
 
 // Validate reports the first setting out of range. On a chip with control codes
 // (Bits > 0), the step and the radius must be at least one code: a smaller change cannot
-// be programmed.
+// be programmed (except the step with Shadow, whose optimizer keeps finer phases).
 func (c Config) Validate() error {
 	if _, ok := methods[c.Optimizer]; !ok {
 		return unknownOptimizer(c.Optimizer)
@@ -81,7 +85,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	switch {
-	case c.Step < code:
+	case c.Step < code && !c.Shadow:
 		return &FieldError{"lr", c.Step, fmt.Sprintf("at least one control code, %.4g rad at %d bits (or bits 0)", code, c.Bits)}
 	case c.Mu < code && methods[c.Optimizer].usesMu:
 		return &FieldError{"mu", c.Mu, fmt.Sprintf("at least one control code, %.4g rad at %d bits (or bits 0)", code, c.Bits)}

@@ -42,8 +42,12 @@ func Deploy(m *model.Model, train, test *dataset.Set, c Config) (*Deployment, er
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", m.Name, err)
 	}
+	var obj Objective = p
+	if c.Shadow {
+		obj = shadow(p)
+	}
 	// c was validated above: build the method and the run without checking again.
-	r, err := newRun(p, methods[c.Optimizer].build(c.Options), c.Settings)
+	r, err := newRun(obj, methods[c.Optimizer].build(c.Options), c.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", m.Name, err)
 	}
@@ -81,6 +85,7 @@ type Setup struct {
 	Step        float64 `json:"step"`         // the initial step as the chip takes it: whole codes
 	Mu          float64 `json:"mu,omitempty"` // zadam, znewton, flops
 	Stale       bool    `json:"stale,omitempty"`
+	Shadow      bool    `json:"shadow,omitempty"`       // full-precision optimizer phases (ablation)
 	Lambda      float64 `json:"lambda,omitempty"`       // admm
 	PowerBudget float64 `json:"power_budget,omitempty"` // admm: fraction of the deployed power
 	GammaStd    float64 `json:"gamma_std"`
@@ -119,8 +124,12 @@ type Summary struct {
 // filled in; options an optimizer does not use are left out.
 func (c Config) Setup(model string) Setup {
 	c = c.WithDefaults()
+	code := photonics.Quantum(c.Bits)
+	if c.Shadow {
+		code = 0 // the optimizer's phases are continuous
+	}
 	s := Setup{Model: model, Chip: c.Preset, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
-		Step:  programmable(c.Step, photonics.Quantum(c.Bits)),
+		Step: programmable(c.Step, code), Shadow: c.Shadow,
 		Stale: c.Stale, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
 		Seed: c.Seed, Budget: c.MaxQueries}
 	if methods[c.Optimizer].usesMu {

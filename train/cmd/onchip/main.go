@@ -141,6 +141,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "admm: initial Lagrange multiplier of the power (sum of active phases)")
 	fs.Float64Var(&c.Budget, "budget", c.Budget, "admm: power budget, a fraction of the deployed chip's power")
 	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: no re-query after a step back (ablation)")
+	fs.BoolVar(&c.Shadow, "shadow", false, "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)

@@ -53,6 +53,10 @@ func prune(p float64) func(*train.Config) { return func(c *train.Config) { c.P =
 
 func stale(c *train.Config) { c.Stale = true }
 
+// shadow is the ablation of the authors' code: full-precision optimizer phases,
+// quantized by the chip.
+func shadow(c *train.Config) { c.Shadow = true }
+
 // Chip ablations, applied after the chip preset.
 func continuous(c *train.Config) { c.Bits = 0 }
 func heatAll(c *train.Config)    { c.HeatAll = true }
@@ -115,7 +119,10 @@ func experiments() []experiment {
 		variant{Label: "SZO-SCD stale", Cfg: cfg("szo-scd", 0.15, 0.1, stale)},
 		variant{Label: "SZO-SCD heat all", Cfg: cfg("szo-scd", 0.15, 0.1), Chip: heatAll},
 		variant{Label: "SZO-SCD continuous", Cfg: cfg("szo-scd", 0.15, 0.1), Chip: continuous},
-		variant{Label: "SZO-SCD continuous d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, func(c *train.Config) { c.Step = 0.005 }), Chip: continuous})
+		variant{Label: "SZO-SCD continuous d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, func(c *train.Config) { c.Step = 0.005 }), Chip: continuous},
+		variant{Label: "SZO-SCD shadow", Cfg: cfg("szo-scd", 0.15, 0.1, shadow)},
+		variant{Label: "SZO-SCD shadow d=0.02", Cfg: cfg("szo-scd", 0.15, 0.1, shadow, func(c *train.Config) { c.Step = 0.02 })},
+		variant{Label: "SZO-SCD shadow d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, shadow, func(c *train.Config) { c.Step = 0.005 })})
 
 	exps := []experiment{tune, t1}
 	for _, m := range []struct{ suffix, file, name string }{{"", mlp, "MNIST 8x8 MLP"}, {"-vowel", vowel, "vowel 8-16-16-4 MLP"}} {
@@ -204,6 +211,9 @@ func configKey(c train.Config) string {
 	k := fmt.Sprintf("%s_a%g_s%g_p%g_d%s", c.Optimizer, c.Alpha, c.S, c.P, inCodes(c.Step))
 	if c.Stale {
 		k += "_stale"
+	}
+	if c.Shadow {
+		k += "_shadow"
 	}
 	if c.Bits != photonics.DefaultBits {
 		k += fmt.Sprintf("_b%d", c.Bits)
