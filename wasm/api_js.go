@@ -16,16 +16,18 @@ import (
 //	stats()        {ready, model, optimizer, queries, accuracy, deployedAccuracy,
 //	                bestAccuracy, power, energy, fps, tps, running, error, chip,
 //	                chipEdited, gammaStd, relativeDrift, vpi, crosstalk, bits, heatAll,
-//	                step, driftText, crosstalkText, controlText, ...}
+//	                step, driftText, crosstalkText, controlText, hover (the
+//	                canvas's tooltip), networkItems (tiles and devices the network
+//	                view drew last frame), ...}
 //	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"}) or
 //	               set({chip: "strong", bits: 6}); returns {ok, errors: [...]}; bad
 //	               values keep their old setting
 //	start(), pause(), reset(), step(), redeploy()
 //	settings()     the current settings by URL parameter name (model, optimizer, chip,
 //	               gamma-std, vpi, crosstalk, bits, heat-all, alpha, s, p, lr, seed,
-//	               speed, layer, compare, booth, run): strings in their URL form,
+//	               speed, layer, compare, booth, view, run): strings in their URL form,
 //	               booleans as booleans
-//	options()      the choices of the model, optimizer, chip and layer selectors
+//	options()      the choices of the model, optimizer, chip, layer and view selectors
 //	query()        the URL query of the current settings
 //	clearErrors()  drop the messages shown in the page
 //	memory()       Go's heap: {heapAlloc (live bytes, after a runtime.GC), heapAllocBefore
@@ -42,6 +44,9 @@ func installAPI(p *page) {
 			m["fps"] = ebiten.ActualFPS()
 			m["tps"] = ebiten.ActualTPS()
 			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS
+			if p.game != nil { // what the canvas shows under the cursor, and how much it draws
+				m["hover"], m["networkItems"] = p.game.Hover(), p.game.NetworkItems()
+			}
 			return m
 		}),
 		"set": fn(func(args []js.Value) any {

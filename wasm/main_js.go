@@ -22,6 +22,7 @@ func main() {
 	query := js.Global().Get("location").Get("search").String()
 	p := &page{Session: sim.NewSession(query, fetch)}
 	g := &timedGame{Game: canvas.NewGame(p), p: p}
+	p.game = g.Game
 	installAPI(p)
 	ebiten.SetTPS(ebiten.SyncWithFPS) // one update per frame: the session paces itself on frames
 	ebiten.SetRunnableOnUnfocused(true)
@@ -40,6 +41,7 @@ type page struct {
 	fatal    error
 	drawMS   float64 // smoothed Go time of Draw, ms
 	updateMS float64 // smoothed Go time of Update (training included), ms
+	game     *canvas.Game
 }
 
 // Update implements canvas.Sim.

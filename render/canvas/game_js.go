@@ -53,7 +53,10 @@ type Game struct {
 	chromeFigures string
 	chromeAt      float64
 	lastScreen    *ebiten.Image
-	tooltipShown  bool // a tooltip was drawn in the last frame
+	tooltipShown  bool   // a tooltip was drawn in the last frame
+	tooltipText   string // and what it said (Hover)
+
+	net netView // the whole-network view (network_js.go)
 
 	start     time.Time
 	t         float64 // animation clock, seconds
@@ -68,6 +71,7 @@ type Game struct {
 // NewGame returns a game drawing sim.
 func NewGame(sim Sim) *Game {
 	g := &Game{sim: sim, scale: 1, hover: -1, start: time.Now()}
+	g.net.hover = [2]int{-1, -1}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
 	g.flat = newBatch(g.white, ebiten.BlendSourceOver)
@@ -91,9 +95,17 @@ func (g *Game) Update() error {
 	cx, cy := ebiten.CursorPosition()
 	g.cursor = render.Pt(float64(cx), float64(cy))
 	inMesh := g.regions.Mesh.Contains(g.cursor)
-	if g.plan != nil {
+	sc := g.sim.Scene()
+	var bounds render.Rect // the plan units the mesh area shows: one layer or the network
+	switch {
+	case netShown(sc) && g.net.plan != nil:
+		bounds = g.net.plan.Bounds
+	case !netShown(sc) && g.plan != nil:
+		bounds = g.plan.Bounds
+	}
+	if !bounds.Empty() {
 		if _, wy := ebiten.Wheel(); wy != 0 && inMesh {
-			g.view = g.view.ZoomAt(g.cursor, math.Pow(1.15, wy)).Clamp(g.fit, g.plan.Bounds, g.regions.Mesh, g.maxScale())
+			g.view = g.view.ZoomAt(g.cursor, math.Pow(1.15, wy)).Clamp(g.fit, bounds, g.regions.Mesh, g.maxScale())
 			g.zoomed = true
 		}
 		if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && inMesh {
@@ -107,16 +119,20 @@ func (g *Game) Update() error {
 			if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
 				g.dragging = false
 			} else if d := render.Pt(g.cursor.X-g.dragFrom.X, g.cursor.Y-g.dragFrom.Y); d != (render.Point{}) {
-				g.view = g.view.Pan(d.X, d.Y).Clamp(g.fit, g.plan.Bounds, g.regions.Mesh, g.maxScale())
+				g.view = g.view.Pan(d.X, d.Y).Clamp(g.fit, bounds, g.regions.Mesh, g.maxScale())
 				g.dragFrom, g.zoomed = g.cursor, true
 			}
 		}
 		if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.Key0) {
 			g.view, g.zoomed = g.fit, false
 		}
-		g.hover = -1
+		g.hover, g.net.hover = -1, [2]int{-1, -1}
 		if inMesh && !g.dragging {
-			g.hover = g.plan.DeviceAt(g.view.Invert(g.cursor))
+			if netShown(sc) {
+				g.netHover(sc, g.cursor)
+			} else {
+				g.hover = g.plan.DeviceAt(g.view.Invert(g.cursor))
+			}
 		}
 	}
 	return g.sim.Update()
@@ -140,10 +156,26 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		screen.Fill(render.Background)
 		return
 	}
+	if netShown(sc) {
+		g.prepareNet(sc)
+		g.drawChrome(screen, sc)
+		g.drawNetwork(screen, sc)
+		g.netTooltip(screen, sc)
+		return
+	}
 	g.preparePlan(sc)
 	g.drawChrome(screen, sc) // every pixel: the background and all around the mesh
 	g.drawMesh(screen, sc)
 	g.drawTooltip(screen, sc)
+}
+
+// Hover is what the tooltip said in the last frame ("" when none was shown), for the page
+// API and its tests.
+func (g *Game) Hover() string {
+	if !g.tooltipShown {
+		return ""
+	}
+	return g.tooltipText
 }
 
 // chromeRate is how many times a second the charts, readouts and sample may be redrawn
@@ -156,7 +188,7 @@ const chromeRate = 4
 func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
-	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%p|%v", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, sc.Chip, g.zoomed)
+	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%p|%v|%s", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, sc.Chip, g.zoomed, sc.View)
 	figures := fmt.Sprintf("%d|%d|%d", sc.Version, sc.Readouts.Queries, sc.Sample.Label)
 	if n := len(sc.Runs); n > 0 {
 		figures += fmt.Sprintf("|%d", len(sc.Runs[n-1].Queries))
@@ -183,7 +215,8 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
 	// false): the chrome is copied only when it changed, onto a new screen, over last
 	// frame's tooltip, or around the loading text; the mesh area is redrawn every frame.
-	if redraw || screen != g.lastScreen || g.tooltipShown || g.plan == nil {
+	meshDrawn := g.plan != nil || netShown(sc) // the network view covers the mesh area, loading or not
+	if redraw || screen != g.lastScreen || g.tooltipShown || !meshDrawn {
 		screen.DrawImage(g.chrome, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
 	}
 	g.lastScreen = screen
@@ -568,6 +601,7 @@ func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
 		part = "V*"
 	}
 	s := fmt.Sprintf("block %d · %s %s %d · phase %.3f rad (effective %.3f) · %s", d.Site.Block, part, kind, d.Site.Index, phi, sc.Chip.Effective(d.Global), state)
+	g.tooltipText = s
 	f := g.fonts.small
 	w := textWidth(s, f) + 12*g.scale
 	x := math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2)

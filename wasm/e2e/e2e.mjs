@@ -13,8 +13,12 @@
 // in any spelling) and a model file whose data set name leaves data/ are refused in the
 // page with nothing fetched outside the site's folder; a 200 MB model is refused by its
 // Content-Length, and a body without a usable length is cut at the 32 MiB cap, without the
-// WebAssembly memory growing by the file's size. It records figures (time to ready, fps and tps while training,
-// queries per second, .wasm size) and screenshots in OUT.
+// WebAssembly memory growing by the file's size. The whole-network view draws, names the
+// tile and then (zoomed in) the device under the cursor, and draws no more items than tiles
+// when zoomed out; the 26,624-phase MNIST 28x28 MLP loads and trains in the page. It records
+// figures (time to ready, fps and tps while training, fps of both views on the MNIST 8x8 and
+// 28x28 MLPs, time from navigation to the big model's first query, queries per second, .wasm
+// size) and screenshots in OUT.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -110,6 +114,33 @@ async function rates(page, ms) {
     ebitenFPS: +b.fps.toFixed(1), ebitenTPS: +b.tps.toFixed(1),
     queriesPerSecond: Math.round((b.queries - a.queries) / secs), budgetMs: b.budgetMs,
   };
+}
+
+// hoverSomething moves the mouse over the mesh area until the canvas's tooltip says something
+// matching re (stats().hover), scanning a grid of points; it returns the tooltip.
+async function hoverSomething(page, re) {
+  const box = await page.locator('canvas').boundingBox();
+  for (const fy of [0.3, 0.2, 0.4, 0.25, 0.35]) {
+    for (let fx = 0.15; fx < 0.95; fx += 0.025) {
+      await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+      await frames(page, 3);
+      const h = (await stats(page)).hover;
+      if (re.test(h)) return h;
+    }
+  }
+  throw new Error(`no tooltip matching ${re} over the mesh`);
+}
+// zoomUntil scrolls the wheel up over the mesh area (zooming in at the cursor) until pred
+// holds on stats().
+async function zoomUntil(page, pred, what) {
+  const box = await page.locator('canvas').boundingBox();
+  await page.mouse.move(box.x + 0.35 * box.width, box.y + 0.3 * box.height);
+  for (let i = 0; i < 60; i++) {
+    if (pred(await stats(page))) return;
+    await page.mouse.wheel(0, -120);
+    await frames(page, 2);
+  }
+  throw new Error(`${what}: not reached by zooming; stats ${JSON.stringify(await stats(page))}`);
 }
 
 let failed = false;
@@ -453,10 +484,86 @@ const steps = [
     await page.close();
   }),
 
-  check('booth mode hides the controls and trains on its own', async () => {
+  check('the whole-network view: drawn, a tile then a device under the cursor, no more items than tiles zoomed out', async () => {
+    const page = await open('?view=network&run=1');
+    await waitStats(page, 's => s.ready && s.running && s.queries > 0', 'training in the network view', 15000);
+    await frames(page, 20);
+    const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-network.png') });
+    results.canvasNetwork = await colours(page, shot);
+    assert.ok(results.canvasNetwork.distinctColours >= 50, `network view looks blank: ${JSON.stringify(results.canvasNetwork)}`);
+    const s = await stats(page);
+    const tiles = 24 + 9 + 6; // the 64-24-24-10 MLP in 8x8 blocks
+    assert.ok(s.networkItems > 0 && s.networkItems <= tiles, `zoomed out: ${s.networkItems} items for ${tiles} tiles`);
+    assert.equal((await page.evaluate(() => window.meshlight.settings())).view, 'network');
+    assert.match(await page.evaluate(() => location.search), /view=network/);
+    assert.equal(await page.locator('#view').inputValue(), 'network');
+    const tile = await hoverSomething(page, /^layer \d · block \d+ .*active.*mean active power/);
+    results.networkTooltipTile = tile;
+    await page.mouse.move(1, 1); // off the mesh: a tooltip makes every frame recopy the chrome
+    await frames(page, 5);
+    results.network8 = { zoomedOut: await rates(page, 3000), itemsZoomedOut: (await stats(page)).networkItems };
+    // Zoomed in to devices: more items than tiles, and a device's phase, power and state.
+    await zoomUntil(page, (st) => st.networkItems > tiles, 'device detail');
+    const dev = await hoverSomething(page, /phase -?\d+\.\d+ rad .*(active, \d+ % power|passive)/);
+    results.networkTooltipDevice = dev;
+    await page.mouse.move(1, 1);
+    await frames(page, 5);
+    results.network8.itemsZoomedIn = (await stats(page)).networkItems;
+    results.network8.zoomedIn = await rates(page, 3000);
+    await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-network-zoomed.png') });
+    // The layer view on the same page, for comparison.
+    await page.selectOption('#view', 'layer');
+    await waitStats(page, 's => s.networkItems === 0', 'back to the layer view', 5000);
+    await frames(page, 20);
+    results.layer8 = await rates(page, 3000);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
+  check('the 26,624-phase MNIST 28x28 MLP loads and trains in the page (both views; figures recorded)', async () => {
+    const page = await open('?model=mnist28-mlp&run=1');
+    await waitStats(page, 's => s.ready', 'mnist28 ready', 30000);
+    results.mnist28 = { secondsToReady: +((Date.now() - page.openedAt) / 1000).toFixed(2) };
+    await waitStats(page, 's => s.queries > 0', 'mnist28 first query', 30000);
+    results.mnist28.secondsToFirstQuery = +((Date.now() - page.openedAt) / 1000).toFixed(2);
+    let s = await stats(page);
+    assert.equal(s.model, 'mnist28-mlp');
+    assert.equal(s.phases, 26624);
+    assert.ok(s.deployedAccuracy > 50, `deployed ${s.deployedAccuracy}`);
+    const q = s.queries;
+    await waitStats(page, `s => s.queries > ${q} + 200`, 'mnist28 queries growing', 30000);
+    await frames(page, 20);
+    results.mnist28.layer = await rates(page, 3000);
+    await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-mnist28-layer.png') });
+    await page.selectOption('#view', 'network');
+    await waitStats(page, 's => s.networkItems > 0', 'mnist28 network view', 10000);
+    await frames(page, 20);
+    results.mnist28.network = await rates(page, 3000);
+    s = await stats(page);
+    results.mnist28.networkItemsZoomedOut = s.networkItems;
+    assert.ok(s.networkItems <= 416, `zoomed out: ${s.networkItems} items for 416 tiles`);
+    const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-mnist28-network.png') });
+    results.mnist28.canvasNetwork = await colours(page, shot);
+    assert.ok(results.mnist28.canvasNetwork.distinctColours >= 50);
+    await zoomUntil(page, (st) => st.networkItems > 416 || st.networkItems < 300, 'zooming into mnist28');
+    await page.mouse.move(1, 1);
+    await frames(page, 5);
+    results.mnist28.networkZoomedIn = await rates(page, 3000);
+    results.mnist28.networkItemsZoomedIn = (await stats(page)).networkItems;
+    s = await stats(page);
+    assert.ok(s.running && s.queries > q, 'mnist28 trains on');
+    results.mnist28.queries = s.queries;
+    results.mnist28.accuracy = s.accuracy;
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
+  check('booth mode hides the controls and trains on its own, in the whole-network view', async () => {
     const page = await open('?booth=1');
     await waitStats(page, 's => s.ready && s.running && s.booth === "recover"', 'booth training', 10000);
     assert.equal(await page.locator('#panel').isVisible(), false);
+    assert.equal((await page.evaluate(() => window.meshlight.settings())).view, 'network');
+    await waitStats(page, 's => s.networkItems > 0', 'booth draws the network', 5000);
     await waitStats(page, 's => s.queries > 500', 'booth queries', 20000);
     await page.screenshot({ path: path.join(OUT, 'page-booth.png') });
     await page.close();

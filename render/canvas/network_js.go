@@ -1,0 +1,431 @@
+package canvas
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/render"
+)
+
+// netView is the network view's drawing state: the plan of the scene's network (rebuilt
+// when its structure or the area's shape changes), reused buffers of what is visible, and
+// what the cursor is over. Everything it draws comes from render.Network, plain values the
+// simulator filled: no chip, no propagation here.
+type netView struct {
+	plan    *render.NetPlan
+	sites   *photonics.Site // the first device of the structure the plan was built for
+	layers  int
+	aspect  float64
+	err     error
+	tiles   []int
+	items   []render.Item
+	hover   [2]int // tile and device under the cursor (-1: none)
+	hovered bool
+}
+
+// netShown reports whether the mesh area shows the whole network.
+func netShown(sc *render.Scene) bool { return sc != nil && sc.View == "network" }
+
+// prepareNet (re)builds the network plan when the network's structure or the mesh area's
+// shape changed, and fits the view.
+func (g *Game) prepareNet(sc *render.Scene) {
+	g.plan, g.planChip = nil, nil // the layer view re-plans when it is shown again
+	nv := &g.net
+	net := &sc.Network
+	if len(net.Layers) == 0 || len(net.Layers[0].Sites) == 0 {
+		nv.plan = nil
+		return
+	}
+	m := g.regions.Mesh
+	aspect := math.Round(m.W()/math.Max(m.H(), 1)*8) / 8
+	if first := &net.Layers[0].Sites[0]; nv.plan == nil || nv.sites != first || nv.layers != len(net.Layers) || nv.aspect != aspect {
+		nv.plan, nv.err = render.NewNetPlan(net, aspect)
+		nv.sites, nv.layers, nv.aspect = first, len(net.Layers), aspect
+		g.zoomed = false
+	}
+	if nv.plan == nil {
+		return
+	}
+	g.fit = render.Fit(nv.plan.Bounds, g.planArea(), 8*g.scale)
+	if g.zoomed {
+		g.view = g.view.Clamp(g.fit, nv.plan.Bounds, g.planArea(), g.maxScale())
+	} else {
+		g.view = g.fit
+	}
+}
+
+// netHover finds the tile and device under the cursor (Update).
+func (g *Game) netHover(sc *render.Scene, at render.Point) {
+	g.net.hover = [2]int{-1, -1}
+	if g.net.plan == nil || !netShown(sc) || !g.planArea().Contains(at) {
+		return
+	}
+	t, d := g.net.plan.DeviceAt(&sc.Network, g.view.Invert(at))
+	g.net.hover = [2]int{t, d}
+}
+
+// tileColour is what a tile shows without its devices: its mean heater on the power ramp,
+// fading to the body colour as fewer of its devices are active.
+func tileColour(l *render.NetLayer, b int) color.RGBA {
+	if b >= len(l.BlockPower) {
+		return render.Passive
+	}
+	return render.Mix(render.Passive, render.Heat(l.BlockPower[b]), 0.35+0.65*math.Min(1, 3*l.BlockActive[b]))
+}
+
+// maxAbs is the largest magnitude in v (0 for none).
+func maxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			m = math.Max(m, math.Abs(x))
+		}
+	}
+	return m
+}
+
+// drawNetwork draws the whole network in the mesh area: the input picture, each layer's
+// tiles (or, zoomed in, their devices and waveguides), the light fanning from one column to
+// the next, the outputs after each activation and the class scores.
+func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
+	m := g.regions.Mesh
+	dst := g.sub(screen, m)
+	g.flat.begin(dst)
+	g.flat.rect(m, render.Background)
+	g.flat.flush()
+	nv := &g.net
+	net := &sc.Network
+	if nv.plan == nil {
+		msg := sc.LoadingText
+		if nv.err != nil {
+			msg = nv.err.Error()
+		}
+		if msg == "" {
+			msg = "loading…"
+		}
+		drawText(dst, msg, g.fonts.normal, m.Center().X, m.Center().Y, render.TextDim, text.AlignCenter)
+		return
+	}
+	p, v := nv.plan, g.view
+	area := g.planArea()
+	clip := g.sub(screen, area)
+	detail := render.DetailAt(v.Scale)
+
+	// Fans of light between the columns, with pulses flowing along them.
+	g.flat.begin(clip)
+	g.add.begin(clip)
+	g.drawInput(net, p, v, area)
+	for i := range p.Layers {
+		l := &net.Layers[i]
+		pl := p.Layers[i]
+		left := p.Input
+		var lv []float64
+		if i == 0 {
+			lv = rowLight(net.Input)
+		} else {
+			left, lv = p.Layers[i-1].Out, l.Input
+		}
+		g.fan(v, area, left, pl.Rect, lv)
+		g.fan(v, area, pl.Rect, pl.Out, l.Output)
+	}
+	if n := len(p.Layers); n > 0 {
+		g.fan(v, area, p.Layers[n-1].Out, p.Scores, net.Scores)
+	}
+	g.flat.flush()
+	g.add.flush()
+
+	// Tiles and devices in view.
+	nv.tiles, nv.items = p.Visible(net, v, area, nv.tiles, nv.items[:0])
+	g.flat.begin(clip)
+	for _, it := range nv.items {
+		nt := p.Tiles[it.Tile]
+		l := &net.Layers[nt.Layer]
+		if it.Device >= 0 {
+			g.netDevice(l, nt, it.Device, v)
+			continue
+		}
+		r := v.ApplyRect(nt.Rect)
+		if detail == render.DetailTiles {
+			g.flat.rect(r, tileColour(l, nt.Block))
+			if nt.Block < len(l.BlockLight) { // the tile's light, a band through its middle
+				h := math.Max(r.H()*0.3, 1)
+				c := r.Center().Y
+				g.flat.rect(render.R(r.X0, c-h/2, r.X1, c+h/2), render.Scale(render.LightColor, l.BlockLight[nt.Block]))
+			}
+			continue
+		}
+		g.flat.rect(v.ApplyRect(nt.Rect.Inset(-0.3)), color.RGBA{0x0d, 0x12, 0x1a, 0xff})
+		g.netGuides(l, nt, v, area)
+	}
+	// The outputs after each activation (the next layer's light) and the scores.
+	for i, pl := range p.Layers {
+		out := net.Layers[i].Output
+		if i+1 < len(net.Layers) && !net.Layers[i+1].Conv {
+			out = net.Layers[i+1].Input
+		}
+		g.cells(v, area, pl.Out, out, -1)
+	}
+	g.cells(v, area, p.Scores, net.Scores, render.Argmax(net.Scores))
+	g.flat.flush()
+
+	g.netLabels(clip, net, p, v, area)
+	g.netCaption(dst, net, detail)
+	g.netHoverOutline(clip, net, v, detail)
+}
+
+// rowLight is the light of each row of an image sample (its mean value), or the sample's
+// values for a feature vector.
+func rowLight(s render.Sample) []float64 {
+	c, h, w := s.Shape[0], s.Shape[1], s.Shape[2]
+	if len(s.X) < c*h*w || h <= 1 {
+		out := make([]float64, len(s.X))
+		for i, x := range s.X {
+			out[i] = float64(x)
+		}
+		return out
+	}
+	out := make([]float64, h)
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				out[y] += float64(s.X[(ch*h+y)*w+x]) / float64(c*w)
+			}
+		}
+	}
+	return out
+}
+
+// drawInput draws the sample's pixels as light (grey levels from dark to the light colour).
+func (g *Game) drawInput(net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect) {
+	r := v.ApplyRect(p.Input)
+	if !r.Overlaps(area) || net.Input.X == nil {
+		return
+	}
+	g.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	for _, c := range render.SampleCells(net.Input, r) {
+		if c.Rect.Overlaps(area) {
+			g.flat.rect(c.Rect, render.Mix(render.Background, render.LightColor, c.Value))
+		}
+	}
+}
+
+// fan draws light from the right edge of a to the left edge of b: one beam per value of vals
+// (spread over both edges), as bright as the value, with pulses moving along it.
+func (g *Game) fan(v render.Transform, area, a, b render.Rect, vals []float64) {
+	n := len(vals)
+	if n == 0 {
+		return
+	}
+	ra, rb := v.ApplyRect(a), v.ApplyRect(b)
+	if !render.R(ra.X1, math.Min(ra.Y0, rb.Y0), rb.X0, math.Max(ra.Y1, rb.Y1)).Overlaps(area) {
+		return
+	}
+	mx := maxAbs(vals)
+	w := math.Max(1, 0.5*v.Scale)
+	step := max(1, n/64) // at most 64 beams: a fan of 784 would be a grey sheet
+	radius := math.Max(1.5, 0.6*v.Scale)
+	for k := 0; k < n; k += step {
+		br := render.Brightness(vals[k], mx)
+		f := (float64(k) + 0.5) / float64(n)
+		p := render.Pt(ra.X1, ra.Y0+f*ra.H())
+		q := render.Pt(rb.X0, rb.Y0+f*rb.H())
+		g.flat.line(p, q, w, render.LightAt(br))
+		if br < 0.2 {
+			continue
+		}
+		const period = 0.8 // seconds between two pulses on a beam
+		for t := math.Mod(g.t, period) / period; t < 1; t += 0.5 {
+			g.add.sprite(render.Pt(p.X+(q.X-p.X)*t, p.Y+(q.Y-p.Y)*t), radius, render.Scale(render.LightColor, 0.7*br))
+		}
+	}
+}
+
+// cells draws a column of values as stacked cells lit by their magnitude; mark (>= 0) is
+// drawn in the colour of a right answer.
+func (g *Game) cells(v render.Transform, area, col render.Rect, vals []float64, mark int) {
+	r := v.ApplyRect(col)
+	if !r.Overlaps(area) || len(vals) == 0 {
+		return
+	}
+	mx := maxAbs(vals)
+	h := r.H() / float64(len(vals))
+	for k, x := range vals {
+		c := render.LightAt(render.Brightness(x, mx))
+		if k == mark {
+			c = render.Good
+		}
+		g.flat.rect(render.R(r.X0, r.Y0+float64(k)*h+math.Min(1, h*0.1), r.X1, r.Y0+float64(k+1)*h), c)
+	}
+}
+
+// netGuides draws a tile's waveguides, each segment lit by the light on it.
+func (g *Game) netGuides(l *render.NetLayer, nt render.NetTile, v render.Transform, area render.Rect) {
+	var f [][]float64
+	if nt.Block < len(l.Light.Fields) {
+		f = l.Light.Fields[nt.Block]
+	}
+	wgw := math.Max(1, 0.18*v.Scale)
+	for k := 0; k <= nt.Columns; k++ {
+		x0, x1 := nt.SegmentX(k)
+		rows := nt.OutRows
+		if k <= nt.SigmaColumn {
+			rows = nt.InRows
+		}
+		for r := 0; r < rows; r++ {
+			y := nt.RowY(r)
+			a, b := v.Apply(render.Pt(x0, y)), v.Apply(render.Pt(x1, y))
+			seg := render.R(a.X, a.Y-wgw/2, b.X, a.Y+wgw/2)
+			if !seg.Overlaps(area) {
+				continue
+			}
+			br := 0.0
+			if k < len(f) && r < len(f[k]) {
+				br = render.Brightness(f[k][r], l.Light.Max)
+			}
+			g.flat.rect(seg, render.LightAt(br))
+		}
+	}
+}
+
+// netDevice draws device d of a tile: its heater on the power ramp when active, the
+// passive colour otherwise.
+func (g *Game) netDevice(l *render.NetLayer, nt render.NetTile, d int, v render.Transform) {
+	if d >= len(l.Phase) || d >= len(l.Active) {
+		return
+	}
+	body, heater := render.DeviceGeometry(nt.Tile, l.Sites[d])
+	r := v.ApplyRect(body)
+	if !l.Active[d] {
+		g.flat.rect(r, render.Passive)
+		return
+	}
+	c := render.PhaseHeat(l.Phase[d])
+	if l.Sites[d].Part == photonics.PartSigma {
+		g.flat.rect(r, c)
+		return
+	}
+	g.flat.rect(r, render.DeviceBody)
+	hc := v.Apply(heater)
+	hw, hh := r.W()*0.42, math.Max(r.H()*0.22, 1)
+	g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+}
+
+// netLabels names the columns above them when they are wide enough on screen.
+func (g *Game) netLabels(dst *ebiten.Image, net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect) {
+	f := g.fonts.small
+	// A label goes above its column when it fits the column and half the gaps beside it.
+	label := func(r render.Rect, s, short string) {
+		sr := v.ApplyRect(r.Inset(-5))
+		y := sr.Y0 - 14*g.scale
+		if y < area.Y0 || sr.X1 < area.X0 || sr.X0 > area.X1 {
+			return
+		}
+		if textWidth(s, f) > sr.W() {
+			s = short
+		}
+		if s != "" && textWidth(s, f) <= sr.W() {
+			drawText(dst, s, f, (sr.X0+sr.X1)/2, y, render.TextDim, text.AlignCenter)
+		}
+	}
+	in := net.Input.Shape
+	label(p.Input, fmt.Sprintf("input %d×%d", in[1], in[2]), "input")
+	for i, pl := range p.Layers {
+		l := &net.Layers[i]
+		label(pl.Rect, fmt.Sprintf("layer %d · %d×%d · %d blocks", i+1, l.Out, l.In, l.NumBlocks()), fmt.Sprintf("layer %d", i+1))
+		if i+1 < len(p.Layers) {
+			label(pl.Out, "ReLU", "")
+		}
+	}
+	label(p.Scores, "scores", "")
+}
+
+// netCaption describes the network and the level of detail on the mesh area's top line.
+func (g *Game) netCaption(dst *ebiten.Image, net *render.Network, detail render.Detail) {
+	m := g.regions.Mesh
+	devices, active := 0, 0
+	for i := range net.Layers {
+		devices += len(net.Layers[i].Sites)
+		for _, a := range net.Layers[i].Active {
+			if a {
+				active++
+			}
+		}
+	}
+	what := "tiles: blocks by mean heater power and light (zoom in for devices)"
+	if detail == render.DetailDevices {
+		what = "devices"
+	}
+	s := fmt.Sprintf("whole network · %d layers · %d devices, %d active · %s", len(net.Layers), devices, active, what)
+	drawText(dst, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
+	if g.zoomed {
+		drawText(dst, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
+	}
+}
+
+// netHoverOutline outlines the device (or, zoomed out, the tile) under the cursor.
+func (g *Game) netHoverOutline(dst *ebiten.Image, net *render.Network, v render.Transform, detail render.Detail) {
+	t, d := g.net.hover[0], g.net.hover[1]
+	p := g.net.plan
+	if t < 0 || t >= len(p.Tiles) {
+		return
+	}
+	nt := p.Tiles[t]
+	r := nt.Rect
+	if detail == render.DetailDevices && d >= 0 && d < len(net.Layers[nt.Layer].Sites) {
+		r, _ = render.DeviceGeometry(nt.Tile, net.Layers[nt.Layer].Sites[d])
+	}
+	s := v.ApplyRect(r).Inset(-1.5 * g.scale)
+	w := 1.2 * g.scale
+	g.flat.begin(dst)
+	g.flat.rect(render.R(s.X0, s.Y0, s.X1, s.Y0+w), render.Text)
+	g.flat.rect(render.R(s.X0, s.Y1-w, s.X1, s.Y1), render.Text)
+	g.flat.rect(render.R(s.X0, s.Y0, s.X0+w, s.Y1), render.Text)
+	g.flat.rect(render.R(s.X1-w, s.Y0, s.X1, s.Y1), render.Text)
+	g.flat.flush()
+}
+
+// netTooltip describes what is under the cursor: a device (its phase, power, whether it is
+// active) when devices are drawn, else its tile.
+func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
+	g.tooltipShown = false
+	t, d := g.net.hover[0], g.net.hover[1]
+	p := g.net.plan
+	if p == nil || t < 0 || t >= len(p.Tiles) {
+		return
+	}
+	nt := p.Tiles[t]
+	s := sc.Network.BlockInfo(nt.Layer, nt.Block)
+	if render.DetailAt(g.view.Scale) == render.DetailDevices && d >= 0 {
+		s = sc.Network.DeviceInfo(nt.Layer, d)
+	}
+	if s == "" {
+		return
+	}
+	g.tooltipShown = true
+	g.tooltipText = s
+	f := g.fonts.small
+	w := textWidth(s, f) + 12*g.scale
+	x := math.Max(2, math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2))
+	y := g.cursor.Y + 16*g.scale
+	if y+18*g.scale > float64(g.h) {
+		y = g.cursor.Y - 24*g.scale
+	}
+	g.flat.begin(screen)
+	g.flat.rect(render.R(x, y, x+w, y+18*g.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
+	g.flat.flush()
+	drawText(screen, s, f, x+6*g.scale, y+3*g.scale, render.Text, text.AlignStart)
+}
+
+// NetworkItems is how many tiles and devices the network view drew in the last frame (0 in
+// the layer view), for the page API: zoomed out it stays at most the number of tiles.
+func (g *Game) NetworkItems() int {
+	if g.net.plan == nil || !netShown(g.sim.Scene()) {
+		return 0
+	}
+	return len(g.net.items)
+}
