@@ -245,7 +245,7 @@ func writeSetup(md *strings.Builder, o options, exps []experiment, all suite, to
 		qs := slices.Sorted(maps.Keys(budgets))
 		fmt.Fprintf(md, "- `%s`: ideal-chip test accuracy %.2f%% (the model file's), budgets %s queries per run.\n", e.Model, ideal, strings.Trim(fmt.Sprint(qs), "[]"))
 	}
-	fmt.Fprintf(md, "- Chips (`photonics.Presets`): *paper* is the method's chip: phase-shifter drift gamma std 2e-3 in the units of gamma = pi / V_pi^2 at V_pi = 4.36 V (a relative drift of 1.21%%, truncated at 2 sd as the authors' code draws it), crosstalk 2e-3 between adjacent devices from active heaters only, and 8-bit control of the active phases (one code = 2 pi / 256 = 0.0245 rad); Sigma phases are folded into [0, pi] and every active phase is on the code grid. *strong* is 1.5x the drift and crosstalk. Ablation rows: *continuous* (no DAC), *heat all* (passive devices heat too, as the authors' code does).\n")
+	fmt.Fprintf(md, "- Chips (`photonics.Presets`): *paper* is the method's chip: phase-shifter drift gamma std 2e-3 in the units of gamma = pi / V_pi^2 at V_pi = 4.36 V (a relative drift of 1.21%%, truncated at 2 sd as the authors' code draws it), crosstalk 2e-3 between adjacent devices from active heaters only, and 8-bit control of the active phases (one code = 2 pi / 256 = 0.0245 rad); Sigma phases are folded into [0, pi] and every active phase is on the code grid. *strong* is 1.5x the drift and crosstalk. Ablation rows: *continuous* (no DAC), *heat all* (passive devices heat too, as the authors' code does), *shadow* (full-precision optimizer phases rounded by the chip, the step decaying without a floor, as the authors' code does).\n")
 	fmt.Fprintf(md, "- Minibatch 32; step size x0.985 per epoch (one epoch = one pass over the shipped training pool) but never below one code, and always a whole number of codes; test accuracy on the shipped test set every 1/40 of the budget (1/200 for 2M-query runs, 1/400 for Fig. 4; not counted as queries). Power = sum of the active phases (rad); energy = power summed over queries.\n")
 	fmt.Fprintf(md, "- SZO-SCD steps one code (the method's 0.02, \"8-bit control precision\") and queries the loss of the chip as it is after a step back (the method's 1.5 T alpha s d queries). Every baseline's step and radius is the best of the same tuning grid (below). ADMM is SZO-SCD without pruning on L + lambda * P, the power P being the sum of the active phases, with a dual step lambda <- max(0, lambda + 1e-3 (P - B) / B) after every iteration toward the budget B (the deployed power, or 90%% of it).\n")
 	fmt.Fprintf(md, "- Read against the authors' code (JeremieMelo/L2ight: `core/optimizer/mixedtrain.py` `MixedTrainOptimizer.zo_coordinate_descent`; `core/models/layers/utils.py` `PhaseQuantizer`, `ThermalCrosstalkSimulator`; `config/mnist/cnn3/mixedtrain/learn.yml`; and the same quantizer in JeremieMelo/pytorch-onn `torchonn/op/mzi_op.py`); where we follow it and where not is in the discussion.\n")
@@ -330,7 +330,7 @@ func claimRecovery(all suite, nz string) (claim, bool) {
 		paper: "recovers (93.5% final)"}
 	drop := id - dep
 	c.ours = fmt.Sprintf("ideal %s%%, deployed %s%%, final %s%% (best on the way %s%%)", f2(id), f2(dep), f2(fin), f2(g.mean(best)))
-	for _, alt := range []string{"SZO-SCD continuous", "SZO-SCD continuous d=0.005", "SZO-SCD stale", "SZO-SCD heat all"} {
+	for _, alt := range []string{"SZO-SCD continuous", "SZO-SCD continuous d=0.005", "SZO-SCD stale", "SZO-SCD heat all", "SZO-SCD shadow", "SZO-SCD shadow d=0.02", "SZO-SCD shadow d=0.005"} {
 		if a := all.get("table1", nz, alt); a != nil {
 			c.ours += fmt.Sprintf("; %s: deployed %s%%, final %s%% (best %s%%)", strings.TrimPrefix(alt, "SZO-SCD "), f2(a.mean(deployed)), f2(a.mean(final)), f2(a.mean(best)))
 		}
@@ -719,7 +719,7 @@ queries; FLOPS moves 10% of the active phases at once and mostly pays full passe
 func writeDecisions(md *strings.Builder, all suite) {
 	var rows []string
 	for _, nz := range chips {
-		for _, l := range []string{"SZO-SCD", "SZO-SCD stale", "SZO-SCD continuous", "SZO-SCD continuous d=0.005"} {
+		for _, l := range []string{"SZO-SCD", "SZO-SCD stale", "SZO-SCD continuous", "SZO-SCD continuous d=0.005", "SZO-SCD shadow", "SZO-SCD shadow d=0.02", "SZO-SCD shadow d=0.005"} {
 			g := all.get("table1", nz, l)
 			if g == nil || g.mean(func(r result) float64 { return float64(r.Accepted + r.SteppedBack + r.Pruned) }) == 0 {
 				continue
@@ -744,7 +744,9 @@ reference; otherwise the phase steps back to -d (or stays, when pruned), and SZO
 queries the loss of the chip as it now is and makes it the reference: the method's price
 of 1.5 T alpha s d queries in its Table 1. *stale* is an ablation without that query (a
 later trial is judged against a loss the chip no longer has). *continuous* is a chip
-without a DAC (any phase can be programmed), at one code's step or at d = 0.005.
+without a DAC (any phase can be programmed), at one code's step or at d = 0.005. *shadow*
+is the authors' optimizer: it keeps full-precision phases that the chip rounds to codes
+when programmed, and its step decays without a floor (from one code, 0.02 or 0.005 rad).
 
 | chip | variant | kept | stepped back | pruned | power (rad) | accuracy (%) |
 | --- | --- | --- | --- | --- | --- | --- |
