@@ -81,13 +81,18 @@ $(E2E)/node_modules/.package-lock.json: $(E2E)/package.json $(E2E)/package-lock.
 	cd $(E2E) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## wasm: static/meshlight.wasm, its gzip static/meshlight.wasm.gz (bin/serve sends it to
-## browsers that accept gzip) and the wasm_exec.js of the Go that built it.
+## wasm: the two WebAssembly modules and their gzips (bin/serve sends X.gz to browsers that
+## accept gzip): static/engine.wasm, the simulation (wasm/engine, run in a Web Worker by
+## static/engine.js; no ebiten), and static/meshlight.wasm, the page that draws (wasm/);
+## and the wasm_exec.js of the Go that built them.
+WASM_MODULES := engine:./wasm/engine meshlight:./wasm
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o static/meshlight.wasm ./wasm
-	gzip -9 -n -c static/meshlight.wasm > static/meshlight.wasm.gz.tmp && mv static/meshlight.wasm.gz.tmp static/meshlight.wasm.gz
+	for m in $(WASM_MODULES); do \
+		GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o static/$${m%%:*}.wasm $${m#*:} && \
+		gzip -9 -n -c static/$${m%%:*}.wasm > static/$${m%%:*}.wasm.gz.tmp && mv static/$${m%%:*}.wasm.gz.tmp static/$${m%%:*}.wasm.gz && \
+		echo "static/$${m%%:*}.wasm: $$(stat -c %s static/$${m%%:*}.wasm) bytes, $$(stat -c %s static/$${m%%:*}.wasm.gz) gzipped"; \
+	done
 	cp "$(GOROOT_DIR)/lib/wasm/wasm_exec.js" static/wasm_exec.js
-	@echo "static/meshlight.wasm: $$(stat -c %s static/meshlight.wasm) bytes, $$(stat -c %s static/meshlight.wasm.gz) gzipped"
 
 ## site: _site/, the self-contained site (relative URLs only: works from any sub-path).
 site: wasm
@@ -133,7 +138,7 @@ soak: deps-browser site bin/serve
 	SOAK_MINUTES=$(SOAK_MINUTES) SOAK_EVERY=$(SOAK_EVERY) $(E2E)/run.sh _site soak.mjs
 
 clean:
-	rm -rf bin _site static/meshlight.wasm static/meshlight.wasm.gz static/wasm_exec.js wasm/e2e/out
+	rm -rf bin _site static/meshlight.wasm static/meshlight.wasm.gz static/engine.wasm static/engine.wasm.gz static/wasm_exec.js wasm/e2e/out
 
 # ---- data: the raw data sets and the derived subsets shipped in static/data (train/dataset) ----
 .PHONY: data deps-data

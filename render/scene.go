@@ -3,8 +3,6 @@ package render
 import (
 	"math"
 	"strings"
-
-	"github.com/meshlight/meshlight/photonics"
 )
 
 // Scene is everything the canvas shows, filled by the simulator and only read by drawing.
@@ -13,15 +11,18 @@ type Scene struct {
 	Status string // e.g. "training · SZO-SCD · α 0.15 · s 0.1 · p 1"
 	Note   string // a transient line (booth mode: "recovered 91.2 % in 12k queries")
 
-	Chip      *photonics.Chip // the deployed chip; nil until one is deployed
-	Layer     int             // the layer shown
-	Crosstalk float64         // the chip's crosstalk coefficient, for the halos
+	Chip      *ChipState // the deployed chip's structure and the shown layer's devices; nil until one is deployed
+	Layer     int        // the layer shown
+	Crosstalk float64    // the chip's crosstalk coefficient, for the halos
 	// Version changes whenever the chip's phases or the shown input change, so that drawing
-	// can cache what it derives from them (the light).
+	// can cache what it derives from them.
 	Version uint64
 	// LayerInput is the input vector of the shown layer for the current sample (for a
-	// convolution: one im2col patch), length Layers()[Layer].In.
+	// convolution: one im2col patch), length Layers[Layer].In.
 	LayerInput []float64
+	// Light is LayerInput's light on every waveguide of the shown layer, computed by the
+	// simulator (NewLight) when Version changes; nil when there is none to show.
+	Light *Light
 	// View is what the mesh area shows: "layer" (layer Layer of Chip) or "network" (Network).
 	View string
 	// Network is the whole network, filled by the simulator only while View is "network"

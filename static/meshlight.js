@@ -82,7 +82,7 @@
   }
   const show = {
     alpha: (v) => Number(v).toFixed(2), s: (v) => Number(v).toFixed(2), p: (v) => Number(v).toFixed(2),
-    speed: (v) => `${v} q/frame`,
+    speed: (v) => `${v} q per 1/60 s`,
   };
   // syncControls shows the settings in the controls; the control being edited keeps what is
   // typed unless force (after a refused value, which the control then shows replaced by the

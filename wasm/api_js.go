@@ -13,7 +13,9 @@ import (
 // installAPI defines window.meshlight, the page-level API for the page's controls, tests
 // and embedding, and announces it with a "meshlight:api" event on document:
 //
-//	stats()        {ready, model, optimizer, queries, accuracy, deployedAccuracy,
+//	stats()        {engine ("worker": where the simulation runs), commandMs (the last
+//	                command's time to the engine and back), ready, model,
+//	                optimizer, queries, accuracy, deployedAccuracy,
 //	                bestAccuracy, power, energy, fps, tps, running, error, chip,
 //	                chipEdited, gammaStd, relativeDrift, vpi, crosstalk, bits, heatAll,
 //	                step, driftText, crosstalkText, controlText, hover (the
@@ -29,11 +31,18 @@ import (
 //	               booleans as booleans
 //	options()      the choices of the model, optimizer, chip, layer and view selectors
 //	query()        the URL query of the current settings
+//	curve()        the current run's curve: {label, queries, accuracy, power}
 //	clearErrors()  drop the messages shown in the page
-//	memory()       Go's heap: {heapAlloc (live bytes, after a runtime.GC), heapAllocBefore
-//	               (bytes before that GC), heapSys, heapInuse, heapIdle, heapReleased, sys,
-//	               nextGC, numGC, pauseTotalMs}; it forces a collection, so call it
-//	               only when asked (the soak test calls it every 30 s), not per frame
+//	memory()       a promise of the engine's Go heap: {heapAlloc (live bytes, after a
+//	               runtime.GC), heapAllocBefore (bytes before that GC), heapSys,
+//	               heapInuse, heapIdle, heapReleased, sys, nextGC, numGC, pauseTotalMs,
+//	               wasmMemory (the worker's WebAssembly memory), page (the same
+//	               figures of this page's Go)}; it forces collections, so call it only
+//	               when asked (the soak test calls it every 30 s), not per frame
+//
+// Commands and settings go to the engine in the worker and take effect there within a
+// training slice; set() checks the values here first (as the engine will), so it answers at
+// once, and settings() shows them at once.
 func installAPI(p *page) {
 	fn := func(f func(args []js.Value) any) js.Func {
 		return js.FuncOf(func(_ js.Value, args []js.Value) any { return f(args) })
@@ -41,6 +50,10 @@ func installAPI(p *page) {
 	api := map[string]any{
 		"stats": fn(func([]js.Value) any {
 			m := toMap(p.Stats())
+			m["engine"] = "worker"
+			p.mu.Lock()
+			m["commandMs"] = p.commandMS // the last command's round trip to the engine
+			p.mu.Unlock()
 			m["fps"] = ebiten.ActualFPS()
 			m["tps"] = ebiten.ActualTPS()
 			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS
@@ -66,18 +79,26 @@ func installAPI(p *page) {
 			}
 			return map[string]any{"ok": len(errs) == 0, "errors": out}
 		}),
-		"start":       fn(func([]js.Value) any { p.Start(); return nil }),
-		"pause":       fn(func([]js.Value) any { p.Pause(); return nil }),
-		"reset":       fn(func([]js.Value) any { p.Reset(); return nil }),
-		"step":        fn(func([]js.Value) any { p.Step(); return nil }),
-		"redeploy":    fn(func([]js.Value) any { p.Redeploy(); return nil }),
+		"start":       fn(func([]js.Value) any { p.send("start", nil); return nil }),
+		"pause":       fn(func([]js.Value) any { p.send("pause", nil); return nil }),
+		"reset":       fn(func([]js.Value) any { p.send("reset", nil); return nil }),
+		"step":        fn(func([]js.Value) any { p.send("step", nil); return nil }),
+		"redeploy":    fn(func([]js.Value) any { p.redeploy(); return nil }),
 		"clearErrors": fn(func([]js.Value) any { p.ClearErrors(); return nil }),
-		"memory":      fn(func([]js.Value) any { return goMemory() }),
-		"query":       fn(func([]js.Value) any { return p.Query() }),
-		"settings":    fn(func([]js.Value) any { return p.Settings().Values() }),
+		"memory":      fn(func([]js.Value) any { return p.Memory() }),
+		"query":       fn(func([]js.Value) any { return p.Settings().Query() }),
+		"curve": fn(func([]js.Value) any {
+			out := map[string]any{"label": "", "queries": []any{}, "accuracy": []any{}, "power": []any{}}
+			if runs := p.mirror.Scene.Runs; len(runs) > 0 {
+				r := runs[len(runs)-1]
+				out["label"], out["queries"], out["accuracy"], out["power"] = r.Label, floats(r.Queries), floats(r.Accuracy), floats(r.Power)
+			}
+			return out
+		}),
+		"settings": fn(func([]js.Value) any { return p.Settings().Values() }),
 		"options": fn(func([]js.Value) any {
 			out := map[string]any{}
-			for name, opts := range p.Options() {
+			for name, opts := range p.mirror.Options {
 				list := make([]any, len(opts))
 				for i, o := range opts {
 					list[i] = map[string]any{"value": o.Value, "label": o.Label}
@@ -151,6 +172,15 @@ func toMap(v any) map[string]any {
 		default:
 			out[name] = fmt.Sprint(f.Interface())
 		}
+	}
+	return out
+}
+
+// floats is a slice as JavaScript numbers.
+func floats(v []float64) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
 	}
 	return out
 }

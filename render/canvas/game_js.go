@@ -37,16 +37,14 @@ type Game struct {
 
 	// The floor plan of the shown layer and how it maps to the screen.
 	plan       *render.Plan
-	planChip   *photonics.Chip
+	planChip   uint64 // the ChipState.ID planned
 	planLayer  int
 	planAspect float64
 	planErr    error
 	fit, view  render.Transform
 	zoomed     bool
 
-	light         *render.Light
-	lightVersion  uint64
-	lightPlan     *render.Plan
+	light         *render.Light // the scene's light when it fits the plan
 	layers        meshLayers
 	chrome        *ebiten.Image
 	chromeKind    string
@@ -188,7 +186,7 @@ const chromeRate = 4
 func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
-	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%p|%v|%s", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, sc.Chip, g.zoomed, sc.View)
+	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, g.planChip, g.zoomed, sc.View)
 	figures := fmt.Sprintf("%d|%d|%d", sc.Version, sc.Readouts.Queries, sc.Sample.Label)
 	if n := len(sc.Runs); n > 0 {
 		figures += fmt.Sprintf("|%d", len(sc.Runs[n-1].Queries))
@@ -204,7 +202,7 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	if redraw {
 		g.chrome.Fill(render.Background)
 		if g.plan != nil {
-			g.drawMeshCaption(g.chrome, sc, sc.Chip.Layers()[sc.Layer])
+			g.drawMeshCaption(g.chrome, sc, sc.Chip.Layers[sc.Layer])
 		}
 		g.drawLegend(g.chrome, sc)
 		g.drawCharts(g.chrome, sc)
@@ -223,19 +221,20 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 }
 
 // preparePlan (re)builds the floor plan when the chip, the layer or the mesh area's shape
-// changed, and the light when the scene's version changed.
+// changed, and takes the scene's light (computed by the engine) when it fits the plan.
 func (g *Game) preparePlan(sc *render.Scene) {
-	if sc.Chip == nil {
-		g.plan, g.planChip, g.light = nil, nil, nil
+	if sc.Chip == nil || sc.Layer >= len(sc.Chip.Layers) {
+		g.plan, g.planChip, g.light = nil, 0, nil
 		return
 	}
 	m := g.regions.Mesh
 	aspect := math.Round(m.W()/math.Max(m.H(), 1)*8) / 8 // re-plan only on real shape changes
-	if sc.Chip != g.planChip || sc.Layer != g.planLayer || aspect != g.planAspect {
-		g.plan, g.planErr = render.NewPlan(sc.Chip.Layout(), sc.Chip.Layers(), sc.Layer, aspect)
-		g.planChip, g.planLayer, g.planAspect = sc.Chip, sc.Layer, aspect
-		g.zoomed, g.light = false, nil
+	if g.plan == nil || sc.Chip.ID != g.planChip || sc.Layer != g.planLayer || aspect != g.planAspect {
+		g.plan, g.planErr = render.NewPlan(sc.Chip.Layout, sc.Chip.Layers, sc.Layer, aspect)
+		g.planChip, g.planLayer, g.planAspect = sc.Chip.ID, sc.Layer, aspect
+		g.zoomed = false
 	}
+	g.light = nil
 	if g.plan == nil {
 		return
 	}
@@ -245,18 +244,8 @@ func (g *Game) preparePlan(sc *render.Scene) {
 	} else {
 		g.view = g.fit
 	}
-	if g.light == nil || g.lightVersion != sc.Version || g.lightPlan != g.plan {
-		g.light, g.lightVersion, g.lightPlan = nil, sc.Version, g.plan
-		l := sc.Chip.Layers()[sc.Layer]
-		if len(sc.LayerInput) == l.In {
-			eff := make([]float64, l.NumPhases())
-			for k := range eff {
-				eff[k] = sc.Chip.Effective(g.plan.Offset + k)
-			}
-			if li, err := render.NewLight(l, eff, sc.Chip.Signs(sc.Layer), sc.LayerInput); err == nil {
-				g.light = li
-			}
-		}
+	if sc.Light != nil && len(sc.Light.Fields) == len(g.plan.Tiles) {
+		g.light = sc.Light
 	}
 }
 
@@ -284,7 +273,7 @@ func (g *Game) drawMeshCaption(screen *ebiten.Image, sc *render.Scene, l *photon
 	if l.Block > 0 {
 		blocks = fmt.Sprintf("%d blocks of %d×%d", l.NumBlocks(), l.Block, l.Block)
 	}
-	s := fmt.Sprintf("layer %d of %d · %d×%d weights · %s · %d devices, %d active", sc.Layer+1, len(sc.Chip.Layers()), l.Out, l.In, blocks, n, active)
+	s := fmt.Sprintf("layer %d of %d · %d×%d weights · %s · %d devices, %d active", sc.Layer+1, len(sc.Chip.Layers), l.Out, l.In, blocks, n, active)
 	drawText(screen, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
 	if g.zoomed {
 		drawText(screen, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)

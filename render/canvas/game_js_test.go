@@ -63,7 +63,14 @@ func testScene(t *testing.T) *render.Scene {
 	for i := range x {
 		x[i] = rng.Float64()
 	}
-	return &render.Scene{Title: "test", Status: "paused", Chip: chip, Crosstalk: 2e-3, Version: 1, LayerInput: x, Ready: true,
+	// The scene as the engine fills it: plain copies of the chip's state, and the light.
+	cs := render.NewChipState(1, chip.Layers())
+	cs.Fill(chip, 0)
+	light, err := render.NewLight(l, cs.DevEffective, chip.Signs(0), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &render.Scene{Title: "test", Status: "paused", Chip: cs, Crosstalk: 2e-3, Version: 1, LayerInput: x, Light: light, Ready: true,
 		Sample:   render.Sample{Shape: [3]int{1, 2, 4}, X: []float32{0, .1, .2, .3, .4, .5, .6, 1}, Label: 1},
 		Scores:   []float64{0.1, 0.7, 0.2},
 		Runs:     []render.Run{{Queries: []float64{0, 100, 200}, Accuracy: []float64{50, 60, 55}, Power: []float64{30, 28, 27}}, {Queries: []float64{0, 100}, Accuracy: []float64{50, 70}, Power: []float64{30, 20}}},
@@ -132,8 +139,8 @@ func TestDrawHeatersAndPassiveDevices(t *testing.T) {
 	}
 }
 
-// Zooming at the cursor keeps the device under it in place; a change of the scene's version
-// recomputes the light.
+// Zooming at the cursor keeps the device under it in place; drawing shows the scene's light
+// (the engine's), never its own.
 func TestViewAndLightFollowTheScene(t *testing.T) {
 	sc := testScene(t)
 	g := NewGame(&fixedSim{sc})
@@ -152,15 +159,13 @@ func TestViewAndLightFollowTheScene(t *testing.T) {
 	if p := g.view.Apply(d.Heater); math.Hypot(p.X-at.X, p.Y-at.Y) > 1e-6 {
 		t.Errorf("zoom moved the device from %v to %v", at, p)
 	}
-	old := g.light
-	sc.LayerInput[0] += 1
-	g.Draw(screen)
-	if g.light != old {
-		t.Error("light recomputed without a version change")
+	if g.light != sc.Light {
+		t.Error("drawing does not show the scene's light")
 	}
-	sc.Version++
+	next := *sc.Light
+	sc.Light, sc.Version = &next, sc.Version+1
 	g.Draw(screen)
-	if g.light == old {
-		t.Error("light not recomputed after a version change")
+	if g.light != &next {
+		t.Error("drawing does not follow the scene's new light")
 	}
 }

@@ -135,7 +135,7 @@ func (g *Game) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transfor
 
 // deviceColour is what a device shows: its heater's ramp colour when active (Sigma
 // shifters always are), the passive colour otherwise.
-func deviceColour(chip *photonics.Chip, d render.Device) color.RGBA {
+func deviceColour(chip *render.ChipState, d render.Device) color.RGBA {
 	if d.Site.Part == photonics.PartSigma || chip.IsActive(d.Global) {
 		return render.PhaseHeat(chip.Phase(d.Global))
 	}

@@ -34,7 +34,7 @@ func netShown(sc *render.Scene) bool { return sc != nil && sc.View == "network" 
 // prepareNet (re)builds the network plan when the network's structure or the mesh area's
 // shape changed, and fits the view.
 func (g *Game) prepareNet(sc *render.Scene) {
-	g.plan, g.planChip = nil, nil // the layer view re-plans when it is shown again
+	g.plan, g.planChip = nil, 0 // the layer view re-plans when it is shown again
 	nv := &g.net
 	net := &sc.Network
 	if len(net.Layers) == 0 || len(net.Layers[0].Sites) == 0 {

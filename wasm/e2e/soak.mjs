@@ -55,7 +55,7 @@ try {
     await cdp.send('HeapProfiler.collectGarbage');
     const { metrics } = await cdp.send('Performance.getMetrics');
     const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
-    const s = await page.evaluate(() => ({ ...window.meshlight.stats(), go: window.meshlight.memory(), wasm: window.meshlightWasmMemory() }));
+    const s = await page.evaluate(async () => { const go = await window.meshlight.memory(); return { ...window.meshlight.stats(), go, wasm: go.wasmMemory + window.meshlightWasmMemory() }; }); // the engine's heap (the page's under go.page); both modules' memory
     const row = {
       minute: +((Date.now() - start) / 60000).toFixed(2), goLiveMB: MB(s.go.heapAlloc), goBeforeGCMB: MB(s.go.heapAllocBefore),
       goHeapSysMB: MB(s.go.heapSys), goHeapInuseMB: MB(s.go.heapInuse), goNumGC: s.go.numGC,

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,9 +19,11 @@ import (
 	"github.com/meshlight/meshlight/train/onn"
 )
 
-// Session is the simulator's state between frames. Update advances it by one frame; every
-// other method is a control of the page. A Session is not safe for concurrent use: the
-// browser's single thread calls it.
+// Session is the simulator's engine: settings, loading, the run on a deployed chip, booth
+// mode and the scene it shows, everything but drawing. Tick advances it by one slice of
+// work (Update by one frame's); every other method is a control of the page. In the browser
+// it runs in a Web Worker (wasm/engine) and the page draws from its snapshots
+// (AppendSnapshot, Mirror). A Session is not safe for concurrent use: one thread calls it.
 type Session struct {
 	fetch Fetch
 	now   func() time.Time
@@ -41,6 +44,8 @@ type Session struct {
 	// The run: a deployed chip and an optimizer on it.
 	dep      *train.Deployment
 	run      *train.Run // dep.Run
+	runID    uint64     // bumped by every deployment: names the run and its chip in snapshots
+	histVer  uint64     // bumped whenever history changes
 	runSet   Settings   // the settings the run was deployed with
 	runLabel string
 	view     *onn.Batch // one test sample, for the scores on the canvas
@@ -50,14 +55,8 @@ type Session struct {
 	failed   bool
 	lastQ    int64
 
-	// Frame pacing.
-	budget    time.Duration // training time allowed per frame
-	lastFrame time.Time
-	period    float64 // smoothed frame period, seconds
-	work      float64 // smoothed time of Update and Draw, seconds
-	drawTime  time.Duration
-	qps       float64 // smoothed training queries per second of wall time
-	measure   struct {
+	qps     float64 // smoothed training queries per second of wall time
+	measure struct {
 		t time.Time
 		q int64
 	}
@@ -81,15 +80,10 @@ type loaded struct {
 	err         error
 }
 
-// Budget limits of the training time per frame.
 const (
-	minBudget = 1 * time.Millisecond
-	maxBudget = 14 * time.Millisecond
-	// Pacing (see pace): frame rates that bound the training budget, and the share of a
-	// frame this program's own work (training and drawing) may take when the frame rate is
-	// below targetFPS.
-	crawlFPS, minFPS, targetFPS = 15.0, 30.0, 40.0
-	ownShare                    = 0.25
+	// Slice is the training time of one Tick: short enough that a command waits at most
+	// about this long, long enough that the loop's overhead is small.
+	Slice = 8 * time.Millisecond
 	// sampleEvery is how long one test sample stays on the canvas.
 	sampleEvery = 2 * time.Second
 	// lightEvery is the shortest time between two recomputations of the light and the
@@ -108,7 +102,7 @@ const (
 // NewSession reads the settings from a URL query (invalid ones become messages and
 // defaults) and starts loading the chosen model.
 func NewSession(query string, fetch Fetch) *Session {
-	s := &Session{fetch: fetch, now: time.Now, budget: 6 * time.Millisecond, loadCh: make(chan loaded, 1)}
+	s := &Session{fetch: fetch, now: time.Now, loadCh: make(chan loaded, 1)}
 	var errs []error
 	s.set, errs = ParseQuery(query)
 	for _, e := range errs {
@@ -192,55 +186,44 @@ func load(fetch Fetch, ref string) loaded {
 	return out
 }
 
-// Update advances the session by one frame: it takes a finished load, paces itself on
-// the measured frame rate, trains within this frame's budget and refreshes the scene.
+// Update advances the session by one frame: Tick with a slice of Slice and at most Speed
+// queries.
 func (s *Session) Update() error {
+	s.Tick(s.now().Add(Slice), int64(s.set.Speed))
+	s.fillDevices()
+	return nil
+}
+
+// Tick advances the session by one slice of work: it takes a finished load, moves booth
+// mode along, trains until deadline or for at most limit queries, and refreshes the scene.
+func (s *Session) Tick(deadline time.Time, limit int64) {
 	now := s.now()
-	defer func() {
-		w := (s.now().Sub(now) + s.drawTime).Seconds()
-		s.work += 0.1 * (w - s.work)
-	}()
-	if !s.lastFrame.IsZero() {
-		dt := now.Sub(s.lastFrame).Seconds()
-		if s.period == 0 {
-			s.period = dt
-		}
-		s.period += 0.1 * (dt - s.period)
-		s.pace()
-	}
-	s.lastFrame = now
 	select {
 	case l := <-s.loadCh:
 		s.finishLoad(l)
 	default:
 	}
 	s.boothTick(now)
-	if s.running && s.run != nil {
-		s.train(now)
+	if s.running && s.run != nil && limit > 0 {
+		s.train(deadline, limit)
 	}
 	s.refreshScene(now)
-	return nil
 }
 
-// pace adapts the training budget to the frame rate: it shrinks (fast) when frames come
-// slower than minFPS and this program takes more than ownShare of each, or slower than
-// crawlFPS whatever the cause; it grows (slowly) while frames come faster than targetFPS,
-// or while this program takes less than ownShare (then the browser or the machine sets the
-// pace, and training less would not help); otherwise it holds.
-func (s *Session) pace() {
-	share := s.work / s.period
-	switch {
-	case s.period > 1/crawlFPS, s.period > 1/minFPS && share > ownShare:
-		s.budget = time.Duration(float64(s.budget) * 0.8)
-	case s.period < 1/targetFPS, share < ownShare:
-		s.budget += 250 * time.Microsecond
+// Speed is the most ONN queries per frame of 1/60 s the settings allow (the engine trains
+// at most 60 times this per second).
+func (s *Session) Speed() int { return s.set.Speed }
+
+// Running reports whether a run is training.
+func (s *Session) Running() bool { return s.running && s.run != nil }
+
+// Queries is the current run's ONN queries (0 before the first deployment).
+func (s *Session) Queries() int64 {
+	if s.run == nil {
+		return 0
 	}
-	s.budget = min(max(s.budget, minBudget), maxBudget)
+	return s.run.Queries()
 }
-
-// NoteDraw tells the session how long the last frame's drawing took, so its pacing knows
-// how much of a frame the program itself uses.
-func (s *Session) NoteDraw(d time.Duration) { s.drawTime = d }
 
 func (s *Session) finishLoad(l loaded) {
 	s.loading = ""
@@ -266,6 +249,7 @@ func (s *Session) finishLoad(l loaded) {
 		return
 	}
 	s.history = nil
+	s.histVer++
 	s.model, s.modelRef, s.trainSet, s.testSet = l.m, l.ref, l.train, l.test.Head(min(EvalSamples, l.test.Len()))
 	s.classes = dataset.ClassNames(l.m.Dataset)
 	s.set.Model = l.ref
@@ -300,6 +284,7 @@ func (s *Session) deploy() {
 		return
 	}
 	s.dep, s.run, s.runSet, s.failed = dep, dep.Run, s.set, false
+	s.runID++
 	s.view, err = dep.Net.NewBatch(1)
 	if err != nil {
 		s.report(fmt.Errorf("deploy: %w", err))
@@ -331,17 +316,17 @@ func (s *Session) retire() {
 		if len(s.history) > maxHistory {
 			s.history = s.history[len(s.history)-maxHistory:]
 		}
+		s.histVer++
 	}
 	s.run = nil
 }
 
-// train steps the run for this frame: at most Speed queries and the frame's budget.
-func (s *Session) train(now time.Time) {
-	deadline := now.Add(s.budget)
-	limit := s.run.Queries() + int64(s.set.Speed)
+// train steps the run until deadline, for at most n queries.
+func (s *Session) train(deadline time.Time, n int64) {
+	limit := s.run.Queries() + n
 	chunk := int64(8)
-	if s.qps > 0 { // about a tenth of the budget per call, so the deadline is kept
-		chunk = max(1, int64(s.qps*s.budget.Seconds()/10))
+	if left := deadline.Sub(s.now()); s.qps > 0 && left > 0 { // about a tenth of the slice per call, so the deadline is kept
+		chunk = max(1, int64(s.qps*left.Seconds()/10))
 	}
 	for s.run.Queries() < limit && s.now().Before(deadline) {
 		n := min(chunk, limit-s.run.Queries())
@@ -428,25 +413,16 @@ func (s *Session) Step() {
 // value is reported (and returned) and leaves its setting as it was; the rest apply. A
 // change that needs a new chip or run gets one, keeping the running state.
 func (s *Session) Set(params map[string]string) []error {
-	var errs []error
-	effect := ViewOnly
-	for _, name := range canonicalOrder(params) {
-		e, err := s.set.Set(name, params[name])
-		if err != nil {
-			errs = append(errs, err)
-			s.report(err)
-			continue
-		}
-		if name == "layer" && s.model != nil && s.set.Layer >= len(s.model.Layer) {
-			err := fmt.Errorf("layer=%q: the model has layers 0..%d", params[name], len(s.model.Layer)-1)
-			errs = append(errs, err)
-			s.report(err)
-			s.set.Layer = 0
-		}
-		if name == "booth" {
-			s.boothChanged()
-		}
-		effect = max(effect, e)
+	layers := 0
+	if s.model != nil {
+		layers = len(s.model.Layer)
+	}
+	effect, applied, errs := s.set.Apply(params, layers)
+	for _, err := range errs {
+		s.report(err)
+	}
+	if slices.Contains(applied, "booth") {
+		s.boothChanged()
 	}
 	s.ver++
 	switch effect {
@@ -456,6 +432,31 @@ func (s *Session) Set(params map[string]string) []error {
 		s.Reset()
 	}
 	return errs
+}
+
+// Apply changes settings by name (URL form values) in the canonical order of the URL
+// parameters, for a model of layers layers (0: not known yet). Each bad value is returned
+// as an error and leaves its setting as it was; the rest apply. It returns the strongest
+// effect of the changes and the names applied. The engine applies a page's settings with
+// it, and the page checks them with it first, so set() answers at once.
+func (s *Settings) Apply(params map[string]string, layers int) (Effect, []string, []error) {
+	var errs []error
+	var applied []string
+	effect := ViewOnly
+	for _, name := range canonicalOrder(params) {
+		e, err := s.Set(name, params[name])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if name == "layer" && layers > 0 && s.Layer >= layers {
+			errs = append(errs, fmt.Errorf("layer=%q: the model has layers 0..%d", params[name], layers-1))
+			s.Layer = 0
+		}
+		applied = append(applied, name)
+		effect = max(effect, e)
+	}
+	return effect, applied, errs
 }
 
 // canonicalOrder returns the keys of params in the canonical order of the URL parameters,
@@ -548,7 +549,7 @@ type Stats struct {
 	Error            string  `json:"error"` // messages, one per line
 	Status           string  `json:"status"`
 	QueriesPerSecond float64 `json:"queriesPerSecond"`
-	BudgetMS         float64 `json:"budgetMs"`
+	BudgetMS         float64 `json:"budgetMs"` // the training slice between two looks at commands
 	Evaluations      int     `json:"evaluations"`
 	Runs             int     `json:"runs"` // earlier runs kept for comparison
 	Phases           int     `json:"phases"`
@@ -575,7 +576,7 @@ type Stats struct {
 func (s *Session) Stats() Stats {
 	st := Stats{Model: s.set.Model, Optimizer: s.set.Optimizer, Running: s.running,
 		Error: strings.Join(s.errs, "\n"), Status: s.status, QueriesPerSecond: math.Round(s.qps),
-		BudgetMS: float64(s.budget.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
+		BudgetMS: float64(Slice.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
 		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase}
 	chip := s.set
@@ -691,9 +692,13 @@ func (s *Session) refreshScene(now time.Time) {
 	chip := s.dep.Net.Chip()
 	// Recompute the light and scores for a new chip, layer or sample at once, and for
 	// phases moved by training at most every lightEvery.
-	changed := sc.Chip != chip || sc.Layer != s.set.Layer ||
+	newChip := sc.Chip == nil || sc.Chip.ID != s.runID
+	changed := newChip || sc.Layer != s.set.Layer ||
 		(s.run.Queries() != s.lastQ && now.Sub(s.lightTime) >= lightEvery)
-	sc.Chip, sc.Layer, sc.Crosstalk = chip, s.set.Layer, s.runSet.Crosstalk
+	if newChip {
+		sc.Chip = render.NewChipState(s.runID, chip.Layers())
+	}
+	sc.Layer, sc.Crosstalk = s.set.Layer, s.runSet.Crosstalk
 	if s.sampleTime.IsZero() || now.Sub(s.sampleTime) >= sampleEvery {
 		s.sampleTime = now
 		if sc.Sample.X != nil {
@@ -716,20 +721,42 @@ func (s *Session) refreshScene(now time.Time) {
 	sc.ClassNames = s.classes
 }
 
-// showSample computes the shown test sample's light input for the shown layer and its
-// class scores on the chip.
+// showSample computes the shown test sample's class scores on the chip, the light entering
+// the shown layer and that light on every waveguide of the layer (the one place the page's
+// light is computed: drawing only reads it).
 func (s *Session) showSample(sc *render.Scene) {
 	i := s.order[s.sampleAt]
 	x := s.testSet.Sample(i)
 	sc.Sample = render.Sample{Shape: s.testSet.Shape, X: x, Label: int(s.testSet.Y[i])}
-	sc.LayerInput = nil
+	sc.LayerInput, sc.Light = nil, nil
 	if s.view == nil || s.view.Load(s.testSet, []int{i}) != nil {
 		return
 	}
 	sc.Scores = render.Softmax(s.view.Forward())
-	if in, err := LayerInput(s.view, s.set.Layer); err == nil {
-		sc.LayerInput = in
+	in, err := LayerInput(s.view, s.set.Layer)
+	if err != nil {
+		return
 	}
+	sc.LayerInput = in
+	chip := s.dep.Net.Chip()
+	l := chip.Layers()[s.set.Layer]
+	off := chip.Layout().LayerOffset(s.set.Layer)
+	eff := make([]float64, l.NumPhases())
+	for k := range eff {
+		eff[k] = chip.Effective(off + k)
+	}
+	if li, err := render.NewLight(l, eff, chip.Signs(s.set.Layer), in); err == nil {
+		sc.Light = li
+	}
+}
+
+// fillDevices copies the shown layer's device state into the scene (heater colours follow
+// training at the rate the scene is looked at, not at every slice).
+func (s *Session) fillDevices() {
+	if s.run == nil || s.scene.Chip == nil {
+		return
+	}
+	s.scene.Chip.Fill(s.dep.Net.Chip(), s.scene.Layer)
 }
 
 // Chip returns the deployed chip (nil before the first deployment).

@@ -223,41 +223,6 @@ func TestSessionScene(t *testing.T) {
 	}
 }
 
-func TestSessionPacing(t *testing.T) {
-	s, c, _ := newTestSession(t, "")
-	run := func(frames int, period, draw time.Duration) time.Duration {
-		for i := 0; i < frames; i++ {
-			c.add(period)
-			s.NoteDraw(draw)
-			s.Update()
-		}
-		return s.budget
-	}
-	// (The fake clock stands still inside Update: this program's work is the drawing.)
-	if b := run(100, 40*time.Millisecond, 20*time.Millisecond); b != minBudget {
-		t.Errorf("25 fps, half of each frame ours: budget %v, want %v", b, minBudget)
-	}
-	if b := run(200, 10*time.Millisecond, time.Millisecond); b != maxBudget {
-		t.Errorf("100 fps: budget %v, want %v", b, maxBudget)
-	}
-	if b := run(100, 40*time.Millisecond, time.Millisecond); b != maxBudget {
-		t.Errorf("25 fps, little of it ours (the machine is busy): budget %v, want it kept at %v", b, maxBudget)
-	}
-	if b := run(100, 80*time.Millisecond, 0); b != minBudget {
-		t.Errorf("12.5 fps: budget %v, want %v whatever the cause", b, minBudget)
-	}
-	if b := run(200, 40*time.Millisecond, time.Millisecond); b != maxBudget {
-		t.Errorf("25 fps, little of it ours: budget %v, want growth to %v", b, maxBudget)
-	}
-	if b := run(200, 32*time.Millisecond, 2*time.Millisecond); b != maxBudget {
-		t.Errorf("31 fps, little of it ours: budget %v, want growth to %v", b, maxBudget)
-	}
-	before := run(0, 0, 0)
-	if b := run(100, 32*time.Millisecond, 16*time.Millisecond); b != before {
-		t.Errorf("31 fps, half of it ours: budget %v, want it held at %v", b, before)
-	}
-}
-
 func TestSessionBooth(t *testing.T) {
 	s, c, _ := newTestSession(t, "?booth=1&speed=20")
 	frame(s, c)

@@ -49,7 +49,7 @@ type Settings struct {
 	Bits      int     // control resolution of the active phases, 0 (continuous) to photonics.MaxBits
 	HeatAll   bool    // passive devices heat their neighbours too (ablation)
 	Seed      int64   // fixes the noise draw, the active set and every random choice
-	Speed     int     // most ONN queries per frame
+	Speed     int     // most ONN queries per 1/60 s (the engine trains at most 60 times this a second)
 	Compare   bool    // keep earlier runs as faint overlays
 	Booth     bool    // booth mode: full screen, loops on its own
 	View      string  // what the mesh area shows: "layer" (one layer's meshes) or "network" (the whole network); follows booth mode until set

@@ -1,0 +1,198 @@
+//go:build js && wasm
+
+// Command engine is meshlight's simulation engine as its own WebAssembly module, run in a
+// dedicated Web Worker (static/engine.js) so that training never waits for drawing: it
+// holds the sim.Session (settings, loading, the run on the chip, booth mode), trains in
+// slices of about sim.Slice and yields between them, so the page's commands are handled
+// within a slice, and answers each snapshot request of the page with one binary snapshot
+// (sim.Session.AppendSnapshot), so snapshots come at the page's frame rate and never pile
+// up. It imports no drawing code (no ebiten).
+//
+// Messages from the page (objects): {cmd: "init", query}, {cmd: "snapshot", run, points,
+// history} (what the page holds, sim.Have), {cmd: "set", params, seq}, and {cmd, seq} for
+// start, pause, step, reset, redeploy, clearErrors and memory. Messages to the page:
+// {kind: "snapshot", bytes} (a Uint8Array, its buffer transferred), {kind: "ack", seq} (a
+// command was applied), {kind: "memory", ...},
+// {kind: "error", message} (the engine stopped).
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"syscall/js"
+	"time"
+
+	"github.com/meshlight/meshlight/wasm/internal/jsfetch"
+	"github.com/meshlight/meshlight/wasm/sim"
+)
+
+func main() {
+	self := js.Global()
+	cmds := make(chan js.Value, 1024) // the page sends a few per frame at most
+	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		select {
+		case cmds <- args[0].Get("data"):
+		default: // a page that floods the worker loses commands rather than the worker
+		}
+		return nil
+	}))
+	// yield hands the event loop one turn without setTimeout's 4 ms clamp: a message to
+	// ourselves through a MessageChannel is a macrotask queued after the page's messages.
+	ch := js.Global().Get("MessageChannel").New()
+	resume := make(chan struct{}, 1)
+	ch.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case resume <- struct{}{}:
+		default:
+		}
+		return nil
+	}))
+	yield := func() { ch.Get("port2").Call("postMessage", nil); <-resume }
+
+	self.Call("postMessage", map[string]any{"kind": "ready"})
+	var init js.Value
+	for init = range cmds {
+		if init.Get("cmd").String() == "init" {
+			break
+		}
+	}
+	base := self.Get("location").Get("href").String()
+	e := &engine{self: self, s: sim.NewSession(init.Get("query").String(), jsfetch.Site(base)), last: time.Now()}
+	for {
+		for more := true; more; {
+			select {
+			case c := <-cmds:
+				e.handle(c)
+			default:
+				more = false
+			}
+		}
+		if e.busy() {
+			e.tick()
+			yield()
+			continue
+		}
+		e.tick() // loading, booth mode
+		select { // idle: wait for a command, or look again (a load may finish)
+		case c := <-cmds:
+			e.handle(c)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// engine is the worker's state: the session, the last command applied and the training
+// allowance of the speed setting.
+type engine struct {
+	self  js.Value
+	s     *sim.Session
+	seq   uint64 // the last command applied
+	fatal error
+	// credit is how many queries the speed setting still allows: Speed per 1/60 s, at most
+	// a tenth of a second's worth saved up.
+	credit float64
+	last   time.Time
+	buf    []byte
+}
+
+// busy reports whether the engine has training to do.
+func (e *engine) busy() bool {
+	return e.fatal == nil && e.s.Running()
+}
+
+// tick runs one slice of work, turning a panic into an error the page shows.
+func (e *engine) tick() {
+	if e.fatal != nil {
+		return
+	}
+	defer e.recover()
+	now := time.Now()
+	rate := 60 * float64(e.s.Speed())
+	e.credit = min(e.credit+rate*now.Sub(e.last).Seconds(), max(rate/10, 1))
+	e.last = now
+	if !e.s.Running() {
+		e.credit = 0
+	}
+	before := e.s.Queries()
+	e.s.Tick(now.Add(sim.Slice), int64(e.credit))
+	e.credit = max(0, e.credit-float64(e.s.Queries()-before))
+}
+
+func (e *engine) recover() {
+	if v := recover(); v != nil {
+		e.fatal = fmt.Errorf("internal error: %v (the engine stopped; reload the page)", v)
+		e.post(map[string]any{"kind": "error", "message": e.fatal.Error() + "\n" + string(debug.Stack())})
+	}
+}
+
+func (e *engine) post(msg map[string]any) { e.self.Call("postMessage", msg) }
+
+// handle applies one command of the page.
+func (e *engine) handle(c js.Value) {
+	defer e.recover()
+	cmd := c.Get("cmd").String()
+	if seq := c.Get("seq"); seq.Type() == js.TypeNumber {
+		e.seq = uint64(seq.Float())
+	}
+	s := e.s
+	switch cmd {
+	case "snapshot":
+		have := sim.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), History: uint64(c.Get("history").Float())}
+		e.buf = s.AppendSnapshot(e.buf[:0], e.seq, have)
+		arr := js.Global().Get("Uint8Array").New(len(e.buf))
+		js.CopyBytesToJS(arr, e.buf)
+		e.self.Call("postMessage", map[string]any{"kind": "snapshot", "bytes": arr}, []any{arr.Get("buffer")})
+	case "set":
+		p := c.Get("params")
+		params := map[string]string{}
+		keys := js.Global().Get("Object").Call("keys", p)
+		for i := range keys.Length() {
+			k := keys.Index(i).String()
+			params[k] = p.Get(k).String() // the page sends URL forms
+		}
+		s.Set(params)
+	case "start":
+		s.Start()
+		e.last = time.Now()
+	case "pause":
+		s.Pause()
+	case "step":
+		s.Step()
+	case "reset":
+		s.Reset()
+	case "redeploy":
+		s.Redeploy()
+	case "clearErrors":
+		s.ClearErrors()
+	case "memory":
+		e.post(map[string]any{"kind": "memory", "id": c.Get("id"), "memory": memory()})
+	}
+	if cmd != "snapshot" && cmd != "memory" {
+		// An acknowledgement at once, so the page can time how long a command waits while
+		// the engine trains (its effect shows with the next snapshot).
+		e.post(map[string]any{"kind": "ack", "seq": float64(e.seq)})
+	}
+}
+
+// memory is the engine's Go heap after a collection, as window.meshlight.memory() reports
+// it, and the worker's WebAssembly memory.
+func memory() map[string]any {
+	var before, ms runtime.MemStats
+	runtime.ReadMemStats(&before)
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return map[string]any{
+		"heapAlloc":       float64(ms.HeapAlloc),
+		"heapAllocBefore": float64(before.HeapAlloc),
+		"heapSys":         float64(ms.HeapSys),
+		"heapInuse":       float64(ms.HeapInuse),
+		"heapIdle":        float64(ms.HeapIdle),
+		"heapReleased":    float64(ms.HeapReleased),
+		"sys":             float64(ms.Sys),
+		"nextGC":          float64(ms.NextGC),
+		"numGC":           float64(ms.NumGC),
+		"pauseTotalMs":    float64(ms.PauseTotalNs) / 1e6,
+		"wasmMemory":      js.Global().Call("engineWasmMemory"), // engine.js
+	}
+}

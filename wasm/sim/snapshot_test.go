@@ -1,0 +1,229 @@
+package sim
+
+import (
+	"encoding/binary"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// snapshotOf sends one snapshot from s to m, as the worker does for a page request.
+func snapshotOf(t *testing.T, s *Session, m *Mirror, seq uint64) []byte {
+	t.Helper()
+	b := s.AppendSnapshot(nil, seq, m.Have())
+	if err := m.Apply(b); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	return b
+}
+
+// sameFloats compares display values sent as float32.
+func sameFloats(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if float32(got[i]) != float32(want[i]) && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+			t.Fatalf("%s[%d] = %g, want %g", what, i, got[i], want[i])
+		}
+	}
+}
+
+// A mirror fed the engine's snapshots holds what the engine shows: stats, settings,
+// options, the scene with the shown layer's devices and light, the whole curve (sent in
+// pieces), the earlier runs, and in the network view the whole network.
+func TestSnapshotRoundTrip(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=60&layer=1&seed=4")
+	var m Mirror
+	first := snapshotOf(t, s, &m, 7)
+	if m.Seq != 7 || !m.Received {
+		t.Fatalf("seq %d received %v", m.Seq, m.Received)
+	}
+	s.Start()
+	for range 30 {
+		frame(s, c)
+	}
+	s.Set(map[string]string{"view": "network"})
+	frame(s, c)
+	b := snapshotOf(t, s, &m, 8)
+	if len(b) >= len(first)+len(s.curve.Queries)*24 {
+		t.Logf("second snapshot %d bytes, first %d", len(b), len(first))
+	}
+	for range 30 {
+		frame(s, c)
+	}
+	snapshotOf(t, s, &m, 9)
+
+	st := s.Stats()
+	if !reflect.DeepEqual(m.Stats, st) {
+		t.Errorf("stats\n got %+v\nwant %+v", m.Stats, st)
+	}
+	if m.Settings != s.Settings() || !reflect.DeepEqual(m.Options, s.Options()) {
+		t.Errorf("settings %+v options %v", m.Settings, m.Options)
+	}
+	want, got := &s.scene, &m.Scene
+	if got.Title != want.Title || got.Status != want.Status || got.View != "network" || got.Layer != 1 || got.Version != want.Version ||
+		got.Readouts != want.Readouts || !reflect.DeepEqual(got.Sample, want.Sample) || !reflect.DeepEqual(got.Scores, want.Scores) ||
+		!reflect.DeepEqual(got.ClassNames, want.ClassNames) || got.Crosstalk != want.Crosstalk || !got.Ready {
+		t.Errorf("scene header\n got %+v\nwant %+v", *got, *want)
+	}
+	if !reflect.DeepEqual(got.Runs, want.Runs) {
+		t.Errorf("curves\n got %v\nwant %v", got.Runs, want.Runs)
+	}
+	sameFloats(t, "layer input", got.LayerInput, want.LayerInput)
+	gc, wc := got.Chip, want.Chip
+	if gc.ID != wc.ID || gc.Layer != 1 || gc.Offset != wc.Offset || len(gc.Layers) != len(wc.Layers) || !reflect.DeepEqual(gc.DevActive, wc.DevActive) ||
+		!reflect.DeepEqual(gc.Layout.Sites, wc.Layout.Sites) {
+		t.Fatalf("chip: id %d layer %d offset %d", gc.ID, gc.Layer, gc.Offset)
+	}
+	sameFloats(t, "phases", gc.DevPhase, wc.DevPhase)
+	sameFloats(t, "effective", gc.DevEffective, wc.DevEffective)
+	if got.Light == nil || len(got.Light.Fields) != len(want.Light.Fields) || float32(got.Light.Max) != float32(want.Light.Max) {
+		t.Fatal("light")
+	}
+	for b := range want.Light.Fields {
+		for k := range want.Light.Fields[b] {
+			sameFloats(t, "light", got.Light.Fields[b][k], want.Light.Fields[b][k])
+		}
+	}
+	gn, wn := got.Network, want.Network
+	if gn.Version != wn.Version || len(gn.Layers) != len(wn.Layers) || len(gn.Layers) == 0 {
+		t.Fatalf("network: version %d layers %d, want %d, %d", gn.Version, len(gn.Layers), wn.Version, len(wn.Layers))
+	}
+	for i := range wn.Layers {
+		g, w := &gn.Layers[i], &wn.Layers[i]
+		if g.Out != w.Out || g.In != w.In || g.Offset != w.Offset || g.Conv != w.Conv || !reflect.DeepEqual(g.Sites, w.Sites) || !reflect.DeepEqual(g.Active, w.Active) {
+			t.Fatalf("network layer %d structure", i)
+		}
+		sameFloats(t, "network input", g.Input, w.Input)
+		sameFloats(t, "network phase", g.Phase, w.Phase)
+		for b := range w.Light.Fields {
+			for k := range w.Light.Fields[b] {
+				sameFloats(t, "network light", g.Light.Fields[b][k], w.Light.Fields[b][k])
+			}
+		}
+		for b := range w.BlockPower {
+			if math.Abs(g.BlockPower[b]-w.BlockPower[b]) > 1e-6 || math.Abs(g.BlockLight[b]-w.BlockLight[b]) > 1e-3 {
+				t.Fatalf("network layer %d block %d aggregates %g %g, want %g %g", i, b, g.BlockPower[b], g.BlockLight[b], w.BlockPower[b], w.BlockLight[b])
+			}
+		}
+	}
+
+	// A new run: its curve starts over, earlier runs arrive with their new version.
+	s.Reset()
+	frame(s, c)
+	snapshotOf(t, s, &m, 10)
+	if !reflect.DeepEqual(m.Scene.Runs, s.scene.Runs) || len(m.Scene.Runs) != 2 || m.Scene.Chip.ID != s.RunID() {
+		t.Errorf("after reset: %d runs, chip %d", len(m.Scene.Runs), m.Scene.Chip.ID)
+	}
+}
+
+// Only new curve points travel: a snapshot for a page that holds the curve carries none
+// of the old ones, nor the chip's structure.
+func TestSnapshotSendsOnlyWhatIsNew(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100")
+	s.Start()
+	for range 40 {
+		frame(s, c)
+	}
+	var m Mirror
+	full := snapshotOf(t, s, &m, 1)
+	again := s.AppendSnapshot(nil, 1, m.Have())
+	if n := len(s.curve.Queries); n < 3 || len(full)-len(again) < 3*8*n {
+		t.Errorf("a page holding %d points: snapshot %d bytes, full %d", n, len(again), len(full))
+	}
+	if err := m.Apply(again); err != nil || !reflect.DeepEqual(m.Scene.Runs, s.scene.Runs) {
+		t.Fatalf("apply: %v", err)
+	}
+}
+
+// Every malformed snapshot is refused with an error (never a panic), and the mirror keeps
+// its last good state.
+func TestSnapshotMalformedIsRefused(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=50&view=network")
+	s.Start()
+	for range 20 {
+		frame(s, c)
+	}
+	good := s.AppendSnapshot(nil, 3, Have{})
+	var m Mirror
+	if err := m.Apply(good); err != nil {
+		t.Fatal(err)
+	}
+	kept := m.Stats
+	le := binary.LittleEndian
+	flip := func(off int, f func([]byte)) []byte {
+		b := append([]byte(nil), good...)
+		f(b[off:])
+		return b
+	}
+	cases := []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"empty", nil, "not a meshlight snapshot"},
+		{"bad magic", flip(0, func(b []byte) { b[0] = 'X' }), "not a meshlight snapshot"},
+		{"newer version", flip(4, func(b []byte) { le.PutUint16(b, 2) }), "format version 2"},
+		{"stats field count", flip(14, func(b []byte) { le.PutUint16(b, 3) }), "stats fields"},
+		{"trailing byte", append(append([]byte(nil), good...), 0), "bytes after the end"},
+		{"huge count", flip(17, func(b []byte) { le.PutUint32(b, 1<<31) }), "a count of 2147483648"},
+	}
+	for _, tc := range cases {
+		var fresh Mirror
+		err := fresh.Apply(tc.b)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || fresh.Received {
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
+		if err := m.Apply(tc.b); err == nil {
+			t.Errorf("%s: applied", tc.name)
+		}
+	}
+	// Every truncation, and a flipped byte anywhere, fails cleanly or decodes consistently.
+	for n := range len(good) {
+		if err := m.Apply(good[:n]); err == nil {
+			t.Fatalf("truncated at %d of %d: applied", n, len(good))
+		}
+	}
+	for off := 0; off < len(good); off += 7 {
+		b := flip(off, func(b []byte) { b[0] ^= 0xa5 })
+		var fresh Mirror
+		_ = fresh.Apply(b) // must not panic
+	}
+	if !reflect.DeepEqual(m.Stats, kept) || m.Seq != 3 {
+		t.Errorf("the mirror changed after refused snapshots: seq %d", m.Seq)
+	}
+	// A page that holds a chip of another deployment cannot take a snapshot without its structure.
+	var other Mirror
+	if err := other.Apply(good); err != nil {
+		t.Fatal(err)
+	}
+	other.run++
+	err := other.Apply(s.AppendSnapshot(nil, 4, Have{Run: s.RunID(), History: s.histVer}))
+	if err == nil || !strings.Contains(err.Error(), "no structure for deployment") {
+		t.Errorf("missing structure: %v", err)
+	}
+}
+
+// FuzzMirrorApply: no input makes Apply panic, and a refused one leaves the mirror as it was.
+func FuzzMirrorApply(f *testing.F) {
+	st := testSite(f)
+	s := NewSession("?speed=50", st.fetch)
+	c := newClock()
+	s.SetClock(c.now)
+	ready(f, s, c)
+	s.Start()
+	for range 5 {
+		c.add(16e6)
+		s.Update()
+	}
+	f.Add(s.AppendSnapshot(nil, 1, Have{}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m Mirror
+		if err := m.Apply(b); err != nil && m.Received {
+			t.Fatal("a refused snapshot changed the mirror")
+		}
+	})
+}
