@@ -120,7 +120,7 @@ func (p *page) Update() error {
 	}
 	if p.started && !p.waiting {
 		h := p.mirror.Have()
-		p.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "history": float64(h.History)})
+		p.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
 		p.waiting = true
 	}
 	if q := p.Settings().Query(); q != p.query && p.mirror.Received {

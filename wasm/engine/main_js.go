@@ -9,7 +9,7 @@
 // up. It imports no drawing code (no ebiten).
 //
 // Messages from the page (objects): {cmd: "init", query}, {cmd: "snapshot", run, points,
-// history} (what the page holds, sim.Have), {cmd: "set", params, seq}, and {cmd, seq} for
+// last, history} (what the page holds, sim.Have), {cmd: "set", params, seq}, and {cmd, seq} for
 // start, pause, step, reset, redeploy, clearErrors and memory. Messages to the page:
 // {kind: "snapshot", bytes} (a Uint8Array, its buffer transferred), {kind: "ack", seq} (a
 // command was applied), {kind: "memory", ...},
@@ -138,7 +138,7 @@ func (e *engine) handle(c js.Value) {
 	s := e.s
 	switch cmd {
 	case "snapshot":
-		have := sim.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), History: uint64(c.Get("history").Float())}
+		have := sim.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), Last: c.Get("last").Float(), History: uint64(c.Get("history").Float())}
 		e.buf = s.AppendSnapshot(e.buf[:0], e.seq, have)
 		arr := js.Global().Get("Uint8Array").New(len(e.buf))
 		js.CopyBytesToJS(arr, e.buf)

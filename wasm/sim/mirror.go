@@ -33,7 +33,11 @@ type Mirror struct {
 
 // Have is what the mirror holds, for the next snapshot request.
 func (m *Mirror) Have() Have {
-	return Have{Run: m.run, Points: len(m.curve.Queries), History: m.histVer}
+	h := Have{Run: m.run, Points: len(m.curve.Queries), History: m.histVer}
+	if h.Points > 0 {
+		h.Last = m.curve.Queries[h.Points-1]
+	}
+	return h
 }
 
 // Limits of a snapshot's chip structure: far above any shipped model, low enough that a

@@ -44,9 +44,10 @@ const snapshotMagic = "MLSN"
 // Have is what the page holds, sent with each snapshot request so that the engine sends
 // only what is new.
 type Have struct {
-	Run     uint64 // the deployment whose chip structure and curve the page holds (0: none)
-	Points  int    // points of that run's curve it holds
-	History uint64 // the version of the earlier runs it holds
+	Run     uint64  // the deployment whose chip structure and curve the page holds (0: none)
+	Points  int     // points of that run's curve it holds
+	Last    float64 // the queries of the last of them: a curve rewritten since (thinned, say) is sent whole
+	History uint64  // the version of the earlier runs it holds
 }
 
 // RunID names the current deployment (0 before the first); it changes at every deployment.
@@ -121,7 +122,8 @@ func (s *Session) AppendSnapshot(b []byte, seq uint64, have Have) []byte {
 	}
 
 	from := 0
-	if have.Run == s.runID && have.Points <= len(s.curve.Queries) && have.Points >= 0 {
+	if have.Run == s.runID && have.Points <= len(s.curve.Queries) && have.Points >= 0 &&
+		(have.Points == 0 || s.curve.Queries[have.Points-1] == have.Last) {
 		from = have.Points
 	}
 	w.u64(s.runID)

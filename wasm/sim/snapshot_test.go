@@ -137,6 +137,19 @@ func TestSnapshotSendsOnlyWhatIsNew(t *testing.T) {
 	if err := m.Apply(again); err != nil || !reflect.DeepEqual(m.Scene.Runs, s.scene.Runs) {
 		t.Fatalf("apply: %v", err)
 	}
+	// A curve rewritten in the engine (thinned to every other point) reaches the page whole.
+	thin := func(v []float64) []float64 {
+		var out []float64
+		for i := 0; i < len(v); i += 2 {
+			out = append(out, v[i])
+		}
+		return out
+	}
+	s.curve.Queries, s.curve.Accuracy, s.curve.Power = thin(s.curve.Queries), thin(s.curve.Accuracy), thin(s.curve.Power)
+	snapshotOf(t, s, &m, 2)
+	if got := m.Scene.Runs[len(m.Scene.Runs)-1]; !reflect.DeepEqual(got, s.curve) {
+		t.Errorf("a thinned curve: the page holds %v, the engine %v", got.Queries, s.curve.Queries)
+	}
 }
 
 // Every malformed snapshot is refused with an error (never a panic), and the mirror keeps
