@@ -3,11 +3,12 @@ package main
 import (
 	"fmt"
 	"reflect"
-	"runtime"
 	"strings"
 	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
+
+	"github.com/meshlight/meshlight/wasm/internal/gomem"
 )
 
 // installAPI defines window.meshlight, the page-level API for the page's controls, tests
@@ -113,27 +114,8 @@ func installAPI(p *page) {
 	doc.Call("dispatchEvent", js.Global().Get("Event").New("meshlight:api"))
 }
 
-// goMemory is Go's heap as window.meshlight.memory() reports it: the bytes allocated
-// before and after a forced collection (after it, the live heap), and the runtime's
-// heap figures from runtime.ReadMemStats. Byte counts are float64s (JavaScript numbers).
-func goMemory() map[string]any {
-	var before, ms runtime.MemStats
-	runtime.ReadMemStats(&before)
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	return map[string]any{
-		"heapAlloc":       float64(ms.HeapAlloc),
-		"heapAllocBefore": float64(before.HeapAlloc),
-		"heapSys":         float64(ms.HeapSys),
-		"heapInuse":       float64(ms.HeapInuse),
-		"heapIdle":        float64(ms.HeapIdle),
-		"heapReleased":    float64(ms.HeapReleased),
-		"sys":             float64(ms.Sys),
-		"nextGC":          float64(ms.NextGC),
-		"numGC":           float64(ms.NumGC),
-		"pauseTotalMs":    float64(ms.PauseTotalNs) / 1e6,
-	}
-}
+// goMemory is Go's heap as window.meshlight.memory() reports it (gomem.Stats).
+func goMemory() map[string]any { return gomem.Stats() }
 
 // jsString is the URL form of a JavaScript value: numbers as JavaScript prints them,
 // booleans as 1 or 0.

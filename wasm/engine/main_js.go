@@ -18,11 +18,11 @@ package main
 
 import (
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"syscall/js"
 	"time"
 
+	"github.com/meshlight/meshlight/wasm/internal/gomem"
 	"github.com/meshlight/meshlight/wasm/internal/jsfetch"
 	"github.com/meshlight/meshlight/wasm/sim"
 )
@@ -178,21 +178,7 @@ func (e *engine) handle(c js.Value) {
 // memory is the engine's Go heap after a collection, as window.meshlight.memory() reports
 // it, and the worker's WebAssembly memory.
 func memory() map[string]any {
-	var before, ms runtime.MemStats
-	runtime.ReadMemStats(&before)
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	return map[string]any{
-		"heapAlloc":       float64(ms.HeapAlloc),
-		"heapAllocBefore": float64(before.HeapAlloc),
-		"heapSys":         float64(ms.HeapSys),
-		"heapInuse":       float64(ms.HeapInuse),
-		"heapIdle":        float64(ms.HeapIdle),
-		"heapReleased":    float64(ms.HeapReleased),
-		"sys":             float64(ms.Sys),
-		"nextGC":          float64(ms.NextGC),
-		"numGC":           float64(ms.NumGC),
-		"pauseTotalMs":    float64(ms.PauseTotalNs) / 1e6,
-		"wasmMemory":      js.Global().Call("engineWasmMemory"), // engine.js
-	}
+	m := gomem.Stats()
+	m["wasmMemory"] = js.Global().Call("engineWasmMemory") // engine.js
+	return m
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -136,4 +138,25 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%d bytes (%.4g MiB)", n, float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// DirFetch returns the Fetch of a site on disk: the files under the folder root, read
+// through an os.Root (a path cannot leave it, even by a link) and capped like the
+// browser's (ReadCapped). Native tools and tests use it in place of HTTP.
+func DirFetch(root string) Fetch {
+	return func(p string, limit int64) ([]byte, error) {
+		f, err := os.OpenInRoot(root, filepath.FromSlash(p))
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file", p)
+		}
+		return ReadCapped(fi.Size(), f, limit)
+	}
 }

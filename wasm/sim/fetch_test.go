@@ -3,6 +3,8 @@ package sim
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,5 +220,36 @@ func TestSessionRefusesBadModelFiles(t *testing.T) {
 	}
 	if want := dataset.FileName("vowel4", dataset.Test); !slices.Contains(ls.fetched(), "data/"+want) {
 		t.Errorf("fetched %v, want the default's data", ls.fetched())
+	}
+}
+
+// DirFetch reads the files of a folder, capped, and nothing outside it.
+func TestDirFetch(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "models"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "models", "a.json"), []byte("12345"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(filepath.Dir(root), "outside.json")
+	if err := os.WriteFile(outside, []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(outside)
+	if err := os.Symlink(outside, filepath.Join(root, "models", "link.json")); err != nil {
+		t.Fatal(err)
+	}
+	fetch := DirFetch(root)
+	if b, err := fetch("models/a.json", 5); err != nil || string(b) != "12345" {
+		t.Errorf("a.json: %q, %v", b, err)
+	}
+	for _, tc := range []struct {
+		path  string
+		limit int64
+	}{{"models/a.json", 4}, {"../outside.json", 100}, {"models/link.json", 100}, {"models", 100}, {"models/none.json", 100}} {
+		if b, err := fetch(tc.path, tc.limit); err == nil {
+			t.Errorf("%s (limit %d): read %q, want an error", tc.path, tc.limit, b)
+		}
 	}
 }

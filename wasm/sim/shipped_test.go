@@ -19,18 +19,7 @@ func staticSite(t *testing.T) Fetch {
 	if _, err := os.Stat(filepath.Join(root, ModelPath(DefaultSettings().Model))); err != nil {
 		t.Skipf("no shipped model: %v", err)
 	}
-	return func(p string, limit int64) ([]byte, error) {
-		f, err := os.Open(filepath.Join(root, filepath.FromSlash(p)))
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		return ReadCapped(fi.Size(), f, limit)
-	}
+	return DirFetch(root)
 }
 
 // The default page is the method's chip, on which the shipped MNIST MLP loses a few points

@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/meshlight/meshlight/wasm/sim"
@@ -42,19 +41,7 @@ func main() {
 }
 
 func run(dir, query string, queries int64) (*Result, error) {
-	fetch := func(p string, limit int64) ([]byte, error) {
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(p)))
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, err
-		}
-		return sim.ReadCapped(fi.Size(), f, limit)
-	}
-	s := sim.NewSession(query, fetch)
+	s := sim.NewSession(query, sim.DirFetch(dir))
 	for deadline := time.Now().Add(time.Minute); !s.Stats().Ready; {
 		if time.Now().After(deadline) || s.Stats().Error != "" {
 			return nil, fmt.Errorf("not ready: %s", s.Stats().Error)
