@@ -124,11 +124,19 @@ func Write(w io.Writer, s *Set) error {
 // MaxSamples and MaxValues and, when r can tell its size (a *bytes.Reader, an
 // *os.File), within what a gzip stream of that size can hold.
 func Read(r io.Reader, name string) (*Set, error) {
-	return read(r, name, limitio.Size(r))
+	return read(r, name, limitio.Size(r), -1)
 }
 
-// read is Read of a stream of size bytes (-1: unknown).
-func read(r io.Reader, name string, size int64) (*Set, error) {
+// ReadHead is Read keeping only the first n samples: the whole file is read and checked
+// as Read does, but the values of the others are not stored (the page, which evaluates
+// on a head of the test set, keeps a fifth of the memory).
+func ReadHead(r io.Reader, name string, n int) (*Set, error) {
+	return read(r, name, limitio.Size(r), max(n, 0))
+}
+
+// read is Read of a stream of size bytes (-1: unknown), keeping the first keep samples
+// (-1: all).
+func read(r io.Reader, name string, size int64, keep int) (*Set, error) {
 	if size > MaxFileSize {
 		return nil, formatErr(name, "size", &limitio.LimitError{Size: size, Limit: MaxFileSize}, "too large for a data file")
 	}
@@ -250,31 +258,45 @@ func read(r io.Reader, name string, size int64) (*Set, error) {
 		}
 	}
 	// The values, decoded chunk by chunk: X grows with the data read, not with the count
-	// declared.
-	total := n * f
-	s.X = make([]float32, 0, min(total, 1<<16))
+	// declared, and stops growing at the samples kept (the rest is decoded and checked).
+	total, stored := n*f, n*f
+	if keep >= 0 && keep < n {
+		stored = keep * f
+	}
+	s.X = make([]float32, 0, min(stored, 1<<16))
 	chunk := make([]byte, 1<<16)
-	for len(s.X) < total {
-		k, err := io.ReadFull(br, chunk[:min(len(chunk), (total-len(s.X))*size1)])
-		for i := 0; i+size1 <= k; i += size1 {
-			if enc == encU8 {
-				s.X = append(s.X, PixelValue(chunk[i]))
-				continue
+	var vals [1 << 16]float32
+	for done := 0; done < total; {
+		k, err := io.ReadFull(br, chunk[:min(len(chunk), (total-done)*size1)])
+		m := k / size1
+		if enc == encU8 {
+			for i, q := range chunk[:m] {
+				vals[i] = pixelValues[q]
 			}
-			v := math.Float32frombits(le.Uint32(chunk[i:]))
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				j := len(s.X)
-				return fail("values", nil, "sample %d value %d is %v, want finite", j/f, j%f, v)
+		} else {
+			for i := range m {
+				v := math.Float32frombits(le.Uint32(chunk[4*i:]))
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					j := done + i
+					return fail("values", nil, "sample %d value %d is %v, want finite", j/f, j%f, v)
+				}
+				vals[i] = v
 			}
-			s.X = append(s.X, v)
 		}
+		if done < stored {
+			s.X = append(s.X, vals[:min(m, stored-done)]...)
+		}
+		done += m
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			got := len(s.X)*size1 + k%size1
+			got := done*size1 + k%size1
 			return fail("values", io.ErrUnexpectedEOF, "truncated: %d of %d bytes (%d samples x %d values)", got, total*size1, n, f)
 		}
 		if err != nil {
 			return fail("values", err, "read failed")
 		}
+	}
+	if stored < total {
+		s.Y = s.Y[: stored/f : stored/f]
 	}
 	// Nothing may follow; reading to the end also checks the gzip CRC.
 	switch _, err := io.ReadFull(br, make([]byte, 1)); {
@@ -297,8 +319,16 @@ func ReadFile(path string) (*Set, error) {
 		return nil, fileErr(path, err, "data file")
 	}
 	defer f.Close()
-	return read(f, path, size)
+	return read(f, path, size, -1)
 }
+
+// pixelValues is PixelValue of every grey level.
+var pixelValues = func() (t [256]float32) {
+	for q := range t {
+		t[q] = PixelValue(uint8(q))
+	}
+	return t
+}()
 
 // fileErr turns an error opening path (a file of the given kind) into a *FormatError
 // naming the file.

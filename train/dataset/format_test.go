@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -340,5 +341,40 @@ func TestCheckName(t *testing.T) {
 				t.Errorf("CheckName: error of %d bytes, want the name cut short", len(err.Error()))
 			}
 		})
+	}
+}
+
+// ReadHead keeps the first samples of what Read gives, and checks the whole file as
+// Read does.
+func TestReadHead(t *testing.T) {
+	big := &Set{Name: "big", Shape: [3]int{3, 20, 20}, Classes: 10}
+	for i := range 300 {
+		big.Y = append(big.Y, uint8(i%10))
+		for j := range big.Features() {
+			big.X = append(big.X, PixelValue(uint8((i*7+j*13)%256)))
+		}
+	}
+	for _, s := range []*Set{imageTestSet(), floatTestSet(), big} {
+		b := encode(t, s)
+		all, err := Read(bytes.NewReader(b), s.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{0, 1, 2, all.Len(), all.Len() + 5} {
+			h, err := ReadHead(bytes.NewReader(b), s.Name, n)
+			if err != nil {
+				t.Fatalf("%s head %d: %v", s.Name, n, err)
+			}
+			want := all.Head(n)
+			if !slices.Equal(h.X, want.X) || !slices.Equal(h.Y, want.Y) || h.Shape != want.Shape || h.Classes != want.Classes || (n < all.Len() && cap(h.X) > max(len(want.X), 1)) {
+				t.Errorf("%s head %d: %d samples (cap %d), want %d", s.Name, n, h.Len(), cap(h.X), want.Len())
+			}
+		}
+		// A damaged end is found though the head is not stored.
+		bad := append([]byte(nil), b...)
+		bad[len(bad)-5] ^= 0xff // the gzip CRC/size trailer
+		if _, err := ReadHead(bytes.NewReader(bad), s.Name, 1); err == nil {
+			t.Errorf("%s: a damaged trailer passed ReadHead", s.Name)
+		}
 	}
 }
