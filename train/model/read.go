@@ -165,21 +165,26 @@ func decode(data []byte) (*Model, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("empty file")
 	}
-	// The format string first, so that a newer file is reported as such even when its
-	// fields differ from this version's.
-	var head struct {
-		Format *string `json:"format"`
-	}
-	if err := json.Unmarshal(data, &head); err == nil && head.Format != nil {
-		if err := checkFormat(*head.Format); err != nil {
-			return nil, err
-		}
-	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var w wireModel
 	if err := dec.Decode(&w); err != nil {
+		// A newer file is reported as such, though its fields differ from this version's
+		// (looking for the format only on failure spares the common case a second pass).
+		var head struct {
+			Format *string `json:"format"`
+		}
+		if json.Unmarshal(data, &head) == nil && head.Format != nil {
+			if err := checkFormat(*head.Format); err != nil {
+				return nil, err
+			}
+		}
 		return nil, jsonError(data, err)
+	}
+	if w.Format != nil { // the format before the fields, as above
+		if err := checkFormat(*w.Format); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("offset %d: data after the model object", dec.InputOffset())
