@@ -36,6 +36,8 @@ type Scene struct {
 	Readouts    Readouts
 	Ready       bool
 	LoadingText string
+	// Race, when not nil, is a race of optimizers: the canvas draws it instead of one run.
+	Race *Race
 }
 
 // Sample is one input of the data set.

@@ -21,19 +21,29 @@ import (
 //	                chipEdited, gammaStd, relativeDrift, vpi, crosstalk, bits, heatAll,
 //	                step, driftText, crosstalkText, controlText, hover (the
 //	                canvas's tooltip), networkItems (tiles and devices the network
-//	                view drew last frame), ...}
+//	                view drew last frame), race (with a race open, else null):
+//	                {optimizers, racers: [{optimizer, ready, running, queries,
+//	                accuracy, bestAccuracy, deployedAccuracy, power, energy,
+//	                queriesPerSecond, evaluations, points, seed, colour, standing,
+//	                error}], leader (an optimizer, "" while none), leaderIndex, budget,
+//	                rule, booth, note}, ...}; with a race open, queries, accuracy and
+//	                the other run figures are the leader's (the first racer's while
+//	                there is none), ready and running the race's, queriesPerSecond the
+//	                racers' sum
 //	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"}) or
 //	               set({chip: "strong", bits: 6}); returns {ok, errors: [...]}; bad
 //	               values keep their old setting
 //	start(), pause(), reset(), step(), redeploy()
 //	settings()     the current settings by URL parameter name (model, optimizer, chip,
 //	               gamma-std, vpi, crosstalk, bits, heat-all, alpha, s, p, lr, seed,
-//	               speed, layer, compare, booth, view, run): strings in their URL form,
+//	               speed, layer, compare, booth, view, run, race): strings in their URL form,
 //	               booleans as booleans
 //	options()      the choices of the model, optimizer, chip, layer and view selectors
 //	query()        the URL query of the current settings
 //	curve()        the current run's curve: {label, queries, accuracy, power}
 //	clearErrors()  drop the messages shown in the page
+//	raceCurve(i)   racer i's curve: {optimizer, label, queries, accuracy, power}, or null
+//	raceMemory()   a promise of every racer engine's heap figures (as memory()), [] with no race
 //	memory()       a promise of the engine's Go heap: {heapAlloc (live bytes, after a
 //	               runtime.GC), heapAllocBefore (bytes before that GC), heapSys,
 //	               heapInuse, heapIdle, heapReleased, sys, nextGC, numGC, pauseTotalMs,
@@ -60,6 +70,10 @@ func installAPI(p *page) {
 			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS
 			if p.game != nil { // what the canvas shows under the cursor, and how much it draws
 				m["hover"], m["networkItems"] = p.game.Hover(), p.game.NetworkItems()
+			}
+			m["race"] = nil
+			if p.race != nil {
+				m["race"] = p.race.api()
 			}
 			return m
 		}),
@@ -107,6 +121,18 @@ func installAPI(p *page) {
 				out[name] = list
 			}
 			return out
+		}),
+		"raceCurve": fn(func(args []js.Value) any {
+			if p.race == nil || len(args) != 1 || args[0].Type() != js.TypeNumber {
+				return nil
+			}
+			return p.race.curveOf(args[0].Int())
+		}),
+		"raceMemory": fn(func([]js.Value) any {
+			if p.race == nil {
+				return js.Global().Get("Promise").Call("resolve", []any{})
+			}
+			return p.race.memory()
 		}),
 	}
 	js.Global().Set("meshlight", api)

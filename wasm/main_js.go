@@ -57,6 +57,9 @@ type page struct {
 
 	drawMS, updateMS float64 // smoothed Go time of Draw and Update, ms
 	game             *canvas.Game
+
+	race  *race          // the race of optimizers open, nil when none (race_js.go)
+	cycle sim.BoothCycle // booth mode's turns between the single run and a race
 }
 
 // maxPageErrors is the number of the page's own messages kept.
@@ -123,6 +126,7 @@ func (p *page) Update() error {
 		p.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
 		p.waiting = true
 	}
+	p.updateRace(t)
 	if q := p.Settings().Query(); q != p.query && p.mirror.Received {
 		p.query = q
 		syncURL(q)
@@ -164,6 +168,9 @@ func (p *page) receive(m js.Value) {
 
 // send posts a command to the engine.
 func (p *page) send(cmd string, extra map[string]any) {
+	if !p.raceCommand(cmd, extra) {
+		return // for the racers only
+	}
 	p.seq++
 	msg := map[string]any{"cmd": cmd, "seq": float64(p.seq)}
 	for k, v := range extra {
@@ -181,6 +188,9 @@ func (p *page) send(cmd string, extra map[string]any) {
 
 // Scene implements canvas.Sim: the last good snapshot's scene.
 func (p *page) Scene() *render.Scene {
+	if p.race != nil {
+		return p.race.sceneOf(p.Settings())
+	}
 	if !p.mirror.Received {
 		return &p.loading
 	}
@@ -219,6 +229,9 @@ func (p *page) Stats() sim.Stats {
 	st := p.mirror.Stats
 	if !p.mirror.Received {
 		st = sim.Stats{Status: p.loading.Status, Model: p.set.Model, Optimizer: p.set.Optimizer}
+	}
+	if p.race != nil {
+		st = p.race.stats(st)
 	}
 	if len(p.errs) > 0 {
 		st.Error = strings.TrimPrefix(st.Error+"\n"+strings.Join(p.errs, "\n"), "\n")

@@ -54,7 +54,8 @@ type Game struct {
 	tooltipShown  bool   // a tooltip was drawn in the last frame
 	tooltipText   string // and what it said (Hover)
 
-	net netView // the whole-network view (network_js.go)
+	net  netView  // the whole-network view (network_js.go)
+	race raceView // a race of optimizers (race_js.go)
 
 	start     time.Time
 	t         float64 // animation clock, seconds
@@ -154,6 +155,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		screen.Fill(render.Background)
 		return
 	}
+	if sc.Race != nil {
+		g.drawRace(screen, sc)
+		return
+	}
+	g.race.screen = nil // a race drawn later copies its picture again
 	if netShown(sc) {
 		g.prepareNet(sc)
 		g.drawChrome(screen, sc)
@@ -366,6 +372,17 @@ func pct(v float64) string {
 // drawChart draws one chart of a quantity against ONN queries for every run: earlier runs
 // faint, the current (last) one bright.
 func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, accuracy bool) {
+	g.drawChartIn(screen, r, title, note, runs, ys, col, nil, accuracy)
+}
+
+// drawChartColours draws runs side by side in their own colours (a race: no run is
+// "current"), each with a marker at its last point.
+func (g *Game) drawChartColours(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, colours []color.RGBA, accuracy bool) {
+	g.drawChartIn(screen, r, title, note, runs, ys, render.Text, colours, accuracy)
+}
+
+// drawChartIn is drawChart with, when colours is not nil, every run bright in its colour.
+func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, colours []color.RGBA, accuracy bool) {
 	if r.Empty() {
 		return
 	}
@@ -433,7 +450,9 @@ func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string
 	for i, run := range runs {
 		current := i == len(runs)-1
 		cc, w := col, 2*g.scale
-		if !current {
+		if colours != nil {
+			current, cc = true, colours[i]
+		} else if !current {
 			cc, w = overlayColour(len(runs)-1-i), 1.2*g.scale
 		}
 		pts := c.Polyline(run.Queries, ys(run))
@@ -442,12 +461,12 @@ func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string
 		}
 		if current && len(pts) > 0 {
 			q := pts[len(pts)-1]
-			g.flat.rect(render.R(q.X-2.5*g.scale, q.Y-2.5*g.scale, q.X+2.5*g.scale, q.Y+2.5*g.scale), col)
+			g.flat.rect(render.R(q.X-2.5*g.scale, q.Y-2.5*g.scale, q.X+2.5*g.scale, q.Y+2.5*g.scale), cc)
 		}
 	}
 	g.flat.flush()
 	// Earlier runs: what each differs in, newest first, at the bottom of the plot.
-	if accuracy && len(runs) > 1 {
+	if accuracy && len(runs) > 1 && colours == nil {
 		cur := runs[len(runs)-1].Label
 		y := plot.Y1 - 15*g.scale
 		for k := 1; k < len(runs) && k <= 3 && y > plot.Y0+lineH; k++ {

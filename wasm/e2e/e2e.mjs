@@ -27,6 +27,7 @@ import os from 'node:os';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { raceSteps } from './race.mjs';
 
 const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const OUT = process.env.OUT || 'out';
@@ -643,6 +644,7 @@ const steps = [
     await page.close();
   }),
 
+  ...raceSteps({ check, open, stats, waitStats, frames, rates, colours, results, OUT }),
 ];
 
 try {

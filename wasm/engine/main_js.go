@@ -10,7 +10,8 @@
 //
 // Messages from the page (objects): {cmd: "init", query}, {cmd: "snapshot", run, points,
 // last, history} (what the page holds, sim.Have), {cmd: "set", params, seq}, and {cmd, seq} for
-// start, pause, step, reset, redeploy, clearErrors and memory. Messages to the page:
+// start, pause, step, reset, redeploy, clearErrors, memory, and hold and release (while the
+// page races optimizers in other workers it holds this engine: no training). Messages to the page:
 // {kind: "snapshot", bytes} (a Uint8Array, its buffer transferred), {kind: "ack", seq} (a
 // command was applied), {kind: "memory", ...},
 // {kind: "error", message} (the engine stopped).
@@ -94,16 +95,20 @@ type engine struct {
 	credit float64
 	last   time.Time
 	buf    []byte
+	// held: the page runs a race in other workers and holds this engine meanwhile: it
+	// answers commands and snapshots but does no work (no loading, training or booth
+	// mode), so the racers have the cores and booth mode resumes where it was.
+	held bool
 }
 
 // busy reports whether the engine has training to do.
 func (e *engine) busy() bool {
-	return e.fatal == nil && e.s.Running()
+	return e.fatal == nil && !e.held && e.s.Running()
 }
 
 // tick runs one slice of work, turning a panic into an error the page shows.
 func (e *engine) tick() {
-	if e.fatal != nil {
+	if e.fatal != nil || e.held {
 		return
 	}
 	defer e.recover()
@@ -165,6 +170,11 @@ func (e *engine) handle(c js.Value) {
 		s.Redeploy()
 	case "clearErrors":
 		s.ClearErrors()
+	case "hold":
+		e.held = true
+	case "release":
+		e.held = false
+		e.last = time.Now()
 	case "memory":
 		e.post(map[string]any{"kind": "memory", "id": c.Get("id"), "memory": memory()})
 	}

@@ -54,6 +54,7 @@ type Settings struct {
 	Booth     bool    // booth mode: full screen, loops on its own
 	View      string  // what the mesh area shows: "layer" (one layer's meshes) or "network" (the whole network); follows booth mode until set
 	Run       bool    // start training as soon as the chip is deployed
+	Race      string  // the optimizers racing on identical chips, comma-separated (race.go); "" when none
 }
 
 // Effect says what a change of one setting needs.
@@ -241,6 +242,7 @@ var params = []param{
 		return nil
 	}, false},
 	boolParam("run", ViewOnly, func(s *Settings) *bool { return &s.Run }),
+	{"race", ViewOnly, func(s *Settings) string { return s.Race }, setRace, false},
 }
 
 // MaxSpeed is the largest accepted speed (ONN queries per frame).

@@ -1,0 +1,289 @@
+package canvas
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/render"
+)
+
+// raceView caches the race picture: the whole screen is redrawn from the scene at most
+// raceRate times a second (a race changes by its figures and heaters; it has no animation),
+// and each frame copies it only when it changed or the screen is new.
+type raceView struct {
+	img    *ebiten.Image
+	at     float64 // animation clock of the last redraw
+	key    string  // what the last redraw showed
+	screen *ebiten.Image
+	plans  []lanePlan
+}
+
+// lanePlan is a lane's floor plan, kept while its chip, layer and shape stay.
+type lanePlan struct {
+	plan   *render.Plan
+	id     uint64
+	layer  int
+	aspect float64
+}
+
+// raceRate is how many times a second the race picture may be redrawn.
+const raceRate = 5
+
+// drawRace draws a race: the header, the lanes' meshes side by side, their curves overlaid
+// in the lanes' colours and a leader board where the sample is in a single run.
+func (g *Game) drawRace(screen *ebiten.Image, sc *render.Scene) {
+	rv := &g.race
+	g.tooltipShown = false
+	g.chromeKind = "" // the single run's picture is redrawn whole when the race closes
+	if rv.img == nil || rv.img.Bounds().Dx() != g.w || rv.img.Bounds().Dy() != g.h {
+		if rv.img != nil {
+			rv.img.Deallocate()
+		}
+		rv.img = ebiten.NewImage(g.w, g.h)
+		rv.key = ""
+	}
+	key := fmt.Sprintf("%dx%d|%s|%s|%d|%g", g.w, g.h, sc.Status, sc.Note, sc.Race.Leader, sc.Race.Budget)
+	for _, l := range sc.Race.Lanes {
+		key += fmt.Sprintf("|%s|%d|%d|%d", l.Status, l.Version, l.Readouts.Queries, len(l.Run.Queries))
+	}
+	if key != rv.key && (rv.key == "" || g.t-rv.at >= 1.0/raceRate) {
+		g.paintRace(rv.img, sc)
+		rv.key, rv.at = key, g.t
+		rv.screen = nil
+	}
+	if rv.screen != screen {
+		screen.DrawImage(rv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+		rv.screen = screen
+	}
+}
+
+// paintRace draws the whole race picture onto dst.
+func (g *Game) paintRace(dst *ebiten.Image, sc *render.Scene) {
+	race := sc.Race
+	dst.Fill(render.Background)
+	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
+	g.drawHeader(dst, sc)
+	lanes := render.RaceLanes(g.regions.Mesh.Inset(4*g.scale), len(race.Lanes), 8*g.scale)
+	for len(g.race.plans) < len(lanes) {
+		g.race.plans = append(g.race.plans, lanePlan{})
+	}
+	for i, r := range lanes {
+		g.drawLane(dst, r, race, i)
+	}
+	g.drawRaceLegend(dst, race)
+	colours := make([]color.RGBA, len(race.Lanes))
+	runs := make([]render.Run, len(race.Lanes))
+	for i, l := range race.Lanes {
+		colours[i], runs[i] = l.Colour, l.Run
+	}
+	budget := ""
+	if race.Leader >= 0 {
+		budget = "compared at " + render.Compact(race.Budget) + " queries"
+	}
+	g.drawChartColours(dst, g.regions.Accuracy, "test accuracy % / ONN queries", budget, runs, func(r render.Run) []float64 { return r.Accuracy }, colours, true)
+	g.drawChartColours(dst, g.regions.Power, "power (rad) / ONN queries", "", runs, func(r render.Run) []float64 { return r.Power }, colours, false)
+	g.drawBoard(dst, race)
+}
+
+// drawLane draws racer i in r: a caption (name, accuracy, queries, speed) over its
+// layer's meshes, lit by its light, heaters coloured by power.
+func (g *Game) drawLane(dst *ebiten.Image, r render.Rect, race *render.Race, i int) {
+	l := race.Lanes[i]
+	f := g.fonts.small
+	lineH := 14 * g.scale
+	g.flat.begin(dst)
+	g.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+2*g.scale), l.Colour)
+	if i == race.Leader {
+		g.flat.rect(render.R(r.X0, r.Y0, r.X0+2*g.scale, r.Y1), l.Colour)
+		g.flat.rect(render.R(r.X1-2*g.scale, r.Y0, r.X1, r.Y1), l.Colour)
+		g.flat.rect(render.R(r.X0, r.Y1-2*g.scale, r.X1, r.Y1), l.Colour)
+	}
+	g.flat.flush()
+	name := l.Name
+	if i == race.Leader {
+		name += " · leader"
+	}
+	drawText(dst, name, g.fonts.bold, r.X0+6*g.scale, r.Y0+4*g.scale, l.Colour, text.AlignStart)
+	figs := l.Status
+	if l.Chip != nil {
+		figs = fmt.Sprintf("%s · %s q · %s q/s", pct(l.Readouts.Accuracy), render.Compact(float64(l.Readouts.Queries)), render.Compact(math.Round(l.QPS)))
+	}
+	drawText(dst, figs, f, r.X1-6*g.scale, r.Y0+6*g.scale, render.Text, text.AlignEnd)
+	area := render.R(r.X0+4*g.scale, r.Y0+lineH+10*g.scale, r.X1-4*g.scale, r.Y1-4*g.scale)
+	if area.Empty() || l.Chip == nil || l.Chip.Layer >= len(l.Chip.Layers) {
+		return
+	}
+	lp := &g.race.plans[i]
+	aspect := math.Round(area.W()/math.Max(area.H(), 1)*8) / 8
+	if lp.plan == nil || lp.id != l.Chip.ID || lp.layer != l.Chip.Layer || lp.aspect != aspect {
+		p, err := render.NewPlan(l.Chip.Layout, l.Chip.Layers, l.Chip.Layer, aspect)
+		if err != nil {
+			drawText(dst, err.Error(), f, area.X0, area.Y0, render.TextDim, text.AlignStart)
+			return
+		}
+		*lp = lanePlan{plan: p, id: l.Chip.ID, layer: l.Chip.Layer, aspect: aspect}
+	}
+	p := lp.plan
+	v := render.Fit(p.Bounds, area, 2*g.scale)
+	var light *render.Light
+	if l.Light != nil && len(l.Light.Fields) == len(p.Tiles) {
+		light = l.Light
+	}
+	wgw := math.Max(1, 0.18*v.Scale)
+	g.flat.begin(g.sub(dst, area))
+	for _, t := range p.Tiles {
+		g.flat.rect(v.ApplyRect(render.R(t.Rect.X0-0.3, t.Rect.Y0-0.1, t.Rect.X1+0.3, t.Rect.Y1+0.1)), color.RGBA{0x0d, 0x12, 0x1a, 0xff})
+	}
+	for b, t := range p.Tiles {
+		for k := 0; k <= t.Columns; k++ {
+			x0, x1 := t.SegmentX(k)
+			for row := 0; row < t.Rows; row++ {
+				if !g.hasGuide(t, k, row) {
+					continue
+				}
+				br := 0.0
+				if light != nil && b < len(light.Fields) && k < len(light.Fields[b]) && row < len(light.Fields[b][k]) {
+					br = render.Brightness(light.Fields[b][k][row], light.Max)
+				}
+				sr := v.ApplyRect(render.R(x0, t.RowY(row), x1, t.RowY(row)))
+				g.flat.rect(render.R(sr.X0, sr.Y0-wgw/2, sr.X1, sr.Y0+wgw/2), render.LightAt(br))
+			}
+		}
+	}
+	for _, d := range p.Devices {
+		c := deviceColour(l.Chip, d)
+		dr := v.ApplyRect(d.Rect)
+		if d.Site.Part == photonics.PartSigma || c == render.Passive || v.Scale < 4 {
+			g.flat.rect(dr, c)
+			continue
+		}
+		g.flat.rect(dr, render.DeviceBody)
+		hc := v.Apply(d.Heater)
+		hw, hh := dr.W()*0.42, math.Max(dr.H()*0.22, 1)
+		g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+	}
+	g.flat.flush()
+}
+
+// drawRaceLegend names the lanes' colours.
+func (g *Game) drawRaceLegend(dst *ebiten.Image, race *render.Race) {
+	r := g.regions.Legend
+	if r.Empty() {
+		return
+	}
+	f := g.fonts.small
+	x, y := r.X0, r.Y0+1*g.scale
+	for _, l := range race.Lanes {
+		g.flat.begin(dst)
+		g.flat.rect(render.R(x, y+5*g.scale, x+14*g.scale, y+8*g.scale), l.Colour)
+		g.flat.flush()
+		x += 18 * g.scale
+		drawText(dst, l.Name, f, x, y, render.Text, text.AlignStart)
+		x += textWidth(l.Name, f) + 12*g.scale
+	}
+}
+
+// drawBoard lists the racers by standing where a single run shows its sample (place,
+// optimizer, accuracy by the leader rule and now, queries, queries per second) and says
+// the leader rule.
+func (g *Game) drawBoard(dst *ebiten.Image, race *render.Race) {
+	r := render.R(g.regions.Input.X0, g.regions.Input.Y0, g.regions.Scores.X1, math.Max(g.regions.Input.Y1, g.regions.Scores.Y1))
+	if r.Empty() {
+		return
+	}
+	f := g.fonts.small
+	lineH := 15 * g.scale
+	var title string
+	if race.Leader >= 0 {
+		title = fmt.Sprintf("leader: %s", race.Lanes[race.Leader].Name)
+	} else {
+		title = "leader: none yet (every racer needs a test after training)"
+	}
+	drawText(dst, title, g.fonts.bold, r.X0, r.Y0, render.Text, text.AlignStart)
+	order := make([]int, len(race.Lanes))
+	for i := range order {
+		order[i] = i
+	}
+	// Place by standing (the leader first), then in race order (a NaN standing stays put).
+	sort.SliceStable(order, func(a, b int) bool {
+		la, lb := order[a], order[b]
+		if la == race.Leader || lb == race.Leader {
+			return la == race.Leader
+		}
+		return race.Lanes[la].Standing > race.Lanes[lb].Standing
+	})
+	heads := []string{"", "optimizer", "at budget", "now", "queries", "q/s"}
+	rows := make([][]string, len(order))
+	for k, i := range order {
+		l := race.Lanes[i]
+		rows[k] = []string{fmt.Sprint(k + 1), l.Name, pct(l.Standing), pct(l.Readouts.Accuracy), render.Compact(float64(l.Readouts.Queries)), render.Compact(math.Round(l.QPS))}
+	}
+	// Columns as wide as their widest cell; the last ones are left out if they do not fit.
+	xs := []float64{r.X0}
+	for c, h := range heads {
+		w := textWidth(h, f)
+		for _, row := range rows {
+			w = math.Max(w, textWidth(row[c], f))
+		}
+		next := xs[c] + w + 10*g.scale
+		if next-10*g.scale > r.X1 {
+			break
+		}
+		xs = append(xs, next)
+	}
+	y := r.Y0 + lineH + 4*g.scale
+	for c := range len(xs) - 1 {
+		drawText(dst, heads[c], f, xs[c], y, render.TextDim, text.AlignStart)
+	}
+	for k, row := range rows {
+		y += lineH
+		if y+lineH > r.Y1 {
+			break
+		}
+		for c := range len(xs) - 1 {
+			col := render.Text
+			if c == 1 {
+				col = race.Lanes[order[k]].Colour
+			}
+			drawText(dst, row[c], f, xs[c], y, col, text.AlignStart)
+		}
+	}
+	// The rule, under the table, wrapped to the board's width.
+	lines := wrapText(race.Rule, f, r.W())
+	y = math.Max(y+lineH+4*g.scale, r.Y1-float64(len(lines))*lineH)
+	for _, ln := range lines {
+		if y+lineH > r.Y1+1 {
+			break
+		}
+		drawText(dst, ln, f, r.X0, y, render.TextDim, text.AlignStart)
+		y += lineH
+	}
+}
+
+// wrapText breaks s into lines at most w wide (a word longer than w gets a line of its own).
+func wrapText(s string, f *text.GoTextFace, w float64) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && textWidth(line+" "+word, f) > w {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}

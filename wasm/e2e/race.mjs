@@ -1,0 +1,135 @@
+// The race of optimizers in the end-to-end test (imported by e2e.mjs, which passes its
+// helpers): a race of three trains side by side in three workers on identical chips, each
+// racer's curve is the native single run's of its optimizer, a leader is named, closing the
+// race stops its workers and brings the single run back; a bad race list (in the page or
+// the address) shows a message in the page and keeps the last good state. Figures (queries
+// per second per racer, frame rate, the racers' WebAssembly memory) are printed, not
+// asserted.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export function raceSteps({ check, open, stats, waitStats, frames, rates, colours, results, OUT }) {
+  const race = (page) => page.evaluate(() => window.meshlight.stats().race);
+  const NAMES = ['szo-scd', 'flops', 'zadam'];
+  let page;
+  return [
+    check('a race of 3 optimizers trains side by side, one worker each, every racer\'s curve a native single run\'s; a leader is named; closing it stops the workers', async () => {
+      // The same engine natively, one single run per optimizer with the race's settings.
+      const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+      const go = process.env.GO || 'go';
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-race-'));
+      const bin = path.join(dir, 'enginerun');
+      execFileSync(go, ['build', '-o', bin, './wasm/cmd/enginerun'], { cwd: root });
+      const N = 3000;
+      const native = Object.fromEntries(NAMES.map((n) => [n, JSON.parse(execFileSync(bin,
+        ['-dir', path.join(root, 'static'), '-query', `seed=5&optimizer=${n}`, '-queries', String(N)]).toString())]));
+      fs.rmSync(dir, { recursive: true, force: true });
+
+      page = await open(`?race=${NAMES.join(',')}&seed=5`);
+      await waitStats(page, 's => s.ready && s.race && s.race.racers.length === 3 && s.race.racers.every((r) => r.ready)', 'three racers ready', 20000);
+      assert.equal(page.workers().length, 4, 'one engine per racer and the held single run');
+      let r = await race(page);
+      assert.deepEqual(r.racers.map((x) => x.optimizer), NAMES);
+      assert.equal(r.optimizers, NAMES.join(','));
+      assert.equal(r.leader, '', 'no leader before training');
+      assert.ok(r.racers.every((x) => x.seed === 5 && x.queries === 0 && !x.running));
+      // Identical chips: the same deployed accuracy (same drift, crosstalk, active set).
+      assert.equal(new Set(r.racers.map((x) => x.deployedAccuracy)).size, 1, `deployed ${r.racers.map((x) => x.deployedAccuracy)}`);
+      assert.match(await page.evaluate(() => location.search), /race=szo-scd%2Cflops%2Czadam/);
+
+      await page.evaluate(() => window.meshlight.start());
+      await waitStats(page, 's => s.running && s.race.racers.every((r) => r.running && r.queries > 0)', 'every racer training', 10000);
+      const a = await page.evaluate(() => ({ r: window.meshlight.stats().race, t: performance.now() }));
+      const fr = await rates(page, 3000);
+      const b = await page.evaluate(() => ({ r: window.meshlight.stats().race, t: performance.now() }));
+      const secs = (b.t - a.t) / 1000;
+      results.race = {
+        racers: NAMES, fps: fr.ebitenFPS, rafPerSecond: fr.rafPerSecond,
+        queriesPerSecond: Object.fromEntries(NAMES.map((n, i) => [n, Math.round((b.r.racers[i].queries - a.r.racers[i].queries) / secs)])),
+      };
+      // Each racer's queries grow, and each gets curve points.
+      for (let i = 0; i < 3; i++) assert.ok(b.r.racers[i].queries > a.r.racers[i].queries, `racer ${NAMES[i]}: queries did not grow`);
+      await waitStats(page, `s => s.race.racers.every((r) => r.queries >= ${N} && r.points >= 3)`, `${N} queries and 3 curve points per racer`, 60000);
+      await waitStats(page, 's => s.race.leader !== ""', 'a leader', 10000);
+      r = await race(page);
+      assert.ok(NAMES.includes(r.leader) && r.leaderIndex === NAMES.indexOf(r.leader), `leader ${r.leader}`);
+      assert.ok(r.budget > 0 && /^leader: best test accuracy at an equal query budget/.test(r.rule), r.rule);
+      results.race.leader = { name: r.leader, budget: r.budget, standings: r.racers.map((x) => x.standing) };
+      await frames(page, 10);
+      const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-race.png') });
+      await page.screenshot({ path: path.join(OUT, 'page-race.png') });
+      results.race.canvas = await colours(page, shot);
+      assert.ok(results.race.canvas.distinctColours >= 50, `race looks blank: ${JSON.stringify(results.race.canvas)}`);
+
+      // Same seed, same result: each racer's first points are the native single run's.
+      await page.evaluate(() => window.meshlight.pause());
+      await waitStats(page, 's => !s.running && s.race.racers.every((r) => !r.running)', 'race paused', 5000);
+      for (const [i, n] of NAMES.entries()) {
+        const want = native[n];
+        const k = want.curveQueries.length;
+        await page.waitForFunction(([i, q]) => window.meshlight.raceCurve(i).queries.some((x) => x >= q), [i, want.curveQueries[k - 1]], { timeout: 5000 });
+        const c = await page.evaluate((i) => window.meshlight.raceCurve(i), i);
+        assert.equal(c.optimizer, n);
+        assert.deepEqual({ q: c.queries.slice(0, k), a: c.accuracy.slice(0, k), p: c.power.slice(0, k) },
+          { q: want.curveQueries, a: want.curveAccuracy, p: want.curvePower }, `racer ${n}: the native single run's curve`);
+      }
+      results.race.curvePointsCompared = NAMES.map((n) => native[n].curveQueries.length);
+      results.race.wasmMemory = await page.evaluate(async () => ({
+        racers: (await window.meshlight.raceMemory()).map((m) => m && m.wasmMemory),
+        singleRun: (await window.meshlight.memory()).wasmMemory,
+      }));
+
+      // Closing the race stops its workers; the single run is back as it was.
+      const closed = await page.evaluate(() => window.meshlight.set({ race: 'off' }));
+      assert.equal(closed.ok, true, JSON.stringify(closed));
+      await waitStats(page, 's => s.race === null && s.ready && s.queries === 0', 'the single run back', 10000);
+      await page.waitForFunction(() => !/race=/.test(location.search), null, { timeout: 5000 });
+      for (let i = 0; i < 50 && page.workers().length > 1; i++) await frames(page, 2);
+      assert.equal(page.workers().length, 1, 'the racers\' workers stopped');
+      assert.deepEqual(page.problems, []);
+      console.log('RACE FIGURES', JSON.stringify(results.race));
+    }),
+
+    check('a bad race list shows a message in the page and keeps the last good state (the race, or the single run)', async () => {
+      const good = 'szo-scd,flops';
+      let res = await page.evaluate((v) => window.meshlight.set({ race: v }), good);
+      assert.equal(res.ok, true, JSON.stringify(res));
+      await waitStats(page, 's => s.race && s.race.racers.length === 2 && s.ready', 'a race of two', 20000);
+      const bad = [
+        ['szo-scd,sgd', /race="szo-scd,sgd": entry 2: unknown optimizer "sgd"/],
+        ['flops', /race="flops": 1 optimizers, want 2 to 4/],
+        ['szo-scd,flops,zadam,znewton,stp', /5 optimizers, want 2 to 4/],
+        ['flops,stp,flops', /entry 3: flops is already in the race/],
+        ['', /race="": an empty list/],
+      ];
+      for (const [v, want] of bad) {
+        res = await page.evaluate((v) => window.meshlight.set({ race: v }), v);
+        assert.equal(res.ok, false, `race=${v} accepted`);
+        assert.match(res.errors.join(' '), want);
+        await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#errors').textContent), want.source, { timeout: 5000 });
+        assert.equal(await page.locator('#errors').isVisible(), true);
+        const r = await race(page);
+        assert.equal(r && r.optimizers, good, `race=${v} changed the race`);
+        assert.equal((await page.evaluate(() => window.meshlight.settings())).race, good);
+      }
+      assert.equal(page.workers().length, 3);
+      await page.close();
+      // In the address: the single run stays, with the message.
+      const p2 = await open('?race=flops,flops&seed=2');
+      await waitStats(p2, 's => s.ready', 'ready', 10000);
+      await p2.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+      assert.match(await p2.locator('#errors').textContent(), /race="flops,flops": entry 2: flops is already in the race/);
+      const s = await stats(p2);
+      assert.equal(s.race, null);
+      assert.equal(s.optimizer, 'szo-scd');
+      assert.equal((await p2.evaluate(() => window.meshlight.settings())).seed, '2');
+      assert.equal(p2.workers().length, 1);
+      assert.deepEqual(p2.problems, []);
+      await p2.close();
+    }),
+  ];
+}

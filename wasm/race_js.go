@@ -1,0 +1,449 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/meshlight/meshlight/render"
+	"github.com/meshlight/meshlight/wasm/sim"
+)
+
+// A race of optimizers (?race=szo-scd,flops,zadam): one engine per racer, each in a Web
+// Worker of its own (static/engine.js, the engine of a single run) started with the race's
+// settings and its own optimizer (sim.RaceSettings), so the racers share the seed and with
+// it the chip and the data order, and racer i's curve is a single run's. The page holds the
+// single run's engine meanwhile (no training; it still answers), mirrors every racer
+// (sim.Mirror) and draws the race from the mirrors (render.Race). Closing the race
+// terminates its workers and releases the single run, which goes on where it was.
+//
+// Each racer is a WebAssembly instance with its own copy of the model and data (no memory
+// is shared between workers without SharedArrayBuffer, which GitHub Pages cannot enable):
+// N racers cost N engines' memory; their files come from the browser's cache after the
+// first.
+type race struct {
+	names   []string
+	racers  []*racer
+	byBooth bool   // opened by booth mode's cycle, which closes it
+	note    string // booth mode's result line
+	scene   render.Scene
+	view    render.Race
+}
+
+// racer is one racer's engine and its mirror.
+type racer struct {
+	name         string
+	worker       js.Value
+	onmsg, onerr js.Func
+	started      bool       // the engine said it is ready and was sent the query
+	early        []js.Value // commands sent before
+	waiting      bool       // a snapshot request is outstanding
+	seq          uint64
+	mirror       sim.Mirror
+	errs         []string // the worker's failures and malformed snapshots
+
+	mu      sync.Mutex
+	inbox   []js.Value
+	memWait map[int]js.Value
+	memID   int
+}
+
+// newRacer starts an engine for optimizer name with the racer's URL query.
+func newRacer(name, query string) *racer {
+	r := &racer{name: name, memWait: map[int]js.Value{}}
+	r.worker = js.Global().Get("Worker").New("engine.js")
+	r.onmsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		d := args[0].Get("data")
+		if d.Get("kind").String() == "ack" {
+			return nil
+		}
+		r.mu.Lock()
+		r.inbox = append(r.inbox, d)
+		r.mu.Unlock()
+		return nil
+	})
+	r.onerr = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := "the engine failed"
+		if m := args[0].Get("message"); m.Type() == js.TypeString {
+			msg += ": " + m.String()
+		}
+		r.mu.Lock()
+		r.inbox = append(r.inbox, js.ValueOf(map[string]any{"kind": "error", "message": msg}))
+		r.mu.Unlock()
+		return nil
+	})
+	r.worker.Set("onmessage", r.onmsg)
+	r.worker.Set("onerror", r.onerr)
+	r.early = []js.Value{js.ValueOf(map[string]any{"cmd": "init", "query": query})}
+	return r
+}
+
+// send posts a command to the racer's engine (after its init, if it is not ready yet).
+func (r *racer) send(cmd string, extra map[string]any) {
+	r.seq++
+	msg := map[string]any{"cmd": cmd, "seq": float64(r.seq)}
+	for k, v := range extra {
+		msg[k] = v
+	}
+	if !r.started {
+		r.early = append(r.early, js.ValueOf(msg))
+		return
+	}
+	r.worker.Call("postMessage", msg)
+}
+
+// update applies the engine's messages and asks for the next snapshot.
+func (r *racer) update() {
+	r.mu.Lock()
+	msgs := r.inbox
+	r.inbox = nil
+	r.mu.Unlock()
+	for _, m := range msgs {
+		switch m.Get("kind").String() {
+		case "snapshot":
+			r.waiting = false
+			arr := m.Get("bytes")
+			b := make([]byte, arr.Get("length").Int())
+			js.CopyBytesToGo(b, arr)
+			if err := r.mirror.Apply(b); err != nil {
+				r.report(err.Error() + " (showing the last good state)")
+			}
+		case "ready":
+			r.started = true
+			for _, c := range r.early {
+				r.worker.Call("postMessage", c)
+			}
+			r.early = nil
+		case "memory":
+			id := m.Get("id").Int()
+			if resolve, ok := r.memWait[id]; ok {
+				delete(r.memWait, id)
+				resolve.Invoke(m.Get("memory"))
+			}
+		case "error":
+			r.waiting = false
+			r.report(m.Get("message").String())
+		}
+	}
+	if r.started && !r.waiting {
+		h := r.mirror.Have()
+		r.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
+		r.waiting = true
+	}
+}
+
+func (r *racer) report(msg string) {
+	for _, e := range r.errs {
+		if e == msg {
+			return
+		}
+	}
+	r.errs = append(r.errs, msg)
+	if len(r.errs) > maxPageErrors {
+		r.errs = r.errs[len(r.errs)-maxPageErrors:]
+	}
+}
+
+// close stops the racer's worker (its memory goes with it).
+func (r *racer) close() {
+	r.worker.Call("terminate")
+	r.worker.Set("onmessage", js.Null())
+	r.worker.Set("onerror", js.Null())
+	r.onmsg.Release()
+	r.onerr.Release()
+	for _, resolve := range r.memWait {
+		resolve.Invoke(js.Null())
+	}
+}
+
+// curve is the racer's current run.
+func (r *racer) curve() render.Run {
+	if runs := r.mirror.Scene.Runs; len(runs) > 0 {
+		return runs[len(runs)-1]
+	}
+	return render.Run{}
+}
+
+// ready reports whether the racer's chip is deployed.
+func (r *racer) ready() bool { return r.mirror.Received && r.mirror.Stats.Ready }
+
+// openRace starts a race of names with the page's settings set; run starts training as
+// soon as each chip is deployed. The single run's engine is held meanwhile.
+func (p *page) openRace(names []string, set sim.Settings, run, byBooth bool) {
+	p.closeRace()
+	rc := &race{names: names, byBooth: byBooth}
+	for _, n := range names {
+		rs, err := sim.RaceSettings(set, n)
+		if err != nil { // the names were checked by sim.ParseRace
+			p.report(err.Error())
+			continue
+		}
+		rs.Run = run
+		rc.racers = append(rc.racers, newRacer(n, rs.Query()))
+	}
+	p.race = rc
+	p.send("hold", nil)
+}
+
+// closeRace stops the race's workers and releases the single run's engine.
+func (p *page) closeRace() {
+	if p.race == nil {
+		return
+	}
+	for _, r := range p.race.racers {
+		r.close()
+	}
+	p.race = nil
+	p.send("release", nil)
+}
+
+// updateRace opens, closes and steps the race: in booth mode as booth's cycle says (the
+// address's race, or sim.BoothRace, after every chip of the single run), otherwise as the
+// race setting says. A race whose list changes is started again with the new list.
+func (p *page) updateRace(now time.Time) {
+	set := p.Settings()
+	if set.Booth && p.mirror.Received {
+		names := set.Racers()
+		if names == nil {
+			names, _ = sim.ParseRace(sim.BoothRace)
+		}
+		switch p.cycle.Tick(now, p.mirror.Stats.Booth) {
+		case sim.BoothOpenRace:
+			p.openRace(names, set, true, true)
+		case sim.BoothEndRace:
+			if p.race != nil {
+				for _, r := range p.race.racers {
+					r.send("pause", nil)
+				}
+				p.race.note = p.race.result(set.Seed)
+			}
+		case sim.BoothCloseRace:
+			p.closeRace()
+			p.send("set", map[string]any{"params": map[string]any{"booth": "1"}}) // a new recovery of its chip
+		}
+	} else if p.cycle.Racing() {
+		p.cycle.Stop()
+		p.closeRace()
+	}
+	if !set.Booth {
+		switch want := set.Racers(); {
+		case want == nil && p.race != nil:
+			p.closeRace()
+		case want != nil && (p.race == nil || strings.Join(p.race.names, ",") != set.Race):
+			running := p.race != nil && p.race.running()
+			p.openRace(want, set, set.Run || running, false)
+		}
+	}
+	if p.race != nil {
+		for _, r := range p.race.racers {
+			r.update()
+		}
+	}
+}
+
+// raceCommand passes a command of the page on to the racers while a race is open, and
+// reports whether the single run's engine should get it too: start, pause and step move
+// only the racers; reset, redeploy and clearErrors both (the single run keeps its seed in
+// step); a set goes to the racers with only the parameters they share (sim.RaceParams).
+func (p *page) raceCommand(cmd string, extra map[string]any) bool {
+	if p.race == nil {
+		return true
+	}
+	switch cmd {
+	case "start", "pause", "step":
+		for _, r := range p.race.racers {
+			r.send(cmd, nil)
+		}
+		return false
+	case "reset", "redeploy", "clearErrors":
+		for _, r := range p.race.racers {
+			if cmd == "clearErrors" {
+				r.errs = nil
+			}
+			r.send(cmd, nil)
+		}
+	case "set":
+		params := map[string]string{}
+		if m, ok := extra["params"].(map[string]any); ok {
+			for k, v := range m {
+				params[k] = fmt.Sprint(v)
+			}
+		}
+		if shared := sim.RaceParams(params); len(shared) > 0 {
+			m := map[string]any{}
+			for k, v := range shared {
+				m[k] = v
+			}
+			for _, r := range p.race.racers {
+				r.send("set", map[string]any{"params": m})
+			}
+		}
+	}
+	return true
+}
+
+// running reports whether any racer trains.
+func (rc *race) running() bool {
+	for _, r := range rc.racers {
+		if r.mirror.Stats.Running {
+			return true
+		}
+	}
+	return false
+}
+
+// standings applies the leader rule to the racers' curves.
+func (rc *race) standings() (int, float64, []sim.Standing) {
+	curves := make([]render.Run, len(rc.racers))
+	for i, r := range rc.racers {
+		curves[i] = r.curve()
+	}
+	return sim.Leader(curves)
+}
+
+// result is booth mode's line at the end of a race.
+func (rc *race) result(seed int64) string {
+	leader, budget, st := rc.standings()
+	if leader < 0 {
+		return fmt.Sprintf("race on chip %d: no leader (a racer had no test after training)", seed)
+	}
+	var others []string
+	for i, r := range rc.racers {
+		if i != leader {
+			others = append(others, fmt.Sprintf("%s %.1f %%", r.name, st[i].Accuracy))
+		}
+	}
+	return fmt.Sprintf("race on chip %d: %s leads with %.1f %% at %s queries (%s)", seed, rc.racers[leader].name,
+		st[leader].Accuracy, render.Compact(budget), strings.Join(others, ", "))
+}
+
+// sceneOf is the race as the canvas draws it, built from the racers' mirrors.
+func (rc *race) sceneOf(set sim.Settings) *render.Scene {
+	leader, budget, st := rc.standings()
+	rv := &rc.view
+	rv.Leader, rv.Budget, rv.Rule = leader, budget, sim.LeaderRule
+	rv.Lanes = rv.Lanes[:0]
+	sc := &rc.scene
+	*sc = render.Scene{Title: "meshlight", Ready: true, Race: rv}
+	for i, r := range rc.racers {
+		m := &r.mirror
+		l := render.Lane{Name: r.name, Colour: render.RaceColour(i), Run: r.curve(), Standing: math.NaN()}
+		switch {
+		case !m.Received:
+			l.Status = "starting the engine…"
+		case !m.Stats.Ready:
+			l.Status = m.Stats.Status
+		default:
+			l.Chip, l.Light, l.Version = m.Scene.Chip, m.Scene.Light, m.Scene.Version
+			l.Readouts, l.QPS = m.Scene.Readouts, m.Stats.QueriesPerSecond
+			sc.Title = m.Scene.Title
+		}
+		if st != nil {
+			l.Standing = st[i].Accuracy
+		}
+		sc.Ready = sc.Ready && r.ready()
+		rv.Lanes = append(rv.Lanes, l)
+	}
+	lead := max(leader, 0)
+	if lead < len(rv.Lanes) {
+		sc.Readouts = rv.Lanes[lead].Readouts
+	}
+	state := "paused"
+	if rc.running() {
+		state = "racing"
+	}
+	chip := set.Chip
+	if set.ChipEdited() {
+		chip += "*"
+	}
+	sc.Status = fmt.Sprintf("%s · %s · α %g · seed %d · %s chip", state, strings.Join(rc.names, " vs "), set.Alpha, set.Seed, chip)
+	sc.Note = rc.note
+	return sc
+}
+
+// stats puts the race's figures into the page API's: the leader's (the first racer's
+// before there is one), the race's ready and running, the racers' summed queries per
+// second and their messages, each named by its racer.
+func (rc *race) stats(st sim.Stats) sim.Stats {
+	leader, _, _ := rc.standings()
+	lead := rc.racers[max(leader, 0)].mirror.Stats
+	st.Ready, st.Running, st.Done = true, false, true
+	qps := 0.0
+	var errs []string
+	for _, r := range rc.racers {
+		s := r.mirror.Stats
+		st.Ready = st.Ready && r.ready()
+		st.Running = st.Running || s.Running
+		st.Done = st.Done && s.Done
+		qps += s.QueriesPerSecond
+		for _, e := range append(strings.Split(s.Error, "\n"), r.errs...) {
+			if e != "" {
+				errs = append(errs, "racer "+r.name+": "+e)
+			}
+		}
+	}
+	st.Queries, st.Accuracy, st.DeployedAccuracy, st.BestAccuracy = lead.Queries, lead.Accuracy, lead.DeployedAccuracy, lead.BestAccuracy
+	st.Power, st.FullPower, st.Saving, st.Energy, st.Evaluations = lead.Power, lead.FullPower, lead.Saving, lead.Energy, lead.Evaluations
+	st.QueriesPerSecond = qps
+	if len(errs) > 0 {
+		st.Error = strings.TrimPrefix(st.Error+"\n"+strings.Join(errs, "\n"), "\n")
+	}
+	return st
+}
+
+// api is stats().race: the race list, each racer's figures, the leader and its rule.
+func (rc *race) api() map[string]any {
+	leader, budget, st := rc.standings()
+	racers := make([]any, len(rc.racers))
+	for i, r := range rc.racers {
+		s := r.mirror.Stats
+		c := render.RaceColour(i)
+		m := map[string]any{
+			"optimizer": r.name, "ready": r.ready(), "running": s.Running, "queries": s.Queries,
+			"accuracy": s.Accuracy, "bestAccuracy": s.BestAccuracy, "deployedAccuracy": s.DeployedAccuracy,
+			"power": s.Power, "energy": s.Energy, "queriesPerSecond": s.QueriesPerSecond,
+			"evaluations": s.Evaluations, "points": len(r.curve().Queries), "seed": r.mirror.Settings.Seed,
+			"colour": fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B), "standing": math.NaN(), "error": s.Error,
+		}
+		if st != nil {
+			m["standing"] = st[i].Accuracy
+		}
+		racers[i] = m
+	}
+	name := ""
+	if leader >= 0 {
+		name = rc.racers[leader].name
+	}
+	return map[string]any{"optimizers": strings.Join(rc.names, ","), "racers": racers, "leader": name,
+		"leaderIndex": leader, "budget": budget, "rule": sim.LeaderRule, "booth": rc.byBooth, "note": rc.note}
+}
+
+// curveOf is racer i's curve for the page API, nil if there is no racer i.
+func (rc *race) curveOf(i int) any {
+	if i < 0 || i >= len(rc.racers) {
+		return nil
+	}
+	c := rc.racers[i].curve()
+	return map[string]any{"optimizer": rc.racers[i].name, "label": c.Label, "queries": floats(c.Queries), "accuracy": floats(c.Accuracy), "power": floats(c.Power)}
+}
+
+// memory asks every racer's engine for its heap figures: a promise of an array of them
+// (null for a racer closed meanwhile).
+func (rc *race) memory() js.Value {
+	promises := make([]any, len(rc.racers))
+	for i, r := range rc.racers {
+		var exec js.Func
+		exec = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			r.memID++
+			r.memWait[r.memID] = args[0]
+			r.worker.Call("postMessage", map[string]any{"cmd": "memory", "id": r.memID})
+			exec.Release()
+			return nil
+		})
+		promises[i] = js.Global().Get("Promise").New(exec)
+	}
+	return js.Global().Get("Promise").Call("all", promises)
+}

@@ -1,0 +1,232 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/meshlight/meshlight/render"
+	"github.com/meshlight/meshlight/train"
+)
+
+// A race runs several optimizers side by side on identical chips: every racer is a Session
+// of its own (in the browser, an engine in a Web Worker of its own) whose settings are the
+// race's with only the optimizer changed (RaceSettings), so they share the seed and with it
+// the drift, the crosstalk, the active set and the data order. Racer i's curve is then the
+// curve of a single run of its optimizer with the same settings. The page starts, steps and
+// draws the racers; this file holds what it needs that is not drawing: the race list
+// (ParseRace), each racer's settings, the leader rule (Leader) and booth mode's cycle
+// between a single chip and a race (BoothCycle).
+
+// The size of a race: two to four racers fit side by side on one screen.
+const (
+	MinRacers = 2
+	MaxRacers = 4
+)
+
+// BoothRace is the race booth mode shows when the address names none: the method's
+// optimizer against the tuned best baseline and the one that fails on an 8-bit chip.
+const BoothRace = "szo-scd,flops,zadam"
+
+// raceOff is the race setting's value that closes the race (an empty list is an error, so
+// that "race=" in an address is reported rather than silently ignored).
+const raceOff = "off"
+
+// ParseRace reads a race list: 2 to 4 optimizer names of train.Methods, separated by
+// commas, without repeats (case and spaces around names are ignored). The error says what
+// is wrong: an empty list or name, an unknown optimizer, too few or too many, a repeat.
+func ParseRace(v string) ([]string, error) {
+	known := strings.Join(train.Methods(), ", ")
+	if strings.TrimSpace(v) == "" {
+		return nil, fmt.Errorf("an empty list: want %d to %d optimizers separated by commas, e.g. %s (known: %s; %s closes the race)", MinRacers, MaxRacers, BoothRace, known, raceOff)
+	}
+	var names []string
+	for i, f := range strings.Split(v, ",") {
+		name := strings.ToLower(strings.TrimSpace(f))
+		switch {
+		case name == "":
+			return nil, fmt.Errorf("entry %d is empty (want optimizer names separated by commas, e.g. %s)", i+1, BoothRace)
+		case !slices.Contains(train.Methods(), name):
+			return nil, fmt.Errorf("entry %d: unknown optimizer %s (known: %s)", i+1, quoteCut(name), known)
+		case slices.Contains(names, name):
+			return nil, fmt.Errorf("entry %d: %s is already in the race (each optimizer races once)", i+1, name)
+		}
+		names = append(names, name)
+	}
+	if len(names) < MinRacers || len(names) > MaxRacers {
+		return nil, fmt.Errorf("%d optimizers, want %d to %d", len(names), MinRacers, MaxRacers)
+	}
+	return names, nil
+}
+
+// setRace is the race parameter's setter: a valid list in its canonical form, or off.
+func setRace(s *Settings, v string) error {
+	if strings.EqualFold(strings.TrimSpace(v), raceOff) {
+		s.Race = ""
+		return nil
+	}
+	names, err := ParseRace(v)
+	if err != nil {
+		return err
+	}
+	s.Race = strings.Join(names, ",")
+	return nil
+}
+
+// Racers returns the optimizers of the settings' race, nil when no race is open.
+func (s Settings) Racers() []string {
+	if s.Race == "" {
+		return nil
+	}
+	names, err := ParseRace(s.Race)
+	if err != nil {
+		return nil // Set keeps only valid lists
+	}
+	return names
+}
+
+// RaceSettings are the settings of the racer running optimizer in a race of set: set's
+// model, chip, seed, alpha, s, p, speed and layer, with that optimizer and its default step
+// unless set's step was chosen by hand. A racer shows one layer (the small multiples), runs
+// no race and no booth of its own, and starts training only when the page says so.
+func RaceSettings(set Settings, optimizer string) (Settings, error) {
+	t := set
+	t.Race, t.Booth, t.Run = "", false, false
+	t.View = t.defaultView()
+	if _, err := t.Set("optimizer", optimizer); err != nil {
+		return set, fmt.Errorf("race: %w", err)
+	}
+	return t, nil
+}
+
+// RaceParams are the parameters of a page's set() that go on to the racers: those that
+// change the chip, the run or the picture of every racer alike. The optimizer is each
+// racer's own, the race list and booth mode belong to the page, and racers always show the
+// layer view and start only when told.
+func RaceParams(params map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range params {
+		switch k {
+		case "optimizer", "race", "booth", "view", "run":
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// LeaderRule says in the page how the leader is chosen (Leader).
+const LeaderRule = "leader: best test accuracy at an equal query budget (each racer's last test within the queries every racer has made); a tie goes to fewer queries"
+
+// Standing is a racer's place in the race, as the leader rule compares them.
+type Standing struct {
+	Accuracy float64 // percent, at the racer's last test within the budget
+	Queries  float64 // the queries of that test
+}
+
+// Leader applies the leader rule to the racers' curves (queries and test accuracy): the
+// budget is the most queries every racer has reached (the smallest of their last tests),
+// each racer stands at its last test within the budget (so no racer is credited with
+// queries another has not made), and the best accuracy there leads, a tie going to fewer
+// queries and then to the earlier racer. It returns the
+// leader's index, the budget and every racer's standing; the leader is -1 until every
+// racer has been tested after some training (a budget above zero), since on identical
+// chips they all start equal.
+func Leader(curves []render.Run) (leader int, budget float64, standings []Standing) {
+	leader, budget = -1, math.Inf(1)
+	for _, c := range curves {
+		if len(c.Queries) == 0 || len(c.Accuracy) != len(c.Queries) {
+			return -1, 0, nil
+		}
+		budget = math.Min(budget, c.Queries[len(c.Queries)-1])
+	}
+	if len(curves) == 0 || !(budget > 0) {
+		return -1, 0, nil
+	}
+	standings = make([]Standing, len(curves))
+	for i, c := range curves {
+		k, found := slices.BinarySearch(c.Queries, budget) // curves are in query order
+		if !found {
+			k-- // the first point is the deployment's, at 0 queries, below the budget
+		}
+		standings[i] = Standing{Accuracy: c.Accuracy[k], Queries: c.Queries[k]}
+	}
+	for i, s := range standings {
+		if math.IsNaN(s.Accuracy) {
+			continue
+		}
+		if leader < 0 {
+			leader = i
+			continue
+		}
+		b := standings[leader]
+		if s.Accuracy > b.Accuracy || s.Accuracy == b.Accuracy && s.Queries < b.Queries {
+			leader = i
+		}
+	}
+	return leader, budget, standings
+}
+
+// BoothAction is what booth mode's cycle asks of the page.
+type BoothAction int
+
+const (
+	// BoothNone: nothing to do.
+	BoothNone BoothAction = iota
+	// BoothOpenRace: hold the single run's engine and open a race on its chip, training.
+	BoothOpenRace
+	// BoothEndRace: pause the racers and show the result.
+	BoothEndRace
+	// BoothCloseRace: close the race and let the single run's booth go on with a new
+	// recovery of its chip.
+	BoothCloseRace
+)
+
+// BoothCycle is booth mode's cycle between a single chip and a race, kept by the page
+// (the single run's engine loops over chips on its own, Session booth mode; the races are
+// the page's): after every chip the single run has recovered and shown, a race of
+// optimizers runs for as long as a chip recovers (boothRecover), its result shows for
+// boothResult, then the single run goes on. The zero value waits for the single run.
+type BoothCycle struct {
+	phase string // "" (the single run), "race" or "result"
+	since time.Time
+	last  string // the single run's booth phase at the previous Tick
+}
+
+// Tick moves the cycle along at now, given the single run's booth phase (Stats.Booth:
+// "recover", "result" or "" when booth mode is off), and says what the page must do. A
+// race opens when the single run leaves a result for its next chip.
+func (b *BoothCycle) Tick(now time.Time, single string) BoothAction {
+	if single == "" && b.phase == "" { // booth mode is off
+		b.last = ""
+		return BoothNone
+	}
+	switch b.phase {
+	case "":
+		prev := b.last
+		b.last = single
+		if prev == "result" && single == "recover" {
+			b.phase, b.since = "race", now
+			return BoothOpenRace
+		}
+	case "race":
+		if now.Sub(b.since) >= boothRecover {
+			b.phase, b.since = "result", now
+			return BoothEndRace
+		}
+	case "result":
+		if now.Sub(b.since) >= boothResult {
+			b.phase, b.last = "", ""
+			return BoothCloseRace
+		}
+	}
+	return BoothNone
+}
+
+// Racing reports whether the cycle has a race open.
+func (b *BoothCycle) Racing() bool { return b.phase != "" }
+
+// Stop ends the cycle (booth mode was turned off): a race it opened is the page's to close.
+func (b *BoothCycle) Stop() { *b = BoothCycle{} }
