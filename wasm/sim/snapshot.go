@@ -56,6 +56,11 @@ func (s *Session) RunID() uint64 { return s.runID }
 // AppendSnapshot appends to b the snapshot for a page that holds have, after the page's
 // command seq was applied.
 func (s *Session) AppendSnapshot(b []byte, seq uint64, have Have) []byte {
+	if s.run != nil && (s.scene.Chip == nil || s.scene.Chip.ID != s.runID) {
+		// A command deployed since the last tick: the scene must show the new chip, or the
+		// snapshot would carry the new run's curve without its chip and the page refuse it.
+		s.refreshScene(s.now())
+	}
 	s.fillDevices()
 	w := &writer{b: b}
 	w.b = append(w.b, snapshotMagic...)

@@ -240,3 +240,30 @@ func FuzzMirrorApply(f *testing.F) {
 		}
 	})
 }
+
+// A snapshot asked for right after a command that deploys (reset, redeploy, a setting that
+// needs a new run), before the engine's next tick, carries the new chip with the new run's
+// curve: the page applies it.
+func TestSnapshotRightAfterADeployment(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=60")
+	var m Mirror
+	snapshotOf(t, s, &m, 1)
+	s.Start()
+	for range 5 {
+		frame(s, c)
+	}
+	snapshotOf(t, s, &m, 2)
+	for i, deploy := range []func(){s.Reset, s.Redeploy, func() { s.Set(map[string]string{"p": "0.25"}) }} {
+		run := s.RunID()
+		deploy()
+		if s.RunID() == run {
+			t.Fatalf("command %d: no new deployment", i)
+		}
+		snapshotOf(t, s, &m, uint64(3+i)) // no tick in between
+		if m.Scene.Chip == nil || m.Scene.Chip.ID != s.RunID() || m.Have().Run != s.RunID() {
+			t.Errorf("command %d: the mirror holds run %d, the engine deployed %d", i, m.Have().Run, s.RunID())
+		}
+		frame(s, c)
+		snapshotOf(t, s, &m, uint64(10+i))
+	}
+}
