@@ -158,17 +158,48 @@ func newFonts(scale float64) (*fonts, error) {
 	}, nil
 }
 
-// drawText draws s with its top-left (or, by align, top-centre / top-right) at (x, y).
+// drawText draws s (one line) with its top-left (or, by align, top-centre / top-right) at
+// (x, y). It draws s in render.TextPieces, each digit alone, so that figures that change
+// every frame do not put a new string in ebiten's text cache each time (see TextPieces).
 func drawText(dst *ebiten.Image, s string, face *text.GoTextFace, x, y float64, c color.RGBA, align text.Align) {
+	scratch.pieces = render.TextPieces(scratch.pieces[:0], s)
+	scratch.advances = scratch.advances[:0]
+	w := 0.0
+	for _, p := range scratch.pieces {
+		a := text.Advance(p, face)
+		scratch.advances = append(scratch.advances, a)
+		w += a
+	}
+	switch align {
+	case text.AlignCenter:
+		x -= w / 2
+	case text.AlignEnd:
+		x -= w
+	}
 	op := &text.DrawOptions{}
-	op.GeoM.Translate(math.Round(x), math.Round(y))
 	op.ColorScale.ScaleWithColor(c)
-	op.PrimaryAlign = align
-	text.Draw(dst, s, face, op)
+	x, y = math.Round(x), math.Round(y)
+	for i, p := range scratch.pieces {
+		op.GeoM.Reset()
+		op.GeoM.Translate(x, y)
+		text.Draw(dst, p, face, op)
+		x += scratch.advances[i]
+	}
 }
 
-// textWidth is the advance of s in face.
+// textWidth is the advance of s (one line) in face, measured in the pieces drawText draws.
 func textWidth(s string, face *text.GoTextFace) float64 {
-	w, _ := text.Measure(s, face, 0)
+	scratch.pieces = render.TextPieces(scratch.pieces[:0], s)
+	w := 0.0
+	for _, p := range scratch.pieces {
+		w += text.Advance(p, face)
+	}
 	return w
+}
+
+// scratch holds drawText's and textWidth's lists between calls (drawing runs on one
+// goroutine).
+var scratch struct {
+	pieces   []string
+	advances []float64
 }
