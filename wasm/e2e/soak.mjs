@@ -3,12 +3,13 @@
 // Usage: BASE_URL=http://127.0.0.1:PORT/ SOAK_MINUTES=10 OUT=wasm/e2e/out node wasm/e2e/soak.mjs
 // (make soak serves the site with wasm/e2e/run.sh and runs this). It opens ?booth=1 (the
 // page loops on its own: a chip recovers for 45 s, its result shows for 8 s, the next chip
-// deploys), and every SOAK_EVERY seconds (default 30) samples Go's heap (window.meshlight
-// .memory(): the live heap after a runtime.GC, HeapSys, HeapInuse, NumGC), the WebAssembly
-// memory, the JS heap after a garbage collection (Chromium's HeapProfiler.collectGarbage,
-// then Performance.getMetrics' JSHeapUsedSize), the ONN queries made and the console
-// errors. It fails on any console error or page error, and on a leak over the last half of
-// the run: Go's live heap or the JS heap whose least-squares trend over the last half rises
+// deploys), and every SOAK_EVERY seconds (default 30) samples Go's heap in the engine's
+// worker and in the page (window.meshlight.memory() and its .page: the live heap after a
+// runtime.GC, HeapSys, HeapInuse, NumGC), the WebAssembly memory, the JS heap after a
+// garbage collection (Chromium's HeapProfiler.collectGarbage, then Performance.getMetrics'
+// JSHeapUsedSize), the ONN queries made and the console errors. It fails on any console
+// error or page error, and on a leak over the last half of the run: either Go live heap
+// (the engine's, the page's) or the JS heap whose least-squares trend over the last half rises
 // by more than max(2 MB, 10% of its mean). The WebAssembly memory is a high-water mark (Go
 // grows it to the heap's peak, about twice the live heap under GOGC=100, and never gives it
 // back), so a late GC peak can step it up once without any leak: it is reported, and fails
@@ -59,6 +60,7 @@ try {
     const row = {
       minute: +((Date.now() - start) / 60000).toFixed(2), goLiveMB: MB(s.go.heapAlloc), goBeforeGCMB: MB(s.go.heapAllocBefore),
       goHeapSysMB: MB(s.go.heapSys), goHeapInuseMB: MB(s.go.heapInuse), goNumGC: s.go.numGC,
+      pageLiveMB: MB(s.go.page.heapAlloc), pageBeforeGCMB: MB(s.go.page.heapAllocBefore), pageHeapSysMB: MB(s.go.page.heapSys),
       wasmMB: MB(s.wasm), jsHeapMB: MB(m.JSHeapUsedSize),
       jsHeapTotalMB: MB(m.JSHeapTotalSize), queries: s.queries, booth: s.booth, seed: Number((await page.evaluate(() => window.meshlight.settings())).seed),
       fps: +s.fps.toFixed(1), consoleErrors: errors.length,
@@ -100,7 +102,7 @@ if (half.length >= 2) {
     const slope = half.reduce((a, s) => a + (s.minute - mx) * (s[key] - my), 0) / (half.reduce((a, s) => a + (s.minute - mx) ** 2, 0) || 1);
     return { rise: slope * (half[n - 1].minute - half[0].minute), mean: my };
   };
-  for (const [key, name] of [['goLiveMB', "Go's live heap (after GC)"], ['jsHeapMB', 'JS heap']]) {
+  for (const [key, name] of [['goLiveMB', "the engine's Go live heap (after GC)"], ['pageLiveMB', "the page's Go live heap (after GC)"], ['jsHeapMB', 'JS heap']]) {
     const { rise, mean } = trend(key);
     verdict[`${key}TrendOverLastHalf`] = +rise.toFixed(2);
     verdict[`${key}MeanOverLastHalf`] = +mean.toFixed(1);
@@ -108,6 +110,8 @@ if (half.length >= 2) {
   }
   verdict.goLiveMBRange = [Math.min(...samples.map((s) => s.goLiveMB)), Math.max(...samples.map((s) => s.goLiveMB))];
   verdict.goBeforeGCMBMax = Math.max(...samples.map((s) => s.goBeforeGCMB));
+  verdict.pageLiveMBRange = [Math.min(...samples.map((s) => s.pageLiveMB)), Math.max(...samples.map((s) => s.pageLiveMB))];
+  verdict.pageBeforeGCMBMax = Math.max(...samples.map((s) => s.pageBeforeGCMB));
   verdict.chips = new Set(samples.map((s) => s.seed)).size;
   // queries restart at each chip: the sum of each chip's largest sample (a lower bound)
   const perChip = new Map();
@@ -118,8 +122,8 @@ if (half.length >= 2) {
 }
 const out = { minutes: MINUTES, everySeconds: EVERY, samples, consoleErrors: errors, verdict, problems, pass: problems.length === 0 };
 fs.writeFileSync(path.join(OUT, 'soak.json'), JSON.stringify(out, null, 2));
-console.log('minute  Go live MB  Go before GC MB  Go HeapSys MB  wasm MB  JS heap MB  queries  seed  booth');
-for (const s of samples) console.log(`${s.minute.toFixed(1).padStart(6)}  ${String(s.goLiveMB).padStart(10)}  ${String(s.goBeforeGCMB).padStart(15)}  ${String(s.goHeapSysMB).padStart(13)}  ${String(s.wasmMB).padStart(7)}  ${String(s.jsHeapMB).padStart(10)}  ${String(s.queries).padStart(7)}  ${String(s.seed).padStart(4)}  ${s.booth}`);
+console.log('minute  Go live MB  Go before GC MB  Go HeapSys MB  page live MB  page before GC MB  wasm MB  JS heap MB  queries  seed  booth');
+for (const s of samples) console.log(`${s.minute.toFixed(1).padStart(6)}  ${String(s.goLiveMB).padStart(10)}  ${String(s.goBeforeGCMB).padStart(15)}  ${String(s.goHeapSysMB).padStart(13)}  ${String(s.pageLiveMB).padStart(12)}  ${String(s.pageBeforeGCMB).padStart(17)}  ${String(s.wasmMB).padStart(7)}  ${String(s.jsHeapMB).padStart(10)}  ${String(s.queries).padStart(7)}  ${String(s.seed).padStart(4)}  ${s.booth}`);
 console.log(JSON.stringify(verdict));
 for (const p of problems) log('FAIL', p);
 log(problems.length ? 'FAIL' : 'PASS');
