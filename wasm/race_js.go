@@ -205,6 +205,9 @@ func (p *page) closeRace() {
 // race setting says. A race whose list changes is started again with the new list.
 func (p *page) updateRace(now time.Time) {
 	set := p.Settings()
+	if set.Booth && p.race != nil && !p.race.byBooth {
+		p.closeRace() // booth mode races in its own turns (the single run's engine must run)
+	}
 	if set.Booth && p.mirror.Received {
 		names := set.Racers()
 		if names == nil {

@@ -112,11 +112,18 @@ func (g *Game) drawLane(dst *ebiten.Image, r render.Rect, race *render.Race, i i
 		name += " · leader"
 	}
 	drawText(dst, name, g.fonts.bold, r.X0+6*g.scale, r.Y0+4*g.scale, l.Colour, text.AlignStart)
-	figs := l.Status
+	// The figures right of the name, as many as fit: accuracy, queries, queries per second.
+	room := r.W() - textWidth(name, g.fonts.bold) - 20*g.scale
+	figs := []string{l.Status}
 	if l.Chip != nil {
-		figs = fmt.Sprintf("%s · %s q · %s q/s", pct(l.Readouts.Accuracy), render.Compact(float64(l.Readouts.Queries)), render.Compact(math.Round(l.QPS)))
+		figs = []string{pct(l.Readouts.Accuracy), render.Compact(float64(l.Readouts.Queries)) + " q", render.Compact(math.Round(l.QPS)) + " q/s"}
 	}
-	drawText(dst, figs, f, r.X1-6*g.scale, r.Y0+6*g.scale, render.Text, text.AlignEnd)
+	for len(figs) > 1 && textWidth(strings.Join(figs, " · "), f) > room {
+		figs = figs[:len(figs)-1]
+	}
+	if s := strings.Join(figs, " · "); textWidth(s, f) <= room {
+		drawText(dst, s, f, r.X1-6*g.scale, r.Y0+6*g.scale, render.Text, text.AlignEnd)
+	}
 	area := render.R(r.X0+4*g.scale, r.Y0+lineH+10*g.scale, r.X1-4*g.scale, r.Y1-4*g.scale)
 	if area.Empty() || l.Chip == nil || l.Chip.Layer >= len(l.Chip.Layers) {
 		return

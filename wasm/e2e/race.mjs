@@ -40,6 +40,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       // Identical chips: the same deployed accuracy (same drift, crosstalk, active set).
       assert.equal(new Set(r.racers.map((x) => x.deployedAccuracy)).size, 1, `deployed ${r.racers.map((x) => x.deployedAccuracy)}`);
       assert.match(await page.evaluate(() => location.search), /race=szo-scd%2Cflops%2Czadam/);
+      await page.waitForFunction(() => document.querySelector('#race').value === 'szo-scd,flops,zadam', null, { timeout: 5000 });
 
       await page.evaluate(() => window.meshlight.start());
       await waitStats(page, 's => s.running && s.race.racers.every((r) => r.running && r.queries > 0)', 'every racer training', 10000);
@@ -116,6 +117,13 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
         assert.equal(r && r.optimizers, good, `race=${v} changed the race`);
         assert.equal((await page.evaluate(() => window.meshlight.settings())).race, good);
       }
+      // The panel's race field: a bad list there too.
+      await page.locator('#race').fill('zadam,zadam');
+      await page.locator('#race').dispatchEvent('change');
+      await page.waitForFunction(() => /race="zadam,zadam": entry 2: zadam is already in the race/.test(document.querySelector('#errors').textContent), null, { timeout: 5000 });
+      assert.equal((await race(page)).optimizers, good);
+      await page.locator('#race').blur();
+      await page.waitForFunction((v) => document.querySelector('#race').value === v, good, { timeout: 5000 });
       assert.equal(page.workers().length, 3);
       await page.close();
       // In the address: the single run stays, with the message.
