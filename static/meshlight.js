@@ -90,10 +90,11 @@
   function syncControls(force) {
     const st = api.settings();
     const opts = api.options();
+    const file = api.stats().modelFile; // a model file from the page: the selector shows it (modelfile.js)
     for (const el of document.querySelectorAll('[data-param]')) {
       const name = el.dataset.param;
       if (!(name in st) || !force && el === document.activeElement && el.tagName !== 'SELECT') continue;
-      if (el.tagName === 'SELECT') fillSelect(el, opts[name] || [], st[name]);
+      if (el.tagName === 'SELECT') fillSelect(el, opts[name] || [], name === 'model' && file ? `file:${file}` : st[name]);
       else if (el.type === 'checkbox') el.checked = Boolean(st[name]);
       else el.value = String(st[name]);
       const out = $(`${name}-val`);

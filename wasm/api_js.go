@@ -42,6 +42,9 @@ import (
 //	query()        the URL query of the current settings
 //	curve()        the current run's curve: {label, queries, accuracy, power}
 //	clearErrors()  drop the messages shown in the page
+//	loadFile(file) load a model file (a File, dropped or chosen): checks its name and
+//	               size at once ({ok, errors}), then the engine reads it like a model of
+//	               the site; stats().modelFile names it (the address cannot hold it)
 //	raceCurve(i)   racer i's curve: {optimizer, label, queries, accuracy, power}, or null
 //	raceMemory()   a promise of every racer engine's heap figures (as memory()), [] with no race
 //	memory()       a promise of the engine's Go heap: {heapAlloc (live bytes, after a
@@ -109,6 +112,12 @@ func installAPI(p *page) {
 				out["label"], out["queries"], out["accuracy"], out["power"] = r.Label, floats(r.Queries), floats(r.Accuracy), floats(r.Power)
 			}
 			return out
+		}),
+		"loadFile": fn(func(args []js.Value) any {
+			if len(args) != 1 {
+				return p.loadFile(js.Undefined())
+			}
+			return p.loadFile(args[0])
 		}),
 		"settings": fn(func([]js.Value) any { return p.Settings().Values() }),
 		"options": fn(func([]js.Value) any {

@@ -15,7 +15,10 @@
 // Content-Length, and a body without a usable length is cut at the 32 MiB cap, without the
 // WebAssembly memory growing by the file's size. The whole-network view draws, names the
 // tile and then (zoomed in) the device under the cursor, and draws no more items than tiles
-// when zoomed out; the 26,624-phase MNIST 28x28 MLP loads and trains in the page. It records
+// when zoomed out; the 26,624-phase MNIST 28x28 MLP loads and trains in the page. A model
+// file of one's own, chosen with the file chooser or dropped, loads, trains and is named in
+// the page, and bad ones (not a model, a newer format, over the cap, a data set the site
+// lacks or whose samples do not fit) each show a message while it trains on. It records
 // figures (time to ready, fps and tps while training, fps of both views on the MNIST 8x8 and
 // 28x28 MLPs, time from navigation to the big model's first query, queries per second, .wasm
 // size) and screenshots in OUT.
@@ -42,12 +45,14 @@ const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-bac
 const t0 = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const results = { checks: [] };
-const check = (name, fn) => async () => {
+const check = (name, fn) => Object.assign(async () => {
   const start = Date.now();
   await fn();
   results.checks.push({ name, ok: true, seconds: +((Date.now() - start) / 1000).toFixed(1) });
   log('ok  ', name);
-};
+}, { title: name });
+// ONLY=regexp runs only the checks whose names match (while working on one of them).
+const ONLY = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
 
 const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-e2e-'));
 const ctx = await chromium.launchPersistentContext(udd, {
@@ -421,6 +426,75 @@ const steps = [
     await page.close();
   }),
 
+  check('a model file of your own: chosen, it loads, trains and is named; bad files show an error while it trains on', async () => {
+    // A researcher's network, as `pretrain -dataset mnist16 -arch 256-48-10 -block 4
+    // -topology clements -name mine` would shape it, with random phases (no libtorch here).
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-model-'));
+    execFileSync(process.env.GO || 'go', ['run', './wasm/cmd/randmodel', '-dataset', 'mnist16', '-arch', '256-48-10',
+      '-block', '4', '-topology', 'clements', '-name', 'mine', '-gzip', '-out', dir], { cwd: root });
+    const good = fs.readFileSync(path.join(dir, 'mine.json'), 'utf8');
+    const page = await open('?run=1');
+    await waitStats(page, 's => s.ready && s.running && s.queries > 0', 'training the default model', 10000);
+    await page.setInputFiles('#model-file', path.join(dir, 'mine.json'));
+    await waitStats(page, 's => s.modelFile === "mine.json" && s.ready && s.running', 'the chosen file deployed and training', 30000);
+    let s = await stats(page);
+    assert.equal(s.title, 'mine.json · mnist16 · 256-48-10');
+    assert.equal(s.model, 'mnist8-mlp'); // the address keeps naming the last model from the site
+    assert.ok(s.phases > 2496, `phases ${s.phases}`);
+    const q0 = s.queries;
+    await waitStats(page, `s => s.modelFile === "mine.json" && s.queries > ${q0} + 500`, 'the file\'s model training', 20000);
+    await page.waitForFunction(() => /mine\.json/.test(document.querySelector('#model option:checked')?.textContent || ''), null, { timeout: 5000 });
+    await page.waitForSelector('#file-note:not([hidden])', { timeout: 5000 });
+    assert.match(await page.locator('#file-note').textContent(), /mine\.json is not in the address.*opens mnist8-mlp/);
+    assert.doesNotMatch(await page.evaluate(() => location.search), /model=|mine/);
+    results.modelFile = { title: s.title, phases: s.phases, deployedAccuracy: s.deployedAccuracy, secondsToTrain: +((Date.now() - page.openedAt) / 1000).toFixed(1) };
+    await page.screenshot({ path: path.join(OUT, 'page-model-file.png') });
+    // Bad files: each one a message in the page, while the file's model trains on.
+    const huge = path.join(dir, 'huge.json');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, (32 << 20) + 1); // sparse
+    const bad = [
+      [{ name: 'notes.json', buffer: Buffer.from('not a model, just notes') }, /model file notes\.json: /],
+      [{ name: 'v9.json', buffer: Buffer.from(good.replace('meshlight-model/1', 'meshlight-model/9')) }, /model file v9\.json: .*meshlight-model\/9/],
+      [{ name: 'cifar.json', buffer: Buffer.from(good.replace('"dataset": "mnist16"', '"dataset": "cifar10"')) }, /model file cifar\.json: this site has no data set "cifar10"/],
+      [{ name: 'wide.json', buffer: Buffer.from(good.replace('"dataset": "mnist16"', '"dataset": "mnist8"')) }, /model file wide\.json: data set data\/mnist8-test\.bin\.gz has 64 features per sample, the model takes 256/],
+      [huge, /model file huge\.json: 33554433 bytes \(32 MiB\) is over the limit of 33554432 bytes \(32 MiB\); not read/],
+    ];
+    assert.ok(bad.slice(1, 4).every(([f]) => !f.buffer.equals(Buffer.from(good))), 'every bad file differs from the good one');
+    results.modelFile.errors = [];
+    for (const [file, want] of bad) {
+      await page.evaluate(() => window.meshlight.clearErrors());
+      const q = (await stats(page)).queries;
+      await page.setInputFiles('#model-file', file);
+      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#errors:not([hidden])')?.textContent || ''), want.source, { timeout: 15000 });
+      await waitStats(page, `s => s.modelFile === "mine.json" && s.running && s.queries > ${q} + 100`, `training goes on after ${file.name || 'huge.json'}`, 15000);
+      s = await stats(page);
+      assert.equal(s.title, 'mine.json · mnist16 · 256-48-10');
+      results.modelFile.errors.push(s.error.split('\n').find((m) => want.test(m)).slice(0, 160));
+    }
+    await page.screenshot({ path: path.join(OUT, 'page-model-file-bad.png') });
+    // Dropped onto the page (gzipped, this time): the same path.
+    await page.evaluate(() => window.meshlight.clearErrors());
+    const gz = fs.readFileSync(path.join(dir, 'mine.json.gz')).toString('base64');
+    await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'dropped.json.gz', { type: 'application/gzip' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, gz);
+    await waitStats(page, 's => s.modelFile === "dropped.json.gz" && s.ready && s.running', 'the dropped file training', 30000);
+    // A model from the site replaces the file; the note goes.
+    await page.selectOption('#model', 'vowel-mlp');
+    await waitStats(page, 's => s.model === "vowel-mlp" && s.modelFile === "" && s.ready', 'vowel-mlp after the file', 15000);
+    await page.waitForSelector('#file-note', { state: 'hidden', timeout: 5000 });
+    await page.waitForFunction(() => /model=vowel-mlp/.test(location.search), null, { timeout: 5000 });
+    // The only failed request is the data set the site does not have.
+    assert.deepEqual(page.problems.filter((p) => !/HTTP 404 .*\/data\/cifar10-test\.bin\.gz$/.test(p)), []);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await page.close();
+  }),
+
   check('invalid URL parameters are reported and replaced by defaults', async () => {
     const page = await open('?alpha=7&optimizer=sgd&frob=1&seed=3');
     await waitStats(page, 's => s.ready', 'ready', 10000);
@@ -648,7 +722,7 @@ const steps = [
 ];
 
 try {
-  for (const step of steps) await step();
+  for (const step of steps) if (!ONLY || ONLY.test(step.title)) await step();
 } catch (e) {
   failed = true;
   results.failure = String(e.stack || e).split('\n').slice(0, 12).join(' | ');

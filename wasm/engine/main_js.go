@@ -9,7 +9,8 @@
 // up. It imports no drawing code (no ebiten).
 //
 // Messages from the page (objects): {cmd: "init", query}, {cmd: "snapshot", run, points,
-// last, history} (what the page holds, sim.Have), {cmd: "set", params, seq}, and {cmd, seq} for
+// last, history} (what the page holds, sim.Have), {cmd: "set", params, seq}, {cmd: "file",
+// name, bytes, seq} (a model file from the page, its ArrayBuffer transferred), and {cmd, seq} for
 // start, pause, step, reset, redeploy, clearErrors, memory, and hold and release (while the
 // page races optimizers in other workers it holds this engine: no training). Messages to the page:
 // {kind: "snapshot", bytes} (a Uint8Array, its buffer transferred), {kind: "ack", seq} (a
@@ -170,6 +171,8 @@ func (e *engine) handle(c js.Value) {
 		s.Redeploy()
 	case "clearErrors":
 		s.ClearErrors()
+	case "file": // a model file from the page (file_js.go)
+		loadFile(s, c.Get("name").String(), c.Get("bytes"))
 	case "hold":
 		e.held = true
 	case "release":

@@ -35,11 +35,16 @@ type Session struct {
 	loadCh   chan loaded
 	loading  string // the model reference being loaded, "" if none
 	status   string
-	modelRef string // the reference of the loaded model
-	model    *model.Model
-	trainSet *dataset.Set
-	testSet  *dataset.Set
-	classes  []string
+	modelRef string // the reference of the loaded model (for a file, what the URL keeps)
+	// modelFile names the loaded model's file when it came from the page (dropped or
+	// chosen; "" when fetched from the site), and pendingFile is a file that arrived
+	// while another load ran (modelfile.go).
+	modelFile   string
+	pendingFile *fileLoad
+	model       *model.Model
+	trainSet    *dataset.Set
+	testSet     *dataset.Set
+	classes     []string
 
 	// The run: a deployed chip and an optimizer on it.
 	dep      *train.Deployment
@@ -75,6 +80,7 @@ type Session struct {
 
 type loaded struct {
 	ref         string
+	file        string // the file's name for a model from the page, "" for a fetched one
 	m           *model.Model
 	train, test *dataset.Set
 	err         error
@@ -159,12 +165,27 @@ func load(fetch Fetch, ref string) loaded {
 	if err != nil {
 		return loaded{ref: ref, err: fmt.Errorf("model %s: %w", p, err)}
 	}
-	name := path.Base(p)
-	m, err := model.Read(bytes.NewReader(b), name) // plain or gzipped: model.Read tells them apart
+	return loadModel(fetch, loaded{ref: ref}, path.Base(p), b)
+}
+
+// loadModel validates the model file b (plain or gzipped: model.Read tells them apart),
+// named name, and fetches its data set's shipped splits: the part of loading that a model
+// fetched from the site (load) and a file from the page (loadFile) share. out says where
+// the model came from; its m, train and test are filled, or err.
+func loadModel(fetch Fetch, out loaded, name string, b []byte) loaded {
+	fail := func(err error) loaded { return loaded{ref: out.ref, file: out.file, err: err} }
+	m, err := model.Read(bytes.NewReader(b), name)
 	if err != nil {
-		return loaded{ref: ref, err: err}
+		if out.file != "" {
+			return fail(fmt.Errorf("model file %w", err)) // model.Read names the file
+		}
+		return fail(err)
 	}
-	out := loaded{ref: ref, m: m}
+	what := "model" // how messages name the model: a fetched one, or a file from the page
+	if out.file != "" {
+		what = "model file"
+	}
+	out.m = m
 	for _, sp := range []struct {
 		split dataset.Split
 		dst   **dataset.Set
@@ -172,14 +193,17 @@ func load(fetch Fetch, ref string) loaded {
 		dp := "data/" + dataset.FileName(m.Dataset, sp.split)
 		db, err := fetch(dp, dataset.MaxFileSize)
 		if err != nil {
-			return loaded{ref: ref, err: fmt.Errorf("model %s: data set %s: %w", name, dp, err)}
+			if out.file != "" { // a file made elsewhere may name a data set this site lacks
+				return fail(fmt.Errorf("model file %s: this site has no data set %q (%s: %w)", name, m.Dataset, dp, err))
+			}
+			return fail(fmt.Errorf("model %s: data set %s: %w", name, dp, err))
 		}
 		set, err := dataset.Read(bytes.NewReader(db), path.Base(dp))
 		if err != nil {
-			return loaded{ref: ref, err: fmt.Errorf("model %s: %w", name, err)}
+			return fail(fmt.Errorf("%s %s: %w", what, name, err))
 		}
 		if set.Features() != m.Input.Size() {
-			return loaded{ref: ref, err: fmt.Errorf("model %s: data set %s has %d features per sample, the model takes %d", name, dp, set.Features(), m.Input.Size())}
+			return fail(fmt.Errorf("%s %s: data set %s has %d features per sample, the model takes %d", what, name, dp, set.Features(), m.Input.Size()))
 		}
 		*sp.dst = set
 	}
@@ -225,7 +249,20 @@ func (s *Session) Queries() int64 {
 	return s.run.Queries()
 }
 
+// finishLoad takes a finished load, then starts a file that came meanwhile (the newest
+// request: choosing a model drops a waiting file).
 func (s *Session) finishLoad(l loaded) {
+	next := s.pendingFile
+	s.pendingFile = nil
+	s.settleLoad(l)
+	if next != nil {
+		s.startFile(*next)
+	}
+}
+
+// settleLoad installs a loaded model and deploys it, or reports why it failed and keeps
+// the last good state.
+func (s *Session) settleLoad(l loaded) {
 	s.loading = ""
 	want := s.set.Model
 	if l.err != nil {
@@ -233,6 +270,7 @@ func (s *Session) finishLoad(l loaded) {
 		if s.model != nil {
 			// Keep the last good model; point the settings back at it.
 			s.set.Model = s.modelRef
+			s.status = ""
 			s.ver++
 		} else if def := DefaultSettings().Model; l.ref != def {
 			s.report(fmt.Errorf("loading the default model %s instead", def))
@@ -250,7 +288,7 @@ func (s *Session) finishLoad(l loaded) {
 	}
 	s.history = nil
 	s.histVer++
-	s.model, s.modelRef, s.trainSet, s.testSet = l.m, l.ref, l.train, l.test.Head(min(EvalSamples, l.test.Len()))
+	s.model, s.modelRef, s.modelFile, s.trainSet, s.testSet = l.m, l.ref, l.file, l.train, l.test.Head(min(EvalSamples, l.test.Len()))
 	s.classes = dataset.ClassNames(l.m.Dataset)
 	s.set.Model = l.ref
 	if s.set.Layer >= len(l.m.Layer) {
@@ -293,6 +331,7 @@ func (s *Session) deploy() {
 		cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Step, cfg.Seed, Sci(cfg.GammaStd), cfg.VPi, Sci(cfg.Crosstalk), cfg.Bits, cfg.HeatAll)
 	s.curve = render.Run{Label: s.runLabel}
 	s.lastQ = 0
+	s.measure.t = time.Time{} // the speed is measured again from this run's first queries (not against the last run's count)
 	s.syncCurve()
 }
 
@@ -427,6 +466,7 @@ func (s *Session) Set(params map[string]string) []error {
 	s.ver++
 	switch effect {
 	case Reload:
+		s.pendingFile = nil // the model chosen now is newer than a file waiting to load
 		s.startLoad(s.set.Model)
 	case Redeploy, Restart:
 		s.Reset()
@@ -500,6 +540,9 @@ func (s *Session) Options() map[string][]Option {
 	if !found {
 		models = append(models, Option{s.set.Model, s.set.Model})
 	}
+	if s.modelFile != "" {
+		models = append(models, fileOption(s.modelFile))
+	}
 	var opts []Option
 	for _, m := range train.Methods() {
 		label := m
@@ -556,6 +599,11 @@ type Stats struct {
 	ActivePhases     int     `json:"activePhases"`
 	SettingsVersion  int     `json:"settingsVersion"`
 	Booth            string  `json:"booth"` // booth mode's phase, "" when off
+	// Title is the loaded model's title as the canvas shows it; ModelFile the name of the
+	// model file the page loaded (dropped or chosen), "" for one from the site: the address
+	// cannot hold a file, so Model (and the address) keep naming the last model from the site.
+	Title     string `json:"title"`
+	ModelFile string `json:"modelFile"`
 
 	// The deployed chip (the settings until one is deployed).
 	Chip          string  `json:"chip"`          // preset: paper, ideal or strong
@@ -588,7 +636,7 @@ func (s *Session) Stats() Stats {
 		return st
 	}
 	st.Ready = true
-	st.Model = s.modelRef
+	st.Model, st.ModelFile, st.Title = s.modelRef, s.modelFile, s.modelTitle()
 	st.Optimizer = s.runSet.Optimizer
 	st.Done = s.run.Done()
 	sum := s.dep.Summary()
@@ -667,13 +715,7 @@ func (s *Session) refreshScene(now time.Time) {
 		sc.Chip = nil
 		return
 	}
-	title := s.model.Name
-	for _, m := range catalog {
-		if m.Name == s.modelRef {
-			title = m.Title
-		}
-	}
-	sc.Title = title
+	sc.Title = s.modelTitle()
 	state := "paused"
 	switch {
 	case s.failed:
