@@ -198,7 +198,12 @@ func loadModel(fetch Fetch, out loaded, name string, b []byte) loaded {
 			}
 			return fail(fmt.Errorf("model %s: data set %s: %w", name, dp, err))
 		}
-		set, err := dataset.Read(bytes.NewReader(db), path.Base(dp))
+		var set *dataset.Set
+		if sp.split == dataset.Test { // its first EvalSamples (the file is still read and checked whole)
+			set, err = dataset.ReadHead(bytes.NewReader(db), path.Base(dp), EvalSamples)
+		} else {
+			set, err = dataset.Read(bytes.NewReader(db), path.Base(dp))
+		}
 		if err != nil {
 			return fail(fmt.Errorf("%s %s: %w", what, name, err))
 		}
@@ -288,7 +293,7 @@ func (s *Session) settleLoad(l loaded) {
 	}
 	s.history = nil
 	s.histVer++
-	s.model, s.modelRef, s.modelFile, s.trainSet, s.testSet = l.m, l.ref, l.file, l.train, l.test.Head(min(EvalSamples, l.test.Len()))
+	s.model, s.modelRef, s.modelFile, s.trainSet, s.testSet = l.m, l.ref, l.file, l.train, l.test
 	s.classes = dataset.ClassNames(l.m.Dataset)
 	s.set.Model = l.ref
 	if s.set.Layer >= len(l.m.Layer) {
