@@ -65,9 +65,7 @@ func installAPI(p *page) {
 		"stats": fn(func([]js.Value) any {
 			m := toMap(p.Stats())
 			m["engine"] = "worker"
-			p.mu.Lock()
-			m["commandMs"] = p.commandMS // the last command's round trip to the engine
-			p.mu.Unlock()
+			m["commandMs"] = p.commandTime() // the last command's round trip to the engine
 			m["fps"] = ebiten.ActualFPS()
 			m["tps"] = ebiten.ActualTPS()
 			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS

@@ -2,7 +2,6 @@ package main
 
 import (
 	"syscall/js"
-	"time"
 
 	"github.com/meshlight/meshlight/wasm/sim"
 )
@@ -43,14 +42,5 @@ func (p *page) loadFile(f js.Value) map[string]any {
 
 // sendFile posts the file command with the file's bytes, transferring the buffer.
 func (p *page) sendFile(name string, buf js.Value) {
-	p.seq++
-	msg := map[string]any{"cmd": "file", "seq": float64(p.seq), "name": name, "bytes": buf}
-	if !p.started { // posted once the engine listens (copied then)
-		p.early = append(p.early, js.ValueOf(msg))
-		return
-	}
-	p.mu.Lock()
-	p.sentAt = time.Now()
-	p.mu.Unlock()
-	p.worker.Call("postMessage", msg, []any{buf})
+	p.engine.send("file", map[string]any{"name": name, "bytes": buf}, buf)
 }

@@ -8,7 +8,6 @@ package main
 
 import (
 	"strings"
-	"sync"
 	"syscall/js"
 	"time"
 
@@ -37,23 +36,10 @@ func main() {
 // them), and the page's own messages (a malformed snapshot, a failed worker). It keeps the
 // address bar in step with the settings.
 type page struct {
-	worker  js.Value
-	started bool       // the engine said it is ready and was sent the query
-	early   []js.Value // commands sent before, posted once it is ready
-	mirror  sim.Mirror
-	waiting bool   // a snapshot request is outstanding
-	seq     uint64 // the last command sent to the engine
+	*engine // the single run's
 	set     sim.Settings
-	errs    []string
 	query   string // the query last written to the address bar
 	loading render.Scene
-
-	mu        sync.Mutex
-	inbox     []js.Value // the worker's messages, taken by Update
-	sentAt    time.Time  // when command seq was sent
-	commandMS float64    // the last command's time from the page to the engine and back, ms
-	memWait   map[int]js.Value
-	memID     int
 
 	drawMS, updateMS float64 // smoothed Go time of Draw and Update, ms
 	game             *canvas.Game
@@ -62,70 +48,18 @@ type page struct {
 	cycle sim.BoothCycle // booth mode's turns between the single run and a race
 }
 
-// maxPageErrors is the number of the page's own messages kept.
-const maxPageErrors = 5
-
 func newPage(query string) *page {
-	p := &page{memWait: map[int]js.Value{}, query: strings.TrimPrefix(query, "?")}
+	p := &page{engine: newEngine(query), query: strings.TrimPrefix(query, "?")}
 	p.set, _ = sim.ParseQuery(query) // the engine reports what is wrong in the query
 	p.loading = render.Scene{Title: "meshlight", LoadingText: "starting the engine…", Status: "starting the engine…"}
-	p.worker = js.Global().Get("Worker").New("engine.js")
-	p.worker.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		d := args[0].Get("data")
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if d.Get("kind").String() == "ack" { // timed here, not at the next frame
-			if seq := uint64(d.Get("seq").Float()); seq == p.seq && !p.sentAt.IsZero() {
-				p.commandMS = float64(time.Since(p.sentAt).Microseconds()) / 1000
-			}
-			return nil
-		}
-		p.inbox = append(p.inbox, d)
-		return nil
-	}))
-	p.worker.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "the engine failed"
-		if m := args[0].Get("message"); m.Type() == js.TypeString {
-			msg += ": " + m.String()
-		}
-		p.mu.Lock()
-		p.inbox = append(p.inbox, js.ValueOf(map[string]any{"kind": "error", "message": msg}))
-		p.mu.Unlock()
-		return nil
-	}))
-	p.early = []js.Value{js.ValueOf(map[string]any{"cmd": "init", "query": query})}
 	return p
-}
-
-// report adds one of the page's own messages.
-func (p *page) report(msg string) {
-	for _, e := range p.errs {
-		if e == msg {
-			return
-		}
-	}
-	p.errs = append(p.errs, msg)
-	if len(p.errs) > maxPageErrors {
-		p.errs = p.errs[len(p.errs)-maxPageErrors:]
-	}
 }
 
 // Update implements canvas.Sim: it applies the engine's messages, asks for the next
 // snapshot and keeps the address bar in step with the settings.
 func (p *page) Update() error {
 	t := time.Now()
-	p.mu.Lock()
-	msgs := p.inbox
-	p.inbox = nil
-	p.mu.Unlock()
-	for _, m := range msgs {
-		p.receive(m)
-	}
-	if p.started && !p.waiting {
-		h := p.mirror.Have()
-		p.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
-		p.waiting = true
-	}
+	p.engine.update()
 	p.updateRace(t)
 	if q := p.Settings().Query(); q != p.query && p.mirror.Received {
 		p.query = q
@@ -135,55 +69,12 @@ func (p *page) Update() error {
 	return nil
 }
 
-// receive handles one message of the worker.
-func (p *page) receive(m js.Value) {
-	switch m.Get("kind").String() {
-	case "snapshot":
-		p.waiting = false
-		arr := m.Get("bytes")
-		b := make([]byte, arr.Get("length").Int())
-		js.CopyBytesToGo(b, arr)
-		if err := p.mirror.Apply(b); err != nil {
-			p.report(err.Error() + " (showing the last good state)")
-		}
-	case "memory":
-		id := m.Get("id").Int()
-		if resolve, ok := p.memWait[id]; ok {
-			delete(p.memWait, id)
-			mem := m.Get("memory")
-			mem.Set("page", goMemory())
-			resolve.Invoke(mem)
-		}
-	case "ready": // the engine listens now (a worker drops messages that come before)
-		p.started = true
-		for _, c := range p.early {
-			p.worker.Call("postMessage", c)
-		}
-		p.early = nil
-	case "error":
-		p.waiting = false
-		p.report(m.Get("message").String())
-	}
-}
-
 // send posts a command to the engine.
 func (p *page) send(cmd string, extra map[string]any) {
 	if !p.raceCommand(cmd, extra) {
 		return // for the racers only
 	}
-	p.seq++
-	msg := map[string]any{"cmd": cmd, "seq": float64(p.seq)}
-	for k, v := range extra {
-		msg[k] = v
-	}
-	if !p.started {
-		p.early = append(p.early, js.ValueOf(msg))
-		return
-	}
-	p.mu.Lock()
-	p.sentAt = time.Now()
-	p.mu.Unlock()
-	p.worker.Call("postMessage", msg)
+	p.engine.send(cmd, extra)
 }
 
 // Scene implements canvas.Sim: the last good snapshot's scene.
@@ -248,15 +139,7 @@ func (p *page) ClearErrors() {
 // Memory asks the engine for its heap figures; the promise resolves to them, with the
 // page's own under "page".
 func (p *page) Memory() js.Value {
-	var exec js.Func
-	exec = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		p.memID++
-		p.memWait[p.memID] = args[0]
-		p.worker.Call("postMessage", map[string]any{"cmd": "memory", "id": p.memID})
-		exec.Release()
-		return nil
-	})
-	return js.Global().Get("Promise").New(exec)
+	return p.memory(func(mem js.Value) { mem.Set("page", goMemory()) })
 }
 
 // timedGame measures how long the Go side of drawing takes (the GPU's share is not seen).

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"syscall/js"
 	"time"
 
@@ -33,131 +32,14 @@ type race struct {
 	view    render.Race
 }
 
-// racer is one racer's engine and its mirror.
+// racer is one racer's engine (its worker and mirror).
 type racer struct {
-	name         string
-	worker       js.Value
-	onmsg, onerr js.Func
-	started      bool       // the engine said it is ready and was sent the query
-	early        []js.Value // commands sent before
-	waiting      bool       // a snapshot request is outstanding
-	seq          uint64
-	mirror       sim.Mirror
-	errs         []string // the worker's failures and malformed snapshots
-
-	mu      sync.Mutex
-	inbox   []js.Value
-	memWait map[int]js.Value
-	memID   int
+	name string
+	*engine
 }
 
 // newRacer starts an engine for optimizer name with the racer's URL query.
-func newRacer(name, query string) *racer {
-	r := &racer{name: name, memWait: map[int]js.Value{}}
-	r.worker = js.Global().Get("Worker").New("engine.js")
-	r.onmsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		d := args[0].Get("data")
-		if d.Get("kind").String() == "ack" {
-			return nil
-		}
-		r.mu.Lock()
-		r.inbox = append(r.inbox, d)
-		r.mu.Unlock()
-		return nil
-	})
-	r.onerr = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "the engine failed"
-		if m := args[0].Get("message"); m.Type() == js.TypeString {
-			msg += ": " + m.String()
-		}
-		r.mu.Lock()
-		r.inbox = append(r.inbox, js.ValueOf(map[string]any{"kind": "error", "message": msg}))
-		r.mu.Unlock()
-		return nil
-	})
-	r.worker.Set("onmessage", r.onmsg)
-	r.worker.Set("onerror", r.onerr)
-	r.early = []js.Value{js.ValueOf(map[string]any{"cmd": "init", "query": query})}
-	return r
-}
-
-// send posts a command to the racer's engine (after its init, if it is not ready yet).
-func (r *racer) send(cmd string, extra map[string]any) {
-	r.seq++
-	msg := map[string]any{"cmd": cmd, "seq": float64(r.seq)}
-	for k, v := range extra {
-		msg[k] = v
-	}
-	if !r.started {
-		r.early = append(r.early, js.ValueOf(msg))
-		return
-	}
-	r.worker.Call("postMessage", msg)
-}
-
-// update applies the engine's messages and asks for the next snapshot.
-func (r *racer) update() {
-	r.mu.Lock()
-	msgs := r.inbox
-	r.inbox = nil
-	r.mu.Unlock()
-	for _, m := range msgs {
-		switch m.Get("kind").String() {
-		case "snapshot":
-			r.waiting = false
-			arr := m.Get("bytes")
-			b := make([]byte, arr.Get("length").Int())
-			js.CopyBytesToGo(b, arr)
-			if err := r.mirror.Apply(b); err != nil {
-				r.report(err.Error() + " (showing the last good state)")
-			}
-		case "ready":
-			r.started = true
-			for _, c := range r.early {
-				r.worker.Call("postMessage", c)
-			}
-			r.early = nil
-		case "memory":
-			id := m.Get("id").Int()
-			if resolve, ok := r.memWait[id]; ok {
-				delete(r.memWait, id)
-				resolve.Invoke(m.Get("memory"))
-			}
-		case "error":
-			r.waiting = false
-			r.report(m.Get("message").String())
-		}
-	}
-	if r.started && !r.waiting {
-		h := r.mirror.Have()
-		r.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
-		r.waiting = true
-	}
-}
-
-func (r *racer) report(msg string) {
-	for _, e := range r.errs {
-		if e == msg {
-			return
-		}
-	}
-	r.errs = append(r.errs, msg)
-	if len(r.errs) > maxPageErrors {
-		r.errs = r.errs[len(r.errs)-maxPageErrors:]
-	}
-}
-
-// close stops the racer's worker (its memory goes with it).
-func (r *racer) close() {
-	r.worker.Call("terminate")
-	r.worker.Set("onmessage", js.Null())
-	r.worker.Set("onerror", js.Null())
-	r.onmsg.Release()
-	r.onerr.Release()
-	for _, resolve := range r.memWait {
-		resolve.Invoke(js.Null())
-	}
-}
+func newRacer(name, query string) *racer { return &racer{name: name, engine: newEngine(query)} }
 
 // curve is the racer's current run.
 func (r *racer) curve() render.Run {
@@ -438,15 +320,7 @@ func (rc *race) curveOf(i int) any {
 func (rc *race) memory() js.Value {
 	promises := make([]any, len(rc.racers))
 	for i, r := range rc.racers {
-		var exec js.Func
-		exec = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			r.memID++
-			r.memWait[r.memID] = args[0]
-			r.worker.Call("postMessage", map[string]any{"cmd": "memory", "id": r.memID})
-			exec.Release()
-			return nil
-		})
-		promises[i] = js.Global().Get("Promise").New(exec)
+		promises[i] = r.memory(nil)
 	}
 	return js.Global().Get("Promise").Call("all", promises)
 }

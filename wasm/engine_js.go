@@ -1,0 +1,189 @@
+package main
+
+import (
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/meshlight/meshlight/wasm/sim"
+)
+
+// engine is one engine in a Web Worker (static/engine.js) as the page sees it: the worker,
+// the mirror built from its snapshots, the commands sent to it (held until it says it is
+// ready), one snapshot request outstanding at a time, and the page's own messages about it
+// (a failed worker, a malformed snapshot). The single run has one, and so has every racer.
+type engine struct {
+	worker       js.Value
+	onmsg, onerr js.Func
+	started      bool       // the engine said it is ready and was sent the query
+	early        []js.Value // commands sent before, posted once it is ready
+	waiting      bool       // a snapshot request is outstanding
+	seq          uint64     // the last command sent
+	mirror       sim.Mirror
+	errs         []string // the page's own messages about this engine
+
+	mu        sync.Mutex // the worker's callbacks run outside Update
+	inbox     []js.Value // the worker's messages, taken by update
+	sentAt    time.Time  // when command seq was sent
+	commandMS float64    // the last command's time from the page to the engine and back, ms
+	memWait   map[int]func(js.Value)
+	memID     int
+}
+
+// maxPageErrors is the number of the page's own messages kept per engine.
+const maxPageErrors = 5
+
+// newEngine starts an engine in a new worker with the page's URL query.
+func newEngine(query string) *engine {
+	e := &engine{memWait: map[int]func(js.Value){}}
+	e.worker = js.Global().Get("Worker").New("engine.js")
+	e.onmsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		d := args[0].Get("data")
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if d.Get("kind").String() == "ack" { // timed here, not at the next frame
+			if seq := uint64(d.Get("seq").Float()); seq == e.seq && !e.sentAt.IsZero() {
+				e.commandMS = float64(time.Since(e.sentAt).Microseconds()) / 1000
+			}
+			return nil
+		}
+		e.inbox = append(e.inbox, d)
+		return nil
+	})
+	e.onerr = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := "the engine failed"
+		if m := args[0].Get("message"); m.Type() == js.TypeString {
+			msg += ": " + m.String()
+		}
+		e.mu.Lock()
+		e.inbox = append(e.inbox, js.ValueOf(map[string]any{"kind": "error", "message": msg}))
+		e.mu.Unlock()
+		return nil
+	})
+	e.worker.Set("onmessage", e.onmsg)
+	e.worker.Set("onerror", e.onerr)
+	e.early = []js.Value{js.ValueOf(map[string]any{"cmd": "init", "query": query})}
+	return e
+}
+
+// send posts a command to the engine, numbered, with the extra fields; transfer lists
+// buffers handed over without a copy (a dropped model file). Before the engine is ready it
+// waits in early (a transferred buffer is then copied).
+func (e *engine) send(cmd string, extra map[string]any, transfer ...any) {
+	e.seq++
+	msg := map[string]any{"cmd": cmd, "seq": float64(e.seq)}
+	for k, v := range extra {
+		msg[k] = v
+	}
+	if !e.started {
+		e.early = append(e.early, js.ValueOf(msg))
+		return
+	}
+	e.mu.Lock()
+	e.sentAt = time.Now()
+	e.mu.Unlock()
+	if len(transfer) > 0 {
+		e.worker.Call("postMessage", msg, transfer)
+		return
+	}
+	e.worker.Call("postMessage", msg)
+}
+
+// update applies the worker's messages and asks for the next snapshot.
+func (e *engine) update() {
+	e.mu.Lock()
+	msgs := e.inbox
+	e.inbox = nil
+	e.mu.Unlock()
+	for _, m := range msgs {
+		e.receive(m)
+	}
+	if e.started && !e.waiting {
+		h := e.mirror.Have()
+		e.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
+		e.waiting = true
+	}
+}
+
+// receive handles one message of the worker.
+func (e *engine) receive(m js.Value) {
+	switch m.Get("kind").String() {
+	case "snapshot":
+		e.waiting = false
+		arr := m.Get("bytes")
+		b := make([]byte, arr.Get("length").Int())
+		js.CopyBytesToGo(b, arr)
+		if err := e.mirror.Apply(b); err != nil {
+			e.report(err.Error() + " (showing the last good state)")
+		}
+	case "memory":
+		id := m.Get("id").Int()
+		if resolve, ok := e.memWait[id]; ok {
+			delete(e.memWait, id)
+			resolve(m.Get("memory"))
+		}
+	case "ready": // the engine listens now (a worker drops messages that come before)
+		e.started = true
+		for _, c := range e.early {
+			e.worker.Call("postMessage", c)
+		}
+		e.early = nil
+	case "error":
+		e.waiting = false
+		e.report(m.Get("message").String())
+	}
+}
+
+// report adds one of the page's own messages about the engine (once each, the newest
+// maxPageErrors).
+func (e *engine) report(msg string) {
+	for _, old := range e.errs {
+		if old == msg {
+			return
+		}
+	}
+	e.errs = append(e.errs, msg)
+	if len(e.errs) > maxPageErrors {
+		e.errs = e.errs[len(e.errs)-maxPageErrors:]
+	}
+}
+
+// memory returns a promise of the engine's heap figures, passed through add (which may
+// add the page's own) first.
+func (e *engine) memory(add func(js.Value)) js.Value {
+	var exec js.Func
+	exec = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resolve := args[0]
+		e.memID++
+		e.memWait[e.memID] = func(mem js.Value) {
+			if add != nil && mem.Truthy() {
+				add(mem)
+			}
+			resolve.Invoke(mem)
+		}
+		e.worker.Call("postMessage", map[string]any{"cmd": "memory", "id": e.memID})
+		exec.Release()
+		return nil
+	})
+	return js.Global().Get("Promise").New(exec)
+}
+
+// commandTime is the last command's round trip to the engine, ms.
+func (e *engine) commandTime() float64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.commandMS
+}
+
+// close stops the worker (its memory goes with it); pending memory requests resolve to
+// null.
+func (e *engine) close() {
+	e.worker.Call("terminate")
+	e.worker.Set("onmessage", js.Null())
+	e.worker.Set("onerror", js.Null())
+	e.onmsg.Release()
+	e.onerr.Release()
+	for _, resolve := range e.memWait {
+		resolve(js.Null())
+	}
+}
