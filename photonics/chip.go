@@ -55,6 +55,9 @@ type Chip struct {
 	// node 2j+2, the root is the power. SetPhase walks up from one leaf.
 	power []float64
 	leaf  []int32 // per device: its leaf in power, -1 if passive
+	// full is the same kind of tree over every device (leaf len(phi)-1+i is device i): its
+	// root is FullPower, kept up to date by SetPhase, so reading it costs nothing.
+	full []float64
 
 	weights [][]float64 // per layer, Out x In effective weights
 	stale   [][]bool    // per layer, per block
@@ -121,6 +124,9 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 		c.power[first+k] = c.phi[i]
 	}
 	sumTree(c.power, first)
+	c.full = make([]float64, max(2*n-1, 1))
+	copy(c.full[max(n-1, 0):], c.phi)
+	sumTree(c.full, max(n-1, 0))
 	scratch := 0
 	c.signs = make([][]float64, len(layers))
 	c.weights = make([][]float64, len(layers))
@@ -303,6 +309,12 @@ func (c *Chip) SetPhase(i int, phi float64) error {
 		j = (j - 1) / 2
 		c.power[j] = c.power[2*j+1] + c.power[2*j+2]
 	}
+	j = len(c.phi) - 1 + i
+	c.full[j] = c.phi[i]
+	for j > 0 {
+		j = (j - 1) / 2
+		c.full[j] = c.full[2*j+1] + c.full[2*j+2]
+	}
 	c.refresh(i)
 	for _, j := range c.layout.Neighbors[i] {
 		c.refresh(j)
@@ -329,12 +341,7 @@ func (c *Chip) Power() float64 { return c.power[0] }
 // FullPower returns the sum of all programmed phases: the power if every
 // device were active (the alpha = 1 reference), summed like Power, so that on
 // a chip whose every device is active the two are equal.
-func (c *Chip) FullPower() float64 {
-	t := make([]float64, 2*len(c.phi)-1)
-	copy(t[len(c.phi)-1:], c.phi)
-	sumTree(t, len(c.phi)-1)
-	return t[0]
-}
+func (c *Chip) FullPower() float64 { return c.full[0] }
 
 // sumTree sets the inner nodes of a sum tree whose leaves start at first:
 // node j is node 2j+1 plus node 2j+2, from the last inner node to the root.

@@ -488,3 +488,41 @@ func TestSetPhaseTouchesOnlyItsBlock(t *testing.T) {
 		}
 	}
 }
+
+// FullPower, kept up to date by SetPhase, is bit for bit the pairwise sum of every
+// programmed phase built from scratch, and reading it allocates nothing.
+func TestFullPowerFollowsSetPhase(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 10}, 8, Clements)
+	ph, sg := randomProgram(layers, 9)
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.2, Noise: DefaultNoise(), Bits: 8, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := newRand(4)
+	fromScratch := func() float64 {
+		n := c.NumPhases()
+		tree := make([]float64, 2*n-1)
+		for i := range n {
+			tree[n-1+i] = c.Phase(i)
+		}
+		for j := n - 2; j >= 0; j-- {
+			tree[j] = tree[2*j+1] + tree[2*j+2]
+		}
+		return tree[0]
+	}
+	act := c.Active()
+	for step := range 500 {
+		i := act[rng.IntN(len(act))]
+		if err := c.SetPhase(i, c.Phase(i)+(rng.Float64()-0.5)); err != nil {
+			t.Fatal(err)
+		}
+		if step%50 == 0 {
+			if got, want := c.FullPower(), fromScratch(); got != want {
+				t.Fatalf("step %d: FullPower %v, from scratch %v", step, got, want)
+			}
+		}
+	}
+	if a := testing.AllocsPerRun(100, func() { c.FullPower() }); a != 0 {
+		t.Errorf("FullPower allocates %v times", a)
+	}
+}
