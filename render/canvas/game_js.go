@@ -244,12 +244,7 @@ func (g *Game) preparePlan(sc *render.Scene) {
 	if g.plan == nil {
 		return
 	}
-	g.fit = render.Fit(g.plan.Bounds, g.planArea(), 4*g.scale)
-	if g.zoomed {
-		g.view = g.view.Clamp(g.fit, g.plan.Bounds, g.planArea(), g.maxScale())
-	} else {
-		g.view = g.fit
-	}
+	g.fitView(g.plan.Bounds, 4*g.scale)
 	if sc.Light != nil && len(sc.Light.Fields) == len(g.plan.Tiles) {
 		g.light = sc.Light
 	}
@@ -621,4 +616,28 @@ func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
 	g.flat.rect(render.R(x, y, x+w, y+18*g.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
 	g.flat.flush()
 	drawText(screen, s, f, x+6*g.scale, y+3*g.scale, render.Text, text.AlignStart)
+}
+
+// fitView fits content with the margin into the plan's area: the view follows the fit
+// until the user zooms, and after that stays within it.
+func (g *Game) fitView(content render.Rect, margin float64) {
+	g.fit = render.Fit(content, g.planArea(), margin)
+	if g.zoomed {
+		g.view = g.view.Clamp(g.fit, content, g.planArea(), g.maxScale())
+	} else {
+		g.view = g.fit
+	}
+}
+
+// drawPlaceholder says in area r of dst why there is no plan to draw: the error that
+// stopped it, or what is loading.
+func (g *Game) drawPlaceholder(dst *ebiten.Image, r render.Rect, loading string, err error) {
+	msg := loading
+	if err != nil {
+		msg = err.Error()
+	}
+	if msg == "" {
+		msg = "loading…"
+	}
+	drawText(dst, msg, g.fonts.normal, r.Center().X, r.Center().Y, render.TextDim, text.AlignCenter)
 }

@@ -33,14 +33,7 @@ const lightRate = 5
 func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 	m := g.regions.Mesh
 	if g.plan == nil {
-		msg := sc.LoadingText
-		if g.planErr != nil {
-			msg = g.planErr.Error()
-		}
-		if msg == "" {
-			msg = "loading…"
-		}
-		drawText(screen, msg, g.fonts.normal, m.Center().X, m.Center().Y, render.TextDim, text.AlignCenter)
+		g.drawPlaceholder(screen, m, sc.LoadingText, g.planErr)
 		return
 	}
 	area := g.planArea()

@@ -51,12 +51,7 @@ func (g *Game) prepareNet(sc *render.Scene) {
 	if nv.plan == nil {
 		return
 	}
-	g.fit = render.Fit(nv.plan.Bounds, g.planArea(), 8*g.scale)
-	if g.zoomed {
-		g.view = g.view.Clamp(g.fit, nv.plan.Bounds, g.planArea(), g.maxScale())
-	} else {
-		g.view = g.fit
-	}
+	g.fitView(nv.plan.Bounds, 8*g.scale)
 }
 
 // netHover finds the tile and device under the cursor (Update).
@@ -101,14 +96,7 @@ func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
 	nv := &g.net
 	net := &sc.Network
 	if nv.plan == nil {
-		msg := sc.LoadingText
-		if nv.err != nil {
-			msg = nv.err.Error()
-		}
-		if msg == "" {
-			msg = "loading…"
-		}
-		drawText(dst, msg, g.fonts.normal, m.Center().X, m.Center().Y, render.TextDim, text.AlignCenter)
+		g.drawPlaceholder(dst, m, sc.LoadingText, nv.err)
 		return
 	}
 	p, v := nv.plan, g.view
