@@ -23,7 +23,9 @@ import (
 // mode and the scene it shows, everything but drawing. Tick advances it by one slice of
 // work (Update by one frame's); every other method is a control of the page. In the browser
 // it runs in a Web Worker (wasm/engine) and the page draws from its snapshots
-// (AppendSnapshot, Mirror). A Session is not safe for concurrent use: one thread calls it.
+// (AppendSnapshot, Mirror). Its state is in four parts, each a type of its own: the model
+// (loader), the run (runner), what it shows (display) and booth mode (boothState). A
+// Session is not safe for concurrent use: one thread calls it.
 type Session struct {
 	fetch Fetch
 	now   func() time.Time
@@ -31,7 +33,15 @@ type Session struct {
 	ver   int // bumped by every settings change, so the page resyncs its controls
 	errs  []string
 
-	// Loading: one load at a time, its result delivered to Update.
+	loader  // the model: loading it, and the one loaded
+	runner  // the run on a deployed chip
+	display // the sample shown and the scene
+	booth   boothState
+}
+
+// loader is the Session's model: one load at a time (its result delivered to Update),
+// and the model loaded with its data.
+type loader struct {
 	loadCh   chan loaded
 	loading  string // the model reference being loaded, "" if none
 	status   string
@@ -45,15 +55,17 @@ type Session struct {
 	trainSet    *dataset.Set
 	testSet     *dataset.Set
 	classes     []string
+}
 
-	// The run: a deployed chip and an optimizer on it.
+// runner is the Session's run: a deployed chip and an optimizer on it, its curve for the
+// charts, the earlier runs kept for comparison, and its measured speed.
+type runner struct {
 	dep      *train.Deployment
 	run      *train.Run // dep.Run
 	runID    uint64     // bumped by every deployment: names the run and its chip in snapshots
 	histVer  uint64     // bumped whenever history changes
 	runSet   Settings   // the settings the run was deployed with
 	runLabel string
-	view     *onn.Batch // one test sample, for the scores on the canvas
 	curve    render.Run // the run's records as chart series
 	history  []render.Run
 	running  bool
@@ -65,14 +77,16 @@ type Session struct {
 		t time.Time
 		q int64
 	}
+}
 
-	// The sample shown.
+// display is what the Session shows: the test sample on the canvas (and the batch that
+// computes its light and scores), and the scene that snapshots carry.
+type display struct {
+	view       *onn.Batch // one test sample, for the scores on the canvas
 	order      []int
 	sampleAt   int
 	sampleTime time.Time
 	lightTime  time.Time
-
-	booth boothState
 
 	scene   render.Scene
 	netView networkView // the whole network in the scene (network.go)
@@ -108,7 +122,7 @@ const (
 // NewSession reads the settings from a URL query (invalid ones become messages and
 // defaults) and starts loading the chosen model.
 func NewSession(query string, fetch Fetch) *Session {
-	s := &Session{fetch: fetch, now: time.Now, loadCh: make(chan loaded, 1)}
+	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}}
 	var errs []error
 	s.set, errs = ParseQuery(query)
 	for _, e := range errs {
@@ -390,25 +404,30 @@ func (s *Session) afterSteps() {
 	} else if s.run.Done() {
 		s.running = false
 	}
-	now := s.now()
-	if s.measure.t.IsZero() {
-		s.measure.t, s.measure.q = now, s.run.Queries()
-	} else if dt := now.Sub(s.measure.t).Seconds(); dt >= 0.5 {
-		rate := float64(s.run.Queries()-s.measure.q) / dt
-		if s.qps == 0 {
-			s.qps = rate
+	s.measureRate(s.now())
+}
+
+// measureRate updates the smoothed queries per second, over spans of at least half a
+// second.
+func (r *runner) measureRate(now time.Time) {
+	if r.measure.t.IsZero() {
+		r.measure.t, r.measure.q = now, r.run.Queries()
+	} else if dt := now.Sub(r.measure.t).Seconds(); dt >= 0.5 {
+		rate := float64(r.run.Queries()-r.measure.q) / dt
+		if r.qps == 0 {
+			r.qps = rate
 		}
-		s.qps += 0.5 * (rate - s.qps)
-		s.measure.t, s.measure.q = now, s.run.Queries()
+		r.qps += 0.5 * (rate - r.qps)
+		r.measure.t, r.measure.q = now, r.run.Queries()
 	}
 }
 
 // syncCurve appends the run's new records to the chart series.
-func (s *Session) syncCurve() {
-	for _, r := range s.run.Curve()[len(s.curve.Queries):] {
-		s.curve.Queries = append(s.curve.Queries, float64(r.Queries))
-		s.curve.Accuracy = append(s.curve.Accuracy, r.Accuracy)
-		s.curve.Power = append(s.curve.Power, r.Power)
+func (r *runner) syncCurve() {
+	for _, rec := range r.run.Curve()[len(r.curve.Queries):] {
+		r.curve.Queries = append(r.curve.Queries, float64(rec.Queries))
+		r.curve.Accuracy = append(r.curve.Accuracy, rec.Accuracy)
+		r.curve.Power = append(r.curve.Power, rec.Power)
 	}
 }
 
