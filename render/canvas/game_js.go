@@ -23,7 +23,8 @@ type Sim interface {
 }
 
 // Game is the ebiten game of the simulator: Update steps the Sim and handles zoom and pan of
-// the mesh, Draw is a pure view of the Scene.
+// the mesh, Draw is a pure view of the Scene. Its state apart from the screen is in parts:
+// the layer view's caches, the chrome's, the network and race views, and the pointer.
 type Game struct {
 	sim Sim
 
@@ -35,7 +36,21 @@ type Game struct {
 	fonts       *fonts
 	fontScale   float64
 
-	// The floor plan of the shown layer and how it maps to the screen.
+	layerView            // the shown layer's floor plan, its view and its drawn layers
+	chromeCache          // the header, legend and charts, drawn when they change
+	net         netView  // the whole-network view (network_js.go)
+	race        raceView // a race of optimizers (race_js.go)
+	pointer              // the mouse: hover, drag, double click
+	regions     render.Regions
+
+	start time.Time
+	t     float64 // animation clock, seconds
+}
+
+// layerView is the shown layer's floor plan and how it maps to the screen, with what is
+// drawn of it (mesh_js.go): derived from the scene, rebuilt when the chip, the layer or
+// the screen's aspect changes.
+type layerView struct {
 	plan       *render.Plan
 	planChip   uint64 // the ChipState.ID planned
 	planLayer  int
@@ -44,8 +59,13 @@ type Game struct {
 	fit, view  render.Transform
 	zoomed     bool
 
-	light         *render.Light // the scene's light when it fits the plan
-	layers        meshLayers
+	light  *render.Light // the scene's light when it fits the plan
+	layers meshLayers
+}
+
+// chromeCache is the picture of everything but the mesh, redrawn only when what it shows
+// changes, and the last frame's tooltip.
+type chromeCache struct {
 	chrome        *ebiten.Image
 	chromeKind    string
 	chromeFigures string
@@ -53,23 +73,20 @@ type Game struct {
 	lastScreen    *ebiten.Image
 	tooltipShown  bool   // a tooltip was drawn in the last frame
 	tooltipText   string // and what it said (Hover)
+}
 
-	net  netView  // the whole-network view (network_js.go)
-	race raceView // a race of optimizers (race_js.go)
-
-	start     time.Time
-	t         float64 // animation clock, seconds
+// pointer is the mouse's state over the canvas.
+type pointer struct {
 	dragging  bool
 	dragFrom  render.Point
 	lastClick time.Time
 	cursor    render.Point
 	hover     int // index into plan.Devices under the cursor, or -1
-	regions   render.Regions
 }
 
 // NewGame returns a game drawing sim.
 func NewGame(sim Sim) *Game {
-	g := &Game{sim: sim, scale: 1, hover: -1, start: time.Now()}
+	g := &Game{sim: sim, scale: 1, pointer: pointer{hover: -1}, start: time.Now()}
 	g.net.hover = [2]int{-1, -1}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
