@@ -313,15 +313,6 @@ func lookup(name string) (param, bool) {
 	return param{}, false
 }
 
-// Get returns the value of the named setting as its URL form.
-func (s *Settings) Get(name string) (string, error) {
-	p, ok := lookup(name)
-	if !ok {
-		return "", fmt.Errorf("unknown setting %q", name)
-	}
-	return p.get(s), nil
-}
-
 // Set changes one setting from its URL form and says what the change needs. On error s is
 // unchanged and the error names the setting and the value. A value that is fine alone but
 // that train refuses with the other settings (a step below one control code, say) is
