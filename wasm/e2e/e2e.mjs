@@ -22,7 +22,7 @@
 // figures (time to ready, fps and tps while training, fps of both views on the MNIST 8x8 and
 // 28x28 MLPs, time from navigation to the big model's first query, queries per second, .wasm
 // size) and screenshots in OUT.
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,10 +37,6 @@ const OUT = process.env.OUT || 'out';
 fs.mkdirSync(OUT, { recursive: true });
 
 // Software WebGL2 (ANGLE on SwiftShader) headless, and no network chatter.
-const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  // pages opened side by side keep their frame rate
-  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
 
 const t0 = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
@@ -54,11 +50,7 @@ const check = (name, fn) => Object.assign(async () => {
 // ONLY=regexp runs only the checks whose names match (while working on one of them).
 const ONLY = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
 
-const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-e2e-'));
-const ctx = await chromium.launchPersistentContext(udd, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true, args: ARGS, viewport: { width: 1024, height: 640 }, timeout: 60000,
-});
+const { ctx, udd } = await launch('e2e');
 
 // open loads a page of the site, recording its console errors and failed requests.
 async function open(query = '', viewport) {

@@ -6,9 +6,8 @@
 // Usage: BASE_URL=http://127.0.0.1:PORT/ OUT=results/page node wasm/e2e/shots.mjs
 // (`make screenshots` serves _site with wasm/e2e/run.sh and runs this). It writes only the
 // PNGs, and fails if a page shows an error or does not train.
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
@@ -147,12 +146,7 @@ async function shrink(page, png) {
 }
 
 fs.mkdirSync(OUT, { recursive: true });
-const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-shots-'));
-const ctx = await chromium.launchPersistentContext(udd, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, viewport: PAGE, timeout: 60000,
-  args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--hide-scrollbars'],
-});
+const { ctx, udd } = await launch('shots', { viewport: PAGE, args: ['--hide-scrollbars'] });
 let failed = false;
 try {
   for (const shot of shots) {

@@ -15,10 +15,9 @@
 // back), so a late GC peak can step it up once without any leak: it is reported, and fails
 // only if it grows by more than 25% between the middle and the end. Samples go to
 // OUT/soak.json and a table to stdout.
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 
 const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const OUT = process.env.OUT || 'out';
@@ -27,18 +26,11 @@ const EVERY = Number(process.env.SOAK_EVERY || 30);
 if (!(MINUTES > 0) || !(EVERY > 0)) throw new Error(`SOAK_MINUTES=${process.env.SOAK_MINUTES} SOAK_EVERY=${process.env.SOAK_EVERY}: want positive numbers`);
 fs.mkdirSync(OUT, { recursive: true });
 
-const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
 const t0 = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s]`, ...a);
 const MB = (b) => +(b / 1048576).toFixed(1);
 
-const udd = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-soak-'));
-const ctx = await chromium.launchPersistentContext(udd, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true, args: ARGS, viewport: { width: 1024, height: 640 }, timeout: 60000,
-});
+const { ctx, udd } = await launch('soak');
 const errors = [];
 const samples = [];
 let failure = '';

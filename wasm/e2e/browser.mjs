@@ -1,0 +1,23 @@
+// The one Chromium that the end-to-end test, the soak and the screenshots drive: Debian's
+// (CHROMIUM overrides its path), headless, WebGL2 in software (SwiftShader), in a fresh
+// profile folder, with pages opened side by side keeping their frame rate.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'];
+
+// launch starts the browser for the named script with a viewport (default 1024 x 640) and
+// extra flags; it returns the context and the profile folder, which the caller removes
+// after closing the context.
+export async function launch(name, { viewport = { width: 1024, height: 640 }, args = [] } = {}) {
+  const udd = fs.mkdtempSync(path.join(os.tmpdir(), `meshlight-${name}-`));
+  const ctx = await chromium.launchPersistentContext(udd, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true, args: [...ARGS, ...args], viewport, timeout: 60000,
+  });
+  return { ctx, udd };
+}
