@@ -120,7 +120,7 @@ func installAPI(p *page) {
 		"settings": fn(func([]js.Value) any { return p.Settings().Values() }),
 		"options": fn(func([]js.Value) any {
 			out := map[string]any{}
-			for name, opts := range p.mirror.Options {
+			for name, opts := range p.options() {
 				list := make([]any, len(opts))
 				for i, o := range opts {
 					list[i] = map[string]any{"value": o.Value, "label": o.Label}

@@ -324,3 +324,12 @@ func (rc *race) memory() js.Value {
 	}
 	return js.Global().Get("Promise").Call("all", promises)
 }
+
+// options are the choices of the page's selectors: the single run's, or during a race the
+// first racer's (the single run's engine is held, and may never have loaded the model).
+func (p *page) options() map[string][]sim.Option {
+	if p.race != nil && len(p.race.racers) > 0 && p.race.racers[0].mirror.Received {
+		return p.race.racers[0].mirror.Options
+	}
+	return p.mirror.Options
+}

@@ -40,6 +40,9 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       // Identical chips: the same deployed accuracy (same drift, crosstalk, active set).
       assert.equal(new Set(r.racers.map((x) => x.deployedAccuracy)).size, 1, `deployed ${r.racers.map((x) => x.deployedAccuracy)}`);
       assert.match(await page.evaluate(() => location.search), /race=szo-scd%2Cflops%2Czadam/);
+      // The panel's selectors have their choices during a race too (the first racer's).
+      const opts = await page.evaluate(() => window.meshlight.options());
+      for (const sel of ['model', 'optimizer', 'layer', 'view']) assert.ok((opts[sel] || []).length > 0, `no ${sel} choices in a race: ${JSON.stringify(opts)}`);
       await page.waitForFunction(() => document.querySelector('#race').value === 'szo-scd,flops,zadam', null, { timeout: 5000 });
 
       await page.evaluate(() => window.meshlight.start());
