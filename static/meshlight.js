@@ -172,6 +172,7 @@
   const compact = (v) => new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 }).format(v);
   const fix = (v, d) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   let lastVersion = -1;
+  let lastOptions = '';
   function poll() {
     const s = api.stats();
     if (s.ready) $('loading').hidden = true;
@@ -192,8 +193,12 @@
     $('pause').disabled = !s.running;
     $('step').disabled = !s.ready || s.running;
     renderErrors(s.error);
-    if (s.settingsVersion !== lastVersion) {
+    // The selectors' choices can arrive without a settings change (a race's first racer
+    // loads the model while the single run is held): resync on either.
+    const opts = JSON.stringify(api.options());
+    if (s.settingsVersion !== lastVersion || opts !== lastOptions) {
       lastVersion = s.settingsVersion;
+      lastOptions = opts;
       syncControls();
     }
   }

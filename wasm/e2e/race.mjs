@@ -43,6 +43,10 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       // The panel's selectors have their choices during a race too (the first racer's).
       const opts = await page.evaluate(() => window.meshlight.options());
       for (const sel of ['model', 'optimizer', 'layer', 'view']) assert.ok((opts[sel] || []).length > 0, `no ${sel} choices in a race: ${JSON.stringify(opts)}`);
+      await page.waitForFunction(() => ['model', 'method', 'view'].every((id) => {
+        const el = document.querySelector(`select[data-param="${id === 'method' ? 'optimizer' : id}"]`);
+        return el && el.options.length > 0 && el.selectedIndex >= 0;
+      }), null, { timeout: 5000 });
       await page.waitForFunction(() => document.querySelector('#race').value === 'szo-scd,flops,zadam', null, { timeout: 5000 });
 
       await page.evaluate(() => window.meshlight.start());
