@@ -621,10 +621,16 @@ func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
 		part = "V*"
 	}
 	s := fmt.Sprintf("block %d · %s %s %d · phase %.3f rad (effective %.3f) · %s", d.Site.Block, part, kind, d.Site.Index, phi, sc.Chip.Effective(d.Global), state)
-	g.tooltipText = s
+	g.showTooltip(screen, s)
+}
+
+// showTooltip draws s in a box beside the cursor, kept on the screen, and notes it as the
+// frame's tooltip (Hover).
+func (g *Game) showTooltip(screen *ebiten.Image, s string) {
+	g.tooltipShown, g.tooltipText = true, s
 	f := g.fonts.small
 	w := textWidth(s, f) + 12*g.scale
-	x := math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2)
+	x := math.Max(2, math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2))
 	y := g.cursor.Y + 16*g.scale
 	if y+18*g.scale > float64(g.h) {
 		y = g.cursor.Y - 24*g.scale

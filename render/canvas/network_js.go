@@ -394,19 +394,7 @@ func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
 	if s == "" {
 		return
 	}
-	g.tooltipShown = true
-	g.tooltipText = s
-	f := g.fonts.small
-	w := textWidth(s, f) + 12*g.scale
-	x := math.Max(2, math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2))
-	y := g.cursor.Y + 16*g.scale
-	if y+18*g.scale > float64(g.h) {
-		y = g.cursor.Y - 24*g.scale
-	}
-	g.flat.begin(screen)
-	g.flat.rect(render.R(x, y, x+w, y+18*g.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
-	g.flat.flush()
-	drawText(screen, s, f, x+6*g.scale, y+3*g.scale, render.Text, text.AlignStart)
+	g.showTooltip(screen, s)
 }
 
 // NetworkItems is how many tiles and devices the network view drew in the last frame (0 in
