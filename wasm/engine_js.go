@@ -20,7 +20,7 @@ type engine struct {
 	waiting      bool       // a snapshot request is outstanding
 	seq          uint64     // the last command sent
 	mirror       sim.Mirror
-	errs         []string // the page's own messages about this engine
+	errs         sim.Messages // the page's own messages about this engine
 
 	mu        sync.Mutex // the worker's callbacks run outside Update
 	inbox     []js.Value // the worker's messages, taken by update
@@ -29,9 +29,6 @@ type engine struct {
 	memWait   map[int]func(js.Value)
 	memID     int
 }
-
-// maxPageErrors is the number of the page's own messages kept per engine.
-const maxPageErrors = 5
 
 // newEngine starts an engine in a new worker with the page's URL query.
 func newEngine(query string) *engine {
@@ -134,19 +131,8 @@ func (e *engine) receive(m js.Value) {
 	}
 }
 
-// report adds one of the page's own messages about the engine (once each, the newest
-// maxPageErrors).
-func (e *engine) report(msg string) {
-	for _, old := range e.errs {
-		if old == msg {
-			return
-		}
-	}
-	e.errs = append(e.errs, msg)
-	if len(e.errs) > maxPageErrors {
-		e.errs = e.errs[len(e.errs)-maxPageErrors:]
-	}
-}
+// report adds one of the page's own messages about the engine.
+func (e *engine) report(msg string) { e.errs.Add(msg) }
 
 // memory returns a promise of the engine's heap figures, passed through add (which may
 // add the page's own) first.

@@ -31,7 +31,7 @@ type Session struct {
 	now   func() time.Time
 	set   Settings
 	ver   int // bumped by every settings change, so the page resyncs its controls
-	errs  []string
+	errs  Messages
 
 	loader  // the model: loading it, and the one loaded
 	runner  // the run on a deployed chip
@@ -115,8 +115,6 @@ const (
 	EvalSamples = 2000
 	// maxHistory is the number of earlier runs kept for comparison.
 	maxHistory = 6
-	// maxErrors is the number of messages kept for the page.
-	maxErrors = 5
 )
 
 // NewSession reads the settings from a URL query (invalid ones become messages and
@@ -139,18 +137,7 @@ func (s *Session) SetClock(now func() time.Time) { s.now = now }
 func (s *Session) Report(err error) { s.report(err) }
 
 // report adds a message for the page.
-func (s *Session) report(err error) {
-	msg := err.Error()
-	for _, e := range s.errs {
-		if e == msg {
-			return
-		}
-	}
-	s.errs = append(s.errs, msg)
-	if len(s.errs) > maxErrors {
-		s.errs = s.errs[len(s.errs)-maxErrors:]
-	}
-}
+func (s *Session) report(err error) { s.errs.Add(err.Error()) }
 
 // ClearErrors drops the messages shown in the page.
 func (s *Session) ClearErrors() { s.errs = nil }
