@@ -104,10 +104,8 @@ func (s *Session) modelTitle() string {
 	case s.modelFile != "":
 		return fmt.Sprintf("%s · %s · %s", s.modelFile, s.model.Dataset, s.model.Architecture)
 	}
-	for _, m := range catalog {
-		if m.Name == s.modelRef {
-			return m.Title
-		}
+	if m, ok := CatalogEntry(s.modelRef); ok {
+		return m.Title
 	}
 	return s.model.Name
 }
