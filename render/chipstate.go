@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"slices"
 
 	"github.com/meshlight/meshlight/photonics"
 )
@@ -71,9 +72,9 @@ func (c *ChipState) Fill(chip *photonics.Chip, li int) {
 	off := chip.Layout().LayerOffset(li)
 	n := chip.Layers()[li].NumPhases()
 	c.Layer, c.Offset = li, off
-	c.DevPhase = resize(c.DevPhase, n)
-	c.DevEffective = resize(c.DevEffective, n)
-	c.DevActive = resize(c.DevActive, n)
+	c.DevPhase = slices.Grow(c.DevPhase[:0], n)[:n]
+	c.DevEffective = slices.Grow(c.DevEffective[:0], n)[:n]
+	c.DevActive = slices.Grow(c.DevActive[:0], n)[:n]
 	for k := range n {
 		c.DevPhase[k], c.DevEffective[k], c.DevActive[k] = chip.Phase(off+k), chip.Effective(off+k), chip.IsActive(off+k)
 	}

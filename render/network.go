@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/meshlight/meshlight/photonics"
 )
@@ -62,9 +63,9 @@ func (l *NetLayer) BlockDevices(b int) (d0, d1 int) {
 // on screen for its devices: the mean heater of its active devices, and its mean light.
 func BlockAggregates(l *NetLayer) {
 	n := l.NumBlocks()
-	l.BlockPower = resize(l.BlockPower, n)
-	l.BlockActive = resize(l.BlockActive, n)
-	l.BlockLight = resize(l.BlockLight, n)
+	l.BlockPower = slices.Grow(l.BlockPower[:0], n)[:n]
+	l.BlockActive = slices.Grow(l.BlockActive[:0], n)[:n]
+	l.BlockLight = slices.Grow(l.BlockLight[:0], n)[:n]
 	for b := 0; b < n; b++ {
 		d0, d1 := l.BlockDevices(b)
 		sum, active := 0.0, 0
@@ -95,14 +96,6 @@ func BlockAggregates(l *NetLayer) {
 			}
 		}
 	}
-}
-
-// resize returns s with length n, reusing its storage when it can.
-func resize[T any](s []T, n int) []T {
-	if cap(s) >= n {
-		return s[:n]
-	}
-	return make([]T, n)
 }
 
 // DeviceInfo describes device d (an index into Sites) of layer li for the hover tooltip:

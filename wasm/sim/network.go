@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/render"
@@ -60,9 +61,9 @@ func FillNetwork(net *render.Network, chip *photonics.Chip, b *onn.Batch, struct
 	for i, l := range layers {
 		nl := &net.Layers[i]
 		n := len(nl.Sites)
-		nl.Phase = resize(nl.Phase, n)
-		nl.Effective = resize(nl.Effective, n)
-		nl.Active = resize(nl.Active, n)
+		nl.Phase = slices.Grow(nl.Phase[:0], n)[:n]
+		nl.Effective = slices.Grow(nl.Effective[:0], n)[:n]
+		nl.Active = slices.Grow(nl.Active[:0], n)[:n]
 		for d := range n {
 			g := nl.Offset + d
 			nl.Phase[d], nl.Effective[d], nl.Active[d] = chip.Phase(g), chip.Effective(g), chip.IsActive(g)
@@ -82,12 +83,4 @@ func FillNetwork(net *render.Network, chip *photonics.Chip, b *onn.Batch, struct
 	}
 	net.Version++
 	return nil
-}
-
-// resize returns s with length n, reusing its storage when it can.
-func resize[T any](s []T, n int) []T {
-	if cap(s) >= n {
-		return s[:n]
-	}
-	return make([]T, n)
 }
