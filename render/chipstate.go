@@ -66,6 +66,16 @@ func (c *ChipState) IsActive(i int) bool {
 	return k >= 0 && k < len(c.DevActive) && c.DevActive[k]
 }
 
+// DeviceInfo describes device d of a plan of the layer held, for the hover tooltip: where
+// it is, its phase, its power and whether it is active (as the network view's
+// Network.DeviceInfo does); "" when d is not in the layer held.
+func (c *ChipState) DeviceInfo(d Device) string {
+	if c.local(d.Global) < 0 {
+		return ""
+	}
+	return deviceInfo(d.Site, c.Phase(d.Global), c.Effective(d.Global), c.IsActive(d.Global))
+}
+
 // Fill copies layer li's device state out of chip (reusing c's storage): the engine calls
 // it; drawing only reads the copy.
 func (c *ChipState) Fill(chip *photonics.Chip, li int) {

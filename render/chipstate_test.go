@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
@@ -58,5 +59,47 @@ func TestChipStateCopiesOneLayer(t *testing.T) {
 	var none *ChipState
 	if !math.IsNaN(none.Phase(0)) || none.IsActive(0) {
 		t.Error("a nil ChipState has devices")
+	}
+}
+
+// The layer view's tooltip describes a device of its plan as the network view describes the
+// same device (without naming the layer), and nothing for a device outside the layer held.
+func TestChipStateDeviceInfo(t *testing.T) {
+	n := testNetwork(t, photonics.Reck, [3]int{4, 8, 4}, [3]int{3, 4, 0})
+	layers := make([]*photonics.SVDLayer, len(n.Layers))
+	for i, l := range n.Layers {
+		var err error
+		if layers[i], err = photonics.NewSVDLayer(l.Out, l.In, l.Block, 0, photonics.Reck); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := NewChipState(1, layers)
+	l := &n.Layers[0]
+	l.Effective = make([]float64, len(l.Phase))
+	for d := range l.Effective {
+		l.Effective[d] = l.Phase[d] + 0.01
+	}
+	c.Layer, c.Offset, c.DevPhase, c.DevEffective, c.DevActive = 0, l.Offset, l.Phase, l.Effective, l.Active
+	p, err := NewPlan(c.Layout, layers, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]bool{}
+	for k, d := range p.Devices {
+		got, want := c.DeviceInfo(d), strings.TrimPrefix(n.DeviceInfo(0, k), "layer 1 · ")
+		if got != want || got == "" {
+			t.Fatalf("device %d: %q, the network view says %q", k, got, want)
+		}
+		parts[strings.Fields(strings.SplitN(got, " · ", 3)[1])[0]] = true
+	}
+	if len(parts) != 3 {
+		t.Errorf("parts described: %v, want V*, Sigma and U", parts)
+	}
+	other, err := NewPlan(c.Layout, layers, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.DeviceInfo(other.Devices[0]); s != "" {
+		t.Errorf("a device of another layer: %q", s)
 	}
 }

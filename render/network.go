@@ -99,7 +99,7 @@ func BlockAggregates(l *NetLayer) {
 }
 
 // DeviceInfo describes device d (an index into Sites) of layer li for the hover tooltip:
-// where it is, its phase, its power and whether it is active.
+// the layer, then what deviceInfo says (the layer view's tooltip, ChipState.DeviceInfo).
 func (n *Network) DeviceInfo(li, d int) string {
 	if li < 0 || li >= len(n.Layers) {
 		return ""
@@ -108,7 +108,18 @@ func (n *Network) DeviceInfo(li, d int) string {
 	if d < 0 || d >= len(l.Sites) || d >= len(l.Phase) || d >= len(l.Active) {
 		return ""
 	}
-	s := l.Sites[d]
+	eff := math.NaN()
+	if d < len(l.Effective) {
+		eff = l.Effective[d]
+	}
+	return fmt.Sprintf("layer %d · %s", li+1, deviceInfo(l.Sites[d], l.Phase[d], eff, l.Active[d]))
+}
+
+// deviceInfo is the hover tooltip's description of a device at site s: where it is in its
+// block, its programmed phase, the phase light sees (left out when NaN) and its power share
+// (the wrapped phase over 2 pi, as its colour shows it) or that it is passive. The layer,
+// network and race views all say it, so a device reads the same in each.
+func deviceInfo(s photonics.Site, phi, eff float64, active bool) string {
 	kind, part := "MZI", s.Part.String()
 	switch s.Part {
 	case photonics.PartSigma:
@@ -116,16 +127,15 @@ func (n *Network) DeviceInfo(li, d int) string {
 	case photonics.PartV:
 		part = "V*"
 	}
-	phi := l.Phase[d]
 	state := fmt.Sprintf("active, %.0f %% power", 100*photonics.Wrap(phi)/(2*math.Pi))
-	if !l.Active[d] {
+	if !active {
 		state = "passive (fixed, no power)"
 	}
-	eff := ""
-	if d < len(l.Effective) {
-		eff = fmt.Sprintf(" (effective %.3f)", l.Effective[d])
+	effective := ""
+	if !math.IsNaN(eff) {
+		effective = fmt.Sprintf(" (effective %.3f)", eff)
 	}
-	return fmt.Sprintf("layer %d · block %d · %s %s %d · phase %.3f rad%s · %s", li+1, s.Block, part, kind, s.Index, phi, eff, state)
+	return fmt.Sprintf("block %d · %s %s %d · phase %.3f rad%s · %s", s.Block, part, kind, s.Index, phi, effective, state)
 }
 
 // BlockInfo describes block b of layer li for the hover tooltip when tiles are shown

@@ -605,23 +605,9 @@ func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
 	if g.plan == nil || g.hover < 0 || g.hover >= len(g.plan.Devices) || sc.Chip == nil {
 		return
 	}
-	g.tooltipShown = true
-	d := g.plan.Devices[g.hover]
-	phi := sc.Chip.Phase(d.Global)
-	kind := "MZI"
-	if d.Site.Part == photonics.PartSigma {
-		kind = "shifter"
+	if s := sc.Chip.DeviceInfo(g.plan.Devices[g.hover]); s != "" {
+		g.showTooltip(screen, s)
 	}
-	state := fmt.Sprintf("active, %.0f %% power", 100*phi/(2*math.Pi))
-	if !sc.Chip.IsActive(d.Global) {
-		state = "passive (fixed, no power)"
-	}
-	part := d.Site.Part.String()
-	if d.Site.Part == photonics.PartV {
-		part = "V*"
-	}
-	s := fmt.Sprintf("block %d · %s %s %d · phase %.3f rad (effective %.3f) · %s", d.Site.Block, part, kind, d.Site.Index, phi, sc.Chip.Effective(d.Global), state)
-	g.showTooltip(screen, s)
 }
 
 // showTooltip draws s in a box beside the cursor, kept on the screen, and notes it as the
