@@ -53,7 +53,7 @@ func TestIdealChipWeights(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := c.LayerWeights(li)
-			if d := maxDiffSlice(got, want.RawMatrix().Data); d != 0 {
+			if d := maxDiffSlice(got, want); d != 0 {
 				t.Errorf("%v layer %d: ideal chip differs from Weights by %.3g", top, li, d)
 			}
 		}
@@ -105,9 +105,9 @@ func TestLocalUpdateEqualsRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.LayerWeights(li); !slices.Equal(got, want.RawMatrix().Data) || !slices.Equal(got, fresh.LayerWeights(li)) {
+		if got := c.LayerWeights(li); !slices.Equal(got, want) || !slices.Equal(got, fresh.LayerWeights(li)) {
 			t.Errorf("layer %d: weights after local updates differ from a rebuild (max %.3g) or from a fresh chip (max %.3g)",
-				li, maxDiffSlice(got, want.RawMatrix().Data), maxDiffSlice(got, fresh.LayerWeights(li)))
+				li, maxDiffSlice(got, want), maxDiffSlice(got, fresh.LayerWeights(li)))
 		}
 	}
 	// The power depends on the phases only, not on the updates that led there.

@@ -24,10 +24,8 @@
 // anti-diagonals, alternately from the right (input-side rotators) and from
 // the left (output-side rotators), then moves the left rotations through D:
 // for real rotators D R(theta)^T D = R(-d_r d_r+1 theta), so the signs absorb
-// the rest. SVDLayer.Decompose maps each block (or the whole matrix) with
-// gonum's SVD; Sigma_i = Bound cos(phi_i) with phi_i = arccos(s_i/Bound) in
-// [0, pi/2], and a singular value above Bound gives a *BoundError
-// (SVDLayer.ScaleToBound rescales).
+// the rest. Package mapping maps a weight matrix onto an SVDLayer with gonum's
+// SVD and these decompositions.
 //
 // # Floor plan
 //
@@ -64,5 +62,6 @@
 // same seed gives the same chip natively and under js/wasm (a golden test
 // checks this on every platform).
 //
-// The package depends on gonum only, so it builds natively and for js/wasm alike.
+// The package depends on the standard library only, so it builds natively and for
+// js/wasm alike, and a program that simulates a chip links no linear algebra library.
 package photonics

@@ -15,7 +15,8 @@ func ExampleMesh_Decompose() {
 	// are not unique (a nulling rotation may turn by an extra pi, which the
 	// others absorb); Decompose keeps every pivot non-negative, here giving
 	// 0.3+pi, 2pi-0.5 and 0.7+pi for the same matrix.
-	q, _ := mesh.Matrix([]float64{0.3, 0.5, 0.7}, []float64{1, 1, 1})
+	d, _ := mesh.Matrix([]float64{0.3, 0.5, 0.7}, []float64{1, 1, 1})
+	q := mat.NewDense(3, 3, d) // row-major
 	phases, signs, err := mesh.Decompose(q)
 	if err != nil {
 		fmt.Println(err)
@@ -26,7 +27,7 @@ func ExampleMesh_Decompose() {
 	}
 	fmt.Println("signs:", signs)
 	u, _ := mesh.Matrix(phases, signs)
-	fmt.Println("rebuilt:", mat.EqualApprox(u, q, 1e-12))
+	fmt.Println("rebuilt:", mat.EqualApprox(mat.NewDense(3, 3, u), q, 1e-12))
 
 	// A matrix that is not orthogonal is refused.
 	_, _, err = mesh.Decompose(mat.NewDense(3, 3, []float64{1, 0, 0, 0, 1, 0, 0, 0, 2}))
@@ -66,36 +67,6 @@ func ExampleMesh_Propagate() {
 	// 3: [+0 +0 +0 +1]
 	// 4: [+0 +0 +0 +1]
 	// 5: [+0 +0 +0 +1]
-}
-
-func ExampleSVDLayer_Decompose() {
-	layer, _ := photonics.NewSVDLayer(2, 3, 0, 3, photonics.Clements) // whole-matrix SVD
-	w := mat.NewDense(2, 3, []float64{
-		1, 0, 0,
-		0, 0, 2,
-	})
-	phases, signs, err := layer.Decompose(w)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	sigma := phases[layer.U.NumPhases() : layer.U.NumPhases()+layer.SigmaLen]
-	fmt.Printf("Sigma = 3 cos(phi): %.4f %.4f\n", 3*math.Cos(sigma[0]), 3*math.Cos(sigma[1]))
-	back, _ := layer.Weights(phases, signs)
-	fmt.Println("round trip:", mat.EqualApprox(back, w, 1e-12))
-
-	// Singular values above the bound m are reported, with the scale that fixes them.
-	big := mat.NewDense(2, 3, []float64{6, 0, 0, 0, 0, 1})
-	_, _, err = layer.Decompose(big)
-	fmt.Println(err)
-	scaled, scale, _ := layer.ScaleToBound(big)
-	_, _, err = layer.Decompose(scaled)
-	fmt.Println("scale", scale, "error", err)
-	// Output:
-	// Sigma = 3 cos(phi): 2.0000 1.0000
-	// round trip: true
-	// photonics: svd layer 2x3 block 0: block 0: singular value 6 exceeds bound 3 (scale weights by 0.5, see ScaleToBound)
-	// scale 0.5 error <nil>
 }
 
 func ExampleNewLayout() {

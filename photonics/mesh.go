@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // MZI is one rotator on waveguides Row and Row+1 in mesh column Column.
@@ -179,14 +177,14 @@ func (m *Mesh) Validate(phases, signs []float64) error {
 }
 
 // Matrix returns the n x n orthogonal matrix U = D R_K ... R_1 of the given
-// phases (any finite values; they need not be wrapped) and signs.
-func (m *Mesh) Matrix(phases, signs []float64) (*mat.Dense, error) {
+// phases (any finite values; they need not be wrapped) and signs, row-major.
+func (m *Mesh) Matrix(phases, signs []float64) ([]float64, error) {
 	if err := m.Validate(phases, signs); err != nil {
 		return nil, err
 	}
 	d := make([]float64, m.N*m.N)
 	m.MatrixTo(d, phases, signs)
-	return mat.NewDense(m.N, m.N, d), nil
+	return d, nil
 }
 
 // MatrixTo writes U = D R_K ... R_1 to dst, row-major n x n. It does not
@@ -328,6 +326,15 @@ func (m *Mesh) ColumnRange(c int) (from, to int) {
 	return m.colStart[c], m.colStart[c+1]
 }
 
+// Matrix is a real matrix to read, the input of Decompose; gonum's mat.Matrix is one.
+// The package takes this much of a matrix and no more so that it needs no linear algebra
+// library (a program that simulates a chip links none; package mapping, which maps
+// weights with gonum's SVD, does).
+type Matrix interface {
+	Dims() (r, c int)
+	At(i, j int) float64
+}
+
 // OrthoTol is the tolerance of Decompose's orthogonality check:
 // max |Q^T Q - I| must not exceed it.
 const OrthoTol = 1e-8
@@ -343,7 +350,7 @@ const OrthoTol = 1e-8
 // rotations are then moved through the diagonal sign matrix D to its right,
 // which for real rotators only flips the sign of the angle when the two
 // signs differ.
-func (m *Mesh) Decompose(q mat.Matrix) (phases, signs []float64, err error) {
+func (m *Mesh) Decompose(q Matrix) (phases, signs []float64, err error) {
 	n := m.N
 	if q == nil {
 		return nil, nil, m.errorf("decompose: nil matrix")

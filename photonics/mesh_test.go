@@ -35,7 +35,7 @@ func TestMeshRoundTrip(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if d := maxDiff(t, u, q); d > 1e-12 {
+					if d := maxDiff(t, mat.NewDense(n, n, u), q); d > 1e-12 {
 						t.Errorf("trial %d: max |build(decompose(Q)) - Q| = %.3g > 1e-12", trial, d)
 					}
 				}
@@ -142,10 +142,11 @@ func TestMeshMatrixIsProductAndOrthogonal(t *testing.T) {
 			m, _ := NewMesh(top, n)
 			rng := newRand(uint64(100 + n))
 			ph, sg := randomPhases(rng, m.NumPhases()), randomSigns(rng, n)
-			u, err := m.Matrix(ph, sg)
+			d, err := m.Matrix(ph, sg)
 			if err != nil {
 				t.Fatal(err)
 			}
+			u := mat.NewDense(n, n, d)
 			want, _ := product(m, ph, sg)
 			if d := maxDiff(t, u, want); d > 1e-13 {
 				t.Errorf("%v n=%d: Matrix differs from explicit product by %.3g", top, n, d)

@@ -3,16 +3,10 @@ package photonics
 import (
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // DefaultBound is the default bound m on |Sigma| (Sigma_i = m cos phi_i).
 const DefaultBound = 3
-
-// BoundTol is the relative slack Decompose allows above Bound before it
-// reports a *BoundError (singular values within it are clamped to Bound).
-const BoundTol = 1e-9
 
 // SVDLayer is the structure of one Out x In weight matrix on the chip:
 // W = U Sigma V*, in Block x Block blocks (Block > 0; edges zero-padded;
@@ -147,8 +141,8 @@ func (l *SVDLayer) validate(phases, signs []float64) error {
 	return nil
 }
 
-// Weights returns the Out x In matrix W the phases and signs program.
-func (l *SVDLayer) Weights(phases, signs []float64) (*mat.Dense, error) {
+// Weights returns the Out x In matrix W the phases and signs program, row-major.
+func (l *SVDLayer) Weights(phases, signs []float64) ([]float64, error) {
 	if err := l.Validate(phases, signs); err != nil {
 		return nil, err
 	}
@@ -157,7 +151,7 @@ func (l *SVDLayer) Weights(phases, signs []float64) (*mat.Dense, error) {
 	for b := 0; b < l.NumBlocks(); b++ {
 		l.BlockWeightsTo(w, b, phases, signs, scratch)
 	}
-	return mat.NewDense(l.Out, l.In, w), nil
+	return w, nil
 }
 
 // BlockWeightsTo writes block b of W into its region (see BlockRegion) of
@@ -232,140 +226,4 @@ func (l *SVDLayer) finishBlock(dst []float64, b int, p, uSigns []float64) {
 	for i := r0; i < r1; i++ {
 		copy(dst[i*l.In+c0:i*l.In+c1], p[(i-r0)*nv:(i-r0)*nv+c1-c0])
 	}
-}
-
-// BoundError reports a weight matrix whose (block) singular value exceeds
-// the layer's bound m, so no Sigma = m cos(phi) can realise it. Value is the
-// largest singular value of the layer and Block the block it occurs in
-// (0 for a whole-matrix layer). Scaling the weights by Bound/Value (see
-// ScaleToBound) makes them decomposable.
-type BoundError struct {
-	Out, In, BlockSize int
-	Block              int
-	Value, Bound       float64
-}
-
-func (e *BoundError) Error() string {
-	return fmt.Sprintf("photonics: svd layer %dx%d block %d: block %d: singular value %.6g exceeds bound %g (scale weights by %.6g, see ScaleToBound)",
-		e.Out, e.In, e.BlockSize, e.Block, e.Value, e.Bound, e.Bound/e.Value)
-}
-
-// blockMatrix copies block b of w (zero-padded) into a U.N x V.N matrix.
-func (l *SVDLayer) blockMatrix(w mat.Matrix, b int) *mat.Dense {
-	r0, r1, c0, c1 := l.BlockRegion(b)
-	blk := mat.NewDense(l.U.N, l.V.N, nil)
-	for i := r0; i < r1; i++ {
-		for j := c0; j < c1; j++ {
-			blk.Set(i-r0, j-c0, w.At(i, j))
-		}
-	}
-	return blk
-}
-
-// checkShape validates w's shape and values; messages carry no prefix.
-func (l *SVDLayer) checkShape(w mat.Matrix) error {
-	if w == nil {
-		return fmt.Errorf("nil weight matrix")
-	}
-	r, c := w.Dims()
-	if r != l.Out || c != l.In {
-		return fmt.Errorf("got %dx%d weights, want %dx%d", r, c, l.Out, l.In)
-	}
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			if v := w.At(i, j); !finite(v) {
-				return fmt.Errorf("weight (%d,%d) is %s", i, j, badValue(v))
-			}
-		}
-	}
-	return nil
-}
-
-// MaxSingular returns the largest singular value over the blocks of w (over
-// the whole matrix when Block == 0) and the block it occurs in.
-func (l *SVDLayer) MaxSingular(w mat.Matrix) (value float64, block int, err error) {
-	if err := l.checkShape(w); err != nil {
-		return 0, 0, fmt.Errorf("photonics: %v: %w", l, err)
-	}
-	var svd mat.SVD
-	for b := 0; b < l.NumBlocks(); b++ {
-		if !svd.Factorize(l.blockMatrix(w, b), mat.SVDNone) {
-			return 0, 0, fmt.Errorf("photonics: %v: block %d: SVD did not converge", l, b)
-		}
-		if s := svd.Values(nil); len(s) > 0 && s[0] > value {
-			value, block = s[0], b
-		}
-	}
-	return value, block, nil
-}
-
-// ScaleToBound returns w scaled so that every block's singular values are at
-// most Bound, and the scale applied (1 when w already fits, else
-// Bound/MaxSingular(w) < 1). A network whose layer is scaled by s computes
-// s times the layer's output; callers compensate (for example in the next
-// layer or the logits) or accept it.
-func (l *SVDLayer) ScaleToBound(w mat.Matrix) (scaled *mat.Dense, scale float64, err error) {
-	top, _, err := l.MaxSingular(w)
-	if err != nil {
-		return nil, 0, err
-	}
-	scale = 1
-	if top > l.Bound {
-		scale = l.Bound / top
-	}
-	scaled = mat.DenseCopyOf(w)
-	if scale != 1 {
-		scaled.Scale(scale, scaled)
-	}
-	return scaled, scale, nil
-}
-
-// Decompose maps w (Out x In) onto the layer exactly: per block a full SVD
-// (gonum mat.SVD) W = U S V^T, then U -> U phases, V^T -> V phases
-// (Mesh.Decompose) and S_i = Bound cos(phi_i) with phi_i = arccos(S_i/Bound)
-// in [0, pi/2]. If a singular value exceeds Bound (beyond a relative BoundTol)
-// it returns a *BoundError; callers may use ScaleToBound first.
-func (l *SVDLayer) Decompose(w mat.Matrix) (phases, signs []float64, err error) {
-	if err := l.checkShape(w); err != nil {
-		return nil, nil, fmt.Errorf("photonics: %v: %w", l, err)
-	}
-	nb := l.NumBlocks()
-	phases = make([]float64, 0, l.NumPhases())
-	signs = make([]float64, 0, l.NumSigns())
-	var bound *BoundError
-	var svd mat.SVD
-	for b := 0; b < nb; b++ {
-		if !svd.Factorize(l.blockMatrix(w, b), mat.SVDFull) {
-			return nil, nil, fmt.Errorf("photonics: %v: block %d: SVD did not converge", l, b)
-		}
-		vals := svd.Values(nil)
-		if len(vals) > 0 && vals[0] > l.Bound*(1+BoundTol) && (bound == nil || vals[0] > bound.Value) {
-			bound = &BoundError{Out: l.Out, In: l.In, BlockSize: l.Block, Block: b, Value: vals[0], Bound: l.Bound}
-		}
-		if bound != nil {
-			continue
-		}
-		var u, v mat.Dense
-		svd.UTo(&u)
-		svd.VTo(&v)
-		up, us, err := l.U.Decompose(&u)
-		if err != nil {
-			return nil, nil, fmt.Errorf("photonics: %v: block %d: U: %w", l, b, err)
-		}
-		vp, vs, err := l.V.Decompose(v.T())
-		if err != nil {
-			return nil, nil, fmt.Errorf("photonics: %v: block %d: V: %w", l, b, err)
-		}
-		phases = append(phases, up...)
-		for _, s := range vals {
-			phases = append(phases, math.Acos(min(s/l.Bound, 1)))
-		}
-		phases = append(phases, vp...)
-		signs = append(signs, us...)
-		signs = append(signs, vs...)
-	}
-	if bound != nil {
-		return nil, nil, bound
-	}
-	return phases, signs, nil
 }

@@ -7,7 +7,7 @@
 // same product, patch order channel-major, kernel row, kernel column), and after every
 // optimizer step each Block x Block block of each matrix (the whole matrix when Block is
 // 0) is projected onto singular values <= M by an SVD clamp, so that
-// photonics.SVDLayer.Decompose maps the trained weights onto phases without loss. Hidden
+// mapping.Decompose maps the trained weights onto phases without loss. Hidden
 // layers use ReLU clipped at Clip, the last layer gives the logits, the loss is
 // cross-entropy and the optimizer Adam with a cosine learning-rate schedule.
 //

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/meshlight/meshlight/photonics/mapping"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
 )
@@ -13,7 +14,7 @@ import (
 // Export maps trained weights onto the chip and measures the result: each layer's
 // weights are clamped once more in float64 (libtorch trained in float32, so a block's
 // largest singular value may exceed M by ~1e-7), decomposed exactly by
-// photonics.SVDLayer.Decompose, and the model's TestAccuracy is the accuracy on test of
+// mapping.Decompose, and the model's TestAccuracy is the accuracy on test of
 // the ideal chip, model.Net over the weights rebuilt from the phases. It also returns
 // the largest difference between the trained and the rebuilt weights.
 func Export(cfg Config, weights [][]float64, test *dataset.Set) (*model.Model, float64, error) {
@@ -37,7 +38,7 @@ func Export(cfg Config, weights [][]float64, test *dataset.Set) (*model.Model, f
 		if err != nil {
 			return nil, 0, fmt.Errorf("export %s: %w", cfg.Name, err)
 		}
-		phases, signs, err := s.Decompose(w)
+		phases, signs, err := mapping.Decompose(s, w)
 		if err != nil {
 			return nil, 0, fmt.Errorf("export %s: layer %d: %w", cfg.Name, i, err)
 		}

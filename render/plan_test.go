@@ -164,7 +164,7 @@ func TestLightMatchesWeights(t *testing.T) {
 			for r := 0; r < l.Out; r++ {
 				want := 0.0
 				for c := 0; c < l.In; c++ {
-					want += w.At(r, c) * x[c]
+					want += w[r*l.In+c] * x[c]
 				}
 				if !near(y[r], want, 1e-9) {
 					t.Fatalf("%v %v: output %d = %g, want %g", top, l, r, y[r], want)

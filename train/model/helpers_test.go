@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/photonics/mapping"
 	"github.com/meshlight/meshlight/train/model"
 )
 
@@ -57,7 +58,7 @@ func randomModel(t testing.TB, arch string, channels, block int, topo photonics.
 		if err != nil {
 			t.Fatal(err)
 		}
-		ph, sg, err := s.Decompose(mat.NewDense(l.Out, l.In, w))
+		ph, sg, err := mapping.Decompose(s, mat.NewDense(l.Out, l.In, w))
 		if err != nil {
 			t.Fatalf("layer %d: %v", i, err)
 		}

@@ -122,7 +122,7 @@ func (m *Model) SVDLayer(i int) (*photonics.SVDLayer, error) {
 
 // SetMapping stores layer i's chip programming from the photonics order (phases block by
 // block, each [U | Sigma | V]; signs block by block, each [U | V]), as returned by
-// photonics.SVDLayer.Decompose. Phases are wrapped to [0, 2pi).
+// mapping.Decompose. Phases are wrapped to [0, 2pi).
 func (m *Model) SetMapping(i int, phases, signs []float64) error {
 	s, err := m.SVDLayer(i)
 	if err != nil {
@@ -186,15 +186,8 @@ func (m *Model) Weights() ([][]float64, error) {
 	}
 	w := make([][]float64, len(layers))
 	for i, l := range layers {
-		d, err := l.Weights(phases[i], signs[i])
-		if err != nil {
+		if w[i], err = l.Weights(phases[i], signs[i]); err != nil {
 			return nil, fmt.Errorf("layer %d: %w", i, err)
-		}
-		w[i] = make([]float64, l.Out*l.In)
-		for r := range l.Out {
-			for c := range l.In {
-				w[i][r*l.In+c] = d.At(r, c)
-			}
 		}
 	}
 	return w, nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/photonics/mapping"
 	"github.com/meshlight/meshlight/train/model"
 )
 
@@ -169,7 +170,7 @@ func TestNetByHand(t *testing.T) {
 	// Through the phases of the ideal chip.
 	for i, w := range ws {
 		s, _ := m.SVDLayer(i)
-		ph, sg, err := s.Decompose(dense(2, 2, w))
+		ph, sg, err := mapping.Decompose(s, dense(2, 2, w))
 		if err != nil {
 			t.Fatal(err)
 		}

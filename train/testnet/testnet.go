@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/photonics/mapping"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
@@ -157,11 +158,11 @@ func Model(weights [][]float64, sizes []int, block int, name, dataset string) (*
 		if err != nil {
 			return nil, err
 		}
-		w, _, err := sl.ScaleToBound(mat.NewDense(sizes[l+1], sizes[l], wl))
+		w, _, err := mapping.ScaleToBound(sl, mat.NewDense(sizes[l+1], sizes[l], wl))
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l, err)
 		}
-		phases, signs, err := sl.Decompose(w)
+		phases, signs, err := mapping.Decompose(sl, w)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", l, err)
 		}

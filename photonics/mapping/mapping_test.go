@@ -1,0 +1,168 @@
+package mapping
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/meshlight/meshlight/photonics"
+)
+
+var topologies = []photonics.Topology{photonics.Reck, photonics.Clements}
+
+func TestDecomposeRoundTrip(t *testing.T) {
+	cases := []struct{ out, in, block int }{
+		{8, 8, 8}, {10, 24, 8}, {24, 64, 8}, {24, 24, 8}, {8, 9, 8}, {3, 2, 4},
+		{10, 24, 0}, {24, 64, 0}, {8, 9, 0}, {9, 8, 0}, {1, 1, 0}, {5, 5, 0},
+	}
+	for _, top := range topologies {
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%v/%dx%d/k=%d", top, tc.out, tc.in, tc.block), func(t *testing.T) {
+				l, err := photonics.NewSVDLayer(tc.out, tc.in, tc.block, 3, top)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rng := newRand(uint64(tc.out*1000 + tc.in))
+				// Entries of size 0.2 keep block singular values below 3.
+				w := gaussian(rng, tc.out, tc.in, 0.2)
+				ph, sg, err := Decompose(l, w)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ph) != l.NumPhases() || len(sg) != l.NumSigns() {
+					t.Fatalf("got %d phases, %d signs; want %d, %d", len(ph), len(sg), l.NumPhases(), l.NumSigns())
+				}
+				got, err := l.Weights(ph, sg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := maxDiff(t, mat.NewDense(tc.out, tc.in, got), w); d > 1e-10 {
+					t.Errorf("max |W' - W| = %.3g > 1e-10", d)
+				}
+			})
+		}
+	}
+}
+
+func TestBoundError(t *testing.T) {
+	for _, block := range []int{0, 8} {
+		l, err := photonics.NewSVDLayer(10, 24, block, 3, photonics.Reck)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := gaussian(newRand(7), 10, 24, 3) // singular values far above 3
+		_, _, err = Decompose(l, w)
+		var be *BoundError
+		if !errors.As(err, &be) {
+			t.Fatalf("block %d: got %v, want *BoundError", block, err)
+		}
+		top, _, err := MaxSingular(l, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(be.Value-top) > 1e-12*top || be.Bound != 3 {
+			t.Errorf("block %d: BoundError value %v bound %v, want %v, 3", block, be.Value, be.Bound, top)
+		}
+		scaled, s, err := ScaleToBound(l, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s >= 1 {
+			t.Errorf("scale %v, want < 1", s)
+		}
+		ph, sg, err := Decompose(l, scaled)
+		if err != nil {
+			t.Fatalf("block %d: after ScaleToBound: %v", block, err)
+		}
+		got, _ := l.Weights(ph, sg)
+		var want mat.Dense
+		want.Scale(s, w)
+		if d := maxDiff(t, mat.NewDense(10, 24, got), &want); d > 1e-10 {
+			t.Errorf("block %d: scaled round trip error %.3g", block, d)
+		}
+	}
+}
+
+func TestSigmaPhases(t *testing.T) {
+	l, _ := photonics.NewSVDLayer(10, 24, 8, 3, photonics.Clements)
+	w := gaussian(newRand(3), 10, 24, 0.3)
+	ph, _, err := Decompose(l, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nu := l.U.NumPhases()
+	var svd mat.SVD
+	for b := 0; b < l.NumBlocks(); b++ {
+		sig := ph[b*l.BlockPhases()+nu : b*l.BlockPhases()+nu+l.SigmaLen]
+		svd.Factorize(blockMatrix(l, w, b), mat.SVDNone)
+		vals := svd.Values(nil)
+		for i, p := range sig {
+			if p < 0 || p > math.Pi/2 {
+				t.Errorf("block %d: Sigma phase %d = %v outside [0, pi/2]", b, i, p)
+			}
+			if d := math.Abs(3*math.Cos(p) - vals[i]); d > 1e-12 {
+				t.Errorf("block %d: 3 cos(phi_%d) = %v, singular value %v", b, i, 3*math.Cos(p), vals[i])
+			}
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	l, _ := photonics.NewSVDLayer(10, 24, 8, 3, photonics.Reck)
+	badW := mat.NewDense(10, 24, nil)
+	badW.Set(4, 17, math.Inf(1))
+	nanW := mat.NewDense(10, 24, nil)
+	nanW.Set(9, 0, math.NaN())
+	errOf := func(_, _ any, err error) error { return err }
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"weights shape", errOf(Decompose(l, mat.NewDense(24, 10, nil))), "mapping: svd layer 10x24 block 8: got 24x10 weights, want 10x24"},
+		{"weights Inf", errOf(Decompose(l, badW)), "weight (4,17) is +Inf"},
+		{"weights NaN", errOf(MaxSingular(l, nanW)), "weight (9,0) is NaN"},
+		{"nil weights", errOf(Decompose(l, nil)), "nil weight matrix"},
+		{"scale shape", errOf(ScaleToBound(l, mat.NewDense(3, 3, nil))), "got 3x3 weights"},
+	}
+	for _, tc := range cases {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+// gaussian returns an r x c matrix of N(0, scale^2) entries.
+func gaussian(rng *rand.Rand, r, c int, scale float64) *mat.Dense {
+	d := make([]float64, r*c)
+	for i := range d {
+		d[i] = scale * rng.NormFloat64()
+	}
+	return mat.NewDense(r, c, d)
+}
+
+// maxDiff returns max |a - b| of two equally shaped matrices.
+func maxDiff(t *testing.T, a, b mat.Matrix) float64 {
+	t.Helper()
+	ar, ac := a.Dims()
+	br, bc := b.Dims()
+	if ar != br || ac != bc {
+		t.Fatalf("shape %dx%d vs %dx%d", ar, ac, br, bc)
+	}
+	worst := 0.0
+	for i := range ar {
+		for j := range ac {
+			if d := math.Abs(a.At(i, j) - b.At(i, j)); d > worst || math.IsNaN(d) {
+				worst = d
+			}
+		}
+	}
+	return worst
+}
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
