@@ -11,6 +11,8 @@ import (
 	"github.com/sugarme/gotch/ts"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/photonics/mapping"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/testnet"
@@ -165,8 +167,9 @@ func TestTorchForwardMatchesGo(t *testing.T) {
 	}
 }
 
-// The libtorch block projection (batched SVD in float32) and the Go one (gonum, float64)
-// agree, and both leave every block's singular values at most m.
+// The libtorch block projection (batched SVD in float32) and the Go one
+// (mapping.ClampToBound, gonum, float64) agree, and both leave every block's singular
+// values at most m.
 func TestClampBlocksAgree(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for _, block := range []int{8, 5, 0} {
@@ -181,8 +184,12 @@ func TestClampBlocksAgree(t *testing.T) {
 		wt := sc.keep(ts.MustOfSlice(w32).MustView([]int64{out, in}, true))
 		torchW := clampBlocks(wt, out, in, block, bound, &sc).Float64Values()
 		sc.drop()
-		goW := mat.NewDense(out, in, append([]float64(nil), w...))
-		if err := ClampBlocks(goW, block, bound); err != nil {
+		l, err := photonics.NewSVDLayer(out, in, block, bound, photonics.Reck)
+		if err != nil {
+			t.Fatal(err)
+		}
+		goW, err := mapping.ClampToBound(l, mat.NewDense(out, in, w))
+		if err != nil {
 			t.Fatal(err)
 		}
 		for j, v := range torchW {
@@ -190,41 +197,23 @@ func TestClampBlocksAgree(t *testing.T) {
 				t.Fatalf("block %d: entry %d: libtorch %v, Go %v", block, j, v, goW.RawMatrix().Data[j])
 			}
 		}
-		if top := maxBlockSingular(goW, block); top > bound*(1+1e-12) {
-			t.Errorf("block %d: Go clamp left a singular value %v > %v", block, top, bound)
+		top := func(w *mat.Dense) float64 {
+			v, _, err := mapping.MaxSingular(l, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
 		}
-		if top := maxBlockSingular(mat.NewDense(out, in, torchW), block); top > bound*(1+1e-5) {
-			t.Errorf("block %d: libtorch clamp left a singular value %v > %v", block, top, bound)
+		if top(goW) > bound*(1+1e-12) {
+			t.Errorf("block %d: Go clamp left a singular value %v > %v", block, top(goW), bound)
 		}
-		if top := maxBlockSingular(mat.NewDense(out, in, w), block); top <= bound {
-			t.Fatalf("block %d: test matrix already within the bound (%v)", block, top)
+		if v := top(mat.NewDense(out, in, torchW)); v > bound*(1+1e-5) {
+			t.Errorf("block %d: libtorch clamp left a singular value %v > %v", block, v, bound)
 		}
-		// Within the bound: unchanged.
-		before := mat.DenseCopyOf(goW)
-		if err := ClampBlocks(goW, block, bound+1e-9); err != nil {
-			t.Fatal(err)
-		}
-		if !mat.Equal(before, goW) {
-			t.Errorf("block %d: clamping a matrix within the bound changed it", block)
-		}
-	}
-}
-
-func maxBlockSingular(w *mat.Dense, block int) float64 {
-	r, c := w.Dims()
-	kr, kc := block, block
-	if block == 0 {
-		kr, kc = r, c
-	}
-	top := 0.0
-	var svd mat.SVD
-	for r0 := 0; r0 < r; r0 += kr {
-		for c0 := 0; c0 < c; c0 += kc {
-			svd.Factorize(w.Slice(r0, min(r0+kr, r), c0, min(c0+kc, c)), mat.SVDNone)
-			top = max(top, svd.Values(nil)[0])
+		if top(mat.NewDense(out, in, w)) <= bound {
+			t.Fatalf("block %d: test matrix already within the bound", block)
 		}
 	}
-	return top
 }
 
 func TestTrainRejects(t *testing.T) {

@@ -2,7 +2,8 @@
 // gonum's SVD per block (or for the whole matrix), U and V* onto their meshes by Givens
 // nulling (photonics.Mesh.Decompose), and Sigma_i = Bound cos(phi_i) with
 // phi_i = arccos(s_i / Bound) in [0, pi/2]. A singular value above the layer's bound
-// gives a *BoundError, and ScaleToBound rescales the weights so they fit.
+// gives a *BoundError; ScaleToBound rescales the weights so they fit, and ClampToBound
+// clamps the singular values that do not.
 //
 // It is apart from package photonics because it is the one part that needs a linear
 // algebra library: a program that only simulates a deployed chip (the page) imports
@@ -122,6 +123,40 @@ func ScaleToBound(l *photonics.SVDLayer, w mat.Matrix) (scaled *mat.Dense, scale
 		scaled.Scale(scale, scaled)
 	}
 	return scaled, scale, nil
+}
+
+// ClampToBound returns w with every block's singular values clamped to at most l.Bound
+// (W = U min(S, Bound) V^T per block; blocks within the bound are copied unchanged): the
+// projection a network trained for the chip takes after each step, and the last one
+// before Decompose. Unlike ScaleToBound it changes only the blocks that exceed the bound,
+// and only along their largest singular directions.
+func ClampToBound(l *photonics.SVDLayer, w mat.Matrix) (*mat.Dense, error) {
+	if err := checkShape(l, w); err != nil {
+		return nil, fmt.Errorf("mapping: %v: %w", l, err)
+	}
+	clamped := mat.DenseCopyOf(w)
+	var svd mat.SVD
+	for b := range l.NumBlocks() {
+		// Zero padding adds zero singular values only, so the block's own region suffices.
+		r0, r1, c0, c1 := l.BlockRegion(b)
+		blk := clamped.Slice(r0, r1, c0, c1).(*mat.Dense)
+		if !svd.Factorize(blk, mat.SVDThin) {
+			return nil, fmt.Errorf("mapping: %v: block %d: SVD did not converge", l, b)
+		}
+		vals := svd.Values(nil)
+		if vals[0] <= l.Bound {
+			continue
+		}
+		var u, v mat.Dense
+		svd.UTo(&u)
+		svd.VTo(&v)
+		for i, s := range vals {
+			vals[i] = min(s, l.Bound)
+		}
+		u.Apply(func(_, j int, x float64) float64 { return x * vals[j] }, &u)
+		blk.Mul(&u, v.T())
+	}
+	return clamped, nil
 }
 
 // blockMatrix copies block b of w (zero-padded) into a U.N x V.N matrix.

@@ -112,6 +112,59 @@ func TestSigmaPhases(t *testing.T) {
 	}
 }
 
+// TestClampToBound checks the clamp against its definition: each block's singular values
+// become min(s, Bound) (the unpadded block's, compared value by value), a block within the
+// bound is copied to the bit, w is left as it was, and the result decomposes.
+func TestClampToBound(t *testing.T) {
+	for _, block := range []int{8, 5, 0} {
+		l, err := photonics.NewSVDLayer(13, 20, block, 3, photonics.Clements)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := gaussian(newRand(uint64(block)), 13, 20, 0.8)
+		if block > 0 { // shrink block 0 inside the bound, so some blocks need no clamp
+			r0, r1, c0, c1 := l.BlockRegion(0)
+			small := w.Slice(r0, r1, c0, c1).(*mat.Dense)
+			small.Scale(0.01, small)
+		}
+		before := mat.DenseCopyOf(w)
+		got, err := ClampToBound(l, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !mat.Equal(w, before) {
+			t.Fatalf("block %d: ClampToBound changed its input", block)
+		}
+		clamped := 0
+		var svd mat.SVD
+		for b := range l.NumBlocks() {
+			r0, r1, c0, c1 := l.BlockRegion(b)
+			svd.Factorize(w.Slice(r0, r1, c0, c1), mat.SVDNone)
+			want := svd.Values(nil)
+			svd.Factorize(got.Slice(r0, r1, c0, c1), mat.SVDNone)
+			have := svd.Values(nil)
+			if want[0] <= 3 {
+				if !mat.Equal(got.Slice(r0, r1, c0, c1), w.Slice(r0, r1, c0, c1)) {
+					t.Errorf("block size %d: block %d within the bound (%.3g) was changed", block, b, want[0])
+				}
+				continue
+			}
+			clamped++
+			for i := range want {
+				if d := math.Abs(have[i] - min(want[i], 3)); d > 1e-12 {
+					t.Errorf("block size %d: block %d: singular value %d is %v, want min(%v, 3)", block, b, i, have[i], want[i])
+				}
+			}
+		}
+		if clamped == 0 || (block > 0 && clamped == l.NumBlocks()) {
+			t.Fatalf("block size %d: %d of %d blocks clamped; the test wants some of each", block, clamped, l.NumBlocks())
+		}
+		if _, _, err := Decompose(l, got); err != nil {
+			t.Errorf("block size %d: the clamped weights do not decompose: %v", block, err)
+		}
+	}
+}
+
 func TestErrors(t *testing.T) {
 	l, _ := photonics.NewSVDLayer(10, 24, 8, 3, photonics.Reck)
 	badW := mat.NewDense(10, 24, nil)
