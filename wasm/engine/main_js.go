@@ -12,7 +12,8 @@
 // last, history} (what the page holds, sim.Have), {cmd: "set", params, seq}, {cmd: "file",
 // name, bytes, seq} (a model file from the page, its ArrayBuffer transferred), and {cmd, seq} for
 // start, pause, step, reset, redeploy, clearErrors, memory, and hold and release (while the
-// page races optimizers in other workers it holds this engine: no training). Messages to the page:
+// page races optimizers in other workers it holds this engine: no training, no booth mode;
+// loads still finish). Messages to the page:
 // {kind: "snapshot", bytes} (a Uint8Array, its buffer transferred), {kind: "ack", seq} (a
 // command was applied), {kind: "memory", ...},
 // {kind: "error", message} (the engine stopped).
@@ -97,8 +98,9 @@ type engine struct {
 	last   time.Time
 	buf    []byte
 	// held: the page runs a race in other workers and holds this engine meanwhile: it
-	// answers commands and snapshots but does no work (no loading, training or booth
-	// mode), so the racers have the cores and booth mode resumes where it was.
+	// answers commands and snapshots and takes finished loads (a model file the page sends
+	// every engine during a race), but neither trains nor moves booth mode along, so the
+	// racers have the cores and booth mode resumes where it was.
 	held bool
 }
 
@@ -109,10 +111,14 @@ func (e *engine) busy() bool {
 
 // tick runs one slice of work, turning a panic into an error the page shows.
 func (e *engine) tick() {
-	if e.fatal != nil || e.held {
+	if e.fatal != nil {
 		return
 	}
 	defer e.recover()
+	if e.held {
+		e.s.Settle()
+		return
+	}
 	now := time.Now()
 	rate := 60 * float64(e.s.Speed())
 	e.credit = min(e.credit+rate*now.Sub(e.last).Seconds(), max(rate/10, 1))

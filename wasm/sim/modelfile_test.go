@@ -193,6 +193,57 @@ func TestLoadFileWhileLoading(t *testing.T) {
 	}
 }
 
+// A held engine (the single run while the page races) only calls Settle: a model file sent
+// to it during the race loads and deploys on the chip a racer deploys it on (the same
+// seed: the same effective phases), without a query, also when it came while the engine's
+// first model still loaded; a bad file is reported at once and the file's model stays.
+func TestSettleLoadsWithoutTraining(t *testing.T) {
+	good := modelBytes(t, "mine", "vowel4", "8-12-4")
+	st := testSite(t)
+	held := NewSession("?seed=4&run=1", st.fetch) // its first model still loading
+	racer, c, _ := newTestSession(t, "?seed=4&speed=50")
+	for _, s := range []*Session{held, racer} {
+		if err := s.LoadFile("mine.json", good); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settle(t, racer, c)
+	settleHeld := func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for held.loading != "" || held.pendingFile != nil {
+			if time.Now().After(deadline) {
+				t.Fatalf("held: still loading %q: errors %v", held.loading, held.Errors())
+			}
+			held.Settle()
+			time.Sleep(time.Millisecond)
+		}
+	}
+	settleHeld()
+	h, r := held.Stats(), racer.Stats()
+	if h.ModelFile != "mine.json" || h.Title != r.Title || h.Error != "" || h.Queries != 0 || held.run.Queries() != 0 {
+		t.Fatalf("held after the file: %+v", h)
+	}
+	if h.DeployedAccuracy != r.DeployedAccuracy || h.Phases != r.Phases || h.ActivePhases != r.ActivePhases {
+		t.Errorf("held and racer on different chips: deployed %g and %g, %d and %d of %d and %d phases active",
+			h.DeployedAccuracy, r.DeployedAccuracy, h.ActivePhases, r.ActivePhases, h.Phases, r.Phases)
+	}
+	hc, rc := held.Chip(), racer.Chip()
+	for i := range hc.NumPhases() {
+		if hc.Effective(i) != rc.Effective(i) {
+			t.Fatalf("phase %d: %g held, %g racer", i, hc.Effective(i), rc.Effective(i))
+		}
+	}
+
+	run := held.RunID()
+	if err := held.LoadFile("notes.json", []byte("not a model")); err != nil {
+		t.Fatal(err) // its name and size are fine: what is wrong shows once it is read
+	}
+	settleHeld()
+	if h := held.Stats(); !strings.Contains(h.Error, "model file notes.json: ") || h.ModelFile != "mine.json" || held.RunID() != run || h.Queries != 0 {
+		t.Errorf("held after a bad file: run %d (was %d), %+v", held.RunID(), run, h)
+	}
+}
+
 func TestCheckModelFile(t *testing.T) {
 	long := strings.Repeat("é", 40) + ".json" // 85 bytes
 	for _, tc := range []struct {

@@ -228,16 +228,25 @@ func (s *Session) Update() error {
 // mode along, trains until deadline or for at most limit queries, and refreshes the scene.
 func (s *Session) Tick(deadline time.Time, limit int64) {
 	now := s.now()
-	select {
-	case l := <-s.loadCh:
-		s.finishLoad(l)
-	default:
-	}
+	s.Settle()
 	s.boothTick(now)
 	if s.running && s.run != nil && limit > 0 {
 		s.train(deadline, limit)
 	}
 	s.refreshScene(now)
+}
+
+// Settle takes a finished load, if any: it deploys the model (or reports why it failed,
+// keeping the last good state) and starts a file that waited for it. It does nothing else:
+// no booth mode, no training. The engine calls it alone while the page holds it for a race
+// (wasm/engine), so that a model file the page sends every engine is in place, and a bad
+// one reported, while the racers run, not when the race closes.
+func (s *Session) Settle() {
+	select {
+	case l := <-s.loadCh:
+		s.finishLoad(l)
+	default:
+	}
 }
 
 // Speed is the most ONN queries per frame of 1/60 s the settings allow (the engine trains
