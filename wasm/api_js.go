@@ -25,11 +25,13 @@ import (
 //	                {optimizers, racers: [{optimizer, ready, running, queries,
 //	                accuracy, bestAccuracy, deployedAccuracy, power, energy,
 //	                queriesPerSecond, evaluations, points, seed, colour, standing,
-//	                error}], leader (an optimizer, "" while none), leaderIndex, budget,
-//	                rule, booth, note}, ...}; with a race open, queries, accuracy and
-//	                the other run figures are the leader's (the first racer's while
-//	                there is none), ready and running the race's, queriesPerSecond the
-//	                racers' sum
+//	                error, title, modelFile, phases}], leader (an optimizer, "" while
+//	                none), leaderIndex, budget, rule, booth, note}, ...}; with a race
+//	                open, the model (model, modelFile, title, phases), queries,
+//	                accuracy and the other run figures are the leader's (the first
+//	                racer's while there is none), ready and running the race's,
+//	                queriesPerSecond the racers' sum, and error every engine's
+//	                messages, one that every racer has once
 //	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"}) or
 //	               set({chip: "strong", bits: 6}); returns {ok, errors: [...]}; bad
 //	               values keep their old setting

@@ -122,7 +122,7 @@ func (p *page) Stats() sim.Stats {
 		st = sim.Stats{Status: p.loading.Status, Model: p.set.Model, Optimizer: p.set.Optimizer}
 	}
 	if p.race != nil {
-		st = p.race.stats(st)
+		return p.race.stats(st, append(lines(st.Error), p.errs...))
 	}
 	if len(p.errs) > 0 {
 		st.Error = strings.TrimPrefix(st.Error+"\n"+strings.Join(p.errs, "\n"), "\n")

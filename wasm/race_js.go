@@ -249,34 +249,39 @@ func (rc *race) sceneOf(set sim.Settings) *render.Scene {
 	return sc
 }
 
-// stats puts the race's figures into the page API's: the leader's (the first racer's
-// before there is one), the race's ready and running, the racers' summed queries per
-// second and their messages, each named by its racer.
-func (rc *race) stats(st sim.Stats) sim.Stats {
+// stats puts the race's figures into the page API's: the model and the run figures of the
+// leader (the first racer's before there is one: the held single run's may be older), the
+// race's ready and running, the racers' summed queries per second, and with the page's own
+// messages (own, which include the held single run's) the racers' (sim.RaceMessages: a
+// bad model file that every racer read is one message).
+func (rc *race) stats(st sim.Stats, own []string) sim.Stats {
 	leader, _, _ := rc.standings()
 	lead := rc.racers[max(leader, 0)].mirror.Stats
 	st.Ready, st.Running, st.Done = true, false, true
 	qps := 0.0
-	var errs []string
-	for _, r := range rc.racers {
+	msgs := make([][]string, len(rc.racers))
+	for i, r := range rc.racers {
 		s := r.mirror.Stats
 		st.Ready = st.Ready && r.ready()
 		st.Running = st.Running || s.Running
 		st.Done = st.Done && s.Done
 		qps += s.QueriesPerSecond
-		for _, e := range append(strings.Split(s.Error, "\n"), r.errs...) {
-			if e != "" {
-				errs = append(errs, "racer "+r.name+": "+e)
-			}
-		}
+		msgs[i] = append(lines(s.Error), r.errs...)
 	}
+	st.Model, st.ModelFile, st.Title, st.Phases, st.ActivePhases = lead.Model, lead.ModelFile, lead.Title, lead.Phases, lead.ActivePhases
 	st.Queries, st.Accuracy, st.DeployedAccuracy, st.BestAccuracy = lead.Queries, lead.Accuracy, lead.DeployedAccuracy, lead.BestAccuracy
 	st.Power, st.FullPower, st.Saving, st.Energy, st.Evaluations = lead.Power, lead.FullPower, lead.Saving, lead.Energy, lead.Evaluations
 	st.QueriesPerSecond = qps
-	if len(errs) > 0 {
-		st.Error = strings.TrimPrefix(st.Error+"\n"+strings.Join(errs, "\n"), "\n")
-	}
+	st.Error = strings.Join(sim.RaceMessages(own, rc.names, msgs), "\n")
 	return st
+}
+
+// lines are the messages of a Stats.Error, one per line.
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
 }
 
 // api is stats().race: the race list, each racer's figures, the leader and its rule.
@@ -291,6 +296,7 @@ func (rc *race) api() map[string]any {
 			"accuracy": s.Accuracy, "bestAccuracy": s.BestAccuracy, "deployedAccuracy": s.DeployedAccuracy,
 			"power": s.Power, "energy": s.Energy, "queriesPerSecond": s.QueriesPerSecond,
 			"evaluations": s.Evaluations, "points": len(r.curve().Queries), "seed": r.mirror.Settings.Seed,
+			"title": s.Title, "modelFile": s.ModelFile, "phases": s.Phases,
 			"colour": fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B), "standing": math.NaN(), "error": s.Error,
 		}
 		if st != nil {

@@ -117,6 +117,50 @@ func RaceParams(params map[string]string) map[string]string {
 	return out
 }
 
+// RaceMessages are the messages a page shows while a race is open, each text once: first
+// own (the page's and the held single run's), then the racers' (racers[i] are those of the
+// racer running names[i]). A message every racer has is the race's and shows as it is: a
+// model file or a setting the page sent every engine is read by each, and a bad one is one
+// line, not one per racer. One that only some racers have names them ("racer flops: …",
+// "racers szo-scd, zadam: …"), a worker that failed, say.
+func RaceMessages(own, names []string, racers [][]string) []string {
+	var out []string
+	shown := map[string]bool{}
+	add := func(m string) {
+		if m != "" && !shown[m] {
+			shown[m] = true
+			out = append(out, m)
+		}
+	}
+	for _, m := range own {
+		add(m)
+	}
+	var order []string // the racers' messages in the order they first appear
+	who := map[string][]string{}
+	for i, msgs := range racers {
+		for _, m := range msgs {
+			if m == "" || shown[m] || slices.Contains(who[m], names[i]) {
+				continue
+			}
+			if who[m] == nil {
+				order = append(order, m)
+			}
+			who[m] = append(who[m], names[i])
+		}
+	}
+	for _, m := range order {
+		switch n := who[m]; {
+		case len(n) == len(racers):
+			add(m)
+		case len(n) == 1:
+			add("racer " + n[0] + ": " + m)
+		default:
+			add("racers " + strings.Join(n, ", ") + ": " + m)
+		}
+	}
+	return out
+}
+
 // LeaderRule says in the page how the leader is chosen (Leader).
 const LeaderRule = "leader: best test accuracy at an equal query budget (each racer's last test within the queries every racer has made); a tie goes to fewer queries"
 

@@ -202,6 +202,34 @@ func TestLeader(t *testing.T) {
 	}
 }
 
+// A page shows each message of a race once: the page's and the held single run's as they
+// are, one every racer has (a bad model file sent to every engine) as it is, one that only
+// some have with their names.
+func TestRaceMessages(t *testing.T) {
+	names := []string{"szo-scd", "flops", "zadam"}
+	bad := "model file notes.json: malformed JSON at byte 2"
+	for _, tc := range []struct {
+		name   string
+		own    []string
+		racers [][]string
+		want   []string
+	}{
+		{"none", nil, [][]string{nil, nil, nil}, nil},
+		{"every racer's, once", nil, [][]string{{bad}, {bad}, {bad}}, []string{bad}},
+		{"the held single run's too", []string{bad}, [][]string{{bad}, {bad}, {bad}}, []string{bad}},
+		{"the single run's before a racer's", []string{bad}, [][]string{{bad}, nil, nil}, []string{bad}},
+		{"one racer's, named", nil, [][]string{nil, {"the engine failed"}, nil}, []string{"racer flops: the engine failed"}},
+		{"some racers', named once", nil, [][]string{{bad}, nil, {bad}}, []string{"racers szo-scd, zadam: " + bad}},
+		{"own first, then the racers' in order", []string{"page: x"}, [][]string{{"a", bad}, {bad, "b"}, {bad}},
+			[]string{"page: x", "racer szo-scd: a", bad, "racer flops: b"}},
+		{"empty lines dropped, repeats once", []string{"", "x", "x"}, [][]string{{"", "y", "y"}, {"y"}, {"y"}}, []string{"x", "y"}},
+	} {
+		if got := RaceMessages(tc.own, names, tc.racers); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 // Booth mode's cycle: a chip of the single run, then a race for as long as a chip recovers,
 // its result, then the single run again; nothing while booth mode is off.
 func TestBoothCycle(t *testing.T) {
