@@ -46,7 +46,8 @@ import (
 //	clearErrors()  drop the messages shown in the page
 //	loadFile(file) load a model file (a File, dropped or chosen): checks its name and
 //	               size at once ({ok, errors}), then the engine reads it like a model of
-//	               the site; stats().modelFile names it (the address cannot hold it)
+//	               the site (during a race every racer's engine and the held single
+//	               run's); stats().modelFile names it (the address cannot hold it)
 //	raceCurve(i)   racer i's curve: {optimizer, label, queries, accuracy, power}, or null
 //	raceMemory()   a promise of every racer engine's heap figures (as memory()), [] with no race
 //	memory()       a promise of the engine's Go heap: {heapAlloc (live bytes, after a

@@ -15,10 +15,10 @@ import (
 type engine struct {
 	worker       js.Value
 	onmsg, onerr js.Func
-	started      bool       // the engine said it is ready and was sent the query
-	early        []js.Value // commands sent before, posted once it is ready
-	waiting      bool       // a snapshot request is outstanding
-	seq          uint64     // the last command sent
+	started      bool   // the engine said it is ready and was sent the query
+	early        []post // commands sent before, posted once it is ready
+	waiting      bool   // a snapshot request is outstanding
+	seq          uint64 // the last command sent
 	mirror       sim.Mirror
 	errs         sim.Messages // the page's own messages about this engine
 
@@ -59,13 +59,28 @@ func newEngine(query string) *engine {
 	})
 	e.worker.Set("onmessage", e.onmsg)
 	e.worker.Set("onerror", e.onerr)
-	e.early = []js.Value{js.ValueOf(map[string]any{"cmd": "init", "query": query})}
+	e.early = []post{{msg: map[string]any{"cmd": "init", "query": query}}}
 	return e
+}
+
+// post is a message for the worker and the buffers it hands over without a copy.
+type post struct {
+	msg      map[string]any
+	transfer []any
+}
+
+// postTo posts the message to the worker.
+func (m post) postTo(worker js.Value) {
+	if len(m.transfer) > 0 {
+		worker.Call("postMessage", m.msg, m.transfer)
+		return
+	}
+	worker.Call("postMessage", m.msg)
 }
 
 // send posts a command to the engine, numbered, with the extra fields; transfer lists
 // buffers handed over without a copy (a dropped model file). Before the engine is ready it
-// waits in early (a transferred buffer is then copied).
+// waits in early, its buffers with it.
 func (e *engine) send(cmd string, extra map[string]any, transfer ...any) {
 	e.seq++
 	msg := map[string]any{"cmd": cmd, "seq": float64(e.seq)}
@@ -73,17 +88,19 @@ func (e *engine) send(cmd string, extra map[string]any, transfer ...any) {
 		msg[k] = v
 	}
 	if !e.started {
-		e.early = append(e.early, js.ValueOf(msg))
+		e.early = append(e.early, post{msg, transfer})
 		return
 	}
 	e.mu.Lock()
 	e.sentAt = time.Now()
 	e.mu.Unlock()
-	if len(transfer) > 0 {
-		e.worker.Call("postMessage", msg, transfer)
-		return
-	}
-	e.worker.Call("postMessage", msg)
+	post{msg, transfer}.postTo(e.worker)
+}
+
+// sendFile sends a model file's bytes to the engine (the command file), transferring buf:
+// it moves to the worker, uncopied, and is detached here.
+func (e *engine) sendFile(name string, buf js.Value) {
+	e.send("file", map[string]any{"name": name, "bytes": buf}, buf)
 }
 
 // update applies the worker's messages and asks for the next snapshot.
@@ -122,7 +139,7 @@ func (e *engine) receive(m js.Value) {
 	case "ready": // the engine listens now (a worker drops messages that come before)
 		e.started = true
 		for _, c := range e.early {
-			e.worker.Call("postMessage", c)
+			c.postTo(e.worker)
 		}
 		e.early = nil
 	case "error":

@@ -9,9 +9,9 @@ import (
 // loadFile takes a model file the user dropped onto the page or chose (a File, from
 // static/modelfile.js through window.meshlight.loadFile): it checks the file's name and
 // size (File.size against model.MaxFileSize) before reading a byte, then reads it and
-// transfers its ArrayBuffer, uncopied, to the engine, which loads it as it loads a model
+// transfers its ArrayBuffer to every engine (sendFile), which loads it as it loads a model
 // from the site (sim.Session.LoadFile). It answers at once with {ok, errors}; what is wrong
-// inside the file shows in the page when the engine has read it.
+// inside the file shows in the page when the engines have read it.
 func (p *page) loadFile(f js.Value) map[string]any {
 	fail := func(msg string) map[string]any {
 		p.report(msg)
@@ -40,7 +40,24 @@ func (p *page) loadFile(f js.Value) map[string]any {
 	return map[string]any{"ok": true, "errors": []any{}}
 }
 
-// sendFile posts the file command with the file's bytes, transferring the buffer.
+// sendFile sends the file's bytes to every engine of the page: the single run's and,
+// while a race is open, every racer's, so that the race goes on on the file's network, the
+// racers' chips still identical (they share the seed), and the held single run has it when
+// the race closes. A transferred buffer moves to its worker and is detached here, so each
+// engine but the last gets a copy of its own (ArrayBuffer.slice), transferred at once, and
+// the last the original: the page keeps no copy.
 func (p *page) sendFile(name string, buf js.Value) {
-	p.engine.send("file", map[string]any{"name": name, "bytes": buf}, buf)
+	engines := []*engine{p.engine}
+	if p.race != nil {
+		for _, r := range p.race.racers {
+			engines = append(engines, r.engine)
+		}
+	}
+	for i, e := range engines {
+		b := buf
+		if i < len(engines)-1 {
+			b = buf.Call("slice", 0)
+		}
+		e.sendFile(name, b)
+	}
 }

@@ -17,6 +17,79 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
   const NAMES = ['szo-scd', 'flops', 'zadam'];
   let page;
   return [
+    check('a model file dropped in a race of 2: every racer (and the held single run) trains on it on identical chips; a bad one is one message while the race runs on', async () => {
+      // A researcher's network as pretrain would shape it, with random phases (e2e.mjs's model-file step).
+      const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlight-race-file-'));
+      execFileSync(process.env.GO || 'go', ['run', './wasm/cmd/randmodel', '-dataset', 'mnist16', '-arch', '256-48-10',
+        '-block', '4', '-topology', 'clements', '-name', 'mine', '-out', dir], { cwd: root });
+      const good = fs.readFileSync(path.join(dir, 'mine.json'), 'utf8');
+      const title = 'mine.json · mnist16 · 256-48-10';
+      const pg = await open('?race=szo-scd,flops&seed=7&run=1');
+      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready && r.running && r.queries > 0)', 'a race of two training', 20000);
+      assert.equal(pg.workers().length, 3, 'two racers and the held single run');
+      const site = (await race(pg)).racers;
+      await pg.setInputFiles('#model-file', path.join(dir, 'mine.json'));
+      await waitStats(pg, 's => s.race.racers.every((r) => r.modelFile === "mine.json" && r.ready && r.running)', 'every racer on the file', 30000);
+      let s = await stats(pg);
+      assert.equal(s.title, title);
+      assert.equal(s.modelFile, 'mine.json');
+      assert.equal(s.model, 'mnist8-mlp'); // the address keeps naming the last model from the site
+      let r = s.race;
+      for (const x of r.racers) {
+        assert.equal(x.title, title, `racer ${x.optimizer}`);
+        assert.equal(x.seed, 7, `racer ${x.optimizer}`);
+        assert.ok(x.phases === s.phases && x.phases > 2496, `racer ${x.optimizer}: ${x.phases} phases`);
+      }
+      // Identical chips on the new network: the same deployed accuracy, not the site model's.
+      assert.equal(new Set(r.racers.map((x) => x.deployedAccuracy)).size, 1, `deployed ${r.racers.map((x) => x.deployedAccuracy)}`);
+      assert.notDeepEqual(r.racers.map((x) => x.deployedAccuracy), site.map((x) => x.deployedAccuracy));
+      const q = r.racers.map((x) => x.queries);
+      await waitStats(pg, `s => s.race.racers.every((r, i) => r.modelFile === "mine.json" && r.running && r.queries > ${JSON.stringify(q)}[i] + 200)`, 'every racer training on the file', 30000);
+      await pg.waitForFunction(() => /mine\.json/.test(document.querySelector('#model option:checked')?.textContent || ''), null, { timeout: 5000 });
+      await pg.waitForFunction(() => /mine\.json is not in the address/.test(document.querySelector('#file-note:not([hidden])')?.textContent || ''), null, { timeout: 10000, polling: 100 });
+      assert.doesNotMatch(await pg.evaluate(() => location.search), /model=|mine/);
+      assert.equal((await race(pg)).optimizers, 'szo-scd,flops');
+      await pg.screenshot({ path: path.join(OUT, 'page-race-model-file.png') });
+      results.raceModelFile = { title, phases: s.phases, deployedAccuracy: r.racers[0].deployedAccuracy, siteDeployedAccuracy: site[0].deployedAccuracy, errors: [] };
+
+      // Bad files: one message each (every engine read it), the race trains on on the file.
+      const bad = [
+        [{ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('not a model, just notes') }, /^model file notes\.json: /],
+        [{ name: 'wide.json', mimeType: 'application/json', buffer: Buffer.from(good.replace('"dataset": "mnist16"', '"dataset": "mnist8"')) },
+          /^model file wide\.json: data set data\/mnist8-test\.bin\.gz has 64 features per sample, the model takes 256$/],
+      ];
+      for (const [file, want] of bad) {
+        await pg.evaluate(() => window.meshlight.clearErrors());
+        const before = (await race(pg)).racers.map((x) => x.queries);
+        await pg.setInputFiles('#model-file', file);
+        // Every racer has read it (each racer's own message), and the page shows it once.
+        await waitStats(pg, `s => s.race.racers.every((r) => new RegExp(${JSON.stringify(want.source)}, 'm').test(r.error))`, `every racer read ${file.name}`, 15000);
+        await pg.waitForFunction((re) => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => new RegExp(re).test(li.textContent)), want.source, { timeout: 5000 });
+        await frames(pg, 10);
+        const items = await pg.locator('#errors-list li').allTextContents();
+        assert.equal(items.filter((m) => m.includes(file.name)).length, 1, `one message for ${file.name}: ${JSON.stringify(items)}`);
+        assert.ok(items.some((m) => want.test(m)), `message for ${file.name}: ${JSON.stringify(items)}`);
+        assert.equal((await stats(pg)).error.split('\n').filter((m) => m.includes(file.name)).length, 1);
+        await waitStats(pg, `s => s.race.racers.every((r, i) => r.modelFile === "mine.json" && r.running && r.queries > ${JSON.stringify(before)}[i] + 200)`, `the race trains on after ${file.name}`, 20000);
+        s = await stats(pg);
+        assert.equal(s.title, title);
+        assert.equal(s.race.optimizers, 'szo-scd,flops');
+        results.raceModelFile.errors.push(items.find((m) => want.test(m)).slice(0, 160));
+      }
+      await pg.screenshot({ path: path.join(OUT, 'page-race-model-file-bad.png') });
+
+      // The held single run has the file too: closing the race shows it, on the race's seed.
+      await pg.evaluate(() => window.meshlight.set({ race: 'off' }));
+      await waitStats(pg, 's => s.race === null && s.ready && s.modelFile === "mine.json"', 'the single run on the file', 15000);
+      s = await stats(pg);
+      assert.equal(s.title, title);
+      assert.equal(s.deployedAccuracy, r.racers[0].deployedAccuracy, 'the single run on the racers\' chip');
+      assert.deepEqual(pg.problems, []);
+      fs.rmSync(dir, { recursive: true, force: true });
+      await pg.close();
+    }),
+
     check('a race of 3 optimizers trains side by side, one worker each, every racer\'s curve a native single run\'s; a leader is named; closing it stops the workers', async () => {
       // The same engine natively, one single run per optimizer with the race's settings.
       const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
