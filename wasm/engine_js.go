@@ -127,8 +127,13 @@ func (e *engine) receive(m js.Value) {
 		arr := m.Get("bytes")
 		b := make([]byte, arr.Get("length").Int())
 		js.CopyBytesToGo(b, arr)
-		if err := e.mirror.Apply(b); err != nil {
+		// A refused snapshot costs nothing more: the next request says what the mirror
+		// holds, so the engine sends again what this one carried (a new chip's structure,
+		// new curve points, the earlier runs).
+		if err := e.mirror.Apply(b); err != nil && e.mirror.Received {
 			e.report(err.Error() + " (showing the last good state)")
+		} else if err != nil {
+			e.report(err.Error() + " (waiting for the next)")
 		}
 	case "memory":
 		id := m.Get("id").Int()

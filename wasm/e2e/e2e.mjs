@@ -18,10 +18,12 @@
 // when zoomed out; the 26,624-phase MNIST 28x28 MLP loads and trains in the page. A model
 // file of one's own, chosen with the file chooser or dropped, loads, trains and is named in
 // the page, and bad ones (not a model, a newer format, over the cap, a data set the site
-// lacks or whose samples do not fit) each show a message while it trains on. It records
-// figures (time to ready, fps and tps while training, fps of both views on the MNIST 8x8 and
-// 28x28 MLPs, time from navigation to the big model's first query, queries per second, .wasm
-// size) and screenshots in OUT.
+// lacks or whose samples do not fit) each show a message while it trains on. Snapshots from
+// the worker corrupted on their way to the page (the first, a delta, a new chip's) are each
+// refused with one message while the page draws and trains on, and the next ones apply. It
+// records figures (time to ready, fps and tps while training, fps of both views on the MNIST
+// 8x8 and 28x28 MLPs, time from navigation to the big model's first query, queries per
+// second, .wasm size) and screenshots in OUT.
 import { launch } from './browser.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -52,12 +54,14 @@ const ONLY = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
 
 const { ctx, udd } = await launch('e2e');
 
-// open loads a page of the site, recording its console errors and failed requests.
-async function open(query = '', viewport) {
+// open loads a page of the site, recording its console errors and failed requests; init
+// (a function and its argument) runs in the page before its own scripts.
+async function open(query = '', viewport, init) {
   const blank = ctx.pages().find((p) => p.url() === 'about:blank' && !p.used);
   const page = blank || await ctx.newPage();
   page.used = true;
   if (viewport) await page.setViewportSize(viewport);
+  if (init) await page.addInitScript(...init);
   page.problems = [];
   page.requests = []; // every URL the page asked for
   page.on('request', (r) => page.requests.push(r.url()));
@@ -484,6 +488,96 @@ const steps = [
     // The only failed request is the data set the site does not have.
     assert.deepEqual(page.problems.filter((p) => !/HTTP 404 .*\/data\/cifar10-test\.bin\.gz$/.test(p)), []);
     fs.rmSync(dir, { recursive: true, force: true });
+    await page.close();
+  }),
+
+  check('a malformed snapshot from the worker: a message in the page, the last good state drawn, training on, later snapshots apply (also a new chip\'s)', async () => {
+    // No hook in the product: the page's Worker is wrapped so that its message handler sees
+    // a snapshot corrupted as the test asks (window.snapshotFaults, one fault per snapshot;
+    // after: a command, whose ack must come first, so that the snapshot is one the engine
+    // made after applying it).
+    const corrupt = (first) => {
+      const faults = window.snapshotFaults = [...first];
+      const log = window.snapshotFaultLog = [];
+      const Real = window.Worker;
+      window.Worker = class extends Real {
+        postMessage(msg, ...rest) {
+          const f = faults[0];
+          if (f && f.after && msg && msg.cmd === f.after) f.seq = msg.seq;
+          return super.postMessage(msg, ...rest);
+        }
+        get onmessage() { return super.onmessage; }
+        set onmessage(fn) {
+          super.onmessage = typeof fn !== 'function' ? fn : (ev) => {
+            const d = ev.data, f = faults[0];
+            if (f && d && d.kind === 'ack' && f.seq !== undefined && d.seq >= f.seq) f.acked = true;
+            if (f && d && d.kind === 'snapshot' && (!f.after || f.acked)) {
+              faults.shift();
+              const b = d.bytes;
+              d.bytes = f.how === 'truncate' ? b.slice(0, b.length >> 1) : b;
+              if (f.how === 'flip') for (let i = 0; i < 16; i++) d.bytes[i] ^= 0xff; // the header and version
+              log.push({ how: f.how, bytes: b.length, kept: d.bytes.length });
+            }
+            return fn(ev);
+          };
+        }
+      };
+    };
+    const errors = (page) => page.locator('#errors-list li').allTextContents();
+    const refused = /^snapshot: /;
+    // The very first snapshot is cut in half (the page holds nothing yet): it still comes up.
+    const page = await open('?seed=9', undefined, [corrupt, [{ how: 'truncate' }]]);
+    await waitStats(page, 's => s.ready', 'ready after a refused first snapshot', 15000);
+    assert.equal((await page.evaluate(() => window.snapshotFaultLog)).length, 1);
+    await page.waitForFunction(() => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, { timeout: 5000 });
+    const msgs = { first: (await errors(page)).filter((m) => refused.test(m)) };
+    assert.equal(msgs.first.length, 1, JSON.stringify(msgs.first));
+    assert.match(msgs.first[0], /\(waiting for the next\)$/);
+
+    // While training: a delta cut in half, then the header flipped. Each is one message,
+    // the page keeps drawing the last good state, and the next snapshots apply (the engine
+    // sends what the page's mirror says it lacks, so nothing is missed).
+    await page.evaluate(() => window.meshlight.start());
+    await waitStats(page, 's => s.running && s.queries > 500', 'training', 15000);
+    for (const how of ['truncate', 'flip']) {
+      await page.evaluate(() => window.meshlight.clearErrors());
+      await page.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+      const before = await page.evaluate(() => ({ s: window.meshlight.stats(), points: window.meshlight.curve().queries.length }));
+      await page.evaluate((how) => window.snapshotFaults.push({ how }), how);
+      await page.waitForFunction(() => window.snapshotFaults.length === 0, null, { timeout: 5000 });
+      const mid = await stats(page); // the last good state, not an empty one
+      assert.ok(mid.ready && mid.running && mid.queries >= before.s.queries && mid.phases === before.s.phases, `${how}: ${JSON.stringify(mid)}`);
+      await page.waitForFunction(() => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, { timeout: 5000 });
+      msgs[how] = (await errors(page)).filter((m) => refused.test(m));
+      assert.equal(msgs[how].length, 1, `${how}: ${JSON.stringify(msgs[how])}`);
+      await waitStats(page, `s => s.running && s.queries > ${before.s.queries} + 1000 && s.evaluations > ${before.s.evaluations}`, `training and new snapshots after the ${how}`, 20000);
+      assert.ok((await page.evaluate(() => window.meshlight.curve().queries.length)) > before.points, `${how}: the curve grows again`);
+      const c = await page.evaluate(() => window.meshlight.curve());
+      assert.ok(c.queries.every((q, i) => i === 0 || q > c.queries[i - 1]), `${how}: the curve's queries rise: ${c.queries}`);
+    }
+    const fr = await rates(page, 2000);
+    assert.ok(fr.rafPerSecond > 0 && fr.ebitenFPS > 0, `the page keeps drawing: ${JSON.stringify(fr)}`);
+    const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-after-bad-snapshots.png') });
+    const drawn = await colours(page, shot);
+    assert.ok(drawn.distinctColours >= 50, `the canvas after refused snapshots: ${JSON.stringify(drawn)}`);
+
+    // A new chip's first snapshot (it carries the chip's structure) refused: the page asks
+    // again with what it holds, gets the structure again and shows the new chip.
+    await page.evaluate(() => window.meshlight.clearErrors());
+    await page.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+    const seed = Number((await page.evaluate(() => window.meshlight.settings())).seed);
+    await page.evaluate(() => { window.snapshotFaults.push({ how: 'truncate', after: 'redeploy' }); window.meshlight.redeploy(); });
+    await page.waitForFunction(() => window.snapshotFaults.length === 0, null, { timeout: 5000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, { timeout: 5000 });
+    msgs.newChip = (await errors(page)).filter((m) => refused.test(m));
+    assert.equal(msgs.newChip.length, 1, JSON.stringify(msgs.newChip));
+    await waitStats(page, 's => s.running && s.queries > 500', 'training on the new chip', 20000);
+    await page.waitForFunction((seed) => new RegExp(`seed ${seed} `).test(window.meshlight.curve().label), seed + 1, { timeout: 5000 });
+    assert.equal((await page.evaluate(() => window.meshlight.settings())).seed, String(seed + 1));
+    const log = await page.evaluate(() => window.snapshotFaultLog);
+    assert.equal(log.length, 4, JSON.stringify(log));
+    results.badSnapshots = { faults: log, messages: Object.fromEntries(Object.entries(msgs).map(([k, v]) => [k, v.map((m) => m.slice(0, 160))])), canvas: drawn };
+    assert.deepEqual(page.problems, []);
     await page.close();
   }),
 
