@@ -65,3 +65,67 @@ func RaceLanes(r Rect, n int, gap float64) []Rect {
 	}
 	return out
 }
+
+// RaceLayout is where a race's lanes lie on the screen: each lane (a caption line over its
+// meshes) and the area of its meshes. The racers' chips are identical, so every lane shows
+// one view of its layer: the view maps plan units to pixels of Frame, an area with its
+// corner at the origin, and lane i shows it moved to Areas[i] (Lane). The same device is
+// thus at the same place in every lane, zoomed or not, and one zoom compares the racers.
+type RaceLayout struct {
+	Lanes []Rect // each lane, its caption included
+	Areas []Rect // each lane's meshes, below its caption: all of Frame's size
+	Frame Rect   // the lanes' common mesh area, its corner at the origin
+}
+
+// LaneCaption is the height of a lane's caption line above its meshes, in CSS pixels.
+const LaneCaption = 24
+
+// NewRaceLayout lays n lanes out in the mesh region m of a screen (scale: pixels per CSS
+// pixel), side by side as RaceLanes splits it. Every lane's meshes get the same size, the
+// smallest lane's (the lanes differ by a pixel where the region does not divide evenly), so
+// one view fits them all.
+func NewRaceLayout(m Rect, n int, scale float64) RaceLayout {
+	l := RaceLayout{Lanes: RaceLanes(m.Inset(4*scale), n, 8*scale)}
+	w, h := math.Inf(1), math.Inf(1)
+	for _, r := range l.Lanes {
+		w = math.Min(w, r.W()-8*scale)
+		h = math.Min(h, r.H()-(LaneCaption+4)*scale)
+	}
+	if len(l.Lanes) == 0 || w <= 0 || h <= 0 {
+		return RaceLayout{Lanes: l.Lanes, Areas: make([]Rect, len(l.Lanes))}
+	}
+	l.Frame = R(0, 0, w, h)
+	for _, r := range l.Lanes {
+		x, y := r.X0+4*scale, r.Y0+LaneCaption*scale
+		l.Areas = append(l.Areas, R(x, y, x+w, y+h))
+	}
+	return l
+}
+
+// Lane is the transform that shows view (plan units to Frame's pixels) in lane i.
+func (l RaceLayout) Lane(view Transform, i int) Transform {
+	return view.Pan(l.Areas[i].X0, l.Areas[i].Y0)
+}
+
+// At returns the lane whose meshes are under the screen point p, and p in Frame's pixels;
+// lane -1 when p is over none (a caption, a gap between lanes, outside).
+func (l RaceLayout) At(p Point) (int, Point) {
+	for i, a := range l.Areas {
+		if a.Contains(p) {
+			return i, Pt(p.X-a.X0, p.Y-a.Y0)
+		}
+	}
+	return -1, p
+}
+
+// DeviceAt finds, when every lane shows view, the lane under the screen point p and the
+// device of that lane's own plan under it (an index into plans[lane].Devices, by
+// Plan.DeviceAt, the layer view's hit test): device -1 over no device or in a lane with no
+// plan, lane -1 over no lane's meshes.
+func (l RaceLayout) DeviceAt(plans []*Plan, view Transform, p Point) (lane, device int) {
+	lane, q := l.At(p)
+	if lane < 0 || lane >= len(plans) || plans[lane] == nil {
+		return lane, -1
+	}
+	return lane, plans[lane].DeviceAt(view.Invert(q))
+}
