@@ -56,8 +56,7 @@ type layerView struct {
 	planLayer  int
 	planAspect float64
 	planErr    error
-	fit, view  render.Transform
-	zoomed     bool
+	zoom       // the view of the plan, or of the network's
 
 	light  *render.Light // the scene's light when it fits the plan
 	layers meshLayers
@@ -87,7 +86,7 @@ type pointer struct {
 // NewGame returns a game drawing sim.
 func NewGame(sim Sim) *Game {
 	g := &Game{sim: sim, scale: 1, pointer: pointer{hover: -1}, start: time.Now()}
-	g.net.hover = [2]int{-1, -1}
+	g.net.hover, g.race.hover = [2]int{-1, -1}, [2]int{-1, -1}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
 	g.flat = newBatch(g.white, ebiten.BlendSourceOver)
@@ -105,13 +104,26 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 }
 
 // Update handles the mouse over the mesh (wheel zooms at the cursor, drag pans, double
-// click fits the view) and steps the simulation.
+// click fits the view), steps the simulation and prepares the race's lanes for the scene
+// it leaves (race_js.go).
 func (g *Game) Update() error {
 	g.t = time.Since(g.start).Seconds()
 	cx, cy := ebiten.CursorPosition()
 	g.cursor = render.Pt(float64(cx), float64(cy))
+	if sc := g.sim.Scene(); sc != nil && sc.Race != nil {
+		g.steerRace() // on the lanes as the last frame drew them
+	} else {
+		g.steerMesh(sc)
+	}
+	err := g.sim.Update()
+	g.prepareRace(g.sim.Scene())
+	return err
+}
+
+// steerMesh handles the mouse and keys over the layer or the network view and finds what
+// the cursor is over.
+func (g *Game) steerMesh(sc *render.Scene) {
 	inMesh := g.regions.Mesh.Contains(g.cursor)
-	sc := g.sim.Scene()
 	var bounds render.Rect // the plan units the mesh area shows: one layer or the network
 	switch {
 	case netShown(sc) && g.net.plan != nil:
@@ -119,39 +131,79 @@ func (g *Game) Update() error {
 	case !netShown(sc) && g.plan != nil:
 		bounds = g.plan.Bounds
 	}
-	if !bounds.Empty() {
-		if _, wy := ebiten.Wheel(); wy != 0 && inMesh {
-			g.view = g.view.ZoomAt(g.cursor, math.Pow(1.15, wy)).Clamp(g.fit, bounds, g.regions.Mesh, g.maxScale())
-			g.zoomed = true
-		}
-		if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && inMesh {
-			if time.Since(g.lastClick) < 350*time.Millisecond {
-				g.view, g.zoomed = g.fit, false
-			}
-			g.lastClick = time.Now()
-			g.dragging, g.dragFrom = true, g.cursor
-		}
-		if g.dragging {
-			if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
-				g.dragging = false
-			} else if d := render.Pt(g.cursor.X-g.dragFrom.X, g.cursor.Y-g.dragFrom.Y); d != (render.Point{}) {
-				g.view = g.view.Pan(d.X, d.Y).Clamp(g.fit, bounds, g.regions.Mesh, g.maxScale())
-				g.dragFrom, g.zoomed = g.cursor, true
-			}
-		}
-		if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.Key0) {
-			g.view, g.zoomed = g.fit, false
-		}
-		g.hover, g.net.hover = -1, [2]int{-1, -1}
-		if inMesh && !g.dragging {
-			if netShown(sc) {
-				g.netHover(sc, g.cursor)
-			} else {
-				g.hover = g.plan.DeviceAt(g.view.Invert(g.cursor))
-			}
+	if bounds.Empty() {
+		return
+	}
+	g.steer(&g.zoom, bounds, g.regions.Mesh, g.cursor, inMesh)
+	g.hover, g.net.hover = -1, [2]int{-1, -1}
+	if inMesh && !g.dragging {
+		if netShown(sc) {
+			g.netHover(sc, g.cursor)
+		} else {
+			g.hover = g.plan.DeviceAt(g.view.Invert(g.cursor))
 		}
 	}
-	return g.sim.Update()
+}
+
+// zoom is a view of content that the user zooms and pans: fit shows all of it, view is
+// what is shown, the same as fit until the user zooms and then kept within fit's bounds.
+// The layer and network views have one, and the race one for all its lanes.
+type zoom struct {
+	fit, view render.Transform
+	zoomed    bool
+}
+
+// refit sets the view's fit for content shown in area: the view follows the fit until the
+// user zooms, and after that stays within it.
+func (z *zoom) refit(fit render.Transform, content, area render.Rect, maxScale float64) {
+	z.fit = fit
+	if z.zoomed {
+		z.view = z.view.Clamp(fit, content, area, maxScale)
+	} else {
+		z.view = fit
+	}
+}
+
+// steer applies the mouse and the keys to z: over its area the wheel zooms at the cursor
+// and a press starts a drag that pans; a double click, F or 0 fits. at is the cursor in
+// z's pixels, area where z shows content, and over whether the cursor is over it (a drag
+// pans by the cursor's moves, the same in any pixels).
+func (g *Game) steer(z *zoom, content, area render.Rect, at render.Point, over bool) {
+	if _, wy := ebiten.Wheel(); wy != 0 && over {
+		z.view = z.view.ZoomAt(at, math.Pow(1.15, wy)).Clamp(z.fit, content, area, g.maxScale())
+		z.zoomed = true
+	}
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && over {
+		if time.Since(g.lastClick) < 350*time.Millisecond {
+			z.view, z.zoomed = z.fit, false
+		}
+		g.lastClick = time.Now()
+		g.dragging, g.dragFrom = true, g.cursor
+	}
+	if g.dragging {
+		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
+			g.dragging = false
+		} else if d := render.Pt(g.cursor.X-g.dragFrom.X, g.cursor.Y-g.dragFrom.Y); d != (render.Point{}) {
+			z.view = z.view.Pan(d.X, d.Y).Clamp(z.fit, content, area, g.maxScale())
+			g.dragFrom, z.zoomed = g.cursor, true
+		}
+	}
+	if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.Key0) {
+		z.view, z.zoomed = z.fit, false
+	}
+}
+
+// Zoom is how far the view shown (the layer, the network or the race's lanes) is zoomed
+// in: its scale over the fit's, 1 when it shows everything. For the page API and its tests.
+func (g *Game) Zoom() float64 {
+	z := &g.layerView.zoom
+	if g.race.open {
+		z = &g.race.zoom
+	}
+	if !(z.fit.Scale > 0) {
+		return 1
+	}
+	return z.view.Scale / z.fit.Scale
 }
 
 // maxScale lets the user zoom until one waveguide pitch is 40 CSS pixels.
@@ -627,15 +679,21 @@ func (g *Game) showTooltip(screen *ebiten.Image, s string) {
 	drawText(screen, s, f, x+6*g.scale, y+3*g.scale, render.Text, text.AlignStart)
 }
 
+// outline draws the border of r onto dst, as the hovered device's (or tile's) frame.
+func (g *Game) outline(dst *ebiten.Image, r render.Rect, c color.RGBA) {
+	w := 1.2 * g.scale
+	g.flat.begin(dst)
+	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+w), c)
+	g.flat.rect(render.R(r.X0, r.Y1-w, r.X1, r.Y1), c)
+	g.flat.rect(render.R(r.X0, r.Y0, r.X0+w, r.Y1), c)
+	g.flat.rect(render.R(r.X1-w, r.Y0, r.X1, r.Y1), c)
+	g.flat.flush()
+}
+
 // fitView fits content with the margin into the plan's area: the view follows the fit
 // until the user zooms, and after that stays within it.
 func (g *Game) fitView(content render.Rect, margin float64) {
-	g.fit = render.Fit(content, g.planArea(), margin)
-	if g.zoomed {
-		g.view = g.view.Clamp(g.fit, content, g.planArea(), g.maxScale())
-	} else {
-		g.view = g.fit
-	}
+	g.zoom.refit(render.Fit(content, g.planArea(), margin), content, g.planArea(), g.maxScale())
 }
 
 // drawPlaceholder says in area r of dst why there is no plan to draw: the error that

@@ -217,14 +217,7 @@ func (g *Game) drawHover(dst *ebiten.Image) {
 	if g.hover < 0 || g.hover >= len(g.plan.Devices) {
 		return
 	}
-	r := g.view.ApplyRect(g.plan.Devices[g.hover].Rect).Inset(-1.5 * g.scale)
-	t := 1.2 * g.scale
-	g.flat.begin(dst)
-	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+t), render.Text)
-	g.flat.rect(render.R(r.X0, r.Y1-t, r.X1, r.Y1), render.Text)
-	g.flat.rect(render.R(r.X0, r.Y0, r.X0+t, r.Y1), render.Text)
-	g.flat.rect(render.R(r.X1-t, r.Y0, r.X1, r.Y1), render.Text)
-	g.flat.flush()
+	g.outline(dst, g.view.ApplyRect(g.plan.Devices[g.hover].Rect).Inset(-1.5*g.scale), render.Text)
 }
 
 // drawPartLabels names V*, Sigma and U above the first tile once they fit (v maps the plan

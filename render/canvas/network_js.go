@@ -367,14 +367,7 @@ func (g *Game) netHoverOutline(dst *ebiten.Image, net *render.Network, v render.
 	if detail == render.DetailDevices && d >= 0 && d < len(net.Layers[nt.Layer].Sites) {
 		r, _ = render.DeviceGeometry(nt.Tile, net.Layers[nt.Layer].Sites[d])
 	}
-	s := v.ApplyRect(r).Inset(-1.5 * g.scale)
-	w := 1.2 * g.scale
-	g.flat.begin(dst)
-	g.flat.rect(render.R(s.X0, s.Y0, s.X1, s.Y0+w), render.Text)
-	g.flat.rect(render.R(s.X0, s.Y1-w, s.X1, s.Y1), render.Text)
-	g.flat.rect(render.R(s.X0, s.Y0, s.X0+w, s.Y1), render.Text)
-	g.flat.rect(render.R(s.X1-w, s.Y0, s.X1, s.Y1), render.Text)
-	g.flat.flush()
+	g.outline(dst, v.ApplyRect(r).Inset(-1.5*g.scale), render.Text)
 }
 
 // netTooltip describes what is under the cursor: a device (its phase, power, whether it is

@@ -14,20 +14,33 @@ import (
 	"github.com/meshlight/meshlight/render"
 )
 
-// raceView caches the race picture: the whole screen is redrawn from the scene at most
-// raceRate times a second (a race changes by its figures and heaters; it has no animation),
-// and each frame copies it only when it changed or the screen is new.
+// raceView is the race's view: where its lanes lie, each lane's floor plan and the one
+// zoom all lanes share, with the device under the cursor (Update builds them, prepareRace);
+// and the cached picture, redrawn from the scene at most raceRate times a second while only
+// figures change (a race changes by its figures and heaters; it has no animation) and at
+// once when the view changes. Each frame copies the picture only when it changed, the
+// screen is new or what is drawn over it (the hovered device and its tooltip) changed.
 type raceView struct {
-	img    *ebiten.Image
-	at     float64 // animation clock of the last redraw
-	key    string  // what the last redraw showed
-	screen *ebiten.Image
-	plans  []lanePlan
+	open    bool              // a race is shown
+	layout  render.RaceLayout // the lanes and their meshes' areas on the screen
+	plans   []lanePlan        // per lane
+	planned []*render.Plan    // per lane: its plan, nil when none (for the hit test)
+	content render.Rect       // the plans' bounds, where the zoom fits
+	zoom                      // of every lane's plan, in the layout's Frame
+	hover   [2]int            // the lane and the device of its plan under the cursor (-1: none)
+
+	img     *ebiten.Image
+	at      float64 // animation clock of the last redraw
+	key     string  // what the last redraw showed: its figures
+	viewKey string  // and its size and view
+	screen  *ebiten.Image
+	overlay string // what was drawn over the picture on screen
 }
 
 // lanePlan is a lane's floor plan, kept while its chip, layer and shape stay.
 type lanePlan struct {
 	plan   *render.Plan
+	err    error
 	id     uint64
 	layer  int
 	aspect float64
@@ -36,31 +49,145 @@ type lanePlan struct {
 // raceRate is how many times a second the race picture may be redrawn.
 const raceRate = 5
 
+// prepareRace lays out the race's lanes for the scene the next Draw shows (Update, after
+// the simulation's step): their areas, each lane's plan (rebuilt when its chip, layer or
+// shape changes), the zoom's fit, and the device under the cursor. Without a race it drops
+// them, so a race opened later starts fitted.
+func (g *Game) prepareRace(sc *render.Scene) {
+	rv := &g.race
+	if sc == nil || sc.Race == nil {
+		if rv.open {
+			clear(rv.plans)
+			clear(rv.planned)
+			rv.open, rv.layout, rv.plans, rv.planned, rv.content, rv.zoom = false, render.RaceLayout{}, rv.plans[:0], rv.planned[:0], render.Rect{}, zoom{}
+		}
+		rv.hover = [2]int{-1, -1}
+		return
+	}
+	rv.open = true
+	lanes := sc.Race.Lanes
+	rv.layout = render.NewRaceLayout(render.Arrange(float64(g.w), float64(g.h), g.scale).Mesh, len(lanes), g.scale)
+	frame := rv.layout.Frame
+	aspect := math.Round(frame.W()/math.Max(frame.H(), 1)*8) / 8
+	for len(rv.plans) < len(lanes) {
+		rv.plans, rv.planned = append(rv.plans, lanePlan{}), append(rv.planned, nil)
+	}
+	clear(rv.plans[len(lanes):])
+	clear(rv.planned[len(lanes):])
+	rv.plans, rv.planned = rv.plans[:len(lanes)], rv.planned[:len(lanes)]
+	var content render.Rect
+	for i, l := range lanes {
+		lp := &rv.plans[i]
+		rv.planned[i] = nil
+		if frame.Empty() || l.Chip == nil || l.Chip.Layer >= len(l.Chip.Layers) {
+			continue
+		}
+		if (lp.plan == nil && lp.err == nil) || lp.id != l.Chip.ID || lp.layer != l.Chip.Layer || lp.aspect != aspect {
+			p, err := render.NewPlan(l.Chip.Layout, l.Chip.Layers, l.Chip.Layer, aspect)
+			*lp = lanePlan{plan: p, err: err, id: l.Chip.ID, layer: l.Chip.Layer, aspect: aspect}
+		}
+		if lp.plan != nil {
+			rv.planned[i] = lp.plan
+			content = content.Union(lp.plan.Bounds)
+		}
+	}
+	// The racers' chips are identical, so their plans are too; another model, layer or
+	// shape changes what the lanes show, and the view fits it again.
+	if content != rv.content {
+		rv.content, rv.zoomed = content, false
+	}
+	rv.refit(render.Fit(content, frame, 2*g.scale), content, frame, g.maxScale())
+	rv.hover = [2]int{-1, -1}
+	if !content.Empty() && !g.dragging {
+		if lane, d := rv.layout.DeviceAt(rv.planned, rv.view, g.cursor); d >= 0 {
+			rv.hover = [2]int{lane, d}
+		}
+	}
+}
+
+// steerRace applies the mouse and the keys to the lanes' shared zoom (Update): the wheel
+// zooms every lane at the point under the cursor in its own lane.
+func (g *Game) steerRace() {
+	rv := &g.race
+	if rv.content.Empty() {
+		return
+	}
+	lane, at := rv.layout.At(g.cursor)
+	g.steer(&rv.zoom, rv.content, rv.layout.Frame, at, lane >= 0)
+}
+
 // drawRace draws a race: the header, the lanes' meshes side by side, their curves overlaid
-// in the lanes' colours and a leader board where the sample is in a single run.
+// in the lanes' colours and a leader board where the sample is in a single run, from the
+// cached picture; then the hovered device and its tooltip over it.
 func (g *Game) drawRace(screen *ebiten.Image, sc *render.Scene) {
 	rv := &g.race
-	g.tooltipShown = false
 	g.chromeKind = "" // the single run's picture is redrawn whole when the race closes
 	if rv.img == nil || rv.img.Bounds().Dx() != g.w || rv.img.Bounds().Dy() != g.h {
 		if rv.img != nil {
 			rv.img.Deallocate()
 		}
 		rv.img = ebiten.NewImage(g.w, g.h)
-		rv.key = ""
+		rv.key, rv.viewKey = "", ""
 	}
-	key := fmt.Sprintf("%dx%d|%s|%s|%d|%g", g.w, g.h, sc.Status, sc.Note, sc.Race.Leader, sc.Race.Budget)
+	viewKey := fmt.Sprintf("%dx%d|%d|%v", g.w, g.h, len(sc.Race.Lanes), rv.view)
+	key := fmt.Sprintf("%s|%s|%d|%g", sc.Status, sc.Note, sc.Race.Leader, sc.Race.Budget)
 	for _, l := range sc.Race.Lanes {
 		key += fmt.Sprintf("|%s|%d|%d|%d", l.Status, l.Version, l.Readouts.Queries, len(l.Run.Queries))
 	}
-	if key != rv.key && (rv.key == "" || g.t-rv.at >= 1.0/raceRate) {
+	if viewKey != rv.viewKey || (key != rv.key && g.t-rv.at >= 1.0/raceRate) {
 		g.paintRace(rv.img, sc)
-		rv.key, rv.at = key, g.t
+		rv.key, rv.viewKey, rv.at = key, viewKey, g.t
 		rv.screen = nil
 	}
-	if rv.screen != screen {
-		screen.DrawImage(rv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
-		rv.screen = screen
+	tip := g.raceTooltip(sc)
+	overlay := ""
+	if tip != "" {
+		overlay = fmt.Sprintf("%v|%v|%s", rv.hover, g.cursor, tip)
+	}
+	if rv.screen != screen || overlay != rv.overlay {
+		screen.DrawImage(rv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}) // over the last overlay
+		rv.screen, rv.overlay = screen, overlay
+		g.tooltipShown = false
+		if tip != "" {
+			g.drawRaceHover(screen)
+			g.showTooltip(screen, tip)
+		}
+	}
+}
+
+// raceTooltip describes the hovered device as the layer view does, from its lane's own
+// plan and chip, naming the racer; "" when the cursor is over none.
+func (g *Game) raceTooltip(sc *render.Scene) string {
+	lane, d := g.race.hover[0], g.race.hover[1]
+	if lane < 0 || lane >= len(sc.Race.Lanes) || lane >= len(g.race.planned) || g.race.planned[lane] == nil {
+		return ""
+	}
+	l, p := &sc.Race.Lanes[lane], g.race.planned[lane]
+	if d < 0 || d >= len(p.Devices) || l.Chip == nil {
+		return ""
+	}
+	s := l.Chip.DeviceInfo(p.Devices[d])
+	if s == "" {
+		return ""
+	}
+	return l.Name + " · " + s
+}
+
+// drawRaceHover outlines the hovered device in every lane (the same device of identical
+// chips, to compare the racers), brightest in the lane under the cursor.
+func (g *Game) drawRaceHover(screen *ebiten.Image) {
+	rv := &g.race
+	lane, d := rv.hover[0], rv.hover[1]
+	for i, p := range rv.planned {
+		if p == nil || d >= len(p.Devices) || i >= len(rv.layout.Areas) {
+			continue
+		}
+		c := render.TextDim
+		if i == lane {
+			c = render.Text
+		}
+		r := rv.layout.Lane(rv.view, i).ApplyRect(p.Devices[d].Rect)
+		g.outline(g.sub(screen, rv.layout.Areas[i]), r.Inset(-1.5*g.scale), c)
 	}
 }
 
@@ -70,12 +197,8 @@ func (g *Game) paintRace(dst *ebiten.Image, sc *render.Scene) {
 	dst.Fill(render.Background)
 	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
 	g.drawHeader(dst, sc)
-	lanes := render.RaceLanes(g.regions.Mesh.Inset(4*g.scale), len(race.Lanes), 8*g.scale)
-	for len(g.race.plans) < len(lanes) {
-		g.race.plans = append(g.race.plans, lanePlan{})
-	}
-	for i, r := range lanes {
-		g.drawLane(dst, r, race, i)
+	for i := range min(len(race.Lanes), len(g.race.layout.Lanes)) {
+		g.drawLane(dst, race, i)
 	}
 	g.drawRaceLegend(dst, race)
 	colours := make([]color.RGBA, len(race.Lanes))
@@ -92,12 +215,13 @@ func (g *Game) paintRace(dst *ebiten.Image, sc *render.Scene) {
 	g.drawBoard(dst, race)
 }
 
-// drawLane draws racer i in r: a caption (name, accuracy, queries, speed) over its
-// layer's meshes, lit by its light, heaters coloured by power.
-func (g *Game) drawLane(dst *ebiten.Image, r render.Rect, race *render.Race, i int) {
+// drawLane draws racer i in its lane: a caption (name, accuracy, queries, speed) over its
+// layer's meshes as the race's view shows them, lit by its light, heaters coloured by power.
+func (g *Game) drawLane(dst *ebiten.Image, race *render.Race, i int) {
 	l := race.Lanes[i]
+	rv := &g.race
+	r := rv.layout.Lanes[i]
 	f := g.fonts.small
-	lineH := 14 * g.scale
 	g.flat.begin(dst)
 	g.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
 	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+2*g.scale), l.Colour)
@@ -124,22 +248,20 @@ func (g *Game) drawLane(dst *ebiten.Image, r render.Rect, race *render.Race, i i
 	if s := strings.Join(figs, " · "); textWidth(s, f) <= room {
 		drawText(dst, s, f, r.X1-6*g.scale, r.Y0+6*g.scale, render.Text, text.AlignEnd)
 	}
-	area := render.R(r.X0+4*g.scale, r.Y0+lineH+10*g.scale, r.X1-4*g.scale, r.Y1-4*g.scale)
-	if area.Empty() || l.Chip == nil || l.Chip.Layer >= len(l.Chip.Layers) {
+	if i >= len(rv.layout.Areas) || i >= len(rv.plans) || rv.layout.Areas[i].Empty() || l.Chip == nil {
 		return
 	}
-	lp := &g.race.plans[i]
-	aspect := math.Round(area.W()/math.Max(area.H(), 1)*8) / 8
-	if lp.plan == nil || lp.id != l.Chip.ID || lp.layer != l.Chip.Layer || lp.aspect != aspect {
-		p, err := render.NewPlan(l.Chip.Layout, l.Chip.Layers, l.Chip.Layer, aspect)
-		if err != nil {
-			drawText(dst, err.Error(), f, area.X0, area.Y0, render.TextDim, text.AlignStart)
-			return
-		}
-		*lp = lanePlan{plan: p, id: l.Chip.ID, layer: l.Chip.Layer, aspect: aspect}
+	area := rv.layout.Areas[i]
+	lp := rv.plans[i]
+	if lp.err != nil {
+		drawText(dst, lp.err.Error(), f, area.X0, area.Y0, render.TextDim, text.AlignStart)
+		return
 	}
 	p := lp.plan
-	v := render.Fit(p.Bounds, area, 2*g.scale)
+	if p == nil || lp.id != l.Chip.ID || lp.layer != l.Chip.Layer {
+		return // planned in the next Update
+	}
+	v := rv.layout.Lane(rv.view, i)
 	var light *render.Light
 	if l.Light != nil && len(l.Light.Fields) == len(p.Tiles) {
 		light = l.Light
@@ -195,6 +317,9 @@ func (g *Game) drawRaceLegend(dst *ebiten.Image, race *render.Race) {
 		x += 18 * g.scale
 		drawText(dst, l.Name, f, x, y, render.Text, text.AlignStart)
 		x += textWidth(l.Name, f) + 12*g.scale
+	}
+	if hint := "every lane zoomed alike · double-click: fit"; g.race.zoomed && x+textWidth(hint, f) <= r.X1 {
+		drawText(dst, hint, f, r.X1, y, render.TextDim, text.AlignEnd)
 	}
 }
 
