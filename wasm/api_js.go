@@ -20,8 +20,10 @@ import (
 //	                bestAccuracy, power, energy, fps, tps, running, error, chip,
 //	                chipEdited, gammaStd, relativeDrift, vpi, crosstalk, bits, heatAll,
 //	                step, driftText, crosstalkText, controlText, hover (the
-//	                canvas's tooltip), networkItems (tiles and devices the network
-//	                view drew last frame), race (with a race open, else null):
+//	                canvas's tooltip), zoom (how far the mesh area is zoomed in, 1
+//	                when fitted; in a race, every lane's), networkItems (tiles and
+//	                devices the network view drew last frame), race (with a race
+//	                open, else null):
 //	                {optimizers, racers: [{optimizer, ready, running, queries,
 //	                accuracy, bestAccuracy, deployedAccuracy, power, energy,
 //	                queriesPerSecond, evaluations, points, seed, colour, standing,
@@ -73,7 +75,7 @@ func installAPI(p *page) {
 			m["tps"] = ebiten.ActualTPS()
 			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS
 			if p.game != nil { // what the canvas shows under the cursor, and how much it draws
-				m["hover"], m["networkItems"] = p.game.Hover(), p.game.NetworkItems()
+				m["hover"], m["zoom"], m["networkItems"] = p.game.Hover(), p.game.Zoom(), p.game.NetworkItems()
 			}
 			m["race"] = nil
 			if p.race != nil {
