@@ -2,9 +2,10 @@
 // helpers): a race of three trains side by side in three workers on identical chips, each
 // racer's curve is the native single run's of its optimizer, a leader is named, closing the
 // race stops its workers and brings the single run back; a bad race list (in the page or
-// the address) shows a message in the page and keeps the last good state. Figures (queries
-// per second per racer, frame rate, the racers' WebAssembly memory) are printed, not
-// asserted.
+// the address) shows a message in the page and keeps the last good state. Hovering a lane's
+// device names it as the layer view does, and the wheel zooms every lane alike. Figures
+// (queries per second per racer, frame rate, the racers' WebAssembly memory) are printed,
+// not asserted.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -220,6 +221,110 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       assert.equal(p2.workers().length, 1);
       assert.deepEqual(p2.problems, []);
       await p2.close();
+    }),
+
+    check('hovering a lane\'s device in a race shows its tooltip (racer, phase, power, state) over the picture without a trace; the wheel zooms every lane alike; F fits again', async () => {
+      const pg = await open('?race=szo-scd,flops&seed=5');
+      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready)', 'a race of two ready', 20000);
+      const box = await pg.locator('canvas').boundingBox();
+      const DEVICE = /^(szo-scd|flops) · (block \d+ · (?:V\*|Sigma|U) (?:MZI|shifter) \d+) · phase -?\d+\.\d+ rad \(effective -?\d+\.\d+\) · (active, \d+ % power|passive \(fixed, no power\))$/;
+      // hoverAt moves the mouse to a canvas point (CSS pixels) and returns the tooltip after
+      // a few frames (stats().hover: "" when none).
+      const hoverAt = async (x, y) => {
+        await pg.mouse.move(box.x + x, box.y + y);
+        await frames(pg, 3);
+        return (await stats(pg)).hover;
+      };
+      const away = () => hoverAt(box.width / 2, box.height - 4); // the leader board: no lane
+      // tipPixels counts the pixels of the canvas's picture (a PNG) that have the tooltip
+      // box's colour (showTooltip's, within tol) in a strip at the box's left end, which the
+      // tooltip for the cursor at (x, y) covers without text: 13-16 px right of the cursor,
+      // 17-33 px below it (the test's device scale is 1).
+      const tipPixels = (png, [x, y], tol) => pg.evaluate(async ([b64, x, y, tol]) => {
+        const bmp = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+        const c = new OffscreenCanvas(bmp.width, bmp.height);
+        const g = c.getContext('2d'); g.drawImage(bmp, 0, 0);
+        const d = g.getImageData(x + 13, y + 17, 3, 16).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (Math.abs(d[i] - 0x16) <= tol && Math.abs(d[i + 1] - 0x1e) <= tol && Math.abs(d[i + 2] - 0x2a) <= tol) n++;
+        }
+        return n;
+      }, [png.toString('base64'), Math.round(x), Math.round(y), tol]);
+      const shot = () => pg.locator('canvas').screenshot();
+      assert.equal(await away(), '');
+      // A device of the first lane (the left half of the mesh area); two lanes side by side
+      // lie half the canvas apart.
+      let at = null;
+      let tip = '';
+      scan: for (const fy of [0.3, 0.2, 0.4, 0.25, 0.35]) {
+        for (let fx = 0.1; fx < 0.45; fx += 0.02) {
+          tip = await hoverAt(fx * box.width, fy * box.height);
+          if (tip) { at = [fx * box.width, fy * box.height]; break scan; }
+        }
+      }
+      assert.ok(at, 'no tooltip over the first lane');
+      let m = tip.match(DEVICE);
+      assert.ok(m && m[1] === 'szo-scd', `tooltip ${JSON.stringify(tip)}`);
+      const first = { at, where: m[2] };
+      results.raceHover = { tooltip: tip };
+      // The tooltip is drawn over the race picture, and gone from it once the cursor leaves
+      // (the picture is cached; the tooltip is not part of it).
+      const hovered = await tipPixels(await shot(), at, 20);
+      await pg.screenshot({ path: path.join(OUT, 'page-race-hover.png') });
+      // Go's time per frame drawing (smoothed) while the cursor rests on the device: the
+      // tooltip costs no repaint of the race picture (figures printed, not asserted).
+      await frames(pg, 30);
+      results.raceHover.drawMsHovering = +(await stats(pg)).drawMs.toFixed(2);
+      assert.equal(await away(), '');
+      await frames(pg, 3);
+      const left = await tipPixels(await shot(), at, 6);
+      await frames(pg, 30);
+      results.raceHover.drawMsAway = +(await stats(pg)).drawMs.toFixed(2);
+      assert.ok(hovered >= 40 && left < 10, `tooltip box pixels: ${hovered} of 48 while hovering, ${left} after`);
+
+      // The wheel over the first lane zooms every lane: the same device lies half the canvas
+      // to the right in the second lane (within a pixel of rounding).
+      await pg.mouse.move(box.x + at[0], box.y + at[1]);
+      for (let i = 0; i < 40 && (await stats(pg)).zoom < 4; i++) {
+        await pg.mouse.wheel(0, -120);
+        await frames(pg, 2);
+      }
+      const zoom = (await stats(pg)).zoom;
+      assert.ok(zoom >= 4, `race zoom ${zoom} after the wheel`);
+      // A device of the first lane near the cursor (the zoom keeps the point under the
+      // cursor unless it had to keep the layer covering the lane).
+      scan2: for (const d of [0, 3, 6, 9, 12, 15, 18]) {
+        for (const [dx, dy] of [[0, 0], [d, 0], [-d, 0], [0, d], [0, -d], [d, d], [-d, -d]]) {
+          tip = await hoverAt(at[0] + dx, at[1] + dy);
+          if (tip) { at = [at[0] + dx, at[1] + dy]; break scan2; }
+        }
+      }
+      m = tip.match(DEVICE);
+      assert.ok(m && m[1] === 'szo-scd', `zoomed, the first lane's tooltip ${JSON.stringify(tip)}`);
+      const where = m[2];
+      const other = [];
+      for (const dx of [0, -1, 1, -2, 2]) {
+        other.push(await hoverAt(at[0] + box.width / 2 + dx, at[1]));
+        const m2 = other.at(-1).match(DEVICE);
+        if (m2 && m2[1] === 'flops' && m2[2] === where) break;
+      }
+      assert.match(other.at(-1), new RegExp(`^flops · ${where.replace('*', '\\*')} · `), `zoomed, the second lane shows ${JSON.stringify(other)} where the first shows ${where}`);
+      results.raceHover.zoom = +zoom.toFixed(2);
+      results.raceHover.zoomedDevice = where;
+      await pg.screenshot({ path: path.join(OUT, 'page-race-zoomed.png') });
+
+      // F (on the canvas, which takes the keys) fits every lane again.
+      await pg.locator('canvas').focus();
+      await pg.keyboard.down('f');
+      await frames(pg, 3);
+      await pg.keyboard.up('f');
+      await waitStats(pg, 's => s.zoom === 1', 'the race fitted again by F', 5000);
+      m = (await hoverAt(...first.at)).match(DEVICE);
+      assert.ok(m && m[2] === first.where, `fitted again, the first device is not under the first point: ${m && m[0]}`);
+      assert.deepEqual(pg.problems, []);
+      console.log('RACE HOVER', JSON.stringify(results.raceHover));
+      await pg.close();
     }),
   ];
 }
