@@ -6,6 +6,14 @@ import (
 	"github.com/meshlight/meshlight/wasm/sim"
 )
 
+// fileRef is a model file the page sent its engines: its name as shown and its File, a
+// handle from which the browser reads a dropped or chosen file again when asked (it holds
+// no copy of the bytes).
+type fileRef struct {
+	name string
+	file js.Value
+}
+
 // loadFile takes a model file the user dropped onto the page or chose (a File, from
 // static/modelfile.js through window.meshlight.loadFile): it checks the file's name and
 // size (File.size against model.MaxFileSize) before reading a byte, then reads it and
@@ -24,35 +32,82 @@ func (p *page) loadFile(f js.Value) map[string]any {
 	if err != nil {
 		return fail(err.Error())
 	}
-	var then, catch js.Func
-	release := func() { then.Release(); catch.Release() }
-	then = js.FuncOf(func(_ js.Value, args []js.Value) any {
+	// The file sent before is the one a race opened later must get if the engines show it
+	// (this one may be bad: the engines then keep the one before).
+	if shown := p.Stats().ModelFile; shown != "" && shown == p.sentFile.name {
+		p.loadedFile = p.sentFile
+	}
+	p.sentFile = fileRef{name, f}
+	p.readFile(p.sentFile, func(buf js.Value) { sendFile(name, buf, p.engines()) })
+	return map[string]any{"ok": true, "errors": []any{}}
+}
+
+// readFile reads a model file's bytes and passes them to then (later: reading is a
+// promise); a file that cannot be read (gone, or changed on disk since it was chosen) is a
+// message in the page.
+func (p *page) readFile(f fileRef, then func(buf js.Value)) {
+	var ok, catch js.Func
+	release := func() { ok.Release(); catch.Release() }
+	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer release()
-		p.sendFile(name, args[0])
+		then(args[0])
 		return nil
 	})
 	catch = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer release()
-		p.report("model file " + name + ": could not be read: " + js.Global().Call("String", args[0]).String())
+		p.report("model file " + f.name + ": could not be read: " + js.Global().Call("String", args[0]).String())
 		return nil
 	})
-	f.Call("arrayBuffer").Call("then", then, catch)
-	return map[string]any{"ok": true, "errors": []any{}}
+	f.file.Call("arrayBuffer").Call("then", ok, catch)
 }
 
-// sendFile sends the file's bytes to every engine of the page: the single run's and,
-// while a race is open, every racer's, so that the race goes on on the file's network, the
-// racers' chips still identical (they share the seed), and the held single run has it when
-// the race closes. A transferred buffer moves to its worker and is detached here, so each
-// engine but the last gets a copy of its own (ArrayBuffer.slice), transferred at once, and
-// the last the original: the page keeps no copy.
-func (p *page) sendFile(name string, buf js.Value) {
+// raceFile gives a race's new racers the model file the page showed before it opened
+// (shown: Stats.ModelFile), so that a race opened on a researcher's network races on it:
+// their engines start from the settings, which name the last model from the site (an
+// address cannot hold a file).
+func (p *page) raceFile(rc *race, shown string) {
+	var f fileRef
+	switch {
+	case shown == "":
+		return
+	case shown == p.sentFile.name:
+		f = p.sentFile
+	case shown == p.loadedFile.name:
+		f = p.loadedFile
+	default:
+		return
+	}
+	p.readFile(f, func(buf js.Value) {
+		if p.race != rc {
+			return // closed, or another race opened, meanwhile
+		}
+		engines := make([]*engine, len(rc.racers))
+		for i, r := range rc.racers {
+			engines[i] = r.engine
+		}
+		sendFile(f.name, buf, engines)
+	})
+}
+
+// engines are the page's engines: the single run's and, while a race is open, every
+// racer's.
+func (p *page) engines() []*engine {
 	engines := []*engine{p.engine}
 	if p.race != nil {
 		for _, r := range p.race.racers {
 			engines = append(engines, r.engine)
 		}
 	}
+	return engines
+}
+
+// sendFile sends a model file's bytes to engines: a dropped file to all of the page's, so
+// that a race goes on on the file's network, the racers' chips still identical (they share
+// the seed), and the held single run has it when the race closes. A transferred buffer
+// moves to its worker and is detached here, so each engine but the last gets a copy of its
+// own (ArrayBuffer.slice), transferred at once, and the last the original: the page keeps
+// no copy.
+func sendFile(name string, buf js.Value, engines []*engine) {
 	for i, e := range engines {
 		b := buf
 		if i < len(engines)-1 {

@@ -46,6 +46,10 @@ type page struct {
 
 	race  *race          // the race of optimizers open, nil when none (race_js.go)
 	cycle sim.BoothCycle // booth mode's turns between the single run and a race
+
+	// The model files sent to the engines (file_js.go): the last, and the one before it
+	// that the engines showed then, so a race opened later gets the file the page shows.
+	sentFile, loadedFile fileRef
 }
 
 func newPage(query string) *page {

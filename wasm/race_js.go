@@ -53,8 +53,10 @@ func (r *racer) curve() render.Run {
 func (r *racer) ready() bool { return r.mirror.Received && r.mirror.Stats.Ready }
 
 // openRace starts a race of names with the page's settings set; run starts training as
-// soon as each chip is deployed. The single run's engine is held meanwhile.
+// soon as each chip is deployed. The single run's engine is held meanwhile. A model file
+// the page shows (the single run's, or the race's before) goes to the new racers too.
 func (p *page) openRace(names []string, set sim.Settings, run, byBooth bool) {
+	shown := p.Stats().ModelFile
 	p.closeRace()
 	rc := &race{names: names, byBooth: byBooth}
 	for _, n := range names {
@@ -68,6 +70,7 @@ func (p *page) openRace(names []string, set sim.Settings, run, byBooth bool) {
 	}
 	p.race = rc
 	p.send("hold", nil)
+	p.raceFile(rc, shown)
 }
 
 // closeRace stops the race's workers and releases the single run's engine.

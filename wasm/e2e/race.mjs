@@ -18,7 +18,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
   const NAMES = ['szo-scd', 'flops', 'zadam'];
   let page;
   return [
-    check('a model file dropped in a race of 2: every racer (and the held single run) trains on it on identical chips; a bad one is one message while the race runs on', async () => {
+    check('a model file dropped in a race of 2: every racer (and the held single run) trains on it on identical chips; a bad one is one message while the race runs on; a race opened later races on it', async () => {
       // A researcher's network as pretrain would shape it, with random phases (e2e.mjs's
       // model-file step; a small one, since FLOPS pays full passes and three engines share
       // the machine).
@@ -88,6 +88,15 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       s = await stats(pg);
       assert.equal(s.title, title);
       assert.equal(s.deployedAccuracy, r.racers[0].deployedAccuracy, 'the single run on the racers\' chip');
+      // A race opened now races on the file the page shows (the page reads it again; the
+      // last file sent, wide.json, was bad), not on the site's model the address names.
+      await pg.evaluate(() => window.meshlight.set({ race: 'szo-scd,zadam' }));
+      await waitStats(pg, 's => s.race && s.race.optimizers === "szo-scd,zadam" && s.race.racers.every((r) => r.modelFile === "mine.json" && r.ready)', 'a new race on the file', 30000);
+      r = (await stats(pg)).race;
+      assert.ok(r.racers.every((x) => x.title === title && x.deployedAccuracy === s.deployedAccuracy), JSON.stringify(r.racers));
+      assert.equal((await stats(pg)).title, title);
+      await pg.evaluate(() => window.meshlight.set({ race: 'off' }));
+      await waitStats(pg, 's => s.race === null && s.modelFile === "mine.json"', 'the single run on the file again', 10000);
       assert.deepEqual(pg.problems, []);
       fs.rmSync(dir, { recursive: true, force: true });
       await pg.close();
