@@ -41,8 +41,8 @@ func TestDecomposeRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if d := maxDiff(t, mat.NewDense(tc.out, tc.in, got), w); d > 1e-10 {
-					t.Errorf("max |W' - W| = %.3g > 1e-10", d)
+				if back := mat.NewDense(tc.out, tc.in, got); !mat.EqualApprox(back, w, 1e-10) {
+					t.Errorf("W' differs from W by more than 1e-10:\n%v", mat.Formatted(back))
 				}
 			})
 		}
@@ -82,8 +82,8 @@ func TestBoundError(t *testing.T) {
 		got, _ := l.Weights(ph, sg)
 		var want mat.Dense
 		want.Scale(s, w)
-		if d := maxDiff(t, mat.NewDense(10, 24, got), &want); d > 1e-10 {
-			t.Errorf("block %d: scaled round trip error %.3g", block, d)
+		if !mat.EqualApprox(mat.NewDense(10, 24, got), &want, 1e-10) {
+			t.Errorf("block %d: the scaled round trip differs by more than 1e-10", block)
 		}
 	}
 }
@@ -197,25 +197,6 @@ func gaussian(rng *rand.Rand, r, c int, scale float64) *mat.Dense {
 		d[i] = scale * rng.NormFloat64()
 	}
 	return mat.NewDense(r, c, d)
-}
-
-// maxDiff returns max |a - b| of two equally shaped matrices.
-func maxDiff(t *testing.T, a, b mat.Matrix) float64 {
-	t.Helper()
-	ar, ac := a.Dims()
-	br, bc := b.Dims()
-	if ar != br || ac != bc {
-		t.Fatalf("shape %dx%d vs %dx%d", ar, ac, br, bc)
-	}
-	worst := 0.0
-	for i := range ar {
-		for j := range ac {
-			if d := math.Abs(a.At(i, j) - b.At(i, j)); d > worst || math.IsNaN(d) {
-				worst = d
-			}
-		}
-	}
-	return worst
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
