@@ -88,6 +88,12 @@ func (t Transform) Invert(p Point) Point {
 	return Point{(p.X - t.DX) / t.Scale, (p.Y - t.DY) / t.Scale}
 }
 
+// InvertRect maps a screen rectangle back to the plan: the part of the plan it shows.
+func (t Transform) InvertRect(r Rect) Rect {
+	a, b := t.Invert(Point{r.X0, r.Y0}), t.Invert(Point{r.X1, r.Y1})
+	return Rect{a.X, a.Y, b.X, b.Y}
+}
+
 // ZoomAt scales by factor about the screen point at: the plan point under it stays put.
 func (t Transform) ZoomAt(at Point, factor float64) Transform {
 	return Transform{Scale: t.Scale * factor, DX: at.X - (at.X-t.DX)*factor, DY: at.Y - (at.Y-t.DY)*factor}

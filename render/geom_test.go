@@ -47,6 +47,10 @@ func TestZoomPanInvert(t *testing.T) {
 	if back := z.Invert(z.Apply(p)); !near(back.X, p.X, 1e-12) || !near(back.Y, p.Y, 1e-12) {
 		t.Errorf("invert(apply(p)) = %v", back)
 	}
+	rect := R(-3, 2, 8, 9.5)
+	if back := z.InvertRect(z.ApplyRect(rect)); !near(back.X0, rect.X0, 1e-12) || !near(back.Y0, rect.Y0, 1e-12) || !near(back.X1, rect.X1, 1e-12) || !near(back.Y1, rect.Y1, 1e-12) {
+		t.Errorf("InvertRect(ApplyRect(%v)) = %v", rect, back)
+	}
 }
 
 func TestClampKeepsContentInView(t *testing.T) {

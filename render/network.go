@@ -430,8 +430,7 @@ func (p *NetPlan) VisibleTiles(view Transform, screen Rect, dst []int) []int {
 	if !(view.Scale > 0) {
 		return dst
 	}
-	a, b := view.Invert(Point{screen.X0, screen.Y0}), view.Invert(Point{screen.X1, screen.Y1})
-	vis := Rect{a.X, a.Y, b.X, b.Y}
+	vis := view.InvertRect(screen)
 	grid := vis.Inset(-leadLength) // the grid cells of tiles whose leads reach into view
 	for i := range p.Layers {
 		pl := &p.Layers[i]

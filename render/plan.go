@@ -29,6 +29,10 @@ type Plan struct {
 	// TilesPerRow is how many tiles one row of the picture holds. It equals the layer's
 	// BlockCols (the weight matrix's own block grid) unless wrapping shows the tiles larger.
 	TilesPerRow int
+
+	// tileDevices[b] .. tileDevices[b+1] are the indices into Devices of tile b's devices (a
+	// layout lists a layer's devices block by block), so culling skips a tile's devices whole.
+	tileDevices []int
 }
 
 // Tile is one SVD block placed on the plan.
@@ -96,16 +100,25 @@ func NewPlan(lay *photonics.Layout, layers []*photonics.SVDLayer, li int, aspect
 		return nil, fmt.Errorf("render: plan: layer %d: layout offsets [%d, %d) do not fit %d sites", li, p.Offset, end, len(lay.Sites))
 	}
 	p.Devices = make([]Device, 0, end-p.Offset)
+	p.tileDevices = make([]int, len(p.Tiles)+1)
 	for g := p.Offset; g < end; g++ {
 		s := lay.Sites[g]
 		if s.Block < 0 || s.Block >= len(p.Tiles) || s.Column < 0 || s.Column >= cols || s.Row < 0 || s.Row+s.Rows > rows {
 			return nil, fmt.Errorf("render: plan: layer %d: device %d at block %d column %d row %d+%d lies outside its %dx%d tile",
 				li, g, s.Block, s.Column, s.Row, s.Rows, cols, rows)
 		}
+		if g > p.Offset && s.Block < lay.Sites[g-1].Block {
+			return nil, fmt.Errorf("render: plan: layer %d: device %d of block %d follows one of block %d (a layout lists a layer's devices block by block)",
+				li, g, s.Block, lay.Sites[g-1].Block)
+		}
+		p.tileDevices[s.Block+1] = g - p.Offset + 1
 		var d Device
 		d.Rect, d.Heater = DeviceGeometry(p.Tiles[s.Block], s)
 		d.Global, d.Site = g, s
 		p.Devices = append(p.Devices, d)
+	}
+	for b := 1; b < len(p.tileDevices); b++ { // a tile without devices ends where the one before it does
+		p.tileDevices[b] = max(p.tileDevices[b], p.tileDevices[b-1])
 	}
 	return p, nil
 }
@@ -142,4 +155,30 @@ func (p *Plan) DeviceAt(q Point) int {
 		}
 	}
 	return -1
+}
+
+// Visible appends to tiles the indices of the tiles that view (a plan-to-screen transform)
+// shows inside the screen rectangle, leads included, and to devices the indices into
+// Devices of the devices whose bodies it shows there, tile by tile, and returns both. A tile
+// wholly in view gives all its devices without a test each, so zoomed out the cost is an
+// append per device, and zoomed in it follows what is visible, not the size of the layer.
+func (p *Plan) Visible(view Transform, screen Rect, tiles, devices []int) ([]int, []int) {
+	if !(view.Scale > 0) || screen.Empty() {
+		return tiles, devices
+	}
+	seen := view.InvertRect(screen)
+	for b, t := range p.Tiles {
+		if !t.Rect.Inset(-leadLength).Overlaps(seen) {
+			continue
+		}
+		tiles = append(tiles, b)
+		d0, d1 := p.tileDevices[b], p.tileDevices[b+1]
+		inside := t.Rect.X0 >= seen.X0 && t.Rect.X1 <= seen.X1 && t.Rect.Y0 >= seen.Y0 && t.Rect.Y1 <= seen.Y1
+		for d := d0; d < d1; d++ {
+			if inside || p.Devices[d].Rect.Overlaps(seen) {
+				devices = append(devices, d)
+			}
+		}
+	}
+	return tiles, devices
 }

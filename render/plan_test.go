@@ -1,15 +1,17 @@
 package render
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
 )
 
 // testLayers builds layers of the given (out, in, block) shapes.
-func testLayers(t *testing.T, top photonics.Topology, shapes ...[3]int) []*photonics.SVDLayer {
+func testLayers(t testing.TB, top photonics.Topology, shapes ...[3]int) []*photonics.SVDLayer {
 	t.Helper()
 	var ls []*photonics.SVDLayer
 	for _, s := range shapes {
@@ -109,6 +111,111 @@ func TestPlanTileGrid(t *testing.T) {
 	}
 	if _, err := NewPlan(lay, layers, 1, 0); err == nil {
 		t.Error("a layer out of range must be an error")
+	}
+}
+
+// What a view shows of a plan is exactly what drawing it would put on screen: the tiles
+// whose leads or devices reach the screen and the devices whose bodies do, in plan order;
+// zoomed in, a fraction of the layer.
+func TestPlanVisibleMatchesBruteForce(t *testing.T) {
+	screen := R(40, 30, 1000, 430)
+	for _, tc := range []struct {
+		name   string
+		shape  [3]int // out, in, block
+		aspect float64
+	}{
+		{"mnist28 first layer, 392 tiles", [3]int{32, 784, 8}, screen.W() / screen.H()},
+		{"one whole-matrix tile", [3]int{16, 16, 0}, 2},
+		{"blocks that do not fill the matrix", [3]int{10, 3, 4}, 1},
+	} {
+		layers := testLayers(t, photonics.Clements, tc.shape)
+		p, err := NewPlan(photonics.NewLayout(layers), layers, 0, tc.aspect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fit := Fit(p.Bounds, screen, 4)
+		first := p.Devices[0].Heater
+		views := []struct {
+			name string
+			v    Transform
+		}{
+			{"fitted", fit},
+			{"zoomed 20x at the centre", fit.ZoomAt(screen.Center(), 20)},
+			{"zoomed 40x at the top left corner", fit.ZoomAt(Pt(screen.X0, screen.Y0), 40)},
+			{"zoomed 10x at the first device", fit.ZoomAt(fit.Apply(first), 10)},
+			{"panned off the plan", fit.Pan(2*screen.W(), 0)},
+			{"no scale", Transform{}},
+		}
+		rng := rand.New(rand.NewPCG(7, 8))
+		for k := range 100 {
+			at := Pt(screen.X0+rng.Float64()*screen.W(), screen.Y0+rng.Float64()*screen.H())
+			views = append(views, struct {
+				name string
+				v    Transform
+			}{fmt.Sprintf("random %d", k), fit.ZoomAt(at, math.Pow(2, 7*rng.Float64()))})
+		}
+		for _, vc := range views {
+			tiles, devices := p.Visible(vc.v, screen, nil, nil)
+			var wantTiles, wantDevices []int
+			for b, tl := range p.Tiles {
+				if vc.v.Scale > 0 && vc.v.ApplyRect(tl.Rect.Inset(-leadLength)).Overlaps(screen) {
+					wantTiles = append(wantTiles, b)
+				}
+			}
+			for i, d := range p.Devices {
+				if vc.v.Scale > 0 && vc.v.ApplyRect(d.Rect).Overlaps(screen) {
+					wantDevices = append(wantDevices, i)
+				}
+			}
+			if !slices.Equal(tiles, wantTiles) || !slices.Equal(devices, wantDevices) {
+				t.Errorf("%s, %s: %d tiles and %d devices visible, want %d and %d", tc.name, vc.name, len(tiles), len(devices), len(wantTiles), len(wantDevices))
+			}
+			if vc.name == "fitted" && (len(tiles) != len(p.Tiles) || len(devices) != len(p.Devices)) {
+				t.Errorf("%s: fitted, %d of %d tiles and %d of %d devices visible", tc.name, len(tiles), len(p.Tiles), len(devices), len(p.Devices))
+			}
+			if vc.name == "zoomed 20x at the centre" && (len(devices) == 0 || 4*len(devices) > len(p.Devices)) {
+				t.Errorf("%s: zoomed 20x, %d of %d devices visible", tc.name, len(devices), len(p.Devices))
+			}
+		}
+	}
+}
+
+// Culling reuses the caller's buffers: a view moving over the layer allocates nothing.
+func TestPlanVisibleReusesItsBuffers(t *testing.T) {
+	layers := testLayers(t, photonics.Reck, [3]int{32, 784, 8})
+	p, err := NewPlan(photonics.NewLayout(layers), layers, 0, 2.4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screen := R(0, 0, 960, 400)
+	fit := Fit(p.Bounds, screen, 4)
+	tiles, devices := p.Visible(fit, screen, nil, nil)
+	k := 0
+	allocs := testing.AllocsPerRun(20, func() {
+		k++
+		tiles, devices = p.Visible(fit.ZoomAt(Pt(float64(k*40), 200), 1+float64(k%4)), screen, tiles[:0], devices[:0])
+	})
+	if allocs != 0 {
+		t.Errorf("Visible: %.0f allocations a call with buffers that hold the whole layer", allocs)
+	}
+}
+
+func BenchmarkPlanVisibleMNIST28(b *testing.B) {
+	layers := testLayers(b, photonics.Reck, [3]int{32, 784, 8})
+	p, _ := NewPlan(photonics.NewLayout(layers), layers, 0, 2.4)
+	screen := R(0, 0, 960, 400)
+	fit := Fit(p.Bounds, screen, 4)
+	for _, bc := range []struct {
+		name string
+		v    Transform
+	}{{"fitted", fit}, {"zoomed 20x", fit.ZoomAt(screen.Center(), 20)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var tiles, devices []int
+			b.ReportAllocs()
+			for b.Loop() {
+				tiles, devices = p.Visible(bc.v, screen, tiles[:0], devices[:0])
+			}
+		})
 	}
 }
 

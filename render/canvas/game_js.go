@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"github.com/meshlight/meshlight/photonics"
@@ -22,9 +21,11 @@ type Sim interface {
 	Scene() *render.Scene
 }
 
-// Game is the ebiten game of the simulator: Update steps the Sim and handles zoom and pan of
-// the mesh, Draw is a pure view of the Scene. Its state apart from the screen is in parts:
-// the layer view's caches, the chrome's, the network and race views, and the pointer.
+// Game is the ebiten game of the simulator. Update reads the input, steps the Sim, lays the
+// screen out and prepares the view the scene shows (its plan, zoom, what is in view and
+// under the cursor); Draw only reads these and the Scene, and paints, caching pictures on
+// what they show. Its state apart from the screen is in parts: the layer, network and race
+// views, the chrome's cache and the pointer.
 type Game struct {
 	sim Sim
 
@@ -36,30 +37,58 @@ type Game struct {
 	fonts       *fonts
 	fontScale   float64
 
-	layerView            // the shown layer's floor plan, its view and its drawn layers
-	chromeCache          // the header, legend and charts, drawn when they change
-	net         netView  // the whole-network view (network_js.go)
-	race        raceView // a race of optimizers (race_js.go)
-	pointer              // the mouse: hover, drag, double click
-	regions     render.Regions
+	regions render.Regions // the screen's parts (Update lays them out)
+	laid    screenSize     // the screen regions and the views were prepared for
+	shown   shown          // the view Update prepared, the one the scene shows
+
+	layer       layerView // one layer's floor plan (mesh_js.go)
+	chromeCache           // the header, legend and charts, drawn when they change
+	net         netView   // the whole-network view (network_js.go)
+	race        raceView  // a race of optimizers (race_js.go)
+	pointer               // the mouse: drag, double click
 
 	start time.Time
 	t     float64 // animation clock, seconds
 }
 
-// layerView is the shown layer's floor plan and how it maps to the screen, with what is
-// drawn of it (mesh_js.go): derived from the scene, rebuilt when the chip, the layer or
-// the screen's aspect changes.
-type layerView struct {
-	plan       *render.Plan
-	planChip   uint64 // the ChipState.ID planned
-	planLayer  int
-	planAspect float64
-	planErr    error
-	zoom       // the view of the plan, or of the network's
+// screenSize is a screen's size in device pixels and its pixels per CSS pixel.
+type screenSize struct {
+	w, h  int
+	scale float64
+}
 
-	light  *render.Light // the scene's light when it fits the plan
-	layers meshLayers
+// shown names what the mesh area shows.
+type shown int
+
+const (
+	shownNothing shown = iota // no scene yet
+	shownLayer                // one layer of the chip
+	shownNetwork              // the whole network
+	shownRace                 // a race of optimizers, one lane per racer
+)
+
+// shownBy is the view that scene sc shows.
+func shownBy(sc *render.Scene) shown {
+	switch {
+	case sc == nil:
+		return shownNothing
+	case sc.Race != nil:
+		return shownRace
+	case netShown(sc):
+		return shownNetwork
+	}
+	return shownLayer
+}
+
+// layerView is the shown layer's floor plan and how it maps to the screen (Update), with
+// what is drawn of it (Draw, mesh_js.go).
+type layerView struct {
+	sheet               // the plan (rebuilt when the chip, the layer or the area's shape changes) and what is in view
+	zoom                // of the plan in the area below the caption
+	hover int           // index into plan.Devices under the cursor, or -1
+	light *render.Light // the scene's light when it fits the plan
+
+	layers meshLayers // Draw's pictures of the plan
 }
 
 // chromeCache is the picture of everything but the mesh, redrawn only when what it shows
@@ -80,13 +109,12 @@ type pointer struct {
 	dragFrom  render.Point
 	lastClick time.Time
 	cursor    render.Point
-	hover     int // index into plan.Devices under the cursor, or -1
 }
 
 // NewGame returns a game drawing sim.
 func NewGame(sim Sim) *Game {
-	g := &Game{sim: sim, scale: 1, pointer: pointer{hover: -1}, start: time.Now()}
-	g.net.hover, g.race.hover = [2]int{-1, -1}, [2]int{-1, -1}
+	g := &Game{sim: sim, scale: 1, start: time.Now()}
+	g.layer.hover, g.net.hover, g.race.hover = -1, [2]int{-1, -1}, [2]int{-1, -1}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
 	g.flat = newBatch(g.white, ebiten.BlendSourceOver)
@@ -103,103 +131,85 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 	return g.w, g.h
 }
 
-// Update handles the mouse over the mesh (wheel zooms at the cursor, drag pans, double
-// click fits the view), steps the simulation and prepares the race's lanes for the scene
-// it leaves (race_js.go).
-func (g *Game) Update() error {
-	g.t = time.Since(g.start).Seconds()
-	cx, cy := ebiten.CursorPosition()
-	g.cursor = render.Pt(float64(cx), float64(cy))
-	if sc := g.sim.Scene(); sc != nil && sc.Race != nil {
-		g.steerRace() // on the lanes as the last frame drew them
-	} else {
-		g.steerMesh(sc)
+// Update handles the mouse and the keys over the view shown (the wheel zooms at the cursor,
+// a drag pans, a double click or F fits), steps the simulation and prepares the view of the
+// scene it leaves for Draw.
+func (g *Game) Update() error { return g.update(readInput()) }
+
+// update is Update with this tick's input.
+func (g *Game) update(in input) error {
+	g.t = in.at.Sub(g.start).Seconds()
+	g.cursor = in.cursor
+	switch g.shown { // the view as the last Update prepared it, which the user sees
+	case shownLayer:
+		g.steer(&g.layer.zoom, in, in.cursor, g.regions.Mesh.Contains(in.cursor))
+	case shownNetwork:
+		g.steer(&g.net.zoom, in, in.cursor, g.regions.Mesh.Contains(in.cursor))
+	case shownRace:
+		lane, at := g.race.layout.At(in.cursor) // every lane zooms at the cursor's point in its own lane
+		g.steer(&g.race.zoom, in, at, lane >= 0)
 	}
 	err := g.sim.Update()
-	g.prepareRace(g.sim.Scene())
+	g.prepare(g.sim.Scene())
 	return err
 }
 
-// steerMesh handles the mouse and keys over the layer or the network view and finds what
-// the cursor is over.
-func (g *Game) steerMesh(sc *render.Scene) {
-	inMesh := g.regions.Mesh.Contains(g.cursor)
-	var bounds render.Rect // the plan units the mesh area shows: one layer or the network
-	switch {
-	case netShown(sc) && g.net.plan != nil:
-		bounds = g.net.plan.Bounds
-	case !netShown(sc) && g.plan != nil:
-		bounds = g.plan.Bounds
+// prepare lays the screen out for scene sc, the one the next Draw shows, and prepares its
+// view: the layer's or the network's plan, zoom, what is in view and under the cursor, or
+// the race's lanes. The race's state is dropped when none is open, so a race opened later
+// starts fitted; the layer and network views keep theirs while another view shows.
+func (g *Game) prepare(sc *render.Scene) {
+	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
+	g.laid = screenSize{g.w, g.h, g.scale}
+	g.shown = shownBy(sc)
+	g.prepareRace(sc)
+	switch g.shown {
+	case shownLayer:
+		g.prepareLayer(sc)
+	case shownNetwork:
+		g.prepareNet(sc)
 	}
-	if bounds.Empty() {
+}
+
+// prepareLayer plans the scene's layer for the mesh area (the kept plan unless the chip,
+// the layer or the area's shape changed), fits the zoom, finds the tiles and devices in view
+// and the device under the cursor, and takes the scene's light (computed by the engine)
+// when it fits the plan.
+func (g *Game) prepareLayer(sc *render.Scene) {
+	lv := &g.layer
+	lv.hover, lv.light = -1, nil
+	lv.replan(sc.Chip, sc.Layer, planAspect(g.regions.Mesh))
+	if lv.plan == nil {
+		lv.cull(render.Transform{}, render.Rect{})
 		return
 	}
-	g.steer(&g.zoom, bounds, g.regions.Mesh, g.cursor, inMesh)
-	g.hover, g.net.hover = -1, [2]int{-1, -1}
-	if inMesh && !g.dragging {
-		if netShown(sc) {
-			g.netHover(sc, g.cursor)
-		} else {
-			g.hover = g.plan.DeviceAt(g.view.Invert(g.cursor))
-		}
+	area := g.planArea()
+	lv.show(lv.plan.Bounds, area, 4*g.scale, g.maxScale())
+	// Halos glow past their devices, and tiles past their edges: those just outside are drawn too.
+	lv.cull(lv.view, area.Inset(-haloRadius(lv.view.Scale)))
+	if sc.Light != nil && len(sc.Light.Fields) == len(lv.plan.Tiles) {
+		lv.light = sc.Light
+	}
+	if area.Contains(g.cursor) && !g.dragging {
+		lv.hover = lv.plan.DeviceAt(lv.view.Invert(g.cursor))
 	}
 }
 
-// zoom is a view of content that the user zooms and pans: fit shows all of it, view is
-// what is shown, the same as fit until the user zooms and then kept within fit's bounds.
-// The layer and network views have one, and the race one for all its lanes.
-type zoom struct {
-	fit, view render.Transform
-	zoomed    bool
-}
-
-// refit sets the view's fit for content shown in area: the view follows the fit until the
-// user zooms, and after that stays within it.
-func (z *zoom) refit(fit render.Transform, content, area render.Rect, maxScale float64) {
-	z.fit = fit
-	if z.zoomed {
-		z.view = z.view.Clamp(fit, content, area, maxScale)
-	} else {
-		z.view = fit
+// shownZoom is the zoom of the view shown.
+func (g *Game) shownZoom() *zoom {
+	switch g.shown {
+	case shownNetwork:
+		return &g.net.zoom
+	case shownRace:
+		return &g.race.zoom
 	}
-}
-
-// steer applies the mouse and the keys to z: over its area the wheel zooms at the cursor
-// and a press starts a drag that pans; a double click, F or 0 fits. at is the cursor in
-// z's pixels, area where z shows content, and over whether the cursor is over it (a drag
-// pans by the cursor's moves, the same in any pixels).
-func (g *Game) steer(z *zoom, content, area render.Rect, at render.Point, over bool) {
-	if _, wy := ebiten.Wheel(); wy != 0 && over {
-		z.view = z.view.ZoomAt(at, math.Pow(1.15, wy)).Clamp(z.fit, content, area, g.maxScale())
-		z.zoomed = true
-	}
-	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) && over {
-		if time.Since(g.lastClick) < 350*time.Millisecond {
-			z.view, z.zoomed = z.fit, false
-		}
-		g.lastClick = time.Now()
-		g.dragging, g.dragFrom = true, g.cursor
-	}
-	if g.dragging {
-		if !ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft) {
-			g.dragging = false
-		} else if d := render.Pt(g.cursor.X-g.dragFrom.X, g.cursor.Y-g.dragFrom.Y); d != (render.Point{}) {
-			z.view = z.view.Pan(d.X, d.Y).Clamp(z.fit, content, area, g.maxScale())
-			g.dragFrom, z.zoomed = g.cursor, true
-		}
-	}
-	if inpututil.IsKeyJustPressed(ebiten.KeyF) || inpututil.IsKeyJustPressed(ebiten.Key0) {
-		z.view, z.zoomed = z.fit, false
-	}
+	return &g.layer.zoom
 }
 
 // Zoom is how far the view shown (the layer, the network or the race's lanes) is zoomed
 // in: its scale over the fit's, 1 when it shows everything. For the page API and its tests.
 func (g *Game) Zoom() float64 {
-	z := &g.layerView.zoom
-	if g.race.open {
-		z = &g.race.zoom
-	}
+	z := g.shownZoom()
 	if !(z.fit.Scale > 0) {
 		return 1
 	}
@@ -209,10 +219,11 @@ func (g *Game) Zoom() float64 {
 // maxScale lets the user zoom until one waveguide pitch is 40 CSS pixels.
 func (g *Game) maxScale() float64 { return 40 * g.scale }
 
-// Draw draws the scene.
+// Draw draws the scene as Update prepared it. A frame that Update has not prepared (before
+// its first call, or when Layout changed the screen's size since) shows the background and
+// the next one everything.
 func (g *Game) Draw(screen *ebiten.Image) {
 	sc := g.sim.Scene()
-	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
 	if g.fonts == nil || g.fontScale != g.scale {
 		f, err := newFonts(g.scale)
 		if err != nil {
@@ -220,24 +231,22 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 		g.fonts, g.fontScale = f, g.scale
 	}
-	if sc == nil {
+	if b := screen.Bounds(); sc == nil || g.shown != shownBy(sc) || g.laid != (screenSize{b.Dx(), b.Dy(), g.scale}) {
 		screen.Fill(render.Background)
+		g.lastScreen, g.race.screen = nil, nil // copy the cached pictures again
 		return
 	}
-	if sc.Race != nil {
+	if g.shown == shownRace {
 		g.drawRace(screen, sc)
 		return
 	}
-	g.race.screen = nil // a race drawn later copies its picture again
-	if netShown(sc) {
-		g.prepareNet(sc)
-		g.drawChrome(screen, sc)
+	g.race.screen = nil      // a race drawn later copies its picture again
+	g.drawChrome(screen, sc) // every pixel: the background and all around the mesh
+	if g.shown == shownNetwork {
 		g.drawNetwork(screen, sc)
 		g.netTooltip(screen, sc)
 		return
 	}
-	g.preparePlan(sc)
-	g.drawChrome(screen, sc) // every pixel: the background and all around the mesh
 	g.drawMesh(screen, sc)
 	g.drawTooltip(screen, sc)
 }
@@ -261,7 +270,7 @@ const chromeRate = 4
 func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
-	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, g.planChip, g.zoomed, sc.View)
+	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, g.layer.plans.key.chip, g.shownZoom().zoomed, sc.View)
 	figures := fmt.Sprintf("%d|%d|%d", sc.Version, sc.Readouts.Queries, sc.Sample.Label)
 	if n := len(sc.Runs); n > 0 {
 		figures += fmt.Sprintf("|%d", len(sc.Runs[n-1].Queries))
@@ -276,7 +285,7 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	redraw := kind != g.chromeKind || (figures != g.chromeFigures && g.t-g.chromeAt >= 1.0/chromeRate)
 	if redraw {
 		g.chrome.Fill(render.Background)
-		if g.plan != nil {
+		if g.shown == shownLayer && g.layer.shows(sc.Chip, sc.Layer) {
 			g.drawMeshCaption(g.chrome, sc, sc.Chip.Layers[sc.Layer])
 		}
 		g.drawLegend(g.chrome, sc)
@@ -288,35 +297,11 @@ func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
 	// false): the chrome is copied only when it changed, onto a new screen, over last
 	// frame's tooltip, or around the loading text; the mesh area is redrawn every frame.
-	meshDrawn := g.plan != nil || netShown(sc) // the network view covers the mesh area, loading or not
+	meshDrawn := g.layer.plan != nil || g.shown == shownNetwork // the network view covers the mesh area, loading or not
 	if redraw || screen != g.lastScreen || g.tooltipShown || !meshDrawn {
 		screen.DrawImage(g.chrome, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
 	}
 	g.lastScreen = screen
-}
-
-// preparePlan (re)builds the floor plan when the chip, the layer or the mesh area's shape
-// changed, and takes the scene's light (computed by the engine) when it fits the plan.
-func (g *Game) preparePlan(sc *render.Scene) {
-	if sc.Chip == nil || sc.Layer >= len(sc.Chip.Layers) {
-		g.plan, g.planChip, g.light = nil, 0, nil
-		return
-	}
-	m := g.regions.Mesh
-	aspect := math.Round(m.W()/math.Max(m.H(), 1)*8) / 8 // re-plan only on real shape changes
-	if g.plan == nil || sc.Chip.ID != g.planChip || sc.Layer != g.planLayer || aspect != g.planAspect {
-		g.plan, g.planErr = render.NewPlan(sc.Chip.Layout, sc.Chip.Layers, sc.Layer, aspect)
-		g.planChip, g.planLayer, g.planAspect = sc.Chip.ID, sc.Layer, aspect
-		g.zoomed = false
-	}
-	g.light = nil
-	if g.plan == nil {
-		return
-	}
-	g.fitView(g.plan.Bounds, 4*g.scale)
-	if sc.Light != nil && len(sc.Light.Fields) == len(g.plan.Tiles) {
-		g.light = sc.Light
-	}
 }
 
 // planArea is the mesh region below its caption line.
@@ -335,7 +320,7 @@ func (g *Game) drawMeshCaption(screen *ebiten.Image, sc *render.Scene, l *photon
 	n := l.NumPhases()
 	active := 0
 	for k := 0; k < n; k++ {
-		if sc.Chip.IsActive(g.plan.Offset + k) {
+		if sc.Chip.IsActive(g.layer.plan.Offset + k) {
 			active++
 		}
 	}
@@ -345,7 +330,7 @@ func (g *Game) drawMeshCaption(screen *ebiten.Image, sc *render.Scene, l *photon
 	}
 	s := fmt.Sprintf("layer %d of %d · %d×%d weights · %s · %d devices, %d active", sc.Layer+1, len(sc.Chip.Layers), l.Out, l.In, blocks, n, active)
 	drawText(screen, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
-	if g.zoomed {
+	if g.layer.zoomed {
 		drawText(screen, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
 	}
 }
@@ -359,13 +344,13 @@ func (g *Game) hasGuide(t render.Tile, k, r int) bool {
 	return r < t.OutRows
 }
 
-// amplitude returns the light's amplitude and display brightness on a segment.
-func (g *Game) amplitude(b, k, r int) (float64, float64) {
-	if g.light == nil || b >= len(g.light.Fields) || k >= len(g.light.Fields[b]) || r >= len(g.light.Fields[b][k]) {
-		return 0, 0
+// brightness is the display brightness of light on segment k of row r in tile b (0 for no
+// light).
+func brightness(light *render.Light, b, k, r int) float64 {
+	if light == nil || b >= len(light.Fields) || k >= len(light.Fields[b]) || r >= len(light.Fields[b][k]) {
+		return 0
 	}
-	a := g.light.Fields[b][k][r]
-	return a, render.Brightness(a, g.light.Max)
+	return render.Brightness(light.Fields[b][k][r], light.Max)
 }
 
 func (g *Game) drawLegend(screen *ebiten.Image, sc *render.Scene) {
@@ -654,10 +639,11 @@ func (g *Game) drawHeader(screen *ebiten.Image, sc *render.Scene) {
 // drawTooltip describes the device under the cursor.
 func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
 	g.tooltipShown = false
-	if g.plan == nil || g.hover < 0 || g.hover >= len(g.plan.Devices) || sc.Chip == nil {
+	lv := &g.layer
+	if lv.plan == nil || lv.hover < 0 || lv.hover >= len(lv.plan.Devices) || sc.Chip == nil {
 		return
 	}
-	if s := sc.Chip.DeviceInfo(g.plan.Devices[g.hover]); s != "" {
+	if s := sc.Chip.DeviceInfo(lv.plan.Devices[lv.hover]); s != "" {
 		g.showTooltip(screen, s)
 	}
 }
@@ -688,12 +674,6 @@ func (g *Game) outline(dst *ebiten.Image, r render.Rect, c color.RGBA) {
 	g.flat.rect(render.R(r.X0, r.Y0, r.X0+w, r.Y1), c)
 	g.flat.rect(render.R(r.X1-w, r.Y0, r.X1, r.Y1), c)
 	g.flat.flush()
-}
-
-// fitView fits content with the margin into the plan's area: the view follows the fit
-// until the user zooms, and after that stays within it.
-func (g *Game) fitView(content render.Rect, margin float64) {
-	g.zoom.refit(render.Fit(content, g.planArea(), margin), content, g.planArea(), g.maxScale())
 }
 
 // drawPlaceholder says in area r of dst why there is no plan to draw: the error that

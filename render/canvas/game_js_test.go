@@ -6,7 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 
@@ -94,34 +96,71 @@ func close(a, b color.RGBA, tol int) bool {
 	return d(a.R, b.R) <= tol && d(a.G, b.G) <= tol && d(a.B, b.B) <= tol
 }
 
+// driver runs a Game as ebiten does, one frame at a time (Update with made-up input, then
+// Draw), on a screen of its own at one pixel per CSS pixel, whatever the test page's.
+type driver struct {
+	t      *testing.T
+	g      *Game
+	screen *ebiten.Image
+	clock  time.Time
+}
+
+func drive(t *testing.T, sc *render.Scene, w, h int) *driver {
+	t.Helper()
+	g := NewGame(&fixedSim{sc})
+	g.Layout(w, h)
+	g.w, g.h, g.scale = w, h, 1
+	return &driver{t: t, g: g, screen: ebiten.NewImage(w, h), clock: g.start}
+}
+
+// frame runs a frame a second after the last (long enough for any cached picture whose
+// figures changed to be redrawn, and for a press to be no double click) and returns the
+// screen's pixels.
+func (d *driver) frame(in input) []byte { return d.frameAfter(time.Second, in) }
+
+// frameAfter runs a frame dt after the last.
+func (d *driver) frameAfter(dt time.Duration, in input) []byte {
+	d.t.Helper()
+	d.clock = d.clock.Add(dt)
+	in.at = d.clock
+	if err := d.g.update(in); err != nil {
+		d.t.Fatal(err)
+	}
+	d.g.Draw(d.screen)
+	return pixels(d.screen)
+}
+
+// resize changes the screen's size as Layout does, with a new screen image as ebiten gives.
+func (d *driver) resize(w, h int) {
+	d.g.w, d.g.h = w, h
+	d.screen = ebiten.NewImage(w, h)
+}
+
 // Drawing a scene paints every active heater in its phase's ramp colour and every passive
 // MZI in the passive colour, at the positions the plan and view give.
 func TestDrawHeatersAndPassiveDevices(t *testing.T) {
 	sc := testScene(t)
-	g := NewGame(&fixedSim{sc})
 	const w, h = 800, 600
-	g.Layout(w, h)
-	g.w, g.h, g.scale = w, h, 1 // whatever the test page's device scale
-	screen := ebiten.NewImage(w, h)
-	g.Draw(screen)
-	if g.plan == nil || g.light == nil {
-		t.Fatalf("no plan (%v) or light", g.planErr)
+	d := drive(t, sc, w, h)
+	pix := d.frame(input{cursor: render.Pt(2, h-2)})
+	lv := &d.g.layer
+	if lv.plan == nil || lv.light == nil {
+		t.Fatalf("no plan (%v) or light", lv.err)
 	}
-	pix := pixels(screen)
 	var heaters, passive int
-	for _, d := range g.plan.Devices {
-		c := at(pix, w, g.view.Apply(d.Heater))
+	for _, dev := range lv.plan.Devices {
+		c := at(pix, w, lv.view.Apply(dev.Heater))
 		switch {
-		case d.Site.Part == photonics.PartSigma || sc.Chip.IsActive(d.Global):
+		case dev.Site.Part == photonics.PartSigma || sc.Chip.IsActive(dev.Global):
 			// halos add a little light on top of the heater colour
-			if !close(c, render.PhaseHeat(sc.Chip.Phase(d.Global)), 40) {
-				t.Errorf("active device %d: pixel %v, want about %v", d.Global, c, render.PhaseHeat(sc.Chip.Phase(d.Global)))
+			if !close(c, render.PhaseHeat(sc.Chip.Phase(dev.Global)), 40) {
+				t.Errorf("active device %d: pixel %v, want about %v", dev.Global, c, render.PhaseHeat(sc.Chip.Phase(dev.Global)))
 			}
 			heaters++
 		default:
-			edge := g.view.Apply(render.Pt(d.Rect.X0+0.1, d.Rect.Y0+0.1))
+			edge := lv.view.Apply(render.Pt(dev.Rect.X0+0.1, dev.Rect.Y0+0.1))
 			if !close(at(pix, w, edge), render.Passive, 40) {
-				t.Errorf("passive device %d: pixel %v, want about %v", d.Global, at(pix, w, edge), render.Passive)
+				t.Errorf("passive device %d: pixel %v, want about %v", dev.Global, at(pix, w, edge), render.Passive)
 			}
 			passive++
 		}
@@ -139,33 +178,129 @@ func TestDrawHeatersAndPassiveDevices(t *testing.T) {
 	}
 }
 
-// Zooming at the cursor keeps the device under it in place; drawing shows the scene's light
-// (the engine's), never its own.
-func TestViewAndLightFollowTheScene(t *testing.T) {
+// In the layer view, Update does it all: the cursor over a device hovers it, the wheel
+// zooms at the cursor (the device stays under it, only the devices in view are drawn), a
+// drag pans, a double click and F fit, the wheel elsewhere does nothing; and the light is
+// the scene's (the engine's), never the view's own.
+func TestLayerViewFollowsTheInputAndTheScene(t *testing.T) {
 	sc := testScene(t)
-	g := NewGame(&fixedSim{sc})
-	g.Layout(640, 480)
-	g.w, g.h, g.scale = 640, 480, 1
-	screen := ebiten.NewImage(640, 480)
-	g.Draw(screen)
-	d := g.plan.Devices[len(g.plan.Devices)/2]
-	at := g.view.Apply(d.Heater)
-	g.view = g.view.ZoomAt(at, 0.9*g.maxScale()/g.fit.Scale).Clamp(g.fit, g.plan.Bounds, g.planArea(), g.maxScale())
-	g.zoomed = true
-	g.Draw(screen)
-	if r := g.view.ApplyRect(g.plan.Bounds); r.W() < g.planArea().W() || r.H() < g.planArea().H() {
-		t.Fatalf("zoomed plan %v does not cover the area %v", r, g.planArea())
+	const w, h = 640, 480
+	d := drive(t, sc, w, h)
+	g, lv := d.g, &d.g.layer
+	away := render.Pt(2, h-2)
+	d.frame(input{cursor: away})
+	if lv.plan == nil || g.Zoom() != 1 || len(lv.devices) != len(lv.plan.Devices) || lv.hover != -1 {
+		t.Fatalf("fitted: plan %v, zoom %g, %d devices in view, hover %d", lv.plan != nil, g.Zoom(), len(lv.devices), lv.hover)
 	}
-	if p := g.view.Apply(d.Heater); math.Hypot(p.X-at.X, p.Y-at.Y) > 1e-6 {
-		t.Errorf("zoom moved the device from %v to %v", at, p)
+	mid := len(lv.plan.Devices) / 2
+	dev := lv.plan.Devices[mid]
+	cur := lv.view.Apply(dev.Heater)
+	d.frame(input{cursor: cur})
+	if lv.hover != mid || g.Hover() != sc.Chip.DeviceInfo(dev) || g.Hover() == "" {
+		t.Errorf("over device %d: hover %d, tooltip %q", mid, lv.hover, g.Hover())
 	}
-	if g.light != sc.Light {
-		t.Error("drawing does not show the scene's light")
+
+	// Wheel steps to 0.9 of the largest zoom (beyond it the zoom stops, at the area's centre).
+	steps := math.Log(0.9*g.maxScale()/lv.fit.Scale) / math.Log(1.15)
+	pix := d.frame(input{cursor: cur, wheel: steps})
+	if z := g.Zoom(); math.Abs(z-math.Pow(1.15, steps)) > 1e-9 || !lv.zoomed {
+		t.Fatalf("zoom %g after %.1f wheel steps", z, steps)
+	}
+	if p := lv.view.Apply(dev.Heater); math.Hypot(p.X-cur.X, p.Y-cur.Y) > 1e-6 {
+		t.Errorf("zoom moved the device from %v to %v", cur, p)
+	}
+	if r := lv.view.ApplyRect(lv.plan.Bounds); r.W() < g.planArea().W() || r.H() < g.planArea().H() {
+		t.Errorf("zoomed plan %v does not cover the area %v", r, g.planArea())
+	}
+	if n := len(lv.devices); n == 0 || n >= len(lv.plan.Devices) || !slices.Contains(lv.devices, mid) {
+		t.Errorf("zoomed in: %d of %d devices in view (device %d among them: %v)", n, len(lv.plan.Devices), mid, slices.Contains(lv.devices, mid))
+	}
+	if c, want := at(pix, w, cur), render.PhaseHeat(sc.Chip.Phase(dev.Global)); (dev.Site.Part == photonics.PartSigma || sc.Chip.IsActive(dev.Global)) && !close(c, want, 40) {
+		t.Errorf("zoomed: the device's heater is %v, want about %v", c, want)
+	}
+	if lv.hover != mid {
+		t.Errorf("zoomed: hover %d, want %d", lv.hover, mid)
+	}
+
+	// A drag pans by the cursor's moves (within the plan's bounds); nothing is hovered meanwhile.
+	before := lv.view
+	d.frame(input{cursor: cur, press: true, held: true})
+	d.frame(input{cursor: render.Pt(cur.X+30, cur.Y+20), held: true})
+	want := before.Pan(30, 20).Clamp(lv.fit, lv.plan.Bounds, g.planArea(), g.maxScale())
+	if lv.view != want || want == before || !g.dragging || lv.hover != -1 {
+		t.Errorf("dragged: view %+v, want %+v (before %+v); dragging %v, hover %d", lv.view, want, before, g.dragging, lv.hover)
+	}
+	d.frame(input{cursor: render.Pt(cur.X+30, cur.Y+20)})
+	if g.dragging {
+		t.Error("still dragging after the button went up")
+	}
+
+	// A double click fits; so does F after a zoom. The wheel over the charts zooms nothing.
+	d.frame(input{cursor: cur, press: true, held: true})
+	d.frameAfter(100*time.Millisecond, input{cursor: cur})
+	d.frameAfter(100*time.Millisecond, input{cursor: cur, press: true, held: true})
+	if g.Zoom() != 1 || lv.zoomed {
+		t.Errorf("double click: zoom %g, zoomed %v", g.Zoom(), lv.zoomed)
+	}
+	d.frame(input{cursor: cur, wheel: 3})
+	d.frame(input{cursor: cur, fit: true})
+	if g.Zoom() != 1 || lv.zoomed {
+		t.Errorf("F: zoom %g, zoomed %v", g.Zoom(), lv.zoomed)
+	}
+	d.frame(input{cursor: g.regions.Accuracy.Center(), wheel: 5})
+	if g.Zoom() != 1 {
+		t.Errorf("the wheel over a chart zoomed the mesh to %g", g.Zoom())
+	}
+
+	if lv.light != sc.Light {
+		t.Error("the view does not show the scene's light")
 	}
 	next := *sc.Light
 	sc.Light, sc.Version = &next, sc.Version+1
-	g.Draw(screen)
-	if g.light != &next {
-		t.Error("drawing does not follow the scene's new light")
+	d.frame(input{cursor: away})
+	if lv.light != &next {
+		t.Error("the view does not follow the scene's new light")
+	}
+}
+
+// Draw copes with a frame that Update did not prepare: before the first Update, and after
+// Layout changed the screen's size, it shows the background (nothing laid out for another
+// size); the next frame shows the view laid out for the new size.
+func TestDrawWaitsForUpdateOnANewScreen(t *testing.T) {
+	sc := testScene(t)
+	d := drive(t, sc, 800, 600)
+	g := d.g
+	background := func(what string) {
+		t.Helper()
+		pix := pixels(d.screen)
+		w := d.screen.Bounds().Dx()
+		for _, p := range []render.Point{render.Pt(1, 1), render.Pt(float64(w)/2, 200), render.Pt(float64(w)-2, float64(d.screen.Bounds().Dy())-2)} {
+			if c := at(pix, w, p); !close(c, render.Background, 0) {
+				t.Errorf("%s: pixel %v at %v, want the background", what, c, p)
+			}
+		}
+	}
+	g.Draw(d.screen)
+	background("before the first Update")
+	d.frame(input{})
+	old := g.layer.view
+	d.resize(500, 700)
+	g.Draw(d.screen)
+	background("after a resize, before Update")
+	if g.layer.view != old || g.regions.Mesh.W() != 800 {
+		t.Errorf("Draw laid the view out (mesh %v)", g.regions.Mesh)
+	}
+	pix := d.frame(input{})
+	lv := &g.layer
+	if g.regions.Mesh.W() != 500 || lv.area != g.planArea() || lv.view != render.Fit(lv.plan.Bounds, g.planArea(), 4) {
+		t.Errorf("after Update: mesh %v, zoom area %v, view %+v", g.regions.Mesh, lv.area, lv.view)
+	}
+	for _, dev := range lv.plan.Devices {
+		if dev.Site.Part == photonics.PartSigma || sc.Chip.IsActive(dev.Global) {
+			if c, want := at(pix, 500, lv.view.Apply(dev.Heater)), deviceColour(sc.Chip, dev); !close(c, want, 40) {
+				t.Errorf("after Update: device %d's heater is %v, want about %v", dev.Global, c, want)
+			}
+			break
+		}
 	}
 }

@@ -19,8 +19,7 @@ import (
 // light pulses and devices.
 type meshLayers struct {
 	guides, devices *ebiten.Image
-	plan            *render.Plan
-	view            render.Transform
+	culled          cullKey // the plan, view and area drawn: their devices in view are in the layers
 	w, h            int
 	lightVersion    uint64
 	lightAt         float64
@@ -30,10 +29,13 @@ type meshLayers struct {
 // lightRate is how many times a second the lit waveguides may be redrawn while training.
 const lightRate = 5
 
+// drawMesh draws the shown layer's plan as Update prepared it: its view, the tiles and
+// devices in view, the light and the device under the cursor.
 func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 	m := g.regions.Mesh
-	if g.plan == nil {
-		g.drawPlaceholder(screen, m, sc.LoadingText, g.planErr)
+	lv := &g.layer
+	if lv.plan == nil {
+		g.drawPlaceholder(screen, m, sc.LoadingText, lv.err)
 		return
 	}
 	area := g.planArea()
@@ -41,8 +43,8 @@ func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 	if w < 1 || h < 1 {
 		return
 	}
-	L := &g.layers
-	full := L.plan != g.plan || L.view != g.view || L.w != w || L.h != h || L.guides == nil
+	L := &lv.layers
+	full := L.culled != lv.culled || L.w != w || L.h != h || L.guides == nil
 	if full {
 		if L.guides == nil || L.w != w || L.h != h {
 			if L.guides != nil {
@@ -51,12 +53,12 @@ func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 			}
 			L.guides, L.devices = ebiten.NewImage(w, h), ebiten.NewImage(w, h)
 		}
-		L.plan, L.view, L.w, L.h = g.plan, g.view, w, h
-		L.drawn = make([]color.RGBA, len(g.plan.Devices))
+		L.culled, L.w, L.h = lv.culled, w, h
+		L.drawn = make([]color.RGBA, len(lv.plan.Devices))
 		L.devices.Clear()
 	}
 	// In the layers, plan units map to pixels of the area.
-	local := g.view.Pan(-area.X0, -area.Y0)
+	local := lv.view.Pan(-area.X0, -area.Y0)
 	if full || (L.lightVersion != sc.Version && g.t-L.lightAt >= 1.0/lightRate) {
 		g.drawGuides(L.guides, sc, local)
 		L.lightVersion, L.lightAt = sc.Version, g.t
@@ -72,21 +74,56 @@ func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 	g.drawHover(g.sub(screen, area))
 }
 
-// drawGuides redraws the guides layer: tiles, waveguides lit by the light, halos.
+// haloRadius is how far, in pixels, a device's crosstalk halo glows from its heater at s
+// pixels per plan unit: what is drawn of a device or tile reaches no farther.
+func haloRadius(s float64) float64 { return math.Max(4, 1.5*s) }
+
+// drawGuides redraws the guides layer: tiles, waveguides lit by the light, halos of the
+// tiles and devices in view.
 func (g *Game) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transform) {
 	dst.Fill(render.Background)
-	p := g.plan
+	lv := &g.layer
 	s := v.Scale
 	bounds := render.R(0, 0, float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy()))
 	g.flat.begin(dst)
-	for _, t := range p.Tiles {
+	g.paintGuides(lv.plan, lv.tiles, lv.light, v, bounds)
+	g.flat.flush()
+	if sc.Crosstalk <= 0 {
+		return
+	}
+	g.add.begin(dst)
+	chip := sc.Chip
+	r := haloRadius(s)
+	for _, i := range lv.devices {
+		d := lv.plan.Devices[i]
+		h := render.HaloStrength(chip.Phase(d.Global), sc.Crosstalk, chip.IsActive(d.Global))
+		if h < 0.02 {
+			continue
+		}
+		c := v.Apply(d.Heater)
+		if !(render.R(c.X-r, c.Y-r, c.X+r, c.Y+r)).Overlaps(bounds) {
+			continue
+		}
+		g.add.sprite(c, r, render.Scale(render.PhaseHeat(chip.Phase(d.Global)), 0.55*h))
+	}
+	g.add.flush()
+	g.drawPartLabels(dst, v)
+}
+
+// paintGuides adds to g.flat the frames of plan p's tiles listed in tiles and their
+// waveguides, each segment lit by light (nil: dark), as v maps them into clip; what lies
+// outside clip is left out. The layer view and the race's lanes draw their meshes with it.
+func (g *Game) paintGuides(p *render.Plan, tiles []int, light *render.Light, v render.Transform, clip render.Rect) {
+	for _, b := range tiles {
+		t := p.Tiles[b]
 		fr := v.ApplyRect(render.R(t.Rect.X0-0.3, t.Rect.Y0-0.1, t.Rect.X1+0.3, t.Rect.Y1+0.1))
-		if fr.Overlaps(bounds) {
+		if fr.Overlaps(clip) {
 			g.flat.rect(fr, color.RGBA{0x0d, 0x12, 0x1a, 0xff})
 		}
 	}
-	wgw := math.Max(1, 0.18*s)
-	for b, t := range p.Tiles {
+	wgw := math.Max(1, 0.18*v.Scale)
+	for _, b := range tiles {
+		t := p.Tiles[b]
 		for k := 0; k <= t.Columns; k++ {
 			x0, x1 := t.SegmentX(k)
 			for r := 0; r < t.Rows; r++ {
@@ -96,34 +133,12 @@ func (g *Game) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transfor
 				y := t.RowY(r)
 				sr := v.ApplyRect(render.R(x0, y, x1, y))
 				seg := render.R(sr.X0, sr.Y0-wgw/2, sr.X1, sr.Y0+wgw/2)
-				if !seg.Overlaps(bounds) {
-					continue
+				if seg.Overlaps(clip) {
+					g.flat.rect(seg, render.LightAt(brightness(light, b, k, r)))
 				}
-				_, br := g.amplitude(b, k, r)
-				g.flat.rect(seg, render.LightAt(br))
 			}
 		}
 	}
-	g.flat.flush()
-	if sc.Crosstalk <= 0 {
-		return
-	}
-	g.add.begin(dst)
-	chip := sc.Chip
-	for _, d := range p.Devices {
-		h := render.HaloStrength(chip.Phase(d.Global), sc.Crosstalk, chip.IsActive(d.Global))
-		if h < 0.02 {
-			continue
-		}
-		c := v.Apply(d.Heater)
-		r := math.Max(4, 1.5*s)
-		if !(render.R(c.X-r, c.Y-r, c.X+r, c.Y+r)).Overlaps(bounds) {
-			continue
-		}
-		g.add.sprite(c, r, render.Scale(render.PhaseHeat(chip.Phase(d.Global)), 0.55*h))
-	}
-	g.add.flush()
-	g.drawPartLabels(dst, v)
 }
 
 // deviceColour is what a device shows: its heater's ramp colour when active (Sigma
@@ -135,56 +150,61 @@ func deviceColour(chip *render.ChipState, d render.Device) color.RGBA {
 	return render.Passive
 }
 
-// updateDevices redraws the devices whose colour changed (all of them when full).
+// updateDevices redraws the devices in view whose colour changed (all of them when full).
 func (g *Game) updateDevices(L *meshLayers, sc *render.Scene, v render.Transform, full bool) {
-	chip := sc.Chip
-	s := v.Scale
-	bounds := render.R(0, 0, float64(L.w), float64(L.h))
+	lv := &g.layer
 	g.flat.begin(L.devices)
-	for i, d := range g.plan.Devices {
-		c := deviceColour(chip, d)
+	for _, i := range lv.devices {
+		d := lv.plan.Devices[i]
+		c := deviceColour(sc.Chip, d)
 		if !full && L.drawn[i] == c {
 			continue
 		}
 		L.drawn[i] = c
-		r := v.ApplyRect(d.Rect)
-		if !r.Overlaps(bounds) {
-			continue
-		}
-		if d.Site.Part == photonics.PartSigma {
-			g.flat.rect(r, c)
-			continue
-		}
-		hc := v.Apply(d.Heater)
-		if c == render.Passive {
-			g.flat.rect(r, render.Passive)
-			if s >= 6 { // a thin dark bar: a fixed, unheated phase
-				g.flat.rect(render.R(r.X0+r.W()*0.2, hc.Y-0.06*s, r.X1-r.W()*0.2, hc.Y+0.06*s), render.DeviceBody)
-			}
-			continue
-		}
-		g.flat.rect(r, render.DeviceBody)
-		hw, hh := r.W()*0.42, math.Max(r.H()*0.22, 1)
-		if s < 4 { // too small for a body: the heater fills the device
-			hw, hh = r.W()/2, r.H()/2
-		}
-		g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+		g.paintDevice(d, c, v)
 	}
 	g.flat.flush()
 }
 
-// drawPulses draws light flowing left to right along the lit waveguides: bright pulses a
-// few waveguide pitches apart, moving with the animation clock.
+// paintDevice adds device d in colour c (deviceColour) to g.flat as v maps it: a Sigma
+// shifter is a square of its colour, a passive MZI a body of the passive colour (with a
+// thin dark bar, its fixed unheated phase, once large enough) and an active one a body with
+// its heater; too small for a body, the heater fills the device.
+func (g *Game) paintDevice(d render.Device, c color.RGBA, v render.Transform) {
+	s := v.Scale
+	r := v.ApplyRect(d.Rect)
+	if d.Site.Part == photonics.PartSigma {
+		g.flat.rect(r, c)
+		return
+	}
+	hc := v.Apply(d.Heater)
+	if c == render.Passive {
+		g.flat.rect(r, render.Passive)
+		if s >= 6 {
+			g.flat.rect(render.R(r.X0+r.W()*0.2, hc.Y-0.06*s, r.X1-r.W()*0.2, hc.Y+0.06*s), render.DeviceBody)
+		}
+		return
+	}
+	if s < 4 {
+		g.flat.rect(r, c)
+		return
+	}
+	g.flat.rect(r, render.DeviceBody)
+	hw, hh := r.W()*0.42, math.Max(r.H()*0.22, 1)
+	g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+}
+
+// drawPulses draws light flowing left to right along the lit waveguides of the tiles in
+// view: bright pulses a few waveguide pitches apart, moving with the animation clock.
 func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
 	const period, speed = 3.0, 3.0 // plan units; plan units per second
-	v := g.view
+	lv := &g.layer
+	v := lv.view
 	area := g.planArea()
 	radius := math.Max(2, 0.42*v.Scale)
 	g.add.begin(dst)
-	for b, t := range g.plan.Tiles {
-		if !v.ApplyRect(t.Rect).Inset(-radius).Overlaps(area) {
-			continue
-		}
+	for _, b := range lv.tiles {
+		t := lv.plan.Tiles[b]
 		for k := 0; k <= t.Columns; k++ {
 			x0, x1 := t.SegmentX(k)
 			first := x0 + math.Mod(math.Mod(speed*g.t-x0, period)+period, period)
@@ -195,7 +215,7 @@ func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
 				if !g.hasGuide(t, k, r) {
 					continue
 				}
-				_, br := g.amplitude(b, k, r)
+				br := brightness(lv.light, b, k, r)
 				if br < 0.15 {
 					continue
 				}
@@ -214,19 +234,21 @@ func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
 
 // drawHover outlines the device under the cursor.
 func (g *Game) drawHover(dst *ebiten.Image) {
-	if g.hover < 0 || g.hover >= len(g.plan.Devices) {
+	lv := &g.layer
+	if lv.hover < 0 || lv.hover >= len(lv.plan.Devices) {
 		return
 	}
-	g.outline(dst, g.view.ApplyRect(g.plan.Devices[g.hover].Rect).Inset(-1.5*g.scale), render.Text)
+	g.outline(dst, lv.view.ApplyRect(lv.plan.Devices[lv.hover].Rect).Inset(-1.5*g.scale), render.Text)
 }
 
 // drawPartLabels names V*, Sigma and U above the first tile once they fit (v maps the plan
 // to dst's pixels).
 func (g *Game) drawPartLabels(dst *ebiten.Image, v render.Transform) {
-	if v.Scale < 5 || len(g.plan.Tiles) == 0 {
+	p := g.layer.plan
+	if v.Scale < 5 || len(p.Tiles) == 0 {
 		return
 	}
-	t := g.plan.Tiles[0]
+	t := p.Tiles[0]
 	y := v.Apply(render.Pt(0, t.Rect.Y0)).Y - 13*g.scale
 	if y < -2 {
 		return

@@ -12,56 +12,53 @@ import (
 	"github.com/meshlight/meshlight/render"
 )
 
-// netView is the network view's drawing state: the plan of the scene's network (rebuilt
-// when its structure or the area's shape changes), reused buffers of what is visible, and
+// netView is the network view's state, all of it Update's: the plan of the scene's network
+// (rebuilt when its structure or the area's shape changes), its zoom, what is in view and
 // what the cursor is over. Everything it draws comes from render.Network, plain values the
 // simulator filled: no chip, no propagation here.
 type netView struct {
-	plan    *render.NetPlan
-	sites   *photonics.Site // the first device of the structure the plan was built for
-	layers  int
-	aspect  float64
-	err     error
-	tiles   []int
-	items   []render.Item
-	hover   [2]int // tile and device under the cursor (-1: none)
-	hovered bool
+	plans kept[netKey, *render.NetPlan]
+	plan  *render.NetPlan // the scene's network's, nil when there is none
+	err   error           // why there is no plan, when laying it out failed
+	zoom                  // of the plan in the area below the caption
+	tiles []int           // in view
+	items []render.Item   // in view at the zoom's level of detail: what Draw draws
+	hover [2]int          // tile and device under the cursor (-1: none)
+}
+
+// netKey is what a network's plan depends on: its structure and the area's shape.
+type netKey struct {
+	sites  *photonics.Site // the first device of the structure
+	layers int
+	aspect float64
 }
 
 // netShown reports whether the mesh area shows the whole network.
 func netShown(sc *render.Scene) bool { return sc != nil && sc.View == "network" }
 
-// prepareNet (re)builds the network plan when the network's structure or the mesh area's
-// shape changed, and fits the view.
+// prepareNet plans the scene's network for the mesh area (the kept plan unless its
+// structure or the area's shape changed), fits the zoom, and finds what is in view and the
+// tile and device under the cursor.
 func (g *Game) prepareNet(sc *render.Scene) {
-	g.plan, g.planChip = nil, 0 // the layer view re-plans when it is shown again
 	nv := &g.net
+	nv.plan, nv.err, nv.hover = nil, nil, [2]int{-1, -1}
+	nv.tiles, nv.items = nv.tiles[:0], nv.items[:0]
 	net := &sc.Network
 	if len(net.Layers) == 0 || len(net.Layers[0].Sites) == 0 {
-		nv.plan = nil
 		return
 	}
-	m := g.regions.Mesh
-	aspect := math.Round(m.W()/math.Max(m.H(), 1)*8) / 8
-	if first := &net.Layers[0].Sites[0]; nv.plan == nil || nv.sites != first || nv.layers != len(net.Layers) || nv.aspect != aspect {
-		nv.plan, nv.err = render.NewNetPlan(net, aspect)
-		nv.sites, nv.layers, nv.aspect = first, len(net.Layers), aspect
-		g.zoomed = false
-	}
+	key := netKey{&net.Layers[0].Sites[0], len(net.Layers), planAspect(g.regions.Mesh)}
+	nv.plan, nv.err = nv.plans.get(key, func() (*render.NetPlan, error) { return render.NewNetPlan(net, key.aspect) })
 	if nv.plan == nil {
 		return
 	}
-	g.fitView(nv.plan.Bounds, 8*g.scale)
-}
-
-// netHover finds the tile and device under the cursor (Update).
-func (g *Game) netHover(sc *render.Scene, at render.Point) {
-	g.net.hover = [2]int{-1, -1}
-	if g.net.plan == nil || !netShown(sc) || !g.planArea().Contains(at) {
-		return
+	area := g.planArea()
+	nv.show(nv.plan.Bounds, area, 8*g.scale, g.maxScale())
+	nv.tiles, nv.items = nv.plan.Visible(net, nv.view, area, nv.tiles, nv.items)
+	if area.Contains(g.cursor) && !g.dragging {
+		t, d := nv.plan.DeviceAt(net, nv.view.Invert(g.cursor))
+		nv.hover = [2]int{t, d}
 	}
-	t, d := g.net.plan.DeviceAt(&sc.Network, g.view.Invert(at))
-	g.net.hover = [2]int{t, d}
 }
 
 // tileColour is what a tile shows without its devices: its mean heater on the power ramp,
@@ -99,7 +96,7 @@ func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
 		g.drawPlaceholder(dst, m, sc.LoadingText, nv.err)
 		return
 	}
-	p, v := nv.plan, g.view
+	p, v := nv.plan, nv.view
 	area := g.planArea()
 	clip := g.sub(screen, area)
 	detail := render.DetailAt(v.Scale)
@@ -127,8 +124,7 @@ func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
 	g.flat.flush()
 	g.add.flush()
 
-	// Tiles and devices in view.
-	nv.tiles, nv.items = p.Visible(net, v, area, nv.tiles, nv.items[:0])
+	// Tiles and devices in view (prepareNet).
 	g.flat.begin(clip)
 	for _, it := range nv.items {
 		nt := p.Tiles[it.Tile]
@@ -350,7 +346,7 @@ func (g *Game) netCaption(dst *ebiten.Image, net *render.Network, detail render.
 	}
 	s := fmt.Sprintf("whole network · %d layers · %d devices, %d active · %s", len(net.Layers), devices, active, what)
 	drawText(dst, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
-	if g.zoomed {
+	if g.net.zoomed {
 		drawText(dst, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
 	}
 }
@@ -381,7 +377,7 @@ func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
 	}
 	nt := p.Tiles[t]
 	s := sc.Network.BlockInfo(nt.Layer, nt.Block)
-	if render.DetailAt(g.view.Scale) == render.DetailDevices && d >= 0 {
+	if render.DetailAt(g.net.view.Scale) == render.DetailDevices && d >= 0 {
 		s = sc.Network.DeviceInfo(nt.Layer, d)
 	}
 	if s == "" {
@@ -390,10 +386,10 @@ func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
 	g.showTooltip(screen, s)
 }
 
-// NetworkItems is how many tiles and devices the network view drew in the last frame (0 in
-// the layer view), for the page API: zoomed out it stays at most the number of tiles.
+// NetworkItems is how many tiles and devices the network view draws (0 in another view),
+// for the page API: zoomed out it stays at most the number of tiles.
 func (g *Game) NetworkItems() int {
-	if g.net.plan == nil || !netShown(g.sim.Scene()) {
+	if g.net.plan == nil || g.shown != shownNetwork {
 		return 0
 	}
 	return len(g.net.items)

@@ -10,22 +10,21 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
-	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/render"
 )
 
-// raceView is the race's view: where its lanes lie, each lane's floor plan and the one
-// zoom all lanes share, with the device under the cursor (Update builds them, prepareRace);
-// and the cached picture, redrawn from the scene at most raceRate times a second while only
-// figures change (a race changes by its figures and heaters; it has no animation) and at
-// once when the view changes. Each frame copies the picture only when it changed, the
-// screen is new or what is drawn over it (the hovered device and its tooltip) changed.
+// raceView is the race's view: where its lanes lie, each lane's floor plan and what is in
+// view of it, and the one zoom all lanes share, with the device under the cursor (Update
+// builds them, prepareRace); and the cached picture, redrawn from the scene at most
+// raceRate times a second while only figures change (a race changes by its figures and
+// heaters; it has no animation) and at once when the view changes. Each frame copies the
+// picture only when it changed, the screen is new or what is drawn over it (the hovered
+// device and its tooltip) changed.
 type raceView struct {
 	open    bool              // a race is shown
 	layout  render.RaceLayout // the lanes and their meshes' areas on the screen
-	plans   []lanePlan        // per lane
+	lanes   []sheet           // per lane: its plan and what the zoom shows of it
 	planned []*render.Plan    // per lane: its plan, nil when none (for the hit test)
-	content render.Rect       // the plans' bounds, where the zoom fits
 	zoom                      // of every lane's plan, in the layout's Frame
 	hover   [2]int            // the lane and the device of its plan under the cursor (-1: none)
 
@@ -37,83 +36,59 @@ type raceView struct {
 	overlay string // what was drawn over the picture on screen
 }
 
-// lanePlan is a lane's floor plan, kept while its chip, layer and shape stay.
-type lanePlan struct {
-	plan   *render.Plan
-	err    error
-	id     uint64
-	layer  int
-	aspect float64
-}
-
 // raceRate is how many times a second the race picture may be redrawn.
 const raceRate = 5
 
 // prepareRace lays out the race's lanes for the scene the next Draw shows (Update, after
 // the simulation's step): their areas, each lane's plan (rebuilt when its chip, layer or
-// shape changes), the zoom's fit, and the device under the cursor. Without a race it drops
-// them, so a race opened later starts fitted.
+// shape changes), the zoom's fit, what each lane shows of its plan and the device under the
+// cursor. Without a race it drops them, so a race opened later starts fitted.
 func (g *Game) prepareRace(sc *render.Scene) {
 	rv := &g.race
 	if sc == nil || sc.Race == nil {
 		if rv.open {
-			clear(rv.plans)
+			clear(rv.lanes)
 			clear(rv.planned)
-			rv.open, rv.layout, rv.plans, rv.planned, rv.content, rv.zoom = false, render.RaceLayout{}, rv.plans[:0], rv.planned[:0], render.Rect{}, zoom{}
+			rv.open, rv.layout, rv.lanes, rv.planned, rv.zoom = false, render.RaceLayout{}, rv.lanes[:0], rv.planned[:0], zoom{}
 		}
 		rv.hover = [2]int{-1, -1}
 		return
 	}
 	rv.open = true
 	lanes := sc.Race.Lanes
-	rv.layout = render.NewRaceLayout(render.Arrange(float64(g.w), float64(g.h), g.scale).Mesh, len(lanes), g.scale)
+	rv.layout = render.NewRaceLayout(g.regions.Mesh, len(lanes), g.scale)
 	frame := rv.layout.Frame
-	aspect := math.Round(frame.W()/math.Max(frame.H(), 1)*8) / 8
-	for len(rv.plans) < len(lanes) {
-		rv.plans, rv.planned = append(rv.plans, lanePlan{}), append(rv.planned, nil)
+	aspect := planAspect(frame)
+	for len(rv.lanes) < len(lanes) {
+		rv.lanes, rv.planned = append(rv.lanes, sheet{}), append(rv.planned, nil)
 	}
-	clear(rv.plans[len(lanes):])
+	clear(rv.lanes[len(lanes):])
 	clear(rv.planned[len(lanes):])
-	rv.plans, rv.planned = rv.plans[:len(lanes)], rv.planned[:len(lanes)]
+	rv.lanes, rv.planned = rv.lanes[:len(lanes)], rv.planned[:len(lanes)]
 	var content render.Rect
 	for i, l := range lanes {
-		lp := &rv.plans[i]
-		rv.planned[i] = nil
-		if frame.Empty() || l.Chip == nil || l.Chip.Layer >= len(l.Chip.Layers) {
+		s := &rv.lanes[i]
+		s.plan, s.err, rv.planned[i] = nil, nil, nil
+		if frame.Empty() || l.Chip == nil {
 			continue
 		}
-		if (lp.plan == nil && lp.err == nil) || lp.id != l.Chip.ID || lp.layer != l.Chip.Layer || lp.aspect != aspect {
-			p, err := render.NewPlan(l.Chip.Layout, l.Chip.Layers, l.Chip.Layer, aspect)
-			*lp = lanePlan{plan: p, err: err, id: l.Chip.ID, layer: l.Chip.Layer, aspect: aspect}
-		}
-		if lp.plan != nil {
-			rv.planned[i] = lp.plan
-			content = content.Union(lp.plan.Bounds)
+		s.replan(l.Chip, l.Chip.Layer, aspect)
+		if s.plan != nil {
+			rv.planned[i] = s.plan
+			content = content.Union(s.plan.Bounds)
 		}
 	}
-	// The racers' chips are identical, so their plans are too; another model, layer or
-	// shape changes what the lanes show, and the view fits it again.
-	if content != rv.content {
-		rv.content, rv.zoomed = content, false
+	// The racers' chips are identical, so their plans are too: one view fits them all.
+	rv.show(content, frame, 2*g.scale, g.maxScale())
+	for i := range rv.lanes {
+		rv.lanes[i].cull(rv.view, frame) // the same view in every lane's frame
 	}
-	rv.refit(render.Fit(content, frame, 2*g.scale), content, frame, g.maxScale())
 	rv.hover = [2]int{-1, -1}
 	if !content.Empty() && !g.dragging {
 		if lane, d := rv.layout.DeviceAt(rv.planned, rv.view, g.cursor); d >= 0 {
 			rv.hover = [2]int{lane, d}
 		}
 	}
-}
-
-// steerRace applies the mouse and the keys to the lanes' shared zoom (Update): the wheel
-// zooms every lane at the point under the cursor in its own lane.
-func (g *Game) steerRace() {
-	rv := &g.race
-	if rv.content.Empty() {
-		return
-	}
-	lane, at := rv.layout.At(g.cursor)
-	g.steer(&rv.zoom, rv.content, rv.layout.Frame, at, lane >= 0)
 }
 
 // drawRace draws a race: the header, the lanes' meshes side by side, their curves overlaid
@@ -195,7 +170,6 @@ func (g *Game) drawRaceHover(screen *ebiten.Image) {
 func (g *Game) paintRace(dst *ebiten.Image, sc *render.Scene) {
 	race := sc.Race
 	dst.Fill(render.Background)
-	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
 	g.drawHeader(dst, sc)
 	for i := range min(len(race.Lanes), len(g.race.layout.Lanes)) {
 		g.drawLane(dst, race, i)
@@ -248,56 +222,30 @@ func (g *Game) drawLane(dst *ebiten.Image, race *render.Race, i int) {
 	if s := strings.Join(figs, " · "); textWidth(s, f) <= room {
 		drawText(dst, s, f, r.X1-6*g.scale, r.Y0+6*g.scale, render.Text, text.AlignEnd)
 	}
-	if i >= len(rv.layout.Areas) || i >= len(rv.plans) || rv.layout.Areas[i].Empty() || l.Chip == nil {
+	if i >= len(rv.layout.Areas) || i >= len(rv.lanes) || rv.layout.Areas[i].Empty() || l.Chip == nil {
 		return
 	}
 	area := rv.layout.Areas[i]
-	lp := rv.plans[i]
-	if lp.err != nil {
-		drawText(dst, lp.err.Error(), f, area.X0, area.Y0, render.TextDim, text.AlignStart)
+	ls := &rv.lanes[i]
+	if ls.err != nil {
+		drawText(dst, ls.err.Error(), f, area.X0, area.Y0, render.TextDim, text.AlignStart)
 		return
 	}
-	p := lp.plan
-	if p == nil || lp.id != l.Chip.ID || lp.layer != l.Chip.Layer {
+	if !ls.shows(l.Chip, l.Chip.Layer) {
 		return // planned in the next Update
 	}
+	p := ls.plan
 	v := rv.layout.Lane(rv.view, i)
 	var light *render.Light
 	if l.Light != nil && len(l.Light.Fields) == len(p.Tiles) {
 		light = l.Light
 	}
-	wgw := math.Max(1, 0.18*v.Scale)
+	// Only the tiles and devices in the lane's view (prepareRace): zoomed in on a large
+	// layer, a small part of it.
 	g.flat.begin(g.sub(dst, area))
-	for _, t := range p.Tiles {
-		g.flat.rect(v.ApplyRect(render.R(t.Rect.X0-0.3, t.Rect.Y0-0.1, t.Rect.X1+0.3, t.Rect.Y1+0.1)), color.RGBA{0x0d, 0x12, 0x1a, 0xff})
-	}
-	for b, t := range p.Tiles {
-		for k := 0; k <= t.Columns; k++ {
-			x0, x1 := t.SegmentX(k)
-			for row := 0; row < t.Rows; row++ {
-				if !g.hasGuide(t, k, row) {
-					continue
-				}
-				br := 0.0
-				if light != nil && b < len(light.Fields) && k < len(light.Fields[b]) && row < len(light.Fields[b][k]) {
-					br = render.Brightness(light.Fields[b][k][row], light.Max)
-				}
-				sr := v.ApplyRect(render.R(x0, t.RowY(row), x1, t.RowY(row)))
-				g.flat.rect(render.R(sr.X0, sr.Y0-wgw/2, sr.X1, sr.Y0+wgw/2), render.LightAt(br))
-			}
-		}
-	}
-	for _, d := range p.Devices {
-		c := deviceColour(l.Chip, d)
-		dr := v.ApplyRect(d.Rect)
-		if d.Site.Part == photonics.PartSigma || c == render.Passive || v.Scale < 4 {
-			g.flat.rect(dr, c)
-			continue
-		}
-		g.flat.rect(dr, render.DeviceBody)
-		hc := v.Apply(d.Heater)
-		hw, hh := dr.W()*0.42, math.Max(dr.H()*0.22, 1)
-		g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+	g.paintGuides(p, ls.tiles, light, v, area)
+	for _, d := range ls.devices {
+		g.paintDevice(p.Devices[d], deviceColour(l.Chip, p.Devices[d]), v)
 	}
 	g.flat.flush()
 }

@@ -3,10 +3,9 @@ package canvas
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/meshlight/meshlight/render"
 )
@@ -25,34 +24,30 @@ func raceScene(t *testing.T) *render.Scene {
 
 // Hovering a lane's device describes it as the layer view does, naming the racer, and
 // outlines it; the tooltip is drawn over the cached picture, which stays as it was and is
-// not redrawn for it, and leaves no trace once the cursor moves off. Zoomed, every lane
-// shows the same device at the same place.
+// not redrawn for it, and leaves no trace once the cursor moves off. The wheel zooms every
+// lane alike: each shows the same device at the same place, and draws only what is in view.
 func TestRaceHoverAndZoom(t *testing.T) {
 	sc := raceScene(t)
-	g := NewGame(&fixedSim{sc})
 	const w, h = 800, 600
-	g.Layout(w, h)
-	g.w, g.h, g.scale = w, h, 1
-	screen := ebiten.NewImage(w, h)
-	frame := func(cursor render.Point) []byte { // what Update leaves, then Draw
-		g.cursor = cursor
-		g.prepareRace(sc)
-		g.Draw(screen)
-		g.t += 1 // a figure change could repaint now; the scene has none
-		return pixels(screen)
-	}
+	d := drive(t, sc, w, h)
+	g := d.g
 	away := render.Pt(2, h-2)
-	plain := frame(away)
+	plain := d.frame(input{cursor: away})
 	rv := &g.race
 	if len(rv.planned) != 2 || rv.planned[0] == nil || rv.planned[1] == nil || g.Zoom() != 1 {
 		t.Fatalf("lanes not planned (%v), or zoom %g", rv.planned, g.Zoom())
+	}
+	for i, l := range rv.lanes {
+		if len(l.tiles) != len(l.plan.Tiles) || len(l.devices) != len(l.plan.Devices) {
+			t.Errorf("fitted: lane %d shows %d of %d tiles, %d of %d devices", i, len(l.tiles), len(l.plan.Tiles), len(l.devices), len(l.plan.Devices))
+		}
 	}
 	painted := rv.at
 
 	p := rv.planned[1]
 	mid := len(p.Devices) / 2
 	cur := rv.layout.Lane(rv.view, 1).Apply(p.Devices[mid].Heater)
-	hovered := frame(cur)
+	hovered := d.frame(input{cursor: cur})
 	if rv.hover != [2]int{1, mid} {
 		t.Fatalf("hover %v, want lane 1 device %d", rv.hover, mid)
 	}
@@ -66,14 +61,12 @@ func TestRaceHoverAndZoom(t *testing.T) {
 	if !bytes.Equal(pixels(rv.img), plain) || rv.at != painted {
 		t.Error("the tooltip repainted the cached picture")
 	}
-	if again := frame(away); !bytes.Equal(again, plain) || g.Hover() != "" {
+	if again := d.frame(input{cursor: away}); !bytes.Equal(again, plain) || g.Hover() != "" {
 		t.Errorf("the tooltip left a trace (hover %q)", g.Hover())
 	}
 
-	// Zoom at the device in lane 1, as the wheel does; lane 0 shows it at the same place.
-	_, q := rv.layout.At(cur)
-	rv.view, rv.zoomed = rv.view.ZoomAt(q, 3).Clamp(rv.fit, rv.content, rv.layout.Frame, g.maxScale()), true
-	pix := frame(away)
+	// The wheel at the device in lane 1 zooms 3x there; lane 0 shows it at the same place.
+	pix := d.frame(input{cursor: cur, wheel: math.Log(3) / math.Log(1.15)})
 	if z := g.Zoom(); math.Abs(z-3) > 1e-9 {
 		t.Errorf("zoom %g after zooming 3x", z)
 	}
@@ -86,10 +79,30 @@ func TestRaceHoverAndZoom(t *testing.T) {
 		if c := at(pix, w, s); !close(c, want, 40) {
 			t.Errorf("lane %d: the device's heater at %v is %v, want about %v", i, s, c, want)
 		}
+		if l := rv.lanes[i]; len(l.devices) == 0 || len(l.devices) >= len(l.plan.Devices) || !slices.Contains(l.devices, mid) {
+			t.Errorf("zoomed: lane %d draws %d of %d devices (device %d among them: %v)", i, len(l.devices), len(l.plan.Devices), mid, slices.Contains(l.devices, mid))
+		}
 	}
 	for i := range 2 {
-		if frame(rv.layout.Lane(rv.view, i).Apply(p.Devices[mid].Heater)); rv.hover != [2]int{i, mid} {
+		if d.frame(input{cursor: rv.layout.Lane(rv.view, i).Apply(p.Devices[mid].Heater)}); rv.hover != [2]int{i, mid} {
 			t.Errorf("zoomed: hover %v over lane %d's device %d", rv.hover, i, mid)
 		}
+	}
+	// F fits every lane again; closing the race drops its lanes, so the next starts fitted.
+	d.frame(input{cursor: away, fit: true})
+	if g.Zoom() != 1 || len(rv.lanes[0].devices) != len(p.Devices) {
+		t.Errorf("F: zoom %g, %d of %d devices in view", g.Zoom(), len(rv.lanes[0].devices), len(p.Devices))
+	}
+	d.frame(input{cursor: cur, wheel: 4})
+	race := sc.Race
+	sc.Race, sc.Chip = nil, race.Lanes[0].Chip
+	d.frame(input{cursor: away})
+	if rv.open || len(rv.lanes) != 0 || g.shown != shownLayer {
+		t.Errorf("race closed: open %v, %d lanes, view %d", rv.open, len(rv.lanes), g.shown)
+	}
+	sc.Race = race
+	d.frame(input{cursor: away})
+	if g.Zoom() != 1 || !rv.open {
+		t.Errorf("race opened again: zoom %g, open %v", g.Zoom(), rv.open)
 	}
 }

@@ -1,0 +1,113 @@
+package canvas
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/render"
+)
+
+// networkScene is testScene showing the whole network of an MNIST 8x8 MLP's shape (24x64
+// and 10x24 in 8x8 blocks: 30 tiles), its devices' phases and activity drawn at random.
+func networkScene(t *testing.T) *render.Scene {
+	t.Helper()
+	sc := testScene(t)
+	var layers []*photonics.SVDLayer
+	for _, s := range [][3]int{{24, 64, 8}, {10, 24, 8}} {
+		l, err := photonics.NewSVDLayer(s[0], s[1], s[2], 0, photonics.Reck)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers = append(layers, l)
+	}
+	ls, err := render.NewNetLayers(photonics.NewLayout(layers), layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range ls {
+		l := &ls[i]
+		l.Phase, l.Effective, l.Active = make([]float64, len(l.Sites)), make([]float64, len(l.Sites)), make([]bool, len(l.Sites))
+		for d := range l.Phase {
+			l.Phase[d] = 2 * math.Pi * rng.Float64()
+			l.Effective[d] = l.Phase[d]
+			l.Active[d] = rng.Float64() < 0.5
+		}
+		l.Input, l.Output = make([]float64, l.In), make([]float64, l.Out)
+		render.BlockAggregates(l)
+	}
+	x := make([]float32, 64)
+	for i := range x {
+		x[i] = rng.Float32()
+	}
+	sc.View = "network"
+	sc.Network = render.Network{Version: 1, Input: render.Sample{Shape: [3]int{1, 8, 8}, X: x}, Layers: ls, Scores: make([]float64, 10)}
+	return sc
+}
+
+// In the network view, Update plans the network, finds what is in view and under the
+// cursor: zoomed out a tile is hovered and no more items than tiles are drawn; the wheel
+// zooms in to the devices, one of which is then hovered. The layer and network views keep
+// their own zoom when the other is shown.
+func TestNetworkViewFollowsTheInput(t *testing.T) {
+	sc := networkScene(t)
+	const w, h = 900, 600
+	d := drive(t, sc, w, h)
+	g, nv := d.g, &d.g.net
+	away := render.Pt(2, h-2)
+	d.frame(input{cursor: away})
+	if nv.plan == nil || g.shown != shownNetwork || g.Zoom() != 1 {
+		t.Fatalf("network view: plan %v (%v), view %d, zoom %g", nv.plan != nil, nv.err, g.shown, g.Zoom())
+	}
+	if n := g.NetworkItems(); n != len(nv.plan.Tiles) || n != 30 {
+		t.Errorf("zoomed out: %d items for %d tiles", n, len(nv.plan.Tiles))
+	}
+	tile := nv.plan.Tiles[5]
+	cur := nv.view.Apply(tile.Rect.Center())
+	d.frame(input{cursor: cur})
+	if want := sc.Network.BlockInfo(tile.Layer, tile.Block); nv.hover[0] != 5 || g.Hover() != want || want == "" {
+		t.Errorf("over tile 5: hover %v, tooltip %q, want %q", nv.hover, g.Hover(), want)
+	}
+
+	for range 40 {
+		if render.DetailAt(nv.view.Scale) == render.DetailDevices {
+			break
+		}
+		d.frame(input{cursor: cur, wheel: 2})
+	}
+	if render.DetailAt(nv.view.Scale) != render.DetailDevices || g.NetworkItems() <= len(nv.tiles) {
+		t.Fatalf("zoomed %g: %d items for %d tiles in view", g.Zoom(), g.NetworkItems(), len(nv.tiles))
+	}
+	if len(nv.tiles) >= len(nv.plan.Tiles) {
+		t.Errorf("zoomed %g: all %d tiles in view", g.Zoom(), len(nv.tiles))
+	}
+	// A device of the tile in view, the one nearest the tile's centre.
+	l := &sc.Network.Layers[tile.Layer]
+	d0, d1 := l.BlockDevices(tile.Block)
+	dev, best := -1, math.Inf(1)
+	for k := d0; k < d1; k++ {
+		_, heater := render.DeviceGeometry(tile.Tile, l.Sites[k])
+		if p := nv.view.Apply(heater); math.Hypot(p.X-cur.X, p.Y-cur.Y) < best {
+			dev, best = k, math.Hypot(p.X-cur.X, p.Y-cur.Y)
+		}
+	}
+	_, heater := render.DeviceGeometry(tile.Tile, l.Sites[dev])
+	d.frame(input{cursor: nv.view.Apply(heater)})
+	if want := sc.Network.DeviceInfo(tile.Layer, dev); nv.hover != [2]int{5, dev} || g.Hover() != want {
+		t.Errorf("over device %d of tile 5: hover %v, tooltip %q, want %q", dev, nv.hover, g.Hover(), want)
+	}
+
+	zoomed := g.Zoom()
+	sc.View = "layer"
+	d.frame(input{cursor: away})
+	if g.shown != shownLayer || g.NetworkItems() != 0 || g.Zoom() != 1 {
+		t.Errorf("layer view: view %d, %d network items, zoom %g", g.shown, g.NetworkItems(), g.Zoom())
+	}
+	sc.View = "network"
+	d.frame(input{cursor: away})
+	if g.Zoom() != zoomed {
+		t.Errorf("back in the network view: zoom %g, was %g", g.Zoom(), zoomed)
+	}
+}
