@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
@@ -177,6 +178,21 @@ func TestPlanVisibleMatchesBruteForce(t *testing.T) {
 				t.Errorf("%s: zoomed 20x, %d of %d devices visible", tc.name, len(devices), len(p.Devices))
 			}
 		}
+	}
+}
+
+// Culling takes a tile's devices as one run of Devices, as a layout lists them block by
+// block; a layout that does not is refused, not culled wrongly.
+func TestPlanRefusesDevicesOutOfBlockOrder(t *testing.T) {
+	layers := testLayers(t, photonics.Reck, [3]int{16, 16, 8})
+	lay := photonics.NewLayout(layers)
+	if _, err := NewPlan(lay, layers, 0, 1); err != nil {
+		t.Fatal(err)
+	}
+	per := layers[0].NumPhases() / layers[0].NumBlocks()
+	lay.Sites[0], lay.Sites[per] = lay.Sites[per], lay.Sites[0] // block 1's first device first
+	if _, err := NewPlan(lay, layers, 0, 1); err == nil || !strings.Contains(err.Error(), "block by block") {
+		t.Errorf("devices out of block order: error %v", err)
 	}
 }
 
