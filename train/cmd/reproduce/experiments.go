@@ -57,6 +57,13 @@ func stale(c *train.Config) { c.Stale = true }
 // quantized by the chip.
 func shadow(c *train.Config) { c.Shadow = true }
 
+// authorsFLOPS is FLOPS as the authors' code configures it for MNIST
+// (JeremieMelo/L2ight core/optimizer/flops.py with config/mnist/cnn3/flops/learn.yml): one
+// Gaussian sample of radius 0.1 rad per step on every phase, step 2 decaying by 0.99 per
+// epoch (their exponential scheduler has no floor), full-precision phases quantized when
+// programmed. Used with alpha 1, s 1 and shadow.
+func authorsFLOPS(c *train.Config) { c.Q, c.Mu, c.Step, c.Decay = 1, 0.1, 2, 0.99 }
+
 // Chip ablations, applied after the chip preset.
 func continuous(c *train.Config) { c.Bits = 0 }
 func heatAll(c *train.Config)    { c.HeatAll = true }
@@ -122,7 +129,8 @@ func experiments() []experiment {
 		variant{Label: "SZO-SCD continuous d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, func(c *train.Config) { c.Step = 0.005 }), Chip: continuous},
 		variant{Label: "SZO-SCD shadow", Cfg: cfg("szo-scd", 0.15, 0.1, shadow)},
 		variant{Label: "SZO-SCD shadow d=0.02", Cfg: cfg("szo-scd", 0.15, 0.1, shadow, func(c *train.Config) { c.Step = 0.02 })},
-		variant{Label: "SZO-SCD shadow d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, shadow, func(c *train.Config) { c.Step = 0.005 })})
+		variant{Label: "SZO-SCD shadow d=0.005", Cfg: cfg("szo-scd", 0.15, 0.1, shadow, func(c *train.Config) { c.Step = 0.005 })},
+		variant{Label: "FLOPS as the authors' code", Cfg: cfg("flops", 1, 1, shadow, authorsFLOPS)})
 
 	exps := []experiment{tune, t1}
 	for _, m := range []struct{ suffix, file, name string }{{"", mlp, "MNIST 8x8 MLP"}, {"-vowel", vowel, "vowel 8-16-16-4 MLP"}} {
@@ -220,6 +228,9 @@ func configKey(c train.Config) string {
 	}
 	if c.HeatAll {
 		k += "_heatall"
+	}
+	if c.Decay != train.DefaultSettings().Decay {
+		k += fmt.Sprintf("_decay%g", c.Decay)
 	}
 	switch c.Optimizer {
 	case "admm":
