@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -60,9 +61,11 @@ func CheckModelFile(name string, size int64) (string, error) {
 
 // LoadFile loads a model file from the page, named name, with its data set from the site,
 // in the background (Tick takes the result), and then deploys it, as a model chosen in the
-// selector. A file that arrives while another load runs waits for it; choosing a model
-// from the site meanwhile drops it. A bad name or size is reported (and returned) at once,
-// a bad file when it has been read: either way the last good state stays.
+// selector. Files that arrive while another load runs wait for it and load in the order
+// they came (at most MaxWaitingFiles wait; beyond, the oldest is dropped with a message),
+// so a bad file dropped after a good one is reported and the good one stays; choosing a
+// model from the site meanwhile drops them. A bad name or size is reported (and returned)
+// at once, a bad file when it has been read: either way the last good state stays.
 func (s *Session) LoadFile(name string, b []byte) error {
 	label, err := CheckModelFile(name, int64(len(b)))
 	if err != nil {
@@ -73,11 +76,19 @@ func (s *Session) LoadFile(name string, b []byte) error {
 	return nil
 }
 
+// MaxWaitingFiles is how many model files may wait while another load runs: each holds
+// up to model.MaxFileSize bytes until its turn.
+const MaxWaitingFiles = 3
+
 // startFile reads a file's model and fetches its data set in the background, or queues
 // the file behind the load that runs.
 func (s *Session) startFile(f fileLoad) {
 	if s.loading != "" {
-		s.pendingFile = &f
+		if len(s.waiting) == MaxWaitingFiles {
+			s.report(fmt.Errorf("model file %s: dropped unread: %d newer files came while another loaded", s.waiting[0].name, MaxWaitingFiles))
+			s.waiting = slices.Delete(s.waiting, 0, 1)
+		}
+		s.waiting = append(s.waiting, f)
 		return
 	}
 	s.loading = "file " + f.name

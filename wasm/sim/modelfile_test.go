@@ -38,7 +38,7 @@ func gzipped(t *testing.T, b []byte) []byte {
 func settle(t *testing.T, s *Session, c *clock) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for s.loading != "" || s.pendingFile != nil {
+	for s.loading != "" || len(s.waiting) > 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("still loading %q: errors %v", s.loading, s.Errors())
 		}
@@ -193,6 +193,53 @@ func TestLoadFileWhileLoading(t *testing.T) {
 	}
 }
 
+// Files that arrive while a model loads load in the order they came: a good file and then
+// a bad one leave the good one deployed and the bad one reported (the bad one must not
+// take the good one's place); beyond MaxWaitingFiles the oldest waiting file is dropped
+// with a message naming it, and the newest still loads last.
+func TestLoadFilesWhileLoadingInOrder(t *testing.T) {
+	st := testSite(t)
+	c := newClock()
+	good := modelBytes(t, "mine", "vowel4", "8-12-4")
+
+	s := NewSession("", st.fetch) // loading the default: its result waits for Tick
+	s.SetClock(c.now)
+	for _, f := range []struct {
+		name string
+		b    []byte
+	}{{"mine.json", good}, {"notes.json", []byte("not a model")}} {
+		if err := s.LoadFile(f.name, f.b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settle(t, s, c)
+	if got := s.Stats(); got.ModelFile != "mine.json" || !got.Ready || !strings.Contains(got.Error, "model file notes.json: ") {
+		t.Fatalf("a bad file after a good one: the good one must load and the bad one be reported: %+v", got)
+	}
+
+	s = NewSession("", st.fetch)
+	s.SetClock(c.now)
+	names := []string{"a.json", "b.json", "c.json", "d.json", "e.json"}
+	for _, n := range names {
+		if err := s.LoadFile(n, good); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.waiting) != MaxWaitingFiles {
+		t.Fatalf("%d files wait, want at most %d", len(s.waiting), MaxWaitingFiles)
+	}
+	settle(t, s, c)
+	got := s.Stats()
+	if got.ModelFile != "e.json" {
+		t.Errorf("the newest file must load last: %q", got.ModelFile)
+	}
+	for _, dropped := range names[:len(names)-MaxWaitingFiles] {
+		if !strings.Contains(got.Error, "model file "+dropped+": dropped unread") {
+			t.Errorf("no message for the dropped %s: %q", dropped, got.Error)
+		}
+	}
+}
+
 // A held engine (the single run while the page races) only calls Settle: a model file sent
 // to it during the race loads and deploys on the chip a racer deploys it on (the same
 // seed: the same effective phases), without a query, also when it came while the engine's
@@ -210,7 +257,7 @@ func TestSettleLoadsWithoutTraining(t *testing.T) {
 	settle(t, racer, c)
 	settleHeld := func() {
 		deadline := time.Now().Add(20 * time.Second)
-		for held.loading != "" || held.pendingFile != nil {
+		for held.loading != "" || len(held.waiting) > 0 {
 			if time.Now().After(deadline) {
 				t.Fatalf("held: still loading %q: errors %v", held.loading, held.Errors())
 			}

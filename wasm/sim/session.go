@@ -47,14 +47,14 @@ type loader struct {
 	status   string
 	modelRef string // the reference of the loaded model (for a file, what the URL keeps)
 	// modelFile names the loaded model's file when it came from the page (dropped or
-	// chosen; "" when fetched from the site), and pendingFile is a file that arrived
-	// while another load ran (modelfile.go).
-	modelFile   string
-	pendingFile *fileLoad
-	model       *model.Model
-	trainSet    *dataset.Set
-	testSet     *dataset.Set
-	classes     []string
+	// chosen; "" when fetched from the site), and waiting are the files that arrived
+	// while another load ran, oldest first (modelfile.go).
+	modelFile string
+	waiting   []fileLoad
+	model     *model.Model
+	trainSet  *dataset.Set
+	testSet   *dataset.Set
+	classes   []string
 }
 
 // runner is the Session's run: a deployed chip and an optimizer on it, its curve for the
@@ -264,14 +264,14 @@ func (s *Session) Queries() int64 {
 	return s.run.Queries()
 }
 
-// finishLoad takes a finished load, then starts a file that came meanwhile (the newest
-// request: choosing a model drops a waiting file).
+// finishLoad takes a finished load, then starts the oldest file that came meanwhile
+// (choosing a model drops the waiting files), unless settling started another load.
 func (s *Session) finishLoad(l loaded) {
-	next := s.pendingFile
-	s.pendingFile = nil
 	s.settleLoad(l)
-	if next != nil {
-		s.startFile(*next)
+	if len(s.waiting) > 0 && s.loading == "" {
+		next := s.waiting[0]
+		s.waiting = slices.Delete(s.waiting, 0, 1)
+		s.startFile(next)
 	}
 }
 
@@ -486,7 +486,7 @@ func (s *Session) Set(params map[string]string) []error {
 	s.ver++
 	switch effect {
 	case Reload:
-		s.pendingFile = nil // the model chosen now is newer than a file waiting to load
+		s.waiting = nil // the model chosen now is newer than the files waiting to load
 		s.startLoad(s.set.Model)
 	case Redeploy, Restart:
 		s.Reset()
