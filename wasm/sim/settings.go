@@ -347,6 +347,48 @@ func (s *Settings) Set(name, value string) (Effect, error) {
 	return p.effect, nil
 }
 
+// Apply changes settings by name (URL form values) in the canonical order of the URL
+// parameters, for a model of layers layers (0: not known yet). Each bad value is returned
+// as an error and leaves its setting as it was; the rest apply. It returns the strongest
+// effect of the changes and the names applied. The engine applies a page's settings with
+// it, and the page checks them with it first, so set() answers at once.
+func (s *Settings) Apply(params map[string]string, layers int) (Effect, []string, []error) {
+	var errs []error
+	var applied []string
+	effect := ViewOnly
+	for _, name := range canonicalOrder(params) {
+		e, err := s.Set(name, params[name])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if name == "layer" && layers > 0 && s.Layer >= layers {
+			errs = append(errs, fmt.Errorf("layer=%q: the model has layers 0..%d", params[name], layers-1))
+			s.Layer = 0
+		}
+		applied = append(applied, name)
+		effect = max(effect, e)
+	}
+	return effect, applied, errs
+}
+
+// canonicalOrder returns the keys of params in the canonical order of the URL parameters,
+// unknown ones last (sorted).
+func canonicalOrder(params map[string]string) []string {
+	var names []string
+	for _, p := range ParamNames() {
+		if _, ok := params[p]; ok {
+			names = append(names, p)
+		}
+	}
+	for _, k := range sortedKeys(params) {
+		if _, ok := lookup(k); !ok {
+			names = append(names, k)
+		}
+	}
+	return names
+}
+
 // ParseQuery reads settings from a URL query (with or without the leading "?"). Every
 // parameter that is unknown, retired, repeated, invalid or not decodable (a bad %-escape)
 // yields an error naming it, and keeps its default; the others apply, so the returned
