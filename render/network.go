@@ -60,42 +60,32 @@ func (l *NetLayer) BlockDevices(b int) (d0, d1 int) {
 
 // BlockAggregates fills BlockPower, BlockActive and BlockLight from the per-device phases,
 // Active and Light, reusing their storage. They are what a tile shows when it is too small
-// on screen for its devices: the mean heater of its active devices, and its mean light.
+// on screen for its devices (ShadeTile).
 func BlockAggregates(l *NetLayer) {
 	n := l.NumBlocks()
 	l.BlockPower = slices.Grow(l.BlockPower[:0], n)[:n]
 	l.BlockActive = slices.Grow(l.BlockActive[:0], n)[:n]
 	l.BlockLight = slices.Grow(l.BlockLight[:0], n)[:n]
+	clip := func(d, n int) int { return min(max(d, 0), n) }
 	for b := 0; b < n; b++ {
 		d0, d1 := l.BlockDevices(b)
-		sum, active := 0.0, 0
-		for d := d0; d < d1 && d < len(l.Phase) && d < len(l.Active); d++ {
-			if l.Active[d] {
-				sum += photonics.Wrap(l.Phase[d]) / (2 * math.Pi)
-				active++
-			}
-		}
-		l.BlockPower[b], l.BlockActive[b] = 0, 0
-		if active > 0 {
-			l.BlockPower[b] = sum / float64(active)
-		}
-		if d1 > d0 {
-			l.BlockActive[b] = float64(active) / float64(d1-d0)
-		}
-		l.BlockLight[b] = 0
+		var fields [][]float64
 		if b < len(l.Light.Fields) {
-			tot, k := 0.0, 0
-			for _, seg := range l.Light.Fields[b] {
-				for _, a := range seg {
-					tot += Brightness(a, l.Light.Max)
-					k++
-				}
-			}
-			if k > 0 {
-				l.BlockLight[b] = tot / float64(k)
-			}
+			fields = l.Light.Fields[b]
 		}
+		phase := l.Phase[clip(d0, len(l.Phase)):clip(d1, len(l.Phase))]
+		active := l.Active[clip(d0, len(l.Active)):clip(d1, len(l.Active))]
+		s := ShadeTile(phase, active, fields, l.Light.Max)
+		l.BlockPower[b], l.BlockActive[b], l.BlockLight[b] = s.Power, s.Active, s.Light
 	}
+}
+
+// Shade is block b's shade as BlockAggregates left it; false when it has none.
+func (l *NetLayer) Shade(b int) (TileShade, bool) {
+	if b < 0 || b >= len(l.BlockPower) || b >= len(l.BlockActive) || b >= len(l.BlockLight) {
+		return TileShade{}, false
+	}
+	return TileShade{Power: l.BlockPower[b], Active: l.BlockActive[b], Light: l.BlockLight[b]}, true
 }
 
 // DeviceInfo describes device d (an index into Sites) of layer li for the hover tooltip:
@@ -139,43 +129,19 @@ func deviceInfo(s photonics.Site, phi, eff float64, active bool) string {
 }
 
 // BlockInfo describes block b of layer li for the hover tooltip when tiles are shown
-// without their devices.
+// without their devices: the layer, then what blockInfo says.
 func (n *Network) BlockInfo(li, b int) string {
 	if li < 0 || li >= len(n.Layers) {
 		return ""
 	}
 	l := &n.Layers[li]
-	if b < 0 || b >= l.NumBlocks() || b >= len(l.BlockPower) {
+	s, ok := l.Shade(b)
+	if !ok || b >= l.NumBlocks() {
 		return ""
 	}
 	d0, d1 := l.BlockDevices(b)
-	return fmt.Sprintf("layer %d · block %d (row %d, column %d) · %d devices, %.0f %% active · mean active power %.0f %% · light %.0f %%",
-		li+1, b, b/max(l.BlockCols, 1), b%max(l.BlockCols, 1), d1-d0, 100*l.BlockActive[b], 100*l.BlockPower[b], 100*l.BlockLight[b])
-}
-
-// Detail is the level of detail of the network view.
-type Detail int
-
-const (
-	// DetailTiles draws each block as one tile coloured by its mean power and light.
-	DetailTiles Detail = iota
-	// DetailDevices draws the devices and waveguides of the tiles in view.
-	DetailDevices
-)
-
-// MinDevicePixels is the smallest width, in pixels, at which devices are drawn: below it a
-// device is a smudge, and its tile's colour says as much at a fraction of the cost.
-const MinDevicePixels = 6
-
-// mziWidth is the plan width of an MZI's body (see NewPlan).
-const mziWidth = 0.84
-
-// DetailAt is the level of detail at scale pixels per plan unit.
-func DetailAt(scale float64) Detail {
-	if scale*mziWidth >= MinDevicePixels {
-		return DetailDevices
-	}
-	return DetailTiles
+	cols := max(l.BlockCols, 1)
+	return fmt.Sprintf("layer %d · %s", li+1, blockInfo(b, b/cols, b%cols, d1-d0, s))
 }
 
 // NetPlan is the floor plan of the whole network, left to right in the direction of light:

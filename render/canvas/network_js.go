@@ -61,13 +61,14 @@ func (g *Game) prepareNet(sc *render.Scene) {
 	}
 }
 
-// tileColour is what a tile shows without its devices: its mean heater on the power ramp,
-// fading to the body colour as fewer of its devices are active.
-func tileColour(l *render.NetLayer, b int) color.RGBA {
-	if b >= len(l.BlockPower) {
-		return render.Passive
-	}
-	return render.Mix(render.Passive, render.Heat(l.BlockPower[b]), 0.35+0.65*math.Min(1, 3*l.BlockActive[b]))
+// paintTile adds to g.flat a tile drawn without its devices, as the screen rectangle r: its
+// shade's colour, with its light as a band through its middle, as a view draws a tile
+// when its devices are too small to see.
+func (g *Game) paintTile(r render.Rect, s render.TileShade) {
+	g.flat.rect(r, s.Colour())
+	h := math.Max(r.H()*0.3, 1)
+	c := r.Center().Y
+	g.flat.rect(render.R(r.X0, c-h/2, r.X1, c+h/2), s.LightColour())
 }
 
 // maxAbs is the largest magnitude in v (0 for none).
@@ -133,13 +134,11 @@ func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
 			g.netDevice(l, nt, it.Device, v)
 			continue
 		}
-		r := v.ApplyRect(nt.Rect)
 		if detail == render.DetailTiles {
-			g.flat.rect(r, tileColour(l, nt.Block))
-			if nt.Block < len(l.BlockLight) { // the tile's light, a band through its middle
-				h := math.Max(r.H()*0.3, 1)
-				c := r.Center().Y
-				g.flat.rect(render.R(r.X0, c-h/2, r.X1, c+h/2), render.Scale(render.LightColor, l.BlockLight[nt.Block]))
+			if s, ok := l.Shade(nt.Block); ok {
+				g.paintTile(v.ApplyRect(nt.Rect), s)
+			} else {
+				g.flat.rect(v.ApplyRect(nt.Rect), render.Passive)
 			}
 			continue
 		}
