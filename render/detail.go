@@ -8,8 +8,9 @@ import (
 	"github.com/meshlight/meshlight/photonics"
 )
 
-// Detail is the level of detail at which a view draws a floor plan: whether it draws the
-// devices (DetailAt) or each block as a tile (TileShade).
+// Detail is the level of detail at which a view draws a floor plan: the layer view, the
+// race's lanes and the network view decide it alike (DetailAt), and draw a tile without its
+// devices alike (TileShade), so a block looks the same in each.
 type Detail int
 
 const (
@@ -53,7 +54,7 @@ type TileShade struct {
 // ShadeTile is the shade of a tile whose devices have the programmed phases phase and the
 // flags active (one of each per device, in the tile's order), lit by fields (the tile's
 // Light.Fields, nil when dark) of a layer whose brightest light is brightest (Light.Max).
-// The network view's BlockAggregates takes it from here, so another view's tiles can too.
+// The network view's BlockAggregates and the layer view's Plan.Shade both take it from here.
 func ShadeTile(phase []float64, active []bool, fields [][]float64, brightest float64) TileShade {
 	var s TileShade
 	sum, on := 0.0, 0
@@ -92,8 +93,8 @@ func (s TileShade) Colour() color.RGBA {
 func (s TileShade) LightColour() color.RGBA { return Scale(LightColor, s.Light) }
 
 // blockInfo describes block b (row, col of its layer's block grid) of the given number of
-// devices, drawn as a tile of shade s, for the hover tooltip, so that a tile reads the same
-// in every view that names it.
+// devices, drawn as a tile of shade s, for the hover tooltip: the layer, network and race
+// views all say it, so a tile reads the same in each.
 func blockInfo(b, row, col, devices int, s TileShade) string {
 	return fmt.Sprintf("block %d (row %d, column %d) · %d devices, %.0f %% active · mean active power %.0f %% · light %.0f %%",
 		b, row, col, devices, 100*s.Active, 100*s.Power, 100*s.Light)

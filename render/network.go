@@ -60,7 +60,7 @@ func (l *NetLayer) BlockDevices(b int) (d0, d1 int) {
 
 // BlockAggregates fills BlockPower, BlockActive and BlockLight from the per-device phases,
 // Active and Light, reusing their storage. They are what a tile shows when it is too small
-// on screen for its devices (ShadeTile).
+// on screen for its devices (ShadeTile, the layer view's shade too).
 func BlockAggregates(l *NetLayer) {
 	n := l.NumBlocks()
 	l.BlockPower = slices.Grow(l.BlockPower[:0], n)[:n]
@@ -129,7 +129,8 @@ func deviceInfo(s photonics.Site, phi, eff float64, active bool) string {
 }
 
 // BlockInfo describes block b of layer li for the hover tooltip when tiles are shown
-// without their devices: the layer, then what blockInfo says.
+// without their devices: the layer, then what blockInfo says (the layer view's tooltip of a
+// tile, Plan.BlockInfo).
 func (n *Network) BlockInfo(li, b int) string {
 	if li < 0 || li >= len(n.Layers) {
 		return ""

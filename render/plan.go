@@ -33,6 +33,9 @@ type Plan struct {
 	// tileDevices[b] .. tileDevices[b+1] are the indices into Devices of tile b's devices (a
 	// layout lists a layer's devices block by block), so culling skips a tile's devices whole.
 	tileDevices []int
+	// pitchW and pitchH are the grid the tiles stand in (a tile with its leads and gap), so
+	// a hit test finds the tile under a point without scanning them.
+	pitchW, pitchH float64
 }
 
 // Tile is one SVD block placed on the plan.
@@ -84,12 +87,13 @@ func NewPlan(lay *photonics.Layout, layers []*photonics.SVDLayer, li int, aspect
 	cols, rows := lay.BlockExtent(li)
 	p := &Plan{Layer: li, Offset: lay.LayerOffset(li)}
 	tw, th := float64(cols)*ColumnPitch, float64(rows)
-	p.TilesPerRow = tilesPerRow(l.NumBlocks(), l.BlockCols, tw+2*leadLength+TileGap, th+TileGap, aspect)
+	p.pitchW, p.pitchH = tw+2*leadLength+TileGap, th+TileGap
+	p.TilesPerRow = tilesPerRow(l.NumBlocks(), l.BlockCols, p.pitchW, p.pitchH, aspect)
 	p.Tiles = make([]Tile, l.NumBlocks())
 	for b := range p.Tiles {
 		gx, gy := b%p.TilesPerRow, b/p.TilesPerRow
-		x0 := float64(gx)*(tw+2*leadLength+TileGap) + leadLength
-		y0 := float64(gy) * (th + TileGap)
+		x0 := float64(gx)*p.pitchW + leadLength
+		y0 := float64(gy) * p.pitchH
 		p.Tiles[b] = Tile{Block: b, BlockRow: b / l.BlockCols, BlockCol: b % l.BlockCols,
 			Rect: Rect{x0, y0, x0 + tw, y0 + th}, Columns: cols, Rows: rows,
 			SigmaColumn: l.V.Columns, InRows: l.V.N, OutRows: l.U.N}
@@ -146,15 +150,44 @@ func tilesPerRow(n, blockCols int, w, h, aspect float64) int {
 	return best
 }
 
+// TileAt returns the index into Tiles of the tile whose device area holds plan point q, or
+// -1. It finds the tile from the grid the tiles stand in, without scanning them.
+func (p *Plan) TileAt(q Point) int {
+	if !(p.pitchW > 0 && p.pitchH > 0) || p.TilesPerRow < 1 {
+		return -1
+	}
+	gx, gy := math.Floor(q.X/p.pitchW), math.Floor(q.Y/p.pitchH)
+	if gx < 0 || gx >= float64(p.TilesPerRow) || gy < 0 || gy*float64(p.TilesPerRow) >= float64(len(p.Tiles)) {
+		return -1
+	}
+	b := int(gy)*p.TilesPerRow + int(gx)
+	if b >= len(p.Tiles) || !p.Tiles[b].Rect.Contains(q) {
+		return -1
+	}
+	return b
+}
+
+// At returns the tile (an index into Tiles) and the device (an index into Devices) whose
+// body holds plan point q: device -1 when q is in a tile but on no device, both -1 outside
+// every tile. It tests only the devices of the tile under q.
+func (p *Plan) At(q Point) (tile, device int) {
+	tile = p.TileAt(q)
+	if tile < 0 {
+		return -1, -1
+	}
+	for d := p.tileDevices[tile]; d < p.tileDevices[tile+1]; d++ {
+		if p.Devices[d].Rect.Contains(q) {
+			return tile, d
+		}
+	}
+	return tile, -1
+}
+
 // DeviceAt returns the index into Devices of the device whose body contains plan point q,
 // or -1.
 func (p *Plan) DeviceAt(q Point) int {
-	for i, d := range p.Devices {
-		if d.Rect.Contains(q) {
-			return i
-		}
-	}
-	return -1
+	_, d := p.At(q)
+	return d
 }
 
 // Visible appends to tiles the indices of the tiles that view (a plan-to-screen transform)
@@ -163,6 +196,21 @@ func (p *Plan) DeviceAt(q Point) int {
 // wholly in view gives all its devices without a test each, so zoomed out the cost is an
 // append per device, and zoomed in it follows what is visible, not the size of the layer.
 func (p *Plan) Visible(view Transform, screen Rect, tiles, devices []int) ([]int, []int) {
+	return p.visible(view, screen, tiles, devices, true)
+}
+
+// Shown appends to tiles and devices what view shows of the plan inside screen at its level
+// of detail (DetailAt), and returns the detail and both: zoomed in, the tiles and devices
+// in view (Visible); zoomed out, the tiles in view and no device, so what is drawn is at
+// most one item per tile however many devices the layer has.
+func (p *Plan) Shown(view Transform, screen Rect, tiles, devices []int) (Detail, []int, []int) {
+	detail := DetailAt(view.Scale)
+	tiles, devices = p.visible(view, screen, tiles, devices, detail == DetailDevices)
+	return detail, tiles, devices
+}
+
+// visible is Visible, which leaves the devices out unless withDevices.
+func (p *Plan) visible(view Transform, screen Rect, tiles, devices []int, withDevices bool) ([]int, []int) {
 	if !(view.Scale > 0) || screen.Empty() {
 		return tiles, devices
 	}
@@ -172,6 +220,9 @@ func (p *Plan) Visible(view Transform, screen Rect, tiles, devices []int) ([]int
 			continue
 		}
 		tiles = append(tiles, b)
+		if !withDevices {
+			continue
+		}
 		d0, d1 := p.tileDevices[b], p.tileDevices[b+1]
 		inside := t.Rect.X0 >= seen.X0 && t.Rect.X1 <= seen.X1 && t.Rect.Y0 >= seen.Y0 && t.Rect.Y1 <= seen.Y1
 		for d := d0; d < d1; d++ {
@@ -181,4 +232,32 @@ func (p *Plan) Visible(view Transform, screen Rect, tiles, devices []int) ([]int
 		}
 	}
 	return tiles, devices
+}
+
+// Shade is tile b's shade (ShadeTile, as the network view shades a block) from chip's
+// device state and light, the light on the plan's layer (nil: dark); false when chip does
+// not hold the plan's layer or b is no tile.
+func (p *Plan) Shade(b int, chip *ChipState, light *Light) (TileShade, bool) {
+	if b < 0 || b >= len(p.Tiles) || chip == nil || chip.Layer != p.Layer || chip.Offset != p.Offset ||
+		len(chip.DevPhase) < len(p.Devices) || len(chip.DevActive) < len(p.Devices) {
+		return TileShade{}, false
+	}
+	d0, d1 := p.tileDevices[b], p.tileDevices[b+1] // Devices[k] is the chip's device Offset+k
+	var fields [][]float64
+	var brightest float64
+	if light != nil && b < len(light.Fields) {
+		fields, brightest = light.Fields[b], light.Max
+	}
+	return ShadeTile(chip.DevPhase[d0:d1], chip.DevActive[d0:d1], fields, brightest), true
+}
+
+// BlockInfo describes tile b, drawn in shade s (Shade), for the hover tooltip when tiles are
+// shown without their devices, as the network view does (Network.BlockInfo, without the
+// layer, which the layer view's caption names).
+func (p *Plan) BlockInfo(b int, s TileShade) string {
+	if b < 0 || b >= len(p.Tiles) {
+		return ""
+	}
+	t := p.Tiles[b]
+	return blockInfo(t.Block, t.BlockRow, t.BlockCol, p.tileDevices[b+1]-p.tileDevices[b], s)
 }

@@ -118,14 +118,15 @@ func (l RaceLayout) At(p Point) (int, Point) {
 	return -1, p
 }
 
-// DeviceAt finds, when every lane shows view, the lane under the screen point p and the
-// device of that lane's own plan under it (an index into plans[lane].Devices, by
-// Plan.DeviceAt, the layer view's hit test): device -1 over no device or in a lane with no
-// plan, lane -1 over no lane's meshes.
-func (l RaceLayout) DeviceAt(plans []*Plan, view Transform, p Point) (lane, device int) {
+// Hit finds, when every lane shows view, the lane under the screen point p and the tile
+// and device of that lane's own plan under it (Plan.At, the layer view's hit test: indices
+// into plans[lane].Tiles and Devices): device -1 over no device, tile -1 over no tile or in
+// a lane with no plan, lane -1 over no lane's meshes.
+func (l RaceLayout) Hit(plans []*Plan, view Transform, p Point) (lane, tile, device int) {
 	lane, q := l.At(p)
 	if lane < 0 || lane >= len(plans) || plans[lane] == nil {
-		return lane, -1
+		return lane, -1, -1
 	}
-	return lane, plans[lane].DeviceAt(view.Invert(q))
+	tile, device = plans[lane].At(view.Invert(q))
+	return lane, tile, device
 }

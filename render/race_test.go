@@ -140,8 +140,8 @@ func TestRaceLayoutDeviceAtTheSamePlaceInEveryLane(t *testing.T) {
 				if !nearPt(s, Pt(a.X0+q.X, a.Y0+q.Y)) {
 					t.Fatalf("%s: device %d in lane %d at %v, not at %v from the lane's corner", v.name, k, i, s, q)
 				}
-				if lane, dev := l.DeviceAt(plans, v.view, s); lane != i || dev != k {
-					t.Fatalf("%s: device %d in lane %d: hit lane %d device %d", v.name, k, i, lane, dev)
+				if lane, tile, dev := l.Hit(plans, v.view, s); lane != i || tile != d.Site.Block || dev != k {
+					t.Fatalf("%s: device %d of tile %d in lane %d: hit lane %d tile %d device %d", v.name, k, d.Site.Block, i, lane, tile, dev)
 				}
 			}
 		}
@@ -154,19 +154,19 @@ func TestRaceLayoutDeviceAtTheSamePlaceInEveryLane(t *testing.T) {
 	at := l.Lane(fit, 1).Apply(p.Devices[mid].Heater)
 	_, q := l.At(at)
 	view := fit.ZoomAt(q, 3).Clamp(fit, p.Bounds, l.Frame, 40)
-	if lane, dev := l.DeviceAt(plans, view, at); lane != 1 || dev != mid {
+	if lane, _, dev := l.Hit(plans, view, at); lane != 1 || dev != mid {
 		t.Errorf("after zooming at device %d in lane 1: lane %d device %d", mid, lane, dev)
 	}
 	a0, a1 := l.Areas[0], l.Areas[1]
-	if lane, dev := l.DeviceAt(plans, view, Pt(at.X-a1.X0+a0.X0, at.Y-a1.Y0+a0.Y0)); lane != 0 || dev != mid {
+	if lane, _, dev := l.Hit(plans, view, Pt(at.X-a1.X0+a0.X0, at.Y-a1.Y0+a0.Y0)); lane != 0 || dev != mid {
 		t.Errorf("after zooming in lane 1: lane 0 shows device %d (lane %d) where lane 1 shows %d", dev, lane, mid)
 	}
 	// A lane without a plan (its racer not deployed yet) has no device under the cursor.
-	if lane, dev := l.DeviceAt([]*Plan{p, nil}, fit, l.Lane(fit, 1).Apply(p.Devices[mid].Heater)); lane != 1 || dev != -1 {
-		t.Errorf("lane without a plan: lane %d device %d", lane, dev)
+	if lane, tile, dev := l.Hit([]*Plan{p, nil}, fit, l.Lane(fit, 1).Apply(p.Devices[mid].Heater)); lane != 1 || tile != -1 || dev != -1 {
+		t.Errorf("lane without a plan: lane %d tile %d device %d", lane, tile, dev)
 	}
-	if lane, dev := l.DeviceAt(plans, fit, Pt(0, 0)); lane != -1 || dev != -1 {
-		t.Errorf("outside every lane: lane %d device %d", lane, dev)
+	if lane, tile, dev := l.Hit(plans, fit, Pt(0, 0)); lane != -1 || tile != -1 || dev != -1 {
+		t.Errorf("outside every lane: lane %d tile %d device %d", lane, tile, dev)
 	}
 }
 

@@ -85,10 +85,24 @@ func shownBy(sc *render.Scene) shown {
 type layerView struct {
 	sheet               // the plan (rebuilt when the chip, the layer or the area's shape changes) and what is in view
 	zoom                // of the plan in the area below the caption
-	hover int           // index into plan.Devices under the cursor, or -1
+	hover hit           // the tile and device under the cursor
 	light *render.Light // the scene's light when it fits the plan
 
+	// active is how many of the layer's devices are active, for the caption, counted for
+	// the chip and scene version activeFor.
+	active    int
+	activeFor activeKey
+
 	layers meshLayers // Draw's pictures of the plan
+}
+
+// activeKey is what the caption's count of active devices depends on: the chip's state of
+// a layer as of a scene's version.
+type activeKey struct {
+	chip    *render.ChipState
+	id      uint64
+	layer   int
+	version uint64
 }
 
 // chromeCache is the picture of everything but the mesh, redrawn only when what it shows
@@ -114,7 +128,7 @@ type pointer struct {
 // NewGame returns a game drawing sim.
 func NewGame(sim Sim) *Game {
 	g := &Game{sim: sim, scale: 1, start: time.Now()}
-	g.layer.hover, g.net.hover, g.race.hover = -1, [2]int{-1, -1}, [2]int{-1, -1}
+	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
 	g.flat = newBatch(g.white, ebiten.BlendSourceOver)
@@ -173,11 +187,12 @@ func (g *Game) prepare(sc *render.Scene) {
 
 // prepareLayer plans the scene's layer for the mesh area (the kept plan unless the chip,
 // the layer or the area's shape changed), fits the zoom, finds the tiles and devices in view
-// and the device under the cursor, and takes the scene's light (computed by the engine)
-// when it fits the plan.
+// at the zoom's level of detail (zoomed out, the tiles' shades) and the tile and device
+// under the cursor, takes the scene's light (computed by the engine) when it fits the plan,
+// and counts the active devices for the caption.
 func (g *Game) prepareLayer(sc *render.Scene) {
 	lv := &g.layer
-	lv.hover, lv.light = -1, nil
+	lv.hover, lv.light = noHit, nil
 	lv.replan(sc.Chip, sc.Layer, planAspect(g.regions.Mesh))
 	if lv.plan == nil {
 		lv.cull(render.Transform{}, render.Rect{})
@@ -190,8 +205,17 @@ func (g *Game) prepareLayer(sc *render.Scene) {
 	if sc.Light != nil && len(sc.Light.Fields) == len(lv.plan.Tiles) {
 		lv.light = sc.Light
 	}
+	lv.shade(sc.Chip, lv.light, sc.Version, g.t, lightRate)
 	if area.Contains(g.cursor) && !g.dragging {
-		lv.hover = lv.plan.DeviceAt(lv.view.Invert(g.cursor))
+		lv.hover = lv.hitAt(lv.view.Invert(g.cursor))
+	}
+	if key := (activeKey{sc.Chip, sc.Chip.ID, sc.Chip.Layer, sc.Version}); key != lv.activeFor {
+		lv.active, lv.activeFor = 0, key
+		for _, a := range sc.Chip.DevActive {
+			if a {
+				lv.active++
+			}
+		}
 	}
 }
 
@@ -270,7 +294,7 @@ const chromeRate = 4
 func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
-	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, g.layer.plans.key.chip, g.shownZoom().zoomed, sc.View)
+	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s|%v", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, g.layer.plans.key.chip, g.shownZoom().zoomed, sc.View, g.layer.detail)
 	figures := fmt.Sprintf("%d|%d|%d", sc.Version, sc.Readouts.Queries, sc.Sample.Label)
 	if n := len(sc.Runs); n > 0 {
 		figures += fmt.Sprintf("|%d", len(sc.Runs[n-1].Queries))
@@ -317,18 +341,15 @@ func (g *Game) sub(dst *ebiten.Image, r render.Rect) *ebiten.Image {
 // drawMeshCaption names the layer and its devices above the plan.
 func (g *Game) drawMeshCaption(screen *ebiten.Image, sc *render.Scene, l *photonics.SVDLayer) {
 	m := g.regions.Mesh
-	n := l.NumPhases()
-	active := 0
-	for k := 0; k < n; k++ {
-		if sc.Chip.IsActive(g.layer.plan.Offset + k) {
-			active++
-		}
-	}
+	n, active := l.NumPhases(), g.layer.active
 	blocks := "one SVD block"
 	if l.Block > 0 {
 		blocks = fmt.Sprintf("%d blocks of %d×%d", l.NumBlocks(), l.Block, l.Block)
 	}
 	s := fmt.Sprintf("layer %d of %d · %d×%d weights · %s · %d devices, %d active", sc.Layer+1, len(sc.Chip.Layers), l.Out, l.In, blocks, n, active)
+	if g.layer.detail == render.DetailTiles {
+		s += " · tiles: zoom in for devices"
+	}
 	drawText(screen, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
 	if g.layer.zoomed {
 		drawText(screen, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
@@ -636,14 +657,11 @@ func (g *Game) drawHeader(screen *ebiten.Image, sc *render.Scene) {
 	}
 }
 
-// drawTooltip describes the device under the cursor.
+// drawTooltip describes the device under the cursor or, zoomed out, its tile.
 func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
 	g.tooltipShown = false
 	lv := &g.layer
-	if lv.plan == nil || lv.hover < 0 || lv.hover >= len(lv.plan.Devices) || sc.Chip == nil {
-		return
-	}
-	if s := sc.Chip.DeviceInfo(lv.plan.Devices[lv.hover]); s != "" {
+	if s := lv.describe(lv.hover, sc.Chip); s != "" {
 		g.showTooltip(screen, s)
 	}
 }

@@ -189,15 +189,15 @@ func TestLayerViewFollowsTheInputAndTheScene(t *testing.T) {
 	g, lv := d.g, &d.g.layer
 	away := render.Pt(2, h-2)
 	d.frame(input{cursor: away})
-	if lv.plan == nil || g.Zoom() != 1 || len(lv.devices) != len(lv.plan.Devices) || lv.hover != -1 {
-		t.Fatalf("fitted: plan %v, zoom %g, %d devices in view, hover %d", lv.plan != nil, g.Zoom(), len(lv.devices), lv.hover)
+	if lv.plan == nil || g.Zoom() != 1 || len(lv.devices) != len(lv.plan.Devices) || lv.hover != noHit {
+		t.Fatalf("fitted: plan %v, zoom %g, %d devices in view, hover %v", lv.plan != nil, g.Zoom(), len(lv.devices), lv.hover)
 	}
 	mid := len(lv.plan.Devices) / 2
 	dev := lv.plan.Devices[mid]
 	cur := lv.view.Apply(dev.Heater)
 	d.frame(input{cursor: cur})
-	if lv.hover != mid || g.Hover() != sc.Chip.DeviceInfo(dev) || g.Hover() == "" {
-		t.Errorf("over device %d: hover %d, tooltip %q", mid, lv.hover, g.Hover())
+	if lv.hover != (hit{dev.Site.Block, mid}) || g.Hover() != sc.Chip.DeviceInfo(dev) || g.Hover() == "" {
+		t.Errorf("over device %d: hover %v, tooltip %q", mid, lv.hover, g.Hover())
 	}
 
 	// Wheel steps to 0.9 of the largest zoom (beyond it the zoom stops, at the area's centre).
@@ -218,8 +218,8 @@ func TestLayerViewFollowsTheInputAndTheScene(t *testing.T) {
 	if c, want := at(pix, w, cur), render.PhaseHeat(sc.Chip.Phase(dev.Global)); (dev.Site.Part == photonics.PartSigma || sc.Chip.IsActive(dev.Global)) && !close(c, want, 40) {
 		t.Errorf("zoomed: the device's heater is %v, want about %v", c, want)
 	}
-	if lv.hover != mid {
-		t.Errorf("zoomed: hover %d, want %d", lv.hover, mid)
+	if lv.hover.device != mid {
+		t.Errorf("zoomed: hover %v, want device %d", lv.hover, mid)
 	}
 
 	// A drag pans by the cursor's moves (within the plan's bounds); nothing is hovered meanwhile.
@@ -227,8 +227,8 @@ func TestLayerViewFollowsTheInputAndTheScene(t *testing.T) {
 	d.frame(input{cursor: cur, press: true, held: true})
 	d.frame(input{cursor: render.Pt(cur.X+30, cur.Y+20), held: true})
 	want := before.Pan(30, 20).Clamp(lv.fit, lv.plan.Bounds, g.planArea(), g.maxScale())
-	if lv.view != want || want == before || !g.dragging || lv.hover != -1 {
-		t.Errorf("dragged: view %+v, want %+v (before %+v); dragging %v, hover %d", lv.view, want, before, g.dragging, lv.hover)
+	if lv.view != want || want == before || !g.dragging || lv.hover != noHit {
+		t.Errorf("dragged: view %+v, want %+v (before %+v); dragging %v, hover %v", lv.view, want, before, g.dragging, lv.hover)
 	}
 	d.frame(input{cursor: render.Pt(cur.X+30, cur.Y+20)})
 	if g.dragging {

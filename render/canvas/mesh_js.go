@@ -3,6 +3,7 @@ package canvas
 import (
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -16,14 +17,16 @@ import (
 // the light and the crosstalk halos (redrawn when the light changes, at most lightRate
 // times a second); devices holds the MZIs and shifters on a transparent background
 // (a device is redrawn when its colour changes). Each frame composes guides, the flowing
-// light pulses and devices.
+// light pulses and devices. Zoomed out (render.DetailTiles) guides holds the tiles in their
+// shades instead, redrawn when Update shaded them again, and is all there is.
 type meshLayers struct {
 	guides, devices *ebiten.Image
 	culled          cullKey // the plan, view and area drawn: their devices in view are in the layers
 	w, h            int
 	lightVersion    uint64
 	lightAt         float64
-	drawn           []color.RGBA // per plan device: the colour in the devices layer
+	shading         uint64       // the sheet's shading drawn zoomed out
+	drawn           []color.RGBA // per device in view (the sheet's devices): its colour in the devices layer
 }
 
 // lightRate is how many times a second the lit waveguides may be redrawn while training.
@@ -54,19 +57,31 @@ func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 			L.guides, L.devices = ebiten.NewImage(w, h), ebiten.NewImage(w, h)
 		}
 		L.culled, L.w, L.h = lv.culled, w, h
-		L.drawn = make([]color.RGBA, len(lv.plan.Devices))
+		L.drawn = slices.Grow(L.drawn[:0], len(lv.devices))[:len(lv.devices)] // every one is drawn below
 		L.devices.Clear()
 	}
 	// In the layers, plan units map to pixels of the area.
 	local := lv.view.Pan(-area.X0, -area.Y0)
+	op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
+	op.GeoM.Translate(math.Floor(area.X0), math.Floor(area.Y0))
+	if lv.detail == render.DetailTiles {
+		if full || L.shading != lv.shading {
+			L.guides.Fill(render.Background)
+			g.flat.begin(L.guides)
+			g.paintTiles(&lv.sheet, local)
+			g.flat.flush()
+			L.shading = lv.shading
+		}
+		screen.DrawImage(L.guides, op)
+		g.drawHover(g.sub(screen, area))
+		return
+	}
 	if full || (L.lightVersion != sc.Version && g.t-L.lightAt >= 1.0/lightRate) {
 		g.drawGuides(L.guides, sc, local)
 		L.lightVersion, L.lightAt = sc.Version, g.t
 	}
 	g.updateDevices(L, sc, local, full)
 
-	op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
-	op.GeoM.Translate(math.Floor(area.X0), math.Floor(area.Y0))
 	screen.DrawImage(L.guides, op)
 	g.drawPulses(g.sub(screen, area), sc)
 	op.Blend = ebiten.BlendSourceOver
@@ -141,6 +156,16 @@ func (g *Game) paintGuides(p *render.Plan, tiles []int, light *render.Light, v r
 	}
 }
 
+// paintTiles adds to g.flat the tiles of sheet s in view in their shades, as v maps them
+// (zoomed out, for the layer view and the race's lanes).
+func (g *Game) paintTiles(s *sheet, v render.Transform) {
+	for _, b := range s.tiles {
+		if b < len(s.shades) {
+			g.paintTile(v.ApplyRect(s.plan.Tiles[b].Rect), s.shades[b])
+		}
+	}
+}
+
 // deviceColour is what a device shows: its heater's ramp colour when active (Sigma
 // shifters always are), the passive colour otherwise.
 func deviceColour(chip *render.ChipState, d render.Device) color.RGBA {
@@ -154,13 +179,13 @@ func deviceColour(chip *render.ChipState, d render.Device) color.RGBA {
 func (g *Game) updateDevices(L *meshLayers, sc *render.Scene, v render.Transform, full bool) {
 	lv := &g.layer
 	g.flat.begin(L.devices)
-	for _, i := range lv.devices {
+	for k, i := range lv.devices {
 		d := lv.plan.Devices[i]
 		c := deviceColour(sc.Chip, d)
-		if !full && L.drawn[i] == c {
+		if !full && L.drawn[k] == c {
 			continue
 		}
-		L.drawn[i] = c
+		L.drawn[k] = c
 		g.paintDevice(d, c, v)
 	}
 	g.flat.flush()
@@ -232,13 +257,12 @@ func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
 	g.add.flush()
 }
 
-// drawHover outlines the device under the cursor.
+// drawHover outlines the device under the cursor or, zoomed out, its tile.
 func (g *Game) drawHover(dst *ebiten.Image) {
 	lv := &g.layer
-	if lv.hover < 0 || lv.hover >= len(lv.plan.Devices) {
-		return
+	if r, ok := lv.hovered(lv.hover); ok {
+		g.outline(dst, lv.view.ApplyRect(r).Inset(-1.5*g.scale), render.Text)
 	}
-	g.outline(dst, lv.view.ApplyRect(lv.plan.Devices[lv.hover].Rect).Inset(-1.5*g.scale), render.Text)
 }
 
 // drawPartLabels names V*, Sigma and U above the first tile once they fit (v maps the plan

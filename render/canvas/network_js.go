@@ -62,8 +62,8 @@ func (g *Game) prepareNet(sc *render.Scene) {
 }
 
 // paintTile adds to g.flat a tile drawn without its devices, as the screen rectangle r: its
-// shade's colour, with its light as a band through its middle, as a view draws a tile
-// when its devices are too small to see.
+// shade's colour, with its light as a band through its middle. The layer, network and race
+// views draw a tile so when its devices are too small to see.
 func (g *Game) paintTile(r render.Rect, s render.TileShade) {
 	g.flat.rect(r, s.Colour())
 	h := math.Max(r.H()*0.3, 1)

@@ -26,7 +26,7 @@ type raceView struct {
 	lanes   []sheet           // per lane: its plan and what the zoom shows of it
 	planned []*render.Plan    // per lane: its plan, nil when none (for the hit test)
 	zoom                      // of every lane's plan, in the layout's Frame
-	hover   [2]int            // the lane and the device of its plan under the cursor (-1: none)
+	hover   laneHit           // what of which lane is under the cursor
 
 	img     *ebiten.Image
 	at      float64 // animation clock of the last redraw
@@ -38,6 +38,12 @@ type raceView struct {
 
 // raceRate is how many times a second the race picture may be redrawn.
 const raceRate = 5
+
+// laneHit is the lane under the cursor (-1: none) and what of its plan is under it.
+type laneHit struct {
+	lane int
+	hit
+}
 
 // prepareRace lays out the race's lanes for the scene the next Draw shows (Update, after
 // the simulation's step): their areas, each lane's plan (rebuilt when its chip, layer or
@@ -51,7 +57,7 @@ func (g *Game) prepareRace(sc *render.Scene) {
 			clear(rv.planned)
 			rv.open, rv.layout, rv.lanes, rv.planned, rv.zoom = false, render.RaceLayout{}, rv.lanes[:0], rv.planned[:0], zoom{}
 		}
-		rv.hover = [2]int{-1, -1}
+		rv.hover = laneHit{-1, noHit}
 		return
 	}
 	rv.open = true
@@ -81,14 +87,26 @@ func (g *Game) prepareRace(sc *render.Scene) {
 	// The racers' chips are identical, so their plans are too: one view fits them all.
 	rv.show(content, frame, 2*g.scale, g.maxScale())
 	for i := range rv.lanes {
-		rv.lanes[i].cull(rv.view, frame) // the same view in every lane's frame
-	}
-	rv.hover = [2]int{-1, -1}
-	if !content.Empty() && !g.dragging {
-		if lane, d := rv.layout.DeviceAt(rv.planned, rv.view, g.cursor); d >= 0 {
-			rv.hover = [2]int{lane, d}
+		ls := &rv.lanes[i]
+		ls.cull(rv.view, frame) // the same view in every lane's frame
+		if l := lanes[i]; ls.plan != nil {
+			ls.shade(l.Chip, laneLight(l, ls.plan), l.Version, g.t, raceRate)
 		}
 	}
+	rv.hover = laneHit{-1, noHit}
+	if !content.Empty() && !g.dragging {
+		if lane, tile, d := rv.layout.Hit(rv.planned, rv.view, g.cursor); lane >= 0 && lane < len(rv.lanes) {
+			rv.hover = laneHit{lane, rv.lanes[lane].shownHit(tile, d)}
+		}
+	}
+}
+
+// laneLight is lane l's light when it fits plan p (the lane's layer), nil otherwise.
+func laneLight(l render.Lane, p *render.Plan) *render.Light {
+	if l.Light != nil && len(l.Light.Fields) == len(p.Tiles) {
+		return l.Light
+	}
+	return nil
 }
 
 // drawRace draws a race: the header, the lanes' meshes side by side, their curves overlaid
@@ -130,38 +148,36 @@ func (g *Game) drawRace(screen *ebiten.Image, sc *render.Scene) {
 	}
 }
 
-// raceTooltip describes the hovered device as the layer view does, from its lane's own
-// plan and chip, naming the racer; "" when the cursor is over none.
+// raceTooltip describes the hovered device (zoomed out, its tile) as the layer view does,
+// from its lane's own plan and chip, naming the racer; "" when the cursor is over none.
 func (g *Game) raceTooltip(sc *render.Scene) string {
-	lane, d := g.race.hover[0], g.race.hover[1]
-	if lane < 0 || lane >= len(sc.Race.Lanes) || lane >= len(g.race.planned) || g.race.planned[lane] == nil {
+	h := g.race.hover
+	if h.lane < 0 || h.lane >= len(sc.Race.Lanes) || h.lane >= len(g.race.lanes) {
 		return ""
 	}
-	l, p := &sc.Race.Lanes[lane], g.race.planned[lane]
-	if d < 0 || d >= len(p.Devices) || l.Chip == nil {
-		return ""
-	}
-	s := l.Chip.DeviceInfo(p.Devices[d])
+	l := &sc.Race.Lanes[h.lane]
+	s := g.race.lanes[h.lane].describe(h.hit, l.Chip)
 	if s == "" {
 		return ""
 	}
 	return l.Name + " · " + s
 }
 
-// drawRaceHover outlines the hovered device in every lane (the same device of identical
-// chips, to compare the racers), brightest in the lane under the cursor.
+// drawRaceHover outlines the hovered device (zoomed out, its tile) in every lane (the same
+// device of identical chips, to compare the racers), brightest in the lane under the
+// cursor.
 func (g *Game) drawRaceHover(screen *ebiten.Image) {
 	rv := &g.race
-	lane, d := rv.hover[0], rv.hover[1]
-	for i, p := range rv.planned {
-		if p == nil || d >= len(p.Devices) || i >= len(rv.layout.Areas) {
+	for i := range rv.lanes {
+		r, ok := rv.lanes[i].hovered(rv.hover.hit)
+		if !ok || i >= len(rv.layout.Areas) {
 			continue
 		}
 		c := render.TextDim
-		if i == lane {
+		if i == rv.hover.lane {
 			c = render.Text
 		}
-		r := rv.layout.Lane(rv.view, i).ApplyRect(p.Devices[d].Rect)
+		r = rv.layout.Lane(rv.view, i).ApplyRect(r)
 		g.outline(g.sub(screen, rv.layout.Areas[i]), r.Inset(-1.5*g.scale), c)
 	}
 }
@@ -236,16 +252,16 @@ func (g *Game) drawLane(dst *ebiten.Image, race *render.Race, i int) {
 	}
 	p := ls.plan
 	v := rv.layout.Lane(rv.view, i)
-	var light *render.Light
-	if l.Light != nil && len(l.Light.Fields) == len(p.Tiles) {
-		light = l.Light
-	}
 	// Only the tiles and devices in the lane's view (prepareRace): zoomed in on a large
-	// layer, a small part of it.
+	// layer, a small part of it; zoomed out, its tiles in their shades.
 	g.flat.begin(g.sub(dst, area))
-	g.paintGuides(p, ls.tiles, light, v, area)
-	for _, d := range ls.devices {
-		g.paintDevice(p.Devices[d], deviceColour(l.Chip, p.Devices[d]), v)
+	if ls.detail == render.DetailTiles {
+		g.paintTiles(ls, v)
+	} else {
+		g.paintGuides(p, ls.tiles, laneLight(l, p), v, area)
+		for _, d := range ls.devices {
+			g.paintDevice(p.Devices[d], deviceColour(l.Chip, p.Devices[d]), v)
+		}
 	}
 	g.flat.flush()
 }

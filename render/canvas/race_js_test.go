@@ -48,7 +48,7 @@ func TestRaceHoverAndZoom(t *testing.T) {
 	mid := len(p.Devices) / 2
 	cur := rv.layout.Lane(rv.view, 1).Apply(p.Devices[mid].Heater)
 	hovered := d.frame(input{cursor: cur})
-	if rv.hover != [2]int{1, mid} {
+	if rv.hover != (laneHit{1, hit{p.Devices[mid].Site.Block, mid}}) {
 		t.Fatalf("hover %v, want lane 1 device %d", rv.hover, mid)
 	}
 	chip := sc.Race.Lanes[1].Chip
@@ -84,7 +84,7 @@ func TestRaceHoverAndZoom(t *testing.T) {
 		}
 	}
 	for i := range 2 {
-		if d.frame(input{cursor: rv.layout.Lane(rv.view, i).Apply(p.Devices[mid].Heater)}); rv.hover != [2]int{i, mid} {
+		if d.frame(input{cursor: rv.layout.Lane(rv.view, i).Apply(p.Devices[mid].Heater)}); rv.hover != (laneHit{i, hit{p.Devices[mid].Site.Block, mid}}) {
 			t.Errorf("zoomed: hover %v over lane %d's device %d", rv.hover, i, mid)
 		}
 	}

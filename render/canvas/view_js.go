@@ -12,7 +12,8 @@ import (
 
 // This file holds what the layer, network and race views share, all of it Update's: the
 // input of one tick, the zoom and how the input steers it, and the floor plans kept from
-// frame to frame with what a zoom shows of them. Draw only reads what these leave.
+// frame to frame with what a zoom shows of them, at which level of detail, and what of them
+// is under the cursor. Draw only reads what these leave (describe, hovered).
 
 // input is what the mouse and the keys did in one tick, read from ebiten once (readInput)
 // so that the views handle a value, which tests can make up.
@@ -123,16 +124,26 @@ func (k *kept[K, V]) get(key K, build func() (V, error)) (V, error) {
 func planAspect(r render.Rect) float64 { return math.Round(r.W()/math.Max(r.H(), 1)*8) / 8 }
 
 // sheet is one layer's floor plan as a zoom shows it, the layer view's or a race lane's:
-// Update plans it (the plan of the chip, layer and area shape, kept while they stay) and
-// culls it (the tiles and devices the view shows, found again only when the plan, the view
-// or the area changes); Draw draws those only.
+// Update plans it (the plan of the chip, layer and area shape, kept while they stay), culls
+// it at the view's level of detail (the tiles, and the devices when they are large enough
+// to see, found again only when the plan, the view or the area changes) and, zoomed out,
+// shades the tiles in view; Draw draws those only.
 type sheet struct {
 	plans   kept[planKey, *render.Plan]
 	plan    *render.Plan // for the scene's chip and layer; nil when there is none
 	err     error        // why there is no plan, when laying it out failed
-	tiles   []int        // indices into plan.Tiles in view
-	devices []int        // indices into plan.Devices in view
-	culled  cullKey      // what tiles and devices were found for
+	detail  render.Detail
+	tiles   []int   // indices into plan.Tiles in view
+	devices []int   // indices into plan.Devices in view; none at render.DetailTiles
+	culled  cullKey // what tiles and devices were found for
+
+	// At render.DetailTiles, shades[b] is how tile b in view is drawn (render.Plan.Shade),
+	// found for shadedFor, at shadedAt on the animation clock; shading counts the times they
+	// were found, so a picture of them knows when to be drawn again.
+	shades    []render.TileShade
+	shadedFor shadeKey
+	shadedAt  float64
+	shading   uint64
 }
 
 // planKey is what a layer's plan depends on.
@@ -147,6 +158,15 @@ type cullKey struct {
 	plan *render.Plan
 	view render.Transform
 	area render.Rect
+}
+
+// shadeKey is what the tiles' shades depend on: the tiles in view, and the chip's state
+// and light as of a scene's version.
+type shadeKey struct {
+	culled  cullKey
+	chip    *render.ChipState
+	light   *render.Light
+	version uint64
 }
 
 // replan sets the plan of layer li of chip for an area of the given aspect, kept unless
@@ -167,16 +187,85 @@ func (s *sheet) shows(chip *render.ChipState, li int) bool {
 	return s.plan != nil && chip != nil && s.plans.key.chip == chip.ID && s.plans.key.layer == li
 }
 
-// cull finds what view shows of the plan inside area (render.Plan.Visible), unless it did
-// for the same plan, view and area last time.
+// cull finds what view shows of the plan inside area at its level of detail
+// (render.Plan.Shown), unless it did for the same plan, view and area last time.
 func (s *sheet) cull(view render.Transform, area render.Rect) {
 	key := cullKey{s.plan, view, area}
 	if key == s.culled {
 		return
 	}
 	s.culled = key
-	s.tiles, s.devices = s.tiles[:0], s.devices[:0]
+	s.detail, s.tiles, s.devices = render.DetailDevices, s.tiles[:0], s.devices[:0]
 	if s.plan != nil {
-		s.tiles, s.devices = s.plan.Visible(view, area, s.tiles, s.devices)
+		s.detail, s.tiles, s.devices = s.plan.Shown(view, area, s.tiles, s.devices)
 	}
+}
+
+// shade finds, at render.DetailTiles, the shades of the tiles in view from chip's state
+// and light (as of the scene's version): at once when the tiles in view changed, else at
+// most rate times a second while the chip trains (at now on the animation clock), as often
+// as a picture of them may be drawn again. Zoomed in it does nothing: devices are drawn.
+func (s *sheet) shade(chip *render.ChipState, light *render.Light, version uint64, now, rate float64) {
+	if s.plan == nil || s.detail != render.DetailTiles {
+		return
+	}
+	key := shadeKey{s.culled, chip, light, version}
+	if key == s.shadedFor || (key.culled == s.shadedFor.culled && now-s.shadedAt < 1/rate) {
+		return
+	}
+	if n := len(s.plan.Tiles); len(s.shades) != n {
+		s.shades = make([]render.TileShade, n) // once per plan
+	}
+	for _, b := range s.tiles {
+		s.shades[b], _ = s.plan.Shade(b, chip, light)
+	}
+	s.shadedFor, s.shadedAt = key, now
+	s.shading++
+}
+
+// hit is what the cursor is over in a layer's plan: a tile (an index into its Tiles) and,
+// when devices are drawn, one of its devices (an index into its Devices); -1 for none.
+type hit struct{ tile, device int }
+
+// noHit is the cursor over nothing.
+var noHit = hit{-1, -1}
+
+// hitAt is the tile and device of the sheet's plan under plan point q (shownHit).
+func (s *sheet) hitAt(q render.Point) hit { return s.shownHit(s.plan.At(q)) }
+
+// shownHit is a tile and device of the sheet's plan (render.Plan.At) as the level of detail
+// shows them: zoomed out, the tile and no device.
+func (s *sheet) shownHit(tile, device int) hit {
+	if s.detail != render.DetailDevices {
+		device = -1
+	}
+	return hit{tile, device}
+}
+
+// describe is the tooltip of h in the sheet's plan of chip's layer: the device (its phase,
+// power, state) or, zoomed out, the tile as drawn (its shade); "" over nothing.
+func (s *sheet) describe(h hit, chip *render.ChipState) string {
+	switch {
+	case s.plan == nil || chip == nil:
+		return ""
+	case h.device >= 0 && h.device < len(s.plan.Devices):
+		return chip.DeviceInfo(s.plan.Devices[h.device])
+	case s.detail == render.DetailTiles && h.tile >= 0 && h.tile < len(s.shades):
+		return s.plan.BlockInfo(h.tile, s.shades[h.tile])
+	}
+	return ""
+}
+
+// hovered is the plan rectangle that h outlines: its device's body or, zoomed out, its
+// tile's; false for none.
+func (s *sheet) hovered(h hit) (render.Rect, bool) {
+	switch {
+	case s.plan == nil:
+		return render.Rect{}, false
+	case h.device >= 0 && h.device < len(s.plan.Devices):
+		return s.plan.Devices[h.device].Rect, true
+	case s.detail == render.DetailTiles && h.tile >= 0 && h.tile < len(s.plan.Tiles):
+		return s.plan.Tiles[h.tile].Rect, true
+	}
+	return render.Rect{}, false
 }
