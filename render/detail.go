@@ -28,9 +28,12 @@ func (d Detail) String() string {
 	return "tiles"
 }
 
-// MinDevicePixels is the smallest width, in pixels, at which devices are drawn: below it a
-// device is a smudge, and its tile's colour says as much at a fraction of the cost.
-const MinDevicePixels = 6
+// MinDevicePixels is the smallest width of an MZI, in pixels, at which devices are drawn:
+// below it a device is a smudge, and its tile's colour says as much at a fraction of the
+// cost. At it a device's heater still shows inside its body in a few pixels of its own
+// colour, and the small shipped models' layers, fitted in the page beside the panel, keep
+// their devices.
+const MinDevicePixels = 4
 
 // mziWidth is the plan width of an MZI's body (see NewPlan).
 const mziWidth = 0.84

@@ -194,6 +194,30 @@ func TestPlanShownFittedMNIST28IsItsBlocks(t *testing.T) {
 	}
 }
 
+// The small shipped models keep their devices in the fitted layer view on the page's canvas
+// beside the panel (the default look): the device threshold lies below their MZIs' width.
+func TestPlanShownFittedSmallModelsShowDevices(t *testing.T) {
+	area := pageArea(776, 640)
+	for _, name := range []string{"mnist8", "vowel"} {
+		shapes := netShapes[name]
+		if name == "vowel" {
+			shapes = [][3]int{{16, 8, 8}, {16, 16, 8}, {4, 16, 8}} // as shipped, in 8x8 blocks
+		}
+		layers := testLayers(t, photonics.Reck, shapes...)
+		lay := photonics.NewLayout(layers)
+		for li := range layers {
+			p, err := NewPlan(lay, layers, li, math.Round(area.W()/area.H()*8)/8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fit := Fit(p.Bounds, area, 4)
+			if detail, _, devices := p.Shown(fit, area, nil, nil); detail != DetailDevices || len(devices) != len(p.Devices) {
+				t.Errorf("%s layer %d fitted: MZIs %.1f px wide, %v with %d of %d devices", name, li, fit.Scale*mziWidth, detail, len(devices), len(p.Devices))
+			}
+		}
+	}
+}
+
 // The hit test finds the tile from the grid and tests only its devices: it agrees with a
 // scan of every tile and device, on the plan and around it.
 func TestPlanAtMatchesBruteForce(t *testing.T) {
