@@ -17,7 +17,12 @@ import (
 //	stats()        {engine ("worker": where the simulation runs), commandMs (the last
 //	                command's time to the engine and back), ready, model,
 //	                optimizer, queries, accuracy, deployedAccuracy,
-//	                bestAccuracy, power, energy, fps, tps, running, error, chip,
+//	                bestAccuracy, power, energy, fps, tps, drawMs, updateMs,
+//	                gameUpdateMs (the Go time of a frame's parts, smoothed, ms: Draw,
+//	                the page's own Update, and all of ebiten's Update, which holds it
+//	                and the view's preparing), timeTotals ({updates, gameUpdateMs,
+//	                updateMs, draws, drawMs}: the same summed since the page started,
+//	                for means over a window), running, error, chip,
 //	                chipEdited, gammaStd, relativeDrift, vpi, crosstalk, bits, heatAll,
 //	                step, driftText, crosstalkText, controlText, hover (the
 //	                canvas's tooltip), zoom (how far the mesh area is zoomed in, 1
@@ -73,7 +78,9 @@ func installAPI(p *page) {
 			m["commandMs"] = p.commandTime() // the last command's round trip to the engine
 			m["fps"] = ebiten.ActualFPS()
 			m["tps"] = ebiten.ActualTPS()
-			m["drawMs"], m["updateMs"] = p.drawMS, p.updateMS
+			m["drawMs"], m["updateMs"], m["gameUpdateMs"] = p.draw.smoothed, p.update.smoothed, p.gameUpdate.smoothed
+			m["timeTotals"] = map[string]any{"updates": p.gameUpdate.calls, "gameUpdateMs": p.gameUpdate.totalMS,
+				"updateMs": p.update.totalMS, "draws": p.draw.calls, "drawMs": p.draw.totalMS}
 			if p.game != nil { // what the canvas shows under the cursor, and how much it draws
 				m["hover"], m["zoom"], m["networkItems"] = p.game.Hover(), p.game.Zoom(), p.game.NetworkItems()
 			}

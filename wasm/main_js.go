@@ -41,8 +41,10 @@ type page struct {
 	query   string // the query last written to the address bar
 	loading render.Scene
 
-	drawMS, updateMS float64 // smoothed Go time of Draw and Update, ms
-	game             *canvas.Game
+	// Go time of the parts of a frame: all of Game.Update (the input, this page's Update and
+	// preparing the view), this page's own Update within it, and Draw.
+	gameUpdate, update, draw goTime
+	game                     *canvas.Game
 
 	race  *race          // the race of optimizers open, nil when none (race_js.go)
 	cycle sim.BoothCycle // booth mode's turns between the single run and a race
@@ -69,8 +71,25 @@ func (p *page) Update() error {
 		p.query = q
 		syncURL(q)
 	}
-	p.updateMS += 0.1 * (float64(time.Since(t).Microseconds())/1000 - p.updateMS)
+	p.update.add(time.Since(t))
 	return nil
+}
+
+// goTime is the Go time one part of a frame took: smoothed, for a glance at the page, and
+// summed with a count, so that a test takes the mean over a window of its choice (with slow
+// frames the smoothed figure lags behind a short window).
+type goTime struct {
+	smoothed float64 // ms, an exponential average of the calls
+	totalMS  float64
+	calls    int
+}
+
+// add counts one call that took d.
+func (g *goTime) add(d time.Duration) {
+	ms := float64(d.Microseconds()) / 1000
+	g.smoothed += 0.1 * (ms - g.smoothed)
+	g.totalMS += ms
+	g.calls++
 }
 
 // send posts a command to the engine.
@@ -146,17 +165,26 @@ func (p *page) Memory() js.Value {
 	return p.memory(func(mem js.Value) { mem.Set("page", goMemory()) })
 }
 
-// timedGame measures how long the Go side of drawing takes (the GPU's share is not seen).
+// timedGame measures how long the Go side of a frame takes, Update and Draw apart (the
+// GPU's share, or SwiftShader's, is not seen).
 type timedGame struct {
 	*canvas.Game
 	p *page
+}
+
+// Update implements ebiten.Game.
+func (g *timedGame) Update() error {
+	t := time.Now()
+	err := g.Game.Update()
+	g.p.gameUpdate.add(time.Since(t))
+	return err
 }
 
 // Draw implements ebiten.Game.
 func (g *timedGame) Draw(screen *ebiten.Image) {
 	t := time.Now()
 	g.Game.Draw(screen)
-	g.p.drawMS += 0.1 * (float64(time.Since(t).Microseconds())/1000 - g.p.drawMS)
+	g.p.draw.add(time.Since(t))
 }
 
 // syncURL shows the settings in the address bar without reloading, so the address

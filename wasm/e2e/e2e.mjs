@@ -104,7 +104,11 @@ async function colours(page, png) {
     return { w: c.width, h: c.height, distinctColours: set.size, litFraction: +(lit / (d.length / 4)).toFixed(3) };
   }, png.toString('base64'));
 }
-// rates measures frames and queries per second over ms milliseconds of the page's time.
+// rates measures frames and queries per second over ms milliseconds of the page's time, and
+// where the page's Go time went in it (goMs: the mean Game.Update, of which the page's own
+// Update, and the mean Draw, in ms, and their share of the window's wall time; the rest is
+// the browser's, SwiftShader's drawing included). A page without stats().timeTotals gives
+// only its smoothed drawMs and updateMs.
 async function rates(page, ms) {
   const a = await page.evaluate(() => ({ ...window.meshlight.stats(), t: performance.now() }));
   const raf = await page.evaluate((ms) => new Promise((res) => {
@@ -113,10 +117,20 @@ async function rates(page, ms) {
   }), ms);
   const b = await page.evaluate(() => ({ ...window.meshlight.stats(), t: performance.now() }));
   const secs = (b.t - a.t) / 1000;
+  let goMs = { draw: +b.drawMs.toFixed(2), pageUpdate: +b.updateMs.toFixed(2), smoothed: true };
+  if (a.timeTotals && b.timeTotals) {
+    const d = (k) => b.timeTotals[k] - a.timeTotals[k];
+    const mean = (ms, n) => (n > 0 ? +(ms / n).toFixed(2) : null);
+    goMs = {
+      update: mean(d('gameUpdateMs'), d('updates')), pageUpdate: mean(d('updateMs'), d('updates')),
+      draw: mean(d('drawMs'), d('draws')), updates: d('updates'), draws: d('draws'),
+      share: +((d('gameUpdateMs') + d('drawMs')) / (b.t - a.t)).toFixed(3),
+    };
+  }
   return {
     seconds: +secs.toFixed(2), rafPerSecond: +(raf / secs).toFixed(1),
     ebitenFPS: +b.fps.toFixed(1), ebitenTPS: +b.tps.toFixed(1),
-    queriesPerSecond: Math.round((b.queries - a.queries) / secs), budgetMs: b.budgetMs,
+    queriesPerSecond: Math.round((b.queries - a.queries) / secs), budgetMs: b.budgetMs, goMs,
   };
 }
 
