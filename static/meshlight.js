@@ -184,7 +184,7 @@
     $('r-power').textContent = Number.isFinite(s.power) ? `${fix(s.power, 1)} rad` : '–';
     $('r-saving').textContent = pct(s.saving);
     $('r-energy').textContent = Number.isFinite(s.energy) ? `${compact(s.energy)} rad·q` : '–';
-    $('r-rate').textContent = `${fix(s.fps, 0)} fps · ${num(s.queriesPerSecond)} q/s`;
+    $('r-rate').textContent = `${fix(s.fps, 0)}\u00a0fps · ${num(s.queriesPerSecond)}\u00a0q/s`; // wraps only between the two figures
     $('r-chip').textContent = s.chip ? (s.chipEdited ? `${s.chip}, edited` : s.chip) : '–';
     $('r-drift').textContent = s.driftText || '–';
     $('r-crosstalk').textContent = s.crosstalkText || '–';
