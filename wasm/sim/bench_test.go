@@ -51,3 +51,32 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 	b.ReportMetric(float64(te.Len()), "samples")
 }
+
+// BenchmarkMirrorApplyNetworkMNIST28 measures the page's decoding of one snapshot of the
+// whole-network view of the shipped 26,624-phase MNIST 28x28 MLP while it trains (a delta:
+// the chip's structure already mirrored), the page's share of each frame in that view.
+func BenchmarkMirrorApplyNetworkMNIST28(b *testing.B) {
+	dir, err := testnet.Static()
+	if err != nil {
+		b.Skipf("static/: %v", err)
+	}
+	c := newClock()
+	s := NewSession("?model=mnist28-mlp&view=network&run=1", DirFetch(dir))
+	s.SetClock(c.now)
+	ready(b, s, c)
+	var m Mirror
+	if err := m.Apply(s.AppendSnapshot(nil, 1, m.Have())); err != nil {
+		b.Fatal(err)
+	}
+	c.add(16 * time.Millisecond)
+	s.Update()
+	snap := s.AppendSnapshot(nil, 2, m.Have())
+	b.SetBytes(int64(len(snap)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := m.Apply(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -211,13 +211,14 @@ func (m *Mirror) Apply(b []byte) error {
 			if li := readLight(r, layers[i]); li != nil {
 				l.Light = *li
 			}
-			n := len(l.Sites)
+			l.BlockPower, l.BlockActive, l.BlockLight = r.f32s(), r.f32s(), r.f32s()
+			n, nb := len(l.Sites), l.NumBlocks()
 			if r.err == nil && (len(l.Input) != l.In || len(l.Output) != l.Out || len(l.Phase) != n || len(l.Effective) != n || len(l.Active) != n) {
 				r.fail("layer %d: %d inputs, %d outputs, %d/%d/%d device values, want %d, %d, %d",
 					i, len(l.Input), len(l.Output), len(l.Phase), len(l.Effective), len(l.Active), l.In, l.Out, n)
 			}
-			if r.err == nil {
-				render.BlockAggregates(&l)
+			if r.err == nil && (len(l.BlockPower) != nb || len(l.BlockActive) != nb || len(l.BlockLight) != nb) {
+				r.fail("layer %d: %d/%d/%d block shades, want %d", i, len(l.BlockPower), len(l.BlockActive), len(l.BlockLight), nb)
 			}
 			ls[i] = l
 		}

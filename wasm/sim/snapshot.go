@@ -36,7 +36,7 @@ import (
 //	history: u8 present [u64 version, u32 n, n × (label, queries, accuracy, power)]
 //	network: u8 present [u64 version, per chip layer: input, output, phase, effective
 //	         f32s, active u8s, f64 light max, light f32s]
-const SnapshotVersion = 1
+const SnapshotVersion = 2
 
 // snapshotMagic starts every snapshot.
 const snapshotMagic = "MLSN"
@@ -162,6 +162,11 @@ func (s *Session) AppendSnapshot(b []byte, seq uint64, have Have) []byte {
 			w.f32s(l.Effective)
 			w.bools(l.Active)
 			writeLight(w, &l.Light)
+			// The blocks' shades travel too: the engine has them from FillNetwork, and
+			// the page would otherwise compute them again for every snapshot.
+			w.f32s(l.BlockPower)
+			w.f32s(l.BlockActive)
+			w.f32s(l.BlockLight)
 		}
 	}
 	return w.b

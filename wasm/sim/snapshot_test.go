@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -104,11 +105,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 				sameFloats(t, "network light", g.Light.Fields[b][k], w.Light.Fields[b][k])
 			}
 		}
-		for b := range w.BlockPower {
-			if math.Abs(g.BlockPower[b]-w.BlockPower[b]) > 1e-6 || math.Abs(g.BlockLight[b]-w.BlockLight[b]) > 1e-3 {
-				t.Fatalf("network layer %d block %d aggregates %g %g, want %g %g", i, b, g.BlockPower[b], g.BlockLight[b], w.BlockPower[b], w.BlockLight[b])
-			}
-		}
+		sameFloats(t, "block power", g.BlockPower, w.BlockPower)
+		sameFloats(t, "block active share", g.BlockActive, w.BlockActive)
+		sameFloats(t, "block light", g.BlockLight, w.BlockLight)
 	}
 
 	// A new run: its curve starts over, earlier runs arrive with their new version.
@@ -179,7 +178,7 @@ func TestSnapshotMalformedIsRefused(t *testing.T) {
 	}{
 		{"empty", nil, "not a meshlight snapshot"},
 		{"bad magic", flip(0, func(b []byte) { b[0] = 'X' }), "not a meshlight snapshot"},
-		{"newer version", flip(4, func(b []byte) { le.PutUint16(b, 2) }), "format version 2"},
+		{"newer version", flip(4, func(b []byte) { le.PutUint16(b, SnapshotVersion+1) }), fmt.Sprintf("format version %d", SnapshotVersion+1)},
 		{"stats field count", flip(14, func(b []byte) { le.PutUint16(b, 3) }), "stats fields"},
 		{"trailing byte", append(append([]byte(nil), good...), 0), "bytes after the end"},
 		{"huge count", flip(17, func(b []byte) { le.PutUint32(b, 1<<31) }), "a count of 2147483648"},
