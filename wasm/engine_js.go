@@ -18,6 +18,7 @@ type engine struct {
 	started      bool   // the engine said it is ready and was sent the query
 	early        []post // commands sent before, posted once it is ready
 	waiting      bool   // a snapshot request is outstanding
+	devices      bool   // ask for the network's devices: the page's network view is zoomed in (sim.Have.Devices)
 	seq          uint64 // the last command sent
 	mirror       sim.Mirror
 	errs         sim.Messages // the page's own messages about this engine
@@ -114,7 +115,7 @@ func (e *engine) update() {
 	}
 	if e.started && !e.waiting {
 		h := e.mirror.Have()
-		e.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History)})
+		e.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History), "devices": e.devices})
 		e.waiting = true
 	}
 }

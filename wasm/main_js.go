@@ -65,6 +65,9 @@ func newPage(query string) *page {
 // snapshot and keeps the address bar in step with the settings.
 func (p *page) Update() error {
 	t := time.Now()
+	if p.game != nil {
+		p.engine.devices = p.game.NetworkDevices()
+	}
 	p.engine.update()
 	p.updateRace(t)
 	if q := p.Settings().Query(); q != p.query && p.mirror.Received {

@@ -385,6 +385,13 @@ func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
 	g.showTooltip(screen, s)
 }
 
+// NetworkDevices reports whether the network view draws the devices (zoomed in far enough),
+// as Update prepared it: only then does the page ask the engine for every device's phases
+// and light (sim.Have.Devices).
+func (g *Game) NetworkDevices() bool {
+	return g.net.plan != nil && g.shown == shownNetwork && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+}
+
 // NetworkItems is how many tiles and devices the network view draws (0 in another view),
 // for the page API: zoomed out it stays at most the number of tiles.
 func (g *Game) NetworkItems() int {

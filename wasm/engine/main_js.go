@@ -150,7 +150,8 @@ func (e *engine) handle(c js.Value) {
 	s := e.s
 	switch cmd {
 	case "snapshot":
-		have := sim.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), Last: c.Get("last").Float(), History: uint64(c.Get("history").Float())}
+		have := sim.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), Last: c.Get("last").Float(),
+			History: uint64(c.Get("history").Float()), Devices: c.Get("devices").Truthy()}
 		e.buf = s.AppendSnapshot(e.buf[:0], e.seq, have)
 		arr := js.Global().Get("Uint8Array").New(len(e.buf))
 		js.CopyBytesToJS(arr, e.buf)

@@ -54,7 +54,8 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkMirrorApplyNetworkMNIST28 measures the page's decoding of one snapshot of the
 // whole-network view of the shipped 26,624-phase MNIST 28x28 MLP while it trains (a delta:
-// the chip's structure already mirrored), the page's share of each frame in that view.
+// the chip's structure already mirrored), the page's share of each frame in that view:
+// zoomed out (tiles) and zoomed in (the devices' phases and light too).
 func BenchmarkMirrorApplyNetworkMNIST28(b *testing.B) {
 	dir, err := testnet.Static()
 	if err != nil {
@@ -70,13 +71,19 @@ func BenchmarkMirrorApplyNetworkMNIST28(b *testing.B) {
 	}
 	c.add(16 * time.Millisecond)
 	s.Update()
-	snap := s.AppendSnapshot(nil, 2, m.Have())
-	b.SetBytes(int64(len(snap)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		if err := m.Apply(snap); err != nil {
-			b.Fatal(err)
-		}
+	for _, devices := range []bool{false, true} {
+		name := map[bool]string{false: "tiles", true: "devices"}[devices]
+		b.Run(name, func(b *testing.B) {
+			h := m.Have()
+			h.Devices = devices
+			snap := s.AppendSnapshot(nil, 2, h)
+			b.SetBytes(int64(len(snap)))
+			b.ReportAllocs()
+			for range b.N {
+				if err := m.Apply(snap); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -198,6 +198,7 @@ func (m *Mirror) Apply(b []byte) error {
 	r.at = "network"
 	if r.boolean() {
 		sc.Network.Version = r.u64()
+		devices := r.boolean()
 		if r.err == nil && (sc.Chip == nil || len(net) != len(layers)) {
 			r.fail("a network without a chip")
 		}
@@ -207,15 +208,21 @@ func (m *Mirror) Apply(b []byte) error {
 				break
 			}
 			l := net[i] // the structure; the state below is new
-			l.Input, l.Output, l.Phase, l.Effective, l.Active = r.f32s(), r.f32s(), r.f32s(), r.f32s(), r.bools()
-			if li := readLight(r, layers[i]); li != nil {
-				l.Light = *li
+			l.Input, l.Output, l.Active = r.f32s(), r.f32s(), r.bools()
+			n, nb := len(l.Sites), l.NumBlocks()
+			if devices { // zoomed out the page asked for none: Phase, Effective and Light stay empty
+				l.Phase, l.Effective = r.f32s(), r.f32s()
+				if li := readLight(r, layers[i]); li != nil {
+					l.Light = *li
+				}
+				if r.err == nil && (len(l.Phase) != n || len(l.Effective) != n) {
+					r.fail("layer %d: %d/%d device phases, want %d", i, len(l.Phase), len(l.Effective), n)
+				}
 			}
 			l.BlockPower, l.BlockActive, l.BlockLight = r.f32s(), r.f32s(), r.f32s()
-			n, nb := len(l.Sites), l.NumBlocks()
-			if r.err == nil && (len(l.Input) != l.In || len(l.Output) != l.Out || len(l.Phase) != n || len(l.Effective) != n || len(l.Active) != n) {
-				r.fail("layer %d: %d inputs, %d outputs, %d/%d/%d device values, want %d, %d, %d",
-					i, len(l.Input), len(l.Output), len(l.Phase), len(l.Effective), len(l.Active), l.In, l.Out, n)
+			if r.err == nil && (len(l.Input) != l.In || len(l.Output) != l.Out || len(l.Active) != n) {
+				r.fail("layer %d: %d inputs, %d outputs, %d device states, want %d, %d, %d",
+					i, len(l.Input), len(l.Output), len(l.Active), l.In, l.Out, n)
 			}
 			if r.err == nil && (len(l.BlockPower) != nb || len(l.BlockActive) != nb || len(l.BlockLight) != nb) {
 				r.fail("layer %d: %d/%d/%d block shades, want %d", i, len(l.BlockPower), len(l.BlockActive), len(l.BlockLight), nb)

@@ -36,7 +36,7 @@ import (
 //	history: u8 present [u64 version, u32 n, n × (label, queries, accuracy, power)]
 //	network: u8 present [u64 version, per chip layer: input, output, phase, effective
 //	         f32s, active u8s, f64 light max, light f32s]
-const SnapshotVersion = 2
+const SnapshotVersion = 3
 
 // snapshotMagic starts every snapshot.
 const snapshotMagic = "MLSN"
@@ -48,6 +48,10 @@ type Have struct {
 	Points  int     // points of that run's curve it holds
 	Last    float64 // the queries of the last of them: a curve rewritten since (thinned, say) is sent whole
 	History uint64  // the version of the earlier runs it holds
+	// Devices says the page draws the whole network's devices (zoomed in). Only then does
+	// the snapshot carry every device's phases and the light on every waveguide; zoomed
+	// out, tiles need the blocks' shades alone, and the big chips' snapshots stay small.
+	Devices bool
 }
 
 // RunID names the current deployment (0 before the first); it changes at every deployment.
@@ -154,14 +158,17 @@ func (s *Session) AppendSnapshot(b []byte, seq uint64, have Have) []byte {
 	w.boolean(net)
 	if net {
 		w.u64(sc.Network.Version)
+		w.boolean(have.Devices)
 		for i := range sc.Network.Layers {
 			l := &sc.Network.Layers[i]
 			w.f32s(l.Input)
 			w.f32s(l.Output)
-			w.f32s(l.Phase)
-			w.f32s(l.Effective)
 			w.bools(l.Active)
-			writeLight(w, &l.Light)
+			if have.Devices {
+				w.f32s(l.Phase)
+				w.f32s(l.Effective)
+				writeLight(w, &l.Light)
+			}
 			// The blocks' shades travel too: the engine has them from FillNetwork, and
 			// the page would otherwise compute them again for every snapshot.
 			w.f32s(l.BlockPower)

@@ -9,14 +9,62 @@ import (
 	"testing"
 )
 
-// snapshotOf sends one snapshot from s to m, as the worker does for a page request.
+// snapshotOf sends one snapshot from s to m, as the worker does for a page request, with
+// the network's devices (a page zoomed in).
 func snapshotOf(t *testing.T, s *Session, m *Mirror, seq uint64) []byte {
 	t.Helper()
-	b := s.AppendSnapshot(nil, seq, m.Have())
+	h := m.Have()
+	h.Devices = true
+	b := s.AppendSnapshot(nil, seq, h)
 	if err := m.Apply(b); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
 	return b
+}
+
+// TestSnapshotNetworkZoomedOut: a page that draws the network's tiles (not asking for
+// devices) gets every block's shade and every device's state but no phases or light, in a
+// snapshot a fraction of the size; asking for devices again brings them.
+func TestSnapshotNetworkZoomedOut(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=60&view=network")
+	s.Start()
+	for range 10 {
+		frame(s, c)
+	}
+	var m Mirror
+	tiles := s.AppendSnapshot(nil, 1, m.Have())
+	if err := m.Apply(tiles); err != nil {
+		t.Fatal(err)
+	}
+	want := s.scene.Network.Layers
+	for i, g := range m.Scene.Network.Layers {
+		w := want[i]
+		if len(g.Phase) != 0 || len(g.Effective) != 0 || len(g.Light.Fields) != 0 {
+			t.Fatalf("layer %d zoomed out: %d phases, %d effective, %d light blocks; want none", i, len(g.Phase), len(g.Effective), len(g.Light.Fields))
+		}
+		if !reflect.DeepEqual(g.Active, w.Active) {
+			t.Errorf("layer %d: device states differ", i)
+		}
+		sameFloats(t, "block power", g.BlockPower, w.BlockPower)
+		sameFloats(t, "block light", g.BlockLight, w.BlockLight)
+		sameFloats(t, "layer output", g.Output, w.Output)
+	}
+	h := m.Have()
+	h.Devices = true
+	devices := s.AppendSnapshot(nil, 2, h)
+	if err := m.Apply(devices); err != nil {
+		t.Fatal(err)
+	}
+	if 2*len(tiles) > len(devices) {
+		t.Errorf("zoomed out the snapshot is %d bytes, with devices %d: want less than half", len(tiles), len(devices))
+	}
+	for i, g := range m.Scene.Network.Layers {
+		sameFloats(t, "phases", g.Phase, want[i].Phase)
+		if len(g.Light.Fields) != len(want[i].Light.Fields) {
+			t.Fatalf("layer %d: %d light blocks, want %d", i, len(g.Light.Fields), len(want[i].Light.Fields))
+		}
+	}
+	t.Logf("network snapshot: %d bytes zoomed out, %d with devices", len(tiles), len(devices))
 }
 
 // sameFloats compares display values sent as float32.
@@ -231,7 +279,10 @@ func FuzzMirrorApply(f *testing.F) {
 		c.add(16e6)
 		s.Update()
 	}
+	s.Set(map[string]string{"view": "network"})
+	s.Update()
 	f.Add(s.AppendSnapshot(nil, 1, Have{}))
+	f.Add(s.AppendSnapshot(nil, 2, Have{Devices: true}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var m Mirror
 		if err := m.Apply(b); err != nil && m.Received {
