@@ -47,7 +47,19 @@ func testScene(t *testing.T) *render.Scene {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(5, 6))
+	cs, x, light := chipScene(t, l, rand.New(rand.NewPCG(5, 6)), 0.5, 1)
+	return &render.Scene{Title: "test", Status: "paused", Chip: cs, Crosstalk: 2e-3, Version: 1, LayerInput: x, Light: light, Ready: true,
+		Sample:   render.Sample{Shape: [3]int{1, 2, 4}, X: []float32{0, .1, .2, .3, .4, .5, .6, 1}, Label: 1},
+		Scores:   []float64{0.1, 0.7, 0.2},
+		Runs:     []render.Run{{Queries: []float64{0, 100, 200}, Accuracy: []float64{50, 60, 55}, Power: []float64{30, 28, 27}}, {Queries: []float64{0, 100}, Accuracy: []float64{50, 70}, Power: []float64{30, 20}}},
+		Readouts: render.Readouts{Deployed: 50, Accuracy: 70, Best: 70, Queries: 100, Power: 20, FullPower: 60, Energy: 500}}
+}
+
+// chipScene deploys l alone with random phases and signs from rng and a fraction alpha of
+// its U/V phases active, and returns what the engine fills a scene with: the chip's state
+// (named id), a random input and its light.
+func chipScene(t *testing.T, l *photonics.SVDLayer, rng *rand.Rand, alpha float64, id uint64) (*render.ChipState, []float64, *render.Light) {
+	t.Helper()
 	phases := make([]float64, l.NumPhases())
 	for i := range phases {
 		phases[i] = rng.Float64() * 2 * math.Pi
@@ -57,26 +69,21 @@ func testScene(t *testing.T) *render.Scene {
 		signs[i] = float64(1 - 2*rng.IntN(2))
 	}
 	chip, err := photonics.Deploy([]*photonics.SVDLayer{l}, [][]float64{phases}, [][]float64{signs},
-		photonics.ChipConfig{Alpha: 0.5, Noise: photonics.DefaultNoise(), Seed: 3})
+		photonics.ChipConfig{Alpha: alpha, Noise: photonics.DefaultNoise(), Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := make([]float64, 8)
+	x := make([]float64, l.In)
 	for i := range x {
 		x[i] = rng.Float64()
 	}
-	// The scene as the engine fills it: plain copies of the chip's state, and the light.
-	cs := render.NewChipState(1, chip.Layers())
+	cs := render.NewChipState(id, chip.Layers())
 	cs.Fill(chip, 0)
 	light, err := render.NewLight(l, cs.DevEffective, chip.Signs(0), x)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &render.Scene{Title: "test", Status: "paused", Chip: cs, Crosstalk: 2e-3, Version: 1, LayerInput: x, Light: light, Ready: true,
-		Sample:   render.Sample{Shape: [3]int{1, 2, 4}, X: []float32{0, .1, .2, .3, .4, .5, .6, 1}, Label: 1},
-		Scores:   []float64{0.1, 0.7, 0.2},
-		Runs:     []render.Run{{Queries: []float64{0, 100, 200}, Accuracy: []float64{50, 60, 55}, Power: []float64{30, 28, 27}}, {Queries: []float64{0, 100}, Accuracy: []float64{50, 70}, Power: []float64{30, 20}}},
-		Readouts: render.Readouts{Deployed: 50, Accuracy: 70, Best: 70, Queries: 100, Power: 20, FullPower: 60, Energy: 500}}
+	return cs, x, light
 }
 
 func pixels(img *ebiten.Image) []byte {

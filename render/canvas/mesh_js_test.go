@@ -23,31 +23,7 @@ func bigScene(t *testing.T) *render.Scene {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	phases := make([]float64, l.NumPhases())
-	for i := range phases {
-		phases[i] = rng.Float64() * 2 * math.Pi
-	}
-	signs := make([]float64, l.NumSigns())
-	for i := range signs {
-		signs[i] = float64(1 - 2*rng.IntN(2))
-	}
-	chip, err := photonics.Deploy([]*photonics.SVDLayer{l}, [][]float64{phases}, [][]float64{signs},
-		photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := make([]float64, l.In)
-	for i := range x {
-		x[i] = rng.Float64()
-	}
-	cs := render.NewChipState(2, chip.Layers())
-	cs.Fill(chip, 0)
-	light, err := render.NewLight(l, cs.DevEffective, chip.Signs(0), x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc.Chip, sc.LayerInput, sc.Light = cs, x, light
+	sc.Chip, sc.LayerInput, sc.Light = chipScene(t, l, rand.New(rand.NewPCG(7, 8)), 0.15, 2)
 	return sc
 }
 
