@@ -210,13 +210,19 @@ func (g *Game) prepareLayer(sc *render.Scene) {
 		lv.hover = lv.hitAt(lv.view.Invert(g.cursor))
 	}
 	if key := (activeKey{sc.Chip, sc.Chip.ID, sc.Chip.Layer, sc.Version}); key != lv.activeFor {
-		lv.active, lv.activeFor = 0, key
-		for _, a := range sc.Chip.DevActive {
-			if a {
-				lv.active++
-			}
+		lv.active, lv.activeFor = countActive(sc.Chip.DevActive), key
+	}
+}
+
+// countActive is how many of the devices are active.
+func countActive(active []bool) int {
+	n := 0
+	for _, a := range active {
+		if a {
+			n++
 		}
 	}
+	return n
 }
 
 // shownZoom is the zoom of the view shown.

@@ -24,6 +24,17 @@ type netView struct {
 	tiles []int           // in view
 	items []render.Item   // in view at the zoom's level of detail: what Draw draws
 	hover [2]int          // tile and device under the cursor (-1: none)
+
+	// devices and active are the network's devices and how many are active, for the
+	// caption, counted for the structure and network version activeFor.
+	devices, active int
+	activeFor       netVersion
+}
+
+// netVersion is a network's state: its structure (its first device) and its version.
+type netVersion struct {
+	sites   *photonics.Site
+	version uint64
 }
 
 // netKey is what a network's plan depends on: its structure and the area's shape.
@@ -51,6 +62,13 @@ func (g *Game) prepareNet(sc *render.Scene) {
 	nv.plan, nv.err = nv.plans.get(key, func() (*render.NetPlan, error) { return render.NewNetPlan(net, key.aspect) })
 	if nv.plan == nil {
 		return
+	}
+	if v := (netVersion{key.sites, net.Version}); v != nv.activeFor {
+		nv.devices, nv.active, nv.activeFor = 0, 0, v
+		for i := range net.Layers {
+			nv.devices += len(net.Layers[i].Sites)
+			nv.active += countActive(net.Layers[i].Active)
+		}
 	}
 	area := g.planArea()
 	nv.show(nv.plan.Bounds, area, 8*g.scale, g.maxScale())
@@ -330,20 +348,11 @@ func (g *Game) netLabels(dst *ebiten.Image, net *render.Network, p *render.NetPl
 // netCaption describes the network and the level of detail on the mesh area's top line.
 func (g *Game) netCaption(dst *ebiten.Image, net *render.Network, detail render.Detail) {
 	m := g.regions.Mesh
-	devices, active := 0, 0
-	for i := range net.Layers {
-		devices += len(net.Layers[i].Sites)
-		for _, a := range net.Layers[i].Active {
-			if a {
-				active++
-			}
-		}
-	}
 	what := "tiles: blocks by mean heater power and light (zoom in for devices)"
 	if detail == render.DetailDevices {
 		what = "devices"
 	}
-	s := fmt.Sprintf("whole network · %d layers · %d devices, %d active · %s", len(net.Layers), devices, active, what)
+	s := fmt.Sprintf("whole network · %d layers · %d devices, %d active · %s", len(net.Layers), g.net.devices, g.net.active, what)
 	drawText(dst, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
 	if g.net.zoomed {
 		drawText(dst, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
