@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"sync"
 	"syscall/js"
 	"time"
@@ -21,6 +22,7 @@ type engine struct {
 	devices      bool   // ask for the network's devices: the page's network view is zoomed in (sim.Have.Devices)
 	seq          uint64 // the last command sent
 	mirror       sim.Mirror
+	snap         []byte       // the last snapshot's bytes, reused for the next
 	errs         sim.Messages // the page's own messages about this engine
 
 	mu        sync.Mutex // the worker's callbacks run outside Update
@@ -126,7 +128,11 @@ func (e *engine) receive(m js.Value) {
 	case "snapshot":
 		e.waiting = false
 		arr := m.Get("bytes")
-		b := make([]byte, arr.Get("length").Int())
+		// The mirror copies what it keeps, so one buffer serves every snapshot (a big
+		// chip's is a megabyte, at the display's rate).
+		n := arr.Get("length").Int()
+		e.snap = slices.Grow(e.snap[:0], n)[:n]
+		b := e.snap
 		js.CopyBytesToGo(b, arr)
 		// A refused snapshot costs nothing more: the next request says what the mirror
 		// holds, so the engine sends again what this one carried (a new chip's structure,

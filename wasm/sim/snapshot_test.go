@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,33 @@ func TestSnapshotNetworkZoomedOut(t *testing.T) {
 		}
 	}
 	t.Logf("network snapshot: %d bytes zoomed out, %d with devices", len(tiles), len(devices))
+}
+
+// The mirror keeps nothing of a snapshot's bytes (the page decodes every snapshot into one
+// reused buffer): overwriting them after Apply leaves the mirror as it was.
+func TestMirrorKeepsNoSnapshotBytes(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=60&view=network")
+	s.Start()
+	for range 10 {
+		frame(s, c)
+	}
+	var m Mirror
+	h := m.Have()
+	h.Devices = true
+	b := s.AppendSnapshot(nil, 1, h)
+	if err := m.Apply(b); err != nil {
+		t.Fatal(err)
+	}
+	var again Mirror
+	if err := again.Apply(slices.Clone(b)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		b[i] = 0xa5
+	}
+	if !reflect.DeepEqual(m, again) {
+		t.Error("overwriting a snapshot's bytes after Apply changed the mirror")
+	}
 }
 
 // sameFloats compares display values sent as float32.
