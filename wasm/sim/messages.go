@@ -1,5 +1,7 @@
 package sim
 
+import "slices"
+
 // Messages are the messages a page shows about one engine: each once, the newest
 // MaxMessages, oldest first. The engine's Session keeps its own, and the page keeps its
 // own about each engine it talks to (a failed worker, a malformed snapshot).
@@ -10,10 +12,8 @@ const MaxMessages = 5
 
 // Add adds msg, unless it is already there, dropping the oldest beyond MaxMessages.
 func (m *Messages) Add(msg string) {
-	for _, old := range *m {
-		if old == msg {
-			return
-		}
+	if slices.Contains(*m, msg) {
+		return
 	}
 	*m = append(*m, msg)
 	if len(*m) > MaxMessages {
