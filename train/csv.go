@@ -10,7 +10,7 @@ import (
 )
 
 // CSVHeader is the header WriteCSV writes: the fields of Record in order.
-const CSVHeader = "queries,iteration,epoch,step,loss,accuracy,power,energy"
+const CSVHeader = "queries,iteration,epoch,step,loss,accuracy,power,energy,valid"
 
 // WriteCSV writes a curve as CSV: CSVHeader, then one line per record. Floats are
 // written in their shortest exact form (NaN for the first record's loss).
@@ -32,7 +32,7 @@ func AppendCSV(dst []byte, r Record) []byte {
 	dst = strconv.AppendInt(dst, int64(r.Iteration), 10)
 	dst = append(dst, ',')
 	dst = strconv.AppendInt(dst, int64(r.Epoch), 10)
-	for _, v := range [...]float64{r.Step, r.Loss, r.Accuracy, r.Power, r.Energy} {
+	for _, v := range [...]float64{r.Step, r.Loss, r.Accuracy, r.Power, r.Energy, r.Valid} {
 		dst = append(dst, ',')
 		dst = strconv.AppendFloat(dst, v, 'g', -1, 64)
 	}
@@ -86,7 +86,7 @@ func parseCSV(line string) (Record, error) {
 		}
 		ints[i] = v
 	}
-	var fl [5]float64
+	var fl [6]float64
 	for i := range fl {
 		v, err := strconv.ParseFloat(f[3+i], 64)
 		if err != nil {
@@ -95,7 +95,7 @@ func parseCSV(line string) (Record, error) {
 		fl[i] = v
 	}
 	return Record{Queries: ints[0], Iteration: int(ints[1]), Epoch: int(ints[2]),
-		Step: fl[0], Loss: fl[1], Accuracy: fl[2], Power: fl[3], Energy: fl[4]}, nil
+		Step: fl[0], Loss: fl[1], Accuracy: fl[2], Power: fl[3], Energy: fl[4], Valid: fl[5]}, nil
 }
 
 // csvName is the header name of field i.

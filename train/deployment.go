@@ -42,6 +42,7 @@ func Deploy(m *model.Model, train, test *dataset.Set, c Config) (*Deployment, er
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", m.Name, err)
 	}
+
 	var obj Objective = p
 	if c.Shadow {
 		obj = shadow(p)
@@ -71,6 +72,7 @@ type Decisions struct {
 	Accepted    int64 `json:"accepted,omitempty"`
 	SteppedBack int64 `json:"stepped_back,omitempty"`
 	Pruned      int64 `json:"pruned,omitempty"`
+	Held        int64 `json:"held,omitempty"` // szo-scd-margin: step backs that did not clear the margin, programmed back
 }
 
 // Setup is what a run's configuration fixes, as its Summary states it: a finished run
@@ -94,7 +96,8 @@ type Setup struct {
 	HeatAll     bool    `json:"heat_all,omitempty"`
 	Bits        int     `json:"bits"`
 	Seed        int64   `json:"seed"`
-	Budget      int64   `json:"budget"` // query budget, 0: none
+	Budget      int64   `json:"budget"`               // query budget, 0: none
+	Validation  float64 `json:"validation,omitempty"` // fraction of the training pool held out to choose the state kept
 }
 
 // Outcome is what a run measured: accuracies in percent, powers in radians, energy in
@@ -104,7 +107,10 @@ type Outcome struct {
 	IdealAcc     float64 `json:"ideal_acc"` // the model's own, on an ideal chip
 	DeployedAcc  float64 `json:"deployed_acc"`
 	FinalAcc     float64 `json:"final_acc"`
-	BestAcc      float64 `json:"best_acc"`
+	BestAcc      float64 `json:"best_acc"`               // the best test accuracy seen (the method's paper's "Best Acc.": chosen on the test set)
+	KeptAcc      float64 `json:"kept_acc,omitempty"`     // test accuracy of the state the validation split ranked best (Run.Kept)
+	KeptQueries  int64   `json:"kept_queries,omitempty"` // when that state was recorded
+	KeptValid    float64 `json:"kept_valid,omitempty"`   // its validation accuracy
 	PowerInitial float64 `json:"power_initial"`
 	PowerFinal   float64 `json:"power_final"`
 	FullPower    float64 `json:"full_power"` // if every phase were active, at deployment
@@ -131,7 +137,7 @@ func (c Config) Setup(model string) Setup {
 	s := Setup{Model: model, Chip: c.Preset, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
 		Step: programmable(c.Step, code), Shadow: c.Shadow,
 		Stale: c.Stale, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
-		Seed: c.Seed, Budget: c.MaxQueries}
+		Seed: c.Seed, Budget: c.MaxQueries, Validation: c.Validation}
 	if methods[c.Optimizer].usesMu {
 		s.Mu = c.Mu
 	}
@@ -148,6 +154,9 @@ func (d *Deployment) Summary() Summary {
 	o := Outcome{Queries: r.Queries(), IdealAcc: d.Model.TestAccuracy, DeployedAcc: first.Accuracy,
 		FinalAcc: last.Accuracy, BestAcc: r.Best().Accuracy, PowerInitial: first.Power, PowerFinal: last.Power,
 		FullPower: d.fullPower, Energy: r.Energy(), WallS: r.Elapsed().Seconds()}
+	if k, ok := r.Kept(); ok {
+		o.KeptAcc, o.KeptQueries, o.KeptValid = k.Accuracy, k.Queries, k.Valid
+	}
 	m := r.method
 	if p, ok := m.(*Penalty); ok {
 		o.Multiplier = p.Multiplier()

@@ -41,7 +41,7 @@ func TestDeploymentSummary(t *testing.T) {
 		if s.Setup != c.Setup(m.Name) || s.Model != "mnist8-mlp" || s.Chip != "paper" || s.Step != DefaultStep(name, 8) {
 			t.Errorf("%s: setup %+v", name, s.Setup)
 		}
-		if s.FullPower != net.Chip().FullPower() || s.IdealAcc != m.TestAccuracy || s.PowerFinal != d.Net.Chip().Power() ||
+		if s.FullPower != net.Chip().FullPower() || s.IdealAcc != m.TestAccuracy || s.PowerFinal != d.Run.Curve()[len(d.Run.Curve())-1].Power ||
 			s.Queries != d.Run.Queries() || s.PowerInitial != d.Deployed().Power {
 			t.Errorf("%s: outcome %+v", name, s.Outcome)
 		}
@@ -51,7 +51,7 @@ func TestDeploymentSummary(t *testing.T) {
 		dec := s.Decisions
 		switch name {
 		case "szo-scd", "admm": // one query per iteration and per trial, one more per step back
-			if want := 8 + dec.Accepted + 2*dec.SteppedBack + dec.Pruned; s.Queries != want || dec.Accepted == 0 {
+			if want := 8 + dec.Accepted + 2*dec.SteppedBack + dec.Pruned + 2*dec.Held; s.Queries != want || dec.Accepted == 0 {
 				t.Errorf("%s: %d queries, decisions %+v (want %d queries)", name, s.Queries, dec, want)
 			}
 		default:
@@ -117,15 +117,16 @@ func TestCSVRoundTrip(t *testing.T) {
 }
 
 func TestReadCSVErrors(t *testing.T) {
-	row := "5,1,0,0.02,NaN,90,100,500"
+	row := "5,1,0,0.02,NaN,90,100,500,NaN"
 	for _, tc := range []struct{ in, want string }{
 		{"", "empty"},
 		{"queries,loss\n" + row, "line 1: header"},
 		{CSVHeader + "\n", "no records"},
-		{CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,100", "line 3: 7 fields, want 8"},
-		{CSVHeader + "\n-5,1,0,0.02,NaN,90,100,500", "line 2: field 1 (queries)"},
-		{CSVHeader + "\n5,1,0,0.02,NaN,90,x,500", "line 2: field 7 (power)"},
-		{CSVHeader + "\n5,9999999999,0,0.02,NaN,90,1,500", "line 2: field 2 (iteration)"},
+		{CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,100,500", "line 3: 8 fields, want 9"},
+		{CSVHeader + "\n-5,1,0,0.02,NaN,90,100,500,NaN", "line 2: field 1 (queries)"},
+		{CSVHeader + "\n5,1,0,0.02,NaN,90,x,500,NaN", "line 2: field 7 (power)"},
+		{CSVHeader + "\n5,9999999999,0,0.02,NaN,90,1,500,NaN", "line 2: field 2 (iteration)"},
+		{CSVHeader + "\n5,1,0,0.02,NaN,90,1,500,v", "line 2: field 9 (valid)"},
 	} {
 		if _, err := ReadCSV(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)

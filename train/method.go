@@ -45,6 +45,7 @@ type Options struct {
 	Lambda float64 // admm: initial Lagrange multiplier of the power (sum of active phases), >= 0
 	Budget float64 // admm: power budget as a fraction of the deployed chip's power, > 0
 	Stale  bool    // szo-scd, admm: keep the old reference loss after a step back (ablation, see SZOSCD)
+	Margin Margin  // szo-scd-margin: the noise margin (zero: the variant's default, DefaultMargin)
 }
 
 // MaxQ bounds FLOPS's samples per iteration: one iteration should be a small part of any
@@ -75,6 +76,13 @@ type method struct {
 var methods = map[string]method{
 	"szo-scd": {1, 0, false, "sparse zeroth-order coordinate descent with power-aware pruning (the method)",
 		func(o Options) Method { return &SZOSCD{S: o.S, Prune: o.P, Stale: o.Stale} }},
+	"szo-scd-margin": {1, 0, false, "szo-scd keeping only moves that beat minibatch noise by a margin (a variant: holds what it wins on an 8-bit chip)",
+		func(o Options) Method {
+			if !o.Margin.On() {
+				o.Margin = DefaultMargin()
+			}
+			return &SZOSCD{S: o.S, Prune: o.P, Margin: o.Margin}
+		}},
 	"zadam": {1, 1, true, "ZO-AdaMM: coordinate-wise central differences, AMSGrad update",
 		func(o Options) Method { return &ZAdam{S: o.S, Mu: o.Mu} }},
 	"znewton": {1, 2, true, "zeroth-order coordinate Newton: 3-point difference, step clipped to the step size",
@@ -148,7 +156,7 @@ func unknownOptimizer(name string) error {
 // validate checks every option, used by the method or not (a typo in an unused flag is
 // still a typo), with the same rules the methods' Init apply.
 func (o Options) validate() error {
-	return firstError(checkS(o.S), checkP(o.P), checkMu(o.Mu), checkQ(o.Q), checkLambda(o.Lambda), checkBudget(o.Budget))
+	return firstError(checkS(o.S), checkP(o.P), checkMu(o.Mu), checkQ(o.Q), checkLambda(o.Lambda), checkBudget(o.Budget), o.Margin.validate())
 }
 
 // The rule of each optimizer parameter, written once: Options.validate and the methods'

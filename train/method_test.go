@@ -31,6 +31,7 @@ func TestMethodsConverge(t *testing.T) {
 		{"flops", &FLOPS{S: 1, Q: 60, Mu: 1e-3}, 0.3, 0.97, 400, 1e-2},
 		{"penalty 0", &Penalty{Method: &SZOSCD{S: 1}, Budget: 1}, 0.03, 0.97, 400, 1e-3},
 		{"szo-scd stale", &SZOSCD{S: 1, Stale: true}, 0.03, 0.97, 400, 1e-3},
+		{"szo-scd margin", &SZOSCD{S: 1, Margin: Margin{Tau: 1e-9, Ramp: 50}}, 0.03, 0.97, 400, 1e-3}, // a margin below the gains
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newBowl(20, spread)
@@ -76,6 +77,8 @@ func TestQueryAccounting(t *testing.T) {
 		{"szo-scd dense", &SZOSCD{S: 1}, 1 + 2*n, 0},
 		{"szo-scd stale", &SZOSCD{S: 0.1, Prune: 1, Stale: true}, 1 + 5, 0},
 		{"szo-scd stale dense", &SZOSCD{S: 1, Stale: true}, 1 + n, 0},
+		{"szo-scd margin", &SZOSCD{S: 0.1, Margin: Margin{Tau: 0.1}}, 1 + 2*5, 0}, // every step back queried, then held
+		{"szo-scd margin pruned", &SZOSCD{S: 0.1, Prune: 1, Margin: Margin{Tau: 0.1}}, 1 + 5, 1 + 2*5},
 		{"zadam", &ZAdam{S: 0.1, Mu: 0.01}, 2 * 5, 0},
 		{"zadam dense", &ZAdam{S: 1, Mu: 0.01}, 2 * n, 0},
 		{"znewton", &ZNewton{S: 0.1, Mu: 0.01}, 3 * 5, 0},
@@ -242,13 +245,13 @@ func (m *nanMethod) Iterate(a ActiveSet, step float64) float64 {
 
 func TestBadInput(t *testing.T) {
 	good := DefaultSettings()
-	good.Batch = 1 // the bowl has one sample
+	good.Batch, good.Validation = 1, 0 // the bowl has one sample
 	for _, tc := range []struct {
 		name string
 		err  func() error
 		want string
 	}{
-		{"optimizer", func() error { _, err := NewMethod("sgd", DefaultOptions()); return err }, "optimizer = sgd, want one of admm, flops, stp, szo-scd, zadam, znewton"},
+		{"optimizer", func() error { _, err := NewMethod("sgd", DefaultOptions()); return err }, "optimizer = sgd, want one of admm, flops, stp, szo-scd, szo-scd-margin, zadam, znewton"},
 		{"s", func() error { o := DefaultOptions(); o.S = 0; _, err := NewMethod("stp", o); return err }, "s = 0, want 0 < s <= 1"},
 		{"s > 1", func() error { o := DefaultOptions(); o.S = 1.5; _, err := NewMethod("stp", o); return err }, "s = 1.5"},
 		{"p", func() error { o := DefaultOptions(); o.P = -0.1; _, err := NewMethod("szo-scd", o); return err }, "p = -0.1, want 0 <= p <= 1"},
@@ -288,6 +291,28 @@ func TestBadInput(t *testing.T) {
 		{"batch above the training set", func() error { s := good; s.Batch = 2; _, err := NewRun(newBowl(3, spread), &STP{S: 1}, s); return err },
 			"batch = 2, want 1 <= batch <= 1, the training set's size"},
 		{"q absurd", func() error { o := DefaultOptions(); o.Q = 1_000_000_000; _, err := NewMethod("flops", o); return err }, "q = 1000000000, want 1 <= q <= 1000000"},
+		{"margin tau", func() error {
+			o := DefaultOptions()
+			o.Margin.Tau = math.Inf(1)
+			_, err := NewMethod("szo-scd-margin", o)
+			return err
+		}, "tau = +Inf"},
+		{"margin down", func() error {
+			o := DefaultOptions()
+			o.Margin.Down = 2
+			_, err := NewMethod("szo-scd-margin", o)
+			return err
+		}, "margin-down = 2"},
+		{"margin ramp", func() error {
+			o := DefaultOptions()
+			o.Margin.Ramp = -1
+			_, err := NewMethod("szo-scd-margin", o)
+			return err
+		}, "margin-ramp = -1"},
+		{"margin stale", func() error {
+			_, err := NewRun(newBowl(3, spread), &SZOSCD{S: 1, Stale: true, Margin: Margin{Tau: 1}}, good)
+			return err
+		}, "no stale reference with a margin"},
 		{"admm budget", func() error { o := DefaultOptions(); o.Budget = 0; _, err := NewMethod("admm", o); return err }, "budget = 0"},
 		{"config crosstalk", func() error { c := DefaultConfig(); c.Crosstalk = math.Inf(1); return c.Validate() }, "crosstalk = +Inf"},
 		{"NaN phase", func() error {

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
@@ -117,6 +118,23 @@ func (p *Problem) Evaluate() float64 {
 		p.err = err
 	}
 	return acc
+}
+
+// TrainingAccuracy implements Validator: the accuracy on the given training samples, in
+// percent. It costs no query (it is an inference pass, like Evaluate).
+func (p *Problem) TrainingAccuracy(samples []int) float64 {
+	right := 0
+	for from := 0; from < len(samples); from += evalBatch {
+		chunk := samples[from:min(from+evalBatch, len(samples))]
+		if err := p.eval.Load(p.train, chunk); err != nil {
+			if p.err == nil {
+				p.err = err
+			}
+			return math.NaN()
+		}
+		right += p.eval.Correct()
+	}
+	return 100 * float64(right) / float64(len(samples))
 }
 
 // Queries implements Objective.

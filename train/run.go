@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 )
 
@@ -18,15 +19,25 @@ type Settings struct {
 	MaxIterations int           // stop after this many iterations; 0: no limit
 	MaxWall       time.Duration // stop at the first query after this much time in Step (inside an iteration if need be); 0: no limit
 	EvalEvery     int64         // queries between test evaluations
+	Validation    float64       // fraction of the training pool held out to choose the state kept, [0, MaxValidation] (0: none; see Run.Kept)
 	Seed          int64         // fixes the data order and the optimizer's random choices
 	OnRecord      func(Record)  // if set, called with every new record
 }
 
 // DefaultSettings returns the method's loop settings: minibatch 32, step 0.02 decaying by
-// 0.985 per epoch, a test evaluation every 1,000 queries, no budget.
+// 0.985 per epoch, a test evaluation every 1,000 queries, a tenth of the training pool
+// held out for validation, no budget.
 func DefaultSettings() Settings {
-	return Settings{Batch: 32, Step: 0.02, Decay: 0.985, EvalEvery: 1000}
+	return Settings{Batch: 32, Step: 0.02, Decay: 0.985, EvalEvery: 1000, Validation: DefaultValidation}
 }
+
+// DefaultValidation is the fraction of a training pool a run holds out by default: enough
+// digits of the method's MNIST pool (1,000 of 10,000) to rank states a tenth of a point
+// apart, while training on nine tenths.
+const DefaultValidation = 0.1
+
+// MaxValidation bounds Settings.Validation: a run trains on at least half its pool.
+const MaxValidation = 0.5
 
 func (s Settings) validate() error {
 	switch {
@@ -44,6 +55,8 @@ func (s Settings) validate() error {
 		return &FieldError{"wall", s.MaxWall, "a budget >= 0 (0: none)"}
 	case s.EvalEvery < 1:
 		return &FieldError{"eval", s.EvalEvery, "eval >= 1 query"}
+	case !(s.Validation >= 0 && s.Validation <= MaxValidation):
+		return &FieldError{"validation", s.Validation, fmt.Sprintf("0 <= validation <= %g (a fraction of the training pool)", MaxValidation)}
 	}
 	return nil
 }
@@ -58,6 +71,7 @@ type Record struct {
 	Step      float64 // step size of the next iteration (whole control codes on a chip with a DAC)
 	Loss      float64 // mean training loss the optimizer saw since the previous record (NaN in the first)
 	Accuracy  float64 // test accuracy, percent
+	Valid     float64 // accuracy on the held-out validation split, percent (NaN: no split)
 	Power     float64 // chip power (sum of the active phases), radians
 	Energy    float64 // sum of the power at every query so far, radian-queries
 }
@@ -84,6 +98,11 @@ type Run struct {
 	nextEv  int64
 	curve   []Record
 
+	validator Validator // scores the validation split, if the run keeps its best state
+	valid     []int     // the training samples held out for validation
+	kept      []float64 // the active phases of the record of best validation accuracy
+	keptAt    int       // that record's index in curve (-1: none)
+
 	next    func() (struct{}, bool)
 	stop    func()
 	yield   func(struct{}) bool
@@ -104,8 +123,9 @@ var errBudget = errors.New("train: budget spent")
 // Seed streams: the data order and the optimizer draw from independent PCG streams of
 // the run's seed (the chip draws its own from the same seed).
 const (
-	streamData   = 0xda7a
-	streamMethod = 0x0b7
+	streamData       = 0xda7a
+	streamMethod     = 0x0b7
+	streamValidation = 0x7a11d
 )
 
 // NewRun returns a run of method on obj; it validates the settings, initialises the
@@ -131,13 +151,18 @@ func newRun(obj Objective, method Method, s Settings) (*Run, error) {
 	if err := method.Init(obj.Len(), rand.New(rand.NewPCG(uint64(s.Seed), streamMethod))); err != nil {
 		return nil, err
 	}
-	r := &Run{obj: obj, method: method, set: s, step: s.Step, nextEv: s.EvalEvery}
-	r.view.r = r
-	r.data = rand.New(rand.NewPCG(uint64(s.Seed), streamData))
+	r := &Run{obj: obj, method: method, set: s, step: s.Step, nextEv: s.EvalEvery, keptAt: -1}
 	r.order = make([]int, obj.Samples())
 	for i := range r.order {
 		r.order[i] = i
 	}
+	if s.Validation > 0 {
+		if err := r.holdOut(s.Validation); err != nil {
+			return nil, err
+		}
+	}
+	r.view.r = r
+	r.data = rand.New(rand.NewPCG(uint64(s.Seed), streamData))
 	r.batch = s.Batch
 	r.pos = len(r.order) // shuffle before the first batch
 	r.record()
@@ -218,6 +243,55 @@ func (r *Run) loop(yield func(struct{}) bool) {
 	if last := r.curve[len(r.curve)-1]; last.Iteration != r.iter || last.Queries != r.obj.Queries() {
 		r.record()
 	}
+	r.restoreKept()
+}
+
+// holdOut moves a random fraction of the training samples (round(frac * n), at least
+// one; drawn from the run's seed) out of the data order into a validation split: the
+// samples a run ranks its states on are never trained on.
+func (r *Run) holdOut(frac float64) error {
+	v, ok := r.obj.(Validator)
+	if !ok {
+		return fmt.Errorf("train: validation %g: the objective cannot score training samples", frac)
+	}
+	n := len(r.order)
+	held := count(frac, n)
+	if n-held < r.set.Batch {
+		return &FieldError{"batch", r.set.Batch, fmt.Sprintf("1 <= batch <= %d, the training samples left after the validation split of %d", n-held, held)}
+	}
+	rand.New(rand.NewPCG(uint64(r.set.Seed), streamValidation)).Shuffle(n, func(i, j int) { r.order[i], r.order[j] = r.order[j], r.order[i] })
+	r.valid, r.order = r.order[:held:held], r.order[held:]
+	slices.Sort(r.valid) // in the pool's order, so scoring them reads the pool in order
+	slices.Sort(r.order) // the loop shuffles its data order from its own stream
+	r.validator, r.kept = v, make([]float64, r.obj.Len())
+	return nil
+}
+
+// restoreKept programs the kept state back onto the chip at the end of a run (no query):
+// the chip then holds the state its validation split ranked best, not merely the last.
+func (r *Run) restoreKept() {
+	if r.keptAt < 0 || r.keptAt == len(r.curve)-1 {
+		return
+	}
+	for k, phi := range r.kept {
+		r.obj.SetPhase(k, phi)
+	}
+}
+
+// Validator is an Objective that can score its training samples, as a run with
+// Settings.Validation > 0 needs to rank its states on the samples it holds out.
+type Validator interface {
+	TrainingAccuracy(samples []int) float64 // accuracy on these training samples, percent; not a query
+}
+
+// Kept returns the record of the state the run keeps: the one of highest validation
+// accuracy so far (the earliest of equals), which the run programs back onto the chip when
+// its budget is spent. ok is false when the run holds out no validation split.
+func (r *Run) Kept() (rec Record, ok bool) {
+	if r.keptAt < 0 {
+		return Record{}, false
+	}
+	return r.curve[r.keptAt], true
 }
 
 // iterate runs one iteration of the method; cut reports that a budget ran out inside it
@@ -285,6 +359,16 @@ func (r *Run) record() {
 		rec.Loss = r.lossSum / float64(r.lossN)
 	}
 	r.lossSum, r.lossN = 0, 0
+	rec.Valid = math.NaN()
+	if r.validator != nil {
+		rec.Valid = r.validator.TrainingAccuracy(r.valid)
+		if r.keptAt < 0 || rec.Valid > r.curve[r.keptAt].Valid {
+			r.keptAt = len(r.curve)
+			for k := range r.kept {
+				r.kept[k] = r.obj.Phase(k)
+			}
+		}
+	}
 	r.curve = append(r.curve, rec)
 	if r.set.OnRecord != nil {
 		r.set.OnRecord(rec)
