@@ -94,13 +94,17 @@ func (c Config) Validate() error {
 }
 
 // WithDefaults returns c with the optimizer's default step and radius for its chip
-// filled in where Step or Mu is 0, as Start runs it.
+// filled in where Step or Mu is 0, and szo-scd-margin's default margin where none is set,
+// as Deploy runs it.
 func (c Config) WithDefaults() Config {
 	if c.Step == 0 {
 		c.Step = DefaultStep(c.Optimizer, c.Bits)
 	}
 	if c.Mu == 0 {
 		c.Mu = radius(c.Optimizer, c.Bits)
+	}
+	if c.Optimizer == "szo-scd-margin" && !c.Margin.On() {
+		c.Margin = DefaultMargin()
 	}
 	return c
 }

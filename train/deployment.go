@@ -87,6 +87,7 @@ type Setup struct {
 	Step        float64 `json:"step"`         // the initial step as the chip takes it: whole codes
 	Mu          float64 `json:"mu,omitempty"` // zadam, znewton, flops
 	Stale       bool    `json:"stale,omitempty"`
+	Margin      Margin  `json:"margin,omitzero"`        // szo-scd-margin
 	Shadow      bool    `json:"shadow,omitempty"`       // full-precision optimizer phases (ablation)
 	Lambda      float64 `json:"lambda,omitempty"`       // admm
 	PowerBudget float64 `json:"power_budget,omitempty"` // admm: fraction of the deployed power
@@ -143,6 +144,9 @@ func (c Config) Setup(model string) Setup {
 	}
 	if c.Optimizer == "admm" {
 		s.Lambda, s.PowerBudget = c.Lambda, c.Budget
+	}
+	if c.Optimizer == "szo-scd-margin" {
+		s.Margin = c.Margin
 	}
 	return s
 }
