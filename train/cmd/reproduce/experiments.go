@@ -53,6 +53,14 @@ func prune(p float64) func(*train.Config) { return func(c *train.Config) { c.P =
 
 func stale(c *train.Config) { c.Stale = true }
 
+// margin sets szo-scd-margin's noise margin (train.Margin).
+func margin(m train.Margin) func(*train.Config) { return func(c *train.Config) { c.Margin = m } }
+
+// paperStep is the step size the method's paper gives an optimizer (its Sec. 4 setup:
+// ZAdam and ZNewton 1e-3, STP and SZO-SCD 2e-2, FLOPS 1e-1), for a continuous chip: below
+// one 8-bit code for ZAdam and ZNewton, so it cannot run on the method's 8-bit chip.
+var paperStep = map[string]float64{"szo-scd": 2e-2, "stp": 2e-2, "zadam": 1e-3, "znewton": 1e-3, "flops": 1e-1}
+
 // shadow is the ablation of the authors' code: full-precision optimizer phases,
 // quantized by the chip.
 func shadow(c *train.Config) { c.Shadow = true }
@@ -119,6 +127,12 @@ func experiments() []experiment {
 	for _, b := range baselines {
 		t1.Vars = append(t1.Vars, variant{Label: names[b], Cfg: cfg(b, 0.15, 0.1)})
 	}
+	t1.Vars = append(t1.Vars, variant{Label: "SZO-SCD margin", Cfg: cfg("szo-scd-margin", 0.15, 0.1)})
+	// The paper's own step sizes, on a continuous chip (where each can be programmed).
+	for _, b := range append([]string{"szo-scd"}, baselines...) {
+		d := paperStep[b]
+		t1.Vars = append(t1.Vars, variant{Label: names[b] + " continuous, paper's step", Cfg: cfg(b, 0.15, 0.1, func(c *train.Config) { c.Step = d }), Chip: continuous})
+	}
 	for _, b := range append([]string{"szo-scd"}, baselines...) {
 		t1.Vars = append(t1.Vars, variant{Label: names[b] + " dense", Cfg: cfg(b, 1, 1)})
 	}
@@ -134,31 +148,47 @@ func experiments() []experiment {
 
 	exps := []experiment{tune, t1}
 	for _, m := range []struct{ suffix, file, name string }{{"", mlp, "MNIST 8x8 MLP"}, {"-vowel", vowel, "vowel 8-16-16-4 MLP"}} {
-		q := int64(mlpQueries)
+		q, s := int64(mlpQueries), 0.1
 		if m.file == vowel {
-			q = vowelQueries
+			q, s = vowelQueries, 0.6 // the paper's Fig. 6a,b setting for the vowel MLP
 		}
+		sNote := fmt.Sprintf("s %g", s)
 		// Fig. 4's claim is about queries to reach an accuracy: evaluate often enough to see
 		// the early recovery (every 1/400 of the budget).
-		f4 := experiment{ID: "fig4" + m.suffix, Title: "Fig. 4, " + m.name + ": active fraction alpha (SZO-SCD, s 0.1, p 1)", Model: m.file, Queries: q, Eval: q / 400, Chips: paper}
+		f4 := experiment{ID: "fig4" + m.suffix, Title: "Fig. 4, " + m.name + ": active fraction alpha (SZO-SCD, " + sNote + ", p 1)", Model: m.file, Queries: q, Eval: q / 400, Chips: paper}
 		for _, a := range []float64{0.05, 0.1, 0.15, 0.3, 0.6, 1} {
-			f4.Vars = append(f4.Vars, variant{Label: fmt.Sprintf("alpha=%g", a), Cfg: cfg("szo-scd", a, 0.1)})
+			f4.Vars = append(f4.Vars, variant{Label: fmt.Sprintf("alpha=%g", a), Cfg: cfg("szo-scd", a, s)})
 		}
 		f5 := experiment{ID: "fig5" + m.suffix, Title: "Fig. 5, " + m.name + ": sparsity s (SZO-SCD, alpha 0.15, p 1)", Model: m.file, Queries: q, Chips: paper}
 		for _, s := range []float64{0.02, 0.05, 0.1, 0.2, 0.5, 1} {
 			f5.Vars = append(f5.Vars, variant{Label: fmt.Sprintf("s=%g", s), Cfg: cfg("szo-scd", 0.15, s)})
 		}
-		f6 := experiment{ID: "fig6" + m.suffix, Title: "Fig. 6, " + m.name + ": pruning probability p (SZO-SCD, alpha 0.15, s 0.1)", Model: m.file, Queries: q, Chips: paper}
+		f6 := experiment{ID: "fig6" + m.suffix, Title: "Fig. 6, " + m.name + ": pruning probability p (SZO-SCD, alpha 0.15, " + sNote + ")", Model: m.file, Queries: q, Chips: paper}
 		for _, p := range []float64{0, 0.25, 0.5, 0.75, 1} {
-			f6.Vars = append(f6.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, 0.1, prune(p))})
+			f6.Vars = append(f6.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, s, prune(p))})
 		}
-		f6.Vars = append(f6.Vars, variant{Label: "alpha=1 p=0", Cfg: cfg("szo-scd", 1, 0.1, prune(0))})
+		f6.Vars = append(f6.Vars, variant{Label: "alpha=1 p=0", Cfg: cfg("szo-scd", 1, s, prune(0))},
+			variant{Label: "margin p=1", Cfg: cfg("szo-scd-margin", 0.15, s)},
+			variant{Label: "margin p=0", Cfg: cfg("szo-scd-margin", 0.15, s, prune(0))})
 		exps = append(exps, f4, f5, f6)
 	}
 	f6c := experiment{ID: "fig6c", Title: "Fig. 6c, MNIST 8x8 MLP: pruning probability p over 2M queries (SZO-SCD, alpha 0.15, s 0.1, seed 1)",
 		Model: mlp, Queries: longQueries, Seeds: 1, Chips: paper}
 	for _, p := range []float64{0, 0.25, 0.5, 0.75, 1} {
 		f6c.Vars = append(f6c.Vars, variant{Label: fmt.Sprintf("p=%g", p), Cfg: cfg("szo-scd", 0.15, 0.1, prune(p))})
+	}
+	// Keeping what it wins (issue 17): the method's rule against noise margins over 2M
+	// queries, evaluated often enough to see the early recovery.
+	keep := experiment{ID: "margin", Title: "Keeping what it wins: SZO-SCD's rule against noise margins over 2M queries (MNIST 8x8 MLP, alpha 0.15, s 0.1, p 1)",
+		Model: mlp, Queries: longQueries, Eval: 2000, Chips: paper}
+	keep.Vars = []variant{
+		{Label: "SZO-SCD (the method's rule)", Cfg: cfg("szo-scd", 0.15, 0.1)},
+		{Label: "margin tau=0.006", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Tau: 0.006}))},
+		{Label: "margin 8x noise", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Scale: 8}))},
+		{Label: "margin 8x noise, ramp 100 (szo-scd-margin)", Cfg: cfg("szo-scd-margin", 0.15, 0.1)},
+		{Label: "margin 8x noise, ramp 100, down 0.75", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Scale: 8, Ramp: 100, Down: 0.75}))},
+		{Label: "margin 8x noise, ramp 100, p=0", Cfg: cfg("szo-scd-margin", 0.15, 0.1, prune(0))},
+		{Label: "SZO-SCD p=0", Cfg: cfg("szo-scd", 0.15, 0.1, prune(0))},
 	}
 	t3 := experiment{ID: "table3", Title: "Table 3: Lagrangian power penalty with a dual update (ADMM) against power-aware pruning (alpha 0.15, s 0.1)",
 		Model: mlp, Queries: mlpQueries, Chips: paper}
@@ -175,7 +205,8 @@ func experiments() []experiment {
 	for _, opt := range []string{"szo-scd", "flops", "znewton"} {
 		scale.Vars = append(scale.Vars, variant{Label: names[opt], Cfg: cfg(opt, 0.15, 0.1)})
 	}
-	exps = append(exps, f6c, t3, scale)
+	scale.Vars = append(scale.Vars, variant{Label: "SZO-SCD margin", Cfg: cfg("szo-scd-margin", 0.15, 0.1)})
+	exps = append(exps, f6c, keep, t3, scale)
 
 	for _, m := range []struct{ id, file, name string }{
 		{"table2", "mnist16-cnn.json", "MNIST 16x16 CNN"}, {"table4", "fmnist32-cnn.json", "Fashion-MNIST 32x32 CNN"},
@@ -187,6 +218,7 @@ func experiments() []experiment {
 			e.Vars = append(e.Vars, variant{Label: names[b], Cfg: cfg(b, 0.05, 0.1)})
 		}
 		e.Vars = append(e.Vars,
+			variant{Label: "SZO-SCD margin", Cfg: cfg("szo-scd-margin", 0.05, 0.1)},
 			variant{Label: "SZO-SCD p=0", Cfg: cfg("szo-scd", 0.05, 0.1, prune(0))},
 			variant{Label: "SZO-SCD alpha=1 p=0", Cfg: cfg("szo-scd", 1, 0.1, prune(0))})
 		exps = append(exps, e)
@@ -195,7 +227,7 @@ func experiments() []experiment {
 }
 
 // names are the display names of the optimizers.
-var names = map[string]string{"szo-scd": "SZO-SCD", "zadam": "ZAdam", "znewton": "ZNewton", "stp": "STP", "flops": "FLOPS", "admm": "ADMM"}
+var names = map[string]string{"szo-scd": "SZO-SCD", "szo-scd-margin": "SZO-SCD margin", "zadam": "ZAdam", "znewton": "ZNewton", "stp": "STP", "flops": "FLOPS", "admm": "ADMM"}
 
 // resolved returns the configuration a run of v on a chip preset uses: the preset's
 // noise and resolution, the variant's chip ablation, and the optimizer's default step
@@ -232,7 +264,14 @@ func configKey(c train.Config) string {
 	if c.Decay != train.DefaultSettings().Decay {
 		k += fmt.Sprintf("_decay%g", c.Decay)
 	}
+	if c.Validation != train.DefaultValidation {
+		k += fmt.Sprintf("_v%g", c.Validation)
+	}
 	switch c.Optimizer {
+	case "szo-scd-margin":
+		if m := c.Margin; m.On() {
+			k += fmt.Sprintf("_tau%g_ms%g_mr%d_md%g", m.Tau, m.Scale, m.Ramp, m.Down)
+		}
 	case "admm":
 		k += fmt.Sprintf("_l%g_B%g", c.Lambda, c.Budget)
 	case "flops":
