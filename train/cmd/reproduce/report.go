@@ -85,6 +85,7 @@ func (g *group) sd(f func(result) float64) float64 {
 }
 
 func deployed(r result) float64 { return r.DeployedAcc }
+func kept(r result) float64     { return r.KeptAcc }
 func final(r result) float64    { return r.FinalAcc }
 func best(r result) float64     { return r.BestAcc }
 func ideal(r result) float64    { return r.IdealAcc }
@@ -152,6 +153,36 @@ func (g *group) at(q float64) float64 {
 	return math.NaN()
 }
 
+// bestUpTo returns the mean over the group's runs of each run's best test accuracy among
+// its records up to q queries (the paper's "Best Acc." protocol, cut at a budget).
+func (g *group) bestUpTo(q float64) float64 {
+	if len(g.curves) == 0 {
+		return math.NaN()
+	}
+	sum := 0.0
+	for _, c := range g.curves {
+		b := math.Inf(-1)
+		for _, r := range c {
+			if float64(r.Queries) <= q {
+				b = max(b, r.Accuracy)
+			}
+		}
+		sum += b
+	}
+	return sum / float64(len(g.curves))
+}
+
+// protocols are the accuracies of a group under each protocol a claim may be judged by:
+// the best test accuracy seen up to 20k and 60k queries and over the whole budget (the
+// paper's "Best Acc.", chosen on the test set), the test accuracy of the state the
+// validation split ranked best (kept), and the accuracy at the end (final).
+func (g *group) protocols() string {
+	if g == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s / %s / %s · %s · %s", f2(g.bestUpTo(20_000)), f2(g.bestUpTo(60_000)), f2(g.mean(best)), f2(g.mean(kept)), f2(g.mean(final)))
+}
+
 // suite is every group of the report, by experiment, noise and label.
 type suite map[string]*group
 
@@ -205,6 +236,7 @@ func report(o options, stderr io.Writer) error {
 	writeSetup(&md, o, exps, all, total, missing, wall, queries)
 	writeClaims(&md, all)
 	writeTuning(&md, all)
+	writeMargin(&md, all)
 	writeScale(&md, all)
 	writeDecisions(&md, all)
 	writeDiscussion(&md)
@@ -253,7 +285,12 @@ func writeSetup(md *strings.Builder, o options, exps []experiment, all suite, to
 }
 
 // claim is one line of the verdict table.
-type claim struct{ what, paper, ours, verdict string }
+// Each claim names the group whose protocols it shows and the protocol its verdict uses.
+type claim struct {
+	what, paper, ours, verdict string
+	protocol                   string // the accuracy the verdict judges: "final", "best", "kept", or "power" (final power)
+	primary                    *group // the group whose accuracies under every protocol the table shows
+}
 
 // modelName is the network an experiment runs on, for claims.
 func modelName(all suite, id string) string {
@@ -301,10 +338,23 @@ func writeClaims(md *strings.Builder, all suite) {
 			func() (claim, bool) { return claimCNN(all, id) },
 			func() (claim, bool) { return claimBaselines(all, id, "paper", "SZO-SCD above the baselines") })
 	}
-	fmt.Fprintf(md, "## Claims and verdicts\n\nOn the method's chip (*paper*) unless the claim names the *strong* chip.\n\n| claim | paper | ours | verdict |\n| --- | --- | --- | --- |\n")
+	fmt.Fprintf(md, `## Claims and verdicts
+
+On the method's chip (*paper*) unless the claim names the *strong* chip. Protocols: the
+paper reports "Best Acc." (its Table 1 column; the authors' configurations keep the best
+checkpoints by test accuracy), which is a state chosen on the test set. We give, for the
+claim's main configuration, the best test accuracy seen up to 20k and 60k queries and over
+the whole budget, then *kept*, the test accuracy of the state a held-out tenth of the
+training pool ranked best (chosen without the test set, and programmed back at the end),
+then *final*, what the chip holds at the end of the budget. The verdict column says which
+protocol it judges by.
+
+| claim | paper | ours | best ≤20k / ≤60k / all · kept · final (%%) | verdict (protocol) |
+| --- | --- | --- | --- | --- |
+`)
 	for _, f := range checks {
 		if c, ok := f(); ok {
-			fmt.Fprintf(md, "| %s | %s | %s | %s |\n", c.what, c.paper, c.ours, c.verdict)
+			fmt.Fprintf(md, "| %s | %s | %s | %s | %s (%s) |\n", c.what, c.paper, c.ours, c.primary.protocols(), c.verdict, c.protocol)
 		}
 	}
 	md.WriteString("\n")
@@ -327,21 +377,22 @@ func claimRecovery(all suite, nz string) (claim, bool) {
 	}
 	id, dep, fin := g.mean(ideal), g.mean(deployed), g.mean(final)
 	c := claim{what: fmt.Sprintf("MNIST 8x8 MLP%s, alpha 0.15, s 0.1: SZO-SCD recovers most of the deployment drop", chipNote(nz)),
-		paper: "recovers (93.5% final)"}
+		paper: "recovers (93.5% Best Acc.)", protocol: "final; best and kept beside", primary: g}
 	drop := id - dep
 	c.ours = fmt.Sprintf("ideal %s%%, deployed %s%%, final %s%% (best on the way %s%%)", f2(id), f2(dep), f2(fin), f2(g.mean(best)))
-	for _, alt := range []string{"SZO-SCD continuous", "SZO-SCD continuous d=0.005", "SZO-SCD stale", "SZO-SCD heat all", "SZO-SCD shadow", "SZO-SCD shadow d=0.02", "SZO-SCD shadow d=0.005"} {
+	for _, alt := range []string{"SZO-SCD margin", "SZO-SCD continuous, paper's step", "SZO-SCD continuous", "SZO-SCD continuous d=0.005", "SZO-SCD stale", "SZO-SCD heat all", "SZO-SCD shadow", "SZO-SCD shadow d=0.02", "SZO-SCD shadow d=0.005"} {
 		if a := all.get("table1", nz, alt); a != nil {
-			c.ours += fmt.Sprintf("; %s: deployed %s%%, final %s%% (best %s%%)", strings.TrimPrefix(alt, "SZO-SCD "), f2(a.mean(deployed)), f2(a.mean(final)), f2(a.mean(best)))
+			c.ours += fmt.Sprintf("; %s: deployed %s%%, final %s%% (best %s%%, kept %s%%)", strings.TrimPrefix(alt, "SZO-SCD "), f2(a.mean(deployed)), f2(a.mean(final)), f2(a.mean(best)), f2(a.mean(kept)))
 		}
 	}
 	switch {
 	case drop < 1:
 		c.verdict = fmt.Sprintf("untestable: deployment costs only %s points; SZO-SCD then ends %s points from deployed", f2(drop), f2(fin-dep))
 	default:
-		c.verdict = recoveryVerdict(fin-dep, drop)
-		if b := g.mean(best); b-dep >= drop/2 && (fin-dep)/drop < 0.5 {
-			c.verdict += fmt.Sprintf(" at the end; %.0f%% at its best on the way", 100*(b-dep)/drop)
+		c.verdict = recoveryVerdict(fin-dep, drop) + fmt.Sprintf(" at the end; by the paper's protocol (best seen) %.0f%%, kept %.0f%%",
+			100*(g.mean(best)-dep)/drop, 100*(g.mean(kept)-dep)/drop)
+		if m := all.get("table1", nz, "SZO-SCD margin"); m != nil {
+			c.verdict += fmt.Sprintf("; SZO-SCD margin: %.0f%% at the end", 100*(m.mean(final)-m.mean(deployed))/(m.mean(ideal)-m.mean(deployed)))
 		}
 	}
 	return c, true
@@ -367,7 +418,8 @@ func claimBaselines(all suite, id, nz, paper string) (claim, bool) {
 	if g == nil {
 		return claim{}, false
 	}
-	c := claim{what: fmt.Sprintf("%s%s: SZO-SCD ends above every baseline at equal queries", modelName(all, id), chipNote(nz)), paper: paper}
+	c := claim{what: fmt.Sprintf("%s%s: SZO-SCD ends above every baseline at equal queries", modelName(all, id), chipNote(nz)), paper: paper,
+		protocol: "final; best seen beside", primary: g}
 	szo := g.mean(final)
 	parts := []string{"SZO-SCD " + f2(szo)}
 	beaten, n, bestName, bestAcc := 0, 0, "", -1.0
@@ -398,6 +450,21 @@ func claimBaselines(all suite, id, nz, paper string) (claim, bool) {
 		}
 	}
 	c.ours += fmt.Sprintf("; after %.0f queries: %s", early, strings.Join(eparts, ", "))
+	var bparts []string
+	bestSeen, bestSeenName := g.mean(best), "SZO-SCD"
+	for _, l := range append([]string{"SZO-SCD", "SZO-SCD margin"}, baselineLabels...) {
+		if bg := all.get(id, nz, l); bg != nil {
+			bparts = append(bparts, l+" "+f2(bg.mean(best)))
+			if bg.mean(best) > bestSeen && l != "SZO-SCD margin" {
+				bestSeen, bestSeenName = bg.mean(best), l
+			}
+		}
+	}
+	c.ours += "; best seen: " + strings.Join(bparts, ", ")
+	if m := all.get(id, nz, "SZO-SCD margin"); m != nil {
+		c.ours += "; SZO-SCD margin final " + f2(m.mean(final))
+	}
+
 	spread := g.sd(final)
 	switch {
 	case beaten == n:
@@ -407,11 +474,17 @@ func claimBaselines(all suite, id, nz, paper string) (claim, bool) {
 	default:
 		c.verdict = fmt.Sprintf("does not hold: best is %s (%s%%), %s points above SZO-SCD; SZO-SCD beats %d of %d", bestName, f2(bestAcc), f2(bestAcc-szo), beaten, n)
 	}
+	if bestSeenName == "SZO-SCD" {
+		c.verdict += "; by best seen (the paper's protocol) SZO-SCD is highest"
+	} else {
+		c.verdict += fmt.Sprintf("; by best seen (the paper's protocol) %s is highest (%s%%, SZO-SCD %s%%)", bestSeenName, f2(bestSeen), f2(g.mean(best)))
+	}
 	return c, true
 }
 
 func claimDense(all suite, nz string) (claim, bool) {
-	c := claim{what: fmt.Sprintf("MNIST 8x8 MLP%s: dense variants (alpha 1, s 1) do worse / diverge", chipNote(nz)), paper: "dense variants diverge"}
+	c := claim{what: fmt.Sprintf("MNIST 8x8 MLP%s: dense variants (alpha 1, s 1) do worse / diverge", chipNote(nz)), paper: "dense variants diverge",
+		protocol: "final", primary: all.get("table1", nz, "SZO-SCD dense")}
 	var parts []string
 	worse, n := 0, 0
 	for _, b := range append([]string{"SZO-SCD"}, baselineLabels...) {
@@ -506,8 +579,8 @@ func claimAlpha(all suite, id string) (claim, bool) {
 	parts = append(parts, "alpha=1: "+show(q1))
 	halves = append(halves, "alpha=1: "+showHalf(half(one)))
 	c := claim{what: fmt.Sprintf("%s: alpha 0.05-0.15 reaches a given accuracy (here %s%%, just under the lowest peak of the mean curves) with >= 3x fewer queries than alpha 1", modelName(all, id), f2(target)),
-		paper: "3.7x-7.6x fewer queries",
-		ours:  "queries to reach it: " + strings.Join(parts, ", ") + "; queries to close half of the own drop from ideal: " + strings.Join(halves, ", ")}
+		paper: "3.7x-7.6x fewer queries", protocol: "queries to an accuracy on the mean curve", primary: all.get(id, nz, "alpha=0.15"),
+		ours: "queries to reach it: " + strings.Join(parts, ", ") + "; queries to close half of the own drop from ideal: " + strings.Join(halves, ", ")}
 	switch {
 	case never:
 		c.verdict = "does not hold: a small alpha never reaches it"
@@ -544,7 +617,7 @@ func claimPruning(all suite, id string) (claim, bool) {
 	if id == "fig6c" {
 		what = fmt.Sprintf("%s over %d queries (seed 1): pruning p = 1 ends with >= 30%% less power than p = 0", modelName(all, id), p1.runs[0].Budget)
 	}
-	c := claim{what: what, paper: "30-50% less power",
+	c := claim{what: what, paper: "30-50% less power", protocol: "final power", primary: p1,
 		ours: fmt.Sprintf("power %.0f vs %.0f rad (%.0f%% less; energy %.0f%% less); accuracy %s vs %s%%; power change over the run %+.0f vs %+.0f rad%s",
 			p1.mean(powerEnd), p0.mean(powerEnd), 100*cut, 100*ecut, f2(p1.mean(final)), f2(p0.mean(final)), rise(p1), rise(p0), added)}
 	switch {
@@ -567,7 +640,7 @@ func claimTotal(all suite, id string) (claim, bool) {
 	save := 1 - mixed.mean(powerEnd)/full.mean(powerEnd)
 	esave := 1 - mixed.mean(energy)/full.mean(energy)
 	c := claim{what: fmt.Sprintf("%s: mixed training (alpha 0.15, p 1) uses about 90%% less power than alpha 1 (p 0)", modelName(all, id)),
-		paper: ">90% power saving",
+		paper: ">90% power saving", protocol: "final power", primary: mixed,
 		ours: fmt.Sprintf("power %.0f vs %.0f rad (%.1f%% less), energy %.1f%% less; accuracy %s vs %s%%",
 			mixed.mean(powerEnd), full.mean(powerEnd), 100*save, 100*esave, f2(mixed.mean(final)), f2(full.mean(final)))}
 	if save >= 0.85 {
@@ -587,7 +660,7 @@ func claimADMM(all suite) (claim, bool) {
 		return claim{}, false
 	}
 	c := claim{what: "MNIST 8x8 MLP: power-aware pruning beats the Lagrangian/ADMM power penalty (lambda 0.05-1, dual update toward the deployed power or 90% of it)",
-		paper: "pruning: lower power at similar accuracy"}
+		paper: "pruning: lower power at similar accuracy", protocol: "final", primary: pr}
 	parts := []string{fmt.Sprintf("pruning %s%% at %.0f rad", f2(pr.mean(final)), pr.mean(powerEnd))}
 	if p0 := all.get("table3", "paper", "no pruning p=0"); p0 != nil {
 		parts = append(parts, fmt.Sprintf("no pruning %s%% at %.0f rad", f2(p0.mean(final)), p0.mean(powerEnd)))
@@ -630,8 +703,11 @@ func claimCNN(all suite, id string) (claim, bool) {
 		return claim{}, false
 	}
 	c := claim{what: fmt.Sprintf("%s, alpha 0.05, s 0.1, p 1: SZO-SCD recovers at a fraction of the power", modelName(all, id)),
-		paper: "recovers; large power saving (Table 4)"}
-	c.ours = fmt.Sprintf("ideal %s%%, deployed %s%%, final %s%% (best %s%%)", f2(g.mean(ideal)), f2(g.mean(deployed)), f2(g.mean(final)), f2(g.mean(best)))
+		paper: "recovers; large power saving (Table 4)", protocol: "final; best and kept beside", primary: g}
+	c.ours = fmt.Sprintf("ideal %s%%, deployed %s%%, final %s%% (best %s%%, kept %s%%)", f2(g.mean(ideal)), f2(g.mean(deployed)), f2(g.mean(final)), f2(g.mean(best)), f2(g.mean(kept)))
+	if m := all.get(id, nz, "SZO-SCD margin"); m != nil {
+		c.ours += fmt.Sprintf("; SZO-SCD margin: final %s%% (best %s%%, kept %s%%) at %.0f rad", f2(m.mean(final)), f2(m.mean(best)), f2(m.mean(kept)), m.mean(powerEnd))
+	}
 	for _, base := range []string{"SZO-SCD alpha=1 p=0", "SZO-SCD p=0"} {
 		if b := all.get(id, nz, base); b != nil {
 			c.ours += fmt.Sprintf("; power %.0f vs %.0f rad with %s (%.0f%% less; energy %.0f%% less)", g.mean(powerEnd), b.mean(powerEnd),
@@ -643,9 +719,113 @@ func claimCNN(all suite, id string) (claim, bool) {
 	case drop < 1:
 		c.verdict = fmt.Sprintf("untestable recovery (drop %s points); ends %s points from deployed", f2(drop), f2(gain))
 	default:
-		c.verdict = recoveryVerdict(gain, drop)
+		c.verdict = recoveryVerdict(gain, drop) + fmt.Sprintf(" at the end; by the paper's protocol (best seen) %.0f%%, kept %.0f%%",
+			100*(g.mean(best)-g.mean(deployed))/drop, 100*(g.mean(kept)-g.mean(deployed))/drop)
 	}
 	return c, true
+}
+
+// marginGoal is what issue 17 asks of a margin variant, on the mean of 3 seeds on the
+// method's chip: 94% within 15k queries, at least 95% at 200k, and at 2M a final accuracy
+// within half a point of the run's best.
+const (
+	goalAcc, goalQueries = 94.0, 15_000
+	goalAt200k           = 95.0
+	goalGap              = 0.5
+)
+
+// writeMargin reports the margin experiment (the method's rule against noise margins over
+// 2M queries) against the goal, and where the margin helps on the other networks.
+func writeMargin(md *strings.Builder, all suite) {
+	var rows []string
+	var verdict string
+	for _, v := range experimentByID("margin").Vars {
+		g := all.get("margin", "paper", v.Label)
+		if g == nil {
+			continue
+		}
+		iters := 0.0
+		for _, c := range g.curves {
+			iters += float64(c[len(c)-1].Iteration)
+		}
+		perIter := g.mean(func(r result) float64 { return float64(r.Queries) }) * float64(len(g.curves)) / iters
+		to := "never"
+		if q := g.reach(goalAcc); q >= 0 {
+			to = fmt.Sprintf("%.0f", q)
+		}
+		gap := g.mean(func(r result) float64 { return r.BestAcc - r.FinalAcc })
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f -> %.0f | %.0f |", v.Label, f2(g.mean(deployed)), to,
+			f2(g.bestUpTo(20_000)), f2(g.at(200_000)), f2(g.mean(final)), f2(g.mean(best)), f2(gap), f2(g.mean(kept)), g.mean(power0), g.mean(powerEnd), perIter))
+		if v.Cfg.Optimizer == "szo-scd-margin" && !v.Cfg.Margin.On() && v.Cfg.P == 1 {
+			q := g.reach(goalAcc)
+			ok := []bool{q >= 0 && q <= goalQueries, g.at(200_000) >= goalAt200k, gap <= goalGap}
+			verdict = fmt.Sprintf("szo-scd-margin at its defaults (`train.DefaultMargin`): %s%% within %d queries: %s (%s); at least %s%% at 200k: %s (%s%%); final within %s points of the run's best at 2M: %s (%s)",
+				f2(goalAcc), goalQueries, yes(ok[0]), to, f2(goalAt200k), yes(ok[1]), f2(g.at(200_000)), f2(goalGap), yes(ok[2]), f2(gap))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	md.WriteString(`## Keeping what it wins: the method's rule against noise margins
+
+On the method's 8-bit chip SZO-SCD's step cannot shrink below one code, and at one code a
+phase's effect on a 32-sample loss is mostly that minibatch's own slope: a touched phase
+moves one code in a nearly random direction, the active phases random-walk away from what
+the chip learnt, and the accuracy won back early slides away. A noise margin keeps a move
+(the +d trial, or the step back, which is queried anyway) only if it lowers the minibatch
+loss by more than the margin, and otherwise programs the phase back: no extra query.
+` + "`szo-scd-margin`" + ` uses 8 times the running mean of |delta L| over the trials (the size of
+the loss changes one code makes, measured as the run goes), growing from zero over the first
+100 iterations so that the early recovery runs at the method's speed. *down 0.75* asks a
+power-lowering move to clear only three quarters of the margin (pruning's intent); *tau* is
+a fixed margin. MNIST 8x8 MLP, paper chip, alpha 0.15, s 0.1, 3 seeds, 2M queries, test
+accuracy every 2,000 queries; "to 94%" is on the mean curve, "final - best" the mean over
+runs of each run's best minus its final.
+
+| variant | deployed | queries to 94% | best ≤20k | at 200k | final (2M) | best | best - final | kept | power (rad) | queries / iteration |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+`)
+	md.WriteString(strings.Join(rows, "\n") + "\n\n")
+	if verdict != "" {
+		md.WriteString("Goal (issue 17): " + verdict + ".\n\n")
+	}
+	// Where it helps: the same chips and seeds, the method's rule against the margin.
+	var more []string
+	for _, w := range []struct{ id, nz, paper, margin string }{
+		{"table1", "paper", "SZO-SCD", "SZO-SCD margin"}, {"table1", "strong", "SZO-SCD", "SZO-SCD margin"},
+		{"scale", "paper", "SZO-SCD", "SZO-SCD margin"}, {"scale", "strong", "SZO-SCD", "SZO-SCD margin"},
+		{"fig6-vowel", "paper", "p=1", "margin p=1"}, {"table2", "paper", "SZO-SCD", "SZO-SCD margin"}, {"table4", "paper", "SZO-SCD", "SZO-SCD margin"},
+	} {
+		a, b := all.get(w.id, w.nz, w.paper), all.get(w.id, w.nz, w.margin)
+		if a == nil || b == nil {
+			continue
+		}
+		more = append(more, fmt.Sprintf("| %s | %s | %d | %s | %s -> %s | %s -> %s | %s -> %s | %s -> %s | %.0f -> %.0f |", experimentByID(w.id).Model, w.nz, a.runs[0].Budget,
+			f2(a.mean(deployed)), f2(a.mean(final)), f2(b.mean(final)), f2(a.mean(best)), f2(b.mean(best)), f2(a.mean(kept)), f2(b.mean(kept)),
+			f2(a.mean(best)-a.mean(final)), f2(b.mean(best)-b.mean(final)), a.mean(powerEnd), b.mean(powerEnd)))
+	}
+	if len(more) > 0 {
+		md.WriteString("Where the margin helps: each network's SZO-SCD row (the method's rule -> szo-scd-margin), same chips and seeds.\n\n| model | chip | queries | deployed | final | best | kept | best - final | final power (rad) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+		md.WriteString(strings.Join(more, "\n") + "\n\n")
+	}
+}
+
+// yes writes a goal's outcome.
+func yes(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "missed"
+}
+
+// experimentByID returns the experiment of that ID (the zero experiment if none).
+func experimentByID(id string) experiment {
+	for _, e := range experiments() {
+		if e.ID == id {
+			return e
+		}
+	}
+	return experiment{}
 }
 
 // writeTuning summarises the tuning grid: each optimizer's best configuration.
@@ -762,24 +942,24 @@ func writeDiscussion(md *strings.Builder) {
 // writeExperiment writes the experiment's CSV and plots and its section of the report.
 func writeExperiment(md *strings.Builder, o options, e experiment, all suite) error {
 	var csv strings.Builder
-	csv.WriteString("chip,variant,optimizer,alpha,s,p,step,mu,stale,lambda,power_budget,bits,heat_all,seeds,queries,ideal_acc,deployed_acc,final_acc,final_sd,best_acc,power_initial,power_final,power_final_sd,full_power,energy\n")
+	csv.WriteString("chip,variant,optimizer,alpha,s,p,step,mu,stale,lambda,power_budget,bits,heat_all,seeds,queries,ideal_acc,deployed_acc,final_acc,final_sd,best_acc,kept_acc,power_initial,power_final,power_final_sd,full_power,energy\n")
 	fmt.Fprintf(md, "## %s\n\n", e.Title)
 	for _, nz := range e.Chips {
 		var ss []series
-		fmt.Fprintf(md, "*%s chip* (`%s-%s.png`):\n\n| variant | deployed | final | best | power start -> end (rad) | energy (rad-queries) | seeds |\n| --- | --- | --- | --- | --- | --- | --- |\n", nz, e.ID, nz)
+		fmt.Fprintf(md, "*%s chip* (`%s-%s.png`):\n\n| variant | deployed | final | best | kept | power start -> end (rad) | energy (rad-queries) | seeds |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n", nz, e.ID, nz)
 		for _, v := range e.Vars {
 			g := all[e.ID+"|"+nz+"|"+v.Label]
 			if g == nil || len(g.runs) == 0 {
-				fmt.Fprintf(md, "| %s | missing | | | | | 0 |\n", v.Label)
+				fmt.Fprintf(md, "| %s | missing | | | | | | 0 |\n", v.Label)
 				continue
 			}
 			r := g.runs[0]
-			fmt.Fprintf(&csv, "%s,%s,%s,%g,%g,%g,%g,%g,%t,%g,%g,%d,%t,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.2f,%.2f,%.2f,%.2f,%.6g\n",
+			fmt.Fprintf(&csv, "%s,%s,%s,%g,%g,%g,%g,%g,%t,%g,%g,%d,%t,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.2f,%.2f,%.2f,%.2f,%.6g\n",
 				nz, v.Label, r.Optimizer, r.Alpha, r.S, r.P, r.Step, r.Mu, r.Stale, r.Lambda, r.PowerBudget, r.Bits, r.HeatAll, len(g.runs), r.Queries,
-				g.mean(ideal), g.mean(deployed), g.mean(final), g.sd(final), g.mean(best),
+				g.mean(ideal), g.mean(deployed), g.mean(final), g.sd(final), g.mean(best), g.mean(kept),
 				g.mean(power0), g.mean(powerEnd), g.sd(powerEnd), g.mean(fullPow), g.mean(energy))
-			fmt.Fprintf(md, "| %s | %s | %s ± %s | %s | %.0f -> %.0f | %.3g | %d |\n", v.Label, f2(g.mean(deployed)), f2(g.mean(final)), f2(g.sd(final)),
-				f2(g.mean(best)), g.mean(power0), g.mean(powerEnd), g.mean(energy), len(g.runs))
+			fmt.Fprintf(md, "| %s | %s | %s ± %s | %s | %s | %.0f -> %.0f | %.3g | %d |\n", v.Label, f2(g.mean(deployed)), f2(g.mean(final)), f2(g.sd(final)),
+				f2(g.mean(best)), f2(g.mean(kept)), g.mean(power0), g.mean(powerEnd), g.mean(energy), len(g.runs))
 			ss = append(ss, g.curve())
 		}
 		md.WriteString("\n")

@@ -78,8 +78,8 @@ func TestResumeChecksRunFiles(t *testing.T) {
 		t.Fatalf("first sweep: exit %d: %s", code, log)
 	}
 	runs, _ := filepath.Glob(filepath.Join(base, "runs", "*", "*", "*.json"))
-	if len(runs) != 6 {
-		t.Fatalf("%d runs, want 6: %v", len(runs), runs)
+	if len(runs) != 8 {
+		t.Fatalf("%d runs, want 8: %v", len(runs), runs)
 	}
 	rel, _ := filepath.Rel(base, strings.TrimSuffix(runs[0], ".json"))
 	for _, tc := range []struct {
