@@ -12,6 +12,9 @@ type ChipConfig struct {
 	Noise Noise
 	Bits  int   // control resolution of the active phases: a Bits-bit DAC, 0 to MaxBits (0: continuous)
 	Seed  int64 // fixes the noise draw and the active set
+	// SigmaPerBlock deploys each block with its own Sigma gain (SVDLayer.PerBlockSigma, the
+	// authors' mapping) instead of one bound for all: the same weights, other Sigma phases.
+	SigmaPerBlock bool
 }
 
 // DefaultBits is the method's control resolution: its coordinate step 0.02
@@ -74,7 +77,9 @@ type Chip struct {
 
 // Deploy programs phases and signs (one flat slice per layer, in SVDLayer
 // order) onto a chip with the configured noise and active set. The inputs
-// are copied; phases are wrapped to [0, 2pi).
+// are copied; phases are wrapped to [0, 2pi). With cfg.SigmaPerBlock the chip's
+// layers are PerBlockSigma's (Layers returns them) and so are the Sigma phases it
+// programs.
 func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chip, error) {
 	if len(layers) == 0 {
 		return nil, fmt.Errorf("photonics: deploy: no layers")
@@ -99,7 +104,17 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 			return nil, fmt.Errorf("photonics: deploy: layer %d (%v): %w", i, l, err)
 		}
 	}
-	c := &Chip{layers: slices.Clone(layers), layout: NewLayout(layers), cfg: cfg}
+	layers = slices.Clone(layers)
+	if cfg.SigmaPerBlock {
+		phases = slices.Clone(phases)
+		for i, l := range layers {
+			var err error
+			if layers[i], phases[i], err = l.PerBlockSigma(phases[i]); err != nil {
+				return nil, fmt.Errorf("photonics: deploy: layer %d: %w", i, err)
+			}
+		}
+	}
+	c := &Chip{layers: layers, layout: NewLayout(layers), cfg: cfg}
 	n := len(c.layout.Sites)
 	c.phi = make([]float64, 0, n)
 	for _, p := range phases {

@@ -630,3 +630,63 @@ func TestPaperPowerHandCase(t *testing.T) {
 		}
 	}
 }
+
+// With SigmaPerBlock an ideal chip realises the same weights as without, from other
+// Sigma phases: each block's largest singular value at phase 0 (or pi if negative), and
+// the layers it was given are left as they were.
+func TestDeploySigmaPerBlock(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 10}, 8, Clements)
+	ph, sg := randomProgram(layers, 21)
+	before := slices.Concat(ph...)
+	plain, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Seed: 2, SigmaPerBlock: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(slices.Concat(ph...), before) || layers[0].Gains != nil || !c.Config().SigmaPerBlock {
+		t.Fatal("Deploy changed its inputs or forgot the option")
+	}
+	moved := 0
+	for li, l := range layers {
+		want, err := l.Weights(ph[li], sg[li])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := maxDiffSlice(c.LayerWeights(li), want); d > 1e-12 {
+			t.Errorf("layer %d: per-block chip's weights differ from the layer's by %.3g", li, d)
+		}
+		if d := maxDiffSlice(plain.LayerWeights(li), want); d > 1e-12 {
+			t.Errorf("layer %d: plain chip's weights differ from the layer's by %.3g", li, d)
+		}
+		cl := c.Layers()[li]
+		off := c.Layout().LayerOffset(li)
+		for b := range l.NumBlocks() {
+			s0 := off + b*l.BlockPhases() + l.U.NumPhases()
+			topK, topV := 0, 0.0
+			for k := range l.SigmaLen {
+				if v := 3 * math.Cos(ph[li][s0-off+k]); math.Abs(v) > math.Abs(topV) {
+					topK, topV = k, v
+				}
+				if c.Phase(s0+k) != plain.Phase(s0+k) {
+					moved++
+				}
+			}
+			want := 0.0
+			if topV < 0 {
+				want = math.Pi
+			}
+			if p := c.Phase(s0 + topK); p != want {
+				t.Errorf("layer %d block %d: largest Sigma %.4g at phase %v, want %v", li, b, topV, p, want)
+			}
+			if math.Abs(cl.Gain(b)-math.Abs(topV)) > 1e-15 {
+				t.Errorf("layer %d block %d: gain %v, want %v", li, b, cl.Gain(b), math.Abs(topV))
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("no Sigma phase differs from the plain chip's")
+	}
+}
