@@ -10,7 +10,11 @@ import (
 )
 
 // CSVHeader is the header WriteCSV writes: the fields of Record in order.
-const CSVHeader = "queries,iteration,epoch,step,loss,accuracy,power,energy"
+const CSVHeader = "queries,iteration,epoch,step,loss,accuracy,power,paper_power,energy"
+
+// csvHeaderNoPaper is the header of the curves written before records held PaperPower.
+// ReadCSV still reads them (with PaperPower NaN), so the runs stored then stay readable.
+const csvHeaderNoPaper = "queries,iteration,epoch,step,loss,accuracy,power,energy"
 
 // WriteCSV writes a curve as CSV: CSVHeader, then one line per record. Floats are
 // written in their shortest exact form (NaN for the first record's loss).
@@ -32,15 +36,16 @@ func AppendCSV(dst []byte, r Record) []byte {
 	dst = strconv.AppendInt(dst, int64(r.Iteration), 10)
 	dst = append(dst, ',')
 	dst = strconv.AppendInt(dst, int64(r.Epoch), 10)
-	for _, v := range [...]float64{r.Step, r.Loss, r.Accuracy, r.Power, r.Energy} {
+	for _, v := range [...]float64{r.Step, r.Loss, r.Accuracy, r.Power, r.PaperPower, r.Energy} {
 		dst = append(dst, ',')
 		dst = strconv.AppendFloat(dst, v, 'g', -1, 64)
 	}
 	return dst
 }
 
-// ReadCSV reads a curve written by WriteCSV: the header, then one record per line. Its
-// errors name the line and the field.
+// ReadCSV reads a curve written by WriteCSV: the header, then one record per line. It
+// also reads the curves written before the paper_power column (their PaperPower is NaN);
+// any other header is an error. Its errors name the line and the field.
 func ReadCSV(r io.Reader) ([]Record, error) {
 	sc := bufio.NewScanner(r)
 	if !sc.Scan() {
@@ -49,12 +54,14 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 		}
 		return nil, fmt.Errorf("empty: no header")
 	}
-	if h := sc.Text(); h != CSVHeader {
+	h := sc.Text()
+	if h != CSVHeader && h != csvHeaderNoPaper {
 		return nil, fmt.Errorf("line 1: header %q, want %q", h, CSVHeader)
 	}
+	cols := strings.Split(h, ",")
 	var curve []Record
 	for line := 2; sc.Scan(); line++ {
-		rec, err := parseCSV(sc.Text())
+		rec, err := parseCSV(sc.Text(), cols)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
@@ -69,34 +76,47 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 	return curve, nil
 }
 
-// csvFields is the number of fields of a record's line.
-var csvFields = strings.Count(CSVHeader, ",") + 1
-
-// parseCSV parses one line of AppendCSV.
-func parseCSV(line string) (Record, error) {
+// parseCSV parses one line of AppendCSV whose columns are cols, the header's names (the
+// three counts first).
+func parseCSV(line string, cols []string) (Record, error) {
 	f := strings.Split(line, ",")
-	if len(f) != csvFields {
-		return Record{}, fmt.Errorf("%d fields, want %d", len(f), csvFields)
+	if len(f) != len(cols) {
+		return Record{}, fmt.Errorf("%d fields, want %d", len(f), len(cols))
 	}
 	var ints [3]int64
 	for i := range ints {
 		v, err := strconv.ParseInt(f[i], 10, 64)
 		if err != nil || v < 0 || (i > 0 && v > math.MaxInt32) {
-			return Record{}, fmt.Errorf("field %d (%s): %q, want a count", i+1, csvName(i), f[i])
+			return Record{}, fmt.Errorf("field %d (%s): %q, want a count", i+1, cols[i], f[i])
 		}
 		ints[i] = v
 	}
-	var fl [5]float64
-	for i := range fl {
-		v, err := strconv.ParseFloat(f[3+i], 64)
+	rec := Record{Queries: ints[0], Iteration: int(ints[1]), Epoch: int(ints[2]), PaperPower: math.NaN()}
+	for i := len(ints); i < len(cols); i++ {
+		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
-			return Record{}, fmt.Errorf("field %d (%s): %q, want a number", 4+i, csvName(3+i), f[3+i])
+			return Record{}, fmt.Errorf("field %d (%s): %q, want a number", i+1, cols[i], f[i])
 		}
-		fl[i] = v
+		*csvFloat(&rec, cols[i]) = v
 	}
-	return Record{Queries: ints[0], Iteration: int(ints[1]), Epoch: int(ints[2]),
-		Step: fl[0], Loss: fl[1], Accuracy: fl[2], Power: fl[3], Energy: fl[4]}, nil
+	return rec, nil
 }
 
-// csvName is the header name of field i.
-func csvName(i int) string { return strings.Split(CSVHeader, ",")[i] }
+// csvFloat returns the field of r that the float column name holds.
+func csvFloat(r *Record, name string) *float64 {
+	switch name {
+	case "step":
+		return &r.Step
+	case "loss":
+		return &r.Loss
+	case "accuracy":
+		return &r.Accuracy
+	case "power":
+		return &r.Power
+	case "paper_power":
+		return &r.PaperPower
+	case "energy":
+		return &r.Energy
+	}
+	panic("train: csv: unknown column " + name) // the headers above name no other
+}

@@ -107,11 +107,15 @@ type Outcome struct {
 	BestAcc      float64 `json:"best_acc"`
 	PowerInitial float64 `json:"power_initial"`
 	PowerFinal   float64 `json:"power_final"`
-	FullPower    float64 `json:"full_power"` // if every phase were active, at deployment
-	Energy       float64 `json:"energy"`
-	WallS        float64 `json:"wall_s"`
-	Multiplier   float64 `json:"multiplier,omitempty"` // admm: lambda now
-	Decisions            // szo-scd and admm
+	// The power as the method's authors count it (Sigma phases unfolded, see
+	// photonics.Chip.PaperPower), at deployment and at the end: the paper-comparable figures.
+	PaperPowerInitial float64 `json:"paper_power_initial"`
+	PaperPowerFinal   float64 `json:"paper_power_final"`
+	FullPower         float64 `json:"full_power"` // if every phase were active, at deployment
+	Energy            float64 `json:"energy"`
+	WallS             float64 `json:"wall_s"`
+	Multiplier        float64 `json:"multiplier,omitempty"` // admm: lambda now
+	Decisions                 // szo-scd and admm
 }
 
 // Summary is a run's configuration and outcome, the JSON object the tools write.
@@ -147,7 +151,7 @@ func (d *Deployment) Summary() Summary {
 	first, last := r.curve[0], r.curve[len(r.curve)-1]
 	o := Outcome{Queries: r.Queries(), IdealAcc: d.Model.TestAccuracy, DeployedAcc: first.Accuracy,
 		FinalAcc: last.Accuracy, BestAcc: r.Best().Accuracy, PowerInitial: first.Power, PowerFinal: last.Power,
-		FullPower: d.fullPower, Energy: r.Energy(), WallS: r.Elapsed().Seconds()}
+		PaperPowerInitial: first.PaperPower, PaperPowerFinal: last.PaperPower, FullPower: d.fullPower, Energy: r.Energy(), WallS: r.Elapsed().Seconds()}
 	m := r.method
 	if p, ok := m.(*Penalty); ok {
 		o.Multiplier = p.Multiplier()

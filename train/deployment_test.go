@@ -31,8 +31,10 @@ func TestDeploymentSummary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := d.Deployed(), p.Evaluate(); got.Accuracy != want || got.Queries != 0 || got.Power != net.Chip().Power() {
-			t.Errorf("%s: deployed record %+v, want accuracy %v power %v at 0 queries", name, got, want, net.Chip().Power())
+		if got, want := d.Deployed(), p.Evaluate(); got.Accuracy != want || got.Queries != 0 || got.Power != net.Chip().Power() ||
+			got.PaperPower != net.Chip().PaperPower() {
+			t.Errorf("%s: deployed record %+v, want accuracy %v power %v paper power %v at 0 queries",
+				name, got, want, net.Chip().Power(), net.Chip().PaperPower())
 		}
 		if err := d.Run.Finish(); err != nil {
 			t.Fatal(err)
@@ -42,7 +44,8 @@ func TestDeploymentSummary(t *testing.T) {
 			t.Errorf("%s: setup %+v", name, s.Setup)
 		}
 		if s.FullPower != net.Chip().FullPower() || s.IdealAcc != m.TestAccuracy || s.PowerFinal != d.Net.Chip().Power() ||
-			s.Queries != d.Run.Queries() || s.PowerInitial != d.Deployed().Power {
+			s.Queries != d.Run.Queries() || s.PowerInitial != d.Deployed().Power ||
+			s.PaperPowerInitial != d.Deployed().PaperPower || s.PaperPowerFinal != d.Net.Chip().PaperPower() {
 			t.Errorf("%s: outcome %+v", name, s.Outcome)
 		}
 		if want := int64(8 * d.IterationCost()); name == "flops" && s.Queries != want {
@@ -91,8 +94,8 @@ func TestSetupStepIsProgrammable(t *testing.T) {
 
 func TestCSVRoundTrip(t *testing.T) {
 	curve := []Record{
-		{Queries: 0, Step: 0.02454369260617026, Loss: math.NaN(), Accuracy: 90.7, Power: 123.456789, Energy: 0},
-		{Queries: 1 << 60, Iteration: 1 << 30, Epoch: 12, Step: 1e-300, Loss: 0.1 + 0.2, Accuracy: 100, Power: math.Pi, Energy: 1.5e300},
+		{Queries: 0, Step: 0.02454369260617026, Loss: math.NaN(), Accuracy: 90.7, Power: 123.456789, PaperPower: 234.5, Energy: 0},
+		{Queries: 1 << 60, Iteration: 1 << 30, Epoch: 12, Step: 1e-300, Loss: 0.1 + 0.2, Accuracy: 100, Power: math.Pi, PaperPower: 2 * math.Pi, Energy: 1.5e300},
 	}
 	var b bytes.Buffer
 	if err := WriteCSV(&b, curve); err != nil {
@@ -116,19 +119,44 @@ func TestCSVRoundTrip(t *testing.T) {
 	}
 }
 
+// A curve written before the paper_power column reads with PaperPower NaN and every
+// other field in its place.
+func TestReadCSVWithoutPaperPower(t *testing.T) {
+	in := "queries,iteration,epoch,step,loss,accuracy,power,energy\n0,0,0,0.02,NaN,90,100,0\n5,1,2,0.01,0.5,91,99,500\n"
+	got, err := ReadCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Record{Queries: 5, Iteration: 1, Epoch: 2, Step: 0.01, Loss: 0.5, Accuracy: 91, Power: 99, Energy: 500}
+	g := got[1]
+	if len(got) != 2 || !math.IsNaN(g.PaperPower) || !math.IsNaN(got[0].Loss) {
+		t.Fatalf("got %+v, want 2 records with PaperPower NaN", got)
+	}
+	g.PaperPower = 0
+	if g != want {
+		t.Errorf("record 2: %+v, want %+v", g, want)
+	}
+}
+
 func TestReadCSVErrors(t *testing.T) {
-	row := "5,1,0,0.02,NaN,90,100,500"
-	for _, tc := range []struct{ in, want string }{
-		{"", "empty"},
-		{"queries,loss\n" + row, "line 1: header"},
-		{CSVHeader + "\n", "no records"},
-		{CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,100", "line 3: 7 fields, want 8"},
-		{CSVHeader + "\n-5,1,0,0.02,NaN,90,100,500", "line 2: field 1 (queries)"},
-		{CSVHeader + "\n5,1,0,0.02,NaN,90,x,500", "line 2: field 7 (power)"},
-		{CSVHeader + "\n5,9999999999,0,0.02,NaN,90,1,500", "line 2: field 2 (iteration)"},
+	row := "5,1,0,0.02,NaN,90,100,120,500"
+	old := "queries,iteration,epoch,step,loss,accuracy,power,energy"
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", "empty"},
+		{"other header", "queries,loss\n" + row, "line 1: header"},
+		{"header with a column more", CSVHeader + ",x\n" + row + ",1", "line 1: header"},
+		{"header only", CSVHeader + "\n", "no records"},
+		{"short line", CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,100,500", "line 3: 8 fields, want 9"},
+		{"old header, new line", old + "\n" + row, "line 2: 9 fields, want 8"},
+		{"negative count", CSVHeader + "\n-5,1,0,0.02,NaN,90,100,120,500", "line 2: field 1 (queries)"},
+		{"bad power", CSVHeader + "\n5,1,0,0.02,NaN,90,x,120,500", "line 2: field 7 (power)"},
+		{"bad paper power", CSVHeader + "\n5,1,0,0.02,NaN,90,100,y,500", "line 2: field 8 (paper_power)"},
+		{"bad energy", CSVHeader + "\n5,1,0,0.02,NaN,90,100,120,z", "line 2: field 9 (energy)"},
+		{"old header, bad energy", old + "\n5,1,0,0.02,NaN,90,100,z", "line 2: field 8 (energy)"},
+		{"huge iteration", CSVHeader + "\n5,9999999999,0,0.02,NaN,90,1,1,500", "line 2: field 2 (iteration)"},
 	} {
 		if _, err := ReadCSV(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+			t.Errorf("%s: %q: error %v, want %q", tc.name, tc.in, err, tc.want)
 		}
 	}
 }

@@ -9,9 +9,11 @@
 // setup (model, chip preset, optimizer, alpha, s, p, the initial step, the chip's
 // gamma_std, vpi, crosstalk, heat_all, bits, seed, the query budget, and the options the
 // optimizer uses) and the outcome (queries, ideal_acc, deployed_acc, final_acc, best_acc
-// in percent; power_initial, power_final, full_power in radians; energy, power summed
-// over queries, in radian-queries; wall_s; SZO-SCD's decisions). With -chip ideal the
-// deployed accuracy is the model's test_accuracy.
+// in percent; power_initial, power_final, full_power in radians, with
+// paper_power_initial and paper_power_final, the power as the method's authors count it,
+// Sigma phases unfolded; energy, power summed over queries, in radian-queries; wall_s;
+// SZO-SCD's decisions). With -chip ideal the deployed accuracy is the model's
+// test_accuracy.
 //
 // The chip: -chip names a preset (paper, the default: the method's chip with 1.21%
 // drift, crosstalk 2e-3 and 8-bit control; ideal; strong), and -gamma-std, -vpi,
@@ -194,8 +196,8 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	}
 
 	c.OnRecord = func(r train.Record) {
-		fmt.Fprintf(stderr, "queries %9d  iter %7d  epoch %3d  step %.4g  loss %.4f  acc %6.2f%%  power %8.1f rad  energy %.4g\n",
-			r.Queries, r.Iteration, r.Epoch, r.Step, r.Loss, r.Accuracy, r.Power, r.Energy)
+		fmt.Fprintf(stderr, "queries %9d  iter %7d  epoch %3d  step %.4g  loss %.4f  acc %6.2f%%  power %8.1f rad (paper %8.1f)  energy %.4g\n",
+			r.Queries, r.Iteration, r.Epoch, r.Step, r.Loss, r.Accuracy, r.Power, r.PaperPower, r.Energy)
 	}
 	d, err := train.Deploy(m, sets[0], sets[1], c)
 	if err != nil {

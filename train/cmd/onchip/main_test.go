@@ -47,7 +47,7 @@ func TestRun(t *testing.T) {
 	}
 	var fields map[string]any
 	json.Unmarshal([]byte(out), &fields)
-	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "energy", "wall_s", "chip", "gamma_std", "vpi", "crosstalk", "bits", "step"} {
+	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "paper_power_initial", "paper_power_final", "energy", "wall_s", "chip", "gamma_std", "vpi", "crosstalk", "bits", "step"} {
 		if _, ok := fields[k]; !ok {
 			t.Errorf("summary lacks %q", k)
 		}
@@ -58,7 +58,8 @@ func TestRun(t *testing.T) {
 	if s.Model != "blobs-mlp" || s.Optimizer != "szo-scd" || s.Alpha != 0.15 || s.S != 0.1 || s.P != 1 || s.Seed != 3 {
 		t.Errorf("summary settings %+v", s)
 	}
-	if s.Queries < 3000 || s.BestAcc < s.FinalAcc || s.BestAcc < s.DeployedAcc || !(s.Energy > 0) || !(s.PowerFinal > 0) {
+	if s.Queries < 3000 || s.BestAcc < s.FinalAcc || s.BestAcc < s.DeployedAcc || !(s.Energy > 0) || !(s.PowerFinal > 0) ||
+		s.PaperPowerFinal < s.PowerFinal {
 		t.Errorf("summary %+v", s)
 	}
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")

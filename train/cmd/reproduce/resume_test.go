@@ -224,7 +224,8 @@ func TestWriteAtomic(t *testing.T) {
 }
 
 // Every committed run file is a result in today's form: strict decoding (no unknown or
-// renamed field) of one of each optimizer's.
+// renamed field) of one of each optimizer's; and one curve of each optimizer's reads
+// (the committed curves predate the paper_power column).
 func TestCommittedResultsDecode(t *testing.T) {
 	seen := map[string]bool{}
 	files, err := filepath.Glob("../../../results/runs/*/*/*.json")
@@ -244,6 +245,15 @@ func TestCommittedResultsDecode(t *testing.T) {
 		}
 		if r.Config == "" || r.Model == "" || r.Queries == 0 || r.WallS == 0 {
 			t.Errorf("%s: decoded %+v", f, r)
+		}
+		if !seen[r.Optimizer] {
+			c, err := readCurve(strings.TrimSuffix(f, ".json") + ".csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last := c[len(c)-1]; last.Queries != r.Queries || last.Power != r.PowerFinal {
+				t.Errorf("%s: curve ends at %d queries, power %v; run %d, %v", f, last.Queries, last.Power, r.Queries, r.PowerFinal)
+			}
 		}
 		seen[r.Optimizer] = true
 	}
