@@ -76,25 +76,26 @@ type Decisions struct {
 // Setup is what a run's configuration fixes, as its Summary states it: a finished run
 // matches a job when their Setups are equal.
 type Setup struct {
-	Model       string  `json:"model"`
-	Chip        string  `json:"chip"` // the preset the chip started from (Config.Preset)
-	Optimizer   string  `json:"optimizer"`
-	Alpha       float64 `json:"alpha"`
-	S           float64 `json:"s"`
-	P           float64 `json:"p"`
-	Step        float64 `json:"step"`         // the initial step as the chip takes it: whole codes
-	Mu          float64 `json:"mu,omitempty"` // zadam, znewton, flops
-	Stale       bool    `json:"stale,omitempty"`
-	Shadow      bool    `json:"shadow,omitempty"`       // full-precision optimizer phases (ablation)
-	Lambda      float64 `json:"lambda,omitempty"`       // admm
-	PowerBudget float64 `json:"power_budget,omitempty"` // admm: fraction of the deployed power
-	GammaStd    float64 `json:"gamma_std"`
-	VPi         float64 `json:"vpi"`
-	Crosstalk   float64 `json:"crosstalk"`
-	HeatAll     bool    `json:"heat_all,omitempty"`
-	Bits        int     `json:"bits"`
-	Seed        int64   `json:"seed"`
-	Budget      int64   `json:"budget"` // query budget, 0: none
+	Model         string  `json:"model"`
+	Chip          string  `json:"chip"` // the preset the chip started from (Config.Preset)
+	Optimizer     string  `json:"optimizer"`
+	Alpha         float64 `json:"alpha"`
+	S             float64 `json:"s"`
+	P             float64 `json:"p"`
+	Step          float64 `json:"step"`         // the initial step as the chip takes it: whole codes
+	Mu            float64 `json:"mu,omitempty"` // zadam, znewton, flops
+	Stale         bool    `json:"stale,omitempty"`
+	Shadow        bool    `json:"shadow,omitempty"`          // full-precision optimizer phases (ablation)
+	SigmaPerBlock bool    `json:"sigma_per_block,omitempty"` // per-block Sigma gains (ablation)
+	Lambda        float64 `json:"lambda,omitempty"`          // admm
+	PowerBudget   float64 `json:"power_budget,omitempty"`    // admm: fraction of the deployed power
+	GammaStd      float64 `json:"gamma_std"`
+	VPi           float64 `json:"vpi"`
+	Crosstalk     float64 `json:"crosstalk"`
+	HeatAll       bool    `json:"heat_all,omitempty"`
+	Bits          int     `json:"bits"`
+	Seed          int64   `json:"seed"`
+	Budget        int64   `json:"budget"` // query budget, 0: none
 }
 
 // Outcome is what a run measured: accuracies in percent, powers in radians, energy in
@@ -133,7 +134,7 @@ func (c Config) Setup(model string) Setup {
 		code = 0 // the optimizer's phases are continuous
 	}
 	s := Setup{Model: model, Chip: c.Preset, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
-		Step: programmable(c.Step, code), Shadow: c.Shadow,
+		Step: programmable(c.Step, code), Shadow: c.Shadow, SigmaPerBlock: c.SigmaPerBlock,
 		Stale: c.Stale, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
 		Seed: c.Seed, Budget: c.MaxQueries}
 	if methods[c.Optimizer].usesMu {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/onn"
 )
 
@@ -159,4 +160,86 @@ func TestReadCSVErrors(t *testing.T) {
 			t.Errorf("%s: %q: error %v, want %q", tc.name, tc.in, err, tc.want)
 		}
 	}
+}
+
+// With SigmaPerBlock the shipped model deploys on an ideal chip with the model's own
+// weights, as without it, but from other Sigma phases: each block's largest singular
+// value at phase 0.
+func TestSigmaPerBlock(t *testing.T) {
+	m, sets := shippedMLP(t)
+	want, err := m.Weights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ideal, err := photonics.LookupPreset("ideal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chips := map[bool]*photonics.Chip{}
+	for _, perBlock := range []bool{false, true} {
+		c := DefaultConfig()
+		c.SetChip(ideal)
+		c.SigmaPerBlock, c.MaxIterations = perBlock, 1
+		d, err := Deploy(m, sets[0], sets[1], c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chip := d.Net.Chip()
+		chips[perBlock] = chip
+		for l := range want {
+			if dw := maxAbsDiff(chip.LayerWeights(l), want[l]); dw > 1e-12 {
+				t.Errorf("per block %v: layer %d: weights differ from the model's by %.3g", perBlock, l, dw)
+			}
+		}
+		if got := d.Deployed().Accuracy; got != m.TestAccuracy {
+			t.Errorf("per block %v: deployed accuracy %v on an ideal chip, want the model's %v", perBlock, got, m.TestAccuracy)
+		}
+		if s := d.Summary(); s.SigmaPerBlock != perBlock || strings.Contains(mustJSON(t, s), `"sigma_per_block"`) != perBlock {
+			t.Errorf("per block %v: summary says %v: %s", perBlock, s.SigmaPerBlock, mustJSON(t, s))
+		}
+	}
+	plain, block := chips[false], chips[true]
+	moved := 0
+	for li, l := range block.Layers() {
+		off := block.Layout().LayerOffset(li)
+		for b := range l.NumBlocks() {
+			s0 := off + b*l.BlockPhases() + l.U.NumPhases()
+			top, topV := 0, 0.0
+			for k := range l.SigmaLen {
+				// The plain chip holds the model's phases: its Sigma is 3 cos(phi).
+				if v := l.Bound * math.Cos(plain.Phase(s0+k)); math.Abs(v) > math.Abs(topV) {
+					top, topV = k, v
+				}
+				if block.Phase(s0+k) != plain.Phase(s0+k) {
+					moved++
+				}
+			}
+			if p := block.Phase(s0 + top); topV <= 0 || p != 0 {
+				t.Errorf("layer %d block %d: largest Sigma %.4g at phase %v with per-block gains, want 0", li, b, topV, p)
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("per-block gains moved no Sigma phase")
+	}
+}
+
+func maxAbsDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

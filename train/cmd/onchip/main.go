@@ -13,7 +13,8 @@
 // paper_power_initial and paper_power_final, the power as the method's authors count it,
 // Sigma phases unfolded; energy, power summed over queries, in radian-queries; wall_s;
 // SZO-SCD's decisions). With -chip ideal the deployed accuracy is the model's
-// test_accuracy.
+// test_accuracy. -sigma-per-block deploys each weight block with its own Sigma gain, as
+// the method's authors map it (an ablation: the same weights, other Sigma phases).
 //
 // The chip: -chip names a preset (paper, the default: the method's chip with 1.21%
 // drift, crosstalk 2e-3 and 8-bit control; ideal; strong), and -gamma-std, -vpi,
@@ -144,6 +145,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.Budget, "budget", c.Budget, "admm: power budget, a fraction of the deployed chip's power")
 	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: no re-query after a step back (ablation)")
 	fs.BoolVar(&c.Shadow, "shadow", false, "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
+	fs.BoolVar(&c.SigmaPerBlock, "sigma-per-block", false, "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
