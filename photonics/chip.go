@@ -387,10 +387,11 @@ func (c *Chip) Power() float64 { return c.power[0] }
 // core/models/layers/custom_linear.py, and MZIBlockConv2d in custom_conv2d.py): the sum of
 // (phase mod 2pi) over the trainable phase_U, phase_S and phase_V times the mixed-training
 // mask (so over the active phases). There phase_S is the optimizer's own copy
-// (core/optimizer/mixedtrain.py steps it by +-lr without wrapping or folding; the chip
-// sees cos(phase_S) only, and the PhaseQuantizer's "diagonal" mode folds it into [0, pi]
-// only on its way to the device), so a Sigma phase mapped at 0 (its block's largest
-// singular value) and stepped down by d counts 2pi - d. On this chip the phase asked for
+// (core/optimizer/mixedtrain.py steps it by +-lr without wrapping or folding and
+// programs S = S_scale cos(phase_S); only the layer's PhaseQuantizer, mode "diagonal" in
+// core/models/layers/utils.py, folds it into [0, pi], and only when it quantizes phases
+// to build weights), so a Sigma phase mapped at 0 (its block's largest singular value)
+// and stepped down by d counts 2pi - d. On this chip the phase asked for
 // is the one the last Deploy or SetPhase programmed: with Config.Shadow in package train
 // it is the optimizer's own copy, as in the authors' code; otherwise the optimizer reads
 // the folded phase back, so only a Sigma's last move can leave it unfolded. Summed and
