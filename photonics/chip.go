@@ -12,6 +12,9 @@ type ChipConfig struct {
 	Noise Noise
 	Bits  int   // control resolution of the active phases: a Bits-bit DAC, 0 to MaxBits (0: continuous)
 	Seed  int64 // fixes the noise draw and the active set
+	// SigmaPerBlock deploys each block with its own Sigma gain (SVDLayer.PerBlockSigma, the
+	// authors' mapping) instead of one bound for all: the same weights, other Sigma phases.
+	SigmaPerBlock bool
 }
 
 // DefaultBits is the method's control resolution: its coordinate step 0.02
@@ -34,7 +37,8 @@ const DefaultBits = 8
 // an active device's phase is rounded to its DAC's grid (Quantize with Bits); then the
 // device's drift factor scales it and its heating neighbours add crosstalk (Effective).
 // Phase and Power report the programmed phase, so power and pruning see the folded,
-// quantized value. Passive devices keep the pre-trained phase at full precision: they are
+// quantized value; PaperPower counts Sigma phases as programmed, before the fold (the
+// authors' estimate). Passive devices keep the pre-trained phase at full precision: they are
 // set once, when the chip is made (by trimming or a non-volatile shifter), not driven by
 // the DAC, and they still drift like every device.
 //
@@ -58,6 +62,12 @@ type Chip struct {
 	// full is the same kind of tree over every device (leaf len(phi)-1+i is device i): its
 	// root is FullPower, kept up to date by SetPhase, so reading it costs nothing.
 	full []float64
+	// upper marks a Sigma shifter whose phase, as programmed (wrapped), lay in (pi, 2pi):
+	// the device holds its mirror image (FoldSigma), PaperPower counts the phase asked for.
+	upper []bool
+	// paper is the sum tree of PaperPower, laid out as power (same leaves, same order):
+	// leaf first+k is the unfolded phase of device activeList[k].
+	paper []float64
 
 	weights [][]float64 // per layer, Out x In effective weights
 	stale   [][]bool    // per layer, per block
@@ -67,7 +77,9 @@ type Chip struct {
 
 // Deploy programs phases and signs (one flat slice per layer, in SVDLayer
 // order) onto a chip with the configured noise and active set. The inputs
-// are copied; phases are wrapped to [0, 2pi).
+// are copied; phases are wrapped to [0, 2pi). With cfg.SigmaPerBlock the chip's
+// layers are PerBlockSigma's (Layers returns them) and so are the Sigma phases it
+// programs.
 func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chip, error) {
 	if len(layers) == 0 {
 		return nil, fmt.Errorf("photonics: deploy: no layers")
@@ -92,7 +104,17 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 			return nil, fmt.Errorf("photonics: deploy: layer %d (%v): %w", i, l, err)
 		}
 	}
-	c := &Chip{layers: slices.Clone(layers), layout: NewLayout(layers), cfg: cfg}
+	layers = slices.Clone(layers)
+	if cfg.SigmaPerBlock {
+		phases = slices.Clone(phases)
+		for i, l := range layers {
+			var err error
+			if layers[i], phases[i], err = l.PerBlockSigma(phases[i]); err != nil {
+				return nil, fmt.Errorf("photonics: deploy: layer %d: %w", i, err)
+			}
+		}
+	}
+	c := &Chip{layers: layers, layout: NewLayout(layers), cfg: cfg}
 	n := len(c.layout.Sites)
 	c.phi = make([]float64, 0, n)
 	for _, p := range phases {
@@ -104,8 +126,9 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 		c.gamma[i] = cfg.Noise.gamma(rng)
 	}
 	c.chooseActive()
+	c.upper = make([]bool, n)
 	for i, v := range c.phi {
-		c.phi[i] = c.program(i, v)
+		c.phi[i], c.upper[i] = c.program(i, v)
 	}
 
 	c.eff = make([]float64, n)
@@ -114,6 +137,7 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 		c.refresh(i)
 	}
 	c.power = make([]float64, max(2*len(c.activeList)-1, 1))
+	c.paper = make([]float64, len(c.power))
 	c.leaf = make([]int32, n)
 	for i := range c.leaf {
 		c.leaf[i] = -1
@@ -122,8 +146,10 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	for k, i := range c.activeList {
 		c.leaf[i] = int32(first + k)
 		c.power[first+k] = c.phi[i]
+		c.paper[first+k] = c.unfolded(i)
 	}
 	sumTree(c.power, first)
+	sumTree(c.paper, first)
 	c.full = make([]float64, max(2*n-1, 1))
 	copy(c.full[max(n-1, 0):], c.phi)
 	sumTree(c.full, max(n-1, 0))
@@ -185,17 +211,28 @@ func activeCount(alpha float64, n int) int {
 }
 
 // program returns the phase device i holds when phi is programmed: wrapped, folded
-// for a Sigma shifter, and on the DAC grid for an active device.
-func (c *Chip) program(i int, phi float64) float64 {
-	if c.layout.Sites[i].Part == PartSigma {
-		phi = FoldSigma(phi)
-	} else {
-		phi = Wrap(phi)
+// for a Sigma shifter (FoldSigma; upper reports that it was folded, the wrapped phi
+// lying in (pi, 2pi)), and on the DAC grid for an active device.
+func (c *Chip) program(i int, phi float64) (held float64, upper bool) {
+	held = Wrap(phi)
+	if c.layout.Sites[i].Part == PartSigma && held > math.Pi {
+		held, upper = twoPi-held, true
 	}
 	if c.active[i] {
-		return Quantize(phi, c.cfg.Bits)
+		held = Quantize(held, c.cfg.Bits)
 	}
-	return phi
+	return held, upper
+}
+
+// unfolded returns the phase PaperPower counts for device i: the programmed phase,
+// mirrored back into (pi, 2pi) for a Sigma shifter that was folded. A folded phase
+// the DAC rounded to 0 stays 0 (code 2^Bits is code 0), so the result is in [0, 2pi)
+// and on the DAC grid like the programmed phase.
+func (c *Chip) unfolded(i int) float64 {
+	if p := c.phi[i]; c.upper[i] && p > 0 {
+		return twoPi - p
+	}
+	return c.phi[i]
 }
 
 // refresh recomputes the effective phase of device i from its own drift and
@@ -302,12 +339,13 @@ func (c *Chip) SetPhase(i int, phi float64) error {
 	if !c.active[i] {
 		return fmt.Errorf("photonics: set phase: %s: device is passive", c.where(i))
 	}
-	c.phi[i] = c.program(i, phi)
+	c.phi[i], c.upper[i] = c.program(i, phi)
 	j := int(c.leaf[i])
-	c.power[j] = c.phi[i]
+	c.power[j], c.paper[j] = c.phi[i], c.unfolded(i)
 	for j > 0 {
 		j = (j - 1) / 2
 		c.power[j] = c.power[2*j+1] + c.power[2*j+2]
+		c.paper[j] = c.paper[2*j+1] + c.paper[2*j+2]
 	}
 	j = len(c.phi) - 1 + i
 	c.full[j] = c.phi[i]
@@ -337,6 +375,30 @@ func (c *Chip) where(i int) string {
 // keeps up to date), so it costs nothing to read and depends only on the
 // phases, not on the order they were set in.
 func (c *Chip) Power() float64 { return c.power[0] }
+
+// PaperPower returns the power as the method's authors count it, the paper-comparable
+// estimate of Eq. 8, in radians: the sum over the ActiveSet of each phase as it was
+// programmed, wrapped to [0, 2pi) and on the DAC grid, with Sigma shifters NOT folded.
+// It differs from Power only on Sigma shifters whose phase was programmed in
+// (pi, 2pi): Power counts the folded phase 2pi - phi the heater is driven to, PaperPower
+// counts phi (a Sigma programmed at 2pi - 0.1 counts 2pi - 0.1 here and 0.1 in Power).
+//
+// It follows get_power of MZIBlockLinear in the authors' code (github.com/JeremieMelo/L2ight,
+// core/models/layers/custom_linear.py, and MZIBlockConv2d in custom_conv2d.py): the sum of
+// (phase mod 2pi) over the trainable phase_U, phase_S and phase_V times the mixed-training
+// mask (so over the active phases). There phase_S is the optimizer's own copy
+// (core/optimizer/mixedtrain.py steps it by +-lr without wrapping or folding and
+// programs S = S_scale cos(phase_S); only the layer's PhaseQuantizer, mode "diagonal" in
+// core/models/layers/utils.py, folds it into [0, pi], and only when it quantizes phases
+// to build weights), so a Sigma phase mapped at 0 (its block's largest singular value)
+// and stepped down by d counts 2pi - d. On this chip the phase asked for
+// is the one the last Deploy or SetPhase programmed: with Config.Shadow in package train
+// it is the optimizer's own copy, as in the authors' code; otherwise the optimizer reads
+// the folded phase back, so only a Sigma's last move can leave it unfolded. Summed and
+// kept up to date like Power, it costs nothing to read. (The authors sum the optimizer's
+// full-precision phases; this sums the programmed ones, at most half a code apart, and
+// equal when the optimizer takes whole codes.)
+func (c *Chip) PaperPower() float64 { return c.paper[0] }
 
 // FullPower returns the sum of all programmed phases: the power if every
 // device were active (the alpha = 1 reference), summed like Power, so that on

@@ -1,6 +1,7 @@
 package photonics
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -524,5 +525,168 @@ func TestFullPowerFollowsSetPhase(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(100, func() { c.FullPower() }); a != 0 {
 		t.Errorf("FullPower allocates %v times", a)
+	}
+}
+
+// PaperPower is the sum over the ActiveSet of each phase as last programmed, wrapped and
+// on the DAC grid but not folded (Quantize(Wrap(phi))), while Power folds the Sigma
+// phases (Quantize(FoldSigma(phi))); both follow random SetPhase sequences.
+func TestPaperPowerFollowsSetPhase(t *testing.T) {
+	for _, bits := range []int{0, DefaultBits} {
+		t.Run(fmt.Sprintf("bits %d", bits), func(t *testing.T) {
+			layers := mlp(t, []int{64, 24, 10}, 8, Reck)
+			// Sigma phases drawn in [0, 2pi): about half are folded when deployed.
+			ph, sg := randomProgram(layers, 12)
+			c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.2, Noise: DefaultNoise(), Bits: bits, Seed: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := slices.Concat(ph...) // what each device was last asked for
+			brute := func() (paper, power float64) {
+				for _, i := range c.Active() {
+					paper += Quantize(Wrap(last[i]), bits)
+					if c.Layout().Sites[i].Part == PartSigma {
+						power += Quantize(FoldSigma(last[i]), bits)
+					} else {
+						power += Quantize(Wrap(last[i]), bits)
+					}
+				}
+				return paper, power
+			}
+			check := func(step int) {
+				t.Helper()
+				paper, power := brute()
+				if math.Abs(c.PaperPower()-paper) > 1e-9 || math.Abs(c.Power()-power) > 1e-9 {
+					t.Fatalf("step %d: PaperPower %.12g Power %.12g, brute force %.12g %.12g", step, c.PaperPower(), c.Power(), paper, power)
+				}
+				if paper-power < 1 {
+					t.Fatalf("step %d: PaperPower %.6g hardly above Power %.6g: no Sigma phase left unfolded", step, paper, power)
+				}
+			}
+			check(0)
+			rng := newRand(7)
+			act := c.Active()
+			q := max(Quantum(bits), 0.02)
+			for step := 1; step <= 3000; step++ {
+				i := act[rng.IntN(len(act))]
+				phi := 4 * math.Pi * (2*rng.Float64() - 1) // anywhere, several turns either way
+				if rng.IntN(2) == 0 {
+					phi = c.Phase(i) + q*float64(2*rng.IntN(2)-1) // an optimizer's step, across 0 and pi too
+				}
+				if err := c.SetPhase(i, phi); err != nil {
+					t.Fatal(err)
+				}
+				last[i] = phi
+				if step%100 == 0 {
+					check(step)
+				}
+			}
+			if a := testing.AllocsPerRun(100, func() { c.PaperPower() }); a != 0 {
+				t.Errorf("PaperPower allocates %v times", a)
+			}
+		})
+	}
+}
+
+// A hand case: a Sigma shifter programmed at 2pi - 0.1 holds 0.1 (same cos, less heat):
+// Power counts 0.1, PaperPower 2pi - 0.1; a rotator is never folded.
+func TestPaperPowerHandCase(t *testing.T) {
+	layers := mlp(t, []int{8, 8}, 8, Reck)
+	l := layers[0]
+	ph := [][]float64{make([]float64, l.NumPhases())}
+	sg := [][]float64{slices.Repeat([]float64{1}, l.NumSigns())}
+	sigma, rot := l.U.NumPhases(), 0 // the first Sigma shifter and the first U rotator
+	for _, tc := range []struct {
+		name                string
+		bits                int
+		dev                 int
+		phi                 float64
+		phase, power, paper float64
+	}{
+		{"sigma at 2pi-0.1", 0, sigma, twoPi - 0.1, 0.1, 0.1, twoPi - 0.1},
+		{"sigma at -0.1", 0, sigma, -0.1, 0.1, 0.1, twoPi - 0.1},
+		{"sigma at 0.1", 0, sigma, 0.1, 0.1, 0.1, 0.1},
+		{"sigma at pi+0.3", 0, sigma, math.Pi + 0.3, math.Pi - 0.3, math.Pi - 0.3, math.Pi + 0.3},
+		{"rotator at 2pi-0.1", 0, rot, twoPi - 0.1, twoPi - 0.1, twoPi - 0.1, twoPi - 0.1},
+		{"8-bit sigma one code below 0", 8, sigma, -Quantum(8), Quantum(8), Quantum(8), 255 * Quantum(8)},
+		{"8-bit sigma a quarter code below 0", 8, sigma, -Quantum(8) / 4, 0, 0, 0},
+	} {
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 1, Bits: tc.bits})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Power() != 0 || c.PaperPower() != 0 {
+			t.Fatalf("%s: deployed at 0: Power %v PaperPower %v", tc.name, c.Power(), c.PaperPower())
+		}
+		if err := c.SetPhase(tc.dev, tc.phi); err != nil {
+			t.Fatal(err)
+		}
+		got := [3]float64{c.Phase(tc.dev), c.Power(), c.PaperPower()}
+		want := [3]float64{tc.phase, tc.power, tc.paper}
+		for k, name := range []string{"Phase", "Power", "PaperPower"} {
+			if math.Abs(got[k]-want[k]) > 1e-12 {
+				t.Errorf("%s: %s %.15g, want %.15g", tc.name, name, got[k], want[k])
+			}
+		}
+	}
+}
+
+// With SigmaPerBlock an ideal chip realises the same weights as without, from other
+// Sigma phases: each block's largest singular value at phase 0 (or pi if negative), and
+// the layers it was given are left as they were.
+func TestDeploySigmaPerBlock(t *testing.T) {
+	layers := mlp(t, []int{64, 24, 10}, 8, Clements)
+	ph, sg := randomProgram(layers, 21)
+	before := slices.Concat(ph...)
+	plain, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Seed: 2, SigmaPerBlock: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(slices.Concat(ph...), before) || layers[0].Gains != nil || !c.Config().SigmaPerBlock {
+		t.Fatal("Deploy changed its inputs or forgot the option")
+	}
+	moved := 0
+	for li, l := range layers {
+		want, err := l.Weights(ph[li], sg[li])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := maxDiffSlice(c.LayerWeights(li), want); d > 1e-12 {
+			t.Errorf("layer %d: per-block chip's weights differ from the layer's by %.3g", li, d)
+		}
+		if d := maxDiffSlice(plain.LayerWeights(li), want); d > 1e-12 {
+			t.Errorf("layer %d: plain chip's weights differ from the layer's by %.3g", li, d)
+		}
+		cl := c.Layers()[li]
+		off := c.Layout().LayerOffset(li)
+		for b := range l.NumBlocks() {
+			s0 := off + b*l.BlockPhases() + l.U.NumPhases()
+			topK, topV := 0, 0.0
+			for k := range l.SigmaLen {
+				if v := 3 * math.Cos(ph[li][s0-off+k]); math.Abs(v) > math.Abs(topV) {
+					topK, topV = k, v
+				}
+				if c.Phase(s0+k) != plain.Phase(s0+k) {
+					moved++
+				}
+			}
+			want := 0.0
+			if topV < 0 {
+				want = math.Pi
+			}
+			if p := c.Phase(s0 + topK); p != want {
+				t.Errorf("layer %d block %d: largest Sigma %.4g at phase %v, want %v", li, b, topV, p, want)
+			}
+			if math.Abs(cl.Gain(b)-math.Abs(topV)) > 1e-15 {
+				t.Errorf("layer %d block %d: gain %v, want %v", li, b, cl.Gain(b), math.Abs(topV))
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("no Sigma phase differs from the plain chip's")
 	}
 }

@@ -55,6 +55,13 @@
 // there is no static per-device phase bias (the code's calibration setting,
 // not the method's chip).
 //
+// Power is the sum of the active phases as the devices hold them, Sigma folded;
+// Chip.PaperPower counts a Sigma phase as programmed, unfolded, as the code's power
+// estimate does. The code scales each block by its own largest singular value (an
+// electronic gain per block, its top Sigma at phase 0); this package uses one bound m
+// for every block unless ChipConfig.SigmaPerBlock asks for the code's mapping
+// (SVDLayer.PerBlockSigma).
+//
 // # Noise and determinism
 //
 // A Chip draws its noise (one drift factor Gamma per device) and its active

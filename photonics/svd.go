@@ -3,6 +3,7 @@ package photonics
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // DefaultBound is the default bound m on |Sigma| (Sigma_i = m cos phi_i).
@@ -12,7 +13,7 @@ const DefaultBound = 3
 // W = U Sigma V*, in Block x Block blocks (Block > 0; edges zero-padded;
 // blocks row-major over a BlockRows x BlockCols grid) or whole-matrix
 // (Block == 0: U is Out x Out, V* is In x In, Sigma has min(Out, In)
-// entries). Sigma_i = Bound * cos(phiS_i).
+// entries). Sigma_i = Bound * cos(phiS_i) (Gain(b) in place of Bound, see Gains).
 // V denotes the mesh light meets first, i.e. it implements V* (V transposed).
 //
 // Phase order within a layer: block by block (row-major), each block
@@ -22,6 +23,10 @@ const DefaultBound = 3
 // Edge blocks keep all their devices: the rotators and Sigma shifters that
 // only reach padding rows or columns exist on the chip (and draw power) but
 // do not change W.
+//
+// Gains, when set, gives each block its own gain in Bound's place: Sigma_i = Gains[b]
+// cos(phiS_i) in block b (one electronic gain per block, as a transimpedance
+// amplifier after the block's photodetectors would apply). PerBlockSigma sets it.
 type SVDLayer struct {
 	Out, In, Block       int
 	Bound                float64 // m, default 3
@@ -29,6 +34,7 @@ type SVDLayer struct {
 	BlockRows, BlockCols int
 	U, V                 *Mesh // shared by all blocks of the layer
 	SigmaLen             int
+	Gains                []float64 // per block, > 0; nil: Bound in every block
 }
 
 // NewSVDLayer returns the structure of an out x in layer. block > 0 gives
@@ -75,6 +81,71 @@ func (l *SVDLayer) String() string {
 // NumBlocks returns BlockRows * BlockCols (1 for a whole-matrix layer).
 func (l *SVDLayer) NumBlocks() int { return l.BlockRows * l.BlockCols }
 
+// Gain returns the factor of block b's Sigma: Gains[b], or Bound when Gains is nil.
+func (l *SVDLayer) Gain(b int) float64 {
+	if l.Gains == nil {
+		return l.Bound
+	}
+	return l.Gains[b]
+}
+
+// PerBlockSigma returns the layer with one gain per block, and the phases that realise
+// the same weights with it, as the method's authors map a block (github.com/JeremieMelo/L2ight,
+// core/models/layers/custom_linear.py, build_phase_from_usv: S_scale = max |S| per block,
+// phase_S = arccos(S / S_scale)): block b's gain is its largest |Sigma_i| = |Gain(b)
+// cos(phiS_i)| and its Sigma phases become arccos(Sigma_i / gain), in [0, pi], so its
+// largest singular value sits at phase 0 (pi if it is negative). U and V phases are
+// kept. On a chip this moves each block's top Sigma to the phase that costs no power and
+// uses the full swing of cos for every block, instead of one bound for all.
+//
+// The returned layer shares the meshes of l; phases is not modified. A block whose
+// singular values are all zero keeps its gain and phases.
+func (l *SVDLayer) PerBlockSigma(phases []float64) (*SVDLayer, []float64, error) {
+	if len(phases) != l.NumPhases() {
+		return nil, nil, fmt.Errorf("photonics: %v: per-block Sigma: got %d phases, want %d", l, len(phases), l.NumPhases())
+	}
+	if err := l.validGains(); err != nil {
+		return nil, nil, fmt.Errorf("photonics: %v: %w", l, err)
+	}
+	nl := *l
+	nl.Gains = make([]float64, l.NumBlocks())
+	out := slices.Clone(phases)
+	bp, pu := l.BlockPhases(), l.U.NumPhases()
+	for b := range nl.Gains {
+		sPh := out[b*bp+pu : b*bp+pu+l.SigmaLen]
+		g := 0.0
+		for _, p := range sPh {
+			g = max(g, math.Abs(l.Gain(b)*math.Cos(p)))
+		}
+		if !(g > 0) || math.IsInf(g, 0) { // no light passes the block: nothing to scale
+			nl.Gains[b] = l.Gain(b)
+			continue
+		}
+		for i, p := range sPh {
+			// Sigma / g is in [-1, 1] up to rounding; clamp so acos cannot give NaN.
+			sPh[i] = math.Acos(max(-1, min(1, l.Gain(b)*math.Cos(p)/g)))
+		}
+		nl.Gains[b] = g
+	}
+	return &nl, out, nil
+}
+
+// validGains reports a Gains slice that is neither nil nor one finite gain > 0 per block.
+func (l *SVDLayer) validGains() error {
+	if l.Gains == nil {
+		return nil
+	}
+	if len(l.Gains) != l.NumBlocks() {
+		return fmt.Errorf("got %d gains, want %d (one per block)", len(l.Gains), l.NumBlocks())
+	}
+	for b, g := range l.Gains {
+		if !(g > 0) || math.IsInf(g, 0) {
+			return fmt.Errorf("block %d: gain %v, want a finite gain > 0", b, g)
+		}
+	}
+	return nil
+}
+
 // BlockPhases returns the phases of one block: U.NumPhases() + SigmaLen + V.NumPhases().
 func (l *SVDLayer) BlockPhases() int { return l.U.NumPhases() + l.SigmaLen + l.V.NumPhases() }
 
@@ -99,7 +170,8 @@ func (l *SVDLayer) BlockRegion(b int) (r0, r1, c0, c1 int) {
 }
 
 // Validate reports whether phases and signs fit the layer: NumPhases finite
-// phases and NumSigns signs of +1 or -1. Errors name the block and part.
+// phases and NumSigns signs of +1 or -1 (and Gains nil or one finite gain > 0 per
+// block). Errors name the block and part.
 func (l *SVDLayer) Validate(phases, signs []float64) error {
 	if err := l.validate(phases, signs); err != nil {
 		return fmt.Errorf("photonics: %v: %w", l, err)
@@ -108,6 +180,9 @@ func (l *SVDLayer) Validate(phases, signs []float64) error {
 }
 
 func (l *SVDLayer) validate(phases, signs []float64) error {
+	if err := l.validGains(); err != nil {
+		return err
+	}
 	if len(phases) != l.NumPhases() {
 		return fmt.Errorf("got %d phases, want %d", len(phases), l.NumPhases())
 	}
@@ -170,6 +245,7 @@ func (l *SVDLayer) BlockWeightsTo(dst []float64, b int, phases, signs []float64,
 	uPh, sPh, vPh := ph[:pu], ph[pu:pu+l.SigmaLen], ph[pu+l.SigmaLen:]
 	sg := signs[b*(nu+nv) : (b+1)*(nu+nv)]
 
+	g := l.Gain(b)
 	vm := scratch[:nv*nv]
 	l.V.MatrixTo(vm, vPh, sg[nu:])
 	p := scratch[nv*nv : nv*nv+nu*nv] // Sigma (nu x nv, rectangular diagonal) times V*
@@ -179,7 +255,7 @@ func (l *SVDLayer) BlockWeightsTo(dst []float64, b int, phases, signs []float64,
 			clear(row)
 			continue
 		}
-		s := l.Bound * math.Cos(sPh[i])
+		s := g * math.Cos(sPh[i])
 		for j, v := range vm[i*nv : i*nv+nv] {
 			row[j] = s * v
 		}
@@ -199,6 +275,7 @@ func (l *SVDLayer) blockWeightsTrig(dst []float64, b int, sn, cs, signs []float6
 	pu, pv := l.U.NumPhases(), l.U.NumPhases()+l.SigmaLen
 	sg := signs[b*(nu+nv) : (b+1)*(nu+nv)]
 
+	g := l.Gain(b)
 	vm := scratch[:nv*nv]
 	l.V.matrixToTrig(vm, sn[pv:], cs[pv:], sg[nu:])
 	p := scratch[nv*nv : nv*nv+nu*nv]
@@ -208,7 +285,7 @@ func (l *SVDLayer) blockWeightsTrig(dst []float64, b int, sn, cs, signs []float6
 			clear(row)
 			continue
 		}
-		s := l.Bound * cs[pu+i]
+		s := g * cs[pu+i]
 		for j, v := range vm[i*nv : i*nv+nv] {
 			row[j] = s * v
 		}

@@ -44,7 +44,7 @@ func TestSVDLayerShapes(t *testing.T) {
 }
 
 // TestSVDLayerWeightsIsProduct checks Weights against its definition, block by block:
-// W = U diag(Bound cos(phi_Sigma)) V* from the meshes' own matrices, each block cut to its
+// W = U diag(Bound cos(phi_Sigma)) V* (a block's gain in Bound's place when Gains is set) from the meshes' own matrices, each block cut to its
 // region of the layer (edge blocks lose their padding rows and columns).
 func TestSVDLayerWeightsIsProduct(t *testing.T) {
 	for _, top := range topologies {
@@ -55,6 +55,13 @@ func TestSVDLayerWeightsIsProduct(t *testing.T) {
 			}
 			rng := newRand(uint64(tc.out*100 + tc.in))
 			ph, sg := randomPhases(rng, l.NumPhases()), randomSigns(rng, l.NumSigns())
+			gain := func(int) float64 { return 3 }
+			if tc.block > 0 { // one gain per block in Bound's place
+				for b := range l.NumBlocks() {
+					l.Gains = append(l.Gains, 0.5+float64(b))
+				}
+				gain = func(b int) float64 { return 0.5 + float64(b) }
+			}
 			got, err := l.Weights(ph, sg)
 			if err != nil {
 				t.Fatal(err)
@@ -67,7 +74,7 @@ func TestSVDLayerWeightsIsProduct(t *testing.T) {
 				vd, _ := l.V.Matrix(p[l.U.NumPhases()+l.SigmaLen:], s[nu:])
 				sigma := mat.NewDense(nu, nv, nil)
 				for i, phi := range p[l.U.NumPhases() : l.U.NumPhases()+l.SigmaLen] {
-					sigma.Set(i, i, 3*math.Cos(phi))
+					sigma.Set(i, i, gain(b)*math.Cos(phi))
 				}
 				var want mat.Dense
 				want.Product(mat.NewDense(nu, nu, ud), sigma, mat.NewDense(nv, nv, vd))
@@ -94,6 +101,7 @@ func TestSVDLayerErrors(t *testing.T) {
 	nan := slices.Clone(ph)
 	nan[2*64+28+8+3] = math.NaN() // block 2, V phase 3
 	errOf := func(_ any, err error) error { return err }
+	errOf2 := func(_, _ any, err error) error { return err }
 	cases := []struct {
 		name string
 		err  error
@@ -107,10 +115,95 @@ func TestSVDLayerErrors(t *testing.T) {
 		{"phase count", errOf(l.Weights(ph[:10], sg)), "photonics: svd layer 10x24 block 8: got 10 phases, want 384"},
 		{"sign count", errOf(l.Weights(ph, sg[1:])), "got 95 signs, want 96"},
 		{"NaN phase", errOf(l.Weights(nan, sg)), "photonics: svd layer 10x24 block 8: block 2: V phase 3 is NaN"},
+		{"gain count", errOf(withGains(l, 1, 2).Weights(ph, sg)), "photonics: svd layer 10x24 block 8: got 2 gains, want 6 (one per block)"},
+		{"gain 0", errOf(withGains(l, 1, 1, 1, 0, 1, 1).Weights(ph, sg)), "block 3: gain 0, want a finite gain > 0"},
+		{"gain Inf", errOf(withGains(l, 1, 1, 1, 1, 1, math.Inf(1)).Weights(ph, sg)), "block 5: gain +Inf"},
+		{"per-block phase count", errOf2(l.PerBlockSigma(ph[1:])), "per-block Sigma: got 383 phases, want 384"},
+		{"per-block gains", errOf2(withGains(l, -1).PerBlockSigma(ph)), "got 1 gains, want 6"},
 	}
 	for _, tc := range cases {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want an error containing %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+// withGains returns a copy of l with the given per-block gains.
+func withGains(l *SVDLayer, gains ...float64) *SVDLayer {
+	c := *l
+	c.Gains = gains
+	return &c
+}
+
+// PerBlockSigma keeps the weights and the U and V phases, and gives each block the gain
+// and Sigma phases the authors' mapping gives it: the gain is the block's largest
+// |Sigma_i|, every Sigma_i / gain is cos of the new phase, and the top one sits at 0
+// (pi when it is negative).
+func TestPerBlockSigma(t *testing.T) {
+	for _, top := range topologies {
+		for _, tc := range []struct{ out, in, block int }{{24, 64, 8}, {10, 24, 8}, {9, 8, 0}, {3, 2, 4}} {
+			l, err := NewSVDLayer(tc.out, tc.in, tc.block, 3, top)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := newRand(uint64(tc.out*1000 + tc.in))
+			// Sigma phases anywhere in [0, 2pi): negative singular values too.
+			ph, sg := randomPhases(rng, l.NumPhases()), randomSigns(rng, l.NumSigns())
+			before := slices.Clone(ph)
+			nl, nph, err := l.PerBlockSigma(ph)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ph, before) || l.Gains != nil || nl.Bound != l.Bound || nl.U != l.U || nl.V != l.V {
+				t.Fatalf("%v %v: PerBlockSigma changed its input or the meshes", top, l)
+			}
+			w0, err := l.Weights(ph, sg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w1, err := nl.Weights(nph, sg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := maxDiffSlice(w0, w1); d > 1e-12 {
+				t.Errorf("%v %v: weights moved by %.3g", top, l, d)
+			}
+			bp, pu, ns := l.BlockPhases(), l.U.NumPhases(), l.SigmaLen
+			for b := range l.NumBlocks() {
+				old, neu := ph[b*bp:(b+1)*bp], nph[b*bp:(b+1)*bp]
+				if !slices.Equal(old[:pu], neu[:pu]) || !slices.Equal(old[pu+ns:], neu[pu+ns:]) {
+					t.Fatalf("%v %v block %d: U or V phases changed", top, l, b)
+				}
+				topK, topV := 0, 0.0
+				for i, p := range old[pu : pu+ns] {
+					if v := 3 * math.Cos(p); math.Abs(v) > math.Abs(topV) {
+						topK, topV = i, v
+					}
+				}
+				if g := nl.Gain(b); math.Abs(g-math.Abs(topV)) > 1e-15 {
+					t.Errorf("%v %v block %d: gain %v, want the largest |Sigma| %v", top, l, b, g, math.Abs(topV))
+				}
+				want := 0.0
+				if topV < 0 {
+					want = math.Pi
+				}
+				if p := neu[pu+topK]; p != want {
+					t.Errorf("%v %v block %d: the largest Sigma (%.4g) is at phase %v, want %v", top, l, b, topV, p, want)
+				}
+				for i, p := range neu[pu : pu+ns] {
+					if !(p >= 0 && p <= math.Pi) || math.Abs(nl.Gain(b)*math.Cos(p)-3*math.Cos(old[pu+i])) > 1e-14 {
+						t.Errorf("%v %v block %d: Sigma %d at phase %v realises %v, want %v", top, l, b, i, p, nl.Gain(b)*math.Cos(p), 3*math.Cos(old[pu+i]))
+					}
+				}
+			}
+			// Applied twice it changes nothing more: every gain is already its block's top.
+			nl2, nph2, err := nl.PerBlockSigma(nph)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := maxDiffSlice(nph, nph2); d > 1e-7 || maxDiffSlice(nl.Gains, nl2.Gains) > 1e-15 {
+				t.Errorf("%v %v: a second PerBlockSigma moved phases by %.3g", top, l, d)
+			}
 		}
 	}
 }

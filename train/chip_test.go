@@ -232,8 +232,9 @@ func TestEnergy(t *testing.T) {
 	if r.Energy() != p.sum || p.sum == 0 {
 		t.Errorf("energy %v, want %v", r.Energy(), p.sum)
 	}
-	if last := r.Curve()[len(r.Curve())-1]; last.Energy != p.sum || last.Power != p.Network().Chip().Power() {
-		t.Errorf("last record %+v: want energy %v and power %v", last, p.sum, p.Network().Chip().Power())
+	chip := p.Network().Chip()
+	if last := r.Curve()[len(r.Curve())-1]; last.Energy != p.sum || last.Power != chip.Power() || last.PaperPower != chip.PaperPower() {
+		t.Errorf("last record %+v: want energy %v, power %v and paper power %v", last, p.sum, chip.Power(), chip.PaperPower())
 	}
 }
 

@@ -22,8 +22,13 @@ type Config struct {
 	// Shadow is an ablation: the optimizer keeps full-precision phases and the chip
 	// quantizes them when programmed (the method's authors' code), so steps need not be
 	// whole codes and decay without a floor.
-	Shadow   bool
-	Settings // loop; Step 0 takes the optimizer's default (DefaultStep)
+	Shadow bool
+	// SigmaPerBlock is an ablation: each weight block is deployed with its own Sigma gain,
+	// its largest singular value at phase 0, as the method's authors map it
+	// (photonics.ChipConfig.SigmaPerBlock), instead of one bound m for every block. The
+	// model file is unchanged: the phases are derived from its own when it is deployed.
+	SigmaPerBlock bool
+	Settings      // loop; Step 0 takes the optimizer's default (DefaultStep)
 }
 
 // DefaultConfig returns the method's setting on the method's chip ("paper" of
@@ -52,7 +57,7 @@ func (c Config) Noise() photonics.Noise {
 
 // Chip returns the chip configuration the run deploys on.
 func (c Config) Chip() photonics.ChipConfig {
-	return photonics.ChipConfig{Alpha: c.Alpha, Noise: c.Noise(), Bits: c.Bits, Seed: c.Seed}
+	return photonics.ChipConfig{Alpha: c.Alpha, Noise: c.Noise(), Bits: c.Bits, Seed: c.Seed, SigmaPerBlock: c.SigmaPerBlock}
 }
 
 // Validate reports the first setting out of range. On a chip with control codes

@@ -10,7 +10,10 @@ import (
 )
 
 // CSVHeader is the header WriteCSV writes: the fields of Record in order.
-const CSVHeader = "queries,iteration,epoch,step,loss,accuracy,power,energy,valid"
+const CSVHeader = "queries,iteration,epoch,step,loss,accuracy,valid,power,paper_power,energy"
+
+// csvColumns are CSVHeader's names; the first three are counts, the rest csvFloat's.
+var csvColumns = strings.Split(CSVHeader, ",")
 
 // WriteCSV writes a curve as CSV: CSVHeader, then one line per record. Floats are
 // written in their shortest exact form (NaN for the first record's loss).
@@ -32,9 +35,9 @@ func AppendCSV(dst []byte, r Record) []byte {
 	dst = strconv.AppendInt(dst, int64(r.Iteration), 10)
 	dst = append(dst, ',')
 	dst = strconv.AppendInt(dst, int64(r.Epoch), 10)
-	for _, v := range [...]float64{r.Step, r.Loss, r.Accuracy, r.Power, r.Energy, r.Valid} {
+	for _, name := range csvColumns[3:] {
 		dst = append(dst, ',')
-		dst = strconv.AppendFloat(dst, v, 'g', -1, 64)
+		dst = strconv.AppendFloat(dst, *csvFloat(&r, name), 'g', -1, 64)
 	}
 	return dst
 }
@@ -69,34 +72,49 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 	return curve, nil
 }
 
-// csvFields is the number of fields of a record's line.
-var csvFields = strings.Count(CSVHeader, ",") + 1
-
 // parseCSV parses one line of AppendCSV.
 func parseCSV(line string) (Record, error) {
+	cols := csvColumns
 	f := strings.Split(line, ",")
-	if len(f) != csvFields {
-		return Record{}, fmt.Errorf("%d fields, want %d", len(f), csvFields)
+	if len(f) != len(cols) {
+		return Record{}, fmt.Errorf("%d fields, want %d", len(f), len(cols))
 	}
 	var ints [3]int64
 	for i := range ints {
 		v, err := strconv.ParseInt(f[i], 10, 64)
 		if err != nil || v < 0 || (i > 0 && v > math.MaxInt32) {
-			return Record{}, fmt.Errorf("field %d (%s): %q, want a count", i+1, csvName(i), f[i])
+			return Record{}, fmt.Errorf("field %d (%s): %q, want a count", i+1, cols[i], f[i])
 		}
 		ints[i] = v
 	}
-	var fl [6]float64
-	for i := range fl {
-		v, err := strconv.ParseFloat(f[3+i], 64)
+	rec := Record{Queries: ints[0], Iteration: int(ints[1]), Epoch: int(ints[2])}
+	for i := len(ints); i < len(cols); i++ {
+		v, err := strconv.ParseFloat(f[i], 64)
 		if err != nil {
-			return Record{}, fmt.Errorf("field %d (%s): %q, want a number", 4+i, csvName(3+i), f[3+i])
+			return Record{}, fmt.Errorf("field %d (%s): %q, want a number", i+1, cols[i], f[i])
 		}
-		fl[i] = v
+		*csvFloat(&rec, cols[i]) = v
 	}
-	return Record{Queries: ints[0], Iteration: int(ints[1]), Epoch: int(ints[2]),
-		Step: fl[0], Loss: fl[1], Accuracy: fl[2], Power: fl[3], Energy: fl[4], Valid: fl[5]}, nil
+	return rec, nil
 }
 
-// csvName is the header name of field i.
-func csvName(i int) string { return strings.Split(CSVHeader, ",")[i] }
+// csvFloat returns the field of r that the float column name holds.
+func csvFloat(r *Record, name string) *float64 {
+	switch name {
+	case "step":
+		return &r.Step
+	case "loss":
+		return &r.Loss
+	case "accuracy":
+		return &r.Accuracy
+	case "valid":
+		return &r.Valid
+	case "power":
+		return &r.Power
+	case "paper_power":
+		return &r.PaperPower
+	case "energy":
+		return &r.Energy
+	}
+	panic("train: csv: unknown column " + name) // CSVHeader names no other
+}

@@ -78,27 +78,28 @@ type Decisions struct {
 // Setup is what a run's configuration fixes, as its Summary states it: a finished run
 // matches a job when their Setups are equal.
 type Setup struct {
-	Model       string  `json:"model"`
-	Chip        string  `json:"chip"` // the preset the chip started from (Config.Preset)
-	Optimizer   string  `json:"optimizer"`
-	Alpha       float64 `json:"alpha"`
-	S           float64 `json:"s"`
-	P           float64 `json:"p"`
-	Step        float64 `json:"step"`         // the initial step as the chip takes it: whole codes
-	Mu          float64 `json:"mu,omitempty"` // zadam, znewton, flops
-	Stale       bool    `json:"stale,omitempty"`
-	Margin      Margin  `json:"margin,omitzero"`        // szo-scd-margin
-	Shadow      bool    `json:"shadow,omitempty"`       // full-precision optimizer phases (ablation)
-	Lambda      float64 `json:"lambda,omitempty"`       // admm
-	PowerBudget float64 `json:"power_budget,omitempty"` // admm: fraction of the deployed power
-	GammaStd    float64 `json:"gamma_std"`
-	VPi         float64 `json:"vpi"`
-	Crosstalk   float64 `json:"crosstalk"`
-	HeatAll     bool    `json:"heat_all,omitempty"`
-	Bits        int     `json:"bits"`
-	Seed        int64   `json:"seed"`
-	Budget      int64   `json:"budget"`               // query budget, 0: none
-	Validation  float64 `json:"validation,omitempty"` // fraction of the training pool held out to choose the state kept
+	Model         string  `json:"model"`
+	Chip          string  `json:"chip"` // the preset the chip started from (Config.Preset)
+	Optimizer     string  `json:"optimizer"`
+	Alpha         float64 `json:"alpha"`
+	S             float64 `json:"s"`
+	P             float64 `json:"p"`
+	Step          float64 `json:"step"`         // the initial step as the chip takes it: whole codes
+	Mu            float64 `json:"mu,omitempty"` // zadam, znewton, flops
+	Stale         bool    `json:"stale,omitempty"`
+	Margin        Margin  `json:"margin,omitzero"`           // szo-scd-margin
+	Shadow        bool    `json:"shadow,omitempty"`          // full-precision optimizer phases (ablation)
+	SigmaPerBlock bool    `json:"sigma_per_block,omitempty"` // per-block Sigma gains (ablation)
+	Lambda        float64 `json:"lambda,omitempty"`          // admm
+	PowerBudget   float64 `json:"power_budget,omitempty"`    // admm: fraction of the deployed power
+	GammaStd      float64 `json:"gamma_std"`
+	VPi           float64 `json:"vpi"`
+	Crosstalk     float64 `json:"crosstalk"`
+	HeatAll       bool    `json:"heat_all,omitempty"`
+	Bits          int     `json:"bits"`
+	Seed          int64   `json:"seed"`
+	Budget        int64   `json:"budget"`               // query budget, 0: none
+	Validation    float64 `json:"validation,omitempty"` // fraction of the training pool held out to choose the state kept
 }
 
 // Outcome is what a run measured: accuracies in percent, powers in radians, energy in
@@ -114,11 +115,15 @@ type Outcome struct {
 	KeptValid    float64 `json:"kept_valid,omitempty"`   // its validation accuracy
 	PowerInitial float64 `json:"power_initial"`
 	PowerFinal   float64 `json:"power_final"`
-	FullPower    float64 `json:"full_power"` // if every phase were active, at deployment
-	Energy       float64 `json:"energy"`
-	WallS        float64 `json:"wall_s"`
-	Multiplier   float64 `json:"multiplier,omitempty"` // admm: lambda now
-	Decisions            // szo-scd and admm
+	// The power as the method's authors count it (Sigma phases unfolded, see
+	// photonics.Chip.PaperPower), at deployment and at the end: the paper-comparable figures.
+	PaperPowerInitial float64 `json:"paper_power_initial"`
+	PaperPowerFinal   float64 `json:"paper_power_final"`
+	FullPower         float64 `json:"full_power"` // if every phase were active, at deployment
+	Energy            float64 `json:"energy"`
+	WallS             float64 `json:"wall_s"`
+	Multiplier        float64 `json:"multiplier,omitempty"` // admm: lambda now
+	Decisions                 // szo-scd and admm
 }
 
 // Summary is a run's configuration and outcome, the JSON object the tools write.
@@ -136,7 +141,7 @@ func (c Config) Setup(model string) Setup {
 		code = 0 // the optimizer's phases are continuous
 	}
 	s := Setup{Model: model, Chip: c.Preset, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
-		Step: programmable(c.Step, code), Shadow: c.Shadow,
+		Step: programmable(c.Step, code), Shadow: c.Shadow, SigmaPerBlock: c.SigmaPerBlock,
 		Stale: c.Stale, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
 		Seed: c.Seed, Budget: c.MaxQueries, Validation: c.Validation}
 	if methods[c.Optimizer].usesMu {
@@ -157,7 +162,7 @@ func (d *Deployment) Summary() Summary {
 	first, last := r.curve[0], r.curve[len(r.curve)-1]
 	o := Outcome{Queries: r.Queries(), IdealAcc: d.Model.TestAccuracy, DeployedAcc: first.Accuracy,
 		FinalAcc: last.Accuracy, BestAcc: r.Best().Accuracy, PowerInitial: first.Power, PowerFinal: last.Power,
-		FullPower: d.fullPower, Energy: r.Energy(), WallS: r.Elapsed().Seconds()}
+		PaperPowerInitial: first.PaperPower, PaperPowerFinal: last.PaperPower, FullPower: d.fullPower, Energy: r.Energy(), WallS: r.Elapsed().Seconds()}
 	if k, ok := r.Kept(); ok {
 		o.KeptAcc, o.KeptQueries, o.KeptValid = k.Accuracy, k.Queries, k.Valid
 	}

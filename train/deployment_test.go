@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/onn"
 )
 
@@ -31,8 +32,10 @@ func TestDeploymentSummary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := d.Deployed(), p.Evaluate(); got.Accuracy != want || got.Queries != 0 || got.Power != net.Chip().Power() {
-			t.Errorf("%s: deployed record %+v, want accuracy %v power %v at 0 queries", name, got, want, net.Chip().Power())
+		if got, want := d.Deployed(), p.Evaluate(); got.Accuracy != want || got.Queries != 0 || got.Power != net.Chip().Power() ||
+			got.PaperPower != net.Chip().PaperPower() {
+			t.Errorf("%s: deployed record %+v, want accuracy %v power %v paper power %v at 0 queries",
+				name, got, want, net.Chip().Power(), net.Chip().PaperPower())
 		}
 		if err := d.Run.Finish(); err != nil {
 			t.Fatal(err)
@@ -41,8 +44,10 @@ func TestDeploymentSummary(t *testing.T) {
 		if s.Setup != c.Setup(m.Name) || s.Model != "mnist8-mlp" || s.Chip != "paper" || s.Step != DefaultStep(name, 8) {
 			t.Errorf("%s: setup %+v", name, s.Setup)
 		}
-		if s.FullPower != net.Chip().FullPower() || s.IdealAcc != m.TestAccuracy || s.PowerFinal != d.Run.Curve()[len(d.Run.Curve())-1].Power ||
-			s.Queries != d.Run.Queries() || s.PowerInitial != d.Deployed().Power {
+		last := d.Run.Curve()[len(d.Run.Curve())-1] // the chip now holds the kept state
+		if s.FullPower != net.Chip().FullPower() || s.IdealAcc != m.TestAccuracy || s.PowerFinal != last.Power ||
+			s.Queries != d.Run.Queries() || s.PowerInitial != d.Deployed().Power ||
+			s.PaperPowerInitial != d.Deployed().PaperPower || s.PaperPowerFinal != last.PaperPower {
 			t.Errorf("%s: outcome %+v", name, s.Outcome)
 		}
 		if want := int64(8 * d.IterationCost()); name == "flops" && s.Queries != want {
@@ -91,8 +96,8 @@ func TestSetupStepIsProgrammable(t *testing.T) {
 
 func TestCSVRoundTrip(t *testing.T) {
 	curve := []Record{
-		{Queries: 0, Step: 0.02454369260617026, Loss: math.NaN(), Accuracy: 90.7, Power: 123.456789, Energy: 0},
-		{Queries: 1 << 60, Iteration: 1 << 30, Epoch: 12, Step: 1e-300, Loss: 0.1 + 0.2, Accuracy: 100, Power: math.Pi, Energy: 1.5e300},
+		{Queries: 0, Step: 0.02454369260617026, Loss: math.NaN(), Accuracy: 90.7, Power: 123.456789, PaperPower: 234.5, Energy: 0},
+		{Queries: 1 << 60, Iteration: 1 << 30, Epoch: 12, Step: 1e-300, Loss: 0.1 + 0.2, Accuracy: 100, Power: math.Pi, PaperPower: 2 * math.Pi, Energy: 1.5e300},
 	}
 	var b bytes.Buffer
 	if err := WriteCSV(&b, curve); err != nil {
@@ -117,19 +122,105 @@ func TestCSVRoundTrip(t *testing.T) {
 }
 
 func TestReadCSVErrors(t *testing.T) {
-	row := "5,1,0,0.02,NaN,90,100,500,NaN"
-	for _, tc := range []struct{ in, want string }{
-		{"", "empty"},
-		{"queries,loss\n" + row, "line 1: header"},
-		{CSVHeader + "\n", "no records"},
-		{CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,100,500", "line 3: 8 fields, want 9"},
-		{CSVHeader + "\n-5,1,0,0.02,NaN,90,100,500,NaN", "line 2: field 1 (queries)"},
-		{CSVHeader + "\n5,1,0,0.02,NaN,90,x,500,NaN", "line 2: field 7 (power)"},
-		{CSVHeader + "\n5,9999999999,0,0.02,NaN,90,1,500,NaN", "line 2: field 2 (iteration)"},
-		{CSVHeader + "\n5,1,0,0.02,NaN,90,1,500,v", "line 2: field 9 (valid)"},
+	row := "5,1,0,0.02,NaN,90,91,100,120,500"
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", "empty"},
+		{"other header", "queries,loss\n" + row, "line 1: header"},
+		{"header with a column more", CSVHeader + ",x\n" + row + ",1", "line 1: header"},
+		{"header of curves before validation and paper power", "queries,iteration,epoch,step,loss,accuracy,power,energy\n5,1,0,0.02,NaN,90,100,500", "line 1: header"},
+		{"header only", CSVHeader + "\n", "no records"},
+		{"short line", CSVHeader + "\n" + row + "\n5,1,0,0.02,NaN,90,91,100,500", "line 3: 9 fields, want 10"},
+		{"negative count", CSVHeader + "\n-5,1,0,0.02,NaN,90,91,100,120,500", "line 2: field 1 (queries)"},
+		{"bad valid", CSVHeader + "\n5,1,0,0.02,NaN,90,v,100,120,500", "line 2: field 7 (valid)"},
+		{"bad power", CSVHeader + "\n5,1,0,0.02,NaN,90,91,x,120,500", "line 2: field 8 (power)"},
+		{"bad paper power", CSVHeader + "\n5,1,0,0.02,NaN,90,91,100,y,500", "line 2: field 9 (paper_power)"},
+		{"bad energy", CSVHeader + "\n5,1,0,0.02,NaN,90,91,100,120,z", "line 2: field 10 (energy)"},
+		{"huge iteration", CSVHeader + "\n5,9999999999,0,0.02,NaN,90,91,1,1,500", "line 2: field 2 (iteration)"},
 	} {
 		if _, err := ReadCSV(strings.NewReader(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+			t.Errorf("%s: %q: error %v, want %q", tc.name, tc.in, err, tc.want)
 		}
 	}
+}
+
+// With SigmaPerBlock the shipped model deploys on an ideal chip with the model's own
+// weights, as without it, but from other Sigma phases: each block's largest singular
+// value at phase 0.
+func TestSigmaPerBlock(t *testing.T) {
+	m, sets := shippedMLP(t)
+	want, err := m.Weights()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ideal, err := photonics.LookupPreset("ideal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chips := map[bool]*photonics.Chip{}
+	for _, perBlock := range []bool{false, true} {
+		c := DefaultConfig()
+		c.SetChip(ideal)
+		c.SigmaPerBlock, c.MaxIterations = perBlock, 1
+		d, err := Deploy(m, sets[0], sets[1], c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chip := d.Net.Chip()
+		chips[perBlock] = chip
+		for l := range want {
+			if dw := maxAbsDiff(chip.LayerWeights(l), want[l]); dw > 1e-12 {
+				t.Errorf("per block %v: layer %d: weights differ from the model's by %.3g", perBlock, l, dw)
+			}
+		}
+		if got := d.Deployed().Accuracy; got != m.TestAccuracy {
+			t.Errorf("per block %v: deployed accuracy %v on an ideal chip, want the model's %v", perBlock, got, m.TestAccuracy)
+		}
+		if s := d.Summary(); s.SigmaPerBlock != perBlock || strings.Contains(mustJSON(t, s), `"sigma_per_block"`) != perBlock {
+			t.Errorf("per block %v: summary says %v: %s", perBlock, s.SigmaPerBlock, mustJSON(t, s))
+		}
+	}
+	plain, block := chips[false], chips[true]
+	moved := 0
+	for li, l := range block.Layers() {
+		off := block.Layout().LayerOffset(li)
+		for b := range l.NumBlocks() {
+			s0 := off + b*l.BlockPhases() + l.U.NumPhases()
+			top, topV := 0, 0.0
+			for k := range l.SigmaLen {
+				// The plain chip holds the model's phases: its Sigma is 3 cos(phi).
+				if v := l.Bound * math.Cos(plain.Phase(s0+k)); math.Abs(v) > math.Abs(topV) {
+					top, topV = k, v
+				}
+				if block.Phase(s0+k) != plain.Phase(s0+k) {
+					moved++
+				}
+			}
+			if p := block.Phase(s0 + top); topV <= 0 || p != 0 {
+				t.Errorf("layer %d block %d: largest Sigma %.4g at phase %v with per-block gains, want 0", li, b, topV, p)
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("per-block gains moved no Sigma phase")
+	}
+}
+
+func maxAbsDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -18,7 +18,7 @@
 //   - Run is the one loop: it owns the budget (queries, iterations or wall time),
 //     minibatch sampling, the step-size schedule (start Step, times Decay per epoch),
 //     periodic test evaluation, and the curve of Records (queries, iteration, training
-//     loss, test accuracy, power, energy).
+//     loss, test accuracy, power, the paper-comparable power, energy).
 //
 // The chip has a DAC: by default (DefaultConfig, the method's chip) active phases are
 // programmed with 8 bits, so a phase can only move by whole codes of 2 pi / 256 =

@@ -138,6 +138,14 @@ func TestRunBudget(t *testing.T) {
 			t.Errorf("record %d at %d queries", i, c[i].Queries)
 		}
 	}
+	for i, rec := range c { // both powers of the objective as it was (the bowl's paper power is twice its power)
+		if !(rec.Power > 0) || rec.PaperPower != 2*rec.Power {
+			t.Errorf("record %d: power %v, paper power %v, want twice the power", i, rec.Power, rec.PaperPower)
+		}
+	}
+	if last.Power != b.Power() || last.PaperPower != b.PaperPower() {
+		t.Errorf("last record: powers %v %v, the bowl's %v %v", last.Power, last.PaperPower, b.Power(), b.PaperPower())
+	}
 	// energy is the power summed over queries; power only changes between queries here
 	if !(last.Energy > 0) || last.Energy > 1000*40*2*math.Pi {
 		t.Errorf("energy %v out of range", last.Energy)

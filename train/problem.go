@@ -18,6 +18,7 @@ type Objective interface {
 	Evaluate() float64      // test accuracy in percent; not a query
 	Queries() int64         // queries so far
 	Resolution() float64    // the phase of one control code (0: continuous phases)
+	PaperPower() float64    // the power as the method's authors count it (photonics.Chip.PaperPower); methods see Power only
 	Err() error             // the first failure (e.g. a NaN phase), nil if none
 }
 
@@ -94,6 +95,10 @@ func (p *Problem) SetPhase(k int, phi float64) {
 
 // Power implements ActiveSet: the chip's power, the sum of its active phases.
 func (p *Problem) Power() float64 { return p.chip.Power() }
+
+// PaperPower implements Objective: the chip's power as the method's authors count it,
+// Sigma phases unfolded (photonics.Chip.PaperPower).
+func (p *Problem) PaperPower() float64 { return p.chip.PaperPower() }
 
 // Loss implements ActiveSet: one query, the mean cross-entropy of the current minibatch.
 func (p *Problem) Loss() float64 {

@@ -73,7 +73,10 @@ type Record struct {
 	Accuracy  float64 // test accuracy, percent
 	Valid     float64 // accuracy on the held-out validation split, percent (NaN: no split)
 	Power     float64 // chip power (sum of the active phases), radians
-	Energy    float64 // sum of the power at every query so far, radian-queries
+	// PaperPower is the power as the method's authors count it, Sigma phases unfolded
+	// (photonics.Chip.PaperPower), radians: the figure to compare with the paper's.
+	PaperPower float64
+	Energy     float64 // sum of the power (Power) at every query so far, radian-queries
 }
 
 // Run is one on-chip training run: the loop that steps a Method on an Objective. Build
@@ -353,7 +356,8 @@ func (r *Run) nextBatch() {
 func (r *Run) record() {
 	rec := Record{
 		Queries: r.obj.Queries(), Iteration: r.iter, Epoch: r.epoch, Step: r.programmable(r.step),
-		Loss: math.NaN(), Accuracy: r.obj.Evaluate(), Power: r.obj.Power(), Energy: r.energy,
+		Loss: math.NaN(), Accuracy: r.obj.Evaluate(), Power: r.obj.Power(), PaperPower: r.obj.PaperPower(),
+		Energy: r.energy,
 	}
 	if r.lossN > 0 {
 		rec.Loss = r.lossSum / float64(r.lossN)

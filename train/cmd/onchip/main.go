@@ -10,9 +10,12 @@
 // gamma_std, vpi, crosstalk, heat_all, bits, seed, the query budget, the validation
 // split, and the options the optimizer uses) and the outcome (queries, ideal_acc,
 // deployed_acc, final_acc, best_acc, kept_acc in percent; power_initial, power_final,
-// full_power in radians; energy, power summed over queries, in radian-queries; wall_s;
-// SZO-SCD's decisions). With -chip ideal the deployed accuracy is the model's
-// test_accuracy.
+// full_power in radians, with paper_power_initial and paper_power_final, the power as the
+// method's authors count it, Sigma phases unfolded; energy, power summed over queries, in
+// radian-queries; wall_s; SZO-SCD's decisions). With -chip ideal the deployed accuracy is
+// the model's test_accuracy. -sigma-per-block deploys each weight block with its own
+// Sigma gain, as the method's authors map it (an ablation: the same weights, other Sigma
+// phases).
 //
 // best_acc is the best test accuracy seen, a state chosen on the test set (the method's
 // paper reports it); kept_acc is the test accuracy of the state a held-out tenth of the
@@ -156,6 +159,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Margin.Ramp, "margin-ramp", 0, "szo-scd-margin: iterations over which the margin grows from 0")
 	fs.Float64Var(&c.Margin.Down, "margin-down", 0, "szo-scd-margin: margin of a power-lowering move, a fraction of the margin (0: 1)")
 	fs.BoolVar(&c.Shadow, "shadow", false, "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
+	fs.BoolVar(&c.SigmaPerBlock, "sigma-per-block", false, "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -208,8 +212,8 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	}
 
 	c.OnRecord = func(r train.Record) {
-		fmt.Fprintf(stderr, "queries %9d  iter %7d  epoch %3d  step %.4g  loss %.4f  acc %6.2f%%  valid %6.2f%%  power %8.1f rad  energy %.4g\n",
-			r.Queries, r.Iteration, r.Epoch, r.Step, r.Loss, r.Accuracy, r.Valid, r.Power, r.Energy)
+		fmt.Fprintf(stderr, "queries %9d  iter %7d  epoch %3d  step %.4g  loss %.4f  acc %6.2f%%  valid %6.2f%%  power %8.1f rad (paper %8.1f)  energy %.4g\n",
+			r.Queries, r.Iteration, r.Epoch, r.Step, r.Loss, r.Accuracy, r.Valid, r.Power, r.PaperPower, r.Energy)
 	}
 	d, err := train.Deploy(m, sets[0], sets[1], c)
 	if err != nil {

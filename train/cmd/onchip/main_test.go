@@ -47,7 +47,7 @@ func TestRun(t *testing.T) {
 	}
 	var fields map[string]any
 	json.Unmarshal([]byte(out), &fields)
-	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "energy", "wall_s", "chip", "gamma_std", "vpi", "crosstalk", "bits", "step"} {
+	for _, k := range []string{"model", "optimizer", "alpha", "s", "p", "seed", "queries", "deployed_acc", "final_acc", "best_acc", "power_initial", "power_final", "paper_power_initial", "paper_power_final", "energy", "wall_s", "chip", "gamma_std", "vpi", "crosstalk", "bits", "step"} {
 		if _, ok := fields[k]; !ok {
 			t.Errorf("summary lacks %q", k)
 		}
@@ -58,7 +58,8 @@ func TestRun(t *testing.T) {
 	if s.Model != "blobs-mlp" || s.Optimizer != "szo-scd" || s.Alpha != 0.15 || s.S != 0.1 || s.P != 1 || s.Seed != 3 {
 		t.Errorf("summary settings %+v", s)
 	}
-	if s.Queries < 3000 || s.BestAcc < s.FinalAcc || s.BestAcc < s.DeployedAcc || !(s.Energy > 0) || !(s.PowerFinal > 0) {
+	if s.Queries < 3000 || s.BestAcc < s.FinalAcc || s.BestAcc < s.DeployedAcc || !(s.Energy > 0) || !(s.PowerFinal > 0) ||
+		s.PaperPowerFinal < s.PowerFinal || s.SigmaPerBlock {
 		t.Errorf("summary %+v", s)
 	}
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
@@ -172,11 +173,13 @@ func TestChipFlags(t *testing.T) {
 		gammaStd, crosstalk float64
 		bits                int
 		step                float64
+		perBlock            bool
 	}{
-		{nil, "paper", 2e-3, 2e-3, 8, 2 * 3.141592653589793 / 256},
-		{[]string{"-chip", "ideal", "-bits", "8"}, "ideal", 0, 0, 8, 2 * 3.141592653589793 / 256},
-		{[]string{"-chip", "strong", "-crosstalk", "0"}, "strong", 3e-3, 0, 8, 2 * 3.141592653589793 / 256},
-		{[]string{"-bits", "6", "-lr", "0.2"}, "paper", 2e-3, 2e-3, 6, 2 * 3.141592653589793 / 64 * 2},
+		{nil, "paper", 2e-3, 2e-3, 8, 2 * 3.141592653589793 / 256, false},
+		{[]string{"-chip", "ideal", "-bits", "8"}, "ideal", 0, 0, 8, 2 * 3.141592653589793 / 256, false},
+		{[]string{"-chip", "strong", "-crosstalk", "0"}, "strong", 3e-3, 0, 8, 2 * 3.141592653589793 / 256, false},
+		{[]string{"-bits", "6", "-lr", "0.2"}, "paper", 2e-3, 2e-3, 6, 2 * 3.141592653589793 / 64 * 2, false},
+		{[]string{"-sigma-per-block"}, "paper", 2e-3, 2e-3, 8, 2 * 3.141592653589793 / 256, true},
 	} {
 		args := append([]string{"-model", path, "-queries", "500"}, tc.args...)
 		code, out, errOut := runCLI(args...)
@@ -187,9 +190,10 @@ func TestChipFlags(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Chip != tc.chip || s.GammaStd != tc.gammaStd || s.Crosstalk != tc.crosstalk || s.Bits != tc.bits || s.VPi != 4.36 || math.Abs(s.Step-tc.step) > 1e-15 {
-			t.Errorf("%v: summary chip %q gamma std %v crosstalk %v bits %d V_pi %v step %v; want %q %v %v %d 4.36 %v",
-				tc.args, s.Chip, s.GammaStd, s.Crosstalk, s.Bits, s.VPi, s.Step, tc.chip, tc.gammaStd, tc.crosstalk, tc.bits, tc.step)
+		if s.Chip != tc.chip || s.GammaStd != tc.gammaStd || s.Crosstalk != tc.crosstalk || s.Bits != tc.bits || s.VPi != 4.36 ||
+			math.Abs(s.Step-tc.step) > 1e-15 || s.SigmaPerBlock != tc.perBlock {
+			t.Errorf("%v: summary chip %q gamma std %v crosstalk %v bits %d V_pi %v step %v per-block Sigma %v; want %q %v %v %d 4.36 %v %v",
+				tc.args, s.Chip, s.GammaStd, s.Crosstalk, s.Bits, s.VPi, s.Step, s.SigmaPerBlock, tc.chip, tc.gammaStd, tc.crosstalk, tc.bits, tc.step, tc.perBlock)
 		}
 	}
 }

@@ -255,6 +255,9 @@ func configKey(c train.Config) string {
 	if c.Shadow {
 		k += "_shadow"
 	}
+	if c.SigmaPerBlock {
+		k += "_sigmablock"
+	}
 	if c.Bits != photonics.DefaultBits {
 		k += fmt.Sprintf("_b%d", c.Bits)
 	}

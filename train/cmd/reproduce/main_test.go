@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/testnet"
 )
 
@@ -136,5 +137,31 @@ func TestPlanKeepsBudgetsApart(t *testing.T) {
 		if budgets[q] != n {
 			t.Errorf("%d jobs at %d queries, want %d (all: %v)", budgets[q], q, n, budgets)
 		}
+	}
+}
+
+// Every ablation switch names its runs apart: a run file of one is never taken for the
+// other's.
+func TestConfigKeyNamesAblations(t *testing.T) {
+	base := train.DefaultConfig()
+	keys := map[string]string{"default": configKey(base)}
+	for name, set := range map[string]func(*train.Config){
+		"stale":           func(c *train.Config) { c.Stale = true },
+		"shadow":          func(c *train.Config) { c.Shadow = true },
+		"sigma per block": func(c *train.Config) { c.SigmaPerBlock = true },
+		"heat all":        func(c *train.Config) { c.HeatAll = true },
+	} {
+		c := base
+		set(&c)
+		k := configKey(c)
+		for other, ok := range keys {
+			if ok == k {
+				t.Errorf("%s and %s share the key %q", name, other, k)
+			}
+		}
+		keys[name] = k
+	}
+	if k := keys["sigma per block"]; !strings.HasSuffix(k, "_sigmablock") {
+		t.Errorf("sigma per block: key %q, want the suffix _sigmablock", k)
 	}
 }

@@ -99,7 +99,7 @@ func TestResumeChecksRunFiles(t *testing.T) {
 		{"curve without records", rewrite(".csv", func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] }), "0.002", ": 1 to run (1 of them again)", ".csv: no records"},
 		{"curve cut short", rewrite(".csv", func(b []byte) []byte { return b[:bytes.LastIndexByte(b[:len(b)-1], '\n')+1] }), "0.002", ": 1 to run (1 of them again)", "the curve does not end at the run's"},
 		// another -scale names other runs (the key holds the budget): all six run anew
-		{"other scale", nil, "0.004", ": 6 to run (0 of them again)", ""},
+		{"other scale", nil, "0.004", ": 8 to run (0 of them again)", ""},
 		{"other budget", editJSON("budget", 123), "0.002", ": 1 to run (1 of them again)", "budget is 123, this run's is 400"},
 		{"other optimizer", editJSON("optimizer", "zadam"), "0.002", ": 1 to run (1 of them again)", `optimizer is zadam, this run's is szo-scd`},
 		{"other alpha", editJSON("alpha", 0.2), "0.002", ": 1 to run (1 of them again)", "alpha is 0.2, this run's is"},
@@ -224,7 +224,8 @@ func TestWriteAtomic(t *testing.T) {
 }
 
 // Every committed run file is a result in today's form: strict decoding (no unknown or
-// renamed field) of one of each optimizer's.
+// renamed field) of one of each optimizer's; and one curve of each optimizer's reads
+// (the committed curves predate the paper_power column).
 func TestCommittedResultsDecode(t *testing.T) {
 	seen := map[string]bool{}
 	files, err := filepath.Glob("../../../results/runs/*/*/*.json")
@@ -244,6 +245,15 @@ func TestCommittedResultsDecode(t *testing.T) {
 		}
 		if r.Config == "" || r.Model == "" || r.Queries == 0 || r.WallS == 0 {
 			t.Errorf("%s: decoded %+v", f, r)
+		}
+		if !seen[r.Optimizer] {
+			c, err := readCurve(strings.TrimSuffix(f, ".json") + ".csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last := c[len(c)-1]; last.Queries != r.Queries || last.Power != r.PowerFinal {
+				t.Errorf("%s: curve ends at %d queries, power %v; run %d, %v", f, last.Queries, last.Power, r.Queries, r.PowerFinal)
+			}
 		}
 		seen[r.Optimizer] = true
 	}
