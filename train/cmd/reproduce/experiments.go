@@ -72,6 +72,10 @@ func shadow(c *train.Config) { c.Shadow = true }
 // programmed. Used with alpha 1, s 1 and shadow.
 func authorsFLOPS(c *train.Config) { c.Q, c.Mu, c.Step, c.Decay = 1, 0.1, 2, 0.99 }
 
+// sigmaPerBlock deploys each weight block with its own Sigma gain, as the authors map it
+// (an ablation of the mapping).
+func sigmaPerBlock(c *train.Config) { c.SigmaPerBlock = true }
+
 // Chip ablations, applied after the chip preset.
 func continuous(c *train.Config) { c.Bits = 0 }
 func heatAll(c *train.Config)    { c.HeatAll = true }
@@ -170,6 +174,17 @@ func experiments() []experiment {
 		f6.Vars = append(f6.Vars, variant{Label: "alpha=1 p=0", Cfg: cfg("szo-scd", 1, s, prune(0))},
 			variant{Label: "margin p=1", Cfg: cfg("szo-scd-margin", 0.15, s)},
 			variant{Label: "margin p=0", Cfg: cfg("szo-scd-margin", 0.15, s, prune(0))})
+		if m.file == mlp {
+			// The mapping and the optimizer as the authors' code has them: each block's
+			// Sigma scaled by its own largest singular value (so its top Sigma phase sits
+			// at 0, where a step down wraps to near 2 pi unless pruned), and full-precision
+			// optimizer phases that are never folded.
+			f6.Vars = append(f6.Vars,
+				variant{Label: "sigma per block p=1", Cfg: cfg("szo-scd", 0.15, s, sigmaPerBlock)},
+				variant{Label: "sigma per block p=0", Cfg: cfg("szo-scd", 0.15, s, sigmaPerBlock, prune(0))},
+				variant{Label: "authors' setup p=1", Cfg: cfg("szo-scd", 0.15, s, sigmaPerBlock, shadow)},
+				variant{Label: "authors' setup p=0", Cfg: cfg("szo-scd", 0.15, s, sigmaPerBlock, shadow, prune(0))})
+		}
 		exps = append(exps, f4, f5, f6)
 	}
 	f6c := experiment{ID: "fig6c", Title: "Fig. 6c, MNIST 8x8 MLP: pruning probability p over 2M queries (SZO-SCD, alpha 0.15, s 0.1, seed 1)",

@@ -62,8 +62,8 @@ func TestShardsAndReport(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between the sharded and the whole run", f)
 		}
-		// a header and one row per (chip, variant): table1 24 x 2, fig6 8 x 1
-		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 48, "fig6.csv": 8}[f] {
+		// a header and one row per (chip, variant): table1 24 x 2, fig6 12 x 1
+		if rows := strings.Count(string(a), "\n") - 1; rows != map[string]int{"table1.csv": 48, "fig6.csv": 12}[f] {
 			t.Errorf("%s has %d rows", f, rows)
 		}
 	}
@@ -130,9 +130,9 @@ func TestPlanKeepsBudgetsApart(t *testing.T) {
 		}
 		paths[j.path("", "")] = true
 	}
-	// tune: 30 at 100k; table1: 24 x 2 chips x 3 seeds, fig6: 6 x 3 (its p=1 and margin
+	// tune: 30 at 100k; table1: 24 x 2 chips x 3 seeds, fig6: 10 x 3 (its p=1 and margin
 	// p=1 are table1's SZO-SCD and SZO-SCD margin) at 200k; fig6c: 5 at 2M.
-	want := map[int64]int{tuneQueries: 30, mlpQueries: 24*2*3 + 6*3, longQueries: 5}
+	want := map[int64]int{tuneQueries: 30, mlpQueries: 24*2*3 + 10*3, longQueries: 5}
 	for q, n := range want {
 		if budgets[q] != n {
 			t.Errorf("%d jobs at %d queries, want %d (all: %v)", budgets[q], q, n, budgets)

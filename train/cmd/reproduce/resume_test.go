@@ -78,8 +78,8 @@ func TestResumeChecksRunFiles(t *testing.T) {
 		t.Fatalf("first sweep: exit %d: %s", code, log)
 	}
 	runs, _ := filepath.Glob(filepath.Join(base, "runs", "*", "*", "*.json"))
-	if len(runs) != 8 {
-		t.Fatalf("%d runs, want 8: %v", len(runs), runs)
+	if len(runs) != 12 {
+		t.Fatalf("%d runs, want 12: %v", len(runs), runs)
 	}
 	rel, _ := filepath.Rel(base, strings.TrimSuffix(runs[0], ".json"))
 	for _, tc := range []struct {
@@ -99,7 +99,7 @@ func TestResumeChecksRunFiles(t *testing.T) {
 		{"curve without records", rewrite(".csv", func(b []byte) []byte { return b[:bytes.IndexByte(b, '\n')+1] }), "0.002", ": 1 to run (1 of them again)", ".csv: no records"},
 		{"curve cut short", rewrite(".csv", func(b []byte) []byte { return b[:bytes.LastIndexByte(b[:len(b)-1], '\n')+1] }), "0.002", ": 1 to run (1 of them again)", "the curve does not end at the run's"},
 		// another -scale names other runs (the key holds the budget): all six run anew
-		{"other scale", nil, "0.004", ": 8 to run (0 of them again)", ""},
+		{"other scale", nil, "0.004", ": 12 to run (0 of them again)", ""},
 		{"other budget", editJSON("budget", 123), "0.002", ": 1 to run (1 of them again)", "budget is 123, this run's is 400"},
 		{"other optimizer", editJSON("optimizer", "zadam"), "0.002", ": 1 to run (1 of them again)", `optimizer is zadam, this run's is szo-scd`},
 		{"other alpha", editJSON("alpha", 0.2), "0.002", ": 1 to run (1 of them again)", "alpha is 0.2, this run's is"},
