@@ -99,6 +99,15 @@ func TestMarginSchedule(t *testing.T) {
 			t.Errorf("iteration %d: margins %g and %g, want %g and half", it, up, down, want*full)
 		}
 	}
+	m.Margin.Grow = 0.5 // after the ramp: 1 + 0.5 ln(t / 4)
+	for _, it := range []int{4, 8, 4 * 20} {
+		m.iter = it
+		up, _ := m.margin()
+		if want := (0.01 + 2*0.02) * (1 + 0.5*math.Log(float64(it)/4)); math.Abs(up-want) > 1e-15 {
+			t.Errorf("iteration %d: margin %g, want %g (growing by half per e-fold after the ramp)", it, up, want)
+		}
+	}
+	m.Margin.Grow = 0
 	m.noise, m.bias, m.iter = 0, 1, 10
 	for n := range 5000 {
 		m.observe(-0.3)

@@ -311,6 +311,12 @@ func TestBadInput(t *testing.T) {
 			_, err := NewMethod("szo-scd-margin", o)
 			return err
 		}, "margin-down = 2"},
+		{"margin grow", func() error {
+			o := DefaultOptions()
+			o.Margin.Grow = math.NaN()
+			_, err := NewMethod("szo-scd-margin", o)
+			return err
+		}, "margin-grow = NaN"},
 		{"margin ramp", func() error {
 			o := DefaultOptions()
 			o.Margin.Ramp = -1

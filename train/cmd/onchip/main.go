@@ -157,6 +157,7 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&c.Margin.Tau, "tau", 0, "szo-scd-margin: fixed noise margin, loss units (with -margin-scale 0 as well: the variant's default)")
 	fs.Float64Var(&c.Margin.Scale, "margin-scale", 0, "szo-scd-margin: adaptive margin, times the running mean of |delta loss|")
 	fs.IntVar(&c.Margin.Ramp, "margin-ramp", 0, "szo-scd-margin: iterations over which the margin grows from 0")
+	fs.Float64Var(&c.Margin.Grow, "margin-grow", 0, "szo-scd-margin: after the ramp, the margin grows by this fraction per e-fold of iterations")
 	fs.Float64Var(&c.Margin.Down, "margin-down", 0, "szo-scd-margin: margin of a power-lowering move, a fraction of the margin (0: 1)")
 	fs.BoolVar(&c.Shadow, "shadow", false, "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
 	fs.BoolVar(&c.SigmaPerBlock, "sigma-per-block", false, "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")

@@ -200,9 +200,10 @@ func experiments() []experiment {
 		{Label: "SZO-SCD (the method's rule)", Cfg: cfg("szo-scd", 0.15, 0.1)},
 		{Label: "margin tau=0.006", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Tau: 0.006}))},
 		{Label: "margin 8x noise", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Scale: 8}))},
-		{Label: "margin 8x noise, ramp 100 (szo-scd-margin)", Cfg: cfg("szo-scd-margin", 0.15, 0.1)},
-		{Label: "margin 8x noise, ramp 100, down 0.75", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Scale: 8, Ramp: 100, Down: 0.75}))},
-		{Label: "margin 8x noise, ramp 100, p=0", Cfg: cfg("szo-scd-margin", 0.15, 0.1, prune(0))},
+		{Label: "margin 8x noise, ramp 100", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Scale: 8, Ramp: 100}))},
+		{Label: "margin 8x noise, ramp 100, growing (szo-scd-margin)", Cfg: cfg("szo-scd-margin", 0.15, 0.1)},
+		{Label: "margin 8x noise, ramp 100, growing, down 0.75", Cfg: cfg("szo-scd-margin", 0.15, 0.1, margin(train.Margin{Scale: 8, Ramp: 100, Grow: 0.3, Down: 0.75}))},
+		{Label: "margin 8x noise, ramp 100, growing, p=0", Cfg: cfg("szo-scd-margin", 0.15, 0.1, prune(0))},
 		{Label: "SZO-SCD p=0", Cfg: cfg("szo-scd", 0.15, 0.1, prune(0))},
 	}
 	t3 := experiment{ID: "table3", Title: "Table 3: Lagrangian power penalty with a dual update (ADMM) against power-aware pruning (alpha 0.15, s 0.1)",
@@ -289,6 +290,9 @@ func configKey(c train.Config) string {
 	case "szo-scd-margin":
 		if m := c.Margin; m.On() {
 			k += fmt.Sprintf("_tau%g_ms%g_mr%d_md%g", m.Tau, m.Scale, m.Ramp, m.Down)
+			if m.Grow > 0 {
+				k += fmt.Sprintf("_mg%g", m.Grow)
+			}
 		}
 	case "admm":
 		k += fmt.Sprintf("_l%g_B%g", c.Lambda, c.Budget)

@@ -793,10 +793,12 @@ the chip learnt, and the accuracy won back early slides away. A noise margin kee
 (the +d trial, or the step back, which is queried anyway) only if it lowers the minibatch
 loss by more than the margin, and otherwise programs the phase back: no extra query.
 ` + "`szo-scd-margin`" + ` uses 8 times the running mean of |delta L| over the trials (the size of
-the loss changes one code makes, measured as the run goes), growing from zero over the first
-100 iterations so that the early recovery runs at the method's speed. *down 0.75* asks a
+the loss changes one code makes, measured as the run goes), ramped in from zero over the
+first 100 iterations so that the early recovery runs at the method's speed, and growing by
+0.3 per e-fold of iterations after (*growing*): over N trials the largest noise grows like
+the square root of ln N, so a fixed margin lets ever more through. *down 0.75* asks a
 power-lowering move to clear only three quarters of the margin (pruning's intent); *tau* is
-a fixed margin. MNIST 8x8 MLP, paper chip, alpha 0.15, s 0.1, 3 seeds, 2M queries, test
+a fixed margin from the start. MNIST 8x8 MLP, paper chip, alpha 0.15, s 0.1, 3 seeds, 2M queries, test
 accuracy every 2,000 queries; "to 94%" is on the mean curve, "final - best" the mean over
 runs of each run's best minus its final.
 
