@@ -9,6 +9,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/onn"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 // A Deployment's summary agrees with what an independent deployment of the same
@@ -168,7 +169,7 @@ func TestSigmaPerBlock(t *testing.T) {
 		chip := d.Net.Chip()
 		chips[perBlock] = chip
 		for l := range want {
-			if dw := maxAbsDiff(chip.LayerWeights(l), want[l]); dw > 1e-12 {
+			if dw := testnet.MaxDiff(chip.LayerWeights(l), want[l]); dw > 1e-12 {
 				t.Errorf("per block %v: layer %d: weights differ from the model's by %.3g", perBlock, l, dw)
 			}
 		}
@@ -203,17 +204,6 @@ func TestSigmaPerBlock(t *testing.T) {
 	if moved == 0 {
 		t.Error("per-block gains moved no Sigma phase")
 	}
-}
-
-func maxAbsDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		d = max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
 }
 
 func mustJSON(t *testing.T, v any) string {

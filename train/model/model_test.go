@@ -14,6 +14,7 @@ import (
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/photonics/mapping"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/testnet"
 )
 
 func TestParseArchitecture(t *testing.T) {
@@ -97,7 +98,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		for l := range ws {
-			if d := maxDiff(w[l], ws[l]); d > 1e-12 {
+			if d := testnet.MaxDiff(w[l], ws[l]); d > 1e-12 {
 				t.Errorf("%s: layer %d: weights from phases differ from the mapped ones by %g", tc.arch, l, d)
 			}
 		}
@@ -136,7 +137,7 @@ func TestLayersDeployIdeal(t *testing.T) {
 	}
 	n := 0
 	for i := range layers {
-		if d := maxDiff(chip.LayerWeights(i), ws[i]); d > 1e-12 {
+		if d := testnet.MaxDiff(chip.LayerWeights(i), ws[i]); d > 1e-12 {
 			t.Errorf("layer %d: chip weights differ by %g", i, d)
 		}
 		n += layers[i].NumPhases()
@@ -384,15 +385,4 @@ func TestWriteRejectsInvalid(t *testing.T) {
 	if _, _, _, err := m.Layers(); err == nil {
 		t.Fatal("Layers accepted a NaN phase")
 	}
-}
-
-func maxDiff(a, b []float64) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		d = max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
 }

@@ -279,3 +279,16 @@ func WriteShipped(dir, name string) (*model.Model, string, error) {
 	}
 	return m, path, nil
 }
+
+// MaxDiff returns the largest |a_i - b_i| (+Inf if the lengths differ): how far apart two
+// weight or phase vectors are, for tests' tolerances.
+func MaxDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
