@@ -8,6 +8,8 @@
 //     file outside it.
 //   - A path with any segment starting with "." (.git/config, .env, ..) is not found, nor
 //     is a folder: there are no listings. A folder with an index.html serves it.
+//   - Only regular files are served: a FIFO, device or socket is not found, and is never
+//     opened in a way that waits.
 //   - A file X with a precompressed X.gz beside it (meshlight.wasm.gz, written by
 //     `make wasm`) is sent as X.gz with Content-Encoding gzip to clients that accept
 //     gzip, always with Vary: Accept-Encoding; an X.gz older than X is ignored.
@@ -252,19 +254,23 @@ type seekFile interface {
 }
 
 // regular opens name in the root if it is a regular file (after following links that
-// stay inside the root).
+// stay inside the root). Opening a FIFO for reading waits for a writer, so a FIFO in the
+// folder held a thread for good per request (and Go aborts at 10,000 threads): regular
+// stats before it opens, and opens without waiting (openFlags) in case the name was
+// replaced by a FIFO in between, then checks what it opened.
 func (h *handler) regular(name string) (seekFile, bool) {
-	f, err := h.fsys.Open(name)
+	if st, err := h.root.Stat(name); err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	f, err := h.root.OpenFile(name, openFlags, 0)
 	if err != nil {
 		return nil, false
 	}
-	st, err := f.Stat()
-	rs, seeks := f.(seekFile)
-	if err != nil || !st.Mode().IsRegular() || !seeks {
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		f.Close()
 		return nil, false
 	}
-	return rs, true
+	return f, true
 }
 
 // hidden reports whether a URL path has a segment starting with "." (a dot-file, a
