@@ -16,6 +16,9 @@
 //   - WebAssembly goes out as application/wasm (browsers refuse to stream-compile
 //     anything else), and browsers revalidate every file on each load (so a rebuilt
 //     .wasm is never stale).
+//   - A client has 10 s to send its request headers and 272 s to take a response (17 MB
+//     at 0.5 Mbit/s), a kept-alive connection closes after a minute idle, and at most 256
+//     connections are open at once (defaultLimits).
 //
 // Once it accepts connections it prints "listening on http://HOST:PORT/" with the
 // address it really listens on, so scripts can start it on port 0 and read the port it
@@ -42,6 +45,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 func main() {
@@ -70,7 +75,7 @@ func run(dir, addr, prefix string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := newServer(handler, ln, defaultLimits)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -84,6 +89,53 @@ func run(dir, addr, prefix string, out io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// limits bound what clients can hold of the server.
+type limits struct {
+	readHeader time.Duration // to send a request's line and headers
+	write      time.Duration // to take a response, from the end of its request's headers
+	idle       time.Duration // between requests on a kept-alive connection
+	conns      int           // connections open at once, all clients together
+}
+
+const (
+	// largestResponse is about the largest response of the site: meshlight.wasm, 16.6 MB,
+	// to a client that does not take gzip (4.0 MB to one that does).
+	largestResponse = 17e6 // bytes
+	// slowLink is the slowest link on which a client can still take largestResponse
+	// whole: 0.5 Mbit/s, a poor mobile connection.
+	slowLink = 0.5e6 // bits per second
+)
+
+// defaultLimits are run's. Without them a client that never read held its connection,
+// its descriptors and a goroutine forever (3,000 such clients held 6,063 descriptors),
+// and an idle kept-alive connection stayed open for good.
+var defaultLimits = limits{
+	// A request is a few hundred bytes: seconds even on the slowest link.
+	readHeader: 10 * time.Second,
+	// 17 MB at 0.5 Mbit/s take 272 s; 4 MB gzipped, 64 s.
+	write: largestResponse * 8 / slowLink * time.Second,
+	// Long enough to keep the connection over one page load (the page fetches its
+	// modules, then models and data sets as they are chosen); a new one costs a handshake.
+	idle: time.Minute,
+	// A browser opens at most 6 connections to a host, so 256 serve about 40 visitors at
+	// once; each holds a socket and, while it sends, a file or two: under 1,024
+	// descriptors, the smallest limit in common use. Further connections wait in the
+	// kernel's listen queue, costing the process nothing, until one closes.
+	conns: 256,
+}
+
+// newServer returns the server for h under l, and ln limited to l.conns connections
+// (netutil.LimitListener: Accept waits while l.conns are open).
+func newServer(h http.Handler, ln net.Listener, l limits) (*http.Server, net.Listener) {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readHeader,
+		WriteTimeout:      l.write,
+		IdleTimeout:       l.idle,
+	}
+	return srv, netutil.LimitListener(ln, l.conns)
 }
 
 // listening is what run prints once it listens on a: the URL of the address it really
