@@ -6,8 +6,9 @@
 //
 //   - The folder is opened as an os.Root: no path, symbolic link or ".." can reach a
 //     file outside it.
-//   - A path with any segment starting with "." (.git/config, .env, ..) is not found, nor
-//     is a folder: there are no listings. A folder with an index.html serves it.
+//   - A path with any segment starting with "." (.git/config, .env, ..) is not found,
+//     before or after following its links (a link to .env is not found either), nor is
+//     a folder: there are no listings. A folder with an index.html serves it.
 //   - Only regular files are served: a FIFO, device or socket is not found, and is never
 //     opened in a way that waits.
 //   - A file X with a precompressed X.gz beside it (meshlight.wasm.gz, written by
@@ -179,7 +180,6 @@ func withPrefix(prefix string, h http.Handler) (http.Handler, error) {
 // handler serves the regular files of a folder opened as an os.Root.
 type handler struct {
 	root *os.Root
-	fsys fs.FS
 }
 
 // newHandler opens dir as the root of what the handler serves.
@@ -188,7 +188,7 @@ func newHandler(dir string) (*handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site folder: %w", err)
 	}
-	return &handler{root: root, fsys: root.FS()}, nil
+	return &handler{root: root}, nil
 }
 
 // Close closes the root.
@@ -209,11 +209,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "."
 	}
-	if st, err := fs.Stat(h.fsys, name); err == nil && st.IsDir() {
+	if real, st, ok := h.find(name); ok && st.IsDir() {
 		// A folder serves its index.html (under a path ending in /, so that relative
 		// URLs resolve inside it); it is never listed.
-		index := path.Join(name, "index.html")
-		if st, err := fs.Stat(h.fsys, index); err != nil || !st.Mode().IsRegular() {
+		index := path.Join(real, "index.html")
+		if _, st, ok := h.find(index); !ok || !st.Mode().IsRegular() {
 			http.NotFound(w, r)
 			return
 		}
@@ -311,18 +311,89 @@ type seekFile interface {
 // stats before it opens, and opens without waiting (openFlags) in case the name was
 // replaced by a FIFO in between, then checks what it opened.
 func (h *handler) regular(name string) (seekFile, bool) {
-	if st, err := h.root.Stat(name); err != nil || !st.Mode().IsRegular() {
+	real, st, ok := h.find(name)
+	if !ok || !st.Mode().IsRegular() {
 		return nil, false
 	}
-	f, err := h.root.OpenFile(name, openFlags, 0)
+	f, err := h.root.OpenFile(real, openFlags, 0)
 	if err != nil {
 		return nil, false
 	}
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+	if ost, err := f.Stat(); err != nil || !ost.Mode().IsRegular() || !os.SameFile(st, ost) {
 		f.Close()
 		return nil, false
 	}
 	return f, true
+}
+
+// find resolves name in the root (resolve) and stats what it names. It fails when the
+// name does not resolve inside the root, or resolves to a path with a hidden segment: the
+// rule on dot-files holds for the file served, not only for the URL (a link alias.json
+// to .env served .env). Resolving and then opening is not one step: a link swapped in
+// between can still be followed, but only to a file inside the root.
+func (h *handler) find(name string) (real string, st fs.FileInfo, ok bool) {
+	real, err := h.resolve(name)
+	if err != nil || real != "." && hidden(real) {
+		return "", nil, false
+	}
+	st, err = h.root.Stat(real)
+	if err != nil {
+		return "", nil, false
+	}
+	return real, st, true
+}
+
+// maxLinks is how many symbolic links resolve follows in one name, as os.Root does.
+const maxLinks = 8
+
+// errOutside is resolve's error for a name that leaves the root.
+var errOutside = errors.New("path escapes from the root")
+
+// resolve returns name, a clean slash-separated path relative to the root, with every
+// symbolic link in it followed as os.Root follows them: a link's target is relative to
+// the link's folder, and an absolute target or a ".." above the root leaves the root.
+// The result names no link and has no "." or ".." segment ("." is the root itself).
+func (h *handler) resolve(name string) (string, error) {
+	var done []string // the segments resolved so far, none of them a link
+	todo := strings.Split(name, "/")
+	for links := 0; len(todo) > 0; {
+		seg := todo[0]
+		todo = todo[1:]
+		switch seg {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return "", errOutside
+			}
+			done = done[:len(done)-1]
+			continue
+		}
+		p := path.Join(path.Join(done...), seg)
+		st, err := h.root.Lstat(p)
+		if err != nil {
+			return "", err
+		}
+		if st.Mode()&fs.ModeSymlink == 0 {
+			done = append(done, seg)
+			continue
+		}
+		if links++; links > maxLinks {
+			return "", fmt.Errorf("%s: more than %d links", name, maxLinks)
+		}
+		target, err := h.root.Readlink(p)
+		if err != nil {
+			return "", err
+		}
+		if strings.HasPrefix(target, "/") {
+			return "", errOutside
+		}
+		todo = append(strings.Split(target, "/"), todo...)
+	}
+	if len(done) == 0 {
+		return ".", nil
+	}
+	return path.Join(done...), nil
 }
 
 // hidden reports whether a URL path has a segment starting with "." (a dot-file, a

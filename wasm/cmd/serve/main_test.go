@@ -77,6 +77,13 @@ func site(t *testing.T) string {
 		"site/models/in.json":  "../models/vowel.json",
 		"site/loop.json":       "loop.json",
 		"site/models/dir-link": "../docs",
+		// links inside the folder to what it hides
+		"site/dotlink.txt":              ".env",
+		"site/models/git.json":          "../.git/config",
+		"site/gitdir":                   ".git",
+		"site/models/hidden-alias.json": ".hidden.json",
+		"site/secretdocs/index.html":    "../.env",
+		"site/via-dot.json":             ".git/../models/vowel.json",
 	}
 	// stale.txt.gz is older than stale.txt: a build rewrote the file, not its gzip.
 	old := now.Add(-time.Hour)
@@ -84,6 +91,9 @@ func site(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for name, target := range links {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(top, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.Symlink(target, filepath.Join(top, name)); err != nil {
 			t.Fatal(err)
 		}
@@ -135,6 +145,12 @@ func TestHandler(t *testing.T) {
 		{"symlink loop", "GET", "/loop.json", "", 404, "", "", "", false, ""},
 		{"symlink inside", "GET", "/alias.json", "", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
 		{"symlink inside via ..", "GET", "/models/in.json", "", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
+		{"symlink to a dot-file", "GET", "/dotlink.txt", "", 404, "", "", "", false, ""},
+		{"symlink into a dot-folder", "GET", "/models/git.json", "", 404, "", "", "", false, ""},
+		{"through a folder symlink to a dot-folder", "GET", "/gitdir/config", "", 404, "", "", "", false, ""},
+		{"symlink to a hidden model", "GET", "/models/hidden-alias.json", "", 404, "", "", "", false, ""},
+		{"index.html a symlink to a dot-file", "GET", "/secretdocs/", "", 404, "", "", "", false, ""},
+		{"symlink through a dot-folder out to a visible file", "GET", "/via-dot.json", "", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
 		// dot-files
 		{"git config", "GET", "/.git/config", "", 404, "", "", "", false, ""},
 		{"git folder", "GET", "/.git/", "", 404, "", "", "", false, ""},
