@@ -8,7 +8,8 @@
 //     file outside it.
 //   - A path with any segment starting with "." (.git/config, .env, ..) is not found,
 //     before or after following its links (a link to .env is not found either), nor is
-//     a folder: there are no listings. A folder with an index.html serves it.
+//     a folder: there are no listings. A folder with an index.html serves it. A file's
+//     path with a slash after it (/index.html/) redirects to the file.
 //   - Only regular files are served: a FIFO, device or socket is not found, and is never
 //     opened in a way that waits.
 //   - A file X with a precompressed X.gz beside it (meshlight.wasm.gz, written by
@@ -209,6 +210,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "."
 	}
+	folder := false
 	if real, st, ok := h.find(name); ok && st.IsDir() {
 		// A folder serves its index.html (under a path ending in /, so that relative
 		// URLs resolve inside it); it is never listed.
@@ -227,7 +229,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusMovedPermanently)
 			return
 		}
-		name = index
+		name, folder = index, true
 	}
 	hd := w.Header()
 	// Always revalidate: a rebuilt meshlight.wasm or model file must be picked up on reload.
@@ -245,6 +247,20 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	if zipped.fresh {
 		hd.Add("Vary", "Accept-Encoding")
+	}
+	if !folder && strings.HasSuffix(p, "/") {
+		// A file's URL ends without a slash: /index.html/ served the page with every
+		// relative URL in it resolved under /index.html/, so all of them broke. It
+		// redirects, as net/http's FileServer does, relatively (for a prefix the handler
+		// does not see), one "../" per trailing slash.
+		trimmed := strings.TrimRight(p, "/")
+		loc := strings.Repeat("../", len(p)-len(trimmed)) + path.Base(trimmed)
+		if r.URL.RawQuery != "" {
+			loc += "?" + r.URL.RawQuery
+		}
+		hd.Set("Location", loc)
+		w.WriteHeader(http.StatusMovedPermanently)
+		return
 	}
 	if zipped.sent {
 		hd.Set("Content-Encoding", "gzip")

@@ -163,6 +163,13 @@ func TestHandler(t *testing.T) {
 		{"listing through a link", "GET", "/models/dir-link/", "", 200, "text/html; charset=utf-8", "<p>docs</p>", "", false, ""},
 		{"folder with an index", "GET", "/docs/", "", 200, "text/html; charset=utf-8", "<p>docs</p>", "", false, ""},
 		{"folder with an index, no slash", "GET", "/docs?x=1", "", 301, "", "", "", false, "docs/?x=1"},
+		// a file's path with a slash after it: relative URLs in it would resolve under it
+		{"file with a slash", "GET", "/index.html/", "", 301, "", "", "", false, "../index.html"},
+		{"file with a slash and a query", "GET", "/index.html/?x=1", "", 301, "", "", "", false, "../index.html?x=1"},
+		{"file with two slashes", "GET", "/index.html//", "", 301, "", "", "", false, "../../index.html"},
+		{"file in a folder with a slash", "GET", "/models/vowel.json/", "", 301, "", "", "", false, "../vowel.json"},
+		{"missing file with a slash", "GET", "/missing.json/", "", 404, "", "", "", false, ""},
+		{"path under a file", "GET", "/index.html/x", "", 404, "", "", "", false, ""},
 		{"POST", "POST", "/", "", 405, "", "", "", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,6 +239,7 @@ func TestPrefix(t *testing.T) {
 		{"file", "/meshlight/meshlight.wasm", 200, ""},
 		{"prefix without slash", "/meshlight", 301, "/meshlight/"},
 		{"folder with an index, no slash", "/meshlight/docs", 301, "docs/"},
+		{"file with a slash", "/meshlight/index.html/", 301, "../index.html"},
 		{"outside the prefix", "/index.html", 404, ""},
 		{"root", "/", 404, ""},
 		{"other prefix", "/meshlightx/index.html", 404, ""},
