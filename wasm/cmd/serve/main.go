@@ -14,7 +14,9 @@
 //     opened in a way that waits.
 //   - A file X with a precompressed X.gz beside it (meshlight.wasm.gz, written by
 //     `make wasm`) is sent as X.gz with Content-Encoding gzip to clients that accept
-//     gzip, always with Vary: Accept-Encoding; an X.gz older than X is ignored.
+//     gzip; an X.gz older than X is ignored. Every response that depends on the choice
+//     carries Vary: Accept-Encoding, even the 404 of an X.gz without X to a client that
+//     does not take gzip.
 //   - WebAssembly goes out as application/wasm (browsers refuse to stream-compile
 //     anything else), and browsers revalidate every file on each load (so a rebuilt
 //     .wasm is never stale).
@@ -240,14 +242,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctype = mime.TypeByExtension(ext(name))
 	}
 	f, zipped := h.open(name, acceptsGzip(r.Header.Get("Accept-Encoding")))
+	if zipped.fresh {
+		// Whatever follows depends on Accept-Encoding, even a 404: with X.gz and no X, a
+		// client without gzip is not found, and a cache must not give that to others.
+		hd.Add("Vary", "Accept-Encoding")
+	}
 	if f == nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
-	if zipped.fresh {
-		hd.Add("Vary", "Accept-Encoding")
-	}
 	if !folder && strings.HasSuffix(p, "/") {
 		// A file's URL ends without a slash: /index.html/ served the page with every
 		// relative URL in it resolved under /index.html/, so all of them broke. It
@@ -285,8 +289,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type gzipChoice struct{ fresh, sent bool }
 
 // open opens the file to send for name, each candidate once: name.gz when it is fresh
-// and the client accepts gzip, else name. It returns nil if neither is a regular file of
-// the root.
+// and the client accepts gzip, else name. It returns a nil file if there is none to send
+// (name is not a regular file of the root, and name.gz is not either or is not for this
+// client), with the choice all the same.
 func (h *handler) open(name string, acceptsGzip bool) (seekFile, gzipChoice) {
 	plain, hasPlain := h.regular(name)
 	zf, hasGz := h.regular(name + ".gz")
@@ -310,7 +315,7 @@ func (h *handler) open(name string, acceptsGzip bool) (seekFile, gzipChoice) {
 		zf.Close()
 	}
 	if !hasPlain {
-		return nil, gzipChoice{}
+		return nil, c
 	}
 	return plain, c
 }

@@ -128,7 +128,9 @@ func TestHandler(t *testing.T) {
 		{"stale gzip", "GET", "/stale.txt", "gzip", 200, "text/plain; charset=utf-8", "new", "", false, ""},
 		{"the .gz itself", "GET", "/meshlight.wasm.gz", "gzip", 200, "application/gzip", gzipOf(wasmBody), "", false, ""},
 		{"only a .gz, client accepts gzip", "GET", "/onlygz.json", "gzip", 200, "application/json", gzipOf("{}"), "gzip", true, ""},
-		{"only a .gz, client does not", "GET", "/onlygz.json", "", 404, "", "", "", false, ""},
+		{"only a .gz, client does not", "GET", "/onlygz.json", "", 404, "", "", "", true, ""},
+		{"only a .gz with a slash, client accepts gzip", "GET", "/onlygz.json/", "gzip", 301, "", "", "", true, "../onlygz.json"},
+		{"only a .gz with a slash, client does not", "GET", "/onlygz.json/", "", 404, "", "", "", true, ""},
 		{"js", "GET", "/wasm_exec.js", "", 200, "text/javascript; charset=utf-8", "// go", "", false, ""},
 		{"model", "GET", "/models/vowel.json", "gzip", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
 		{"data file", "GET", "/data/vowel4-test.gz", "gzip", 200, "application/gzip", "\x1f\x8b", "", false, ""},
@@ -191,6 +193,9 @@ func TestHandler(t *testing.T) {
 			if tc.location != "" && resp.Header.Get("Location") != tc.location {
 				t.Errorf("Location %q, want %q", resp.Header.Get("Location"), tc.location)
 			}
+			if got := resp.Header.Get("Vary") == "Accept-Encoding"; got != tc.vary {
+				t.Errorf("Vary %q, want Accept-Encoding: %v", resp.Header.Get("Vary"), tc.vary)
+			}
 			if tc.status != 200 {
 				return
 			}
@@ -199,9 +204,6 @@ func TestHandler(t *testing.T) {
 			}
 			if got := resp.Header.Get("Content-Encoding"); got != tc.encoding {
 				t.Errorf("Content-Encoding %q, want %q", got, tc.encoding)
-			}
-			if got := resp.Header.Get("Vary") == "Accept-Encoding"; got != tc.vary {
-				t.Errorf("Vary %q, want Accept-Encoding: %v", resp.Header.Get("Vary"), tc.vary)
 			}
 			if got := resp.Header.Get("Cache-Control"); got != "no-cache" {
 				t.Errorf("Cache-Control %q, want no-cache", got)
