@@ -14,9 +14,10 @@
 //     opened in a way that waits.
 //   - A file X with a precompressed X.gz beside it (meshlight.wasm.gz, written by
 //     `make wasm`) is sent as X.gz with Content-Encoding gzip to clients that accept
-//     gzip; an X.gz older than X is ignored. Every response that depends on the choice
-//     carries Vary: Accept-Encoding, even the 404 of an X.gz without X to a client that
-//     does not take gzip.
+//     gzip if X.gz decompresses to X (judged once per state of the two files: an X.gz
+//     older than X, as `cp -r` leaves it, is sent; a stale one is not). Every response
+//     that depends on the choice carries Vary: Accept-Encoding, even the 404 of an X.gz
+//     without X to a client that does not take gzip.
 //   - WebAssembly goes out as application/wasm (browsers refuse to stream-compile
 //     anything else), and browsers revalidate every file on each load (so a rebuilt
 //     .wasm is never stale).
@@ -33,6 +34,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -47,6 +50,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -183,6 +187,9 @@ func withPrefix(prefix string, h http.Handler) (http.Handler, error) {
 // handler serves the regular files of a folder opened as an os.Root.
 type handler struct {
 	root *os.Root
+
+	mu     sync.Mutex
+	checks map[gzipPair]*gzipCheck // gzipOf's verdicts
 }
 
 // newHandler opens dir as the root of what the handler serves.
@@ -191,7 +198,7 @@ func newHandler(dir string) (*handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site folder: %w", err)
 	}
-	return &handler{root: root}, nil
+	return &handler{root: root, checks: make(map[gzipPair]*gzipCheck)}, nil
 }
 
 // Close closes the root.
@@ -242,7 +249,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctype = mime.TypeByExtension(ext(name))
 	}
 	f, zipped := h.open(name, acceptsGzip(r.Header.Get("Accept-Encoding")))
-	if zipped.fresh {
+	if zipped.gzipped {
 		// Whatever follows depends on Accept-Encoding, even a 404: with X.gz and no X, a
 		// client without gzip is not found, and a cache must not give that to others.
 		hd.Add("Vary", "Accept-Encoding")
@@ -272,79 +279,127 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ctype = "application/octet-stream"
 		}
 	}
-	st, err := f.Stat()
-	if err != nil {
-		http.Error(w, "cannot read "+p, http.StatusInternalServerError)
-		return
-	}
 	if ctype != "" {
 		hd.Set("Content-Type", ctype)
 	}
-	http.ServeContent(w, r, name, st.ModTime(), f)
+	http.ServeContent(w, r, name, f.st.ModTime(), f.File)
 }
 
-// gzipChoice says whether a precompressed name.gz is fresh (there and not older than
-// name, if name is there: a stale X.gz, left by a build of X that did not rewrite it, is
-// not sent in place of X) and whether it is the file sent.
-type gzipChoice struct{ fresh, sent bool }
+// gzipChoice says whether a precompressed name.gz may be sent in place of name (it is a
+// regular file and, if name is one too, decompresses to name: gzipped), and whether it is
+// the file sent.
+type gzipChoice struct{ gzipped, sent bool }
 
-// open opens the file to send for name, each candidate once: name.gz when it is fresh
-// and the client accepts gzip, else name. It returns a nil file if there is none to send
-// (name is not a regular file of the root, and name.gz is not either or is not for this
+// open opens the file to send for name, each candidate once: name.gz when it is gzipped
+// and the client accepts gzip, else name. It returns nil if there is none to send (name
+// is not a regular file of the root, and name.gz is not either or is not for this
 // client), with the choice all the same.
-func (h *handler) open(name string, acceptsGzip bool) (seekFile, gzipChoice) {
-	plain, hasPlain := h.regular(name)
-	zf, hasGz := h.regular(name + ".gz")
+func (h *handler) open(name string, acceptsGzip bool) (*file, gzipChoice) {
+	plain := h.regular(name)
+	gz := h.regular(name + ".gz")
 	var c gzipChoice
-	if hasGz {
-		zs, zerr := zf.Stat()
-		c.fresh = zerr == nil
-		if hasPlain && c.fresh {
-			st, err := plain.Stat()
-			c.fresh = err == nil && !zs.ModTime().Before(st.ModTime())
-		}
+	if gz != nil {
+		c.gzipped = plain == nil || h.gzipOf(plain, gz)
 	}
-	if c.fresh && acceptsGzip {
+	if c.gzipped && acceptsGzip {
 		c.sent = true
-		if hasPlain {
+		if plain != nil {
 			plain.Close()
 		}
-		return zf, c
+		return gz, c
 	}
-	if hasGz {
-		zf.Close()
-	}
-	if !hasPlain {
-		return nil, c
+	if gz != nil {
+		gz.Close()
 	}
 	return plain, c
 }
 
-// seekFile is a file of the root (an *os.File), which http.ServeContent seeks in.
-type seekFile interface {
-	fs.File
-	io.Seeker
+// file is a regular file of the root, opened.
+type file struct {
+	*os.File
+	real string      // its path in the root, links resolved
+	st   fs.FileInfo // its Stat
 }
 
 // regular opens name in the root if it is a regular file (after following links that
-// stay inside the root). Opening a FIFO for reading waits for a writer, so a FIFO in the
-// folder held a thread for good per request (and Go aborts at 10,000 threads): regular
-// stats before it opens, and opens without waiting (openFlags) in case the name was
-// replaced by a FIFO in between, then checks what it opened.
-func (h *handler) regular(name string) (seekFile, bool) {
+// stay inside the root), or returns nil. Opening a FIFO for reading waits for a writer,
+// so a FIFO in the folder held a thread for good per request (and Go aborts at 10,000
+// threads): regular stats before it opens, and opens without waiting (openFlags) in case
+// the name was replaced by a FIFO in between, then checks what it opened.
+func (h *handler) regular(name string) *file {
 	real, st, ok := h.find(name)
 	if !ok || !st.Mode().IsRegular() {
-		return nil, false
+		return nil
 	}
 	f, err := h.root.OpenFile(real, openFlags, 0)
 	if err != nil {
-		return nil, false
+		return nil
 	}
-	if ost, err := f.Stat(); err != nil || !ost.Mode().IsRegular() || !os.SameFile(st, ost) {
+	ost, err := f.Stat()
+	if err != nil || !ost.Mode().IsRegular() || !os.SameFile(st, ost) {
 		f.Close()
-		return nil, false
+		return nil
 	}
-	return f, true
+	return &file{File: f, real: real, st: ost}
+}
+
+// gzipOf reports whether gz decompresses to plain, byte for byte: X.gz goes out in place
+// of X only if it is X compressed. Modification times said neither: `cp -r` (make site)
+// left each .gz older than its file, so the 4.0 MB module went out as 16.6 MB, and a .gz
+// newer than an X changed since would have gone out stale. The pair is decompressed and
+// compared once per state of the two files, a state known by their sizes and
+// modification times (as make knows a file); concurrent requests wait for the one check
+// (about 0.1 s for the 16.6 MB module here, on its first request after each build).
+func (h *handler) gzipOf(plain, gz *file) bool {
+	key := gzipPair{plain.real, gz.real}
+	state := gzipState{plain.st.Size(), plain.st.ModTime().UnixNano(), gz.st.Size(), gz.st.ModTime().UnixNano()}
+	h.mu.Lock()
+	c := h.checks[key]
+	if c == nil || c.state != state {
+		c = &gzipCheck{state: state}
+		h.checks[key] = c
+	}
+	h.mu.Unlock()
+	c.once.Do(func() {
+		c.same = decompressesTo(io.NewSectionReader(gz, 0, gz.st.Size()), io.NewSectionReader(plain, 0, plain.st.Size()))
+	})
+	return c.same
+}
+
+// gzipPair names a file and its .gz by their paths in the root.
+type gzipPair struct{ plain, gz string }
+
+// gzipState is the state of a pair that a check judged: sizes and modification times.
+type gzipState struct{ plainSize, plainMod, gzSize, gzMod int64 }
+
+// gzipCheck is gzipOf's verdict on one state of a pair.
+type gzipCheck struct {
+	state gzipState
+	once  sync.Once
+	same  bool
+}
+
+// decompressesTo reports whether gz is a gzip stream whose content is exactly plain (and
+// whose checksums hold). It decompresses at most one byte more than plain holds.
+func decompressesTo(gz, plain io.Reader) bool {
+	zr, err := gzip.NewReader(gz)
+	if err != nil {
+		return false
+	}
+	a, b := make([]byte, 64<<10), make([]byte, 64<<10)
+	for {
+		n, perr := io.ReadFull(plain, a)
+		if perr != nil && perr != io.EOF && perr != io.ErrUnexpectedEOF {
+			return false
+		}
+		if m, err := io.ReadFull(zr, b[:n]); err != nil || !bytes.Equal(a[:n], b[:m]) {
+			return false
+		}
+		if perr != nil { // plain has ended: the stream must end too, its checksums whole
+			_, err := io.ReadFull(zr, b[:1])
+			return err == io.EOF
+		}
+	}
 }
 
 // find resolves name in the root (resolve) and stats what it names. It fails when the

@@ -50,6 +50,18 @@ func site(t *testing.T) string {
 		"site/onlygz.json.gz":         gzipOf("{}"),
 		"site/stale.txt":              "new",
 		"site/stale.txt.gz":           gzipOf("old"),
+		"site/old-same.txt":           "same",
+		"site/old-same.txt.gz":        gzipOf("same"),
+		"site/new-stale.txt":          "new",
+		"site/new-stale.txt.gz":       gzipOf("old"),
+		"site/not-gzip.txt":           "x",
+		"site/not-gzip.txt.gz":        "x",
+		"site/truncated.txt":          "plain",
+		"site/truncated.txt.gz":       gzipOf("plain")[:len(gzipOf("plain"))-4],
+		"site/longer.txt":             "same",
+		"site/longer.txt.gz":          gzipOf("same, and more"),
+		"site/trailing.txt":           "same",
+		"site/trailing.txt.gz":        gzipOf("same") + "junk",
 		"outside/secret.txt":          "secret",
 		"outside/dir/secret.json":     `{"secret":1}`,
 		"site/models/mnist8-mlp.json": `{"name":"mnist8-mlp"}`,
@@ -86,9 +98,16 @@ func site(t *testing.T) string {
 		"site/via-dot.json":             ".git/../models/vowel.json",
 	}
 	// stale.txt.gz is older than stale.txt: a build rewrote the file, not its gzip.
-	old := now.Add(-time.Hour)
-	if err := os.Chtimes(filepath.Join(dir, "stale.txt.gz"), old, old); err != nil {
-		t.Fatal(err)
+	// old-same.txt.gz is older than old-same.txt but its content, as cp -r leaves a
+	// build's .gz; new-stale.txt.gz is newer than new-stale.txt but not its content.
+	for name, mod := range map[string]time.Time{
+		"stale.txt.gz":     now.Add(-time.Hour),
+		"old-same.txt.gz":  now.Add(-time.Hour),
+		"new-stale.txt.gz": now.Add(time.Hour),
+	} {
+		if err := os.Chtimes(filepath.Join(dir, name), mod, mod); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for name, target := range links {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(top, name)), 0o755); err != nil {
@@ -126,6 +145,13 @@ func TestHandler(t *testing.T) {
 		{"wasm HEAD with gzip", "HEAD", "/meshlight.wasm", "gzip", 200, "application/wasm", "", "gzip", true, ""},
 		{"text with gzip", "GET", "/notes.txt", "gzip", 200, "text/plain; charset=utf-8", gzipOf("plain"), "gzip", true, ""},
 		{"stale gzip", "GET", "/stale.txt", "gzip", 200, "text/plain; charset=utf-8", "new", "", false, ""},
+		// X.gz is sent for X when it decompresses to X, whatever their times
+		{"gzip older than its file, its content", "GET", "/old-same.txt", "gzip", 200, "text/plain; charset=utf-8", gzipOf("same"), "gzip", true, ""},
+		{"gzip newer than its file, stale", "GET", "/new-stale.txt", "gzip", 200, "text/plain; charset=utf-8", "new", "", false, ""},
+		{"a .gz that is not gzip", "GET", "/not-gzip.txt", "gzip", 200, "text/plain; charset=utf-8", "x", "", false, ""},
+		{"truncated gzip", "GET", "/truncated.txt", "gzip", 200, "text/plain; charset=utf-8", "plain", "", false, ""},
+		{"gzip of more than the file", "GET", "/longer.txt", "gzip", 200, "text/plain; charset=utf-8", "same", "", false, ""},
+		{"gzip with bytes after it", "GET", "/trailing.txt", "gzip", 200, "text/plain; charset=utf-8", "same", "", false, ""},
 		{"the .gz itself", "GET", "/meshlight.wasm.gz", "gzip", 200, "application/gzip", gzipOf(wasmBody), "", false, ""},
 		{"only a .gz, client accepts gzip", "GET", "/onlygz.json", "gzip", 200, "application/json", gzipOf("{}"), "gzip", true, ""},
 		{"only a .gz, client does not", "GET", "/onlygz.json", "", 404, "", "", "", true, ""},
@@ -222,6 +248,47 @@ func TestHandler(t *testing.T) {
 
 // The site under a prefix, as run.sh serves it (GitHub Pages' /meshlight/), with the
 // same rules inside it and nothing outside it.
+// X.gz is judged again when X or X.gz changes (its size or modification time): each
+// verdict holds for one state of the pair. (A rewrite that keeps both the size and the
+// time of both files goes unseen, as it does by make.)
+func TestGzipRecheck(t *testing.T) {
+	dir := t.TempDir()
+	h, err := newHandler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	base := time.Now().Add(-time.Hour)
+	for i, step := range []struct {
+		file, body string
+		mod        time.Duration // after base
+		want, enc  string        // the response to a client that accepts gzip
+	}{
+		{"a.txt", "v1", 0, "v1", ""},
+		{"a.txt.gz", gzipOf("v1"), -time.Minute, gzipOf("v1"), "gzip"},     // older than a.txt, its content
+		{"a.txt", "v2", time.Second, "v2", ""},                             // same size, new time: the .gz is stale
+		{"a.txt.gz", gzipOf("v2"), -2 * time.Minute, gzipOf("v2"), "gzip"}, // the .gz rewritten, still older
+		{"a.txt", "v3, longer", time.Second, "v3, longer", ""},             // same time, new size
+	} {
+		p := filepath.Join(dir, step.file)
+		if err := os.WriteFile(p, []byte(step.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mod := base.Add(step.mod)
+		if err := os.Chtimes(p, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("GET", "http://site/a.txt", nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 || w.Body.String() != step.want || w.Header().Get("Content-Encoding") != step.enc {
+			t.Errorf("step %d (%s %q): %d %q encoded %q; want 200 %q encoded %q", i, step.file, step.body,
+				w.Code, w.Body.String(), w.Header().Get("Content-Encoding"), step.want, step.enc)
+		}
+	}
+}
+
 func TestPrefix(t *testing.T) {
 	h, err := newHandler(site(t))
 	if err != nil {
