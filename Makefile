@@ -95,9 +95,11 @@ wasm:
 	cp "$(GOROOT_DIR)/lib/wasm/wasm_exec.js" static/wasm_exec.js
 
 ## site: _site/, the self-contained site (relative URLs only: works from any sub-path).
+## The copy keeps modification times (cp -p): each file's Last-Modified is its build's, so
+## a browser revalidating an unchanged file gets 304, and X.gz stays no older than X.
 site: wasm
 	rm -rf _site
-	cp -r static _site
+	cp -R -p static _site
 	touch _site/.nojekyll
 
 bin/serve:

@@ -50,6 +50,18 @@ func site(t *testing.T) string {
 		"site/onlygz.json.gz":         gzipOf("{}"),
 		"site/stale.txt":              "new",
 		"site/stale.txt.gz":           gzipOf("old"),
+		"site/old-same.txt":           "same",
+		"site/old-same.txt.gz":        gzipOf("same"),
+		"site/new-stale.txt":          "new",
+		"site/new-stale.txt.gz":       gzipOf("old"),
+		"site/not-gzip.txt":           "x",
+		"site/not-gzip.txt.gz":        "x",
+		"site/truncated.txt":          "plain",
+		"site/truncated.txt.gz":       gzipOf("plain")[:len(gzipOf("plain"))-4],
+		"site/longer.txt":             "same",
+		"site/longer.txt.gz":          gzipOf("same, and more"),
+		"site/trailing.txt":           "same",
+		"site/trailing.txt.gz":        gzipOf("same") + "junk",
 		"outside/secret.txt":          "secret",
 		"outside/dir/secret.json":     `{"secret":1}`,
 		"site/models/mnist8-mlp.json": `{"name":"mnist8-mlp"}`,
@@ -77,13 +89,30 @@ func site(t *testing.T) string {
 		"site/models/in.json":  "../models/vowel.json",
 		"site/loop.json":       "loop.json",
 		"site/models/dir-link": "../docs",
+		// links inside the folder to what it hides
+		"site/dotlink.txt":              ".env",
+		"site/models/git.json":          "../.git/config",
+		"site/gitdir":                   ".git",
+		"site/models/hidden-alias.json": ".hidden.json",
+		"site/secretdocs/index.html":    "../.env",
+		"site/via-dot.json":             ".git/../models/vowel.json",
 	}
 	// stale.txt.gz is older than stale.txt: a build rewrote the file, not its gzip.
-	old := now.Add(-time.Hour)
-	if err := os.Chtimes(filepath.Join(dir, "stale.txt.gz"), old, old); err != nil {
-		t.Fatal(err)
+	// old-same.txt.gz is older than old-same.txt but its content, as cp -r leaves a
+	// build's .gz; new-stale.txt.gz is newer than new-stale.txt but not its content.
+	for name, mod := range map[string]time.Time{
+		"stale.txt.gz":     now.Add(-time.Hour),
+		"old-same.txt.gz":  now.Add(-time.Hour),
+		"new-stale.txt.gz": now.Add(time.Hour),
+	} {
+		if err := os.Chtimes(filepath.Join(dir, name), mod, mod); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for name, target := range links {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(top, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.Symlink(target, filepath.Join(top, name)); err != nil {
 			t.Fatal(err)
 		}
@@ -116,9 +145,18 @@ func TestHandler(t *testing.T) {
 		{"wasm HEAD with gzip", "HEAD", "/meshlight.wasm", "gzip", 200, "application/wasm", "", "gzip", true, ""},
 		{"text with gzip", "GET", "/notes.txt", "gzip", 200, "text/plain; charset=utf-8", gzipOf("plain"), "gzip", true, ""},
 		{"stale gzip", "GET", "/stale.txt", "gzip", 200, "text/plain; charset=utf-8", "new", "", false, ""},
+		// X.gz is sent for X when it decompresses to X, whatever their times
+		{"gzip older than its file, its content", "GET", "/old-same.txt", "gzip", 200, "text/plain; charset=utf-8", gzipOf("same"), "gzip", true, ""},
+		{"gzip newer than its file, stale", "GET", "/new-stale.txt", "gzip", 200, "text/plain; charset=utf-8", "new", "", false, ""},
+		{"a .gz that is not gzip", "GET", "/not-gzip.txt", "gzip", 200, "text/plain; charset=utf-8", "x", "", false, ""},
+		{"truncated gzip", "GET", "/truncated.txt", "gzip", 200, "text/plain; charset=utf-8", "plain", "", false, ""},
+		{"gzip of more than the file", "GET", "/longer.txt", "gzip", 200, "text/plain; charset=utf-8", "same", "", false, ""},
+		{"gzip with bytes after it", "GET", "/trailing.txt", "gzip", 200, "text/plain; charset=utf-8", "same", "", false, ""},
 		{"the .gz itself", "GET", "/meshlight.wasm.gz", "gzip", 200, "application/gzip", gzipOf(wasmBody), "", false, ""},
 		{"only a .gz, client accepts gzip", "GET", "/onlygz.json", "gzip", 200, "application/json", gzipOf("{}"), "gzip", true, ""},
-		{"only a .gz, client does not", "GET", "/onlygz.json", "", 404, "", "", "", false, ""},
+		{"only a .gz, client does not", "GET", "/onlygz.json", "", 404, "", "", "", true, ""},
+		{"only a .gz with a slash, client accepts gzip", "GET", "/onlygz.json/", "gzip", 301, "", "", "", true, "../onlygz.json"},
+		{"only a .gz with a slash, client does not", "GET", "/onlygz.json/", "", 404, "", "", "", true, ""},
 		{"js", "GET", "/wasm_exec.js", "", 200, "text/javascript; charset=utf-8", "// go", "", false, ""},
 		{"model", "GET", "/models/vowel.json", "gzip", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
 		{"data file", "GET", "/data/vowel4-test.gz", "gzip", 200, "application/gzip", "\x1f\x8b", "", false, ""},
@@ -135,6 +173,12 @@ func TestHandler(t *testing.T) {
 		{"symlink loop", "GET", "/loop.json", "", 404, "", "", "", false, ""},
 		{"symlink inside", "GET", "/alias.json", "", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
 		{"symlink inside via ..", "GET", "/models/in.json", "", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
+		{"symlink to a dot-file", "GET", "/dotlink.txt", "", 404, "", "", "", false, ""},
+		{"symlink into a dot-folder", "GET", "/models/git.json", "", 404, "", "", "", false, ""},
+		{"through a folder symlink to a dot-folder", "GET", "/gitdir/config", "", 404, "", "", "", false, ""},
+		{"symlink to a hidden model", "GET", "/models/hidden-alias.json", "", 404, "", "", "", false, ""},
+		{"index.html a symlink to a dot-file", "GET", "/secretdocs/", "", 404, "", "", "", false, ""},
+		{"symlink through a dot-folder out to a visible file", "GET", "/via-dot.json", "", 200, "application/json", `{"format":"meshlight-model/1"}`, "", false, ""},
 		// dot-files
 		{"git config", "GET", "/.git/config", "", 404, "", "", "", false, ""},
 		{"git folder", "GET", "/.git/", "", 404, "", "", "", false, ""},
@@ -147,6 +191,13 @@ func TestHandler(t *testing.T) {
 		{"listing through a link", "GET", "/models/dir-link/", "", 200, "text/html; charset=utf-8", "<p>docs</p>", "", false, ""},
 		{"folder with an index", "GET", "/docs/", "", 200, "text/html; charset=utf-8", "<p>docs</p>", "", false, ""},
 		{"folder with an index, no slash", "GET", "/docs?x=1", "", 301, "", "", "", false, "docs/?x=1"},
+		// a file's path with a slash after it: relative URLs in it would resolve under it
+		{"file with a slash", "GET", "/index.html/", "", 301, "", "", "", false, "../index.html"},
+		{"file with a slash and a query", "GET", "/index.html/?x=1", "", 301, "", "", "", false, "../index.html?x=1"},
+		{"file with two slashes", "GET", "/index.html//", "", 301, "", "", "", false, "../../index.html"},
+		{"file in a folder with a slash", "GET", "/models/vowel.json/", "", 301, "", "", "", false, "../vowel.json"},
+		{"missing file with a slash", "GET", "/missing.json/", "", 404, "", "", "", false, ""},
+		{"path under a file", "GET", "/index.html/x", "", 404, "", "", "", false, ""},
 		{"POST", "POST", "/", "", 405, "", "", "", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,6 +219,9 @@ func TestHandler(t *testing.T) {
 			if tc.location != "" && resp.Header.Get("Location") != tc.location {
 				t.Errorf("Location %q, want %q", resp.Header.Get("Location"), tc.location)
 			}
+			if got := resp.Header.Get("Vary") == "Accept-Encoding"; got != tc.vary {
+				t.Errorf("Vary %q, want Accept-Encoding: %v", resp.Header.Get("Vary"), tc.vary)
+			}
 			if tc.status != 200 {
 				return
 			}
@@ -176,9 +230,6 @@ func TestHandler(t *testing.T) {
 			}
 			if got := resp.Header.Get("Content-Encoding"); got != tc.encoding {
 				t.Errorf("Content-Encoding %q, want %q", got, tc.encoding)
-			}
-			if got := resp.Header.Get("Vary") == "Accept-Encoding"; got != tc.vary {
-				t.Errorf("Vary %q, want Accept-Encoding: %v", resp.Header.Get("Vary"), tc.vary)
 			}
 			if got := resp.Header.Get("Cache-Control"); got != "no-cache" {
 				t.Errorf("Cache-Control %q, want no-cache", got)
@@ -197,6 +248,47 @@ func TestHandler(t *testing.T) {
 
 // The site under a prefix, as run.sh serves it (GitHub Pages' /meshlight/), with the
 // same rules inside it and nothing outside it.
+// X.gz is judged again when X or X.gz changes (its size or modification time): each
+// verdict holds for one state of the pair. (A rewrite that keeps both the size and the
+// time of both files goes unseen, as it does by make.)
+func TestGzipRecheck(t *testing.T) {
+	dir := t.TempDir()
+	h, err := newHandler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	base := time.Now().Add(-time.Hour)
+	for i, step := range []struct {
+		file, body string
+		mod        time.Duration // after base
+		want, enc  string        // the response to a client that accepts gzip
+	}{
+		{"a.txt", "v1", 0, "v1", ""},
+		{"a.txt.gz", gzipOf("v1"), -time.Minute, gzipOf("v1"), "gzip"},     // older than a.txt, its content
+		{"a.txt", "v2", time.Second, "v2", ""},                             // same size, new time: the .gz is stale
+		{"a.txt.gz", gzipOf("v2"), -2 * time.Minute, gzipOf("v2"), "gzip"}, // the .gz rewritten, still older
+		{"a.txt", "v3, longer", time.Second, "v3, longer", ""},             // same time, new size
+	} {
+		p := filepath.Join(dir, step.file)
+		if err := os.WriteFile(p, []byte(step.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mod := base.Add(step.mod)
+		if err := os.Chtimes(p, mod, mod); err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("GET", "http://site/a.txt", nil)
+		r.Header.Set("Accept-Encoding", "gzip")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 || w.Body.String() != step.want || w.Header().Get("Content-Encoding") != step.enc {
+			t.Errorf("step %d (%s %q): %d %q encoded %q; want 200 %q encoded %q", i, step.file, step.body,
+				w.Code, w.Body.String(), w.Header().Get("Content-Encoding"), step.want, step.enc)
+		}
+	}
+}
+
 func TestPrefix(t *testing.T) {
 	h, err := newHandler(site(t))
 	if err != nil {
@@ -216,6 +308,7 @@ func TestPrefix(t *testing.T) {
 		{"file", "/meshlight/meshlight.wasm", 200, ""},
 		{"prefix without slash", "/meshlight", 301, "/meshlight/"},
 		{"folder with an index, no slash", "/meshlight/docs", 301, "docs/"},
+		{"file with a slash", "/meshlight/index.html/", 301, "../index.html"},
 		{"outside the prefix", "/index.html", 404, ""},
 		{"root", "/", 404, ""},
 		{"other prefix", "/meshlightx/index.html", 404, ""},
