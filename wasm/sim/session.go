@@ -418,12 +418,21 @@ func (r *runner) measureRate(now time.Time) {
 	}
 }
 
-// syncCurve appends the run's new records to the chart series.
+// syncCurve appends the run's new records to the chart series and follows its kept state.
 func (r *runner) syncCurve() {
 	for _, rec := range r.run.Curve()[len(r.curve.Queries):] {
 		r.curve.Queries = append(r.curve.Queries, float64(rec.Queries))
 		r.curve.Accuracy = append(r.curve.Accuracy, rec.Accuracy)
 		r.curve.Power = append(r.curve.Power, rec.Power)
+		r.curve.Valid = append(r.curve.Valid, rec.Valid)
+	}
+	r.curve.Kept = 0
+	if k, ok := r.run.Kept(); ok {
+		// Records have distinct query counts (one per evaluation), so the kept record's
+		// count finds its point.
+		if i, found := slices.BinarySearch(r.curve.Queries, float64(k.Queries)); found {
+			r.curve.Kept = i + 1
+		}
 	}
 }
 
@@ -583,6 +592,15 @@ type Stats struct {
 	Title     string `json:"title"`
 	ModelFile string `json:"modelFile"`
 
+	// The kept state: the record of best accuracy on the run's validation split (a tenth
+	// of its training pool, never trained on), which the run programs back when its
+	// budget ends (train.Run.Kept); the chart marks it. Kept is false, KeptQueries -1 and
+	// the accuracies NaN while the run keeps none.
+	Kept         bool    `json:"kept"`
+	KeptQueries  int64   `json:"keptQueries"`
+	KeptAccuracy float64 `json:"keptAccuracy"` // percent, on the test samples
+	KeptValid    float64 `json:"keptValid"`    // percent, on the validation split
+
 	// The deployed chip (the settings until one is deployed).
 	Chip          string  `json:"chip"`          // preset: paper, ideal or strong
 	ChipEdited    bool    `json:"chipEdited"`    // a chip field differs from the preset's
@@ -604,7 +622,8 @@ func (s *Session) Stats() Stats {
 		Error: strings.Join(s.errs, "\n"), Status: s.status, QueriesPerSecond: math.Round(s.qps),
 		BudgetMS: float64(Slice.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
-		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase}
+		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase,
+		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN()}
 	chip := s.set
 	if s.run != nil {
 		chip = s.runSet
@@ -620,6 +639,9 @@ func (s *Session) Stats() Stats {
 	sum := s.dep.Summary()
 	st.Queries, st.Evaluations = sum.Queries, len(s.run.Curve())
 	st.DeployedAccuracy, st.Accuracy, st.BestAccuracy = sum.DeployedAcc, sum.FinalAcc, sum.BestAcc
+	if k, ok := s.run.Kept(); ok {
+		st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = true, k.Queries, k.Accuracy, k.Valid
+	}
 	c := s.dep.Net.Chip()
 	st.Power, st.FullPower, st.Energy = c.Power(), c.FullPower(), sum.Energy
 	st.Saving = (render.Readouts{Power: st.Power, FullPower: st.FullPower}).Saving()
