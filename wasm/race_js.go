@@ -25,6 +25,7 @@ import (
 // first.
 type race struct {
 	names   []string
+	set     sim.Settings // the race's settings: the page's, or in booth mode on the chip the single run showed
 	racers  []*racer
 	byBooth bool   // opened by booth mode's cycle, which closes it
 	note    string // booth mode's result line
@@ -58,7 +59,7 @@ func (r *racer) ready() bool { return r.mirror.Received && r.mirror.Stats.Ready 
 func (p *page) openRace(names []string, set sim.Settings, run, byBooth bool) {
 	shown := p.Stats().ModelFile
 	p.closeRace()
-	rc := &race{names: names, byBooth: byBooth}
+	rc := &race{names: names, set: set, byBooth: byBooth}
 	for _, n := range names {
 		rs, err := sim.RaceSettings(set, n)
 		if err != nil { // the names were checked by sim.ParseRace
@@ -86,8 +87,9 @@ func (p *page) closeRace() {
 }
 
 // updateRace opens, closes and steps the race: in booth mode as booth's cycle says (the
-// address's race, or sim.BoothRace, after every chip of the single run), otherwise as the
-// race setting says. A race whose list changes is started again with the new list.
+// address's race, or sim.BoothRace, on every chip the single run has recovered, until every
+// racer has plateaued), otherwise as the race setting says. A race whose list changes is
+// started again with the new list.
 func (p *page) updateRace(now time.Time) {
 	set := p.Settings()
 	if set.Booth && p.race != nil && !p.race.byBooth {
@@ -98,15 +100,23 @@ func (p *page) updateRace(now time.Time) {
 		if names == nil {
 			names, _ = sim.ParseRace(sim.BoothRace)
 		}
-		switch p.cycle.Tick(now, p.mirror.Stats.Booth) {
+		var racers []sim.Stats
+		if p.race != nil {
+			for _, r := range p.race.racers {
+				racers = append(racers, r.mirror.Stats)
+			}
+		}
+		switch p.cycle.Tick(now, p.mirror.Stats, p.mirror.Settings.Seed, racers) {
 		case sim.BoothOpenRace:
-			p.openRace(names, set, true, true)
+			rs := set
+			rs.Seed = p.cycle.Chip() // the chip just recovered, not the next one the single run holds
+			p.openRace(names, rs, true, true)
 		case sim.BoothEndRace:
 			if p.race != nil {
 				for _, r := range p.race.racers {
 					r.send("pause", nil)
 				}
-				p.race.note = p.race.result(set.Seed)
+				p.race.note = p.race.result()
 			}
 		case sim.BoothCloseRace:
 			p.closeRace()
@@ -183,6 +193,15 @@ func (rc *race) running() bool {
 	return false
 }
 
+// seed is the racers' chip: as the first racer reports it (a redeploy moves every racer
+// to the next seed), or as the race opened.
+func (rc *race) seed() int64 {
+	if len(rc.racers) > 0 && rc.racers[0].mirror.Received {
+		return rc.racers[0].mirror.Settings.Seed
+	}
+	return rc.set.Seed
+}
+
 // standings applies the leader rule to the racers' curves.
 func (rc *race) standings() (int, float64, []sim.Standing) {
 	curves := make([]render.Run, len(rc.racers))
@@ -192,20 +211,30 @@ func (rc *race) standings() (int, float64, []sim.Standing) {
 	return sim.Leader(curves)
 }
 
-// result is booth mode's line at the end of a race.
-func (rc *race) result(seed int64) string {
+// result is booth mode's line at the end of a race: the leader by the leader rule, and
+// the state each racer keeps (chosen on its validation split), which a racer that slid
+// back after its best does not show by its last test.
+func (rc *race) result() string {
+	seed := rc.seed()
 	leader, budget, st := rc.standings()
 	if leader < 0 {
 		return fmt.Sprintf("race on chip %d: no leader (a racer had no test after training)", seed)
 	}
-	var others []string
+	var others, kept []string
 	for i, r := range rc.racers {
 		if i != leader {
 			others = append(others, fmt.Sprintf("%s %.1f %%", r.name, st[i].Accuracy))
 		}
+		if s := r.mirror.Stats; s.Kept {
+			kept = append(kept, fmt.Sprintf("%s %.1f %%", r.name, s.KeptAccuracy))
+		}
 	}
-	return fmt.Sprintf("race on chip %d: %s leads with %.1f %% at %s queries (%s)", seed, rc.racers[leader].name,
+	line := fmt.Sprintf("race on chip %d: %s leads with %.1f %% at %s queries (%s)", seed, rc.racers[leader].name,
 		st[leader].Accuracy, render.Compact(budget), strings.Join(others, ", "))
+	if len(kept) > 0 {
+		line += "; kept: " + strings.Join(kept, ", ")
+	}
+	return line
 }
 
 // sceneOf is the race as the canvas draws it, built from the racers' mirrors.
@@ -247,7 +276,7 @@ func (rc *race) sceneOf(set sim.Settings) *render.Scene {
 	if set.ChipEdited() {
 		chip += "*"
 	}
-	sc.Status = fmt.Sprintf("%s · %s · α %g · seed %d · %s chip", state, strings.Join(rc.names, " vs "), set.Alpha, set.Seed, chip)
+	sc.Status = fmt.Sprintf("%s · %s · α %g · seed %d · %s chip", state, strings.Join(rc.names, " vs "), set.Alpha, rc.seed(), chip)
 	sc.Note = rc.note
 	return sc
 }

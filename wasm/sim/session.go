@@ -37,6 +37,7 @@ type Session struct {
 	runner  // the run on a deployed chip
 	display // the sample shown and the scene
 	booth   boothState
+	plateau Plateau // when booth mode's recovery of a chip ends: BoothPlateau (tests shorten it)
 }
 
 // loader is the Session's model: one load at a time (its result delivered to Update),
@@ -120,7 +121,7 @@ const (
 // NewSession reads the settings from a URL query (invalid ones become messages and
 // defaults) and starts loading the chosen model.
 func NewSession(query string, fetch Fetch) *Session {
-	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}}
+	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}, plateau: BoothPlateau}
 	var errs []error
 	s.set, errs = ParseQuery(query)
 	for _, e := range errs {
