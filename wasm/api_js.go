@@ -135,7 +135,7 @@ func installAPI(p *page) {
 			for name, opts := range p.options() {
 				list := make([]any, len(opts))
 				for i, o := range opts {
-					list[i] = map[string]any{"value": o.Value, "label": o.Label}
+					list[i] = map[string]any{"value": o.Value, "label": o.Label, "about": o.About}
 				}
 				out[name] = list
 			}

@@ -513,8 +513,12 @@ func (s *Session) Version() int { return s.ver }
 // Query is the URL query of the current settings.
 func (s *Session) Query() string { return s.set.Query() }
 
-// Option is one choice of a select control.
-type Option struct{ Value, Label string }
+// Option is one choice of a select control, with a line about it (the optimizers' is
+// train.About; the page shows it as the choice's tooltip).
+type Option struct {
+	Value, Label string
+	About        string `json:",omitempty"`
+}
 
 // Options lists the choices of the select controls: models, optimizers, chip presets and
 // layers. The chosen preset's label says when its fields were edited.
@@ -522,11 +526,11 @@ func (s *Session) Options() map[string][]Option {
 	var models []Option
 	found := false
 	for _, m := range Catalog() {
-		models = append(models, Option{m.Name, m.Title})
+		models = append(models, Option{Value: m.Name, Label: m.Title})
 		found = found || m.Name == s.set.Model
 	}
 	if !found {
-		models = append(models, Option{s.set.Model, s.set.Model})
+		models = append(models, Option{Value: s.set.Model, Label: s.set.Model})
 	}
 	if s.modelFile != "" {
 		models = append(models, fileOption(s.modelFile))
@@ -534,18 +538,21 @@ func (s *Session) Options() map[string][]Option {
 	var opts []Option
 	for _, m := range train.Methods() {
 		label := m
-		if m == "szo-scd" {
+		switch m {
+		case "szo-scd":
 			label = "SZO-SCD (pruning)"
+		case "szo-scd-margin":
+			label = "SZO-SCD + noise margin"
 		}
-		opts = append(opts, Option{m, label})
+		opts = append(opts, Option{Value: m, Label: label, About: train.About(m)})
 	}
 	var layers []Option
 	if s.model != nil {
 		for i, l := range s.model.Layer {
-			layers = append(layers, Option{fmt.Sprint(i), fmt.Sprintf("%d: %s %d×%d", i+1, l.Kind, l.Out, l.In)})
+			layers = append(layers, Option{Value: fmt.Sprint(i), Label: fmt.Sprintf("%d: %s %d×%d", i+1, l.Kind, l.Out, l.In)})
 		}
 	} else {
-		layers = []Option{{"0", "1"}}
+		layers = []Option{{Value: "0", Label: "1"}}
 	}
 	var chips []Option
 	for _, p := range photonics.Presets() {
@@ -556,9 +563,9 @@ func (s *Session) Options() map[string][]Option {
 		if p.Name == s.set.Chip && s.set.ChipEdited() {
 			label += ", edited"
 		}
-		chips = append(chips, Option{p.Name, label})
+		chips = append(chips, Option{Value: p.Name, Label: label})
 	}
-	views := []Option{{"layer", "one layer"}, {"network", "whole network"}}
+	views := []Option{{Value: "layer", Label: "one layer"}, {Value: "network", Label: "whole network"}}
 	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers, "view": views}
 }
 

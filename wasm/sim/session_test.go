@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/model"
 )
 
@@ -146,6 +148,49 @@ func TestSessionSetChangesBehaviour(t *testing.T) {
 	opts := s.Options()
 	if len(opts["model"]) != len(Catalog()) || len(opts["optimizer"]) < 5 || len(opts["layer"]) != 3 {
 		t.Errorf("options %v", opts)
+	}
+}
+
+// The noise-margin variant of SZO-SCD is a choice of the optimizer selector (with its
+// line from train.About), an address can choose it, it trains, and a race can put the
+// paper's SZO-SCD beside it; the page's default stays the paper's.
+func TestMarginVariantIsOffered(t *testing.T) {
+	if DefaultSettings().Optimizer != "szo-scd" {
+		t.Errorf("default optimizer %q, want the paper's szo-scd", DefaultSettings().Optimizer)
+	}
+	s, c, _ := newTestSession(t, "?optimizer=szo-scd-margin&speed=100")
+	var offered Option
+	for _, o := range s.Options()["optimizer"] {
+		if o.Value == "szo-scd-margin" {
+			offered = o
+		}
+		if o.About != train.About(o.Value) || o.About == "" {
+			t.Errorf("optimizer %s: about %q, want train.About's %q", o.Value, o.About, train.About(o.Value))
+		}
+	}
+	if offered.Value == "" || !strings.Contains(offered.Label, "margin") {
+		t.Fatalf("szo-scd-margin not offered: %+v", s.Options()["optimizer"])
+	}
+	s.Start()
+	for range 30 {
+		frame(s, c)
+	}
+	if st := s.Stats(); st.Optimizer != "szo-scd-margin" || st.Queries < 3000 || st.Error != "" || !st.Kept {
+		t.Errorf("?optimizer=szo-scd-margin: %+v", st)
+	}
+	names, err := ParseRace("szo-scd,szo-scd-margin")
+	if err != nil || !slices.Equal(names, []string{"szo-scd", "szo-scd-margin"}) {
+		t.Fatalf("race szo-scd,szo-scd-margin: %v %v", names, err)
+	}
+	if BoothRace != "szo-scd,szo-scd-margin" {
+		t.Errorf("booth race %q, want the paper's szo-scd beside its margin variant", BoothRace)
+	}
+	base, _ := ParseQuery("race=szo-scd,szo-scd-margin&seed=4")
+	for _, n := range names {
+		rs, err := RaceSettings(base, n)
+		if err != nil || rs.Optimizer != n || rs.Seed != 4 {
+			t.Errorf("racer %s: %+v %v", n, rs, err)
+		}
 	}
 }
 
