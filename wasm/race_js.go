@@ -302,6 +302,7 @@ func (rc *race) stats(st sim.Stats, own []string) sim.Stats {
 	}
 	st.Model, st.ModelFile, st.Title, st.Phases, st.ActivePhases = lead.Model, lead.ModelFile, lead.Title, lead.Phases, lead.ActivePhases
 	st.Queries, st.Accuracy, st.DeployedAccuracy, st.BestAccuracy = lead.Queries, lead.Accuracy, lead.DeployedAccuracy, lead.BestAccuracy
+	st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = lead.Kept, lead.KeptQueries, lead.KeptAccuracy, lead.KeptValid
 	st.Power, st.FullPower, st.Saving, st.Energy, st.Evaluations = lead.Power, lead.FullPower, lead.Saving, lead.Energy, lead.Evaluations
 	st.QueriesPerSecond = qps
 	st.Error = strings.Join(sim.RaceMessages(own, rc.names, msgs), "\n")
@@ -329,6 +330,7 @@ func (rc *race) api() map[string]any {
 			"power": s.Power, "energy": s.Energy, "queriesPerSecond": s.QueriesPerSecond,
 			"evaluations": s.Evaluations, "points": len(r.curve().Queries), "seed": r.mirror.Settings.Seed,
 			"title": s.Title, "modelFile": s.ModelFile, "phases": s.Phases,
+			"kept": s.Kept, "keptQueries": s.KeptQueries, "keptAccuracy": s.KeptAccuracy, "keptValid": s.KeptValid,
 			"colour": fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B), "standing": math.NaN(), "error": s.Error,
 		}
 		if st != nil {
@@ -350,7 +352,9 @@ func (rc *race) curveOf(i int) any {
 		return nil
 	}
 	c := rc.racers[i].curve()
-	return map[string]any{"optimizer": rc.racers[i].name, "label": c.Label, "queries": floats(c.Queries), "accuracy": floats(c.Accuracy), "power": floats(c.Power)}
+	out := curveAPI(c)
+	out["optimizer"] = rc.racers[i].name
+	return out
 }
 
 // memory asks every racer's engine for its heap figures: a promise of an array of them
