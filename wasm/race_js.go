@@ -37,6 +37,7 @@ type race struct {
 type racer struct {
 	name string
 	*engine
+	done bool // booth mode paused it: it has plateaued (sim.BoothCycle.Done)
 }
 
 // newRacer starts an engine for optimizer name with the racer's URL query.
@@ -111,6 +112,15 @@ func (p *page) updateRace(now time.Time) {
 			rs := set
 			rs.Seed = p.cycle.Chip() // the chip just recovered, not the next one the single run holds
 			p.openRace(names, rs, true, true)
+		case sim.BoothNone:
+			if p.race != nil {
+				for _, r := range p.race.racers {
+					if !r.done && p.cycle.Done(r.mirror.Stats) {
+						r.done = true
+						r.send("pause", nil)
+					}
+				}
+			}
 		case sim.BoothEndRace:
 			if p.race != nil {
 				for _, r := range p.race.racers {

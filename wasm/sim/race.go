@@ -235,9 +235,10 @@ const (
 // BoothCycle is booth mode's cycle between a single chip and a race, kept by the page
 // (the single run's engine loops over chips on its own, Session booth mode; the races are
 // the page's): after every chip the single run has recovered and shown, a race of
-// optimizers runs on that chip (Chip) until every racer has plateaued by the single run's
-// rule (BoothPlateau, on each racer's own kept state), its result shows for boothResult,
-// then the single run goes on with the next chip. The zero value waits for the single run.
+// optimizers runs on that chip (Chip), each racer until it has plateaued by the single
+// run's rule (BoothPlateau, on its own kept state; Done), its result shows for
+// boothResult, then the single run goes on with the next chip. The zero value waits for
+// the single run.
 type BoothCycle struct {
 	phase string // "" (the single run), "race" or "result"
 	since time.Time
@@ -291,6 +292,12 @@ func (b *BoothCycle) Tick(now time.Time, single Stats, chip int64, racers []Stat
 // Chip is the seed of the chip the race runs on: the chip whose recovery the single run
 // showed last (it has deployed the next one meanwhile, which it recovers after the race).
 func (b *BoothCycle) Chip() int64 { return b.chip }
+
+// Done reports whether a racer of the cycle's race, whose figures are r, has finished: it
+// has plateaued by BoothPlateau while the race runs. The page pauses it there, as the
+// single run stops on its chip, so no racer shows a long slide and the others get the
+// cores; the race ends when every racer has (Tick).
+func (b *BoothCycle) Done(r Stats) bool { return b.phase == "race" && r.Plateaued(BoothPlateau) }
 
 // Racing reports whether the cycle has a race open.
 func (b *BoothCycle) Racing() bool { return b.phase != "" }

@@ -230,9 +230,10 @@ func TestRaceMessages(t *testing.T) {
 	}
 }
 
-// Booth mode's cycle: a chip of the single run, then a race on that chip until every racer
-// has plateaued (progress, not time; the clock only as a safety net), its result, then the
-// single run again on its next chip; nothing while booth mode is off.
+// Booth mode's cycle: a chip of the single run, then a race on that chip, each racer done
+// when it has plateaued and the race over when every racer has (progress, not time; the
+// clock only as a safety net), its result, then the single run again on its next chip;
+// nothing while booth mode is off.
 func TestBoothCycle(t *testing.T) {
 	var b BoothCycle
 	c := newClock()
@@ -253,11 +254,17 @@ func TestBoothCycle(t *testing.T) {
 		t.Fatalf("racing %v on chip %d, want a race on chip 1, the one whose result was shown", b.Racing(), b.Chip())
 	}
 	p := BoothPlateau
-	step(time.Second, "recover", 2, []Stats{{}, {}}, BoothNone)                                               // the racers load
-	step(time.Hour/60, "recover", 2, []Stats{racer(p.Min, p.Min/2), racer(p.Min, p.Min-500)}, BoothNone)      // both improving
-	step(time.Second, "recover", 2, []Stats{racer(3*p.Min, p.Min), racer(3*p.Min, 3*p.Min-500)}, BoothNone)   // the second still improves
-	step(time.Second, "recover", 2, []Stats{racer(p.Max, p.Min), racer(p.Max-500, p.Max-1000)}, BoothNone)    // it nears the cap
+	step(time.Second, "recover", 2, []Stats{{}, {}}, BoothNone)                                             // the racers load
+	step(time.Minute, "recover", 2, []Stats{racer(p.Min, p.Min/2), racer(p.Min, p.Min-500)}, BoothNone)     // both improving
+	step(time.Second, "recover", 2, []Stats{racer(3*p.Min, p.Min), racer(3*p.Min, 3*p.Min-500)}, BoothNone) // the second still improves
+	step(time.Second, "recover", 2, []Stats{racer(p.Max, p.Min), racer(p.Max-500, p.Max-1000)}, BoothNone)  // it nears the cap
+	if !b.Done(racer(p.Max+500, p.Min)) || b.Done(racer(p.Max-500, p.Max-1000)) || b.Done(Stats{}) {
+		t.Error("during the race, a plateaued racer is done, an improving or unready one is not")
+	}
 	step(time.Second, "recover", 2, []Stats{racer(p.Max+500, p.Min), racer(p.Max, p.Max-1000)}, BoothEndRace) // every racer is done
+	if b.Done(racer(p.Max+500, p.Min)) {
+		t.Error("a racer is done (to be paused) after the race")
+	}
 	step(time.Second, "recover", 2, nil, BoothNone)
 	step(boothResult, "recover", 2, nil, BoothCloseRace)
 	if b.Racing() {
