@@ -169,3 +169,68 @@ func Extent(vals ...[]float64) (lo, hi float64) {
 	}
 	return lo, hi
 }
+
+// KeptMark is a run's kept state on an accuracy chart (Run.KeptAt): a marker at its point
+// and a label beside it that gives its test accuracy ("kept 93.4 %").
+type KeptMark struct {
+	Run   int    // the run's index in the runs given to KeptMarks
+	At    Point  // the kept point
+	Label string // KeptLabel of its accuracy
+	Box   Rect   // where the label goes: inside the plot, clear of the labels placed before it
+}
+
+// KeptLabel is the label of a kept state whose test accuracy is acc percent.
+func KeptLabel(acc float64) string {
+	return "kept " + strconv.FormatFloat(acc, 'f', 1, 64) + " %"
+}
+
+// KeptMarks places the kept state of each of runs that has one (with a finite accuracy, in
+// the chart's range) on the accuracy chart c: the marker at the point, its label centred
+// above it, or below it where the plot's top is too close, moved sideways to stay inside
+// the plot, and stacked further up or down, a line at a time, until it covers no label
+// placed before (runs in order: in a race the racers' labels do not overwrite each other).
+// width measures a label, lineH is a label's height and gap the space between a marker and
+// its label.
+func (c Chart) KeptMarks(runs []Run, width func(string) float64, lineH, gap float64) []KeptMark {
+	var marks []KeptMark
+	for i, r := range runs {
+		k, ok := r.KeptAt()
+		if !ok || !finite(r.Queries[k]) || !finite(r.Accuracy[k]) {
+			continue
+		}
+		at := c.Map(r.Queries[k], r.Accuracy[k])
+		if at.X < c.Plot.X0-0.5 || at.X > c.Plot.X1+0.5 || at.Y < c.Plot.Y0-0.5 || at.Y > c.Plot.Y1+0.5 {
+			continue // outside the axes: no marker to label
+		}
+		label := KeptLabel(r.Accuracy[k])
+		w := width(label)
+		x0 := math.Max(c.Plot.X0, math.Min(at.X-w/2, c.Plot.X1-w))
+		box := func(y0 float64) Rect { return Rect{x0, y0, x0 + w, y0 + lineH} }
+		inside := func(b Rect) bool { return b.Y0 >= c.Plot.Y0 && b.Y1 <= c.Plot.Y1 }
+		free := func(b Rect) bool {
+			for _, m := range marks {
+				if m.Box.Overlaps(b) {
+					return false
+				}
+			}
+			return true
+		}
+		above, below := box(at.Y-gap-lineH), box(at.Y+gap)
+		chosen := above
+		if !inside(above) {
+			chosen = below
+		}
+	stack:
+		for n := 0; n <= len(marks); n++ {
+			d := float64(n) * lineH
+			for _, b := range []Rect{box(above.Y0 - d), box(below.Y0 + d)} {
+				if inside(b) && free(b) {
+					chosen = b
+					break stack
+				}
+			}
+		}
+		marks = append(marks, KeptMark{Run: i, At: at, Label: label, Box: chosen})
+	}
+	return marks
+}

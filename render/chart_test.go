@@ -116,3 +116,78 @@ func TestCompact(t *testing.T) {
 		}
 	}
 }
+
+// The kept state's marker sits on its point with its label in the plot, above the point
+// unless the plot's top is too close, inside the plot at its edges, and racers' labels at
+// one point do not cover each other; a run that keeps nothing has no marker.
+func TestKeptMarks(t *testing.T) {
+	c := Chart{Plot: R(100, 50, 500, 250), X: Axis{0, 10000}, Y: Axis{80, 100}}
+	width := func(s string) float64 { return 6 * float64(len(s)) } // "kept 93.4 %" is 66 wide
+	const lineH, gap = 12, 4
+	run := func(kept int, q, acc []float64) Run { return Run{Queries: q, Accuracy: acc, Kept: kept} }
+	curve := []float64{0, 5000, 10000}
+	cases := []struct {
+		name  string
+		runs  []Run
+		marks int
+		check func(t *testing.T, ms []KeptMark)
+	}{
+		{"middle: above its point", []Run{run(2, curve, []float64{85, 93.4, 90})}, 1, func(t *testing.T, ms []KeptMark) {
+			m := ms[0]
+			if m.At != c.Map(5000, 93.4) || m.Label != "kept 93.4 %" {
+				t.Errorf("mark at %v %q, want %v \"kept 93.4 %%\"", m.At, m.Label, c.Map(5000, 93.4))
+			}
+			if m.Box.Y1 != m.At.Y-gap || m.Box.Center().X != m.At.X || m.Box.W() != 66 || m.Box.H() != lineH {
+				t.Errorf("label %v, want centred %g above %v", m.Box, float64(gap), m.At)
+			}
+		}},
+		{"near the top: below its point", []Run{run(2, curve, []float64{85, 99.5, 90})}, 1, func(t *testing.T, ms []KeptMark) {
+			if m := ms[0]; m.Box.Y0 != m.At.Y+gap {
+				t.Errorf("label %v, want %g below %v", m.Box, float64(gap), m.At)
+			}
+		}},
+		{"at the right edge: inside the plot", []Run{run(3, curve, []float64{85, 90, 92})}, 1, func(t *testing.T, ms []KeptMark) {
+			if m := ms[0]; m.Box.X1 != c.Plot.X1 || m.Box.X0 < c.Plot.X0 {
+				t.Errorf("label %v, want its right at the plot's %g", m.Box, c.Plot.X1)
+			}
+		}},
+		{"at the left edge: inside the plot", []Run{run(1, curve, []float64{85, 90, 92})}, 1, func(t *testing.T, ms []KeptMark) {
+			if m := ms[0]; m.Box.X0 != c.Plot.X0 {
+				t.Errorf("label %v, want its left at the plot's %g", m.Box, c.Plot.X0)
+			}
+		}},
+		{"racers at one point: labels stacked", []Run{run(2, curve, []float64{85, 93, 90}), run(2, curve, []float64{85, 93, 91}), run(2, curve, []float64{85, 93, 89})}, 3, func(t *testing.T, ms []KeptMark) {
+			for i := range ms {
+				if ms[i].Run != i || ms[i].Box.Y0 < c.Plot.Y0 || ms[i].Box.Y1 > c.Plot.Y1 {
+					t.Errorf("mark %d: run %d, label %v outside %v", i, ms[i].Run, ms[i].Box, c.Plot)
+				}
+				for j := range i {
+					if ms[i].Box.Overlaps(ms[j].Box) {
+						t.Errorf("labels %d %v and %d %v overlap", i, ms[i].Box, j, ms[j].Box)
+					}
+				}
+			}
+		}},
+		{"keeps none", []Run{run(0, curve, []float64{85, 93, 90})}, 0, nil},
+		{"kept past the points", []Run{run(4, curve, []float64{85, 93, 90})}, 0, nil},
+		{"kept accuracy NaN", []Run{run(2, curve, []float64{85, math.NaN(), 90})}, 0, nil},
+		{"kept below the axis", []Run{run(1, curve, []float64{50, 93, 90})}, 0, nil},
+		{"the zero run", []Run{{}}, 0, nil},
+		{"only the runs that keep one", []Run{run(0, curve, []float64{85, 93, 90}), run(3, curve, []float64{85, 93, 95})}, 1, func(t *testing.T, ms []KeptMark) {
+			if ms[0].Run != 1 || ms[0].Label != "kept 95.0 %" {
+				t.Errorf("mark of run %d %q, want run 1 \"kept 95.0 %%\"", ms[0].Run, ms[0].Label)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ms := c.KeptMarks(tc.runs, width, lineH, gap)
+			if len(ms) != tc.marks {
+				t.Fatalf("%d marks %+v, want %d", len(ms), ms, tc.marks)
+			}
+			if tc.check != nil {
+				tc.check(t, ms)
+			}
+		})
+	}
+}

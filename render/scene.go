@@ -53,6 +53,21 @@ type Run struct {
 	Queries  []float64 // ONN queries at each evaluation
 	Accuracy []float64 // test accuracy, percent
 	Power    []float64 // power, radians
+	Valid    []float64 // accuracy on the run's validation split, percent (NaN: the run holds out none)
+	// Kept is the point of the state the run keeps, counted from 1: the state its validation
+	// split ranks best, which it programs back when its budget ends (train.Run.Kept). 0 when
+	// it keeps none, so that a Run written without it (the zero value) claims no kept state.
+	Kept int
+}
+
+// KeptAt returns the index of the kept point in the run's series; ok is false when the run
+// keeps none or Kept is past its points.
+func (r Run) KeptAt() (i int, ok bool) {
+	i = r.Kept - 1
+	if i < 0 || i >= len(r.Queries) || i >= len(r.Accuracy) {
+		return -1, false
+	}
+	return i, true
 }
 
 // RunDiff describes what distinguishes a run from the current one, from their labels

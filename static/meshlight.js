@@ -75,7 +75,7 @@
   function fillSelect(sel, options, value) {
     const key = JSON.stringify(options);
     if (sel.dataset.key !== key) {
-      sel.replaceChildren(...options.map((o) => Object.assign(document.createElement('option'), { value: o.value, textContent: o.label })));
+      sel.replaceChildren(...options.map((o) => Object.assign(document.createElement('option'), { value: o.value, textContent: o.label, title: o.about || '' })));
       sel.dataset.key = key;
     }
     sel.value = String(value);

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/wasm/internal/gomem"
 )
 
@@ -17,7 +18,10 @@ import (
 //	stats()        {engine ("worker": where the simulation runs), commandMs (the last
 //	                command's time to the engine and back), ready, model,
 //	                optimizer, queries, accuracy, deployedAccuracy,
-//	                bestAccuracy, power, energy, fps, tps, drawMs, updateMs,
+//	                bestAccuracy, kept, keptQueries, keptAccuracy, keptValid (the
+//	                state of best validation accuracy, which the chart marks and the
+//	                run programs back at its end; kept false, keptQueries -1 and the
+//	                accuracies NaN while there is none), power, energy, fps, tps, drawMs, updateMs,
 //	                gameUpdateMs (the Go time of a frame's parts, smoothed, ms: Draw,
 //	                the page's own Update, and all of ebiten's Update, which holds it
 //	                and the view's preparing), timeTotals ({updates, gameUpdateMs,
@@ -32,7 +36,8 @@ import (
 //	                {optimizers, racers: [{optimizer, ready, running, queries,
 //	                accuracy, bestAccuracy, deployedAccuracy, power, energy,
 //	                queriesPerSecond, evaluations, points, seed, colour, standing,
-//	                error, title, modelFile, phases}], leader (an optimizer, "" while
+//	                error, title, modelFile, phases, kept, keptQueries, keptAccuracy,
+//	                keptValid}], leader (an optimizer, "" while
 //	                none), leaderIndex, budget, rule, booth, note}, ...}; with a race
 //	                open, the model (model, modelFile, title, phases), queries,
 //	                accuracy and the other run figures are the leader's (the first
@@ -47,15 +52,19 @@ import (
 //	               gamma-std, vpi, crosstalk, bits, heat-all, alpha, s, p, lr, seed,
 //	               speed, layer, compare, booth, view, run, race): strings in their URL form,
 //	               booleans as booleans
-//	options()      the choices of the model, optimizer, chip, layer and view selectors
+//	options()      the choices of the model, optimizer, chip, layer and view selectors:
+//	               {value, label, about} (about: a line on an optimizer, train.About)
 //	query()        the URL query of the current settings
-//	curve()        the current run's curve: {label, queries, accuracy, power}
+//	curve()        the current run's curve: {label, queries, accuracy, power, valid (the
+//	               validation accuracy at each point, NaN without a split), kept (the index
+//	               of the kept point, -1 when none)}
 //	clearErrors()  drop the messages shown in the page
 //	loadFile(file) load a model file (a File, dropped or chosen): checks its name and
 //	               size at once ({ok, errors}), then the engine reads it like a model of
 //	               the site (during a race every racer's engine and the held single
 //	               run's); stats().modelFile names it (the address cannot hold it)
-//	raceCurve(i)   racer i's curve: {optimizer, label, queries, accuracy, power}, or null
+//	raceCurve(i)   racer i's curve: {optimizer, label, queries, accuracy, power, valid,
+//	               kept}, or null
 //	raceMemory()   a promise of every racer engine's heap figures (as memory()), [] with no race
 //	memory()       a promise of the engine's Go heap: {heapAlloc (live bytes, after a
 //	               runtime.GC), heapAllocBefore (bytes before that GC), heapSys,
@@ -116,12 +125,11 @@ func installAPI(p *page) {
 		"memory":      fn(func([]js.Value) any { return p.Memory() }),
 		"query":       fn(func([]js.Value) any { return p.Settings().Query() }),
 		"curve": fn(func([]js.Value) any {
-			out := map[string]any{"label": "", "queries": []any{}, "accuracy": []any{}, "power": []any{}}
+			var r render.Run
 			if runs := p.mirror.Scene.Runs; len(runs) > 0 {
-				r := runs[len(runs)-1]
-				out["label"], out["queries"], out["accuracy"], out["power"] = r.Label, floats(r.Queries), floats(r.Accuracy), floats(r.Power)
+				r = runs[len(runs)-1]
 			}
-			return out
+			return curveAPI(r)
 		}),
 		"loadFile": fn(func(args []js.Value) any {
 			if len(args) != 1 {
@@ -135,7 +143,7 @@ func installAPI(p *page) {
 			for name, opts := range p.options() {
 				list := make([]any, len(opts))
 				for i, o := range opts {
-					list[i] = map[string]any{"value": o.Value, "label": o.Label}
+					list[i] = map[string]any{"value": o.Value, "label": o.Label, "about": o.About}
 				}
 				out[name] = list
 			}
@@ -201,6 +209,14 @@ func toMap(v any) map[string]any {
 		}
 	}
 	return out
+}
+
+// curveAPI is a run's curve for the page API: its series, and kept, the index of the kept
+// point (the state of best validation accuracy, which the chart marks), -1 when none.
+func curveAPI(r render.Run) map[string]any {
+	k, _ := r.KeptAt()
+	return map[string]any{"label": r.Label, "queries": floats(r.Queries), "accuracy": floats(r.Accuracy),
+		"power": floats(r.Power), "valid": floats(r.Valid), "kept": k}
 }
 
 // floats is a slice as JavaScript numbers.

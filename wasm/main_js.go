@@ -69,6 +69,12 @@ func (p *page) Update() error {
 		p.engine.devices = p.game.NetworkDevices()
 	}
 	p.engine.update()
+	if p.mirror.Received && p.mirror.Seq >= p.seq {
+		// The engine has applied every command: its settings are the page's. Booth mode
+		// changes them on its own (the next chip's seed); a command the page sends next
+		// must not show the settings it last set itself while it is on its way.
+		p.set = p.mirror.Settings
+	}
 	p.updateRace(t)
 	if q := p.Settings().Query(); q != p.query && p.mirror.Received {
 		p.query = q

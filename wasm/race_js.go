@@ -25,6 +25,7 @@ import (
 // first.
 type race struct {
 	names   []string
+	set     sim.Settings // the race's settings: the page's, or in booth mode on the chip the single run showed
 	racers  []*racer
 	byBooth bool   // opened by booth mode's cycle, which closes it
 	note    string // booth mode's result line
@@ -36,6 +37,7 @@ type race struct {
 type racer struct {
 	name string
 	*engine
+	done bool // booth mode paused it: it has plateaued (sim.BoothCycle.Done)
 }
 
 // newRacer starts an engine for optimizer name with the racer's URL query.
@@ -58,7 +60,7 @@ func (r *racer) ready() bool { return r.mirror.Received && r.mirror.Stats.Ready 
 func (p *page) openRace(names []string, set sim.Settings, run, byBooth bool) {
 	shown := p.Stats().ModelFile
 	p.closeRace()
-	rc := &race{names: names, byBooth: byBooth}
+	rc := &race{names: names, set: set, byBooth: byBooth}
 	for _, n := range names {
 		rs, err := sim.RaceSettings(set, n)
 		if err != nil { // the names were checked by sim.ParseRace
@@ -86,8 +88,9 @@ func (p *page) closeRace() {
 }
 
 // updateRace opens, closes and steps the race: in booth mode as booth's cycle says (the
-// address's race, or sim.BoothRace, after every chip of the single run), otherwise as the
-// race setting says. A race whose list changes is started again with the new list.
+// address's race, or sim.BoothRace, on every chip the single run has recovered, until every
+// racer has plateaued), otherwise as the race setting says. A race whose list changes is
+// started again with the new list.
 func (p *page) updateRace(now time.Time) {
 	set := p.Settings()
 	if set.Booth && p.race != nil && !p.race.byBooth {
@@ -98,15 +101,32 @@ func (p *page) updateRace(now time.Time) {
 		if names == nil {
 			names, _ = sim.ParseRace(sim.BoothRace)
 		}
-		switch p.cycle.Tick(now, p.mirror.Stats.Booth) {
+		var racers []sim.Stats
+		if p.race != nil {
+			for _, r := range p.race.racers {
+				racers = append(racers, r.mirror.Stats)
+			}
+		}
+		switch p.cycle.Tick(now, p.mirror.Stats, p.mirror.Settings.Seed, racers) {
 		case sim.BoothOpenRace:
-			p.openRace(names, set, true, true)
+			rs := set
+			rs.Seed = p.cycle.Chip() // the chip just recovered, not the next one the single run holds
+			p.openRace(names, rs, true, true)
+		case sim.BoothNone:
+			if p.race != nil {
+				for _, r := range p.race.racers {
+					if !r.done && p.cycle.Done(r.mirror.Stats) {
+						r.done = true
+						r.send("pause", nil)
+					}
+				}
+			}
 		case sim.BoothEndRace:
 			if p.race != nil {
 				for _, r := range p.race.racers {
 					r.send("pause", nil)
 				}
-				p.race.note = p.race.result(set.Seed)
+				p.race.note = p.race.result()
 			}
 		case sim.BoothCloseRace:
 			p.closeRace()
@@ -183,6 +203,15 @@ func (rc *race) running() bool {
 	return false
 }
 
+// seed is the racers' chip: as the first racer reports it (a redeploy moves every racer
+// to the next seed), or as the race opened.
+func (rc *race) seed() int64 {
+	if len(rc.racers) > 0 && rc.racers[0].mirror.Received {
+		return rc.racers[0].mirror.Settings.Seed
+	}
+	return rc.set.Seed
+}
+
 // standings applies the leader rule to the racers' curves.
 func (rc *race) standings() (int, float64, []sim.Standing) {
 	curves := make([]render.Run, len(rc.racers))
@@ -192,20 +221,30 @@ func (rc *race) standings() (int, float64, []sim.Standing) {
 	return sim.Leader(curves)
 }
 
-// result is booth mode's line at the end of a race.
-func (rc *race) result(seed int64) string {
+// result is booth mode's line at the end of a race: the leader by the leader rule, and
+// the state each racer keeps (chosen on its validation split), which a racer that slid
+// back after its best does not show by its last test.
+func (rc *race) result() string {
+	seed := rc.seed()
 	leader, budget, st := rc.standings()
 	if leader < 0 {
 		return fmt.Sprintf("race on chip %d: no leader (a racer had no test after training)", seed)
 	}
-	var others []string
+	var others, kept []string
 	for i, r := range rc.racers {
 		if i != leader {
 			others = append(others, fmt.Sprintf("%s %.1f %%", r.name, st[i].Accuracy))
 		}
+		if s := r.mirror.Stats; s.Kept {
+			kept = append(kept, fmt.Sprintf("%s %.1f %%", r.name, s.KeptAccuracy))
+		}
 	}
-	return fmt.Sprintf("race on chip %d: %s leads with %.1f %% at %s queries (%s)", seed, rc.racers[leader].name,
+	line := fmt.Sprintf("race on chip %d: %s leads with %.1f %% at %s queries (%s)", seed, rc.racers[leader].name,
 		st[leader].Accuracy, render.Compact(budget), strings.Join(others, ", "))
+	if len(kept) > 0 {
+		line += "; kept: " + strings.Join(kept, ", ")
+	}
+	return line
 }
 
 // sceneOf is the race as the canvas draws it, built from the racers' mirrors.
@@ -247,7 +286,7 @@ func (rc *race) sceneOf(set sim.Settings) *render.Scene {
 	if set.ChipEdited() {
 		chip += "*"
 	}
-	sc.Status = fmt.Sprintf("%s · %s · α %g · seed %d · %s chip", state, strings.Join(rc.names, " vs "), set.Alpha, set.Seed, chip)
+	sc.Status = fmt.Sprintf("%s · %s · α %g · seed %d · %s chip", state, strings.Join(rc.names, " vs "), set.Alpha, rc.seed(), chip)
 	sc.Note = rc.note
 	return sc
 }
@@ -273,6 +312,7 @@ func (rc *race) stats(st sim.Stats, own []string) sim.Stats {
 	}
 	st.Model, st.ModelFile, st.Title, st.Phases, st.ActivePhases = lead.Model, lead.ModelFile, lead.Title, lead.Phases, lead.ActivePhases
 	st.Queries, st.Accuracy, st.DeployedAccuracy, st.BestAccuracy = lead.Queries, lead.Accuracy, lead.DeployedAccuracy, lead.BestAccuracy
+	st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = lead.Kept, lead.KeptQueries, lead.KeptAccuracy, lead.KeptValid
 	st.Power, st.FullPower, st.Saving, st.Energy, st.Evaluations = lead.Power, lead.FullPower, lead.Saving, lead.Energy, lead.Evaluations
 	st.QueriesPerSecond = qps
 	st.Error = strings.Join(sim.RaceMessages(own, rc.names, msgs), "\n")
@@ -300,6 +340,7 @@ func (rc *race) api() map[string]any {
 			"power": s.Power, "energy": s.Energy, "queriesPerSecond": s.QueriesPerSecond,
 			"evaluations": s.Evaluations, "points": len(r.curve().Queries), "seed": r.mirror.Settings.Seed,
 			"title": s.Title, "modelFile": s.ModelFile, "phases": s.Phases,
+			"kept": s.Kept, "keptQueries": s.KeptQueries, "keptAccuracy": s.KeptAccuracy, "keptValid": s.KeptValid,
 			"colour": fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B), "standing": math.NaN(), "error": s.Error,
 		}
 		if st != nil {
@@ -321,7 +362,9 @@ func (rc *race) curveOf(i int) any {
 		return nil
 	}
 	c := rc.racers[i].curve()
-	return map[string]any{"optimizer": rc.racers[i].name, "label": c.Label, "queries": floats(c.Queries), "accuracy": floats(c.Accuracy), "power": floats(c.Power)}
+	out := curveAPI(c)
+	out["optimizer"] = rc.racers[i].name
+	return out
 }
 
 // memory asks every racer's engine for its heap figures: a promise of an array of them

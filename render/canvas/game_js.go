@@ -541,6 +541,9 @@ func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note stri
 		}
 	}
 	g.flat.flush()
+	if accuracy {
+		g.drawKept(screen, c, runs, col, colours)
+	}
 	// Earlier runs: what each differs in, newest first, at the bottom of the plot.
 	if accuracy && len(runs) > 1 && colours == nil {
 		cur := runs[len(runs)-1].Label
@@ -549,6 +552,40 @@ func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note stri
 			drawText(screen, "— "+render.RunDiff(runs[len(runs)-1-k].Label, cur), f, plot.X1-4*g.scale, y, overlayColour(k), text.AlignEnd)
 			y -= lineH
 		}
+	}
+}
+
+// drawKept marks the kept state (the one the validation split ranks best, which a run
+// programs back at its end) on the accuracy chart c: of the current run, the last of runs,
+// in col, or with colours (a race) of every run in its colour. A hollow diamond on the
+// curve, unlike the filled square of the last point, and its label ("kept 93.4 %").
+func (g *Game) drawKept(screen *ebiten.Image, c render.Chart, runs []render.Run, col color.RGBA, colours []color.RGBA) {
+	first := 0
+	if colours == nil {
+		first = max(len(runs)-1, 0) // earlier runs are faint context: their kept states would crowd the chart
+	}
+	f := g.fonts.small
+	marks := c.KeptMarks(runs[first:], func(s string) float64 { return textWidth(s, f) }, 13*g.scale, 4*g.scale)
+	if len(marks) == 0 {
+		return
+	}
+	colour := func(m render.KeptMark) color.RGBA {
+		if colours != nil {
+			return colours[first+m.Run]
+		}
+		return col
+	}
+	g.flat.begin(g.sub(screen, c.Plot.Inset(-6*g.scale)))
+	for _, m := range marks {
+		d, p := 5*g.scale, m.At
+		corners := []render.Point{render.Pt(p.X, p.Y-d), render.Pt(p.X+d, p.Y), render.Pt(p.X, p.Y+d), render.Pt(p.X-d, p.Y)}
+		for k := range corners {
+			g.flat.line(corners[k], corners[(k+1)%4], 1.5*g.scale, colour(m))
+		}
+	}
+	g.flat.flush()
+	for _, m := range marks {
+		drawText(screen, m.Label, f, m.Box.X0, m.Box.Y0, colour(m), text.AlignStart)
 	}
 }
 

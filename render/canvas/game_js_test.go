@@ -311,3 +311,41 @@ func TestDrawWaitsForUpdateOnANewScreen(t *testing.T) {
 		}
 	}
 }
+
+// The accuracy chart marks the current run's kept state, in its colour, and only there: the
+// same scene with and without a kept point differs in the accuracy chart alone.
+func TestDrawKeptMarker(t *testing.T) {
+	const w, h = 800, 600
+	frameOf := func(kept int) ([]byte, *Game) {
+		sc := testScene(t)
+		sc.Runs[len(sc.Runs)-1].Kept = kept
+		d := drive(t, sc, w, h)
+		return d.frame(input{cursor: render.Pt(2, h-2)}), d.g
+	}
+	without, _ := frameOf(0)
+	with, g := frameOf(2) // the current run's second point, 70 %
+	acc, pow := g.regions.Accuracy, g.regions.Power
+	var inChart, accent, elsewhere int
+	for y := range h {
+		for x := range w {
+			p := render.Pt(float64(x), float64(y))
+			a, b := at(without, w, p), at(with, w, p)
+			if a == b {
+				continue
+			}
+			switch {
+			case acc.Contains(p):
+				inChart++
+				if close(b, render.Accent, 40) {
+					accent++
+				}
+			case pow.Contains(p):
+				elsewhere++
+			}
+		}
+	}
+	if inChart < 30 || accent < 10 || elsewhere != 0 {
+		t.Errorf("the kept marker changed %d pixels of the accuracy chart (%d in the run's colour) and %d of the power chart; want a marker and label in the accuracy chart alone",
+			inChart, accent, elsewhere)
+	}
+}

@@ -6,7 +6,8 @@
 // It waits on conditions with generous deadlines, never on fixed sleeps, and checks
 // behaviour (not frame rates): the page loads without console errors, the canvas is
 // drawn, the simulator becomes ready on the method's chip ("paper"), training raises the
-// noisy chip's accuracy, pause stops queries, controls and chip presets change behaviour and
+// noisy chip's accuracy, the chart's kept state follows the best validation accuracy of the
+// curve, pause stops queries, controls and chip presets change behaviour and
 // land in the URL, and bad input (a bad model, bad chip settings, a step below one control
 // code, a retired parameter) shows a message in the page while the last good state stays.
 // Hostile model addresses (backslashes the browser reads as slashes, other origins, ".."
@@ -20,7 +21,9 @@
 // the page, and bad ones (not a model, a newer format, over the cap, a data set the site
 // lacks or whose samples do not fit) each show a message while it trains on. Snapshots from
 // the worker corrupted on their way to the page (the first, a delta, a new chip's) are each
-// refused with one message while the page draws and trains on, and the next ones apply. It
+// refused with one message while the page draws and trains on, and the next ones apply.
+// Booth mode recovers a chip until it plateaus on its validation split, races szo-scd
+// against szo-scd-margin on that chip until both plateau, then deploys the next chip. It
 // records figures (time to ready, fps and tps while training, fps of both views on the MNIST
 // 8x8 and 28x28 MLPs, time from navigation to the big model's first query, queries per
 // second, .wasm size) and screenshots in OUT.
@@ -237,6 +240,44 @@ const steps = [
     results.training1024x640 = await rates(main, 3000);
     await main.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-training.png') });
     await main.screenshot({ path: path.join(OUT, 'page-training.png') });
+  }),
+
+  check('the accuracy chart marks the kept state: stats() and curve() name the point of best validation accuracy, and it follows training', async () => {
+    const t = Date.now();
+    // stats() and curve() in one call: the same snapshot.
+    const both = () => main.evaluate(() => ({ s: window.meshlight.stats(), c: window.meshlight.curve() }));
+    const follows = ({ s, c }) => {
+      assert.equal(c.valid.length, c.queries.length, 'a validation accuracy at every point');
+      assert.ok(c.valid.every((v) => Number.isFinite(v) && v >= 0 && v <= 100), `validation accuracies ${c.valid}`);
+      let best = 0; // the earliest point of best validation accuracy, as train keeps it
+      c.valid.forEach((v, i) => { if (v > c.valid[best]) best = i; });
+      assert.equal(c.kept, best, `kept point ${c.kept}, the best validated is ${best} (${c.valid[best]} at ${c.queries[best]} queries)`);
+      assert.equal(s.kept, true);
+      assert.equal(s.keptQueries, c.queries[best]);
+      assert.equal(s.keptAccuracy, c.accuracy[best]);
+      assert.equal(s.keptValid, c.valid[best]);
+      return best;
+    };
+    // A new run on the same chip at 20 queries a frame (at most 1,200 a second), so that
+    // the marker is seen moving from the deployment to each better validated state.
+    await main.evaluate(() => { const m = window.meshlight; m.pause(); m.set({ speed: 20 }); m.reset(); m.start(); });
+    await waitStats(main, 's => s.running && s.kept && s.queries < 2000', 'a new run at 20 queries a frame', 10000);
+    const moves = [];
+    for (let last = null; ;) {
+      const b = await both();
+      follows(b);
+      if (b.s.keptQueries !== last) moves.push(last = b.s.keptQueries);
+      if (b.s.queries >= 15000) break;
+      await frames(main, 2);
+      assert.ok(Date.now() - t < 150000, `15,000 queries not within 150 s: ${b.s.queries}`);
+    }
+    assert.ok(moves.length >= 3, `the kept state moved only to ${moves} queries`);
+    const last = await both();
+    follows(last);
+    results.kept = { queries: last.s.queries, keptQueries: last.s.keptQueries, keptAccuracy: last.s.keptAccuracy, keptValid: last.s.keptValid,
+      keptMovedAt: moves, seconds: +((Date.now() - t) / 1000).toFixed(1) };
+    await main.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-kept.png') });
+    await main.evaluate(() => window.meshlight.set({ speed: 400 }));
   }),
 
   check('pause stops queries', async () => {
@@ -815,6 +856,51 @@ const steps = [
     await waitStats(page, 's => s.networkItems > 0', 'booth draws the network', 5000);
     await waitStats(page, 's => s.queries > 500', 'booth queries', 20000);
     await page.screenshot({ path: path.join(OUT, 'page-booth.png') });
+    await page.close();
+  }),
+
+  check('booth mode: a chip recovers until it plateaus on its validation split, then szo-scd races szo-scd-margin on that chip, each racer until it plateaus, then the next chip', async () => {
+    // BoothPlateau (wasm/sim/booth.go): no better kept state for as long again as the kept
+    // state took, between 10,000 and 60,000 queries.
+    const reached = (q, kept) => q >= 60000 || (q >= 10000 && kept >= 0 && q - kept >= kept);
+    const page = await open('?booth=1');
+    const start = Date.now();
+    await waitStats(page, 's => s.ready && s.booth === "recover" && s.running', 'booth recovering chip 1', 10000);
+    await waitStats(page, 's => s.booth === "result"', 'chip 1 plateaued', 180000);
+    let s = await stats(page);
+    const single = { queries: s.queries, keptQueries: s.keptQueries, keptAccuracy: s.keptAccuracy, seconds: +((Date.now() - start) / 1000).toFixed(1) };
+    assert.equal(s.running, false);
+    assert.ok(s.kept && reached(s.queries, s.keptQueries), `recovery ended at ${s.queries} queries, kept at ${s.keptQueries}: not plateaued`);
+    // It ended at the first look after the rule held: at most an evaluation and a slice later.
+    assert.ok(s.queries <= Math.max(10000, 2 * s.keptQueries) + 2000, `recovery ran on to ${s.queries} queries, kept at ${s.keptQueries}`);
+    assert.match(await page.evaluate(() => window.meshlight.settings().seed), /^1$/);
+    // The race, on the chip just recovered (the single run has moved on to chip 2).
+    await waitStats(page, 's => s.race && s.race.booth && s.race.racers.every((r) => r.ready && r.running)', 'the booth\'s race training', 60000);
+    let r = (await stats(page)).race;
+    assert.equal(r.optimizers, 'szo-scd,szo-scd-margin');
+    assert.ok(r.racers.every((x) => x.seed === 1), `racers on chips ${r.racers.map((x) => x.seed)}, want chip 1`);
+    const raceStart = Date.now();
+    await waitStats(page, 's => s.race && s.race.note !== ""', 'the race plateaued', 240000);
+    r = (await stats(page)).race;
+    const race = { seconds: +((Date.now() - raceStart) / 1000).toFixed(1), note: r.note,
+      racers: r.racers.map((x) => ({ optimizer: x.optimizer, queries: x.queries, keptQueries: x.keptQueries, keptAccuracy: x.keptAccuracy })) };
+    // Each racer stopped where it plateaued, as the single run did (the page pauses it at
+    // its next frame: a frame's queries later, hence the looser bound); the szo-scd racer is
+    // the single run again (the same chip, seed and optimizer).
+    for (const x of r.racers) {
+      assert.ok(reached(x.queries, x.keptQueries), `racer ${x.optimizer} stopped before it plateaued: ${JSON.stringify(race.racers)}`);
+      assert.ok(x.queries <= 1.25 * Math.max(10000, 2 * x.keptQueries) + 2000, `racer ${x.optimizer} ran on past its plateau: ${JSON.stringify(race.racers)}`);
+    }
+    assert.equal(r.racers[0].keptQueries, single.keptQueries, 'the szo-scd racer keeps the single run\'s state');
+    assert.equal(r.racers[0].keptAccuracy, single.keptAccuracy, 'the szo-scd racer keeps the single run\'s state');
+    assert.match(r.note, /^race on chip 1: .* leads with .*; kept: szo-scd \d+\.\d %, szo-scd-margin \d+\.\d %$/);
+    results.boothCycle = { single, race };
+    console.log('BOOTH CYCLE', JSON.stringify(results.boothCycle));
+    await waitStats(page, 's => s.race === null && s.booth === "recover" && s.running', 'the next chip recovering', 60000);
+    assert.equal(await page.evaluate(() => window.meshlight.settings().seed), '2');
+    await page.waitForFunction(() => /seed=2/.test(location.search), null, { timeout: 5000 });
+    results.boothCycle.seconds = +((Date.now() - start) / 1000).toFixed(1);
+    assert.deepEqual(page.problems, []);
     await page.close();
   }),
 

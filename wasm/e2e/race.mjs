@@ -4,7 +4,8 @@
 // race stops its workers and brings the single run back; a bad race list (in the page or
 // the address) shows a message in the page and keeps the last good state. Hovering a lane's
 // tile (zoomed out) or device (zoomed in) names it as the layer view does, and the wheel
-// zooms every lane alike. Figures
+// zooms every lane alike. The paper's SZO-SCD races its noise-margin variant, each lane
+// with its own kept state. Figures
 // (queries per second per racer, frame rate, the racers' WebAssembly memory) are printed,
 // not asserted.
 import assert from 'node:assert/strict';
@@ -337,6 +338,45 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       assert.ok(m && m[2] === first.where, `fitted again, the first tile is not under the first point: ${m && m[0]}`);
       assert.deepEqual(pg.problems, []);
       console.log('RACE HOVER', JSON.stringify(results.raceHover));
+      await pg.close();
+    }),
+
+    check('the noise-margin variant: offered with its line, chosen by ?optimizer=szo-scd-margin it trains, and ?race=szo-scd,szo-scd-margin trains both lanes, each with its own kept marker', async () => {
+      const t = Date.now();
+      const one = await open('?optimizer=szo-scd-margin&seed=3');
+      await waitStats(one, 's => s.ready && s.optimizer === "szo-scd-margin"', 'the margin variant deployed', 10000);
+      const opt = (await one.evaluate(() => window.meshlight.options())).optimizer.find((o) => o.value === 'szo-scd-margin');
+      assert.ok(opt && /margin/.test(opt.label) && /margin/.test(opt.about), `the selector's choice ${JSON.stringify(opt)}`);
+      await one.waitForFunction(() => document.querySelector('#optimizer').value === 'szo-scd-margin'
+        && /margin/.test(document.querySelector('#optimizer option:checked').title), null, { timeout: 5000 });
+      await one.evaluate(() => window.meshlight.start());
+      await waitStats(one, 's => s.running && s.queries > 2000 && s.kept', 'the margin variant training', 60000);
+      assert.deepEqual(one.problems, []);
+      await one.close();
+
+      const pg = await open('?race=szo-scd,szo-scd-margin&seed=3');
+      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready)', 'a race of szo-scd and szo-scd-margin ready', 20000);
+      let r = await race(pg);
+      assert.deepEqual(r.racers.map((x) => x.optimizer), ['szo-scd', 'szo-scd-margin']);
+      assert.equal(r.racers[0].deployedAccuracy, r.racers[1].deployedAccuracy, 'the same chip');
+      await pg.evaluate(() => window.meshlight.start());
+      await waitStats(pg, 's => s.race.racers.every((r) => r.running && r.queries >= 4000 && r.points >= 5 && r.kept)', 'both lanes training, each with a kept state', 120000);
+      r = await race(pg);
+      for (const [i, x] of r.racers.entries()) {
+        const c = await pg.evaluate((i) => window.meshlight.raceCurve(i), i);
+        let best = 0;
+        c.valid.forEach((v, k) => { if (v > c.valid[best]) best = k; });
+        // The racer's figures and its curve come from two snapshots: the kept point may have
+        // moved on between them, never back.
+        assert.ok(c.kept >= 0 && c.kept === best, `racer ${x.optimizer}: kept point ${c.kept}, the best validated ${best}`);
+        assert.ok(x.keptQueries <= c.queries[c.kept], `racer ${x.optimizer}: kept at ${x.keptQueries} in its figures, ${c.queries[c.kept]} in its curve`);
+      }
+      results.marginRace = { seconds: +((Date.now() - t) / 1000).toFixed(1),
+        racers: r.racers.map((x) => ({ optimizer: x.optimizer, queries: x.queries, accuracy: x.accuracy, keptQueries: x.keptQueries, keptAccuracy: x.keptAccuracy, queriesPerSecond: x.queriesPerSecond })) };
+      await frames(pg, 10);
+      await pg.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-race-margin.png') });
+      console.log('MARGIN RACE', JSON.stringify(results.marginRace));
+      assert.deepEqual(pg.problems, []);
       await pg.close();
     }),
   ];

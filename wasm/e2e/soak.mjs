@@ -2,8 +2,8 @@
 //
 // Usage: BASE_URL=http://127.0.0.1:PORT/ SOAK_MINUTES=10 OUT=wasm/e2e/out node wasm/e2e/soak.mjs
 // (make soak serves the site with wasm/e2e/run.sh and runs this). It opens ?booth=1 (the
-// page loops on its own: a chip recovers for 45 s, its result shows for 8 s, the next chip
-// deploys), and every SOAK_EVERY seconds (default 30) samples Go's heap in the engine's
+// page loops on its own: a chip recovers until it plateaus, its result shows for 8 s, a race
+// runs on it, the next chip deploys), and every SOAK_EVERY seconds (default 30) samples Go's heap in the engine's
 // worker and in the page (window.meshlight.memory() and its .page: the live heap after a
 // runtime.GC, HeapSys, HeapInuse, NumGC), the WebAssembly memory, the JS heap after a
 // garbage collection (Chromium's HeapProfiler.collectGarbage, then Performance.getMetrics'

@@ -155,18 +155,19 @@ func (m *Mirror) Apply(b []byte) error {
 	curveRun := r.u64()
 	from := r.int("from", maxCount)
 	label := r.str()
-	q, acc, pow := r.f64s(), r.f64s(), r.f64s()
+	q, acc, pow, valid := r.f64s(), r.f64s(), r.f64s(), r.f64s()
+	kept := r.int("kept", maxCount)
 	curve := m.curve
 	if r.err == nil {
 		switch {
-		case len(q) != len(acc) || len(q) != len(pow):
-			r.fail("%d queries, %d accuracies, %d powers", len(q), len(acc), len(pow))
+		case len(q) != len(acc) || len(q) != len(pow) || len(q) != len(valid):
+			r.fail("%d queries, %d accuracies, %d powers, %d validation accuracies", len(q), len(acc), len(pow), len(valid))
 		case curveRun != m.run && curveRun != run:
 			r.fail("curve of deployment %d, the chip is %d", curveRun, run)
 		case curveRun != m.run && from != 0, from > len(m.curve.Queries):
 			r.fail("points from %d, the page holds %d of deployment %d", from, len(m.curve.Queries), m.run)
 		case curveRun != m.run:
-			curve = render.Run{Label: label, Queries: q, Accuracy: acc, Power: pow}
+			curve = render.Run{Label: label, Queries: q, Accuracy: acc, Power: pow, Valid: valid, Kept: kept}
 		default:
 			// Appending past the held points leaves them as they are; a resent tail is
 			// copied, so the held curve stays whole if the snapshot is refused later.
@@ -177,7 +178,12 @@ func (m *Mirror) Apply(b []byte) error {
 				return v
 			}
 			curve = render.Run{Label: label, Queries: append(keep(curve.Queries), q...),
-				Accuracy: append(keep(curve.Accuracy), acc...), Power: append(keep(curve.Power), pow...)}
+				Accuracy: append(keep(curve.Accuracy), acc...), Power: append(keep(curve.Power), pow...),
+				Valid: append(keep(curve.Valid), valid...), Kept: kept}
+		}
+		// The kept point is one of the whole curve's, which only the engine chooses.
+		if r.err == nil && kept > len(curve.Queries) {
+			r.fail("kept point %d of %d", kept, len(curve.Queries))
 		}
 	}
 	r.at = "history"
@@ -187,9 +193,13 @@ func (m *Mirror) Apply(b []byte) error {
 		n := r.int("runs", maxHistory)
 		history = make([]render.Run, 0, n)
 		for range n {
-			h := render.Run{Label: r.str(), Queries: r.f64s(), Accuracy: r.f64s(), Power: r.f64s()}
-			if r.err == nil && (len(h.Queries) != len(h.Accuracy) || len(h.Queries) != len(h.Power)) {
-				r.fail("run %q: %d queries, %d accuracies, %d powers", h.Label, len(h.Queries), len(h.Accuracy), len(h.Power))
+			h := render.Run{Label: r.str(), Queries: r.f64s(), Accuracy: r.f64s(), Power: r.f64s(), Valid: r.f64s()}
+			h.Kept = r.int("kept", maxCount)
+			if r.err == nil && (len(h.Queries) != len(h.Accuracy) || len(h.Queries) != len(h.Power) || len(h.Queries) != len(h.Valid)) {
+				r.fail("run %q: %d queries, %d accuracies, %d powers, %d validation accuracies", h.Label, len(h.Queries), len(h.Accuracy), len(h.Power), len(h.Valid))
+			}
+			if r.err == nil && h.Kept > len(h.Queries) {
+				r.fail("run %q: kept point %d of %d", h.Label, h.Kept, len(h.Queries))
 			}
 			history = append(history, h)
 		}

@@ -103,7 +103,7 @@ const FileOptionPrefix = "file:"
 
 // fileOption is the model selector's choice for the loaded file.
 func fileOption(name string) Option {
-	return Option{FileOptionPrefix + name, name + " (your file: not in the address)"}
+	return Option{Value: FileOptionPrefix + name, Label: name + " (your file: not in the address)"}
 }
 
 // modelTitle is the loaded model's title: the catalog's for a shipped model, the file's

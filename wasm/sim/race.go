@@ -27,8 +27,12 @@ const (
 )
 
 // BoothRace is the race booth mode shows when the address names none: the method's
-// optimizer against the tuned best baseline and the one that fails on an 8-bit chip.
-const BoothRace = "szo-scd,flops,zadam"
+// SZO-SCD against its variant with a noise margin, on the chip the single run has just
+// recovered, where the first slides back after its best and the second holds it.
+const BoothRace = "szo-scd,szo-scd-margin"
+
+// raceExample is the race the messages about a race list give as an example.
+const raceExample = "szo-scd,flops,zadam"
 
 // raceOff is the race setting's value that closes the race (an empty list is an error, so
 // that "race=" in an address is reported rather than silently ignored).
@@ -40,14 +44,14 @@ const raceOff = "off"
 func ParseRace(v string) ([]string, error) {
 	known := strings.Join(train.Methods(), ", ")
 	if strings.TrimSpace(v) == "" {
-		return nil, fmt.Errorf("an empty list: want %d to %d optimizers separated by commas, e.g. %s (known: %s; %s closes the race)", MinRacers, MaxRacers, BoothRace, known, raceOff)
+		return nil, fmt.Errorf("an empty list: want %d to %d optimizers separated by commas, e.g. %s (known: %s; %s closes the race)", MinRacers, MaxRacers, raceExample, known, raceOff)
 	}
 	var names []string
 	for i, f := range strings.Split(v, ",") {
 		name := strings.ToLower(strings.TrimSpace(f))
 		switch {
 		case name == "":
-			return nil, fmt.Errorf("entry %d is empty (want optimizer names separated by commas, e.g. %s)", i+1, BoothRace)
+			return nil, fmt.Errorf("entry %d is empty (want optimizer names separated by commas, e.g. %s)", i+1, raceExample)
 		case !slices.Contains(train.Methods(), name):
 			return nil, fmt.Errorf("entry %d: unknown optimizer %s (known: %s)", i+1, quoteCut(name), known)
 		case slices.Contains(names, name):
@@ -231,32 +235,48 @@ const (
 // BoothCycle is booth mode's cycle between a single chip and a race, kept by the page
 // (the single run's engine loops over chips on its own, Session booth mode; the races are
 // the page's): after every chip the single run has recovered and shown, a race of
-// optimizers runs for as long as a chip recovers (boothRecover), its result shows for
-// boothResult, then the single run goes on. The zero value waits for the single run.
+// optimizers runs on that chip (Chip), each racer until it has plateaued by the single
+// run's rule (BoothPlateau, on its own kept state; Done), its result shows for
+// boothResult, then the single run goes on with the next chip. The zero value waits for
+// the single run.
 type BoothCycle struct {
 	phase string // "" (the single run), "race" or "result"
 	since time.Time
 	last  string // the single run's booth phase at the previous Tick
+	chip  int64  // the seed of the chip the single run showed its result of
 }
 
-// Tick moves the cycle along at now, given the single run's booth phase (Stats.Booth:
-// "recover", "result" or "" when booth mode is off), and says what the page must do. A
-// race opens when the single run leaves a result for its next chip.
-func (b *BoothCycle) Tick(now time.Time, single string) BoothAction {
-	if single == "" && b.phase == "" { // booth mode is off
+// boothRaceCap is a safety net: a race ends after this long even if a racer has not
+// plateaued (a worker that failed or stalls). Otherwise the race moves on its progress.
+const boothRaceCap = 3 * time.Minute
+
+// Tick moves the cycle along at now, given the single run's figures (single.Booth is its
+// booth phase: "recover", "result" or "" when booth mode is off), the seed of its chip and,
+// while a race is open, the racers' figures; it says what the page must do. A race opens
+// when the single run leaves a result for its next chip, on the chip of that result (Chip),
+// and ends when every racer has plateaued (Stats.Plateaued).
+func (b *BoothCycle) Tick(now time.Time, single Stats, chip int64, racers []Stats) BoothAction {
+	if single.Booth == "" && b.phase == "" { // booth mode is off
 		b.last = ""
 		return BoothNone
 	}
 	switch b.phase {
 	case "":
 		prev := b.last
-		b.last = single
-		if prev == "result" && single == "recover" {
+		b.last = single.Booth
+		if single.Booth == "result" {
+			b.chip = chip
+		}
+		if prev == "result" && single.Booth == "recover" {
 			b.phase, b.since = "race", now
 			return BoothOpenRace
 		}
 	case "race":
-		if now.Sub(b.since) >= boothRecover {
+		done := len(racers) > 0
+		for _, r := range racers {
+			done = done && r.Plateaued(BoothPlateau)
+		}
+		if done || now.Sub(b.since) >= boothRaceCap {
 			b.phase, b.since = "result", now
 			return BoothEndRace
 		}
@@ -268,6 +288,16 @@ func (b *BoothCycle) Tick(now time.Time, single string) BoothAction {
 	}
 	return BoothNone
 }
+
+// Chip is the seed of the chip the race runs on: the chip whose recovery the single run
+// showed last (it has deployed the next one meanwhile, which it recovers after the race).
+func (b *BoothCycle) Chip() int64 { return b.chip }
+
+// Done reports whether a racer of the cycle's race, whose figures are r, has finished: it
+// has plateaued by BoothPlateau while the race runs. The page pauses it there, as the
+// single run stops on its chip, so no racer shows a long slide and the others get the
+// cores; the race ends when every racer has (Tick).
+func (b *BoothCycle) Done(r Stats) bool { return b.phase == "race" && r.Plateaued(BoothPlateau) }
 
 // Racing reports whether the cycle has a race open.
 func (b *BoothCycle) Racing() bool { return b.phase != "" }

@@ -230,35 +230,56 @@ func TestRaceMessages(t *testing.T) {
 	}
 }
 
-// Booth mode's cycle: a chip of the single run, then a race for as long as a chip recovers,
-// its result, then the single run again; nothing while booth mode is off.
+// Booth mode's cycle: a chip of the single run, then a race on that chip, each racer done
+// when it has plateaued and the race over when every racer has (progress, not time; the
+// clock only as a safety net), its result, then the single run again on its next chip;
+// nothing while booth mode is off.
 func TestBoothCycle(t *testing.T) {
 	var b BoothCycle
 	c := newClock()
-	step := func(d time.Duration, single string, want BoothAction) {
+	single := func(phase string) Stats { return Stats{Ready: true, Booth: phase} }
+	racer := func(queries, kept int64) Stats { return Stats{Ready: true, Queries: queries, KeptQueries: kept} }
+	step := func(d time.Duration, phase string, chip int64, racers []Stats, want BoothAction) {
 		t.Helper()
 		c.add(d)
-		if got := b.Tick(c.now(), single); got != want {
-			t.Fatalf("at %v with the single run in %q: %v, want %v", c.now(), single, got, want)
+		if got := b.Tick(c.now(), single(phase), chip, racers); got != want {
+			t.Fatalf("at %v with the single run in %q on chip %d, racers %+v: %v, want %v", c.now(), phase, chip, racers, got, want)
 		}
 	}
-	step(0, "", BoothNone) // booth mode off
-	step(time.Second, "recover", BoothNone)
-	step(boothRecover, "result", BoothNone)
-	step(boothResult, "recover", BoothOpenRace) // the next chip: its turn goes to a race
-	if !b.Racing() {
-		t.Fatal("no race after the first chip")
+	step(0, "", 1, nil, BoothNone) // booth mode off
+	step(time.Second, "recover", 1, nil, BoothNone)
+	step(time.Minute, "result", 1, nil, BoothNone)
+	step(boothResult, "recover", 2, nil, BoothOpenRace) // the single run moved on to chip 2
+	if !b.Racing() || b.Chip() != 1 {
+		t.Fatalf("racing %v on chip %d, want a race on chip 1, the one whose result was shown", b.Racing(), b.Chip())
 	}
-	step(time.Second, "recover", BoothNone)
-	step(boothRecover, "recover", BoothEndRace)
-	step(time.Second, "recover", BoothNone)
-	step(boothResult, "recover", BoothCloseRace)
+	p := BoothPlateau
+	step(time.Second, "recover", 2, []Stats{{}, {}}, BoothNone)                                             // the racers load
+	step(time.Minute, "recover", 2, []Stats{racer(p.Min, p.Min/2), racer(p.Min, p.Min-500)}, BoothNone)     // both improving
+	step(time.Second, "recover", 2, []Stats{racer(3*p.Min, p.Min), racer(3*p.Min, 3*p.Min-500)}, BoothNone) // the second still improves
+	step(time.Second, "recover", 2, []Stats{racer(p.Max, p.Min), racer(p.Max-500, p.Max-1000)}, BoothNone)  // it nears the cap
+	if !b.Done(racer(p.Max+500, p.Min)) || b.Done(racer(p.Max-500, p.Max-1000)) || b.Done(Stats{}) {
+		t.Error("during the race, a plateaued racer is done, an improving or unready one is not")
+	}
+	step(time.Second, "recover", 2, []Stats{racer(p.Max+500, p.Min), racer(p.Max, p.Max-1000)}, BoothEndRace) // every racer is done
+	if b.Done(racer(p.Max+500, p.Min)) {
+		t.Error("a racer is done (to be paused) after the race")
+	}
+	step(time.Second, "recover", 2, nil, BoothNone)
+	step(boothResult, "recover", 2, nil, BoothCloseRace)
 	if b.Racing() {
 		t.Fatal("still racing after the result")
 	}
-	step(time.Second, "recover", BoothNone) // the single run's chip recovers again
-	step(boothRecover, "result", BoothNone)
-	step(boothResult, "recover", BoothOpenRace)
+	step(time.Second, "recover", 2, nil, BoothNone) // the single run recovers chip 2
+	step(time.Minute, "result", 2, nil, BoothNone)
+	step(boothResult, "recover", 3, nil, BoothOpenRace)
+	if b.Chip() != 2 {
+		t.Errorf("race on chip %d, want 2", b.Chip())
+	}
+	// A racer that never plateaus (a stalled worker) ends the race at the clock's cap.
+	stalled := []Stats{racer(p.Max, 0), {}}
+	step(time.Second, "recover", 3, stalled, BoothNone)
+	step(boothRaceCap, "recover", 3, stalled, BoothEndRace)
 	b.Stop()
 	if b.Racing() {
 		t.Error("racing after Stop")

@@ -37,6 +37,7 @@ type Session struct {
 	runner  // the run on a deployed chip
 	display // the sample shown and the scene
 	booth   boothState
+	plateau Plateau // when booth mode's recovery of a chip ends: BoothPlateau (tests shorten it)
 }
 
 // loader is the Session's model: one load at a time (its result delivered to Update),
@@ -120,7 +121,7 @@ const (
 // NewSession reads the settings from a URL query (invalid ones become messages and
 // defaults) and starts loading the chosen model.
 func NewSession(query string, fetch Fetch) *Session {
-	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}}
+	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}, plateau: BoothPlateau}
 	var errs []error
 	s.set, errs = ParseQuery(query)
 	for _, e := range errs {
@@ -418,12 +419,21 @@ func (r *runner) measureRate(now time.Time) {
 	}
 }
 
-// syncCurve appends the run's new records to the chart series.
+// syncCurve appends the run's new records to the chart series and follows its kept state.
 func (r *runner) syncCurve() {
 	for _, rec := range r.run.Curve()[len(r.curve.Queries):] {
 		r.curve.Queries = append(r.curve.Queries, float64(rec.Queries))
 		r.curve.Accuracy = append(r.curve.Accuracy, rec.Accuracy)
 		r.curve.Power = append(r.curve.Power, rec.Power)
+		r.curve.Valid = append(r.curve.Valid, rec.Valid)
+	}
+	r.curve.Kept = 0
+	if k, ok := r.run.Kept(); ok {
+		// Records have distinct query counts (one per evaluation), so the kept record's
+		// count finds its point.
+		if i, found := slices.BinarySearch(r.curve.Queries, float64(k.Queries)); found {
+			r.curve.Kept = i + 1
+		}
 	}
 }
 
@@ -503,8 +513,12 @@ func (s *Session) Version() int { return s.ver }
 // Query is the URL query of the current settings.
 func (s *Session) Query() string { return s.set.Query() }
 
-// Option is one choice of a select control.
-type Option struct{ Value, Label string }
+// Option is one choice of a select control, with a line about it (the optimizers' is
+// train.About; the page shows it as the choice's tooltip).
+type Option struct {
+	Value, Label string
+	About        string `json:",omitempty"`
+}
 
 // Options lists the choices of the select controls: models, optimizers, chip presets and
 // layers. The chosen preset's label says when its fields were edited.
@@ -512,11 +526,11 @@ func (s *Session) Options() map[string][]Option {
 	var models []Option
 	found := false
 	for _, m := range Catalog() {
-		models = append(models, Option{m.Name, m.Title})
+		models = append(models, Option{Value: m.Name, Label: m.Title})
 		found = found || m.Name == s.set.Model
 	}
 	if !found {
-		models = append(models, Option{s.set.Model, s.set.Model})
+		models = append(models, Option{Value: s.set.Model, Label: s.set.Model})
 	}
 	if s.modelFile != "" {
 		models = append(models, fileOption(s.modelFile))
@@ -524,18 +538,21 @@ func (s *Session) Options() map[string][]Option {
 	var opts []Option
 	for _, m := range train.Methods() {
 		label := m
-		if m == "szo-scd" {
+		switch m {
+		case "szo-scd":
 			label = "SZO-SCD (pruning)"
+		case "szo-scd-margin":
+			label = "SZO-SCD + noise margin"
 		}
-		opts = append(opts, Option{m, label})
+		opts = append(opts, Option{Value: m, Label: label, About: train.About(m)})
 	}
 	var layers []Option
 	if s.model != nil {
 		for i, l := range s.model.Layer {
-			layers = append(layers, Option{fmt.Sprint(i), fmt.Sprintf("%d: %s %d×%d", i+1, l.Kind, l.Out, l.In)})
+			layers = append(layers, Option{Value: fmt.Sprint(i), Label: fmt.Sprintf("%d: %s %d×%d", i+1, l.Kind, l.Out, l.In)})
 		}
 	} else {
-		layers = []Option{{"0", "1"}}
+		layers = []Option{{Value: "0", Label: "1"}}
 	}
 	var chips []Option
 	for _, p := range photonics.Presets() {
@@ -546,9 +563,9 @@ func (s *Session) Options() map[string][]Option {
 		if p.Name == s.set.Chip && s.set.ChipEdited() {
 			label += ", edited"
 		}
-		chips = append(chips, Option{p.Name, label})
+		chips = append(chips, Option{Value: p.Name, Label: label})
 	}
-	views := []Option{{"layer", "one layer"}, {"network", "whole network"}}
+	views := []Option{{Value: "layer", Label: "one layer"}, {Value: "network", Label: "whole network"}}
 	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers, "view": views}
 }
 
@@ -583,6 +600,15 @@ type Stats struct {
 	Title     string `json:"title"`
 	ModelFile string `json:"modelFile"`
 
+	// The kept state: the record of best accuracy on the run's validation split (a tenth
+	// of its training pool, never trained on), which the run programs back when its
+	// budget ends (train.Run.Kept); the chart marks it. Kept is false, KeptQueries -1 and
+	// the accuracies NaN while the run keeps none.
+	Kept         bool    `json:"kept"`
+	KeptQueries  int64   `json:"keptQueries"`
+	KeptAccuracy float64 `json:"keptAccuracy"` // percent, on the test samples
+	KeptValid    float64 `json:"keptValid"`    // percent, on the validation split
+
 	// The deployed chip (the settings until one is deployed).
 	Chip          string  `json:"chip"`          // preset: paper, ideal or strong
 	ChipEdited    bool    `json:"chipEdited"`    // a chip field differs from the preset's
@@ -604,7 +630,8 @@ func (s *Session) Stats() Stats {
 		Error: strings.Join(s.errs, "\n"), Status: s.status, QueriesPerSecond: math.Round(s.qps),
 		BudgetMS: float64(Slice.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
-		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase}
+		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase,
+		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN()}
 	chip := s.set
 	if s.run != nil {
 		chip = s.runSet
@@ -620,6 +647,9 @@ func (s *Session) Stats() Stats {
 	sum := s.dep.Summary()
 	st.Queries, st.Evaluations = sum.Queries, len(s.run.Curve())
 	st.DeployedAccuracy, st.Accuracy, st.BestAccuracy = sum.DeployedAcc, sum.FinalAcc, sum.BestAcc
+	if k, ok := s.run.Kept(); ok {
+		st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = true, k.Queries, k.Accuracy, k.Valid
+	}
 	c := s.dep.Net.Chip()
 	st.Power, st.FullPower, st.Energy = c.Power(), c.FullPower(), sum.Energy
 	st.Saving = (render.Readouts{Power: st.Power, FullPower: st.FullPower}).Saving()

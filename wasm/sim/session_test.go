@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/model"
 )
 
@@ -149,6 +151,49 @@ func TestSessionSetChangesBehaviour(t *testing.T) {
 	}
 }
 
+// The noise-margin variant of SZO-SCD is a choice of the optimizer selector (with its
+// line from train.About), an address can choose it, it trains, and a race can put the
+// paper's SZO-SCD beside it; the page's default stays the paper's.
+func TestMarginVariantIsOffered(t *testing.T) {
+	if DefaultSettings().Optimizer != "szo-scd" {
+		t.Errorf("default optimizer %q, want the paper's szo-scd", DefaultSettings().Optimizer)
+	}
+	s, c, _ := newTestSession(t, "?optimizer=szo-scd-margin&speed=100")
+	var offered Option
+	for _, o := range s.Options()["optimizer"] {
+		if o.Value == "szo-scd-margin" {
+			offered = o
+		}
+		if o.About != train.About(o.Value) || o.About == "" {
+			t.Errorf("optimizer %s: about %q, want train.About's %q", o.Value, o.About, train.About(o.Value))
+		}
+	}
+	if offered.Value == "" || !strings.Contains(offered.Label, "margin") {
+		t.Fatalf("szo-scd-margin not offered: %+v", s.Options()["optimizer"])
+	}
+	s.Start()
+	for range 30 {
+		frame(s, c)
+	}
+	if st := s.Stats(); st.Optimizer != "szo-scd-margin" || st.Queries < 3000 || st.Error != "" || !st.Kept {
+		t.Errorf("?optimizer=szo-scd-margin: %+v", st)
+	}
+	names, err := ParseRace("szo-scd,szo-scd-margin")
+	if err != nil || !slices.Equal(names, []string{"szo-scd", "szo-scd-margin"}) {
+		t.Fatalf("race szo-scd,szo-scd-margin: %v %v", names, err)
+	}
+	if BoothRace != "szo-scd,szo-scd-margin" {
+		t.Errorf("booth race %q, want the paper's szo-scd beside its margin variant", BoothRace)
+	}
+	base, _ := ParseQuery("race=szo-scd,szo-scd-margin&seed=4")
+	for _, n := range names {
+		rs, err := RaceSettings(base, n)
+		if err != nil || rs.Optimizer != n || rs.Seed != 4 {
+			t.Errorf("racer %s: %+v %v", n, rs, err)
+		}
+	}
+}
+
 func TestSessionBadModelKeepsLastGoodState(t *testing.T) {
 	// A model that cannot load at start: the error is shown and the default loads instead.
 	s, c, st := newTestSession(t, "?model=models/nope.json")
@@ -223,23 +268,49 @@ func TestSessionScene(t *testing.T) {
 	}
 }
 
+// Booth mode: a chip recovers until its run has plateaued (the rule on its kept state,
+// not a time), its result shows for a while, then the next chip deploys and recovers.
 func TestSessionBooth(t *testing.T) {
-	s, c, _ := newTestSession(t, "?booth=1&speed=20")
+	s, c, _ := newTestSession(t, "?booth=1&speed=100")
+	s.plateau = Plateau{Factor: 1, Min: 2000, Max: 20000} // BoothPlateau's shape, within a short test
 	frame(s, c)
 	if st := s.Stats(); !st.Running || st.Booth != "recover" {
 		t.Fatalf("booth: %+v", st)
 	}
-	c.add(boothRecover)
-	frame(s, c)
+	start := c.now()
+	var before, earlier Stats // the figures as the last frame began, and as the one before it began
+	for range 1000 {
+		earlier, before = before, s.Stats()
+		frame(s, c) // booth mode moves at the start of a frame, on the figures the frame before left
+		if s.Stats().Booth != "recover" {
+			break
+		}
+	}
 	st := s.Stats()
-	if st.Running || st.Booth != "result" || !strings.Contains(s.Scene().Note, "recovered from") {
+	if st.Running || st.Booth != "result" || !strings.Contains(s.Scene().Note, "recovered from") || !strings.Contains(s.Scene().Note, "kept at") {
 		t.Fatalf("after recovering: %+v note %q", st, s.Scene().Note)
 	}
+	if !st.Kept || st.Queries != before.Queries || !s.plateau.Reached(st.Queries, st.KeptQueries) || s.plateau.Reached(earlier.Queries, earlier.KeptQueries) {
+		t.Errorf("recovery ended at %d queries (kept at %d), a frame earlier the run was at %d (kept at %d): want the first figures the rule holds on",
+			st.Queries, st.KeptQueries, earlier.Queries, earlier.KeptQueries)
+	}
+	if d := c.now().Sub(start); d >= boothRecoverCap {
+		t.Errorf("recovery ended after %v, on the clock's cap %v rather than on progress", d, boothRecoverCap)
+	}
+	t.Logf("plateaued at %d queries, kept at %d: %s", st.Queries, st.KeptQueries, s.Scene().Note)
 	seed := s.Settings().Seed
 	c.add(boothResult)
 	frame(s, c)
-	if st := s.Stats(); !st.Running || st.Booth != "recover" || s.Settings().Seed != seed+1 {
+	if st := s.Stats(); !st.Running || st.Booth != "recover" || s.Settings().Seed != seed+1 || st.Queries > 100 {
 		t.Errorf("next chip: %+v seed %d", st, s.Settings().Seed)
+	}
+	// The clock stays a safety net: a run that never plateaus ends at the cap.
+	s.plateau = Plateau{Factor: 1, Min: 1 << 40, Max: 1 << 41}
+	frame(s, c)
+	c.add(boothRecoverCap)
+	frame(s, c)
+	if st := s.Stats(); st.Booth != "result" {
+		t.Errorf("after %v without a plateau: booth %q, want result", boothRecoverCap, st.Booth)
 	}
 	s.Set(map[string]string{"booth": "0"})
 	if s.Stats().Booth != "" {

@@ -19,7 +19,7 @@ import (
 // full: the shown layer's devices and light, the sample and scores, and in the network view
 // the whole network's state.
 //
-// Format (SnapshotVersion 1; little-endian; a string or array is a uint32 count, then its
+// Format (SnapshotVersion 4; little-endian; a string or array is a uint32 count, then its
 // elements; float32 for display data):
 //
 //	"MLSN" u16 version u64 seq
@@ -32,11 +32,15 @@ import (
 //	      u8 topology, u8 conv)], u32 layer, u32 offset, f32s phase, f32s effective,
 //	      active u8s]
 //	light: u8 present [f64 max, f32s fields (blocks × segments × rows of the shown layer)]
-//	curve: u64 run, u32 from, label string, queries f64s, accuracy f64s, power f64s
-//	history: u8 present [u64 version, u32 n, n × (label, queries, accuracy, power)]
+//	curve: u64 run, u32 from, label string, queries f64s, accuracy f64s, power f64s,
+//	       valid f64s (the points from from on), u32 kept (render.Run.Kept: of the whole curve)
+//	history: u8 present [u64 version, u32 n, n × (label, queries, accuracy, power, valid, kept)]
 //	network: u8 present [u64 version, per chip layer: input, output, phase, effective
 //	         f32s, active u8s, f64 light max, light f32s]
-const SnapshotVersion = 3
+//
+// Version 4 added each curve's validation accuracy and kept point, and the kept state's
+// figures to the stats.
+const SnapshotVersion = 4
 
 // snapshotMagic starts every snapshot.
 const snapshotMagic = "MLSN"
@@ -141,6 +145,8 @@ func (s *Session) AppendSnapshot(b []byte, seq uint64, have Have) []byte {
 	w.f64s(s.curve.Queries[from:])
 	w.f64s(s.curve.Accuracy[from:])
 	w.f64s(s.curve.Power[from:])
+	w.f64s(s.curve.Valid[from:])
+	w.count(s.curve.Kept)
 
 	w.boolean(have.History != s.histVer)
 	if have.History != s.histVer {
@@ -151,6 +157,8 @@ func (s *Session) AppendSnapshot(b []byte, seq uint64, have Have) []byte {
 			w.f64s(r.Queries)
 			w.f64s(r.Accuracy)
 			w.f64s(r.Power)
+			w.f64s(r.Valid)
+			w.count(r.Kept)
 		}
 	}
 

@@ -220,10 +220,63 @@ func TestSnapshotSendsOnlyWhatIsNew(t *testing.T) {
 		}
 		return out
 	}
-	s.curve.Queries, s.curve.Accuracy, s.curve.Power = thin(s.curve.Queries), thin(s.curve.Accuracy), thin(s.curve.Power)
+	s.curve.Queries, s.curve.Accuracy, s.curve.Power, s.curve.Valid = thin(s.curve.Queries), thin(s.curve.Accuracy), thin(s.curve.Power), thin(s.curve.Valid)
+	s.curve.Kept = 1
 	snapshotOf(t, s, &m, 2)
 	if got := m.Scene.Runs[len(m.Scene.Runs)-1]; !reflect.DeepEqual(got, s.curve) {
 		t.Errorf("a thinned curve: the page holds %v, the engine %v", got.Queries, s.curve.Queries)
+	}
+	// The kept point is of the whole curve: one that moves to a point the page holds
+	// already travels in a snapshot that carries no new point.
+	s.curve.Kept = len(s.curve.Queries) - 1
+	delta := s.AppendSnapshot(nil, 3, m.Have())
+	if err := m.Apply(delta); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Scene.Runs[len(m.Scene.Runs)-1]; got.Kept != s.curve.Kept || len(got.Queries) != len(s.curve.Queries) {
+		t.Errorf("kept point %d of %d, the engine's %d of %d", got.Kept, len(got.Queries), s.curve.Kept, len(s.curve.Queries))
+	}
+}
+
+// The chart's kept marker is the engine's kept state: the curve's kept point is the record
+// train.Run.Kept names (the best validation accuracy, the earliest of equals), the stats
+// give its figures, and both reach the page; the marker moves as training finds a better
+// validated state.
+func TestSnapshotCarriesTheKeptState(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100&seed=3")
+	var m Mirror
+	s.Start()
+	moves := 0
+	last := 0
+	for range 200 {
+		frame(s, c)
+		snapshotOf(t, s, &m, 1)
+		cur := m.Scene.Runs[len(m.Scene.Runs)-1]
+		k, ok := cur.KeptAt()
+		if !ok {
+			t.Fatalf("after %d queries: no kept point (Kept %d of %d points)", s.Queries(), cur.Kept, len(cur.Queries))
+		}
+		best := 0 // the earliest point of best validation accuracy, as train keeps it
+		for i, v := range cur.Valid {
+			if v > cur.Valid[best] {
+				best = i
+			}
+		}
+		if k != best {
+			t.Fatalf("after %d queries: kept point %d (valid %.2f), the best validated is %d (valid %.2f)", s.Queries(), k, cur.Valid[k], best, cur.Valid[best])
+		}
+		st := m.Stats
+		if !st.Kept || float64(st.KeptQueries) != cur.Queries[k] || st.KeptAccuracy != cur.Accuracy[k] || st.KeptValid != cur.Valid[k] {
+			t.Fatalf("stats kept %v at %d: %.2f (valid %.2f); the curve's point %d: %g queries, %.2f (valid %.2f)",
+				st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid, k, cur.Queries[k], cur.Accuracy[k], cur.Valid[k])
+		}
+		if k != last {
+			moves++
+			last = k
+		}
+	}
+	if moves == 0 {
+		t.Errorf("the kept point never moved from the deployment in %d queries", s.Queries())
 	}
 }
 
@@ -292,6 +345,17 @@ func TestSnapshotMalformedIsRefused(t *testing.T) {
 	err := other.Apply(s.AppendSnapshot(nil, 4, Have{Run: s.RunID(), History: s.histVer}))
 	if err == nil || !strings.Contains(err.Error(), "no structure for deployment") {
 		t.Errorf("missing structure: %v", err)
+	}
+	// A kept point past the curve's points, of the current run or an earlier one.
+	s.curve.Kept = len(s.curve.Queries) + 1
+	if err := (&Mirror{}).Apply(s.AppendSnapshot(nil, 4, Have{})); err == nil || !strings.Contains(err.Error(), "kept point") {
+		t.Errorf("a kept point past the curve: %v", err)
+	}
+	s.syncCurve()
+	s.Reset()
+	s.history[0].Kept = len(s.history[0].Queries) + 1
+	if err := (&Mirror{}).Apply(s.AppendSnapshot(nil, 4, Have{})); err == nil || !strings.Contains(err.Error(), "kept point") {
+		t.Errorf("an earlier run's kept point past its curve: %v", err)
 	}
 }
 
