@@ -115,3 +115,49 @@ func TestValidationSettings(t *testing.T) {
 		t.Errorf("a run without a split keeps a state (first record %+v)", r.Curve()[0])
 	}
 }
+
+// A run without a budget that its caller ends (End) programs its kept state back, as a
+// spent budget does; Close leaves the chip as it is.
+func TestEndRestoresKept(t *testing.T) {
+	for _, end := range []bool{true, false} {
+		p := blobs.problem(t, 0.05, 0.3, 4)
+		s := settings(0, 4)
+		s.EvalEvery, s.Validation = 500, 0.2
+		r, err := NewRun(p, &SZOSCD{S: 0.1, Prune: 1}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []float64
+		r.set.OnRecord = func(rec Record) {
+			if k, _ := r.Kept(); k.Queries == rec.Queries && k.Valid == rec.Valid {
+				kept = kept[:0]
+				for i := range p.Len() {
+					kept = append(kept, p.Phase(i))
+				}
+			}
+		}
+		r.Step(12_345) // pauses inside an iteration
+		last := make([]float64, p.Len())
+		for i := range last {
+			last[i] = p.Phase(i)
+		}
+		if k, _ := r.Kept(); k == r.Curve()[len(r.Curve())-1] || len(kept) == 0 {
+			t.Fatalf("the kept state is the last one (%+v): the test restores nothing; change the seed", k)
+		}
+		want := last
+		if end {
+			r.End()
+			want = kept
+		} else {
+			r.Close()
+		}
+		for i := range want {
+			if p.Phase(i) != want[i] {
+				t.Fatalf("end %v: phase %d is %v after the run, want %v", end, i, p.Phase(i), want[i])
+			}
+		}
+		if q := r.Queries(); !r.Step(100) || r.Queries() != q {
+			t.Errorf("end %v: the run went on after it ended", end)
+		}
+	}
+}

@@ -213,6 +213,19 @@ func (r *Run) Close() {
 	r.done = true
 }
 
+// End ends the run where it is, as a spent budget does: the run stops (releasing a run
+// paused inside an iteration, whose cut iteration does not count) and the kept state, if
+// the run keeps one, is programmed back onto the chip. For a run without a budget that is
+// stopped by a rule of its caller (the page's booth mode ends a run once it has
+// plateaued). Later Steps do nothing.
+func (r *Run) End() {
+	if r.done {
+		return
+	}
+	r.Close()
+	r.restoreKept()
+}
+
 // loop is the run as a sequence that yields at pauses.
 func (r *Run) loop(yield func(struct{}) bool) {
 	r.yield = yield
