@@ -101,6 +101,7 @@ func (s *Session) boothTick(now time.Time) {
 		if !s.run.Done() && !s.plateau.Reached(s.run.Queries(), kept) && now.Sub(s.booth.since) < boothRecoverCap {
 			return
 		}
+		s.run.End() // the chip shows the state it keeps, not the last one of a slide
 		s.booth = boothState{phase: "result", since: now, note: s.boothNote()}
 		s.running = false
 	case "result":

@@ -294,6 +294,9 @@ func TestSessionBooth(t *testing.T) {
 		t.Errorf("recovery ended at %d queries (kept at %d), a frame earlier the run was at %d (kept at %d): want the first figures the rule holds on",
 			st.Queries, st.KeptQueries, earlier.Queries, earlier.KeptQueries)
 	}
+	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
+		t.Errorf("after recovering the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
+	}
 	if d := c.now().Sub(start); d >= boothRecoverCap {
 		t.Errorf("recovery ended after %v, on the clock's cap %v rather than on progress", d, boothRecoverCap)
 	}
