@@ -266,6 +266,14 @@ func (p *Penalty) Cost(n int) int { return p.Method.Cost(n) }
 // Multiplier returns the current Lagrange multiplier lambda.
 func (p *Penalty) Multiplier() float64 { return p.view.lambda }
 
+// Report implements Reporter: the multiplier now, and what the wrapped method reports.
+func (p *Penalty) Report(o *Outcome) {
+	o.Multiplier = p.Multiplier()
+	if rep, ok := p.Method.(Reporter); ok {
+		rep.Report(o)
+	}
+}
+
 // Iterate implements Method.
 func (p *Penalty) Iterate(a ActiveSet, step float64) float64 {
 	if p.budget == 0 {

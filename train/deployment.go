@@ -166,13 +166,8 @@ func (d *Deployment) Summary() Summary {
 	if k, ok := r.Kept(); ok {
 		o.KeptAcc, o.KeptQueries, o.KeptValid = k.Accuracy, k.Queries, k.Valid
 	}
-	m := r.method
-	if p, ok := m.(*Penalty); ok {
-		o.Multiplier = p.Multiplier()
-		m = p.Method
-	}
-	if s, ok := m.(*SZOSCD); ok {
-		o.Decisions = s.Decisions
+	if rep, ok := r.method.(Reporter); ok {
+		rep.Report(&o)
 	}
 	return Summary{Setup: d.Config.Setup(d.Model.Name), Outcome: o}
 }

@@ -35,6 +35,13 @@ type Method interface {
 	Cost(n int) int
 }
 
+// Reporter is a Method with figures of its own for a run's Outcome (SZO-SCD's decisions,
+// the penalty's multiplier): Deployment.Summary asks for them here, the one place, as
+// gonum's optimize asks a method that is a Statuser, and never looks at a concrete type.
+type Reporter interface {
+	Report(o *Outcome) // fill in the method's own fields of o
+}
+
 // Options are the parameters of the optimizers NewMethod builds. DefaultOptions gives
 // the method's settings.
 type Options struct {

@@ -102,6 +102,9 @@ func (m *SZOSCD) Init(n int, rng *rand.Rand) error {
 	return nil
 }
 
+// Report implements Reporter: the run's decisions.
+func (m *SZOSCD) Report(o *Outcome) { o.Decisions = m.Decisions }
+
 // Cost implements Method: the most an iteration makes (exact when Stale).
 func (m *SZOSCD) Cost(n int) int {
 	if m.Stale {
