@@ -188,13 +188,15 @@ func TestMeshHandCases(t *testing.T) {
 			cases[2].phase, cases[2].signs = math.Pi, []float64{-1, 1}
 		}
 		for _, tc := range cases {
-			ph, sg, err := m.Decompose(mat.NewDense(2, 2, tc.q))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(ph[0]-tc.phase) > 1e-15 || sg[0] != tc.signs[0] || sg[1] != tc.signs[1] {
-				t.Errorf("%v %s: got phase %v signs %v, want %v %v", top, tc.name, ph[0], sg, tc.phase, tc.signs)
-			}
+			t.Run(fmt.Sprintf("%v/%s", top, tc.name), func(t *testing.T) {
+				ph, sg, err := m.Decompose(mat.NewDense(2, 2, tc.q))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(ph[0]-tc.phase) > 1e-15 || sg[0] != tc.signs[0] || sg[1] != tc.signs[1] {
+					t.Errorf("got phase %v signs %v, want %v %v", ph[0], sg, tc.phase, tc.signs)
+				}
+			})
 		}
 	}
 }

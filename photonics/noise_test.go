@@ -15,39 +15,45 @@ func truncatedStd(t float64) float64 {
 }
 
 func TestNoiseStatistics(t *testing.T) {
-	cases := []Noise{
-		{GammaStd: 2e-3, Truncate: 3},
-		{GammaStd: 0.05, Truncate: 1},
-		{GammaStd: 0.01, Truncate: 0.5},
-		{GammaStd: 0.01}, // untruncated
+	cases := []struct {
+		name string
+		nz   Noise
+	}{
+		{"2e-3 cut at 3 sigma", Noise{GammaStd: 2e-3, Truncate: 3}},
+		{"0.05 cut at 1 sigma", Noise{GammaStd: 0.05, Truncate: 1}},
+		{"0.01 cut at half a sigma", Noise{GammaStd: 0.01, Truncate: 0.5}},
+		{"0.01 untruncated", Noise{GammaStd: 0.01}},
 	}
 	const draws = 100000
-	for _, nz := range cases {
-		rng := newStream(42, streamNoise)
-		sum, sum2, worst := 0.0, 0.0, 0.0
-		for k := 0; k < draws; k++ {
-			d := nz.gamma(rng) - 1
-			sum += d
-			sum2 += d * d
-			worst = max(worst, math.Abs(d))
-		}
-		mean := sum / draws
-		std := math.Sqrt(sum2/draws - mean*mean)
-		wantStd := nz.RelativeDrift()
-		if nz.Truncate > 0 {
-			wantStd *= truncatedStd(nz.Truncate)
-			if worst > nz.Truncate*nz.RelativeDrift() {
-				t.Errorf("%+v: |d| reached %v > %v", nz, worst, nz.Truncate*nz.RelativeDrift())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			nz := tc.nz
+			rng := newStream(42, streamNoise)
+			sum, sum2, worst := 0.0, 0.0, 0.0
+			for k := 0; k < draws; k++ {
+				d := nz.gamma(rng) - 1
+				sum += d
+				sum2 += d * d
+				worst = max(worst, math.Abs(d))
 			}
-		} else if worst < 3*nz.RelativeDrift() {
-			t.Errorf("%+v: untruncated draws never passed 3 sigma (max %v)", nz, worst)
-		}
-		if se := wantStd / math.Sqrt(draws); math.Abs(mean) > 5*se {
-			t.Errorf("%+v: mean %v, want 0 within %v", nz, mean, 5*se)
-		}
-		if math.Abs(std/wantStd-1) > 0.02 {
-			t.Errorf("%+v: std %v, want %v within 2%%", nz, std, wantStd)
-		}
+			mean := sum / draws
+			std := math.Sqrt(sum2/draws - mean*mean)
+			wantStd := nz.RelativeDrift()
+			if nz.Truncate > 0 {
+				wantStd *= truncatedStd(nz.Truncate)
+				if worst > nz.Truncate*nz.RelativeDrift() {
+					t.Errorf("|d| reached %v > %v", worst, nz.Truncate*nz.RelativeDrift())
+				}
+			} else if worst < 3*nz.RelativeDrift() {
+				t.Errorf("untruncated draws never passed 3 sigma (max %v)", worst)
+			}
+			if se := wantStd / math.Sqrt(draws); math.Abs(mean) > 5*se {
+				t.Errorf("mean %v, want 0 within %v", mean, 5*se)
+			}
+			if math.Abs(std/wantStd-1) > 0.02 {
+				t.Errorf("std %v, want %v within 2%%", std, wantStd)
+			}
+		})
 	}
 }
 

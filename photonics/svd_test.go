@@ -1,6 +1,7 @@
 package photonics
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -23,15 +24,17 @@ func TestSVDLayerShapes(t *testing.T) {
 		{3, 2, 4, 1, 1, 6 + 4 + 6, 8, 4, 4, 4, 16},
 	}
 	for _, tc := range cases {
-		l, err := NewSVDLayer(tc.out, tc.in, tc.block, 0, Reck)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := []int{l.BlockRows, l.BlockCols, l.NumPhases(), l.NumSigns(), l.U.N, l.V.N, l.SigmaLen, l.BlockPhases()}
-		want := []int{tc.rows, tc.cols, tc.phases, tc.signs, tc.uN, tc.vN, tc.sigma, tc.blockPhases}
-		if !slices.Equal(got, want) || l.Bound != DefaultBound {
-			t.Errorf("%v: got %v bound %v, want %v bound 3", l, got, l.Bound, want)
-		}
+		t.Run(shapeName(tc.out, tc.in, tc.block), func(t *testing.T) {
+			l, err := NewSVDLayer(tc.out, tc.in, tc.block, 0, Reck)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []int{l.BlockRows, l.BlockCols, l.NumPhases(), l.NumSigns(), l.U.N, l.V.N, l.SigmaLen, l.BlockPhases()}
+			want := []int{tc.rows, tc.cols, tc.phases, tc.signs, tc.uN, tc.vN, tc.sigma, tc.blockPhases}
+			if !slices.Equal(got, want) || l.Bound != DefaultBound {
+				t.Errorf("block rows, cols, phases, signs, U, V, Sigma, phases per block: got %v bound %v, want %v bound 3", got, l.Bound, want)
+			}
+		})
 	}
 	// The 64-24-24-10 block-8 network: 39 blocks of 64 phases.
 	total := 0
@@ -43,50 +46,61 @@ func TestSVDLayerShapes(t *testing.T) {
 	}
 }
 
+// shapeName names a layer's row of a table: "24x64 block 8", or "10x24 whole-matrix"
+// (block 0: one SVD of the whole matrix, not cut into blocks).
+func shapeName(out, in, block int) string {
+	if block == 0 {
+		return fmt.Sprintf("%dx%d whole-matrix", out, in)
+	}
+	return fmt.Sprintf("%dx%d block %d", out, in, block)
+}
+
 // TestSVDLayerWeightsIsProduct checks Weights against its definition, block by block:
 // W = U diag(Bound cos(phi_Sigma)) V* (a block's gain in Bound's place when Gains is set) from the meshes' own matrices, each block cut to its
 // region of the layer (edge blocks lose their padding rows and columns).
 func TestSVDLayerWeightsIsProduct(t *testing.T) {
 	for _, top := range topologies {
 		for _, tc := range []struct{ out, in, block int }{{10, 24, 8}, {8, 9, 0}, {9, 8, 0}, {3, 2, 4}} {
-			l, err := NewSVDLayer(tc.out, tc.in, tc.block, 3, top)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rng := newRand(uint64(tc.out*100 + tc.in))
-			ph, sg := randomPhases(rng, l.NumPhases()), randomSigns(rng, l.NumSigns())
-			gain := func(int) float64 { return 3 }
-			if tc.block > 0 { // one gain per block in Bound's place
+			t.Run(fmt.Sprintf("%v/%s", top, shapeName(tc.out, tc.in, tc.block)), func(t *testing.T) {
+				l, err := NewSVDLayer(tc.out, tc.in, tc.block, 3, top)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rng := newRand(uint64(tc.out*100 + tc.in))
+				ph, sg := randomPhases(rng, l.NumPhases()), randomSigns(rng, l.NumSigns())
+				gain := func(int) float64 { return 3 }
+				if tc.block > 0 { // one gain per block in Bound's place
+					for b := range l.NumBlocks() {
+						l.Gains = append(l.Gains, 0.5+float64(b))
+					}
+					gain = func(b int) float64 { return 0.5 + float64(b) }
+				}
+				got, err := l.Weights(ph, sg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				nu, nv := l.U.N, l.V.N
 				for b := range l.NumBlocks() {
-					l.Gains = append(l.Gains, 0.5+float64(b))
-				}
-				gain = func(b int) float64 { return 0.5 + float64(b) }
-			}
-			got, err := l.Weights(ph, sg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			nu, nv := l.U.N, l.V.N
-			for b := range l.NumBlocks() {
-				p := ph[b*l.BlockPhases() : (b+1)*l.BlockPhases()]
-				s := sg[b*(nu+nv) : (b+1)*(nu+nv)]
-				ud, _ := l.U.Matrix(p[:l.U.NumPhases()], s[:nu])
-				vd, _ := l.V.Matrix(p[l.U.NumPhases()+l.SigmaLen:], s[nu:])
-				sigma := mat.NewDense(nu, nv, nil)
-				for i, phi := range p[l.U.NumPhases() : l.U.NumPhases()+l.SigmaLen] {
-					sigma.Set(i, i, gain(b)*math.Cos(phi))
-				}
-				var want mat.Dense
-				want.Product(mat.NewDense(nu, nu, ud), sigma, mat.NewDense(nv, nv, vd))
-				r0, r1, c0, c1 := l.BlockRegion(b)
-				for i := r0; i < r1; i++ {
-					for j := c0; j < c1; j++ {
-						if d := math.Abs(got[i*l.In+j] - want.At(i-r0, j-c0)); d > 1e-13 {
-							t.Fatalf("%v %v: block %d entry (%d,%d): Weights %v, U Sigma V* %v", top, l, b, i, j, got[i*l.In+j], want.At(i-r0, j-c0))
+					p := ph[b*l.BlockPhases() : (b+1)*l.BlockPhases()]
+					s := sg[b*(nu+nv) : (b+1)*(nu+nv)]
+					ud, _ := l.U.Matrix(p[:l.U.NumPhases()], s[:nu])
+					vd, _ := l.V.Matrix(p[l.U.NumPhases()+l.SigmaLen:], s[nu:])
+					sigma := mat.NewDense(nu, nv, nil)
+					for i, phi := range p[l.U.NumPhases() : l.U.NumPhases()+l.SigmaLen] {
+						sigma.Set(i, i, gain(b)*math.Cos(phi))
+					}
+					var want mat.Dense
+					want.Product(mat.NewDense(nu, nu, ud), sigma, mat.NewDense(nv, nv, vd))
+					r0, r1, c0, c1 := l.BlockRegion(b)
+					for i := r0; i < r1; i++ {
+						for j := c0; j < c1; j++ {
+							if d := math.Abs(got[i*l.In+j] - want.At(i-r0, j-c0)); d > 1e-13 {
+								t.Fatalf("block %d entry (%d,%d): Weights %v, U Sigma V* %v", b, i, j, got[i*l.In+j], want.At(i-r0, j-c0))
+							}
 						}
 					}
 				}
-			}
+			})
 		}
 	}
 }
@@ -142,68 +156,70 @@ func withGains(l *SVDLayer, gains ...float64) *SVDLayer {
 func TestPerBlockSigma(t *testing.T) {
 	for _, top := range topologies {
 		for _, tc := range []struct{ out, in, block int }{{24, 64, 8}, {10, 24, 8}, {9, 8, 0}, {3, 2, 4}} {
-			l, err := NewSVDLayer(tc.out, tc.in, tc.block, 3, top)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rng := newRand(uint64(tc.out*1000 + tc.in))
-			// Sigma phases anywhere in [0, 2pi): negative singular values too.
-			ph, sg := randomPhases(rng, l.NumPhases()), randomSigns(rng, l.NumSigns())
-			before := slices.Clone(ph)
-			nl, nph, err := l.PerBlockSigma(ph)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(ph, before) || l.Gains != nil || nl.Bound != l.Bound || nl.U != l.U || nl.V != l.V {
-				t.Fatalf("%v %v: PerBlockSigma changed its input or the meshes", top, l)
-			}
-			w0, err := l.Weights(ph, sg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			w1, err := nl.Weights(nph, sg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := maxDiffSlice(w0, w1); d > 1e-12 {
-				t.Errorf("%v %v: weights moved by %.3g", top, l, d)
-			}
-			bp, pu, ns := l.BlockPhases(), l.U.NumPhases(), l.SigmaLen
-			for b := range l.NumBlocks() {
-				old, neu := ph[b*bp:(b+1)*bp], nph[b*bp:(b+1)*bp]
-				if !slices.Equal(old[:pu], neu[:pu]) || !slices.Equal(old[pu+ns:], neu[pu+ns:]) {
-					t.Fatalf("%v %v block %d: U or V phases changed", top, l, b)
+			t.Run(fmt.Sprintf("%v/%s", top, shapeName(tc.out, tc.in, tc.block)), func(t *testing.T) {
+				l, err := NewSVDLayer(tc.out, tc.in, tc.block, 3, top)
+				if err != nil {
+					t.Fatal(err)
 				}
-				topK, topV := 0, 0.0
-				for i, p := range old[pu : pu+ns] {
-					if v := 3 * math.Cos(p); math.Abs(v) > math.Abs(topV) {
-						topK, topV = i, v
+				rng := newRand(uint64(tc.out*1000 + tc.in))
+				// Sigma phases anywhere in [0, 2pi): negative singular values too.
+				ph, sg := randomPhases(rng, l.NumPhases()), randomSigns(rng, l.NumSigns())
+				before := slices.Clone(ph)
+				nl, nph, err := l.PerBlockSigma(ph)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(ph, before) || l.Gains != nil || nl.Bound != l.Bound || nl.U != l.U || nl.V != l.V {
+					t.Fatal("PerBlockSigma changed its input or the meshes")
+				}
+				w0, err := l.Weights(ph, sg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w1, err := nl.Weights(nph, sg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := maxDiffSlice(w0, w1); d > 1e-12 {
+					t.Errorf("weights moved by %.3g", d)
+				}
+				bp, pu, ns := l.BlockPhases(), l.U.NumPhases(), l.SigmaLen
+				for b := range l.NumBlocks() {
+					old, neu := ph[b*bp:(b+1)*bp], nph[b*bp:(b+1)*bp]
+					if !slices.Equal(old[:pu], neu[:pu]) || !slices.Equal(old[pu+ns:], neu[pu+ns:]) {
+						t.Fatalf("block %d: U or V phases changed", b)
+					}
+					topK, topV := 0, 0.0
+					for i, p := range old[pu : pu+ns] {
+						if v := 3 * math.Cos(p); math.Abs(v) > math.Abs(topV) {
+							topK, topV = i, v
+						}
+					}
+					if g := nl.Gain(b); math.Abs(g-math.Abs(topV)) > 1e-15 {
+						t.Errorf("block %d: gain %v, want the largest |Sigma| %v", b, g, math.Abs(topV))
+					}
+					want := 0.0
+					if topV < 0 {
+						want = math.Pi
+					}
+					if p := neu[pu+topK]; p != want {
+						t.Errorf("block %d: the largest Sigma (%.4g) is at phase %v, want %v", b, topV, p, want)
+					}
+					for i, p := range neu[pu : pu+ns] {
+						if !(p >= 0 && p <= math.Pi) || math.Abs(nl.Gain(b)*math.Cos(p)-3*math.Cos(old[pu+i])) > 1e-14 {
+							t.Errorf("block %d: Sigma %d at phase %v realises %v, want %v", b, i, p, nl.Gain(b)*math.Cos(p), 3*math.Cos(old[pu+i]))
+						}
 					}
 				}
-				if g := nl.Gain(b); math.Abs(g-math.Abs(topV)) > 1e-15 {
-					t.Errorf("%v %v block %d: gain %v, want the largest |Sigma| %v", top, l, b, g, math.Abs(topV))
+				// Applied twice it changes nothing more: every gain is already its block's top.
+				nl2, nph2, err := nl.PerBlockSigma(nph)
+				if err != nil {
+					t.Fatal(err)
 				}
-				want := 0.0
-				if topV < 0 {
-					want = math.Pi
+				if d := maxDiffSlice(nph, nph2); d > 1e-7 || maxDiffSlice(nl.Gains, nl2.Gains) > 1e-15 {
+					t.Errorf("a second PerBlockSigma moved phases by %.3g", d)
 				}
-				if p := neu[pu+topK]; p != want {
-					t.Errorf("%v %v block %d: the largest Sigma (%.4g) is at phase %v, want %v", top, l, b, topV, p, want)
-				}
-				for i, p := range neu[pu : pu+ns] {
-					if !(p >= 0 && p <= math.Pi) || math.Abs(nl.Gain(b)*math.Cos(p)-3*math.Cos(old[pu+i])) > 1e-14 {
-						t.Errorf("%v %v block %d: Sigma %d at phase %v realises %v, want %v", top, l, b, i, p, nl.Gain(b)*math.Cos(p), 3*math.Cos(old[pu+i]))
-					}
-				}
-			}
-			// Applied twice it changes nothing more: every gain is already its block's top.
-			nl2, nph2, err := nl.PerBlockSigma(nph)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := maxDiffSlice(nph, nph2); d > 1e-7 || maxDiffSlice(nl.Gains, nl2.Gains) > 1e-15 {
-				t.Errorf("%v %v: a second PerBlockSigma moved phases by %.3g", top, l, d)
-			}
+			})
 		}
 	}
 }

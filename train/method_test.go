@@ -89,20 +89,22 @@ func TestQueryAccounting(t *testing.T) {
 		{"admm", &Penalty{Method: &SZOSCD{S: 0.1}, Lambda: 1, Budget: 1}, 1 + 2*5, 0},
 		{"admm stale", &Penalty{Method: &SZOSCD{S: 0.1, Stale: true}, Lambda: 1, Budget: 1}, 1 + 5, 0},
 	} {
-		if tc.cost == 0 {
-			tc.cost = tc.want
-		}
-		c := &counter{x: make([]float64, n)}
-		if err := tc.method.Init(n, rand.New(rand.NewPCG(1, 1))); err != nil {
-			t.Fatal(err)
-		}
-		for it := range 3 {
-			c.queries = 0
-			tc.method.Iterate(c, 0.02)
-			if c.queries != tc.want || tc.method.Cost(n) != tc.cost {
-				t.Errorf("%s: iteration %d made %d queries, Cost says %d; want %d and %d", tc.name, it, c.queries, tc.method.Cost(n), tc.want, tc.cost)
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cost == 0 {
+				tc.cost = tc.want
 			}
-		}
+			c := &counter{x: make([]float64, n)}
+			if err := tc.method.Init(n, rand.New(rand.NewPCG(1, 1))); err != nil {
+				t.Fatal(err)
+			}
+			for it := range 3 {
+				c.queries = 0
+				tc.method.Iterate(c, 0.02)
+				if c.queries != tc.want || tc.method.Cost(n) != tc.cost {
+					t.Errorf("iteration %d made %d queries, Cost says %d; want %d and %d", it, c.queries, tc.method.Cost(n), tc.want, tc.cost)
+				}
+			}
+		})
 	}
 }
 
@@ -214,26 +216,32 @@ func TestPenalty(t *testing.T) {
 		name   string
 		budget float64
 	}{{"binding budget", 0.8}, {"loose budget", 1.5}} {
-		for _, inner := range []Method{&ZNewton{S: 1, Mu: 1e-3}, &SZOSCD{S: 1}} {
-			bw := newBowl(10, spread)
-			deployed := bw.Power()
-			pen := &Penalty{Method: inner, Lambda: 0.1, Budget: tc.budget, Rho: 0.05}
-			r, _ := NewRun(bw, pen, Settings{Batch: 1, Step: 0.03, Decay: 0.995, MaxIterations: 3000, EvalEvery: 1 << 40, Seed: 1})
-			if err := r.Finish(); err != nil {
-				t.Fatal(err)
-			}
-			budget := tc.budget * deployed
-			switch tc.name {
-			case "binding budget":
-				if d := bw.Power()/budget - 1; math.Abs(d) > 0.02 || pen.Multiplier() <= 0 {
-					t.Errorf("%s %T: power %.4g against budget %.4g (%+.2g), lambda %v; want the power at the budget, lambda > 0",
-						tc.name, inner, bw.Power(), budget, d, pen.Multiplier())
+		for _, in := range []struct {
+			name   string
+			method Method
+		}{{"znewton", &ZNewton{S: 1, Mu: 1e-3}}, {"szo-scd", &SZOSCD{S: 1}}} {
+			inner := in.method
+			t.Run(tc.name+"/"+in.name, func(t *testing.T) {
+				bw := newBowl(10, spread)
+				deployed := bw.Power()
+				pen := &Penalty{Method: inner, Lambda: 0.1, Budget: tc.budget, Rho: 0.05}
+				r, _ := NewRun(bw, pen, Settings{Batch: 1, Step: 0.03, Decay: 0.995, MaxIterations: 3000, EvalEvery: 1 << 40, Seed: 1})
+				if err := r.Finish(); err != nil {
+					t.Fatal(err)
 				}
-			default:
-				if pen.Multiplier() != 0 || bw.maxError() > 0.02 {
-					t.Errorf("%s %T: lambda %v, phase error %v; want lambda 0 and the plain optimum", tc.name, inner, pen.Multiplier(), bw.maxError())
+				budget := tc.budget * deployed
+				switch tc.name {
+				case "binding budget":
+					if d := bw.Power()/budget - 1; math.Abs(d) > 0.02 || pen.Multiplier() <= 0 {
+						t.Errorf("power %.4g against budget %.4g (%+.2g), lambda %v; want the power at the budget, lambda > 0",
+							bw.Power(), budget, d, pen.Multiplier())
+					}
+				default:
+					if pen.Multiplier() != 0 || bw.maxError() > 0.02 {
+						t.Errorf("lambda %v, phase error %v; want lambda 0 and the plain optimum", pen.Multiplier(), bw.maxError())
+					}
 				}
-			}
+			})
 		}
 	}
 }
@@ -360,22 +368,24 @@ func TestBudgetInsideAnIteration(t *testing.T) {
 		{"queries", Settings{Batch: 1, Step: 0.02, Decay: 1, MaxQueries: 1000, EvalEvery: 1 << 40, Seed: 1}},
 		{"wall time", Settings{Batch: 1, Step: 0.02, Decay: 1, MaxWall: 20 * time.Millisecond, EvalEvery: 1 << 40, Seed: 1}},
 	} {
-		b := newBowl(20, spread)
-		r, err := NewRun(b, &FLOPS{S: 1, Q: MaxQ, Mu: 1e-3}, tc.set)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.Finish(); err != nil {
-			t.Fatal(err)
-		}
-		if r.Iteration() != 0 || b.queries < 1 || b.queries >= MaxQ {
-			t.Errorf("%s: %d queries in %d iterations, want the first iteration cut", tc.name, b.queries, r.Iteration())
-		}
-		if tc.set.MaxQueries > 0 && b.queries != tc.set.MaxQueries {
-			t.Errorf("%s: %d queries, want the budget %d exactly", tc.name, b.queries, tc.set.MaxQueries)
-		}
-		if last := r.Curve()[len(r.Curve())-1]; last.Queries != b.queries {
-			t.Errorf("%s: last record at %d queries, want the end (%d)", tc.name, last.Queries, b.queries)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBowl(20, spread)
+			r, err := NewRun(b, &FLOPS{S: 1, Q: MaxQ, Mu: 1e-3}, tc.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Finish(); err != nil {
+				t.Fatal(err)
+			}
+			if r.Iteration() != 0 || b.queries < 1 || b.queries >= MaxQ {
+				t.Errorf("%d queries in %d iterations, want the first iteration cut", b.queries, r.Iteration())
+			}
+			if tc.set.MaxQueries > 0 && b.queries != tc.set.MaxQueries {
+				t.Errorf("%d queries, want the budget %d exactly", b.queries, tc.set.MaxQueries)
+			}
+			if last := r.Curve()[len(r.Curve())-1]; last.Queries != b.queries {
+				t.Errorf("last record at %d queries, want the end (%d)", last.Queries, b.queries)
+			}
+		})
 	}
 }

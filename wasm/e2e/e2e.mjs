@@ -3,12 +3,15 @@
 // Usage: BASE_URL=http://127.0.0.1:PORT/ OUT=wasm/e2e/out node wasm/e2e/e2e.mjs
 // (wasm/e2e/run.sh serves a folder and runs this). Exit status 0 when every check passes.
 //
-// It waits on conditions with generous deadlines, never on fixed sleeps, and checks
-// behaviour (not frame rates): the page loads without console errors, the canvas is
-// drawn, the simulator becomes ready on the method's chip ("paper"), training raises the
-// noisy chip's accuracy, the chart's kept state follows the best validation accuracy of the
-// curve, pause stops queries, controls and chip presets change behaviour and
-// land in the URL, and bad input (a bad model, bad chip settings, a step below one control
+// It waits on behaviour, never on fixed sleeps nor against the clock: each wait is capped
+// at two minutes (CAP, browser.mjs), or, for long training, fails only once the queries
+// have stood still that long, and its failure says what it awaited. Timings (time to
+// ready, frame rates, queries per second, latencies) are printed as figures and never
+// compared with a limit, so a busy machine makes the test slower, not red. It checks
+// behaviour: the page loads without console errors, the canvas is drawn, the simulator
+// becomes ready on the method's chip ("paper"), training raises the noisy chip's accuracy,
+// the chart's kept state follows the best validation accuracy of the curve, pause stops
+// queries, controls and chip presets change behaviour and land in the URL, and bad input (a bad model, bad chip settings, a step below one control
 // code, a retired parameter) shows a message in the page while the last good state stays.
 // Hostile model addresses (backslashes the browser reads as slashes, other origins, ".."
 // in any spelling) and a model file whose data set name leaves data/ are refused in the
@@ -27,13 +30,14 @@
 // records figures (time to ready, fps and tps while training, fps of both views on the MNIST
 // 8x8 and 28x28 MLPs, time from navigation to the big model's first query, queries per
 // second, .wasm size) and screenshots in OUT.
-import { launch } from './browser.mjs';
+import { launch, CAP } from './browser.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
+import { errors } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { raceSteps } from './race.mjs';
 
@@ -81,17 +85,46 @@ async function open(query = '', viewport, init) {
 }
 
 const stats = (page) => page.evaluate(() => window.meshlight.stats());
-// frames resolves after n animation frames of the page.
-const frames = (page, n) => page.evaluate((n) => new Promise((res) => {
-  let k = 0; const f = () => (++k >= n ? res(k) : requestAnimationFrame(f)); requestAnimationFrame(f);
-}), n);
-async function waitStats(page, pred, what, timeout) {
-  await page.waitForFunction(`(() => { const s = window.meshlight && window.meshlight.stats(); return !!s && (${pred})(s); })()`,
-    null, { timeout, polling: 100 }).catch(async (e) => {
-    const s = await page.evaluate(() => window.meshlight && window.meshlight.stats()).catch(() => null);
-    throw new Error(`${what}: not within ${timeout / 1000} s; stats ${JSON.stringify(s)}`);
-  });
+// frames resolves after n animation frames of the page (a page that stops drawing fails
+// it after CAP).
+const frames = (page, n) => page.evaluate(([n, cap]) => new Promise((res, rej) => {
+  let k = 0;
+  const t = setTimeout(() => rej(new Error(`waiting for ${n} animation frames: ${k} after ${cap / 1000} s`)), cap);
+  const f = () => (++k >= n ? (clearTimeout(t), res(k)) : requestAnimationFrame(f)); requestAnimationFrame(f);
+}), [n, CAP]);
+// waitStats waits until pred (the source of a function of stats(), run in the page) holds,
+// for at most CAP. With progress (a function of stats() in node, e.g. the queries), the
+// wait is for work that takes as long as the machine needs (thousands of queries, a run
+// until it plateaus): it fails only once progress has not changed for CAP, so a busy
+// machine makes it slower but never fails it, while a page that stopped working fails.
+async function waitStats(page, pred, what, progress) {
+  const expr = `(() => { const s = window.meshlight && window.meshlight.stats(); return !!s && (${pred})(s); })()`;
+  const now = () => page.evaluate(() => window.meshlight && window.meshlight.stats()).catch(() => null);
+  let last, since = Date.now();
+  for (;;) {
+    try {
+      await page.waitForFunction(expr, null, { timeout: progress ? 5000 : CAP, polling: 100 });
+      return;
+    } catch (e) {
+      if (!(e instanceof errors.TimeoutError)) throw new Error(`waiting for ${what}: ${e.message}`);
+    }
+    const s = await now();
+    const p = s && progress ? JSON.stringify(progress(s)) : undefined;
+    if (p !== undefined && p !== last) {
+      last = p;
+      since = Date.now();
+    } else if (Date.now() - since >= CAP) {
+      throw new Error(`waiting for ${what}: not after ${CAP / 1000} s${progress ? ` without progress (${last})` : ''}; stats ${JSON.stringify(s)}`);
+    }
+  }
 }
+// until waits for fn(arg) to hold in the page (page.waitForFunction), for at most CAP, and
+// fails naming what it awaited.
+const until = (page, fn, arg, what) => page.waitForFunction(fn, arg, { timeout: CAP, polling: 100 }).then(() => {}, (e) => {
+  throw new Error(`waiting for ${what}: not after ${CAP / 1000} s (${String(e.message).split('\n')[0]})`);
+});
+// queriesOf is a wait's progress: the single run's queries and every racer's.
+const queriesOf = (s) => [s.queries, ...(s.race ? s.race.racers.map((r) => r.queries) : [])];
 // colours decodes a PNG in the page and counts its distinct 12-bit colours.
 async function colours(page, png) {
   return page.evaluate(async (b64) => {
@@ -114,10 +147,11 @@ async function colours(page, png) {
 // only its smoothed drawMs and updateMs.
 async function rates(page, ms) {
   const a = await page.evaluate(() => ({ ...window.meshlight.stats(), t: performance.now() }));
-  const raf = await page.evaluate((ms) => new Promise((res) => {
+  const raf = await page.evaluate(([ms, cap]) => new Promise((res, rej) => {
     let n = 0; const end = performance.now() + ms;
-    const f = () => { n++; performance.now() < end ? requestAnimationFrame(f) : res(n); }; requestAnimationFrame(f);
-  }), ms);
+    const t = setTimeout(() => rej(new Error(`counting frames for ${ms} ms: not done after ${(ms + cap) / 1000} s`)), ms + cap);
+    const f = () => { n++; if (performance.now() < end) requestAnimationFrame(f); else { clearTimeout(t); res(n); } }; requestAnimationFrame(f);
+  }), [ms, CAP]);
   const b = await page.evaluate(() => ({ ...window.meshlight.stats(), t: performance.now() }));
   const secs = (b.t - a.t) / 1000;
   let goMs = { draw: +b.drawMs.toFixed(2), pageUpdate: +b.updateMs.toFixed(2), smoothed: true };
@@ -182,12 +216,12 @@ const steps = [
     results.modulesGzipBytes = results.modules['meshlight.wasm'].gzipBytes + results.modules['engine.wasm'].gzipBytes;
   }),
 
-  check('page loads and the simulator is ready within 10 s', async () => {
+  check('page loads and the simulator becomes ready (the time it takes is a figure: secondsToReady)', async () => {
     main = await open();
-    await waitStats(main, 's => s.ready', 'stats().ready', 10000);
+    await waitStats(main, 's => s.ready', 'stats().ready');
     results.secondsToReady = +((Date.now() - main.openedAt) / 1000).toFixed(2);
     results.wasmMemoryAtReady = await main.evaluate(async () => (await window.meshlight.memory()).wasmMemory);
-    await main.waitForSelector('#loading', { state: 'hidden', timeout: 5000 });
+    await main.waitForSelector('#loading', { state: 'hidden' });
     const s = await stats(main);
     results.deployed = { model: s.model, optimizer: s.optimizer, chip: s.chip, deployedAccuracy: s.deployedAccuracy, phases: s.phases, activePhases: s.activePhases };
     assert.equal(s.running, false);
@@ -212,7 +246,7 @@ const steps = [
     assert.equal(s.bits, 8);
     assert.equal(s.vpi, 4.36);
     assert.ok(Math.abs(s.step - 2 * Math.PI / 256) < 1e-12, `step ${s.step}, want one 8-bit code`);
-    await main.waitForFunction(() => document.querySelector('#r-chip').textContent === 'paper', null, { timeout: 5000 });
+    await until(main, () => document.querySelector('#r-chip').textContent === 'paper', null, 'the chip readout to say paper');
     assert.equal(await main.locator('#r-drift').textContent(), 'γ σ 2e-3 (1.21%)');
     assert.equal(await main.locator('#r-crosstalk').textContent(), '2e-3');
     assert.equal(await main.locator('#r-control').textContent(), '8-bit');
@@ -230,11 +264,11 @@ const steps = [
     assert.deepEqual(main.problems, []);
   }),
 
-  check('start: queries grow and the noisy chip\'s accuracy rises within 30 s', async () => {
+  check('start: queries grow and the noisy chip\'s accuracy rises by a point', async () => {
     const before = await stats(main);
     await main.click('#start');
-    await waitStats(main, 's => s.running && s.queries > 0', 'queries after start', 10000);
-    await waitStats(main, `s => s.evaluations > 1 && s.bestAccuracy >= ${before.deployedAccuracy} + 1`, 'accuracy rising by a point', 30000);
+    await waitStats(main, 's => s.running && s.queries > 0', 'queries after start');
+    await waitStats(main, `s => s.evaluations > 1 && s.bestAccuracy >= ${before.deployedAccuracy} + 1`, 'accuracy rising by a point');
     const s = await stats(main);
     results.training = { deployedAccuracy: before.deployedAccuracy, bestAccuracy: s.bestAccuracy, accuracy: s.accuracy, queries: s.queries, seconds: +((Date.now() - main.openedAt) / 1000).toFixed(1) };
     results.training1024x640 = await rates(main, 3000);
@@ -259,17 +293,26 @@ const steps = [
       return best;
     };
     // A new run on the same chip at 20 queries a frame (at most 1,200 a second), so that
-    // the marker is seen moving from the deployment to each better validated state.
+    // the marker is seen moving from the deployment to each better validated state. The
+    // new run is told by the old one's curve joining the compared runs, not by a low query
+    // count, which late snapshots on a busy machine could skip past.
+    const runs = (await stats(main)).runs;
     await main.evaluate(() => { const m = window.meshlight; m.pause(); m.set({ speed: 20 }); m.reset(); m.start(); });
-    await waitStats(main, 's => s.running && s.kept && s.queries < 2000', 'a new run at 20 queries a frame', 10000);
+    await waitStats(main, `s => s.running && s.kept && s.runs > ${runs}`, 'a new run at 20 queries a frame');
     const moves = [];
-    for (let last = null; ;) {
+    // Until 15,000 queries, however long the machine takes; only queries that stand still
+    // for CAP fail it.
+    for (let last = null, q = -1, since = Date.now(); ;) {
       const b = await both();
       follows(b);
       if (b.s.keptQueries !== last) moves.push(last = b.s.keptQueries);
       if (b.s.queries >= 15000) break;
+      if (b.s.queries !== q) {
+        q = b.s.queries;
+        since = Date.now();
+      }
+      assert.ok(Date.now() - since < CAP, `waiting for 15,000 queries at 20 a frame: stuck at ${b.s.queries} for ${CAP / 1000} s`);
       await frames(main, 2);
-      assert.ok(Date.now() - t < 150000, `15,000 queries not within 150 s: ${b.s.queries}`);
     }
     assert.ok(moves.length >= 3, `the kept state moved only to ${moves} queries`);
     const last = await both();
@@ -282,7 +325,7 @@ const steps = [
 
   check('pause stops queries', async () => {
     await main.click('#pause');
-    await waitStats(main, 's => !s.running', 'paused', 5000);
+    await waitStats(main, 's => !s.running', 'paused');
     const q = (await stats(main)).queries;
     await frames(main, 30);
     assert.equal((await stats(main)).queries, q, 'queries changed while paused');
@@ -295,36 +338,44 @@ const steps = [
     const alpha = main.locator('#alpha');
     await alpha.fill('0.5');
     await alpha.dispatchEvent('change');
-    await waitStats(main, `s => s.activePhases > ${before.activePhases}`, 'more active phases at alpha 0.5', 5000);
-    await main.waitForFunction(() => /alpha=0\.5/.test(location.search), null, { timeout: 5000 });
+    await waitStats(main, `s => s.activePhases > ${before.activePhases}`, 'more active phases at alpha 0.5');
+    await until(main, () => /alpha=0\.5/.test(location.search), null, 'alpha=0.5 in the address');
     // speed (a slider): at 1 query per 1/60 s, the engine trains at most 60 queries a second.
+    // Paused, the run makes no queries until the click, and the engine's allowance (60 a
+    // second, at most a tenth of a second's worth saved up) counts from then: the queries
+    // the page shows at any later time have grown by at most 60 a second since the click
+    // plus 6 saved up (and 6 more of slack), however late its snapshots arrive. A window
+    // between two snapshots would count their lag, which grows on a busy machine; its
+    // rate is printed as a figure.
     const speed = main.locator('#speed');
     await speed.fill('1');
     await speed.dispatchEvent('change');
+    const clicked = await main.evaluate(() => ({ q: window.meshlight.stats().queries, t: performance.now() }));
     await main.click('#start');
-    await waitStats(main, 's => s.queries > 0', 'queries at speed 1', 5000);
+    await waitStats(main, 's => s.queries > 0', 'queries at speed 1');
     const a = await main.evaluate(() => ({ q: window.meshlight.stats().queries, t: performance.now() }));
     await frames(main, 30);
     const b = await main.evaluate(() => ({ q: window.meshlight.stats().queries, t: performance.now() }));
-    const secs = (b.t - a.t) / 1000;
-    assert.ok(b.q > a.q && b.q - a.q <= 60 * secs + 12, `speed 1: ${b.q - a.q} queries in ${secs.toFixed(2)} s`); // + a saved-up tenth of a second and a snapshot's lag
+    const since = (b.t - clicked.t) / 1000;
+    results.speed1 = { queriesSinceStart: b.q - clicked.q, secondsSinceStart: +since.toFixed(2), windowQueries: b.q - a.q, windowSeconds: +((b.t - a.t) / 1000).toFixed(2) };
+    assert.ok(b.q > a.q && b.q - clicked.q <= 60 * since + 12, `speed 1: ${JSON.stringify(results.speed1)}, want growing and at most 60 a second since the start`);
     // optimizer (a select): the run restarts with the other optimizer.
     await main.selectOption('#optimizer', 'stp');
-    await waitStats(main, 's => s.optimizer === "stp"', 'optimizer stp', 5000);
-    await main.waitForFunction(() => /optimizer=stp/.test(location.search), null, { timeout: 5000 });
+    await waitStats(main, 's => s.optimizer === "stp"', 'optimizer stp');
+    await until(main, () => /optimizer=stp/.test(location.search), null, 'optimizer=stp in the address');
     // redeploy: a new seed in the settings and the address.
     await main.click('#redeploy');
-    await main.waitForFunction(() => /seed=2/.test(location.search), null, { timeout: 5000 });
-    await main.waitForFunction(() => document.querySelector('#seed').value === '2', null, { timeout: 5000 });
+    await until(main, () => /seed=2/.test(location.search), null, 'seed=2 in the address');
+    await until(main, () => document.querySelector('#seed').value === '2', null, 'seed 2 in the panel');
     // the API: a bad value is refused with a message, the good one applies.
     const r = await main.evaluate(() => window.meshlight.set({ p: 0.25, s: 3 }));
     assert.equal(r.ok, false);
     assert.match(r.errors.join(' '), /s="3"/);
     assert.equal((await main.evaluate(() => window.meshlight.settings())).p, '0.25');
-    await main.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    await main.waitForSelector('#errors:not([hidden])');
     assert.match(await main.locator('#errors').textContent(), /s="3"/);
     await main.click('#errors-close');
-    await main.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+    await main.waitForSelector('#errors', { state: 'hidden' });
     await main.click('#pause');
   }),
 
@@ -338,8 +389,8 @@ const steps = [
     for (const [name, w] of Object.entries(want)) {
       const v = (await stats(main)).settingsVersion;
       await main.selectOption('#chip', name);
-      await waitStats(main, `s => s.settingsVersion > ${v} && s.chip === ${JSON.stringify(name)} && s.queries === 0 && s.ready`, `chip ${name}`, 5000);
-      await main.waitForFunction((n) => document.querySelector('#r-chip').textContent === n, name, { timeout: 5000 });
+      await waitStats(main, `s => s.settingsVersion > ${v} && s.chip === ${JSON.stringify(name)} && s.queries === 0 && s.ready`, `chip ${name}`);
+      await until(main, (n) => document.querySelector('#r-chip').textContent === n, name, `the chip readout to say ${name}`);
       const s = await stats(main);
       assert.equal(s.bits, w.bits);
       assert.equal(await main.locator('#r-drift').textContent(), w.drift);
@@ -347,19 +398,19 @@ const steps = [
       assert.equal(await main.locator('#r-control').textContent(), w.control);
       assert.equal(await main.locator('#bits').inputValue(), String(w.bits));
       // the address follows at the next frame
-      await main.waitForFunction((n) => (n === 'paper' ? !/chip=/.test(location.search) : new RegExp(`chip=${n}(&|$)`).test(location.search)), name, { timeout: 5000 });
+      await until(main, (n) => (n === 'paper' ? !/chip=/.test(location.search) : new RegExp(`chip=${n}(&|$)`).test(location.search)), name, `the address to follow chip ${name}`);
       results.presets[name] = { deployedAccuracy: s.deployedAccuracy, driftText: s.driftText, controlText: s.controlText };
     }
     assert.ok(results.presets.ideal.deployedAccuracy > results.presets.strong.deployedAccuracy,
       `the ideal chip must deploy better than the strong one: ${JSON.stringify(results.presets)}`);
     // A field edited after a preset is kept: the address carries both, the step follows the chip.
     await main.selectOption('#chip', 'strong');
-    await waitStats(main, 's => s.chip === "strong" && !s.chipEdited', 'chip strong', 5000);
+    await waitStats(main, 's => s.chip === "strong" && !s.chipEdited', 'chip strong');
     await main.locator('#bits').fill('6');
     await main.locator('#bits').dispatchEvent('change');
-    await waitStats(main, 's => s.chip === "strong" && s.chipEdited && s.bits === 6', 'strong with 6 bits', 5000);
-    await main.waitForFunction(() => /chip=strong&bits=6/.test(location.search), null, { timeout: 5000 });
-    await main.waitForFunction(() => document.querySelector('#r-chip').textContent === 'strong, edited', null, { timeout: 5000 });
+    await waitStats(main, 's => s.chip === "strong" && s.chipEdited && s.bits === 6', 'strong with 6 bits');
+    await until(main, () => /chip=strong&bits=6/.test(location.search), null, 'chip=strong&bits=6 in the address');
+    await until(main, () => document.querySelector('#r-chip').textContent === 'strong, edited', null, 'the chip readout to say strong, edited');
     assert.equal(await main.locator('#r-control').textContent(), '6-bit');
     assert.equal((await main.evaluate(() => window.meshlight.settings())).lr, String(2 * Math.PI / 64));
     assert.match(await main.locator('#chip option:checked').textContent(), /edited/);
@@ -367,18 +418,18 @@ const steps = [
     await main.locator('#panel').screenshot({ path: path.join(OUT, 'panel-chip.png') });
     // heat-all (a checkbox) is a chip field too.
     await main.locator('#heat-all').check();
-    await waitStats(main, 's => s.heatAll && /all devices heat/.test(s.crosstalkText)', 'heat-all', 5000);
-    await main.waitForFunction(() => /heat-all=1/.test(location.search), null, { timeout: 5000 });
+    await waitStats(main, 's => s.heatAll && /all devices heat/.test(s.crosstalkText)', 'heat-all');
+    await until(main, () => /heat-all=1/.test(location.search), null, 'heat-all=1 in the address');
     await main.locator('#heat-all').uncheck();
     await main.selectOption('#chip', 'paper');
-    await waitStats(main, 's => s.chip === "paper" && !s.chipEdited && s.bits === 8 && !s.heatAll', 'back to paper', 5000);
-    await main.waitForFunction(() => !/chip=|bits=|heat-all=/.test(location.search), null, { timeout: 5000 });
+    await waitStats(main, 's => s.chip === "paper" && !s.chipEdited && s.bits === 8 && !s.heatAll', 'back to paper');
+    await until(main, () => !/chip=|bits=|heat-all=/.test(location.search), null, 'the address without chip fields');
   }),
 
   check('a link reproduces the view', async () => {
     const q = await main.evaluate(() => location.search);
     const page = await open(q);
-    await waitStats(page, 's => s.ready', 'ready', 10000);
+    await waitStats(page, 's => s.ready', 'ready');
     const [x, y] = await Promise.all([main, page].map((p) => p.evaluate(() => window.meshlight.settings())));
     assert.deepEqual(y, x);
     assert.deepEqual(page.problems, []);
@@ -393,11 +444,11 @@ const steps = [
 
   check('a bad model URL shows the error in the page', async () => {
     const page = await open('?model=models/no-such-model.json');
-    await page.waitForSelector('#errors:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#errors:not([hidden])');
     const msg = await page.locator('#errors').textContent();
     assert.match(msg, /no-such-model\.json/);
     assert.match(msg, /404/);
-    await waitStats(page, 's => s.ready', 'the default model after a bad one', 10000);
+    await waitStats(page, 's => s.ready', 'the default model after a bad one');
     await page.screenshot({ path: path.join(OUT, 'page-bad-model.png') });
     await page.close();
   }),
@@ -414,8 +465,8 @@ const steps = [
     ];
     for (const [ref, want] of viaAddress) {
       const page = await open(`?seed=3&model=${ref}`);
-      await waitStats(page, 's => s.ready', `ready after model=${ref}`, 15000);
-      await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+      await waitStats(page, 's => s.ready', `ready after model=${ref}`);
+      await page.waitForSelector('#errors:not([hidden])');
       const msg = await page.locator('#errors').textContent();
       assert.match(msg, want, `model=${ref}`);
       const set = await page.evaluate(() => window.meshlight.settings());
@@ -427,7 +478,7 @@ const steps = [
         assert.equal(r.ok, false, `set model ${other}`);
         assert.match(r.errors.join(' '), /a model path must be relative to the site/);
       }
-      await page.waitForFunction(() => /example\.invalid/.test(document.querySelector('#errors').textContent), null, { timeout: 5000 });
+      await until(page, () => /example\.invalid/.test(document.querySelector('#errors').textContent), null, `the message for model=${ref}`);
       await frames(page, 10);
       assert.equal((await stats(page)).model, 'mnist8-mlp');
       assert.deepEqual(outside(page), [], `requests outside the site for model=${ref}`);
@@ -439,8 +490,8 @@ const steps = [
     }
     // A model file whose data set name leaves data/: refused by the model reader, nothing of it fetched.
     const page = await open('?model=e2e/evil-dataset.json');
-    await waitStats(page, 's => s.ready', 'ready after the evil data set name', 15000);
-    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    await waitStats(page, 's => s.ready', 'ready after the evil data set name');
+    await page.waitForSelector('#errors:not([hidden])');
     assert.match(await page.locator('#errors').textContent(), /evil-dataset\.json.*"\.\.\/\.\.\/\.\.\/evil" is not a data set name/);
     assert.deepEqual(outside(page), []);
     assert.ok(!page.requests.some((u) => /\/evil-(test|train)/.test(u)), `requests ${page.requests}`);
@@ -449,8 +500,8 @@ const steps = [
 
   check('an oversized model is refused by its Content-Length or at the cap, memory stays', async () => {
     const page = await open('?model=e2e/huge-model.json');
-    await waitStats(page, 's => s.ready', 'ready after the 200 MB model', 15000);
-    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    await waitStats(page, 's => s.ready', 'ready after the 200 MB model');
+    await page.waitForSelector('#errors:not([hidden])');
     let msg = await page.locator('#errors').textContent();
     assert.match(msg, /model e2e\/huge-model\.json: 209715200 bytes \(200 MiB\) \(Content-Length\) is over the limit of 33554432 bytes \(32 MiB\)/);
     const mem = { afterHugeModel: await page.evaluate(async () => (await window.meshlight.memory()).wasmMemory) };
@@ -462,7 +513,7 @@ const steps = [
     await page.evaluate(() => window.meshlight.clearErrors());
     const r = await page.evaluate(() => window.meshlight.set({ model: 'e2e/streamed-model.json' }));
     assert.equal(r.ok, true);
-    await page.waitForFunction(() => /streamed-model/.test(document.querySelector('#errors').textContent), null, { timeout: 30000 });
+    await until(page, () => /streamed-model/.test(document.querySelector('#errors').textContent), null, 'the message for the streamed model');
     msg = await page.locator('#errors').textContent();
     assert.match(msg, /model e2e\/streamed-model\.json: more than the limit of 33554432 bytes \(32 MiB\); stopped reading at the cap/);
     await frames(page, 10);
@@ -486,17 +537,17 @@ const steps = [
       '-block', '4', '-topology', 'clements', '-name', 'mine', '-gzip', '-out', dir], { cwd: root });
     const good = fs.readFileSync(path.join(dir, 'mine.json'), 'utf8');
     const page = await open('?run=1');
-    await waitStats(page, 's => s.ready && s.running && s.queries > 0', 'training the default model', 10000);
+    await waitStats(page, 's => s.ready && s.running && s.queries > 0', 'training the default model');
     await page.setInputFiles('#model-file', path.join(dir, 'mine.json'));
-    await waitStats(page, 's => s.modelFile === "mine.json" && s.ready && s.running', 'the chosen file deployed and training', 30000);
+    await waitStats(page, 's => s.modelFile === "mine.json" && s.ready && s.running', 'the chosen file deployed and training');
     let s = await stats(page);
     assert.equal(s.title, 'mine.json · mnist16 · 256-48-10');
     assert.equal(s.model, 'mnist8-mlp'); // the address keeps naming the last model from the site
     assert.ok(s.phases > 2496, `phases ${s.phases}`);
     const q0 = s.queries;
-    await waitStats(page, `s => s.modelFile === "mine.json" && s.queries > ${q0} + 500`, 'the file\'s model training', 20000);
-    await page.waitForFunction(() => /mine\.json/.test(document.querySelector('#model option:checked')?.textContent || ''), null, { timeout: 5000 });
-    await page.waitForSelector('#file-note:not([hidden])', { timeout: 5000 });
+    await waitStats(page, `s => s.modelFile === "mine.json" && s.queries > ${q0} + 500`, 'the file\'s model training');
+    await until(page, () => /mine\.json/.test(document.querySelector('#model option:checked')?.textContent || ''), null, 'mine.json in the model selector');
+    await page.waitForSelector('#file-note:not([hidden])');
     assert.match(await page.locator('#file-note').textContent(), /mine\.json is not in the address.*opens mnist8-mlp/);
     assert.doesNotMatch(await page.evaluate(() => location.search), /model=|mine/);
     results.modelFile = { title: s.title, phases: s.phases, deployedAccuracy: s.deployedAccuracy, secondsToTrain: +((Date.now() - page.openedAt) / 1000).toFixed(1) };
@@ -518,8 +569,8 @@ const steps = [
       await page.evaluate(() => window.meshlight.clearErrors());
       const q = (await stats(page)).queries;
       await page.setInputFiles('#model-file', file);
-      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#errors:not([hidden])')?.textContent || ''), want.source, { timeout: 15000 });
-      await waitStats(page, `s => s.modelFile === "mine.json" && s.running && s.queries > ${q} + 100`, `training goes on after ${file.name || 'huge.json'}`, 15000);
+      await until(page, (re) => new RegExp(re).test(document.querySelector('#errors:not([hidden])')?.textContent || ''), want.source, `the message for ${file.name || 'huge.json'}`);
+      await waitStats(page, `s => s.modelFile === "mine.json" && s.running && s.queries > ${q} + 100`, `training goes on after ${file.name || 'huge.json'}`);
       s = await stats(page);
       assert.equal(s.title, 'mine.json · mnist16 · 256-48-10');
       results.modelFile.errors.push(s.error.split('\n').find((m) => want.test(m)).slice(0, 160));
@@ -534,12 +585,12 @@ const steps = [
       dt.items.add(new File([bytes], 'dropped.json.gz', { type: 'application/gzip' }));
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, gz);
-    await waitStats(page, 's => s.modelFile === "dropped.json.gz" && s.ready && s.running', 'the dropped file training', 30000);
+    await waitStats(page, 's => s.modelFile === "dropped.json.gz" && s.ready && s.running', 'the dropped file training');
     // A model from the site replaces the file; the note goes.
     await page.selectOption('#model', 'vowel-mlp');
-    await waitStats(page, 's => s.model === "vowel-mlp" && s.modelFile === "" && s.ready', 'vowel-mlp after the file', 15000);
-    await page.waitForSelector('#file-note', { state: 'hidden', timeout: 5000 });
-    await page.waitForFunction(() => /model=vowel-mlp/.test(location.search), null, { timeout: 5000 });
+    await waitStats(page, 's => s.model === "vowel-mlp" && s.modelFile === "" && s.ready', 'vowel-mlp after the file');
+    await page.waitForSelector('#file-note', { state: 'hidden' });
+    await until(page, () => /model=vowel-mlp/.test(location.search), null, 'model=vowel-mlp in the address');
     // The only failed request is the data set the site does not have.
     assert.deepEqual(page.problems.filter((p) => !/HTTP 404 .*\/data\/cifar10-test\.bin\.gz$/.test(p)), []);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -582,9 +633,9 @@ const steps = [
     const refused = /^snapshot: /;
     // The very first snapshot is cut in half (the page holds nothing yet): it still comes up.
     const page = await open('?seed=9', undefined, [corrupt, [{ how: 'truncate' }]]);
-    await waitStats(page, 's => s.ready', 'ready after a refused first snapshot', 15000);
+    await waitStats(page, 's => s.ready', 'ready after a refused first snapshot');
     assert.equal((await page.evaluate(() => window.snapshotFaultLog)).length, 1);
-    await page.waitForFunction(() => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, { timeout: 5000 });
+    await until(page, () => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, 'the message for the first snapshot');
     const msgs = { first: (await errors(page)).filter((m) => refused.test(m)) };
     assert.equal(msgs.first.length, 1, JSON.stringify(msgs.first));
     assert.match(msgs.first[0], /\(waiting for the next\)$/);
@@ -593,19 +644,19 @@ const steps = [
     // the page keeps drawing the last good state, and the next snapshots apply (the engine
     // sends what the page's mirror says it lacks, so nothing is missed).
     await page.evaluate(() => window.meshlight.start());
-    await waitStats(page, 's => s.running && s.queries > 500', 'training', 15000);
+    await waitStats(page, 's => s.running && s.queries > 500', 'training');
     for (const how of ['truncate', 'flip']) {
       await page.evaluate(() => window.meshlight.clearErrors());
-      await page.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+      await page.waitForSelector('#errors', { state: 'hidden' });
       const before = await page.evaluate(() => ({ s: window.meshlight.stats(), points: window.meshlight.curve().queries.length }));
       await page.evaluate((how) => window.snapshotFaults.push({ how }), how);
-      await page.waitForFunction(() => window.snapshotFaults.length === 0, null, { timeout: 5000 });
+      await until(page, () => window.snapshotFaults.length === 0, null, `the ${how} fault applied`);
       const mid = await stats(page); // the last good state, not an empty one
       assert.ok(mid.ready && mid.running && mid.queries >= before.s.queries && mid.phases === before.s.phases, `${how}: ${JSON.stringify(mid)}`);
-      await page.waitForFunction(() => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, { timeout: 5000 });
+      await until(page, () => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, `the message for the ${how} snapshot`);
       msgs[how] = (await errors(page)).filter((m) => refused.test(m));
       assert.equal(msgs[how].length, 1, `${how}: ${JSON.stringify(msgs[how])}`);
-      await waitStats(page, `s => s.running && s.queries > ${before.s.queries} + 1000 && s.evaluations > ${before.s.evaluations}`, `training and new snapshots after the ${how}`, 20000);
+      await waitStats(page, `s => s.running && s.queries > ${before.s.queries} + 1000 && s.evaluations > ${before.s.evaluations}`, `training and new snapshots after the ${how}`);
       assert.ok((await page.evaluate(() => window.meshlight.curve().queries.length)) > before.points, `${how}: the curve grows again`);
       const c = await page.evaluate(() => window.meshlight.curve());
       assert.ok(c.queries.every((q, i) => i === 0 || q > c.queries[i - 1]), `${how}: the curve's queries rise: ${c.queries}`);
@@ -619,15 +670,15 @@ const steps = [
     // A new chip's first snapshot (it carries the chip's structure) refused: the page asks
     // again with what it holds, gets the structure again and shows the new chip.
     await page.evaluate(() => window.meshlight.clearErrors());
-    await page.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+    await page.waitForSelector('#errors', { state: 'hidden' });
     const seed = Number((await page.evaluate(() => window.meshlight.settings())).seed);
     await page.evaluate(() => { window.snapshotFaults.push({ how: 'truncate', after: 'redeploy' }); window.meshlight.redeploy(); });
-    await page.waitForFunction(() => window.snapshotFaults.length === 0, null, { timeout: 5000 });
-    await page.waitForFunction(() => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, { timeout: 5000 });
+    await until(page, () => window.snapshotFaults.length === 0, null, 'the new chip\'s fault applied');
+    await until(page, () => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => /^snapshot: /.test(li.textContent)), null, 'the message for the new chip\'s snapshot');
     msgs.newChip = (await errors(page)).filter((m) => refused.test(m));
     assert.equal(msgs.newChip.length, 1, JSON.stringify(msgs.newChip));
-    await waitStats(page, 's => s.running && s.queries > 500', 'training on the new chip', 20000);
-    await page.waitForFunction((seed) => new RegExp(`seed ${seed} `).test(window.meshlight.curve().label), seed + 1, { timeout: 5000 });
+    await waitStats(page, 's => s.running && s.queries > 500', 'training on the new chip');
+    await until(page, (seed) => new RegExp(`seed ${seed} `).test(window.meshlight.curve().label), seed + 1, `the curve of chip ${seed + 1}`);
     assert.equal((await page.evaluate(() => window.meshlight.settings())).seed, String(seed + 1));
     const log = await page.evaluate(() => window.snapshotFaultLog);
     assert.equal(log.length, 4, JSON.stringify(log));
@@ -638,8 +689,8 @@ const steps = [
 
   check('invalid URL parameters are reported and replaced by defaults', async () => {
     const page = await open('?alpha=7&optimizer=sgd&frob=1&seed=3');
-    await waitStats(page, 's => s.ready', 'ready', 10000);
-    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    await waitStats(page, 's => s.ready', 'ready');
+    await page.waitForSelector('#errors:not([hidden])');
     const msg = await page.locator('#errors').textContent();
     for (const want of [/alpha="7"/, /sgd/, /frob/]) assert.match(msg, want);
     const set = await page.evaluate(() => window.meshlight.settings());
@@ -651,8 +702,8 @@ const steps = [
 
   check('bad chip settings and old links show a message and keep the last good state', async () => {
     const page = await open('?bits=17&chip=lab&sigma=0.02&seed=3');
-    await waitStats(page, 's => s.ready', 'ready', 10000);
-    await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+    await waitStats(page, 's => s.ready', 'ready');
+    await page.waitForSelector('#errors:not([hidden])');
     let msg = await page.locator('#errors').textContent();
     for (const want of [/bits="17": out of range \[0, 16\]/, /chip="lab": unknown chip preset \(known: paper, ideal, strong\)/, /sigma="0.02".*gamma-std/]) {
       assert.match(msg, want);
@@ -664,10 +715,10 @@ const steps = [
     assert.equal(await page.locator('#r-chip').textContent(), 'paper');
     await page.screenshot({ path: path.join(OUT, 'page-bad-chip.png') });
     await page.click('#errors-close');
-    await page.waitForSelector('#errors', { state: 'hidden', timeout: 5000 });
+    await page.waitForSelector('#errors', { state: 'hidden' });
     // In the page, while training: each bad value is refused, the run goes on on its chip.
     await page.click('#start');
-    await waitStats(page, 's => s.running && s.queries > 0', 'training', 10000);
+    await waitStats(page, 's => s.running && s.queries > 0', 'training');
     const before = await page.evaluate(() => window.meshlight.settings());
     const bad = [
       ['#bits', '17', /bits="17": out of range \[0, 16\]/],
@@ -679,11 +730,11 @@ const steps = [
       const q = (await stats(page)).queries;
       await page.locator(sel).fill(value);
       await page.locator(sel).dispatchEvent('change');
-      await page.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
-      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#errors').textContent), want.source, { timeout: 5000 });
-      await waitStats(page, `s => s.running && s.queries > ${q}`, `training goes on after ${sel}=${value}`, 10000);
+      await page.waitForSelector('#errors:not([hidden])');
+      await until(page, (re) => new RegExp(re).test(document.querySelector('#errors').textContent), want.source, `the message for ${sel}=${value}`);
+      await waitStats(page, `s => s.running && s.queries > ${q}`, `training goes on after ${sel}=${value}`);
       await page.locator(sel).blur();
-      await page.waitForFunction(([sel, v]) => document.querySelector(sel).value === v, [sel, before[sel.slice(1)]], { timeout: 5000 });
+      await until(page, ([sel, v]) => document.querySelector(sel).value === v, [sel, before[sel.slice(1)]], `${sel} back to its last good value`);
     }
     const r = await page.evaluate(() => window.meshlight.set({ chip: 'lab' }));
     assert.equal(r.ok, false);
@@ -712,14 +763,14 @@ const steps = [
 
     // Same seed, same result: the worker's curve over the first N queries is the native one.
     const page = await open('?seed=5');
-    await waitStats(page, 's => s.ready', 'ready', 10000);
+    await waitStats(page, 's => s.ready', 'ready');
     assert.equal((await stats(page)).engine, 'worker');
     await page.evaluate(() => window.meshlight.start());
-    await waitStats(page, `s => s.queries >= ${N}`, `${N} queries`, 30000);
+    await waitStats(page, `s => s.queries >= ${N}`, `${N} queries`);
     await page.evaluate(() => window.meshlight.pause());
-    await waitStats(page, 's => !s.running', 'paused', 5000);
+    await waitStats(page, 's => !s.running', 'paused');
     const last = native.curveQueries[native.curveQueries.length - 1];
-    await page.waitForFunction((q) => window.meshlight.curve().queries.some((x) => x >= q), last, { timeout: 5000 });
+    await until(page, (q) => window.meshlight.curve().queries.some((x) => x >= q), last, `the curve to reach ${last} queries`);
     const c = await page.evaluate(() => window.meshlight.curve());
     const k = native.curveQueries.length;
     assert.deepEqual({ q: c.queries.slice(0, k), a: c.accuracy.slice(0, k), p: c.power.slice(0, k) },
@@ -731,20 +782,24 @@ const steps = [
     // to show its effect (the command goes to the worker, the answer comes in a snapshot).
     const measure = async (w, h) => {
       const pg = await open('?run=1', { width: w, height: h });
-      await waitStats(pg, 's => s.ready && s.running', 'training', 10000);
+      await waitStats(pg, 's => s.ready && s.running', 'training');
       await pg.click('#panel-toggle'); // the canvas takes the whole window
-      await pg.waitForFunction((w) => document.querySelector('canvas').clientWidth === w, w, { timeout: 5000 });
+      await until(pg, (w) => document.querySelector('canvas').clientWidth === w, w, `the canvas ${w} px wide`);
       await frames(pg, 30);
       const r = await rates(pg, 5000);
       const latency = [], engine = [];
       for (let i = 0; i < 4; i++) { // space pauses and starts again: the time until stats().running flips
-        latency.push(await pg.evaluate(() => new Promise((res) => {
+        latency.push(await pg.evaluate((cap) => new Promise((res, rej) => {
           const was = window.meshlight.stats().running;
           const t0 = performance.now();
           document.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
-          const f = () => (window.meshlight.stats().running !== was ? res(+(performance.now() - t0).toFixed(1)) : setTimeout(f, 1));
+          const f = () => {
+            if (window.meshlight.stats().running !== was) res(+(performance.now() - t0).toFixed(1));
+            else if (performance.now() - t0 > cap) rej(new Error(`waiting for space to ${was ? 'pause' : 'start'} training: not after ${cap / 1000} s`));
+            else setTimeout(f, 1);
+          };
           f();
-        })));
+        }), CAP));
         engine.push(+(await stats(pg)).commandMs.toFixed(1)); // the key's command to the engine and back
         await frames(pg, 10);
       }
@@ -762,9 +817,9 @@ const steps = [
 
   check('640 x 480 canvas while training (figures recorded, not asserted)', async () => {
     const page = await open('?run=1', { width: 640, height: 480 });
-    await waitStats(page, 's => s.ready && s.running', 'training', 10000);
+    await waitStats(page, 's => s.ready && s.running', 'training');
     await page.click('#panel-toggle'); // the canvas takes the whole 640 x 480
-    await page.waitForFunction(() => document.querySelector('canvas').clientWidth === 640, null, { timeout: 5000 });
+    await until(page, () => document.querySelector('canvas').clientWidth === 640, null, 'the canvas 640 px wide');
     await frames(page, 60);
     results.training640x480 = await rates(page, 5000);
     const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-640x480.png') });
@@ -776,7 +831,7 @@ const steps = [
 
   check('the whole-network view: drawn, a tile then a device under the cursor, no more items than tiles zoomed out', async () => {
     const page = await open('?view=network&run=1');
-    await waitStats(page, 's => s.ready && s.running && s.queries > 0', 'training in the network view', 15000);
+    await waitStats(page, 's => s.ready && s.running && s.queries > 0', 'training in the network view');
     await frames(page, 20);
     const shot = await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-network.png') });
     results.canvasNetwork = await colours(page, shot);
@@ -803,7 +858,7 @@ const steps = [
     await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-network-zoomed.png') });
     // The layer view on the same page, for comparison.
     await page.selectOption('#view', 'layer');
-    await waitStats(page, 's => s.networkItems === 0', 'back to the layer view', 5000);
+    await waitStats(page, 's => s.networkItems === 0', 'back to the layer view');
     await frames(page, 20);
     results.layer8 = await rates(page, 3000);
     assert.deepEqual(page.problems, []);
@@ -812,21 +867,21 @@ const steps = [
 
   check('the 26,624-phase MNIST 28x28 MLP loads and trains in the page (both views; figures recorded)', async () => {
     const page = await open('?model=mnist28-mlp&run=1');
-    await waitStats(page, 's => s.ready', 'mnist28 ready', 30000);
+    await waitStats(page, 's => s.ready', 'mnist28 ready');
     results.mnist28 = { secondsToReady: +((Date.now() - page.openedAt) / 1000).toFixed(2) };
-    await waitStats(page, 's => s.queries > 0', 'mnist28 first query', 30000);
+    await waitStats(page, 's => s.queries > 0', 'mnist28 first query');
     results.mnist28.secondsToFirstQuery = +((Date.now() - page.openedAt) / 1000).toFixed(2);
     let s = await stats(page);
     assert.equal(s.model, 'mnist28-mlp');
     assert.equal(s.phases, 26624);
     assert.ok(s.deployedAccuracy > 50, `deployed ${s.deployedAccuracy}`);
     const q = s.queries;
-    await waitStats(page, `s => s.queries > ${q} + 200`, 'mnist28 queries growing', 30000);
+    await waitStats(page, `s => s.queries > ${q} + 200`, 'mnist28 queries growing');
     await frames(page, 20);
     results.mnist28.layer = await rates(page, 3000);
     await page.locator('canvas').screenshot({ path: path.join(OUT, 'canvas-mnist28-layer.png') });
     await page.selectOption('#view', 'network');
-    await waitStats(page, 's => s.networkItems > 0', 'mnist28 network view', 10000);
+    await waitStats(page, 's => s.networkItems > 0', 'mnist28 network view');
     await frames(page, 20);
     results.mnist28.network = await rates(page, 3000);
     s = await stats(page);
@@ -850,11 +905,11 @@ const steps = [
 
   check('booth mode hides the controls and trains on its own, in the whole-network view', async () => {
     const page = await open('?booth=1');
-    await waitStats(page, 's => s.ready && s.running && s.booth === "recover"', 'booth training', 10000);
+    await waitStats(page, 's => s.ready && s.running && s.booth === "recover"', 'booth training');
     assert.equal(await page.locator('#panel').isVisible(), false);
     assert.equal((await page.evaluate(() => window.meshlight.settings())).view, 'network');
-    await waitStats(page, 's => s.networkItems > 0', 'booth draws the network', 5000);
-    await waitStats(page, 's => s.queries > 500', 'booth queries', 20000);
+    await waitStats(page, 's => s.networkItems > 0', 'booth draws the network');
+    await waitStats(page, 's => s.queries > 500', 'booth queries');
     await page.screenshot({ path: path.join(OUT, 'page-booth.png') });
     await page.close();
   }),
@@ -865,8 +920,8 @@ const steps = [
     const reached = (q, kept) => q >= 60000 || (q >= 10000 && kept >= 0 && q - kept >= kept);
     const page = await open('?booth=1');
     const start = Date.now();
-    await waitStats(page, 's => s.ready && s.booth === "recover" && s.running', 'booth recovering chip 1', 10000);
-    await waitStats(page, 's => s.booth === "result"', 'chip 1 plateaued', 180000);
+    await waitStats(page, 's => s.ready && s.booth === "recover" && s.running', 'booth recovering chip 1');
+    await waitStats(page, 's => s.booth === "result"', 'chip 1 plateaued', queriesOf);
     let s = await stats(page);
     const single = { queries: s.queries, keptQueries: s.keptQueries, keptAccuracy: s.keptAccuracy, seconds: +((Date.now() - start) / 1000).toFixed(1) };
     assert.equal(s.running, false);
@@ -875,36 +930,57 @@ const steps = [
     assert.ok(s.queries <= Math.max(10000, 2 * s.keptQueries) + 2000, `recovery ran on to ${s.queries} queries, kept at ${s.keptQueries}`);
     assert.match(await page.evaluate(() => window.meshlight.settings().seed), /^1$/);
     // The race, on the chip just recovered (the single run has moved on to chip 2).
-    await waitStats(page, 's => s.race && s.race.booth && s.race.racers.every((r) => r.ready && r.running)', 'the booth\'s race training', 60000);
+    await waitStats(page, 's => s.race && s.race.booth && s.race.racers.every((r) => r.ready && r.running)', 'the booth\'s race training');
     let r = (await stats(page)).race;
     assert.equal(r.optimizers, 'szo-scd,szo-scd-margin');
     assert.ok(r.racers.every((x) => x.seed === 1), `racers on chips ${r.racers.map((x) => x.seed)}, want chip 1`);
     const raceStart = Date.now();
-    await waitStats(page, 's => s.race && s.race.note !== ""', 'the race plateaued', 240000);
-    r = (await stats(page)).race;
-    const race = { seconds: +((Date.now() - raceStart) / 1000).toFixed(1), note: r.note,
-      racers: r.racers.map((x) => ({ optimizer: x.optimizer, queries: x.queries, keptQueries: x.keptQueries, keptAccuracy: x.keptAccuracy })) };
-    // Each racer stopped where it plateaued, as the single run did (the page pauses it at
-    // its next frame: a frame's queries later, hence the looser bound); the szo-scd racer is
-    // the single run again (the same chip, seed and optimizer).
+    // Each racer is paused where it plateaus while the other trains on (not both at the
+    // race's end): the wait notes, in the page, every racer seen stopped beside a running
+    // one. On chip 1 szo-scd plateaus at about half the queries szo-scd-margin does. The
+    // race's figures and szo-scd's curve are kept as the wait first sees the result, which
+    // shows for 8 s only, however late this script reads them.
+    await waitStats(page, `s => {
+      const pausedAlone = window.pausedAlone ||= [];
+      for (const x of (s.race ? s.race.racers : [])) {
+        if (!x.running && s.race.racers.some((y) => y.running) && !pausedAlone.includes(x.optimizer)) pausedAlone.push(x.optimizer);
+      }
+      if (!s.race || s.race.note === '') return false;
+      window.raceEnd = { race: s.race, curve0: window.meshlight.raceCurve(0) };
+      return true;
+    }`, 'the race plateaued', queriesOf);
+    const { race: rEnd, curve0: c0 } = await page.evaluate(() => window.raceEnd);
+    r = rEnd;
+    const pausedAlone = await page.evaluate(() => window.pausedAlone);
+    // How far a racer ran past the point where the rule held is the page's reaction time
+    // (its next frame after the racer's next snapshot) at the racer's speed, which a busy
+    // machine stretches: a figure (pastPlateau), not a bound.
+    const race = { seconds: +((Date.now() - raceStart) / 1000).toFixed(1), note: r.note, pausedAlone,
+      racers: r.racers.map((x) => ({ optimizer: x.optimizer, queries: x.queries, keptQueries: x.keptQueries, keptAccuracy: x.keptAccuracy,
+        pastPlateau: x.queries - Math.min(60000, Math.max(10000, 2 * x.keptQueries)) })) };
     for (const x of r.racers) {
       assert.ok(reached(x.queries, x.keptQueries), `racer ${x.optimizer} stopped before it plateaued: ${JSON.stringify(race.racers)}`);
-      assert.ok(x.queries <= 1.25 * Math.max(10000, 2 * x.keptQueries) + 2000, `racer ${x.optimizer} ran on past its plateau: ${JSON.stringify(race.racers)}`);
     }
-    assert.equal(r.racers[0].keptQueries, single.keptQueries, 'the szo-scd racer keeps the single run\'s state');
-    assert.equal(r.racers[0].keptAccuracy, single.keptAccuracy, 'the szo-scd racer keeps the single run\'s state');
+    assert.ok(pausedAlone.includes('szo-scd'), `szo-scd was not seen paused while szo-scd-margin trained on: ${JSON.stringify(race)}`);
+    // The szo-scd racer is the single run again (the same chip, seed and optimizer): over
+    // the queries the single run made, its curve's best validated point is the single run's
+    // kept state (after them it may find a better one while the page reacts).
+    let best = 0;
+    c0.queries.forEach((q, i) => { if (q <= single.queries && c0.valid[i] > c0.valid[best]) best = i; });
+    assert.equal(c0.queries[best], single.keptQueries, `the szo-scd racer's best validated state by ${single.queries} queries is the single run's kept state`);
+    assert.equal(c0.accuracy[best], single.keptAccuracy, 'the szo-scd racer keeps the single run\'s state');
     assert.match(r.note, /^race on chip 1: .* leads with .*; kept: szo-scd \d+\.\d %, szo-scd-margin \d+\.\d %$/);
     results.boothCycle = { single, race };
     console.log('BOOTH CYCLE', JSON.stringify(results.boothCycle));
-    await waitStats(page, 's => s.race === null && s.booth === "recover" && s.running', 'the next chip recovering', 60000);
+    await waitStats(page, 's => s.race === null && s.booth === "recover" && s.running', 'the next chip recovering');
     assert.equal(await page.evaluate(() => window.meshlight.settings().seed), '2');
-    await page.waitForFunction(() => /seed=2/.test(location.search), null, { timeout: 5000 });
+    await until(page, () => /seed=2/.test(location.search), null, 'seed=2 in the address');
     results.boothCycle.seconds = +((Date.now() - start) / 1000).toFixed(1);
     assert.deepEqual(page.problems, []);
     await page.close();
   }),
 
-  ...raceSteps({ check, open, stats, waitStats, frames, rates, colours, results, OUT }),
+  ...raceSteps({ check, open, stats, waitStats, until, queriesOf, frames, rates, colours, results, OUT }),
 ];
 
 try {

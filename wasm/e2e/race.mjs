@@ -14,8 +14,9 @@ import path from 'node:path';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CAP } from './browser.mjs';
 
-export function raceSteps({ check, open, stats, waitStats, frames, rates, colours, results, OUT }) {
+export function raceSteps({ check, open, stats, waitStats, until, queriesOf, frames, rates, colours, results, OUT }) {
   const race = (page) => page.evaluate(() => window.meshlight.stats().race);
   const NAMES = ['szo-scd', 'flops', 'zadam'];
   let page;
@@ -31,11 +32,11 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       const good = fs.readFileSync(path.join(dir, 'mine.json'), 'utf8');
       const title = 'mine.json · vowel4 · 8-16-16-4';
       const pg = await open('?race=szo-scd,flops&seed=7&run=1');
-      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready && r.running && r.queries > 0)', 'a race of two training', 20000);
+      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready && r.running && r.queries > 0)', 'a race of two training');
       assert.equal(pg.workers().length, 3, 'two racers and the held single run');
       const site = (await race(pg)).racers;
       await pg.setInputFiles('#model-file', path.join(dir, 'mine.json'));
-      await waitStats(pg, 's => s.race.racers.every((r) => r.modelFile === "mine.json" && r.ready && r.running)', 'every racer on the file', 30000);
+      await waitStats(pg, 's => s.race.racers.every((r) => r.modelFile === "mine.json" && r.ready && r.running)', 'every racer on the file');
       let s = await stats(pg);
       assert.equal(s.title, title);
       assert.equal(s.modelFile, 'mine.json');
@@ -50,9 +51,9 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       assert.equal(new Set(r.racers.map((x) => x.deployedAccuracy)).size, 1, `deployed ${r.racers.map((x) => x.deployedAccuracy)}`);
       assert.notDeepEqual(r.racers.map((x) => x.deployedAccuracy), site.map((x) => x.deployedAccuracy));
       const q = r.racers.map((x) => x.queries);
-      await waitStats(pg, `s => s.race.racers.every((r, i) => r.modelFile === "mine.json" && r.running && r.queries > ${JSON.stringify(q)}[i] + 200)`, 'every racer training on the file', 30000);
-      await pg.waitForFunction(() => /mine\.json/.test(document.querySelector('#model option:checked')?.textContent || ''), null, { timeout: 5000 });
-      await pg.waitForFunction(() => /mine\.json is not in the address/.test(document.querySelector('#file-note:not([hidden])')?.textContent || ''), null, { timeout: 10000, polling: 100 });
+      await waitStats(pg, `s => s.race.racers.every((r, i) => r.modelFile === "mine.json" && r.running && r.queries > ${JSON.stringify(q)}[i] + 200)`, 'every racer training on the file');
+      await until(pg, () => /mine\.json/.test(document.querySelector('#model option:checked')?.textContent || ''), null, 'mine.json in the model selector');
+      await until(pg, () => /mine\.json is not in the address/.test(document.querySelector('#file-note:not([hidden])')?.textContent || ''), null, 'the note that mine.json is not in the address');
       assert.doesNotMatch(await pg.evaluate(() => location.search), /model=|mine/);
       assert.equal((await race(pg)).optimizers, 'szo-scd,flops');
       await pg.screenshot({ path: path.join(OUT, 'page-race-model-file.png') });
@@ -69,14 +70,14 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
         const before = (await race(pg)).racers.map((x) => x.queries);
         await pg.setInputFiles('#model-file', file);
         // Every racer has read it (each racer's own message), and the page shows it once.
-        await waitStats(pg, `s => s.race.racers.every((r) => new RegExp(${JSON.stringify(want.source)}, 'm').test(r.error))`, `every racer read ${file.name}`, 15000);
-        await pg.waitForFunction((re) => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => new RegExp(re).test(li.textContent)), want.source, { timeout: 5000 });
+        await waitStats(pg, `s => s.race.racers.every((r) => new RegExp(${JSON.stringify(want.source)}, 'm').test(r.error))`, `every racer read ${file.name}`);
+        await until(pg, (re) => [...document.querySelectorAll('#errors:not([hidden]) #errors-list li')].some((li) => new RegExp(re).test(li.textContent)), want.source, `the message for ${file.name}`);
         await frames(pg, 10);
         const items = await pg.locator('#errors-list li').allTextContents();
         assert.equal(items.filter((m) => m.includes(file.name)).length, 1, `one message for ${file.name}: ${JSON.stringify(items)}`);
         assert.ok(items.some((m) => want.test(m)), `message for ${file.name}: ${JSON.stringify(items)}`);
         assert.equal((await stats(pg)).error.split('\n').filter((m) => m.includes(file.name)).length, 1);
-        await waitStats(pg, `s => s.race.racers.every((r, i) => r.modelFile === "mine.json" && r.running && r.queries > ${JSON.stringify(before)}[i] + 200)`, `the race trains on after ${file.name}`, 20000);
+        await waitStats(pg, `s => s.race.racers.every((r, i) => r.modelFile === "mine.json" && r.running && r.queries > ${JSON.stringify(before)}[i] + 200)`, `the race trains on after ${file.name}`);
         s = await stats(pg);
         assert.equal(s.title, title);
         assert.equal(s.race.optimizers, 'szo-scd,flops');
@@ -86,19 +87,19 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
 
       // The held single run has the file too: closing the race shows it, on the race's seed.
       await pg.evaluate(() => window.meshlight.set({ race: 'off' }));
-      await waitStats(pg, 's => s.race === null && s.ready && s.modelFile === "mine.json"', 'the single run on the file', 15000);
+      await waitStats(pg, 's => s.race === null && s.ready && s.modelFile === "mine.json"', 'the single run on the file');
       s = await stats(pg);
       assert.equal(s.title, title);
       assert.equal(s.deployedAccuracy, r.racers[0].deployedAccuracy, 'the single run on the racers\' chip');
       // A race opened now races on the file the page shows (the page reads it again; the
       // last file sent, wide.json, was bad), not on the site's model the address names.
       await pg.evaluate(() => window.meshlight.set({ race: 'szo-scd,zadam' }));
-      await waitStats(pg, 's => s.race && s.race.optimizers === "szo-scd,zadam" && s.race.racers.every((r) => r.modelFile === "mine.json" && r.ready)', 'a new race on the file', 30000);
+      await waitStats(pg, 's => s.race && s.race.optimizers === "szo-scd,zadam" && s.race.racers.every((r) => r.modelFile === "mine.json" && r.ready)', 'a new race on the file');
       r = (await stats(pg)).race;
       assert.ok(r.racers.every((x) => x.title === title && x.deployedAccuracy === s.deployedAccuracy), JSON.stringify(r.racers));
       assert.equal((await stats(pg)).title, title);
       await pg.evaluate(() => window.meshlight.set({ race: 'off' }));
-      await waitStats(pg, 's => s.race === null && s.modelFile === "mine.json"', 'the single run on the file again', 10000);
+      await waitStats(pg, 's => s.race === null && s.modelFile === "mine.json"', 'the single run on the file again');
       assert.deepEqual(pg.problems, []);
       fs.rmSync(dir, { recursive: true, force: true });
       await pg.close();
@@ -117,7 +118,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       fs.rmSync(dir, { recursive: true, force: true });
 
       page = await open(`?race=${NAMES.join(',')}&seed=5`);
-      await waitStats(page, 's => s.ready && s.race && s.race.racers.length === 3 && s.race.racers.every((r) => r.ready)', 'three racers ready', 20000);
+      await waitStats(page, 's => s.ready && s.race && s.race.racers.length === 3 && s.race.racers.every((r) => r.ready)', 'three racers ready');
       assert.equal(page.workers().length, 4, 'one engine per racer and the held single run');
       let r = await race(page);
       assert.deepEqual(r.racers.map((x) => x.optimizer), NAMES);
@@ -130,14 +131,14 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       // The panel's selectors have their choices during a race too (the first racer's).
       const opts = await page.evaluate(() => window.meshlight.options());
       for (const sel of ['model', 'optimizer', 'layer', 'view']) assert.ok((opts[sel] || []).length > 0, `no ${sel} choices in a race: ${JSON.stringify(opts)}`);
-      await page.waitForFunction(() => ['model', 'method', 'view'].every((id) => {
+      await until(page, () => ['model', 'method', 'view'].every((id) => {
         const el = document.querySelector(`select[data-param="${id === 'method' ? 'optimizer' : id}"]`);
         return el && el.options.length > 0 && el.selectedIndex >= 0;
-      }), null, { timeout: 5000 });
-      await page.waitForFunction(() => document.querySelector('#race').value === 'szo-scd,flops,zadam', null, { timeout: 5000 });
+      }), null, 'the panel\'s selectors with their choices');
+      await until(page, () => document.querySelector('#race').value === 'szo-scd,flops,zadam', null, 'the race field to show the race');
 
       await page.evaluate(() => window.meshlight.start());
-      await waitStats(page, 's => s.running && s.race.racers.every((r) => r.running && r.queries > 0)', 'every racer training', 10000);
+      await waitStats(page, 's => s.running && s.race.racers.every((r) => r.running && r.queries > 0)', 'every racer training');
       const a = await page.evaluate(() => ({ r: window.meshlight.stats().race, t: performance.now() }));
       const fr = await rates(page, 3000);
       const b = await page.evaluate(() => ({ r: window.meshlight.stats().race, t: performance.now() }));
@@ -148,8 +149,8 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       };
       // Each racer's queries grow, and each gets curve points.
       for (let i = 0; i < 3; i++) assert.ok(b.r.racers[i].queries > a.r.racers[i].queries, `racer ${NAMES[i]}: queries did not grow`);
-      await waitStats(page, `s => s.race.racers.every((r) => r.queries >= ${N} && r.points >= 3)`, `${N} queries and 3 curve points per racer`, 60000);
-      await waitStats(page, 's => s.race.leader !== ""', 'a leader', 10000);
+      await waitStats(page, `s => s.race.racers.every((r) => r.queries >= ${N} && r.points >= 3)`, `${N} queries and 3 curve points per racer`, queriesOf);
+      await waitStats(page, 's => s.race.leader !== ""', 'a leader');
       r = await race(page);
       assert.ok(NAMES.includes(r.leader) && r.leaderIndex === NAMES.indexOf(r.leader), `leader ${r.leader}`);
       assert.ok(r.budget > 0 && /^leader: best test accuracy at an equal query budget/.test(r.rule), r.rule);
@@ -162,11 +163,11 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
 
       // Same seed, same result: each racer's first points are the native single run's.
       await page.evaluate(() => window.meshlight.pause());
-      await waitStats(page, 's => !s.running && s.race.racers.every((r) => !r.running)', 'race paused', 5000);
+      await waitStats(page, 's => !s.running && s.race.racers.every((r) => !r.running)', 'race paused');
       for (const [i, n] of NAMES.entries()) {
         const want = native[n];
         const k = want.curveQueries.length;
-        await page.waitForFunction(([i, q]) => window.meshlight.raceCurve(i).queries.some((x) => x >= q), [i, want.curveQueries[k - 1]], { timeout: 5000 });
+        await until(page, ([i, q]) => window.meshlight.raceCurve(i).queries.some((x) => x >= q), [i, want.curveQueries[k - 1]], `racer ${n}'s curve to reach ${want.curveQueries[k - 1]} queries`);
         const c = await page.evaluate((i) => window.meshlight.raceCurve(i), i);
         assert.equal(c.optimizer, n);
         assert.deepEqual({ q: c.queries.slice(0, k), a: c.accuracy.slice(0, k), p: c.power.slice(0, k) },
@@ -181,10 +182,11 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       // Closing the race stops its workers; the single run is back as it was.
       const closed = await page.evaluate(() => window.meshlight.set({ race: 'off' }));
       assert.equal(closed.ok, true, JSON.stringify(closed));
-      await waitStats(page, 's => s.race === null && s.ready && s.queries === 0', 'the single run back', 10000);
-      await page.waitForFunction(() => !/race=/.test(location.search), null, { timeout: 5000 });
-      for (let i = 0; i < 50 && page.workers().length > 1; i++) await frames(page, 2);
-      assert.equal(page.workers().length, 1, 'the racers\' workers stopped');
+      await waitStats(page, 's => s.race === null && s.ready && s.queries === 0', 'the single run back');
+      await until(page, () => !/race=/.test(location.search), null, 'the address without race=');
+      // The workers end on their own time, not the page's frames: a poll, capped.
+      for (const t = Date.now(); page.workers().length > 1 && Date.now() - t < CAP;) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(page.workers().length, 1, `waiting for the racers' workers to stop: ${page.workers().length} workers after ${CAP / 1000} s`);
       assert.deepEqual(page.problems, []);
       console.log('RACE FIGURES', JSON.stringify(results.race));
     }),
@@ -193,7 +195,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       const good = 'szo-scd,flops';
       let res = await page.evaluate((v) => window.meshlight.set({ race: v }), good);
       assert.equal(res.ok, true, JSON.stringify(res));
-      await waitStats(page, 's => s.race && s.race.racers.length === 2 && s.ready', 'a race of two', 20000);
+      await waitStats(page, 's => s.race && s.race.racers.length === 2 && s.ready', 'a race of two');
       const bad = [
         ['szo-scd,sgd', /race="szo-scd,sgd": entry 2: unknown optimizer "sgd"/],
         ['flops', /race="flops": 1 optimizers, want 2 to 4/],
@@ -205,7 +207,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
         res = await page.evaluate((v) => window.meshlight.set({ race: v }), v);
         assert.equal(res.ok, false, `race=${v} accepted`);
         assert.match(res.errors.join(' '), want);
-        await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#errors').textContent), want.source, { timeout: 5000 });
+        await until(page, (re) => new RegExp(re).test(document.querySelector('#errors').textContent), want.source, `the message for race=${v}`);
         assert.equal(await page.locator('#errors').isVisible(), true);
         const r = await race(page);
         assert.equal(r && r.optimizers, good, `race=${v} changed the race`);
@@ -214,16 +216,16 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       // The panel's race field: a bad list there too.
       await page.locator('#race').fill('zadam,zadam');
       await page.locator('#race').dispatchEvent('change');
-      await page.waitForFunction(() => /race="zadam,zadam": entry 2: zadam is already in the race/.test(document.querySelector('#errors').textContent), null, { timeout: 5000 });
+      await until(page, () => /race="zadam,zadam": entry 2: zadam is already in the race/.test(document.querySelector('#errors').textContent), null, 'the message for race=zadam,zadam');
       assert.equal((await race(page)).optimizers, good);
       await page.locator('#race').blur();
-      await page.waitForFunction((v) => document.querySelector('#race').value === v, good, { timeout: 5000 });
+      await until(page, (v) => document.querySelector('#race').value === v, good, 'the race field back to the race');
       assert.equal(page.workers().length, 3);
       await page.close();
       // In the address: the single run stays, with the message.
       const p2 = await open('?race=flops,flops&seed=2');
-      await waitStats(p2, 's => s.ready', 'ready', 10000);
-      await p2.waitForSelector('#errors:not([hidden])', { timeout: 5000 });
+      await waitStats(p2, 's => s.ready', 'ready');
+      await p2.waitForSelector('#errors:not([hidden])');
       assert.match(await p2.locator('#errors').textContent(), /race="flops,flops": entry 2: flops is already in the race/);
       const s = await stats(p2);
       assert.equal(s.race, null);
@@ -236,7 +238,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
 
     check('hovering a lane\'s tile (fitted) or device (zoomed in) in a race shows its tooltip (racer, block or phase, power, state) over the picture without a trace; the wheel zooms every lane alike; F fits again', async () => {
       const pg = await open('?race=szo-scd,flops&seed=5');
-      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready)', 'a race of two ready', 20000);
+      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready)', 'a race of two ready');
       const box = await pg.locator('canvas').boundingBox();
       const DEVICE = /^(szo-scd|flops) · (block \d+ · (?:V\*|Sigma|U) (?:MZI|shifter) \d+) · phase -?\d+\.\d+ rad \(effective -?\d+\.\d+\) · (active, \d+ % power|passive \(fixed, no power\))$/;
       // Fitted, a lane of the MNIST 8x8 MLP shows its devices too small to see: its tiles,
@@ -333,7 +335,7 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
       await pg.keyboard.down('f');
       await frames(pg, 3);
       await pg.keyboard.up('f');
-      await waitStats(pg, 's => s.zoom === 1', 'the race fitted again by F', 5000);
+      await waitStats(pg, 's => s.zoom === 1', 'the race fitted again by F');
       m = (await hoverAt(...first.at)).match(TILE);
       assert.ok(m && m[2] === first.where, `fitted again, the first tile is not under the first point: ${m && m[0]}`);
       assert.deepEqual(pg.problems, []);
@@ -344,23 +346,23 @@ export function raceSteps({ check, open, stats, waitStats, frames, rates, colour
     check('the noise-margin variant: offered with its line, chosen by ?optimizer=szo-scd-margin it trains, and ?race=szo-scd,szo-scd-margin trains both lanes, each with its own kept marker', async () => {
       const t = Date.now();
       const one = await open('?optimizer=szo-scd-margin&seed=3');
-      await waitStats(one, 's => s.ready && s.optimizer === "szo-scd-margin"', 'the margin variant deployed', 10000);
+      await waitStats(one, 's => s.ready && s.optimizer === "szo-scd-margin"', 'the margin variant deployed');
       const opt = (await one.evaluate(() => window.meshlight.options())).optimizer.find((o) => o.value === 'szo-scd-margin');
       assert.ok(opt && /margin/.test(opt.label) && /margin/.test(opt.about), `the selector's choice ${JSON.stringify(opt)}`);
-      await one.waitForFunction(() => document.querySelector('#optimizer').value === 'szo-scd-margin'
-        && /margin/.test(document.querySelector('#optimizer option:checked').title), null, { timeout: 5000 });
+      await until(one, () => document.querySelector('#optimizer').value === 'szo-scd-margin'
+        && /margin/.test(document.querySelector('#optimizer option:checked').title), null, 'the margin variant in the optimizer selector');
       await one.evaluate(() => window.meshlight.start());
-      await waitStats(one, 's => s.running && s.queries > 2000 && s.kept', 'the margin variant training', 60000);
+      await waitStats(one, 's => s.running && s.queries > 2000 && s.kept', 'the margin variant training', queriesOf);
       assert.deepEqual(one.problems, []);
       await one.close();
 
       const pg = await open('?race=szo-scd,szo-scd-margin&seed=3');
-      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready)', 'a race of szo-scd and szo-scd-margin ready', 20000);
+      await waitStats(pg, 's => s.ready && s.race && s.race.racers.length === 2 && s.race.racers.every((r) => r.ready)', 'a race of szo-scd and szo-scd-margin ready');
       let r = await race(pg);
       assert.deepEqual(r.racers.map((x) => x.optimizer), ['szo-scd', 'szo-scd-margin']);
       assert.equal(r.racers[0].deployedAccuracy, r.racers[1].deployedAccuracy, 'the same chip');
       await pg.evaluate(() => window.meshlight.start());
-      await waitStats(pg, 's => s.race.racers.every((r) => r.running && r.queries >= 4000 && r.points >= 5 && r.kept)', 'both lanes training, each with a kept state', 120000);
+      await waitStats(pg, 's => s.race.racers.every((r) => r.running && r.queries >= 4000 && r.points >= 5 && r.kept)', 'both lanes training, each with a kept state', queriesOf);
       r = await race(pg);
       for (const [i, x] of r.racers.entries()) {
         const c = await pg.evaluate((i) => window.meshlight.raceCurve(i), i);

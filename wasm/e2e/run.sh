@@ -22,9 +22,11 @@ grep -q '"dataset": "../../../evil"' "$TMP/site/e2e/evil-dataset.json"
 "$SERVE" -dir "$TMP/site" -prefix /meshlight/ -addr 127.0.0.1:0 >"$LOG" 2>&1 &
 SRV=$!
 trap 'kill "$SRV" 2>/dev/null || true; wait "$SRV" 2>/dev/null || true; rm -f "$LOG"; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do grep -q '^listening on ' "$LOG" && break; sleep 0.1; done
+# Up to two minutes for the server to listen (a busy machine is slow to start a process),
+# as the scripts' waits are capped (browser.mjs CAP).
+for _ in $(seq 1200); do grep -q '^listening on ' "$LOG" && break; kill -0 "$SRV" 2>/dev/null || break; sleep 0.1; done
 URL=$(sed -n 's/^listening on //p' "$LOG")
-[ -n "$URL" ] || { echo "server did not start:"; cat "$LOG"; exit 1; }
+[ -n "$URL" ] || { echo "waiting for bin/serve to listen: it did not (exited, or not after 120 s):"; cat "$LOG"; exit 1; }
 URL="${URL}meshlight/"
 echo "serving $SITE at $URL (pid $SRV)"
 BASE_URL="$URL" OUT="${OUT:-$HERE/out}" node "$HERE/$SCRIPT"

@@ -15,7 +15,7 @@
 // back), so a late GC peak can step it up once without any leak: it is reported, and fails
 // only if it grows by more than 25% between the middle and the end. Samples go to
 // OUT/soak.json and a table to stdout.
-import { launch } from './browser.mjs';
+import { launch, CAP } from './browser.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -41,7 +41,8 @@ try {
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(new URL('?booth=1', BASE_URL).href);
-  await page.waitForFunction(() => window.meshlight && window.meshlight.stats().ready && window.meshlight.stats().running, null, { timeout: 60000, polling: 200 });
+  await page.waitForFunction(() => window.meshlight && window.meshlight.stats().ready && window.meshlight.stats().running, null, { timeout: CAP, polling: 200 })
+    .catch((e) => { throw new Error(`waiting for booth mode to run: not after ${CAP / 1000} s (${e.message.split('\n')[0]})`); });
   const start = Date.now();
   log(`booth mode running; sampling every ${EVERY} s for ${MINUTES} min`);
   const sample = async () => {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
@@ -195,11 +194,8 @@ func TestSessionRefusesBadModelFiles(t *testing.T) {
 		if errs := s.Set(map[string]string{"model": tc.model}); len(errs) != 0 {
 			t.Fatalf("%s: Set: %v", tc.name, errs)
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for s.Stats().Error == "" && time.Now().Before(deadline) {
-			frame(s, c)
-			time.Sleep(time.Millisecond)
-		}
+		waitFor(t, tc.name+": a message", func() bool { return s.Stats().Error != "" }, func() { frame(s, c) },
+			func() string { return "status " + s.Stats().Status })
 		msg := s.Stats().Error
 		for _, w := range tc.want {
 			if !strings.Contains(msg, w) {

@@ -70,16 +70,30 @@ func (c *clock) now() time.Time      { return c.t }
 func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
 func newClock() *clock               { return &clock{time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
 
+// waitCap bounds a wait for a load in a goroutine. It is a cap for a hang, not a measure
+// of speed: a load takes well under a second on an idle machine, but two cores shared
+// with other jobs, the race detector or node's js/wasm can make it many times slower, and
+// a test must not fail for that.
+const waitCap = 2 * time.Minute
+
+// waitFor calls step until done holds (a millisecond's sleep between calls lets the
+// loading goroutine run), and fails the test naming what it awaited (and why, if the
+// session says) if it still does not hold after waitCap.
+func waitFor(t testing.TB, what string, done func() bool, step func(), why func() string) {
+	t.Helper()
+	for start := time.Now(); !done(); {
+		if time.Since(start) > waitCap {
+			t.Fatalf("waiting for %s: not after %v (%s)", what, waitCap, why())
+		}
+		step()
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // ready pumps frames until the session has deployed a chip (loading runs in a goroutine).
 func ready(t testing.TB, s *Session, c *clock) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !s.Stats().Ready {
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready: status %q errors %v", s.Stats().Status, s.Errors())
-		}
-		c.add(16 * time.Millisecond)
-		s.Update()
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "a deployed chip", func() bool { return s.Stats().Ready },
+		func() { c.add(16 * time.Millisecond); s.Update() },
+		func() string { return fmt.Sprintf("status %q, errors %v", s.Stats().Status, s.Errors()) })
 }

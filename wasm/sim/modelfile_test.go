@@ -3,9 +3,9 @@ package sim
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/meshlight/meshlight/train/model"
 )
@@ -37,14 +37,9 @@ func gzipped(t *testing.T, b []byte) []byte {
 // settle pumps frames until no load runs or waits (loading runs in a goroutine).
 func settle(t *testing.T, s *Session, c *clock) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for s.loading != "" || len(s.waiting) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("still loading %q: errors %v", s.loading, s.Errors())
-		}
-		frame(s, c)
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "the loads to finish", func() bool { return s.loading == "" && len(s.waiting) == 0 },
+		func() { frame(s, c) },
+		func() string { return fmt.Sprintf("still loading %q, errors %v", s.loading, s.Errors()) })
 }
 
 // A valid file, plain or gzipped, loads through the fetched model's path, deploys and
@@ -256,14 +251,9 @@ func TestSettleLoadsWithoutTraining(t *testing.T) {
 	}
 	settle(t, racer, c)
 	settleHeld := func() {
-		deadline := time.Now().Add(20 * time.Second)
-		for held.loading != "" || len(held.waiting) > 0 {
-			if time.Now().After(deadline) {
-				t.Fatalf("held: still loading %q: errors %v", held.loading, held.Errors())
-			}
-			held.Settle()
-			time.Sleep(time.Millisecond)
-		}
+		waitFor(t, "the held session's loads to finish", func() bool { return held.loading == "" && len(held.waiting) == 0 },
+			held.Settle,
+			func() string { return fmt.Sprintf("still loading %q, errors %v", held.loading, held.Errors()) })
 	}
 	settleHeld()
 	h, r := held.Stats(), racer.Stats()

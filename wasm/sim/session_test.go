@@ -208,11 +208,8 @@ func TestSessionBadModelKeepsLastGoodState(t *testing.T) {
 	chip := s.Chip()
 	s.ClearErrors()
 	s.Set(map[string]string{"model": "models/bad.json"})
-	deadline := time.Now().Add(10 * time.Second)
-	for s.Stats().Error == "" && time.Now().Before(deadline) {
-		frame(s, c)
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "a message for models/bad.json", func() bool { return s.Stats().Error != "" }, func() { frame(s, c) },
+		func() string { return "status " + s.Stats().Status })
 	if msg := s.Stats().Error; !strings.Contains(msg, "bad.json") {
 		t.Errorf("error %q", msg)
 	}
