@@ -215,8 +215,9 @@ func activeCount(alpha float64, n int) int {
 // lying in (pi, 2pi)), and on the DAC grid for an active device.
 func (c *Chip) program(i int, phi float64) (held float64, upper bool) {
 	held = Wrap(phi)
-	if c.layout.Sites[i].Part == PartSigma && held > math.Pi {
-		held, upper = twoPi-held, true
+	if c.layout.Sites[i].Part == PartSigma {
+		folded := FoldSigma(held)
+		held, upper = folded, folded != held
 	}
 	if c.active[i] {
 		held = Quantize(held, c.cfg.Bits)
