@@ -128,18 +128,14 @@ func (p *Problem) Evaluate() float64 {
 // TrainingAccuracy implements Validator: the accuracy on the given training samples, in
 // percent. It costs no query (it is an inference pass, like Evaluate).
 func (p *Problem) TrainingAccuracy(samples []int) float64 {
-	right := 0
-	for from := 0; from < len(samples); from += evalBatch {
-		chunk := samples[from:min(from+evalBatch, len(samples))]
-		if err := p.eval.Load(p.train, chunk); err != nil {
-			if p.err == nil {
-				p.err = err
-			}
-			return math.NaN()
+	acc, err := p.eval.AccuracyOf(p.train, samples)
+	if err != nil {
+		if p.err == nil {
+			p.err = err
 		}
-		right += p.eval.Correct()
+		return math.NaN()
 	}
-	return 100 * float64(right) / float64(len(samples))
+	return acc
 }
 
 // Queries implements Objective.

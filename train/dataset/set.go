@@ -155,15 +155,3 @@ func shortQuote(s string) string {
 	}
 	return fmt.Sprintf("%q... (%d bytes)", s[:max], len(s))
 }
-
-// Select returns a set holding copies of the samples idx names, in that order. It
-// panics if an index is out of range, like a slice index.
-func (s *Set) Select(idx []int) *Set {
-	f := s.Features()
-	out := &Set{Name: s.Name, Shape: s.Shape, Classes: s.Classes, X: make([]float32, 0, len(idx)*f), Y: make([]uint8, 0, len(idx))}
-	for _, i := range idx {
-		out.X = append(out.X, s.Sample(i)...)
-		out.Y = append(out.Y, s.Y[i])
-	}
-	return out
-}

@@ -721,3 +721,19 @@ func (b *Batch) Accuracy(set *dataset.Set) (float64, error) {
 	}
 	return 100 * float64(right) / float64(set.Len()), nil
 }
+
+// AccuracyOf returns the percentage of the samples of set that idx names classified
+// right, like Accuracy, in pieces of the batch's size. It overwrites the batch's samples.
+func (b *Batch) AccuracyOf(set *dataset.Set, idx []int) (float64, error) {
+	if len(idx) == 0 {
+		return 0, fmt.Errorf("onn: accuracy: no samples")
+	}
+	right := 0
+	for from := 0; from < len(idx); from += b.cap {
+		if err := b.Load(set, idx[from:min(from+b.cap, len(idx))]); err != nil {
+			return 0, err
+		}
+		right += b.Correct()
+	}
+	return 100 * float64(right) / float64(len(idx)), nil
+}
