@@ -29,7 +29,9 @@ self.addEventListener('install', (e) => {
     // (the page registers the new version when it sees it).
     if (m.version !== VERSION) throw new Error(`precache.json: version ${m.version}, this worker is ${VERSION}`);
     const cache = await caches.open(CACHE);
-    await cache.addAll(m.files.map((f) => new Request(new URL(f, scope()), { cache: 'no-store' })));
+    // no-cache: each file is revalidated, so a host that answers with 304 (Last-Modified,
+    // ETag) lets the copy the page just loaded serve, instead of sending it twice.
+    await cache.addAll(m.files.map((f) => new Request(new URL(f, scope()), { cache: 'no-cache' })));
     await self.skipWaiting();
   })());
 });
