@@ -84,7 +84,8 @@ $(E2E)/node_modules/.package-lock.json: $(E2E)/package.json $(E2E)/package-lock.
 ## wasm: the two WebAssembly modules and their gzips (bin/serve sends X.gz to browsers that
 ## accept gzip): static/engine.wasm, the simulation (wasm/engine, run in a Web Worker by
 ## static/engine.js; no ebiten), and static/meshlight.wasm, the page that draws (wasm/);
-## and the wasm_exec.js of the Go that built them.
+## and the wasm_exec.js of the Go that built them; then static/precache.json, the files the
+## page's service worker caches for offline use and their version (wasm/cmd/precache).
 WASM_MODULES := engine:./wasm/engine meshlight:./wasm
 wasm:
 	for m in $(WASM_MODULES); do \
@@ -93,6 +94,7 @@ wasm:
 		echo "static/$${m%%:*}.wasm: $$(stat -c %s static/$${m%%:*}.wasm) bytes, $$(stat -c %s static/$${m%%:*}.wasm.gz) gzipped"; \
 	done
 	cp "$(GOROOT_DIR)/lib/wasm/wasm_exec.js" static/wasm_exec.js
+	$(GO) run ./wasm/cmd/precache -dir static
 
 ## site: _site/, the self-contained site (relative URLs only: works from any sub-path).
 ## The copy keeps modification times (cp -p): each file's Last-Modified is its build's, so
@@ -107,12 +109,14 @@ bin/serve:
 
 ## test-browser: wasm/'s native tests (the session and render's maths also as js/wasm under
 ## node), then the end-to-end test of _site in headless Chromium (screenshots and figures in
-## wasm/e2e/out/).
+## wasm/e2e/out/); then the site on a host that compresses nothing and offline
+## (wasm/e2e/offline.mjs).
 test-browser: deps-browser site bin/serve
 	$(GO) vet ./wasm/...
 	$(GO) test -count=1 ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./wasm/sim/... ./render
 	$(E2E)/run.sh _site
+	SITE=_site node $(E2E)/offline.mjs
 
 ## test-render: render/ as js/wasm in headless Chromium (wasmbrowsertest, software WebGL2).
 # wasmbrowsertest is built for this machine (a GOOS=js `go tool` would build it for js), and
@@ -147,7 +151,7 @@ screenshots: deps-browser site bin/serve
 	OUT=$(CURDIR)/results/page $(E2E)/run.sh _site shots.mjs
 
 clean:
-	rm -rf bin _site static/meshlight.wasm static/meshlight.wasm.gz static/engine.wasm static/engine.wasm.gz static/wasm_exec.js wasm/e2e/out
+	rm -rf bin _site static/meshlight.wasm static/meshlight.wasm.gz static/engine.wasm static/engine.wasm.gz static/wasm_exec.js static/precache.json wasm/e2e/out
 
 # ---- data: the raw data sets and the derived subsets shipped in static/data (train/dataset) ----
 .PHONY: data deps-data

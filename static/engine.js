@@ -2,12 +2,9 @@
 // dedicated Web Worker. The page (meshlight.wasm, through wasm/main_js.go) posts commands
 // and snapshot requests; the Go program answers with snapshots (see wasm/engine).
 'use strict';
-importScripts('wasm_exec.js');
+importScripts('wasm_exec.js', 'fetchwasm.js');
 (async () => {
-  const resp = await fetch('engine.wasm');
-  if (!resp.ok) throw new Error(`engine.wasm: HTTP ${resp.status} ${resp.statusText}`);
-  // A fresh Response with the right type: some hosts serve .wasm with a generic MIME type.
-  const wasm = new Response(resp.body, { headers: { 'Content-Type': 'application/wasm' } });
+  const wasm = await self.meshlightFetchModule('engine.wasm');
   const go = new Go();
   const { instance } = await WebAssembly.instantiateStreaming(wasm, go.importObject);
   // The size of the engine's WebAssembly memory, in bytes (memory()).

@@ -47,22 +47,12 @@
   // ---- loading the wasm, with progress ----
   async function load() {
     if (typeof Go !== 'function') throw new Error('wasm_exec.js did not load (run `make wasm`)');
+    if (typeof self.meshlightFetchModule !== 'function') throw new Error('fetchwasm.js did not load');
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
-    const resp = await fetch('meshlight.wasm');
-    if (!resp.ok) throw new Error(`meshlight.wasm: HTTP ${resp.status} ${resp.statusText}`);
-    let loaded = 0;
-    // A gzip-encoded response's Content-Length counts compressed bytes, not the ones read here.
-    const total = resp.headers.get('Content-Encoding') ? 0 : Number(resp.headers.get('Content-Length')) || 0;
     const text = $('loading-text');
-    const progress = new TransformStream({
-      transform(chunk, ctl) {
-        loaded += chunk.length;
-        text.textContent = `loading the simulator… ${(loaded / 1e6).toFixed(1)}` + (total ? ` / ${(total / 1e6).toFixed(1)} MB` : ' MB');
-        ctl.enqueue(chunk);
-      },
+    const wasm = await self.meshlightFetchModule('meshlight.wasm', (loaded, total) => {
+      text.textContent = `loading the simulator… ${(loaded / 1e6).toFixed(1)}` + (total ? ` / ${(total / 1e6).toFixed(1)} MB` : ' MB');
     });
-    // A fresh Response with the right type: some hosts serve .wasm with a generic MIME type.
-    const wasm = new Response(resp.body.pipeThrough(progress), { headers: { 'Content-Type': 'application/wasm' } });
     const go = new Go();
     const { instance } = await WebAssembly.instantiateStreaming(wasm, go.importObject);
     // The size of the simulator's WebAssembly memory, in bytes (tests and make soak).
@@ -211,6 +201,37 @@
     setInterval(poll, 250);
   }
 
+  // ---- offline: the service worker (sw.js) caches this build of the site ----
+  // window.meshlightOffline says how that went: 'caching <version>', 'ready <version>' once
+  // every file is cached, or 'off: why' (no service workers here, no manifest, no network).
+  async function offline() {
+    const status = (s) => { window.meshlightOffline = s; };
+    if (!('serviceWorker' in navigator)) return status('off: this browser has no service workers');
+    let m;
+    try {
+      const r = await fetch('precache.json', { cache: 'no-store' });
+      if (!r.ok) return status(`off: precache.json: HTTP ${r.status}`); // a site built without it
+      m = await r.json();
+    } catch (e) {
+      return status(`off: precache.json: ${e.message || e}`); // no network: the registered worker serves
+    }
+    if (typeof m.version !== 'string' || !/^[0-9a-f]{16}$/.test(m.version)) return status('off: precache.json has no version');
+    status(`caching ${m.version}`);
+    const reg = await navigator.serviceWorker.register(`sw.js?v=${m.version}`);
+    const ours = [reg.installing, reg.waiting, reg.active].find((w) => w && w.scriptURL.endsWith(`?v=${m.version}`));
+    if (!ours) return status(`off: the worker of ${m.version} did not install`);
+    const done = () => {
+      status(`ready ${m.version}`);
+      $('offline-note').hidden = false;
+    };
+    if (ours.state === 'activated') return done();
+    ours.addEventListener('statechange', () => {
+      if (ours.state === 'activated') done();
+      if (ours.state === 'redundant') status(`off: caching ${m.version} failed`);
+    });
+  }
+
   document.addEventListener('meshlight:api', attach, { once: true });
+  offline().catch((e) => { window.meshlightOffline = `off: ${e.message || e}`; });
   load().catch((e) => loaderError(`could not start the simulator: ${e.message || e}`));
 })();
