@@ -57,8 +57,9 @@ func preset(name, ds, arch string, epochs, batch int, lr float64) Config {
 }
 
 // Presets are the shipped networks, in a fixed order: the four of the method's
-// experiments and the full-resolution MNIST MLP, ten times the method's chip (416 blocks
-// of 8 x 8, 26,624 phases).
+// experiments, the full-resolution MNIST MLP ten times the method's chip (416 blocks of
+// 8 x 8, 26,624 phases) and its wide sibling a hundred times the method's chip (4,224
+// blocks, 270,336 phases), the one on which on-chip learning's scaling is measured.
 func Presets() []Config {
 	return []Config{
 		preset("vowel-mlp", dataset.Vowel4, "8-16-16-4", 400, 16, 5e-3),
@@ -66,6 +67,7 @@ func Presets() []Config {
 		preset("mnist16-cnn", dataset.MNIST16, "16x16-c8s2-c6s2-10", 30, 64, 4e-3),
 		preset("fmnist32-cnn", dataset.FMNIST32, "32x32-c8s2-c8s2-10", 30, 64, 4e-3),
 		preset("mnist28-mlp", dataset.MNIST28, "784-32-32-10", 30, 64, 4e-3),
+		preset("mnist28-mlp256", dataset.MNIST28, "784-256-256-10", 20, 64, 4e-3),
 	}
 }
 
