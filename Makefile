@@ -186,9 +186,9 @@ GOTCH_ENV := . pretrain/gotch-env.sh
 deps-torch:
 	$(GOTCH_ENV)
 
-## pretrain: retrain the five shipped networks with libtorch and rewrite static/models/*.json (about
-## 3.5 minutes on 2 cores for the paper's four and 4.6 for mnist28-mlp, plus about 2 for the first
-## build of gotch's libtch).
+## pretrain: retrain the six shipped networks with libtorch and rewrite static/models/*.json (about
+## 3.5 minutes on 2 cores for the paper's four, 4.6 for mnist28-mlp and 25 for mnist28-mlp256, plus
+## about 2 for the first build of gotch's libtch).
 pretrain: deps-torch deps-data
 	$(GOTCH_ENV) && $(GO) run ./pretrain/cmd/pretrain -out static/models
 

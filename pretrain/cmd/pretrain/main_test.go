@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/meshlight/meshlight/photonics"
+	"github.com/meshlight/meshlight/pretrain"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/testnet"
@@ -17,8 +18,14 @@ import (
 // Flags alone (no data, no training): presets, a network of one's own, overrides.
 func TestParse(t *testing.T) {
 	j, err := parse(nil, nil)
-	if err != nil || len(j.cfgs) != 5 || j.out != filepath.Join("static", "models") {
-		t.Fatalf("no flags: %d configs, out %q, %v; want the 5 presets", len(j.cfgs), j.out, err)
+	presets := pretrain.Presets()
+	if err != nil || len(j.cfgs) != len(presets) || j.out != filepath.Join("static", "models") {
+		t.Fatalf("no flags: %d configs, out %q, %v; want the %d presets", len(j.cfgs), j.out, err, len(presets))
+	}
+	for i, c := range j.cfgs {
+		if c.Name != presets[i].Name {
+			t.Errorf("no flags: config %d is %q, want preset %q", i, c.Name, presets[i].Name)
+		}
 	}
 	j, err = parse([]string{"-only", "mnist28-mlp, vowel-mlp", "-epochs", "3", "-seed", "7"}, nil)
 	if err != nil || len(j.cfgs) != 2 || j.cfgs[0].Name != "mnist28-mlp" || j.cfgs[1].Name != "vowel-mlp" ||
