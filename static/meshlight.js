@@ -125,6 +125,18 @@
       e.preventDefault();
       action(k);
     });
+    // A tap on the canvas starts or pauses, as space does: a finger's, not a mouse's (the
+    // mouse drags and zooms the layer), and a tap, not a swipe or a long press.
+    let tap = null;
+    document.addEventListener('pointerdown', (e) => {
+      tap = e.pointerType === 'touch' && e.isPrimary && e.target.tagName === 'CANVAS' ? { x: e.clientX, y: e.clientY, t: e.timeStamp } : null;
+    });
+    document.addEventListener('pointercancel', () => { tap = null; });
+    document.addEventListener('pointerup', (e) => {
+      const t = tap;
+      tap = null;
+      if (t && e.isPrimary && Math.hypot(e.clientX - t.x, e.clientY - t.y) < 16 && e.timeStamp - t.t < 600) action('toggle');
+    });
     document.addEventListener('fullscreenchange', () => {
       if (!document.fullscreenElement && api.settings().booth) action('unbooth');
     });
