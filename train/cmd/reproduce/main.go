@@ -387,7 +387,8 @@ const (
 // whose settings equal the job's (see settings), the curve parses and ends at the
 // result's queries, the result's figures equal the curve's (checkSummary) and both files
 // match the JSON's seal (checkSeal). Otherwise it says why, wrapping os.ErrNotExist when
-// there is no JSON at all and errUnsealed when only the seal is missing.
+// there is no JSON at all and errUnsealed, with the result and curve, when only the seal
+// is missing.
 func (j job) finished(out string) (result, []train.Record, error) {
 	path := j.path(out, ".json")
 	b, err := readFile(path, maxRunFile)
@@ -421,7 +422,9 @@ func (j job) finished(out string) (result, []train.Record, error) {
 	if err := checkSummary(path, got, curve); err != nil {
 		return result{}, nil, err
 	}
-	if err := checkSeal(path, b, got, csv, raw); err != nil {
+	if err := checkSeal(path, b, got, csv, raw); errors.Is(err, errUnsealed) {
+		return got, curve, err // checked but for the seal: -seal seals this
+	} else if err != nil {
 		return result{}, nil, err
 	}
 	return got, curve, nil
