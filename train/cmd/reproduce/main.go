@@ -6,6 +6,8 @@
 //	go run ./train/cmd/reproduce                  # everything, on all cores, then the report
 //	go run ./train/cmd/reproduce -shard 3/16      # runs 3, 19, 35, ... only (no report)
 //	go run ./train/cmd/reproduce -report-only     # the report from the runs in -out
+//	go run ./train/cmd/reproduce -plan            # what would run, and why again; runs nothing
+//	go run ./train/cmd/reproduce -seal            # seal runs written before runs were sealed
 //
 // Every run is an independent job (model, noise, configuration, seed), so a sweep can be
 // split over machines with -shard i/n (e.g. a Slurm job array or a Kubernetes indexed
@@ -13,9 +15,14 @@
 // -report-only. Finished runs are skipped unless -force, so an interrupted sweep resumes:
 // a run is finished when its JSON parses, states the job's configuration and budget
 // (optimizer, alpha, s, p, step, mu, lambda, power budget, the chip's gamma std, V_pi,
-// crosstalk, bits and heat-all, seed, query budget, model) and its curve ends at its
-// queries; any other run file (cut short, from another -scale or configuration) is run
-// again. Every file is written atomically (a temporary file in the same folder, synced,
+// crosstalk, bits and heat-all, seed, query budget, model), its curve ends at its
+// queries, its figures that the curve holds (deployed, final, best and kept accuracy,
+// powers, energy) equal the curve's, and its seal holds: the JSON carries the SHA-256 of
+// its curve (curve_sha256) and of its own content without that member (sha256), so a
+// byte changed in either file after the run is noticed. Any other run file (cut short,
+// from another -scale or configuration, changed, unsealed) is run again, with a line
+// saying which and why. -seal seals, in place, runs written before runs were sealed
+// once each one's summary agrees with its curve. Every file is written atomically (a temporary file in the same folder, synced,
 // then renamed), so an interruption leaves the old file or the new one, never half of
 // one. -scale shortens every budget (tests, quick looks).
 package main

@@ -313,3 +313,34 @@ func TestSealInPlace(t *testing.T) {
 		t.Errorf("-plan after -seal: exit %d, %q; want the refused run only", code, log)
 	}
 }
+
+// Every committed run is sealed and intact, its figures its curve's: make reproduce
+// resumes them all rather than rerun one (a hand-edited or unsealed result fails here
+// first).
+func TestCommittedResultsSealed(t *testing.T) {
+	files, err := filepath.Glob("../../../results/runs/*/*/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no committed runs (%v)", err)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r result
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		csv := strings.TrimSuffix(f, ".json") + ".csv"
+		curve, b, err := readCurveFile(csv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := checkSummary(f, r, curve); err != nil {
+			t.Error(err)
+		}
+		if err := checkSeal(f, raw, r, csv, b); err != nil {
+			t.Error(err)
+		}
+	}
+}
