@@ -22,9 +22,10 @@
 // byte changed in either file after the run is noticed. Any other run file (cut short,
 // from another -scale or configuration, changed, unsealed) is run again, with a line
 // saying which and why. -seal seals, in place, runs written before runs were sealed
-// once each one's summary agrees with its curve. Every file is written atomically (a temporary file in the same folder, synced,
-// then renamed), so an interruption leaves the old file or the new one, never half of
-// one. -scale shortens every budget (tests, quick looks).
+// once each one's summary agrees with its curve. Every file is written atomically (a
+// temporary file in the same folder, synced, then renamed), so an interruption leaves the
+// old file or the new one, never half of one. -scale shortens every budget (tests, quick
+// looks).
 package main
 
 import (
