@@ -100,6 +100,9 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-seeds", "0"}, "-seeds 0"},
 		{[]string{"-jobs", "0"}, "-jobs 0"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-seal", "-plan"}, "choose one"},
+		{[]string{"-plan", "-report-only"}, "choose one"},
+		{[]string{"-seal", "-force"}, "-seal and -force"},
 	} {
 		code, log := reproduceCLI(t, tc.args...)
 		if code != 2 || strings.Count(log, "\n") != 1 || !strings.Contains(log, tc.want) {
