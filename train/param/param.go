@@ -12,6 +12,7 @@ package param
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 	"strconv"
@@ -30,17 +31,19 @@ func Float(s string) (float64, error) {
 	x, err := strconv.ParseFloat(s, 64)
 	switch {
 	case err != nil && errors.Is(err, strconv.ErrRange) && !math.IsInf(x, 0):
-		return 0, fmt.Errorf("%s is too small for a float64 to hold (the smallest is %g)", s, smallest)
+		return 0, errTooSmall
 	case err != nil || math.IsInf(x, 0):
-		return 0, fmt.Errorf("%s is too large for a float64", s)
+		return 0, errors.New("too large for a float64")
 	case (x != 0 && math.Abs(x) < smallest) || (x == 0 && nonzero(s)):
-		return 0, fmt.Errorf("%s is too small for a float64 to hold its digits (the smallest is %g)", s, smallest)
+		return 0, errTooSmall
 	}
 	if x == 0 {
 		x = 0
 	}
 	return x, nil
 }
+
+var errTooSmall = fmt.Errorf("too small for a float64 to hold its digits (0, or at least %g)", smallest)
 
 // smallest is the smallest normal float64: below it a float64 keeps fewer digits.
 const smallest = 0x1p-1022
@@ -162,6 +165,18 @@ func (r Range) String() string {
 	return fmt.Sprintf("%s%g, %g%s", l, r.Lo, r.Hi, h)
 }
 
+// Bounds writes r as bounds of a named value: "0 < s <= 1".
+func (r Range) Bounds(name string) string {
+	l, h := "<=", "<="
+	if r.OpenLo {
+		l = "<"
+	}
+	if r.OpenHi {
+		h = "<"
+	}
+	return fmt.Sprintf("%g %s %s %s %g", r.Lo, l, name, h, r.Hi)
+}
+
 // Parse parses a decimal number (Float) in r.
 func (r Range) Parse(s string) (float64, error) {
 	x, err := Float(s)
@@ -169,4 +184,27 @@ func (r Range) Parse(s string) (float64, error) {
 		return 0, err
 	}
 	return x, r.Check(x)
+}
+
+// FloatVar defines a float64 flag on fs, like flag.FlagSet.Float64Var with *p as its
+// default, that reads its value by Float's grammar (a range is the caller's to check).
+func FloatVar(fs *flag.FlagSet, p *float64, name, usage string) {
+	fs.Var((*floatFlag)(p), name, usage)
+}
+
+type floatFlag float64
+
+func (f *floatFlag) String() string {
+	if f == nil {
+		return "0"
+	}
+	return FormatFloat(float64(*f))
+}
+
+func (f *floatFlag) Set(s string) error {
+	x, err := Float(s)
+	if err == nil {
+		*f = floatFlag(x)
+	}
+	return err
 }

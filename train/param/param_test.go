@@ -107,6 +107,9 @@ func TestRange(t *testing.T) {
 			t.Errorf("%v in %s: %v, want %v", x, r, !in, in)
 		}
 	}
+	if got := r.Bounds("s"); got != "0 < s <= 1" {
+		t.Errorf("Bounds %q", got)
+	}
 	if _, err := r.Parse("0"); err == nil || err.Error() != "out of range (0, 1]" {
 		t.Errorf("Parse(0): %v", err)
 	}

@@ -419,7 +419,7 @@ func TestSessionBadChipKeepsLastGoodState(t *testing.T) {
 		wantErr string
 	}{
 		{"bits above 16", map[string]string{"bits": "17"}, `bits="17": out of range [0, 16]`},
-		{"negative vpi", map[string]string{"vpi": "-1"}, `vpi="-1": out of range (0, 1000]`},
+		{"negative vpi", map[string]string{"vpi": "-1"}, `vpi="-1": out of range [0.1, 100]`},
 		{"negative gamma-std", map[string]string{"gamma-std": "-0.002"}, `gamma-std="-0.002": out of range [0, 1)`},
 		{"unknown preset", map[string]string{"chip": "lab"}, `chip="lab": unknown chip preset (known: paper, ideal, strong)`},
 		{"step below a code", map[string]string{"lr": "0.01"}, `lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)`},
@@ -440,7 +440,7 @@ func TestSessionBadChipKeepsLastGoodState(t *testing.T) {
 				t.Errorf("page error %q lacks %q", msg, c.wantErr)
 			}
 			if len(c.params) == 2 {
-				set.Bits, set.LR = 6, photonics.Quantum(6) // the good value of the pair applies
+				set.Bits, set.Step = 6, photonics.Quantum(6) // the good value of the pair applies
 				if s.Settings() != set || s.Chip() == chip {
 					t.Errorf("bits 6 must apply: %+v", s.Settings())
 				}

@@ -261,3 +261,27 @@ func TestCommittedResultsDecode(t *testing.T) {
 		t.Errorf("optimizers in the committed runs: %v, want all of %v", seen, train.Methods())
 	}
 }
+
+// The committed runs resume: planning make reproduce's default runs (three seeds, full
+// budgets) over results/ finds every one finished and of its job, so a change of the
+// configuration's types or of a run's key reruns nothing.
+func TestCommittedResultsResume(t *testing.T) {
+	o := options{out: "../../../results", seeds: 3, scale: 1, shards: 1}
+	jobs := plan(o)
+	if len(jobs) == 0 {
+		t.Fatal("no jobs planned")
+	}
+	again := 0
+	for _, j := range jobs {
+		if _, _, err := j.finished(o.out); err != nil {
+			again++
+			if again <= 5 {
+				t.Errorf("%s would run again: %v", j.path("", ""), err)
+			}
+		}
+	}
+	if again > 0 {
+		t.Fatalf("%d of %d planned runs would run again", again, len(jobs))
+	}
+	t.Logf("%d planned runs, all finished", len(jobs))
+}
