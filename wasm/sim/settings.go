@@ -34,18 +34,19 @@ import (
 //
 // The step: Step, the optimizer's initial phase step, follows the optimizer's default for
 // the chip (train.DefaultStep of Optimizer and Bits, whole control codes) until it is set
-// to another value, and the URL carries lr only then. On a chip with control codes (Bits > 0) a step below one code
-// cannot be programmed: such a setting is refused with train's message, as is any other
-// combination train.Config.Validate refuses (say a V_pi that makes the drift relative to
-// gamma 50% or more).
+// to another value, and the URL carries lr only then. On a chip with control codes
+// (Bits > 0) a step below one code cannot be programmed: such a setting is refused with
+// train's message, as is any other combination train.Config.Validate refuses (say a V_pi
+// that makes the drift relative to gamma 50% or more).
 type Settings struct {
 	Model     string  // a catalog name (see Catalog) or a relative URL of a model file (*.json, *.json.gz)
 	Layer     int     // index of the layer drawn
 	Optimizer string  // an optimizer of the training engine (train.Methods)
-	Alpha     float64 // fraction of U/V phases that are active, (0, 1]
-	S         float64 // fraction of the active phases tried per iteration, (0, 1]
-	P         float64 // probability of skipping a power-raising step back, [0, 1]
+	Alpha     float64 // fraction of U/V phases that are active (ranges: train.Params)
+	S         float64 // fraction of the active phases tried per iteration
+	P         float64 // probability of skipping a power-raising step back
 	Step      float64 // the optimizer's initial phase step, radians: the URL's lr (see above)
+	// The chip: its preset (the URL's chip) and the fields it sets.
 	photonics.Hardware
 	Seed    int64  // fixes the noise draw, the active set and every random choice
 	Speed   int    // most ONN queries per 1/60 s (the engine trains at most 60 times this a second)
