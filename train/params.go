@@ -114,8 +114,7 @@ func floatParam(name, usage string, deploys bool, r param.Range, field func(*Con
 }
 
 func intParam[T int | int64](name, usage string, deploys bool, lo, hi int64, field func(*Config) *T) Param {
-	r := param.Range{Lo: float64(lo), Hi: float64(hi)}
-	return Param{Name: name, Usage: fmt.Sprintf("%s, %s", usage, r), Deploys: deploys,
+	return Param{Name: name, Usage: fmt.Sprintf("%s, [%d, %d]", usage, lo, hi), Deploys: deploys,
 		get: func(c *Config) string { return fmt.Sprint(*field(c)) },
 		set: func(c *Config, v string) error {
 			n, err := param.Int(v, lo, hi)
@@ -126,7 +125,7 @@ func intParam[T int | int64](name, usage string, deploys bool, lo, hi int64, fie
 		},
 		check: func(c *Config) error {
 			if n := int64(*field(c)); n < lo || n > hi {
-				return &FieldError{name, n, r.Bounds(name)}
+				return &FieldError{name, n, fmt.Sprintf("%d <= %s <= %d", lo, name, hi)}
 			}
 			return nil
 		}}
@@ -193,12 +192,16 @@ type paramFlag struct {
 	given      bool
 }
 
+// String is the value given, or the default; a default of 0 (false, or lr's "not given")
+// reads as none, as package flag shows a zero default.
 func (f *paramFlag) String() string {
-	if f == nil || f.p.get == nil {
+	switch {
+	case f == nil || f.p.get == nil:
 		return ""
-	}
-	if f.given {
+	case f.given:
 		return f.value
+	case f.def == "0":
+		return ""
 	}
 	return f.def
 }
