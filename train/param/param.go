@@ -208,3 +208,49 @@ func (f *floatFlag) Set(s string) error {
 	}
 	return err
 }
+
+// IntVar defines an integer flag on fs, like flag.FlagSet.IntVar with *p as its default,
+// that reads its value by Int's grammar (decimal: no "0x10" or "1_000").
+func IntVar[T int | int64](fs *flag.FlagSet, p *T, name, usage string) {
+	fs.Var(&intFlag[T]{p}, name, usage)
+}
+
+type intFlag[T int | int64] struct{ p *T }
+
+func (f *intFlag[T]) String() string {
+	if f == nil || f.p == nil {
+		return "0"
+	}
+	return strconv.FormatInt(int64(*f.p), 10)
+}
+
+func (f *intFlag[T]) Set(s string) error {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if x := T(math.MaxInt32); x+1 < x { // a 32-bit int (js/wasm's is 64-bit, but be exact)
+		lo, hi = math.MinInt32, math.MaxInt32
+	}
+	n, err := Int(s, lo, hi)
+	if err == nil {
+		*f.p = T(n)
+	}
+	return err
+}
+
+// BoolVar defines a boolean flag on fs, like flag.FlagSet.BoolVar with *p as its default
+// (given alone it is true), that reads a value by Bool's grammar.
+func BoolVar(fs *flag.FlagSet, p *bool, name, usage string) { fs.Var((*boolFlag)(p), name, usage) }
+
+type boolFlag bool
+
+func (f *boolFlag) String() string { return strconv.FormatBool(f != nil && bool(*f)) }
+
+func (f *boolFlag) Set(s string) error {
+	b, err := Bool(s)
+	if err == nil {
+		*f = boolFlag(b)
+	}
+	return err
+}
+
+// IsBoolFlag lets the flag be given alone.
+func (f *boolFlag) IsBoolFlag() bool { return true }

@@ -1,6 +1,8 @@
 package param
 
 import (
+	"flag"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -112,5 +114,31 @@ func TestRange(t *testing.T) {
 	}
 	if _, err := r.Parse("0"); err == nil || err.Error() != "out of range (0, 1]" {
 		t.Errorf("Parse(0): %v", err)
+	}
+}
+
+// The flags read their values by the package's grammar.
+func TestFlags(t *testing.T) {
+	for _, tc := range []struct {
+		arg string
+		ok  bool
+	}{
+		{"-x=0.5", true}, {"-x=0x1p-1", false}, {"-x=Inf", false},
+		{"-n=12", true}, {"-n=0x10", false}, {"-n=1_000", false}, {"-n=1.5", false},
+		{"-i=-3", true}, {"-i=9223372036854775807", true}, {"-i=1e30", false},
+		{"-b", true}, {"-b=0", true}, {"-b=TRUE", true}, {"-b=t", false}, {"-b=yes", false},
+	} {
+		t.Run(tc.arg, func(t *testing.T) {
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			x, n, i, b := 1.0, 2, int64(3), false
+			FloatVar(fs, &x, "x", "")
+			IntVar(fs, &n, "n", "")
+			IntVar(fs, &i, "i", "")
+			BoolVar(fs, &b, "b", "")
+			if err := fs.Parse([]string{tc.arg}); (err == nil) != tc.ok {
+				t.Errorf("error %v, want ok %v", err, tc.ok)
+			}
+		})
 	}
 }

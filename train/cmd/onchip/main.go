@@ -111,27 +111,27 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	modelPath := fs.String("model", "", "model file (static/models/*.json, or gzipped *.json.gz)")
 	dataDir := fs.String("data", "", "folder of the data files (default: ../data beside the model)")
 	csvPath := fs.String("csv", "", "write the curve to this CSV file")
-	c.Seed = 1
-	apply := train.ParamFlags(fs, &c) // optimizer, chip, its settings, alpha, s, p, lr, seed
+	c.Seed, c.MaxQueries, c.EvalEvery = 1, 50000, 0 // the CLI's defaults
+	apply := train.ParamFlags(fs, &c)               // optimizer, chip, its settings, alpha, s, p, lr, seed
 	param.FloatVar(fs, &c.Decay, "decay", "step-size factor per epoch, (0, 1]")
-	fs.Int64Var(&c.MaxQueries, "queries", 50000, "query budget (0: none; then give -iterations or -wall)")
-	fs.IntVar(&c.MaxIterations, "iterations", 0, "iteration budget (0: none)")
+	param.IntVar(fs, &c.MaxQueries, "queries", "query budget (0: none; then give -iterations or -wall)")
+	param.IntVar(fs, &c.MaxIterations, "iterations", "iteration budget (0: none)")
 	fs.DurationVar(&c.MaxWall, "wall", 0, "wall-time budget, e.g. 30s (0: none)")
-	fs.Int64Var(&c.EvalEvery, "eval", 0, "queries between test evaluations (0: queries/50, at least 1000)")
-	fs.IntVar(&c.Batch, "batch", c.Batch, "minibatch size")
+	param.IntVar(fs, &c.EvalEvery, "eval", "queries between test evaluations (0: queries/50, at least 1000)")
+	param.IntVar(fs, &c.Batch, "batch", "minibatch size")
 	param.FloatVar(fs, &c.Validation, "validation", "fraction of the training pool held out to choose the state kept and restored at the end (0: none)")
 	param.FloatVar(fs, &c.Mu, "mu", "zadam, znewton, flops: finite-difference radius (0: the optimizer's default)")
-	fs.IntVar(&c.Q, "q", c.Q, "flops: Gaussian samples per iteration")
+	param.IntVar(fs, &c.Q, "q", "flops: Gaussian samples per iteration")
 	param.FloatVar(fs, &c.Lambda, "lambda", "admm: initial Lagrange multiplier of the power (sum of active phases)")
 	param.FloatVar(fs, &c.Budget, "budget", "admm: power budget, a fraction of the deployed chip's power")
-	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: no re-query after a step back (ablation)")
+	param.BoolVar(fs, &c.Stale, "stale", "szo-scd, admm: no re-query after a step back (ablation)")
 	param.FloatVar(fs, &c.Margin.Tau, "tau", "szo-scd-margin: fixed noise margin, loss units (with -margin-scale 0 as well: the variant's default)")
 	param.FloatVar(fs, &c.Margin.Scale, "margin-scale", "szo-scd-margin: adaptive margin, times the running mean of |delta loss|")
-	fs.IntVar(&c.Margin.Ramp, "margin-ramp", 0, "szo-scd-margin: iterations over which the margin grows from 0")
+	param.IntVar(fs, &c.Margin.Ramp, "margin-ramp", "szo-scd-margin: iterations over which the margin grows from 0")
 	param.FloatVar(fs, &c.Margin.Grow, "margin-grow", "szo-scd-margin: after the ramp, the margin grows by this fraction per e-fold of iterations")
 	param.FloatVar(fs, &c.Margin.Down, "margin-down", "szo-scd-margin: margin of a power-lowering move, a fraction of the margin (0: 1)")
-	fs.BoolVar(&c.Shadow, "shadow", false, "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
-	fs.BoolVar(&c.SigmaPerBlock, "sigma-per-block", false, "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")
+	param.BoolVar(fs, &c.Shadow, "shadow", "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
+	param.BoolVar(fs, &c.SigmaPerBlock, "sigma-per-block", "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)

@@ -144,6 +144,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-model", path, "-s", "1e-300"}, "-s 1e-300: out of range [1e-06, 1]"},
 		{[]string{"-model", path, "-heat-all=yes"}, "-heat-all yes: not a boolean"},
 		{[]string{"-model", path, "-decay", "0x1p-1"}, "-decay"},
+		{[]string{"-model", path, "-queries", "1_000"}, "-queries: not an integer"},
+		{[]string{"-model", path, "-shadow=t"}, "-shadow: not a boolean"},
 		{[]string{"-model", path, "-lr", "0.005"}, "-lr 0.005: want at least one control code"},
 		{[]string{"-model", path, "-optimizer", "zadam", "-mu", "0.01"}, "-mu 0.01: want at least one control code"},
 		{[]string{"-model", path, "-optimizer", "admm", "-budget", "0"}, "-budget 0"},

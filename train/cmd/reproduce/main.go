@@ -79,13 +79,15 @@ func parse(args []string) (options, error) {
 	fs.StringVar(&o.data, "data", "static/data", "folder of the data files")
 	fs.StringVar(&o.out, "out", "results", "output folder")
 	shard := fs.String("shard", "0/1", "run only jobs i, i+n, i+2n, ... of the n shards (i/n)")
-	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs in parallel")
-	fs.IntVar(&o.seeds, "seeds", 3, "seeds per configuration (1..seeds)")
+	o.jobs = runtime.NumCPU()
+	param.IntVar(fs, &o.jobs, "jobs", "runs in parallel")
+	o.seeds = 3
+	param.IntVar(fs, &o.seeds, "seeds", "seeds per configuration (1..seeds)")
 	o.scale = 1
 	param.FloatVar(fs, &o.scale, "scale", "multiply every query budget (and evaluation interval) by this")
 	only := fs.String("experiments", "", "comma-separated experiment IDs to run and report (default: all)")
-	fs.BoolVar(&o.reportOnly, "report-only", false, "write the report from the runs in -out, run nothing")
-	fs.BoolVar(&o.force, "force", false, "rerun finished runs")
+	param.BoolVar(fs, &o.reportOnly, "report-only", "write the report from the runs in -out, run nothing")
+	param.BoolVar(fs, &o.force, "force", "rerun finished runs")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(os.Stderr)
