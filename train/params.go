@@ -27,7 +27,7 @@ var (
 	crosstalkRange = param.Range{Lo: 0, Hi: 0.5}                   // beyond it a device's neighbours outweigh it
 )
 
-// MinFraction is the smallest alpha and s: see Params.
+// MinFraction is the smallest alpha and s: one phase in a million (see the bounds above).
 const MinFraction = 1e-6
 
 // MaxSeed is the largest seed: 2^53, below which every integer is a JavaScript number
