@@ -43,7 +43,7 @@ func Float(s string) (float64, error) {
 	return x, nil
 }
 
-var errTooSmall = fmt.Errorf("too small for a float64 to hold its digits (0, or at least %g)", smallest)
+var errTooSmall = fmt.Errorf("too small for a float64 to hold its digits (0, or at least %.2g)", smallest)
 
 // smallest is the smallest normal float64: below it a float64 keeps fewer digits.
 const smallest = 0x1p-1022
@@ -180,10 +180,13 @@ func (r Range) Bounds(name string) string {
 // Parse parses a decimal number (Float) in r.
 func (r Range) Parse(s string) (float64, error) {
 	x, err := Float(s)
+	if err == nil {
+		err = r.Check(x)
+	}
 	if err != nil {
 		return 0, err
 	}
-	return x, r.Check(x)
+	return x, nil
 }
 
 // FloatVar defines a float64 flag on fs, like flag.FlagSet.Float64Var with *p as its
