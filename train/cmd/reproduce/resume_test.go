@@ -285,3 +285,30 @@ func TestCommittedResultsResume(t *testing.T) {
 	}
 	t.Logf("%d planned runs, all finished", len(jobs))
 }
+
+// A stored run whose chip differs from the job's in one field is named by that field, as
+// the run's JSON spells it (the chip's fields sit in an embedded photonics.Hardware).
+func TestDiffNamesChipFields(t *testing.T) {
+	base := train.DefaultConfig().Setup("m")
+	for _, tc := range []struct {
+		field string
+		edit  func(s *train.Setup)
+	}{
+		{"chip", func(s *train.Setup) { s.Preset = "strong" }},
+		{"gamma_std", func(s *train.Setup) { s.GammaStd = 3e-3 }},
+		{"heat_all", func(s *train.Setup) { s.HeatAll = true }},
+		{"bits", func(s *train.Setup) { s.Bits = 6 }},
+		{"seed", func(s *train.Setup) { s.Seed = 9 }},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			got := base
+			tc.edit(&got)
+			if field, _, _ := diff(got, base); field != tc.field {
+				t.Errorf("diff names %q, want %q", field, tc.field)
+			}
+		})
+	}
+	if field, _, _ := diff(base, base); field != "" {
+		t.Errorf("equal setups differ in %q", field)
+	}
+}
