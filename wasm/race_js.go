@@ -282,7 +282,7 @@ func (rc *race) sceneOf(set sim.Settings) *render.Scene {
 	if rc.running() {
 		state = "racing"
 	}
-	chip := set.Chip
+	chip := set.Preset
 	if set.ChipEdited() {
 		chip += "*"
 	}

@@ -69,7 +69,7 @@ func chipScene(t *testing.T, l *photonics.SVDLayer, rng *rand.Rand, alpha float6
 		signs[i] = float64(1 - 2*rng.IntN(2))
 	}
 	chip, err := photonics.Deploy([]*photonics.SVDLayer{l}, [][]float64{phases}, [][]float64{signs},
-		photonics.ChipConfig{Alpha: alpha, Noise: photonics.DefaultNoise(), Seed: 3})
+		photonics.ChipConfig{Alpha: alpha, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

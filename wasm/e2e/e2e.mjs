@@ -722,7 +722,7 @@ const steps = [
     const before = await page.evaluate(() => window.meshlight.settings());
     const bad = [
       ['#bits', '17', /bits="17": out of range \[0, 16\]/],
-      ['#vpi', '-1', /vpi="-1": out of range \(0, 1000\]/],
+      ['#vpi', '-1', /vpi="-1": out of range \[0.1, 100\]/],
       ['#gamma-std', '-0.002', /gamma-std="-0.002": out of range \[0, 1\)/],
       ['#lr', '0.01', /lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits/],
     ];

@@ -85,7 +85,7 @@ func TestRaceSettings(t *testing.T) {
 	// A step chosen by hand is every racer's.
 	base.Set("lr", "0.1")
 	rs, _ := RaceSettings(base, "flops")
-	if rs.LR != 0.1 || rs.Optimizer != "flops" {
+	if rs.Step != 0.1 || rs.Optimizer != "flops" {
 		t.Errorf("lr by hand: %+v", rs)
 	}
 	if _, err := RaceSettings(base, "sgd"); err == nil {

@@ -560,7 +560,7 @@ func (s *Session) Options() map[string][]Option {
 		if p.Name == "paper" {
 			label = "paper (the method's)"
 		}
-		if p.Name == s.set.Chip && s.set.ChipEdited() {
+		if p.Name == s.set.Preset && s.set.ChipEdited() {
 			label += ", edited"
 		}
 		chips = append(chips, Option{Value: p.Name, Label: label})
@@ -636,7 +636,7 @@ func (s *Session) Stats() Stats {
 	if s.run != nil {
 		chip = s.runSet
 	}
-	st.setChip(chip)
+	st.readChip(chip)
 	if s.run == nil {
 		return st
 	}
@@ -657,12 +657,11 @@ func (s *Session) Stats() Stats {
 	return st
 }
 
-// setChip fills the chip's figures and readouts from settings.
-func (st *Stats) setChip(set Settings) {
-	cfg := set.Config()
-	st.Chip, st.ChipEdited = set.Chip, set.ChipEdited()
-	st.GammaStd, st.VPi, st.Crosstalk, st.Bits, st.HeatAll, st.Step = set.GammaStd, set.VPi, set.Crosstalk, set.Bits, set.HeatAll, set.LR
-	st.RelativeDrift = 100 * cfg.Noise().RelativeDrift()
+// readChip fills the chip's figures and readouts from settings.
+func (st *Stats) readChip(set Settings) {
+	st.Chip, st.ChipEdited = set.Preset, set.ChipEdited()
+	st.GammaStd, st.VPi, st.Crosstalk, st.Bits, st.HeatAll, st.Step = set.GammaStd, set.VPi, set.Crosstalk, set.Bits, set.HeatAll, set.Step
+	st.RelativeDrift = 100 * set.RelativeDrift()
 	st.DriftText, st.CrosstalkText, st.ControlText = ChipReadouts(set)
 }
 
@@ -671,7 +670,7 @@ func (st *Stats) setChip(set Settings) {
 // the crosstalk ("2e-3", "2e-3, all devices heat" with HeatAll) and the control resolution
 // ("8-bit", "continuous").
 func ChipReadouts(set Settings) (drift, crosstalk, control string) {
-	rel := 100 * set.Config().Noise().RelativeDrift()
+	rel := 100 * set.RelativeDrift()
 	drift = fmt.Sprintf("γ σ %s (%.3g%%)", Sci(set.GammaStd), rel)
 	if set.GammaStd == 0 {
 		drift = "none (γ σ 0)"
@@ -733,7 +732,7 @@ func (s *Session) refreshScene(now time.Time) {
 	case s.run.Done():
 		state = "finished"
 	}
-	chipName := s.runSet.Chip
+	chipName := s.runSet.Preset
 	if s.runSet.ChipEdited() {
 		chipName += "*"
 	}

@@ -47,6 +47,7 @@ import (
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/param"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
@@ -86,14 +87,17 @@ func parse(args []string) (options, error) {
 	fs.StringVar(&o.data, "data", "static/data", "folder of the data files")
 	fs.StringVar(&o.out, "out", "results", "output folder")
 	shard := fs.String("shard", "0/1", "run only jobs i, i+n, i+2n, ... of the n shards (i/n)")
-	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs in parallel")
-	fs.IntVar(&o.seeds, "seeds", 3, "seeds per configuration (1..seeds)")
-	fs.Float64Var(&o.scale, "scale", 1, "multiply every query budget (and evaluation interval) by this")
+	o.jobs = runtime.NumCPU()
+	param.IntVar(fs, &o.jobs, "jobs", "runs in parallel")
+	o.seeds = 3
+	param.IntVar(fs, &o.seeds, "seeds", "seeds per configuration (1..seeds)")
+	o.scale = 1
+	param.FloatVar(fs, &o.scale, "scale", "multiply every query budget (and evaluation interval) by this")
 	only := fs.String("experiments", "", "comma-separated experiment IDs to run and report (default: all)")
-	fs.BoolVar(&o.reportOnly, "report-only", false, "write the report from the runs in -out, run nothing")
-	fs.BoolVar(&o.force, "force", false, "rerun finished runs")
-	fs.BoolVar(&o.seal, "seal", false, "seal the finished runs in -out in place (their JSON) if each one's summary agrees with its curve; run nothing")
-	fs.BoolVar(&o.dryRun, "plan", false, "print the runs that would be run, and why again, then stop: run nothing, write nothing")
+	param.BoolVar(fs, &o.reportOnly, "report-only", "write the report from the runs in -out, run nothing")
+	param.BoolVar(fs, &o.force, "force", "rerun finished runs")
+	param.BoolVar(fs, &o.seal, "seal", "seal the finished runs in -out in place (their JSON) if each one's summary agrees with its curve; run nothing")
+	param.BoolVar(fs, &o.dryRun, "plan", "print the runs that would be run, and why again, then stop: run nothing, write nothing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(os.Stderr)
@@ -441,10 +445,22 @@ func (j job) finished(out string) (result, []train.Record, error) {
 // diff compares a stored run's setup with a job's and returns the JSON name and both
 // values of the first field that differs, or "" if none does.
 func diff(got, want train.Setup) (field string, have, wanted any) {
-	g, w := reflect.ValueOf(got), reflect.ValueOf(want)
+	return diffFields(reflect.ValueOf(got), reflect.ValueOf(want))
+}
+
+// diffFields is diff of two structs of one type; the fields of an embedded struct (the
+// chip's photonics.Hardware) are compared one by one, as JSON spells them at the top.
+func diffFields(g, w reflect.Value) (field string, have, wanted any) {
 	for i := range g.NumField() {
+		f := g.Type().Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if name, a, b := diffFields(g.Field(i), w.Field(i)); name != "" {
+				return name, a, b
+			}
+			continue
+		}
 		if a, b := g.Field(i).Interface(), w.Field(i).Interface(); a != b {
-			name, _, _ := strings.Cut(g.Type().Field(i).Tag.Get("json"), ",")
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			return name, a, b
 		}
 	}

@@ -97,6 +97,7 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-shard", "x"}, "-shard"},
 		{[]string{"-experiments", "table9"}, "unknown experiment \"table9\""},
 		{[]string{"-scale", "0"}, "-scale 0"},
+		{[]string{"-scale", "0x1p-1"}, "-scale"},
 		{[]string{"-seeds", "0"}, "-seeds 0"},
 		{[]string{"-jobs", "0"}, "-jobs 0"},
 		{[]string{"extra"}, "unexpected argument"},
