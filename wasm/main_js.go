@@ -2,11 +2,14 @@
 // simulation with ebiten on a canvas. The simulation itself, the engine (wasm/engine), runs
 // in a dedicated Web Worker (static/engine.js) as its own WebAssembly module, so training
 // never waits for drawing: this program sends it the page's settings and commands and asks
-// it for a snapshot once per frame (sim.Mirror applies them; Draw reads only the mirror).
+// it for a snapshot once per frame (page.Mirror applies them; Draw reads only the scene
+// Update prepared). It links no engine code: settings are checked in the engine, and the
+// page shows what the engine reports.
 // The page drives it through window.meshlight (see api_js.go); static/meshlight.js loads it.
 package main
 
 import (
+	"net/url"
 	"strings"
 	"syscall/js"
 	"time"
@@ -15,7 +18,8 @@ import (
 
 	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/render/canvas"
-	"github.com/meshlight/meshlight/wasm/sim"
+	pg "github.com/meshlight/meshlight/wasm/page"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 func main() {
@@ -32,22 +36,23 @@ func main() {
 }
 
 // page is the view's state: the mirror of the engine built from its snapshots, the
-// settings as the page last set them (ahead of the mirror until the engine has applied
-// them), and the page's own messages (a malformed snapshot, a failed worker). It keeps the
-// address bar in step with the settings.
+// page's own messages (a malformed snapshot, a failed worker), the scene Update prepared
+// for Draw, and booth mode's cycle. It keeps the address bar in step with the settings the
+// engine applied.
 type page struct {
-	*engine // the single run's
-	set     sim.Settings
+	*engine        // the single run's
 	query   string // the query last written to the address bar
 	loading render.Scene
+	shown   *render.Scene // what Draw draws: prepared by Update
+	sets    []pendingSet  // set() calls whose promise waits for the engine
 
 	// Go time of the parts of a frame: all of Game.Update (the input, this page's Update and
 	// preparing the view), this page's own Update within it, and Draw.
 	gameUpdate, update, draw goTime
 	game                     *canvas.Game
 
-	race  *race          // the race of optimizers open, nil when none (race_js.go)
-	cycle sim.BoothCycle // booth mode's turns between the single run and a race
+	race  *race    // the race of optimizers open, nil when none (race_js.go)
+	booth pg.Booth // booth mode's cycle: the single run, its result, a race, its result
 
 	// The model files sent to the engines (file_js.go): the last, and the one before it
 	// that the engines showed then, so a race opened later gets the file the page shows.
@@ -56,32 +61,59 @@ type page struct {
 
 func newPage(query string) *page {
 	p := &page{engine: newEngine(query), query: strings.TrimPrefix(query, "?")}
-	p.set, _ = sim.ParseQuery(query) // the engine reports what is wrong in the query
 	p.loading = render.Scene{Title: "meshlight", LoadingText: "starting the engine…", Status: "starting the engine…"}
+	p.shown = &p.loading
 	return p
 }
 
+// pendingSet is a set() whose promise resolves once the engine has applied command seq.
+type pendingSet struct {
+	seq  uint64
+	done func(errs []string)
+}
+
 // Update implements canvas.Sim: it applies the engine's messages, asks for the next
-// snapshot and keeps the address bar in step with the settings.
+// snapshot, moves booth mode and the race along, answers the set() calls the engine has
+// applied, keeps the address bar in step with the settings and prepares the scene Draw
+// draws.
 func (p *page) Update() error {
 	t := time.Now()
 	if p.game != nil {
 		p.engine.devices = p.game.NetworkDevices()
 	}
 	p.engine.update()
-	if p.mirror.Received && p.mirror.Seq >= p.seq {
-		// The engine has applied every command: its settings are the page's. Booth mode
-		// changes them on its own (the next chip's seed); a command the page sends next
-		// must not show the settings it last set itself while it is on its way.
-		p.set = p.mirror.Settings
-	}
 	p.updateRace(t)
-	if q := p.Settings().Query(); q != p.query && p.mirror.Received {
+	p.answerSets()
+	if q := p.mirror.Settings.Query; q != p.query && p.mirror.Received {
 		p.query = q
 		syncURL(q)
 	}
+	switch {
+	case p.race != nil:
+		p.shown = p.race.sceneOf(p.mirror.Stats)
+	case p.mirror.Received:
+		p.mirror.Scene.Note = p.booth.Note() // the engine knows no booth phases
+		p.shown = &p.mirror.Scene
+	default:
+		p.shown = &p.loading
+	}
 	p.update.add(time.Since(t))
 	return nil
+}
+
+// answerSets resolves the set() calls the engine has applied (its snapshot says so), with
+// the engine's messages about their values.
+func (p *page) answerSets() {
+	n := 0
+	for _, ps := range p.sets {
+		if p.mirror.Received && p.mirror.Seq >= ps.seq {
+			ps.done(p.takeAck(ps.seq))
+			continue
+		}
+		p.sets[n] = ps
+		n++
+	}
+	p.sets = p.sets[:n]
 }
 
 // goTime is the Go time one part of a frame took: smoothed, for a glance at the page, and
@@ -109,50 +141,49 @@ func (p *page) send(cmd string, extra map[string]any) {
 	p.engine.send(cmd, extra)
 }
 
-// Scene implements canvas.Sim: the last good snapshot's scene.
-func (p *page) Scene() *render.Scene {
-	if p.race != nil {
-		return p.race.sceneOf(p.Settings())
-	}
+// Scene implements canvas.Sim: the scene Update prepared (the last good snapshot's, or the
+// race's built from its racers' mirrors).
+func (p *page) Scene() *render.Scene { return p.shown }
+
+// Settings are the settings by URL parameter name as the engine applied them (booleans as
+// booleans), or the address's until the engine has answered.
+func (p *page) Settings() map[string]any {
+	out := map[string]any{}
 	if !p.mirror.Received {
-		return &p.loading
+		q, _ := url.ParseQuery(p.query)
+		for k, v := range q {
+			out[k] = v[0]
+		}
+		return out
 	}
-	return &p.mirror.Scene
+	for _, ps := range p.mirror.Settings.Params {
+		if ps.Bool {
+			out[ps.Name] = ps.Value == "1"
+		} else {
+			out[ps.Name] = ps.Value
+		}
+	}
+	return out
 }
 
-// Settings are the settings as the page last set them, or as the engine reports them once
-// it has applied every command sent.
-func (p *page) Settings() sim.Settings {
-	if p.mirror.Received && p.mirror.Seq >= p.seq {
-		return p.mirror.Settings
-	}
-	return p.set
-}
-
-// Set checks params as the engine will (sim.Settings.Apply), so set() answers at once,
-// and sends them to the engine.
-func (p *page) Set(params map[string]string) []error {
-	set := p.Settings()
-	layers := 0
-	if c := p.mirror.Scene.Chip; p.mirror.Received && c != nil {
-		layers = len(c.Layers)
-	}
-	_, _, errs := set.Apply(params, layers)
-	p.set = set
+// Set sends params to the engine, which checks and applies them; done gets the engine's
+// messages about them once it has (a snapshot that says so has arrived).
+func (p *page) Set(params map[string]string, done func(errs []string)) {
 	m := map[string]any{}
 	for k, v := range params {
 		m[k] = v
 	}
 	p.send("set", map[string]any{"params": m})
-	return errs
+	p.sets = append(p.sets, pendingSet{p.seq, done})
 }
 
-// Stats are the engine's figures with the page's messages.
-func (p *page) Stats() sim.Stats {
+// Stats are the engine's figures with the page's messages and booth mode's phase.
+func (p *page) Stats() wire.Stats {
 	st := p.mirror.Stats
 	if !p.mirror.Received {
-		st = sim.Stats{Status: p.loading.Status, Model: p.set.Model, Optimizer: p.set.Optimizer}
+		st = wire.Stats{Status: p.loading.Status}
 	}
+	st.Booth = p.booth.Phase()
 	if p.race != nil {
 		return p.race.stats(st, append(lines(st.Error), p.errs...))
 	}
@@ -208,10 +239,5 @@ func syncURL(query string) {
 	js.Global().Get("history").Call("replaceState", nil, "", u)
 }
 
-// redeploy asks for a new chip: the next seed, as the engine will choose it.
-func (p *page) redeploy() {
-	set := p.Settings()
-	set.Seed = sim.NextSeed(set.Seed)
-	p.set = set
-	p.send("redeploy", nil)
-}
+// booleanSetting reports whether the boolean setting name is on, as the engine applied it.
+func (p *page) booleanSetting(name string) bool { return p.mirror.Settings.Get(name) == "1" }

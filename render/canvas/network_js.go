@@ -396,7 +396,7 @@ func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
 
 // NetworkDevices reports whether the network view draws the devices (zoomed in far enough),
 // as Update prepared it: only then does the page ask the engine for every device's phases
-// and light (sim.Have.Devices).
+// and light (wire.Have.Devices).
 func (g *Game) NetworkDevices() bool {
 	return g.net.plan != nil && g.shown == shownNetwork && render.DetailAt(g.net.view.Scale) == render.DetailDevices
 }

@@ -1,14 +1,10 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // A researcher's own model file (from pretrain, with its own flags) can be dropped onto the
@@ -25,40 +21,6 @@ type fileLoad struct {
 	data []byte
 }
 
-// maxFileLabel is the most bytes of a file's name that the page shows.
-const maxFileLabel = 64
-
-// CheckModelFile checks a model file from the page before its bytes are read: its name,
-// which the page shows (the base name, without control or formatting characters such as a
-// right-to-left override, cut after maxFileLabel bytes), and its size against
-// model.MaxFileSize. It returns the name as shown. The page calls it with File.size, the
-// engine with the bytes it received.
-func CheckModelFile(name string, size int64) (string, error) {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, name))
-	if len(name) > maxFileLabel {
-		n := maxFileLabel
-		for n > 0 && !utf8.RuneStart(name[n]) {
-			n--
-		}
-		name = name[:n] + "…"
-	}
-	if name == "" {
-		return "", errors.New("model file: it has no name (want the .json or .json.gz file that pretrain writes)")
-	}
-	if size > model.MaxFileSize {
-		return name, fmt.Errorf("model file %s: %s is over the limit of %s; not read", name, byteSize(size), byteSize(model.MaxFileSize))
-	}
-	return name, nil
-}
-
 // LoadFile loads a model file from the page, named name, with its data set from the site,
 // in the background (Tick takes the result), and then deploys it, as a model chosen in the
 // selector. Files that arrive while another load runs wait for it and load in the order
@@ -67,7 +29,7 @@ func CheckModelFile(name string, size int64) (string, error) {
 // model from the site meanwhile drops them. A bad name or size is reported (and returned)
 // at once, a bad file when it has been read: either way the last good state stays.
 func (s *Session) LoadFile(name string, b []byte) error {
-	label, err := CheckModelFile(name, int64(len(b)))
+	label, err := wire.CheckModelFile(name, int64(len(b)))
 	if err != nil {
 		s.report(err)
 		return err

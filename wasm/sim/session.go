@@ -17,27 +17,26 @@ import (
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
 	"github.com/meshlight/meshlight/train/onn"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
-// Session is the simulator's engine: settings, loading, the run on a deployed chip, booth
-// mode and the scene it shows, everything but drawing. Tick advances it by one slice of
-// work (Update by one frame's); every other method is a control of the page. In the browser
-// it runs in a Web Worker (wasm/engine) and the page draws from its snapshots
-// (AppendSnapshot, Mirror). Its state is in four parts, each a type of its own: the model
-// (loader), the run (runner), what it shows (display) and booth mode (boothState). A
-// Session is not safe for concurrent use: one thread calls it.
+// Session is the simulator's engine: settings, loading, the run on a deployed chip and the
+// scene it shows, everything but drawing. Tick advances it by one slice of work (Update by
+// one frame's); every other method is a control of the page. In the browser it runs in a
+// Web Worker (wasm/engine) and the page draws from its snapshots (Snapshot, wire,
+// page.Mirror). Its state is in three parts, each a type of its own: the model (loader),
+// the run (runner) and what it shows (display). A Session is not safe for concurrent use:
+// one thread calls it.
 type Session struct {
 	fetch Fetch
 	now   func() time.Time
 	set   Settings
 	ver   int // bumped by every settings change, so the page resyncs its controls
-	errs  Messages
+	errs  wire.Messages
 
 	loader  // the model: loading it, and the one loaded
 	runner  // the run on a deployed chip
 	display // the sample shown and the scene
-	booth   boothState
-	plateau Plateau // when booth mode's recovery of a chip ends: BoothPlateau (tests shorten it)
 }
 
 // loader is the Session's model: one load at a time (its result delivered to Update),
@@ -91,6 +90,12 @@ type display struct {
 
 	scene   render.Scene
 	netView networkView // the whole network in the scene (network.go)
+
+	// The snapshot's storage, reused (snapshot.go).
+	snap      wire.Snapshot
+	snapChip  wire.Chip
+	snapLight wire.Light
+	snapNet   wire.Network
 }
 
 type loaded struct {
@@ -121,7 +126,7 @@ const (
 // NewSession reads the settings from a URL query (invalid ones become messages and
 // defaults) and starts loading the chosen model.
 func NewSession(query string, fetch Fetch) *Session {
-	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}, plateau: BoothPlateau}
+	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}}
 	var errs []error
 	s.set, errs = ParseQuery(query)
 	for _, e := range errs {
@@ -225,12 +230,11 @@ func (s *Session) Update() error {
 	return nil
 }
 
-// Tick advances the session by one slice of work: it takes a finished load, moves booth
-// mode along, trains until deadline or for at most limit queries, and refreshes the scene.
+// Tick advances the session by one slice of work: it takes a finished load, trains until
+// deadline or for at most limit queries, and refreshes the scene.
 func (s *Session) Tick(deadline time.Time, limit int64) {
 	now := s.now()
 	s.Settle()
-	s.boothTick(now)
 	if s.running && s.run != nil && limit > 0 {
 		s.train(deadline, limit)
 	}
@@ -239,7 +243,7 @@ func (s *Session) Tick(deadline time.Time, limit int64) {
 
 // Settle takes a finished load, if any: it deploys the model (or reports why it failed,
 // keeping the last good state) and starts a file that waited for it. It does nothing else:
-// no booth mode, no training. The engine calls it alone while the page holds it for a race
+// no training. The engine calls it alone while the page holds it for a race
 // (wasm/engine), so that a model file the page sends every engine is in place, and a bad
 // one reported, while the racers run, not when the race closes.
 func (s *Session) Settle() {
@@ -465,6 +469,18 @@ func (s *Session) Redeploy() {
 	s.Reset()
 }
 
+// End ends the run as its budget would (train.Run.End): the chip is programmed back to
+// the state the run keeps (the best on its validation split), and training pauses. The
+// page's booth cycle ends a chip's recovery with it once the run has plateaued.
+func (s *Session) End() {
+	if s.run == nil {
+		return
+	}
+	s.run.End()
+	s.running = false
+	s.syncCurve()
+}
+
 // Step runs one iteration's worth of queries while paused.
 func (s *Session) Step() {
 	if s.run == nil || s.running {
@@ -486,12 +502,9 @@ func (s *Session) Set(params map[string]string) []error {
 	if s.model != nil {
 		layers = len(s.model.Layer)
 	}
-	effect, applied, errs := s.set.Apply(params, layers)
+	effect, _, errs := s.set.Apply(params, layers)
 	for _, err := range errs {
 		s.report(err)
-	}
-	if slices.Contains(applied, "booth") {
-		s.boothChanged()
 	}
 	s.ver++
 	switch effect {
@@ -512,13 +525,6 @@ func (s *Session) Version() int { return s.ver }
 
 // Query is the URL query of the current settings.
 func (s *Session) Query() string { return s.set.Query() }
-
-// Option is one choice of a select control, with a line about it (the optimizers' is
-// train.About; the page shows it as the choice's tooltip).
-type Option struct {
-	Value, Label string
-	About        string `json:",omitempty"`
-}
 
 // Options lists the choices of the select controls: models, optimizers, chip presets and
 // layers. The chosen preset's label says when its fields were edited.
@@ -569,74 +575,19 @@ func (s *Session) Options() map[string][]Option {
 	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers, "view": views}
 }
 
-// Stats are the figures of the page API (window.meshlight.stats()).
-type Stats struct {
-	Ready            bool    `json:"ready"`
-	Model            string  `json:"model"`
-	Optimizer        string  `json:"optimizer"`
-	Queries          int64   `json:"queries"`
-	Accuracy         float64 `json:"accuracy"`         // percent, last test evaluation
-	DeployedAccuracy float64 `json:"deployedAccuracy"` // percent, the deployed chip
-	BestAccuracy     float64 `json:"bestAccuracy"`     // percent
-	Power            float64 `json:"power"`            // radians, active phases now
-	FullPower        float64 `json:"fullPower"`        // radians, if every phase were active
-	Saving           float64 `json:"saving"`           // percent of FullPower saved
-	Energy           float64 `json:"energy"`           // radian-queries
-	Running          bool    `json:"running"`
-	Done             bool    `json:"done"`
-	Error            string  `json:"error"` // messages, one per line
-	Status           string  `json:"status"`
-	QueriesPerSecond float64 `json:"queriesPerSecond"`
-	BudgetMS         float64 `json:"budgetMs"` // the training slice between two looks at commands
-	Evaluations      int     `json:"evaluations"`
-	Runs             int     `json:"runs"` // earlier runs kept for comparison
-	Phases           int     `json:"phases"`
-	ActivePhases     int     `json:"activePhases"`
-	SettingsVersion  int     `json:"settingsVersion"`
-	Booth            string  `json:"booth"` // booth mode's phase, "" when off
-	// Title is the loaded model's title as the canvas shows it; ModelFile the name of the
-	// model file the page loaded (dropped or chosen), "" for one from the site: the address
-	// cannot hold a file, so Model (and the address) keep naming the last model from the site.
-	Title     string `json:"title"`
-	ModelFile string `json:"modelFile"`
-
-	// The kept state: the record of best accuracy on the run's validation split (a tenth
-	// of its training pool, never trained on), which the run programs back when its
-	// budget ends (train.Run.Kept); the chart marks it. Kept is false, KeptQueries -1 and
-	// the accuracies NaN while the run keeps none.
-	Kept         bool    `json:"kept"`
-	KeptQueries  int64   `json:"keptQueries"`
-	KeptAccuracy float64 `json:"keptAccuracy"` // percent, on the test samples
-	KeptValid    float64 `json:"keptValid"`    // percent, on the validation split
-
-	// The deployed chip (the settings until one is deployed).
-	Chip          string  `json:"chip"`          // preset: paper, ideal or strong
-	ChipEdited    bool    `json:"chipEdited"`    // a chip field differs from the preset's
-	GammaStd      float64 `json:"gammaStd"`      // rad/V^2
-	RelativeDrift float64 `json:"relativeDrift"` // percent: GammaStd / (pi / V_pi^2)
-	VPi           float64 `json:"vpi"`           // volts
-	Crosstalk     float64 `json:"crosstalk"`
-	Bits          int     `json:"bits"`
-	HeatAll       bool    `json:"heatAll"`
-	Step          float64 `json:"step"`          // radians, the run's initial step
-	DriftText     string  `json:"driftText"`     // e.g. "γ σ 2e-3 (1.21%)"
-	CrosstalkText string  `json:"crosstalkText"` // e.g. "2e-3"
-	ControlText   string  `json:"controlText"`   // e.g. "8-bit"
-}
-
 // Stats returns the page API's figures.
 func (s *Session) Stats() Stats {
 	st := Stats{Model: s.set.Model, Optimizer: s.set.Optimizer, Running: s.running,
 		Error: strings.Join(s.errs, "\n"), Status: s.status, QueriesPerSecond: math.Round(s.qps),
 		BudgetMS: float64(Slice.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
-		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase,
+		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(),
 		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN()}
 	chip := s.set
 	if s.run != nil {
 		chip = s.runSet
 	}
-	st.setChip(chip)
+	setChip(&st, chip)
 	if s.run == nil {
 		return st
 	}
@@ -658,7 +609,7 @@ func (s *Session) Stats() Stats {
 }
 
 // setChip fills the chip's figures and readouts from settings.
-func (st *Stats) setChip(set Settings) {
+func setChip(st *Stats, set Settings) {
 	cfg := set.Config()
 	st.Chip, st.ChipEdited = set.Chip, set.ChipEdited()
 	st.GammaStd, st.VPi, st.Crosstalk, st.Bits, st.HeatAll, st.Step = set.GammaStd, set.VPi, set.Crosstalk, set.Bits, set.HeatAll, set.LR
@@ -738,7 +689,6 @@ func (s *Session) refreshScene(now time.Time) {
 		chipName += "*"
 	}
 	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d · %s chip", state, s.runSet.Optimizer, s.runSet.Alpha, s.runSet.S, s.runSet.P, s.runSet.Seed, chipName)
-	sc.Note = s.booth.note
 	chip := s.dep.Net.Chip()
 	// Recompute the light and scores for a new chip, layer or sample at once, and for
 	// phases moved by training at most every lightEvery.
