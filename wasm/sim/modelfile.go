@@ -1,11 +1,6 @@
 package sim
 
-import (
-	"fmt"
-	"slices"
-
-	"github.com/meshlight/meshlight/wasm/wire"
-)
+import "github.com/meshlight/meshlight/wasm/wire"
 
 // A researcher's own model file (from pretrain, with its own flags) can be dropped onto the
 // page or picked with its file chooser. The page checks the file's size before reading it
@@ -34,30 +29,15 @@ func (s *Session) LoadFile(name string, b []byte) error {
 		s.report(err)
 		return err
 	}
-	s.startFile(fileLoad{name: label, data: b})
+	if err := s.loader.startFile(s.fetch, s.set.Model, fileLoad{name: label, data: b}); err != nil {
+		s.report(err) // an older file dropped: this one waits
+	}
 	return nil
 }
 
 // MaxWaitingFiles is how many model files may wait while another load runs: each holds
 // up to model.MaxFileSize bytes until its turn.
 const MaxWaitingFiles = 3
-
-// startFile reads a file's model and fetches its data set in the background, or queues
-// the file behind the load that runs.
-func (s *Session) startFile(f fileLoad) {
-	if s.loading != "" {
-		if len(s.waiting) == MaxWaitingFiles {
-			s.report(fmt.Errorf("model file %s: dropped unread: %d newer files came while another loaded", s.waiting[0].name, MaxWaitingFiles))
-			s.waiting = slices.Delete(s.waiting, 0, 1)
-		}
-		s.waiting = append(s.waiting, f)
-		return
-	}
-	s.loading = "file " + f.name
-	s.status = "loading your model file " + f.name + "…"
-	fetch, ref := s.fetch, s.set.Model // the address keeps naming ref
-	go func() { s.loadCh <- loadModel(fetch, loaded{ref: ref, file: f.name}, f.name, f.data) }()
-}
 
 // FileOptionPrefix starts the model selector's value for a model file from the page: not a
 // valid model reference (ValidModelRef), so the selector cannot ask for it by mistake.
@@ -66,19 +46,4 @@ const FileOptionPrefix = "file:"
 // fileOption is the model selector's choice for the loaded file.
 func fileOption(name string) Option {
 	return Option{Value: FileOptionPrefix + name, Label: name + " (your file: not in the address)"}
-}
-
-// modelTitle is the loaded model's title: the catalog's for a shipped model, the file's
-// name with its data set and architecture for a file from the page.
-func (s *Session) modelTitle() string {
-	switch {
-	case s.model == nil:
-		return "meshlight"
-	case s.modelFile != "":
-		return fmt.Sprintf("%s · %s · %s", s.modelFile, s.model.Dataset, s.model.Architecture)
-	}
-	if m, ok := CatalogEntry(s.modelRef); ok {
-		return m.Title
-	}
-	return s.model.Name
 }
