@@ -27,16 +27,20 @@ func (s *Session) Snapshot(seq uint64, have Have) *wire.Snapshot {
 	}
 	s.fillDevices(&s.runner)
 	sn := &s.snap
-	sn.Seq, sn.Stats, sn.Options, sn.Race = seq, s.Stats(), s.Options(), s.racers()
-	sn.Settings = s.wireSettings()
+	var errs []error
+	sn.Seq, sn.Stats, sn.Options, sn.Settings = seq, s.Stats(), s.Options(), s.set.wire()
+	sn.Race, errs = s.set.racers()
+	for _, err := range errs {
+		s.report(err)
+	}
 	s.display.snapshot(sn, &s.runner, have)
 	return sn
 }
 
-// wireSettings are the settings as the page shows them: every parameter's URL form, in the
+// wire is the settings as the page shows them: every parameter's URL form, in the
 // canonical order, and the query.
-func (s *Session) wireSettings() wire.Settings {
-	vals := s.set.Values()
+func (s Settings) wire() wire.Settings {
+	vals := s.Values()
 	ps := make([]wire.Param, 0, len(vals))
 	for _, name := range ParamNames() {
 		switch v := vals[name].(type) {
@@ -50,24 +54,26 @@ func (s *Session) wireSettings() wire.Settings {
 			ps = append(ps, wire.Param{Name: name, Value: v})
 		}
 	}
-	return wire.Settings{Query: s.set.Query(), Params: ps}
+	return wire.Settings{Query: s.Query(), Params: ps}
 }
 
 // racers are the racers of the settings' race, or in booth mode of BoothRace when the
-// settings name none, each with the query its engine starts from (RaceSettings).
-func (s *Session) racers() []wire.Racer {
-	names := s.set.Racers()
-	if names == nil && s.set.Booth {
+// settings name none, each with the query its engine starts from (RaceSettings), and the
+// messages about racers whose settings are refused (left out).
+func (s Settings) racers() ([]wire.Racer, []error) {
+	names := s.Racers()
+	if names == nil && s.Booth {
 		names, _ = ParseRace(BoothRace)
 	}
 	var out []wire.Racer
+	var errs []error
 	for _, n := range names {
-		rs, err := RaceSettings(s.set, n)
+		rs, err := RaceSettings(s, n)
 		if err != nil {
-			s.report(err)
+			errs = append(errs, err)
 			continue
 		}
 		out = append(out, wire.Racer{Optimizer: n, Query: rs.Query()})
 	}
-	return out
+	return out, errs
 }

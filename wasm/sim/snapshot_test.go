@@ -406,3 +406,41 @@ func TestSnapshotRightAfterADeployment(t *testing.T) {
 		snapshotOf(t, s, &m, uint64(10+i))
 	}
 }
+
+// The settings the page shows and the racers it starts come from the engine: a snapshot
+// carries the settings as applied (every parameter, the query) and each racer's query, the
+// race's settings with its own optimizer, which its engine parses back to RaceSettings.
+func TestSnapshotCarriesSettingsAndRacers(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		racers      []string
+	}{
+		{"no race", "seed=3", nil},
+		{"a race", "race=flops,zadam&seed=3&alpha=0.3", []string{"flops", "zadam"}},
+		{"booth mode's race", "booth=1&seed=3", []string{"szo-scd", "szo-scd-margin"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewSession(tc.query, testSite(t).fetch)
+			sn := s.Snapshot(1, Have{})
+			if sn.Settings.Query != s.Query() || sn.Settings.Get("seed") != "3" {
+				t.Errorf("settings %+v, want the query %q and seed 3", sn.Settings, s.Query())
+			}
+			if got := sn.Settings.Get("booth"); got != map[bool]string{true: "1", false: "0"}[s.Settings().Booth] {
+				t.Errorf("booth %q", got)
+			}
+			if len(sn.Race) != len(tc.racers) {
+				t.Fatalf("racers %+v, want %v", sn.Race, tc.racers)
+			}
+			for i, r := range sn.Race {
+				want, err := RaceSettings(s.Settings(), tc.racers[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, errs := ParseQuery(r.Query)
+				if r.Optimizer != tc.racers[i] || len(errs) > 0 || got != want {
+					t.Errorf("racer %d: %s %q (%v) parses to %+v, want %+v", i, r.Optimizer, r.Query, errs, got, want)
+				}
+			}
+		})
+	}
+}
