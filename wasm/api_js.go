@@ -9,6 +9,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/meshlight/meshlight/render"
+	"github.com/meshlight/meshlight/render/canvas"
 	"github.com/meshlight/meshlight/wasm/internal/gomem"
 )
 
@@ -77,7 +78,7 @@ import (
 // Commands and settings go to the engine in the worker and take effect there within a
 // training slice; the engine alone checks settings (the page links none of its code), so
 // set() answers when the engine has, and settings() shows what the engine applied.
-func installAPI(p *page) {
+func installAPI(p *page, game *canvas.Game) {
 	fn := func(f func(args []js.Value) any) js.Func {
 		return js.FuncOf(func(_ js.Value, args []js.Value) any { return f(args) })
 	}
@@ -91,9 +92,8 @@ func installAPI(p *page) {
 			m["drawMs"], m["updateMs"], m["gameUpdateMs"] = p.draw.smoothed, p.update.smoothed, p.gameUpdate.smoothed
 			m["timeTotals"] = map[string]any{"updates": p.gameUpdate.calls, "gameUpdateMs": p.gameUpdate.totalMS,
 				"updateMs": p.update.totalMS, "draws": p.draw.calls, "drawMs": p.draw.totalMS}
-			if p.game != nil { // what the canvas shows under the cursor, and how much it draws
-				m["hover"], m["zoom"], m["networkItems"] = p.game.Hover(), p.game.Zoom(), p.game.NetworkItems()
-			}
+			// what the canvas shows under the cursor, and how much it draws
+			m["hover"], m["zoom"], m["networkItems"] = game.Hover(), game.Zoom(), game.NetworkItems()
 			m["race"] = nil
 			if p.race != nil {
 				m["race"] = p.race.api()

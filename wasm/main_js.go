@@ -24,9 +24,8 @@ import (
 
 func main() {
 	p := newPage(js.Global().Get("location").Get("search").String())
-	g := &timedGame{Game: canvas.NewGame(p), p: p}
-	p.game = g.Game
-	installAPI(p)
+	g := &app{game: canvas.NewGame(), p: p}
+	installAPI(p, g.game)
 	ebiten.SetTPS(ebiten.SyncWithFPS) // one update per frame: one snapshot request per frame
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetScreenClearedEveryFrame(false) // the game redraws what changed (see canvas)
@@ -46,10 +45,9 @@ type page struct {
 	shown   *render.Scene // what Draw draws: prepared by Update
 	sets    []pendingSet  // set() calls whose promise waits for the engine
 
-	// Go time of the parts of a frame: all of Game.Update (the input, this page's Update and
-	// preparing the view), this page's own Update within it, and Draw.
+	// Go time of the parts of a frame: all of the app's Update (this page's Update, then the
+	// Game's: the input and preparing the view), this page's own Update within it, and Draw.
 	gameUpdate, update, draw goTime
-	game                     *canvas.Game
 
 	race  *race    // the race of optimizers open, nil when none (race_js.go)
 	booth pg.Booth // booth mode's cycle: the single run, its result, a race, its result
@@ -76,11 +74,8 @@ type pendingSet struct {
 // snapshot, moves booth mode and the race along, answers the set() calls the engine has
 // applied, keeps the address bar in step with the settings and prepares the scene Draw
 // draws.
-func (p *page) Update() error {
+func (p *page) Update() {
 	t := time.Now()
-	if p.game != nil {
-		p.engine.devices = p.game.NetworkDevices()
-	}
 	p.engine.update()
 	p.updateRace(t)
 	p.answerSets()
@@ -98,7 +93,6 @@ func (p *page) Update() error {
 		p.shown = &p.loading
 	}
 	p.update.add(time.Since(t))
-	return nil
 }
 
 // answerSets resolves the set() calls the engine has applied (its snapshot says so), with
@@ -141,8 +135,8 @@ func (p *page) send(cmd string, extra map[string]any) {
 	p.engine.send(cmd, extra)
 }
 
-// Scene implements canvas.Sim: the scene Update prepared (the last good snapshot's, or the
-// race's built from its racers' mirrors).
+// Scene is the scene Update prepared (the last good snapshot's, or the race's built from
+// its racers' mirrors), which the Game draws.
 func (p *page) Scene() *render.Scene { return p.shown }
 
 // Settings are the settings by URL parameter name as the engine applied them (booleans as
@@ -205,27 +199,34 @@ func (p *page) Memory() js.Value {
 	return p.memory(func(mem js.Value) { mem.Set("page", goMemory()) })
 }
 
-// timedGame measures how long the Go side of a frame takes, Update and Draw apart (the
-// GPU's share, or SwiftShader's, is not seen).
-type timedGame struct {
-	*canvas.Game
-	p *page
+// app is the ebiten game: each frame the page takes the engines' news and prepares the
+// scene, then the Game prepares its view of that scene, and Draw paints it. It measures how
+// long the Go side of a frame takes, Update and Draw apart (the GPU's share, or
+// SwiftShader's, is not seen).
+type app struct {
+	game *canvas.Game
+	p    *page
 }
 
 // Update implements ebiten.Game.
-func (g *timedGame) Update() error {
+func (a *app) Update() error {
 	t := time.Now()
-	err := g.Game.Update()
-	g.p.gameUpdate.add(time.Since(t))
-	return err
+	a.p.engine.devices = a.game.NetworkDevices() // the page asks for devices when it draws them
+	a.p.Update()
+	a.game.Update(a.p.Scene())
+	a.p.gameUpdate.add(time.Since(t))
+	return nil
 }
 
 // Draw implements ebiten.Game.
-func (g *timedGame) Draw(screen *ebiten.Image) {
+func (a *app) Draw(screen *ebiten.Image) {
 	t := time.Now()
-	g.Game.Draw(screen)
-	g.p.draw.add(time.Since(t))
+	a.game.Draw(screen)
+	a.p.draw.add(time.Since(t))
 }
+
+// Layout implements ebiten.Game.
+func (a *app) Layout(w, h int) (int, int) { return a.game.Layout(w, h) }
 
 // syncURL shows the settings in the address bar without reloading, so the address
 // reproduces the view.

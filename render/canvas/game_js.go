@@ -14,20 +14,14 @@ import (
 	"github.com/meshlight/meshlight/render"
 )
 
-// Sim is the simulation a Game steps and draws: Update advances it by one tick (within its
-// own time budget) and Scene returns what to draw, which stays valid until the next Update.
-type Sim interface {
-	Update() error
-	Scene() *render.Scene
-}
-
-// Game is the ebiten game of the simulator. Update reads the input, steps the Sim, lays the
-// screen out and prepares the view the scene shows (its plan, zoom, what is in view and
-// under the cursor); Draw only reads these and the Scene, and paints, caching pictures on
-// what they show. Its state apart from the screen is in parts: the layer, network and race
-// views, the chrome's cache and the pointer.
+// Game draws the simulator's scenes with ebiten. Update reads the input, lays the screen
+// out and prepares the view the scene it is given shows (its plan, zoom, what is in view
+// and under the cursor); Draw only reads these and that scene, and paints, caching pictures
+// on what they show. It knows nothing of where scenes come from: the page (wasm/) steps the
+// engine, hands each frame's scene to Update and runs Draw. Its state apart from the screen
+// is in parts: the layer, network and race views, the chrome's cache and the pointer.
 type Game struct {
-	sim Sim
+	scene *render.Scene // the scene Update prepared, which Draw draws
 
 	w, h  int     // screen in device pixels
 	scale float64 // device pixels per CSS pixel
@@ -125,9 +119,9 @@ type pointer struct {
 	cursor    render.Point
 }
 
-// NewGame returns a game drawing sim.
-func NewGame(sim Sim) *Game {
-	g := &Game{sim: sim, scale: 1, start: time.Now()}
+// NewGame returns a game that draws nothing until its first Update.
+func NewGame() *Game {
+	g := &Game{scale: 1, start: time.Now()}
 	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
@@ -146,12 +140,12 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 }
 
 // Update handles the mouse and the keys over the view shown (the wheel zooms at the cursor,
-// a drag pans, a double click or F fits), steps the simulation and prepares the view of the
-// scene it leaves for Draw.
-func (g *Game) Update() error { return g.update(readInput()) }
+// a drag pans, a double click or F fits) and prepares the view of scene sc, which the next
+// Draw draws (sc must stay unchanged until then).
+func (g *Game) Update(sc *render.Scene) { g.update(readInput(), sc) }
 
 // update is Update with this tick's input.
-func (g *Game) update(in input) error {
+func (g *Game) update(in input, sc *render.Scene) {
 	g.t = in.at.Sub(g.start).Seconds()
 	g.cursor = in.cursor
 	switch g.shown { // the view as the last Update prepared it, which the user sees
@@ -163,9 +157,8 @@ func (g *Game) update(in input) error {
 		lane, at := g.race.layout.At(in.cursor) // every lane zooms at the cursor's point in its own lane
 		g.steer(&g.race.zoom, in, at, lane >= 0)
 	}
-	err := g.sim.Update()
-	g.prepare(g.sim.Scene())
-	return err
+	g.scene = sc
+	g.prepare(sc)
 }
 
 // prepare lays the screen out for scene sc, the one the next Draw shows, and prepares its
@@ -253,7 +246,7 @@ func (g *Game) maxScale() float64 { return 40 * g.scale }
 // its first call, or when Layout changed the screen's size since) shows the background and
 // the next one everything.
 func (g *Game) Draw(screen *ebiten.Image) {
-	sc := g.sim.Scene()
+	sc := g.scene
 	if g.fonts == nil || g.fontScale != g.scale {
 		f, err := newFonts(g.scale)
 		if err != nil {
