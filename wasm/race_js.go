@@ -105,6 +105,7 @@ func (p *page) updateRace(now time.Time) {
 	switch p.booth.Tick(now, v) {
 	case pg.BoothStart:
 		p.send("reset", nil)
+		p.sendUntil(&pg.BoothPlateau)
 		p.send("start", nil)
 	case pg.BoothEnd:
 		p.send("end", nil)
@@ -120,9 +121,11 @@ func (p *page) updateRace(now time.Time) {
 	case pg.BoothNext:
 		p.closeRace()
 		p.send("redeploy", nil)
+		p.sendUntil(&pg.BoothPlateau)
 		p.send("start", nil)
-	case pg.BoothClose:
+	case pg.BoothOff:
 		p.closeRace()
+		p.sendUntil(nil)
 	case pg.BoothNone:
 		if p.race != nil && p.race.byBooth {
 			for _, r := range p.race.racers {
@@ -148,6 +151,15 @@ func (p *page) updateRace(now time.Time) {
 			r.update()
 		}
 	}
+}
+
+// sendUntil sends the single run's engine the rule that ends its run (nil: none).
+func (p *page) sendUntil(rule *wire.Plateau) {
+	m := map[string]any{}
+	if rule != nil {
+		m = map[string]any{"factor": rule.Factor, "min": float64(rule.Min), "max": float64(rule.Max)}
+	}
+	p.engine.send("until", m)
 }
 
 // raceCommand passes a command of the page on to the racers while a race is open, and

@@ -11,8 +11,9 @@
 // Messages from the page (objects): {cmd: "init", query}, {cmd: "snapshot", run, points,
 // last, history, devices} (what the page holds and draws, wire.Have), {cmd: "set", params,
 // seq}, {cmd: "file", name, bytes, seq} (a model file from the page, its ArrayBuffer
-// transferred), and {cmd, seq} for start, pause, end (end the run on its kept state: the
-// page's booth cycle), step, reset, redeploy, clearErrors, memory, and hold and release
+// transferred), {cmd: "until", factor, min, max, seq} (end the run where it plateaus by that
+// wire.Plateau; without factor, drop the rule: the page's booth cycle), and {cmd, seq} for
+// start, pause, end (end the run on its kept state), step, reset, redeploy, clearErrors, memory, and hold and release
 // (while the page races optimizers in other workers it holds this engine: no training;
 // loads still finish). Messages to the page: {kind: "snapshot", bytes} (a Uint8Array, its
 // buffer transferred), {kind: "ack", seq, errors} (a command was applied; errors, for a
@@ -176,6 +177,12 @@ func (e *engine) handle(c js.Value) {
 		s.Pause()
 	case "end":
 		s.End()
+	case "until": // {factor, min, max}, or none to drop the rule
+		var p *wire.Plateau
+		if f := c.Get("factor"); f.Type() == js.TypeNumber {
+			p = &wire.Plateau{Factor: f.Float(), Min: int64(c.Get("min").Float()), Max: int64(c.Get("max").Float())}
+		}
+		s.Until(p)
 	case "step":
 		s.Step()
 	case "reset":

@@ -28,18 +28,6 @@ const (
 	BoothRace    = "race"
 )
 
-// Plateau is the rule that ends a run in booth mode, judged on the run's validation split
-// (never on the test set) through its kept state, the record of best validation accuracy
-// (Stats.KeptQueries): a run has plateaued when it has found no better kept state for
-// Factor times the queries it took to find the one it keeps, once it has made Min queries;
-// at Max queries it ends whatever its progress. A run that keeps improving moves its kept
-// state on and is not cut before Max; one that slides after its best is cut a bounded
-// stretch after it.
-type Plateau struct {
-	Factor   float64 // the stretch without a better kept state, in multiples of the kept state's queries
-	Min, Max int64   // ONN queries
-}
-
 // BoothPlateau is booth mode's rule: as long again as the kept state took, between 10,000
 // and 60,000 queries. Measured on the default model (the MNIST 8x8 MLP on the method's
 // chip, the page's 2,000 test samples, chip seeds 1-10, 300,000 queries each): the paper's
@@ -50,24 +38,11 @@ type Plateau struct {
 // best test so far on average, 1.9 at most; twice as long a stretch stops at 21,200 on
 // average and shows a slide of 1.2 points (2.35 at most). szo-scd-margin, which holds what
 // it wins, stops at 27,400 on average, at the cap on 2 chips of 10.
-var BoothPlateau = Plateau{Factor: 1, Min: 10_000, Max: 60_000}
-
-// Reached reports whether a run that has made queries ONN queries, whose kept state was
-// recorded at kept queries, has plateaued by the rule. kept < 0 says the run keeps none
-// (it holds out no validation split): its progress cannot be judged and it runs to Max.
-func (p Plateau) Reached(queries, kept int64) bool {
-	switch {
-	case queries >= p.Max:
-		return true
-	case queries < p.Min || kept < 0:
-		return false
-	}
-	return float64(queries-kept) >= p.Factor*float64(kept)
-}
+var BoothPlateau = wire.Plateau{Factor: 1, Min: 10_000, Max: 60_000}
 
 // Plateaued reports whether the run st describes has ended in booth mode: it has plateaued
 // by p, or it is done (a failed run does not improve).
-func Plateaued(st wire.Stats, p Plateau) bool {
+func Plateaued(st wire.Stats, p wire.Plateau) bool {
 	return st.Ready && (st.Done || p.Reached(st.Queries, st.KeptQueries))
 }
 
@@ -86,18 +61,22 @@ type BoothAction int
 const (
 	// BoothNone: nothing to do.
 	BoothNone BoothAction = iota
-	// BoothStart: a new run on the single run's chip, training (reset, start).
+	// BoothStart: a new run on the single run's chip, training until it plateaus (reset,
+	// until BoothPlateau, start).
 	BoothStart
-	// BoothEnd: end the single run, showing the state it keeps (end).
+	// BoothEnd: end the single run, showing the state it keeps (end; the engine has
+	// usually ended it by BoothPlateau already).
 	BoothEnd
 	// BoothOpenRace: hold the single run's engine and open a race on its chip, training.
 	BoothOpenRace
 	// BoothEndRace: pause the racers and show the result.
 	BoothEndRace
-	// BoothNext: close the race, and the single run recovers the next chip (redeploy, start).
+	// BoothNext: close the race, and the single run recovers the next chip (redeploy,
+	// until BoothPlateau, start).
 	BoothNext
-	// BoothClose: booth mode was turned off; close a race the cycle opened.
-	BoothClose
+	// BoothOff: booth mode was turned off: close a race the cycle opened, and the single
+	// run trains on without the rule (until, with none).
+	BoothOff
 )
 
 // BoothView is what the cycle looks at each frame.
@@ -115,12 +94,8 @@ func (b *Booth) Tick(now time.Time, v BoothView) BoothAction {
 		if b.phase == "" {
 			return BoothNone
 		}
-		racing := b.Racing()
 		*b = Booth{}
-		if racing {
-			return BoothClose
-		}
-		return BoothNone
+		return BoothOff
 	}
 	switch b.phase {
 	case "":
@@ -134,7 +109,7 @@ func (b *Booth) Tick(now time.Time, v BoothView) BoothAction {
 			b.phase, b.since = "recover", now
 		}
 	case "recover":
-		if Plateaued(v.Single, BoothPlateau) || now.Sub(b.since) >= boothCap {
+		if Plateaued(v.Single, BoothPlateau) || v.Single.Done || now.Sub(b.since) >= boothCap {
 			b.phase, b.since = "ending", now
 			return BoothEnd
 		}

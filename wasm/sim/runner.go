@@ -9,6 +9,7 @@ import (
 	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // runner is the Session's run: a deployed chip and an optimizer on it, its curve for the
@@ -24,6 +25,7 @@ type runner struct {
 	history  []render.Run
 	running  bool
 	failed   bool
+	until    *wire.Plateau // the rule that ends the run (booth mode's), nil when none
 
 	qps     float64 // smoothed training queries per second of wall time
 	measure struct {
@@ -47,7 +49,7 @@ func (r *runner) deploy(l *loader, set Settings) error {
 		r.running = false
 		return fmt.Errorf("deploy: %w", err)
 	}
-	r.dep, r.run, r.runSet, r.failed = dep, dep.Run, set, false
+	r.dep, r.run, r.runSet, r.failed, r.until = dep, dep.Run, set, false, nil
 	r.runID++
 	r.runLabel = fmt.Sprintf("%s α %g s %g p %g lr %.4g seed %d γσ %s Vπ %g xt %s bits %d heat-all %v",
 		cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Step, cfg.Seed, Sci(cfg.GammaStd), cfg.VPi, Sci(cfg.Crosstalk), cfg.Bits, cfg.HeatAll)
@@ -181,6 +183,20 @@ func (r *runner) end() {
 	r.run.End()
 	r.running = false
 	r.syncCurve()
+}
+
+// plateaued ends the run, as end does, once it has plateaued by the rule until.
+func (r *runner) plateaued() {
+	if r.until == nil || r.run == nil || r.run.Done() {
+		return
+	}
+	kept := int64(-1)
+	if k, ok := r.run.Kept(); ok {
+		kept = k.Queries
+	}
+	if r.until.Reached(r.run.Queries(), kept) {
+		r.end()
+	}
 }
 
 // step runs one iteration's worth of queries while paused (a finished run starts over).

@@ -91,10 +91,12 @@ func (s *Session) Update() error {
 	return nil
 }
 
-// Tick advances the session by one slice of work: it takes a finished load, trains until
-// deadline or for at most limit queries, and refreshes the scene.
+// Tick advances the session by one slice of work: it takes a finished load, ends a run
+// that has plateaued by its rule (Until), trains until deadline or for at most limit
+// queries, and refreshes the scene.
 func (s *Session) Tick(deadline time.Time, limit int64) {
 	s.Settle()
+	s.runner.plateaued()
 	if s.running && s.run != nil && limit > 0 {
 		s.report(s.runner.train(s.now, deadline, limit))
 	}
@@ -210,6 +212,11 @@ func (s *Session) Redeploy() {
 // the state the run keeps (the best on its validation split), and training pauses. The
 // page's booth cycle ends a chip's recovery with it once the run has plateaued.
 func (s *Session) End() { s.runner.end() }
+
+// Until ends the current run, as End does, at the first slice where it has plateaued by
+// rule p (the page's booth cycle sends page.BoothPlateau); nil drops the rule. The rule
+// is the run's: a new deployment has none.
+func (s *Session) Until(p *wire.Plateau) { s.until = p }
 
 // Step runs one iteration's worth of queries while paused.
 func (s *Session) Step() {

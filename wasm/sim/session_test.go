@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"fmt"
+	"github.com/meshlight/meshlight/wasm/wire"
 	"math"
 	"slices"
 	"strings"
@@ -288,6 +289,43 @@ func TestSessionEnd(t *testing.T) {
 	}
 	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
 		t.Errorf("after End the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
+	}
+}
+
+// Until ends the run at the first slice where the rule holds on its figures (booth mode's
+// recovery of a chip: the run stops where it plateaus, not a frame and a message later),
+// on the state it keeps; a new deployment has no rule.
+func TestSessionUntil(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100&run=1")
+	ready(t, s, c)
+	rule := wire.Plateau{Factor: 1, Min: 2000, Max: 20000} // BoothPlateau's shape, within a short test
+	s.Until(&rule)
+	var before, earlier Stats // the figures as the last frame began, and as the one before it began
+	for range 1000 {
+		earlier, before = before, s.Stats()
+		frame(s, c) // the rule is checked as a slice begins, on the figures the slice before left
+		if !s.Stats().Running {
+			break
+		}
+	}
+	st := s.Stats()
+	if st.Running || !st.Done || !st.Kept {
+		t.Fatalf("after the rule held: %+v", st)
+	}
+	if st.Queries != before.Queries || !rule.Reached(st.Queries, st.KeptQueries) || rule.Reached(earlier.Queries, earlier.KeptQueries) {
+		t.Errorf("the run ended at %d queries (kept at %d), a frame earlier it was at %d (kept at %d): want the first figures the rule holds on",
+			st.Queries, st.KeptQueries, earlier.Queries, earlier.KeptQueries)
+	}
+	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
+		t.Errorf("the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
+	}
+	s.Redeploy()
+	s.Start()
+	for range 300 {
+		frame(s, c)
+	}
+	if st := s.Stats(); !st.Running || st.Queries < 20000 {
+		t.Errorf("a new chip stopped by the last one's rule: %+v", st)
 	}
 }
 
