@@ -70,7 +70,7 @@ type pendingSet struct {
 	done func(errs []string)
 }
 
-// Update implements canvas.Sim: it applies the engine's messages, asks for the next
+// Update applies the engine's messages, asks for the next
 // snapshot, moves booth mode and the race along, answers the set() calls the engine has
 // applied, keeps the address bar in step with the settings and prepares the scene Draw
 // draws.

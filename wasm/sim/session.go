@@ -358,7 +358,8 @@ func Sci(x float64) string {
 	return m + "e" + strconv.Itoa(n)
 }
 
-// Scene implements canvas.Sim.
+// Scene is the scene the session shows (natively, for tests and tools; the page draws the
+// snapshot's).
 func (s *Session) Scene() *render.Scene { return &s.scene }
 
 // Chip returns the deployed chip (nil before the first deployment).
