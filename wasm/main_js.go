@@ -70,10 +70,9 @@ type pendingSet struct {
 	done func(errs []string)
 }
 
-// Update applies the engine's messages, asks for the next
-// snapshot, moves booth mode and the race along, answers the set() calls the engine has
-// applied, keeps the address bar in step with the settings and prepares the scene Draw
-// draws.
+// Update applies the engine's messages, asks for the next snapshot, moves booth mode and
+// the race along, answers the set() calls the engine has applied, keeps the address bar in
+// step with the settings and prepares the scene the Game draws.
 func (p *page) Update() {
 	t := time.Now()
 	p.engine.update()
