@@ -48,7 +48,9 @@ func newEngine(query string) *engine {
 			if seq == e.seq && !e.sentAt.IsZero() {
 				e.commandMS = float64(time.Since(e.sentAt).Microseconds()) / 1000
 			}
-			if errs := d.Get("errors"); errs.Type() == js.TypeObject {
+			// Only a set's refused values are kept, until its set() answers (a racer's
+			// sets answer none: the page answers from the single run's engine).
+			if errs := d.Get("errors"); errs.Type() == js.TypeObject && errs.Length() > 0 {
 				msgs := make([]string, errs.Length())
 				for i := range msgs {
 					msgs[i] = errs.Index(i).String()
