@@ -94,6 +94,17 @@ func (p *page) Update() {
 	p.update.add(time.Since(t))
 }
 
+// setDevices says whether the page draws devices one by one, so that its engines send
+// them (the single run's, or a race's racers').
+func (p *page) setDevices(on bool) {
+	p.engine.devices = on
+	if p.race != nil {
+		for _, r := range p.race.racers {
+			r.devices = on
+		}
+	}
+}
+
 // answerSets resolves the set() calls the engine has applied (its snapshot says so), with
 // the engine's messages about their values.
 func (p *page) answerSets() {
@@ -210,7 +221,7 @@ type app struct {
 // Update implements ebiten.Game.
 func (a *app) Update() error {
 	t := time.Now()
-	a.p.engine.devices = a.game.NetworkDevices() // the page asks for devices when it draws them
+	a.p.setDevices(a.game.Devices()) // the page asks for devices when it draws them
 	a.p.Update()
 	a.game.Update(a.p.Scene())
 	a.p.gameUpdate.add(time.Since(t))

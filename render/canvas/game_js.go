@@ -212,19 +212,8 @@ func (lv *layerView) update(sc *render.Scene) {
 		lv.hover = lv.hitAt(lv.view.Invert(lv.cursor))
 	}
 	if key := (activeKey{sc.Chip, sc.Chip.ID, sc.Chip.Layer, sc.Version}); key != lv.activeFor {
-		lv.active, lv.activeFor = countActive(sc.Chip.DevActive), key
+		lv.active, lv.activeFor = sc.Chip.Active, key
 	}
-}
-
-// countActive is how many of the devices are active.
-func countActive(active []bool) int {
-	n := 0
-	for _, a := range active {
-		if a {
-			n++
-		}
-	}
-	return n
 }
 
 // shownZoom is the zoom of the view shown.

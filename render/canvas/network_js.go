@@ -393,11 +393,24 @@ func (nv *netView) tooltip(screen *ebiten.Image, sc *render.Scene) {
 	nv.showTooltip(screen, s)
 }
 
-// NetworkDevices reports whether the network view draws the devices (zoomed in far enough),
-// as Update prepared it: only then does the page ask the engine for every device's phases
-// and light (wire.Have.Devices).
-func (g *Game) NetworkDevices() bool {
-	return g.net.plan != nil && g.shown == shownNetwork && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+// Devices reports whether the view shown draws devices one by one (zoomed in far enough),
+// as Update prepared it: the network view, the layer view, or a race's lanes. Only then
+// does the page ask the engines for the devices' phases and light (wire.Have.Devices);
+// drawn as tiles, a view needs their shades alone.
+func (g *Game) Devices() bool {
+	switch g.shown {
+	case shownNetwork:
+		return g.net.plan != nil && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+	case shownLayer:
+		return g.layer.plan != nil && g.layer.detail == render.DetailDevices
+	case shownRace:
+		for i := range g.race.lanes {
+			if l := &g.race.lanes[i]; l.plan != nil && l.detail == render.DetailDevices {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // NetworkItems is how many tiles and devices the network view draws (0 in another view),
@@ -407,4 +420,15 @@ func (g *Game) NetworkItems() int {
 		return 0
 	}
 	return len(g.net.items)
+}
+
+// countActive is how many of the devices are active.
+func countActive(active []bool) int {
+	n := 0
+	for _, a := range active {
+		if a {
+			n++
+		}
+	}
+	return n
 }

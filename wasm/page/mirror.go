@@ -91,12 +91,23 @@ func (m *Mirror) apply(sn *wire.Snapshot) error {
 		if off := chip.Layout.LayerOffset(li); c.Offset != off {
 			return fmt.Errorf("chip: layer %d: devices at %d, want %d", li, c.Offset, off)
 		}
-		cs := &render.ChipState{ID: chip.ID, Layers: chip.Layers, Layout: chip.Layout, Layer: li, Offset: c.Offset}
+		cs := &render.ChipState{ID: chip.ID, Layers: chip.Layers, Layout: chip.Layout, Layer: li, Offset: c.Offset, Active: c.Count}
+		if n := layers[li].NumPhases(); c.Count > n {
+			return fmt.Errorf("chip: layer %d: %d active devices of %d", li, c.Count, n)
+		}
 		if c.Devices {
 			if n := layers[li].NumPhases(); len(c.Phase) != n {
 				return fmt.Errorf("chip: layer %d: %d devices, want %d", li, len(c.Phase), n)
 			}
 			cs.DevPhase, cs.DevEffective, cs.DevActive = c.Phase, c.Effective, c.Active
+		} else {
+			if nb := layers[li].NumBlocks(); len(c.ShadePower) != nb {
+				return fmt.Errorf("chip: layer %d: %d tile shades, want %d", li, len(c.ShadePower), nb)
+			}
+			cs.Shades = make([]render.TileShade, len(c.ShadePower))
+			for b := range cs.Shades {
+				cs.Shades[b] = render.TileShade{Power: c.ShadePower[b], Active: c.ShadeActive[b], Light: c.ShadeLight[b]}
+			}
 		}
 		sc.Chip = cs
 		if sc.Layer != li {

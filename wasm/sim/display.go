@@ -31,6 +31,7 @@ type display struct {
 	snapChip  wire.Chip
 	snapLight wire.Light
 	snapNet   wire.Network
+	shades    []render.TileShade
 }
 
 // shuffle orders the test samples shown for a new model, by the settings' seed.
@@ -151,8 +152,20 @@ func (d *display) snapshot(sn *wire.Snapshot, r *runner, have Have) {
 	sn.Chip, sn.Light = nil, nil
 	if chip {
 		c := &d.snapChip
-		*c = wire.Chip{Run: r.runID, Layer: sc.Chip.Layer, Offset: sc.Chip.Offset, Devices: true,
-			Phase: sc.Chip.DevPhase, Effective: sc.Chip.DevEffective, Active: sc.Chip.DevActive}
+		*c = wire.Chip{Run: r.runID, Layer: sc.Chip.Layer, Offset: sc.Chip.Offset, Count: sc.Chip.Active, Devices: have.Devices,
+			ShadePower: c.ShadePower[:0], ShadeActive: c.ShadeActive[:0], ShadeLight: c.ShadeLight[:0]}
+		if have.Devices {
+			c.Phase, c.Effective, c.Active = sc.Chip.DevPhase, sc.Chip.DevEffective, sc.Chip.DevActive
+		} else {
+			// Drawn as tiles, the layer needs their shades alone: its devices and light
+			// (on the big chips, megabytes a frame) stay here.
+			d.shades = render.LayerShades(d.shades, sc.Chip.Layers[sc.Chip.Layer], sc.Chip.DevPhase, sc.Chip.DevActive, sc.Light)
+			for _, t := range d.shades {
+				c.ShadePower = append(c.ShadePower, t.Power)
+				c.ShadeActive = append(c.ShadeActive, t.Active)
+				c.ShadeLight = append(c.ShadeLight, t.Light)
+			}
+		}
 		if have.Run != r.runID {
 			var specs []model.Spec
 			if d.view != nil {
@@ -165,7 +178,7 @@ func (d *display) snapshot(sn *wire.Snapshot, r *runner, have Have) {
 			}
 		}
 		sn.Chip = c
-		if sc.Light != nil {
+		if sc.Light != nil && have.Devices {
 			d.snapLight = flatLight(d.snapLight, sc.Light)
 			sn.Light = &d.snapLight
 		}

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/wasm/page"
 	"github.com/meshlight/meshlight/wasm/wire"
 	"math"
@@ -443,4 +444,58 @@ func TestSnapshotCarriesSettingsAndRacers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSnapshotLayerTiles: a page that draws the shown layer's tiles (not asking for
+// devices) gets each tile's shade, as its plan shades the tile from the devices and light
+// it would otherwise be sent, and the layer's active count, but no device state or light,
+// in a snapshot a fraction of the size.
+func TestSnapshotLayerTiles(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=60")
+	s.Start()
+	for range 10 {
+		frame(s, c)
+	}
+	var withDevices, tiles page.Mirror
+	devices := s.Snapshot(1, withDevices.Have(true)).Append(nil)
+	shades := s.Snapshot(1, tiles.Have(false)).Append(nil)
+	if err := withDevices.Apply(devices); err != nil {
+		t.Fatal(err)
+	}
+	if err := tiles.Apply(shades); err != nil {
+		t.Fatal(err)
+	}
+	full, shaded := withDevices.Scene.Chip, tiles.Scene.Chip
+	if len(shaded.DevPhase) != 0 || tiles.Scene.Light != nil {
+		t.Fatalf("tiles only: %d device phases, light %v; want none", len(shaded.DevPhase), tiles.Scene.Light != nil)
+	}
+	if shaded.Active != countTrue(full.DevActive) || shaded.Active == 0 {
+		t.Errorf("active devices %d, the devices say %d", shaded.Active, countTrue(full.DevActive))
+	}
+	plan, err := render.NewPlan(full.Layout, full.Layers, full.Layer, 1.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b := range plan.Tiles {
+		want, ok := plan.Shade(b, full, withDevices.Scene.Light)
+		got, ok2 := plan.Shade(b, shaded, nil)
+		if !ok || !ok2 || math.Abs(got.Power-want.Power) > 1e-6 || math.Abs(got.Active-want.Active) > 1e-6 || math.Abs(got.Light-want.Light) > 1e-6 {
+			t.Errorf("tile %d: shade %+v (%v), from the devices %+v (%v)", b, got, ok2, want, ok)
+		}
+	}
+	if 2*len(shades) > len(devices) {
+		t.Errorf("tiles only the snapshot is %d bytes, with devices %d: want less than half", len(shades), len(devices))
+	}
+	t.Logf("layer snapshot: %d bytes with tiles, %d with devices", len(shades), len(devices))
+}
+
+// countTrue is how many of v are true.
+func countTrue(v []bool) int {
+	n := 0
+	for _, x := range v {
+		if x {
+			n++
+		}
+	}
+	return n
 }

@@ -30,8 +30,9 @@ import (
 //	       version u64, sample (3 u32, f32s, i32 label), scores f64s, class names strings,
 //	       readouts (3 f64, i64, 3 f64), layer input f32s
 //	chip: u8 present [u64 run, u8 structure [u32 n, n × (u32 out, in, block, f64 bound,
-//	      u8 topology, u8 conv)], u32 layer, u32 offset, u8 devices [f32s phase,
-//	      f32s effective, active u8s]]
+//	      u8 topology, u8 conv)], u32 layer, u32 offset, u32 active devices, u8 devices
+//	      [f32s phase, f32s effective, active u8s] or [the tiles' shades: power, active
+//	      and light f32s]]
 //	light: u8 present [f64 max, f32s fields (blocks × segments × rows of the shown layer)]
 //	curve: u64 run, u32 from, label string, queries f64s, accuracy f64s, power f64s,
 //	       valid f64s (the points from from on), u32 kept (render.Run.Kept: of the whole curve)
@@ -42,7 +43,7 @@ import (
 //
 // Version 5 moved the format to this package, carries the settings as the engine applied
 // them (the page no longer parses them), the racers' queries, and the shown layer's
-// devices only when the page draws them (Have.Devices).
+// devices and light only when the page draws devices (Have.Devices; else its tiles' shades).
 const Version = 5
 
 // magic starts every snapshot.
@@ -139,10 +140,14 @@ type Chip struct {
 	Structure []Layer   // nil: the page holds Run's
 	Layer     int       // the shown layer
 	Offset    int       // its first device's global index
-	Devices   bool      // the three device slices below are sent
+	Count     int       // the layer's active devices
+	Devices   bool      // the three device slices below are sent, else the tiles' shades
 	Phase     []float64 // f32
 	Effective []float64 // f32
 	Active    []bool
+	// The shown layer's tiles' shades, one per block (render.LayerShades), in place of its
+	// devices when the page draws tiles: f32.
+	ShadePower, ShadeActive, ShadeLight []float64
 }
 
 // Layer is one layer's shape, from which the page builds its meshes
@@ -435,11 +440,16 @@ func (c *Chip) append(w *writer) {
 	}
 	w.count(c.Layer)
 	w.count(c.Offset)
+	w.count(c.Count)
 	w.boolean(c.Devices)
 	if c.Devices {
 		w.f32s(c.Phase)
 		w.f32s(c.Effective)
 		w.bools(c.Active)
+	} else {
+		w.f32s(c.ShadePower)
+		w.f32s(c.ShadeActive)
+		w.f32s(c.ShadeLight)
 	}
 }
 
@@ -462,11 +472,17 @@ func (c *Chip) read(r *reader) {
 	}
 	c.Layer = r.int("layer", MaxLayers)
 	c.Offset = r.int("offset", MaxPhases)
+	c.Count = r.int("active devices", MaxPhases)
 	c.Devices = r.boolean()
 	if c.Devices {
 		c.Phase, c.Effective, c.Active = r.f32s(), r.f32s(), r.bools()
 		if r.err == nil && (len(c.Effective) != len(c.Phase) || len(c.Active) != len(c.Phase)) {
 			r.fail("%d phases, %d effective, %d active", len(c.Phase), len(c.Effective), len(c.Active))
+		}
+	} else {
+		c.ShadePower, c.ShadeActive, c.ShadeLight = r.f32s(), r.f32s(), r.f32s()
+		if r.err == nil && (len(c.ShadeActive) != len(c.ShadePower) || len(c.ShadeLight) != len(c.ShadePower)) {
+			r.fail("%d/%d/%d tile shades", len(c.ShadePower), len(c.ShadeActive), len(c.ShadeLight))
 		}
 	}
 }
