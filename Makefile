@@ -40,10 +40,10 @@ test-fuzz:
 
 ## fuzz: every reader's fuzz target for FUZZTIME each (default 3m), outside `make test`:
 ## model files (train/model FuzzRead), data sets (train/dataset FuzzRead), idx files
-## (FuzzReadIDX) and the vowel table (FuzzReadVowel). A crasher is saved under the
+## (FuzzReadIDX), the vowel table (FuzzReadVowel) and the engine's snapshots (wasm/wire FuzzDecode). A crasher is saved under the
 ## package's testdata/fuzz/ and fails the target. E.g. make fuzz FUZZTIME=30m.
 FUZZTIME ?= 3m
-FUZZ_TARGETS := ./train/model:FuzzRead ./train/dataset:FuzzRead ./train/dataset:FuzzReadIDX ./train/dataset:FuzzReadVowel
+FUZZ_TARGETS := ./train/model:FuzzRead ./train/dataset:FuzzRead ./train/dataset:FuzzReadIDX ./train/dataset:FuzzReadVowel ./wasm/wire:FuzzDecode
 fuzz:
 	for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \

@@ -95,10 +95,13 @@
     body.classList.toggle('booth', booth);
     $('booth').classList.toggle('on', booth);
   }
+  // apply sends params to the engine, which checks them; once it has applied them the
+  // controls show its settings (a refused value is replaced by the one kept).
   function apply(params) {
-    const r = api.set(params);
-    syncControls(!r.ok);
-    poll();
+    api.set(params).then((r) => {
+      syncControls(!r.ok);
+      poll();
+    });
   }
   function valueOf(el) {
     if (el.type === 'checkbox') return el.checked;

@@ -949,7 +949,7 @@ const steps = [
   }),
 
   check('booth mode: a chip recovers until it plateaus on its validation split, then szo-scd races szo-scd-margin on that chip, each racer until it plateaus, then the next chip', async () => {
-    // BoothPlateau (wasm/sim/booth.go): no better kept state for as long again as the kept
+    // BoothPlateau (wasm/page/booth.go): no better kept state for as long again as the kept
     // state took, between 10,000 and 60,000 queries.
     const reached = (q, kept) => q >= 60000 || (q >= 10000 && kept >= 0 && q - kept >= kept);
     const page = await open('?booth=1');

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/meshlight/meshlight/wasm/wire"
 	"math"
 	"slices"
 	"strings"
@@ -263,56 +264,66 @@ func TestSessionScene(t *testing.T) {
 	}
 }
 
-// Booth mode: a chip recovers until its run has plateaued (the rule on its kept state,
-// not a time), its result shows for a while, then the next chip deploys and recovers.
-func TestSessionBooth(t *testing.T) {
-	s, c, _ := newTestSession(t, "?booth=1&speed=100")
-	s.plateau = Plateau{Factor: 1, Min: 2000, Max: 20000} // BoothPlateau's shape, within a short test
-	frame(s, c)
-	if st := s.Stats(); !st.Running || st.Booth != "recover" {
-		t.Fatalf("booth: %+v", st)
-	}
-	start := c.now()
-	var before, earlier Stats // the figures as the last frame began, and as the one before it began
-	for range 1000 {
-		earlier, before = before, s.Stats()
-		frame(s, c) // booth mode moves at the start of a frame, on the figures the frame before left
-		if s.Stats().Booth != "recover" {
+// End ends a run as its budget would: training pauses, the run is done and the chip holds
+// the state the run keeps (the page's booth cycle ends a chip's recovery with it).
+func TestSessionEnd(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100&run=1")
+	ready(t, s, c)
+	for range 200 {
+		frame(s, c)
+		if st := s.Stats(); st.Kept && st.Queries > st.KeptQueries+500 {
 			break
 		}
 	}
 	st := s.Stats()
-	if st.Running || st.Booth != "result" || !strings.Contains(s.Scene().Note, "recovered from") || !strings.Contains(s.Scene().Note, "kept at") {
-		t.Fatalf("after recovering: %+v note %q", st, s.Scene().Note)
+	if !st.Kept || st.Queries <= st.KeptQueries {
+		t.Fatalf("no state kept behind the last: %+v", st)
 	}
-	if !st.Kept || st.Queries != before.Queries || !s.plateau.Reached(st.Queries, st.KeptQueries) || s.plateau.Reached(earlier.Queries, earlier.KeptQueries) {
-		t.Errorf("recovery ended at %d queries (kept at %d), a frame earlier the run was at %d (kept at %d): want the first figures the rule holds on",
+	s.End()
+	frame(s, c)
+	st = s.Stats()
+	if st.Running || !st.Done {
+		t.Errorf("after End: running %v, done %v", st.Running, st.Done)
+	}
+	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
+		t.Errorf("after End the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
+	}
+}
+
+// Until ends the run at the first slice where the rule holds on its figures (booth mode's
+// recovery of a chip: the run stops where it plateaus, not a frame and a message later),
+// on the state it keeps; a new deployment has no rule.
+func TestSessionUntil(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100&run=1")
+	ready(t, s, c)
+	rule := wire.Plateau{Factor: 1, Min: 2000, Max: 20000} // BoothPlateau's shape, within a short test
+	s.Until(&rule)
+	var before, earlier Stats // the figures as the last frame began, and as the one before it began
+	for range 1000 {
+		earlier, before = before, s.Stats()
+		frame(s, c) // the rule is checked as a slice begins, on the figures the slice before left
+		if !s.Stats().Running {
+			break
+		}
+	}
+	st := s.Stats()
+	if st.Running || !st.Done || !st.Kept {
+		t.Fatalf("after the rule held: %+v", st)
+	}
+	if st.Queries != before.Queries || !rule.Reached(st.Queries, st.KeptQueries) || rule.Reached(earlier.Queries, earlier.KeptQueries) {
+		t.Errorf("the run ended at %d queries (kept at %d), a frame earlier it was at %d (kept at %d): want the first figures the rule holds on",
 			st.Queries, st.KeptQueries, earlier.Queries, earlier.KeptQueries)
 	}
 	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
-		t.Errorf("after recovering the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
+		t.Errorf("the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
 	}
-	if d := c.now().Sub(start); d >= boothRecoverCap {
-		t.Errorf("recovery ended after %v, on the clock's cap %v rather than on progress", d, boothRecoverCap)
+	s.Redeploy()
+	s.Start()
+	for range 300 {
+		frame(s, c)
 	}
-	t.Logf("plateaued at %d queries, kept at %d: %s", st.Queries, st.KeptQueries, s.Scene().Note)
-	seed := s.Settings().Seed
-	c.add(boothResult)
-	frame(s, c)
-	if st := s.Stats(); !st.Running || st.Booth != "recover" || s.Settings().Seed != seed+1 || st.Queries > 100 {
-		t.Errorf("next chip: %+v seed %d", st, s.Settings().Seed)
-	}
-	// The clock stays a safety net: a run that never plateaus ends at the cap.
-	s.plateau = Plateau{Factor: 1, Min: 1 << 40, Max: 1 << 41}
-	frame(s, c)
-	c.add(boothRecoverCap)
-	frame(s, c)
-	if st := s.Stats(); st.Booth != "result" {
-		t.Errorf("after %v without a plateau: booth %q, want result", boothRecoverCap, st.Booth)
-	}
-	s.Set(map[string]string{"booth": "0"})
-	if s.Stats().Booth != "" {
-		t.Error("booth off")
+	if st := s.Stats(); !st.Running || st.Queries < 20000 {
+		t.Errorf("a new chip stopped by the last one's rule: %+v", st)
 	}
 }
 
