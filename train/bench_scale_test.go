@@ -1,0 +1,82 @@
+package train
+
+import (
+	"testing"
+	"time"
+
+	"github.com/meshlight/meshlight/train/testnet"
+)
+
+// shippedRun deploys the shipped model name on the method's chip (default noise, 8-bit
+// control, alpha 0.15) with the given optimizer and its default options, no test
+// evaluation during the run, and makes its first queries (the second, a delta query, builds
+// the sums the minibatch keeps). It skips the benchmark when the model is not shipped.
+func shippedRun(b *testing.B, name, optimizer string) *Deployment {
+	m, tr, te, err := testnet.Shipped(name)
+	if err != nil {
+		b.Skip(err) // the shipped models are optional for benchmarks
+	}
+	c := DefaultConfig()
+	c.Optimizer = optimizer
+	c.EvalEvery = 1 << 62
+	d, err := Deploy(m, tr, te, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d.Run.Step(2)
+	return d
+}
+
+// BenchmarkShippedScale runs an optimizer on the shipped MNIST 8x8 MLP (64-24-24-10) and
+// on the shipped 270k-phase MLP (784-256-256-10, mnist28-mlp256) in the same run: each op
+// gives each run the same number of queries in turn (a whole number of the small model's
+// iterations), so a busy machine slows both alike. It reports each run's queries/s and
+// their ratio (large over small; SZO-SCD's goal is at least 0.25).
+func BenchmarkShippedScale(b *testing.B) {
+	for _, opt := range []string{"szo-scd", "flops"} {
+		b.Run(opt, func(b *testing.B) {
+			small := shippedRun(b, "mnist8-mlp", opt)
+			large := shippedRun(b, "mnist28-mlp256", opt)
+			per := int64(4 * small.IterationCost())
+			var ts, tl time.Duration
+			qs0, ql0 := small.Run.Queries(), large.Run.Queries()
+			b.ReportAllocs()
+			for b.Loop() {
+				t0 := time.Now()
+				small.Run.Step(per)
+				t1 := time.Now()
+				large.Run.Step(per)
+				t2 := time.Now()
+				ts += t1.Sub(t0)
+				tl += t2.Sub(t1)
+			}
+			qs := float64(small.Run.Queries()-qs0) / ts.Seconds()
+			ql := float64(large.Run.Queries()-ql0) / tl.Seconds()
+			b.ReportMetric(qs, "small-queries/s")
+			b.ReportMetric(ql, "large-queries/s")
+			b.ReportMetric(ql/qs, "ratio")
+			small.Run.Close()
+			large.Run.Close()
+		})
+	}
+}
+
+// BenchmarkShippedQueries runs an optimizer with its default options on a shipped MLP on
+// the method's chip and reports its queries/s: the optimizers that move many phases per
+// query (FLOPS, and ZAdam's and ZNewton's moves) beside SZO-SCD.
+func BenchmarkShippedQueries(b *testing.B) {
+	for _, name := range []string{"mnist28-mlp", "mnist28-mlp256"} {
+		for _, opt := range []string{"szo-scd", "flops", "zadam", "znewton"} {
+			b.Run(name+"/"+opt, func(b *testing.B) {
+				d := shippedRun(b, name, opt)
+				q0 := d.Run.Queries()
+				b.ReportAllocs()
+				for b.Loop() {
+					d.Run.Step(64)
+				}
+				b.ReportMetric(float64(d.Run.Queries()-q0)/b.Elapsed().Seconds(), "queries/s")
+				d.Run.Close()
+			})
+		}
+	}
+}
