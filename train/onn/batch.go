@@ -2,6 +2,7 @@ package onn
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/meshlight/meshlight/train/dataset"
@@ -352,44 +353,141 @@ func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool)
 
 // leaves sets, in one node plane (plane[r*out + o] for input row r of x, which holds rows
 // of k inputs), the partial products of outputs rs over the columns cs: row o of w (Out x
-// k) times the input row, summed over cs in column order from the first product. Blocks
-// of the usual width 8 go through an unrolled loop that keeps the inputs in registers;
-// every path takes the same operations per output, so a leaf has one value however it is
-// reached.
+// k) times the input row, summed over cs in column order from the first product.
+//
+// Inputs that are zero (most of an image's pixels and of a ReLU layer's outputs) are
+// skipped, and the result is still that sum bit for bit: adding a zero product to a
+// nonzero sum leaves it unchanged, and a zero sum plus a term is the term, so the sum of
+// the nonzero inputs' products equals the full sum or both are zeros; only the sign of a
+// zero can differ. A zero sum is therefore settled apart: with every input zero, the full
+// sum is -0 exactly when every product is -0 (zeroLeaf); a sum of nonzero terms that
+// cancels to zero (or underflows) is recomputed in full (fullLeaf). Every pass, full or
+// partial, goes through this function, so a leaf has one value however it is reached.
 func leaves(plane, w, x []float64, k, out int, rs, cs span) {
 	n := len(x) / k
-	if cs.b-cs.a == 8 {
-		for r := range n {
-			xs := x[r*k+cs.a : r*k+cs.a+8]
-			x0, x1, x2, x3, x4, x5, x6, x7 := xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]
-			d := plane[r*out+rs.a : r*out+rs.b]
-			at := rs.a*k + cs.a
-			i := 0
-			for ; i+1 < len(d); i += 2 { // two outputs per step: fewer loop instructions
-				ws, wz := w[at:at+8], w[at+k:at+k+8]
-				d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
-				d[i+1] = wz[0]*x0 + wz[1]*x1 + wz[2]*x2 + wz[3]*x3 + wz[4]*x4 + wz[5]*x5 + wz[6]*x6 + wz[7]*x7
-				at += 2 * k
+	width := cs.b - cs.a
+	if width > maxSparse {
+		denseLeaves(plane, w, x, k, out, rs, cs)
+		return
+	}
+	var at [maxSparse]int // the nonzero inputs: their columns and values
+	var xv [maxSparse]float64
+	for r := range n {
+		xs := x[r*k+cs.a : r*k+cs.b]
+		m := 0
+		for j, v := range xs {
+			if v != 0 {
+				at[m], xv[m] = cs.a+j, v
+				m++
 			}
-			if i < len(d) {
-				ws := w[at : at+8]
-				d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
+		}
+		d := plane[r*out+rs.a : r*out+rs.b]
+		if m == width {
+			denseRow(d, w, xs, k, rs.a*k+cs.a)
+			continue
+		}
+		base := rs.a * k
+		switch m {
+		case 0:
+			for i := range d {
+				d[i] = zeroLeaf(w[base+i*k+cs.a:base+i*k+cs.b], xs)
 			}
+			continue
+		case 1:
+			a0, x0 := base+at[0], xv[0]
+			for i := range d {
+				d[i] = w[a0+i*k] * x0
+			}
+		case 2:
+			a0, a1, x0, x1 := base+at[0], base+at[1], xv[0], xv[1]
+			for i := range d {
+				d[i] = w[a0+i*k]*x0 + w[a1+i*k]*x1
+			}
+		case 3:
+			a0, a1, a2, x0, x1, x2 := base+at[0], base+at[1], base+at[2], xv[0], xv[1], xv[2]
+			for i := range d {
+				d[i] = w[a0+i*k]*x0 + w[a1+i*k]*x1 + w[a2+i*k]*x2
+			}
+		case 4:
+			a0, a1, a2, a3 := base+at[0], base+at[1], base+at[2], base+at[3]
+			x0, x1, x2, x3 := xv[0], xv[1], xv[2], xv[3]
+			for i := range d {
+				d[i] = w[a0+i*k]*x0 + w[a1+i*k]*x1 + w[a2+i*k]*x2 + w[a3+i*k]*x3
+			}
+		default:
+			for i := range d {
+				o := base + i*k
+				acc := w[o+at[0]] * xv[0]
+				for j := 1; j < m; j++ {
+					acc += w[o+at[j]] * xv[j]
+				}
+				d[i] = acc
+			}
+		}
+		for i, v := range d {
+			if v == 0 {
+				d[i] = fullLeaf(w[base+i*k+cs.a:base+i*k+cs.b], xs)
+			}
+		}
+	}
+}
+
+// maxSparse is the widest block column whose leaves skip zero inputs (wider ones, of
+// whole-matrix blocks, are summed in full).
+const maxSparse = 16
+
+// zeroLeaf returns the sum of the products of ws and xs, in order, when every x is zero:
+// the products are zeros, and the sum is -0 exactly when every product is -0 (a product's
+// sign is its factors' signs combined; +0 plus -0 is +0).
+func zeroLeaf(ws, xs []float64) float64 {
+	ws = ws[:len(xs)]
+	for j, v := range xs {
+		if math.Signbit(ws[j]) == math.Signbit(v) {
+			return 0
+		}
+	}
+	return math.Copysign(0, -1)
+}
+
+// fullLeaf returns the sum of the products of ws and xs, in order from the first.
+func fullLeaf(ws, xs []float64) float64 {
+	ws = ws[:len(xs)]
+	acc := ws[0] * xs[0]
+	for c := 1; c < len(xs); c++ {
+		acc += ws[c] * xs[c]
+	}
+	return acc
+}
+
+// denseLeaves is leaves summing every product (fullLeaf for each output). Blocks of the
+// usual width 8 go through an unrolled loop that keeps the inputs in registers; every
+// path takes the same operations per output.
+func denseLeaves(plane, w, x []float64, k, out int, rs, cs span) {
+	for r := range len(x) / k {
+		denseRow(plane[r*out+rs.a:r*out+rs.b], w, x[r*k+cs.a:r*k+cs.b], k, rs.a*k+cs.a)
+	}
+}
+
+// denseRow sets d[i] to the sum of the products of xs with the len(xs) weights of w from
+// at + i*k (a row of the weight matrix, from the block column's first column).
+func denseRow(d, w, xs []float64, k, at int) {
+	if len(xs) != 8 {
+		for i := range d {
+			d[i] = fullLeaf(w[at+i*k:at+i*k+len(xs)], xs)
 		}
 		return
 	}
-	for r := range n {
-		xs := x[r*k+cs.a : r*k+cs.b]
-		d := plane[r*out+rs.a : r*out+rs.b]
-		for i := range d {
-			ws := w[(rs.a+i)*k+cs.a : (rs.a+i)*k+cs.b]
-			ws = ws[:len(xs)]
-			acc := ws[0] * xs[0]
-			for c := 1; c < len(xs); c++ {
-				acc += ws[c] * xs[c]
-			}
-			d[i] = acc
-		}
+	x0, x1, x2, x3, x4, x5, x6, x7 := xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]
+	i := 0
+	for ; i+1 < len(d); i += 2 { // two outputs per step: fewer loop instructions
+		ws, wz := w[at:at+8], w[at+k:at+k+8]
+		d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
+		d[i+1] = wz[0]*x0 + wz[1]*x1 + wz[2]*x2 + wz[3]*x3 + wz[4]*x4 + wz[5]*x5 + wz[6]*x6 + wz[7]*x7
+		at += 2 * k
+	}
+	if i < len(d) {
+		ws := w[at : at+8]
+		d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
 	}
 }
 
