@@ -26,9 +26,12 @@ type Batch struct {
 	fresh        bool      // inputs changed since the last pass
 
 	// Scratch of one layer pass.
-	sums   []float64 // the sum trees of a chunk of input rows, for passes that keep none
-	groups []group   // what to recompute: output rows and their block columns
-	lists  [][]int   // per block row: the block columns whose leaves are recomputed
+	sums       []float64 // the sum trees of a chunk of input rows, for passes that keep none
+	groups     []group   // what to recompute: output rows and their block columns
+	lists      [][]int   // per block row: the block columns of the blocks whose phases changed
+	inputLists [][]int   // per block row: those and the block columns whose input changed
+	runs       []span    // the input rows to recompute, in runs of whole samples
+	snap       []float64 // the activations of a layer before a pass rewrites them
 }
 
 // group is a range of output rows (one block row, or all of them) whose leaves in the
@@ -51,9 +54,12 @@ type layerState struct {
 	tree      []float64
 	plane     int      // cap*positions*Out
 	seen      []uint64 // per block: the network's clock when its leaves were computed
+	seenRow   []uint64 // per block row: the network's clock when its leaves were computed
 	seenLayer uint64   // the network's clock of the layer when it was last brought up to date
 	dirty     []bool   // per block column: its input changed in this pass
-	changed   []span   // the output channels recomputed in this pass (disjoint ranges)
+	changed   []span   // the output channels recomputed in this pass (ranges, may overlap)
+	moved     []bool   // per sample: some of its outputs changed in this pass
+	anyMoved  bool     // some sample moved
 }
 
 // scratchTrees bounds the scratch of a pass that keeps no trees: it works through a chunk
@@ -70,7 +76,7 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 	b.labels = make([]uint8, size)
 	b.top, b.expSums = make([]float64, size), make([]float64, size)
 	b.layers = make([]layerState, len(n.specs))
-	sums, rows, cols := 0, 0, 0
+	sums, rows, cols, snap := 0, 0, 0, 0
 	for l, s := range n.specs {
 		g := &n.geom[l]
 		st := &b.layers[l]
@@ -80,6 +86,9 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 		}
 		st.plane = size * g.positions * g.out
 		st.seen = make([]uint64, len(n.ver[l]))
+		st.seenRow = make([]uint64, len(n.rowVer[l]))
+		st.moved = make([]bool, size)
+		snap = max(snap, size*s.OutShape().Size())
 		st.dirty = make([]bool, len(g.cols))
 		st.changed = make([]span, 0, len(g.rows))
 		sums = max(sums, g.chunk*g.out*g.nodes)
@@ -87,10 +96,12 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 	}
 	b.sums = make([]float64, sums)
 	b.groups = make([]group, 0, rows)
-	b.lists = make([][]int, rows)
+	b.lists, b.inputLists = make([][]int, rows), make([][]int, rows)
 	for br := range b.lists {
-		b.lists[br] = make([]int, 0, cols)
+		b.lists[br], b.inputLists[br] = make([]int, 0, cols), make([]int, 0, cols)
 	}
+	b.snap = make([]float64, snap)
+	b.runs = make([]span, 0, size)
 	return b, nil
 }
 
@@ -213,35 +224,48 @@ func (b *Batch) full() {
 			src = st.cols
 		}
 		b.groups = append(b.groups[:0], group{span{0, g.out}, g.all})
+		b.runs = append(b.runs[:0], span{0, b.n * g.positions})
+		st.changed = append(st.changed[:0], span{0, g.out})
 		b.update(st, g, net.chip.LayerWeights(l), src, true)
 		copy(st.seen, net.ver[l])
+		copy(st.seenRow, net.rowVer[l])
 		st.seenLayer = net.layerVer[l]
+		for s := range st.moved {
+			st.moved[s] = s < b.n
+		}
+		st.anyMoved = true
 	}
 }
 
 // delta brings every layer up to date after phase changes. A layer is visited if its
-// own phases changed or its input did; in it, a block's leaves are recomputed if the
-// block changed or its block column's input did. The output channels it recomputes
-// decide which block columns of the next layer are dirty.
+// own phases changed or its input did; in it, a block's leaves are recomputed for every
+// sample if the block changed, and for the samples whose input changed if its block
+// column's input did. The output channels it recomputes decide which block columns of
+// the next layer are dirty, and the samples whose outputs it changed (compared bit for
+// bit) for which samples: a sample whose output a change did not reach (the changed
+// block's inputs were zeros, or ReLU clipped the change away) costs nothing further on.
 func (b *Batch) delta() {
 	net := b.net
 	for l, s := range net.specs {
 		g := &net.geom[l]
 		st := &b.layers[l]
-		inChanged := l > 0 && len(b.layers[l-1].changed) > 0
+		var prev *layerState // the previous layer, if some of its outputs changed
+		if l > 0 && b.layers[l-1].anyMoved {
+			prev = &b.layers[l-1]
+		}
+		inChanged := prev != nil
 		if st.seenLayer == net.layerVer[l] && !inChanged {
-			st.changed = st.changed[:0]
+			st.changed, st.anyMoved = st.changed[:0], false
 			continue
 		}
 		st.seenLayer = net.layerVer[l]
 		src := b.Input(l)
 		clear(st.dirty)
 		if inChanged {
-			prev := b.layers[l-1].changed
 			if s.Kind == model.Conv {
-				im2colChannels(st.cols, src, s.Conv, b.n, prev)
+				im2colChannels(st.cols, src, s.Conv, b.n, prev.changed)
 			}
-			for _, ch := range prev { // channels [a, b) feed columns [a*perInput, b*perInput)
+			for _, ch := range prev.changed { // channels [a, b) feed columns [a*perInput, b*perInput)
 				for bc := g.colOf[ch.a*g.perInput]; bc <= g.colOf[ch.b*g.perInput-1]; bc++ {
 					st.dirty[bc] = true
 				}
@@ -250,103 +274,227 @@ func (b *Batch) delta() {
 		if s.Kind == model.Conv {
 			src = st.cols
 		}
-		if b.plan(st, g, net.ver[l]) {
-			b.update(st, g, net.chip.LayerWeights(l), src, false)
+		w := net.chip.LayerWeights(l)
+		st.changed, st.anyMoved = st.changed[:0], false
+		clear(st.moved)
+		last := l == len(net.specs)-1
+		phase, input := b.plan(st, g, net.ver[l], net.rowVer[l])
+		// The samples whose input is as it was see only the blocks whose phases changed;
+		// the others also the dirty block columns.
+		for _, moved := range [2]bool{false, true} {
+			lists := phase
+			if moved {
+				if !inChanged {
+					break
+				}
+				lists = input
+			}
+			if !b.group(g, lists) || !b.sampleRuns(g, prev, moved) {
+				continue
+			}
+			for _, gr := range b.groups {
+				st.changed = append(st.changed, gr.rows)
+			}
+			if !last {
+				b.snapshot(st, g)
+			}
+			b.update(st, g, w, src, false)
+			if !last {
+				b.compare(st, g)
+			}
 		}
 	}
 }
 
-// plan lists, per block row, the block columns whose leaves must be recomputed (the
-// block's phases changed or its column's input did) and marks those blocks seen; it sets
-// the groups (one for all rows when every block row has the same list) and reports
-// whether there is anything to do.
-func (b *Batch) plan(st *layerState, g *geometry, ver []uint64) bool {
+// plan lists, per block row, the block columns whose leaves must be recomputed: in phase
+// those of the blocks whose phases changed, in input those and the dirty block columns
+// (whose input changed), and marks the changed blocks seen. A block row none of whose
+// blocks changed is passed over at the cost of one comparison.
+func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64) (phase, input [][]int) {
 	cols := len(g.cols)
-	uniform := true
 	for br := range g.rows {
 		list := b.lists[br][:0]
-		seen := st.seen[br*cols : (br+1)*cols]
-		for bc, v := range ver[br*cols : (br+1)*cols] {
-			if st.dirty[bc] || seen[bc] != v {
-				list = append(list, bc)
-				seen[bc] = v
+		if st.seenRow[br] != rowVer[br] {
+			seen := st.seen[br*cols : (br+1)*cols]
+			for bc, v := range ver[br*cols : (br+1)*cols] {
+				if seen[bc] != v {
+					list = append(list, bc)
+					seen[bc] = v
+				}
 			}
+			st.seenRow[br] = rowVer[br]
 		}
 		b.lists[br] = list
-		uniform = uniform && slices.Equal(list, b.lists[0])
+		both := b.inputLists[br][:0]
+		i := 0
+		for bc, d := range st.dirty {
+			switch {
+			case i < len(list) && list[i] == bc:
+				both = append(both, bc)
+				i++
+			case d:
+				both = append(both, bc)
+			}
+		}
+		b.inputLists[br] = both
+	}
+	return b.lists, b.inputLists
+}
+
+// group sets the groups of the lists (one for all rows when every block row has the same
+// list) and reports whether there is anything to do.
+func (b *Batch) group(g *geometry, lists [][]int) bool {
+	uniform := true
+	for _, list := range lists[1:len(g.rows)] {
+		uniform = uniform && slices.Equal(list, lists[0])
 	}
 	b.groups = b.groups[:0]
 	if uniform {
-		if len(b.lists[0]) > 0 {
-			b.groups = append(b.groups, group{span{0, g.out}, b.lists[0]})
+		if len(lists[0]) > 0 {
+			b.groups = append(b.groups, group{span{0, g.out}, lists[0]})
 		}
 	} else {
 		for br, rs := range g.rows {
-			if len(b.lists[br]) > 0 {
-				b.groups = append(b.groups, group{rs, b.lists[br]})
+			if len(lists[br]) > 0 {
+				b.groups = append(b.groups, group{rs, lists[br]})
 			}
 		}
 	}
 	return len(b.groups) > 0
 }
 
-// update recomputes, for every input row (src holds n*positions rows of In values), the
-// leaves of each group's block columns in its rows, the sums above them and the
-// activations of those rows, and marks those rows' channels changed. full rebuilds every
-// sum; otherwise a group walks up from its leaves, or rebuilds its trees when that takes
-// fewer additions. Without kept trees (a full pass only) it works through the input rows
-// in chunks, with the trees of a chunk in scratch.
+// sampleRuns sets the runs of input rows (a sample's positions, in order) of the samples
+// whose input changed (moved) or did not, as the previous layer prev reports them (nil:
+// no input changed), and reports whether there are any.
+func (b *Batch) sampleRuns(g *geometry, prev *layerState, moved bool) bool {
+	b.runs = b.runs[:0]
+	pos := g.positions
+	for s := 0; s < b.n; {
+		if (prev != nil && prev.moved[s]) != moved {
+			s++
+			continue
+		}
+		e := s + 1
+		for e < b.n && (prev != nil && prev.moved[e]) == moved {
+			e++
+		}
+		b.runs = append(b.runs, span{s * pos, e * pos})
+		s = e
+	}
+	return len(b.runs) > 0
+}
+
+// snapshot copies the activations the groups will rewrite in the runs' samples, for
+// compare.
+func (b *Batch) snapshot(st *layerState, g *geometry) {
+	size := g.out * g.positions
+	for _, run := range b.runs {
+		for smp := run.a / g.positions; smp < run.b/g.positions; smp++ {
+			if g.positions > 1 { // conv: every sample recomputed counts as moved
+				continue
+			}
+			for _, gr := range b.groups {
+				copy(b.snap[smp*size+gr.rows.a:smp*size+gr.rows.b], st.act[smp*size+gr.rows.a:smp*size+gr.rows.b])
+			}
+		}
+	}
+}
+
+// compare marks moved the samples of the runs whose activations in the groups' rows
+// differ, bit for bit, from their snapshot (for a conv layer: every sample of the runs).
+func (b *Batch) compare(st *layerState, g *geometry) {
+	size := g.out * g.positions
+	for _, run := range b.runs {
+		for smp := run.a / g.positions; smp < run.b/g.positions; smp++ {
+			if st.moved[smp] {
+				continue
+			}
+			if g.positions > 1 {
+				st.moved[smp], st.anyMoved = true, true
+				continue
+			}
+			for _, gr := range b.groups {
+				if !sameBits(b.snap[smp*size+gr.rows.a:smp*size+gr.rows.b], st.act[smp*size+gr.rows.a:smp*size+gr.rows.b]) {
+					st.moved[smp], st.anyMoved = true, true
+					break
+				}
+			}
+		}
+	}
+}
+
+// sameBits reports whether a and b hold the same float64 bit patterns.
+func sameBits(a, b []float64) bool {
+	b = b[:len(a)]
+	for i, v := range a {
+		if math.Float64bits(v) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// update recomputes, for the input rows of the runs (src holds n*positions rows of In
+// values), the leaves of each group's block columns in its rows, the sums above them and
+// the activations of those rows. full rebuilds every sum; otherwise a group walks up from
+// its leaves, or rebuilds its trees when that takes fewer additions. Without kept trees
+// (a full pass only) it works through the input rows in chunks, with the trees of a chunk
+// in scratch.
 func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool) {
-	first, depth := len(g.cols)-1, g.depth
-	k, out := g.in, g.out
-	rows := b.n * g.positions
-	t, ps, chunk := st.tree, st.plane, rows
+	out := g.out
+	t, ps := st.tree, st.plane
+	chunk := b.n * g.positions
 	if !b.keep {
 		chunk = g.chunk
 		t, ps = b.sums[:g.nodes*chunk*out], chunk*out
 	}
-	st.changed = st.changed[:0]
-	for _, gr := range b.groups {
-		st.changed = append(st.changed, gr.rows)
+	for _, run := range b.runs {
+		for r0 := run.a; r0 < run.b; r0 += chunk {
+			b.updateRows(st, g, t, ps, w, src, r0, min(run.b, r0+chunk), full)
+		}
 	}
-	for r0 := 0; r0 < rows; r0 += chunk {
-		r1 := min(rows, r0+chunk)
-		base := 0 // element r*out + o of the chunk is at r*out + o - base in a plane
-		if !b.keep {
-			base = r0 * out
+}
+
+// updateRows is update for the input rows [r0, r1), whose sum trees are in t (planes of
+// ps values; a chunk's own when the batch keeps no trees).
+func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w, src []float64, r0, r1 int, full bool) {
+	first, depth := len(g.cols)-1, g.depth
+	k, out := g.in, g.out
+	base := 0 // element r*out + o of the rows is at r*out + o - base in a plane
+	if !b.keep {
+		base = r0 * out
+	}
+	x := src[r0*k : r1*k]
+	for _, gr := range b.groups {
+		for _, bc := range gr.cols {
+			j := first + bc
+			leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc])
 		}
-		x := src[r0*k : r1*k]
-		for _, gr := range b.groups {
-			for _, bc := range gr.cols {
-				j := first + bc
-				leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc])
+	}
+	lo, hi := r0*out-base, r1*out-base
+	for _, gr := range b.groups {
+		// The root is only ever read by the activation, so no pass stores it.
+		switch {
+		case !full && len(gr.cols) == 1 && g.positions == 1 && first > 0 && first+gr.cols[0] < 15:
+			// One leaf of a dense layer, at most three levels deep: its path and
+			// the activation in one pass.
+			b.walk(st, g, t, ps, base, r0, r1, gr.rows, first+gr.cols[0])
+		case g.positions == 1 && (first >= 1 && first <= 3 || first == 7):
+			// Two to four, or eight, leaves of a dense layer: the whole tree and
+			// the activation in one pass.
+			b.rebuildSmall(st, g, t, ps, base, r0, r1, gr.rows)
+		case full || len(gr.cols)*depth >= first:
+			for j := first - 1; j >= 1; j-- {
+				addPlanes(t, ps, j, lo, hi, out, gr.rows)
 			}
-		}
-		lo, hi := r0*out-base, r1*out-base
-		for _, gr := range b.groups {
-			// The root is only ever read by the activation, so no pass stores it.
-			switch {
-			case !full && len(gr.cols) == 1 && g.positions == 1 && first > 0 && first+gr.cols[0] < 15:
-				// One leaf of a dense layer, at most three levels deep: its path and
-				// the activation in one pass.
-				b.walk(st, g, t, ps, base, r0, r1, gr.rows, first+gr.cols[0])
-			case g.positions == 1 && (first >= 1 && first <= 3 || first == 7):
-				// Two to four, or eight, leaves of a dense layer: the whole tree and
-				// the activation in one pass.
-				b.rebuildSmall(st, g, t, ps, base, r0, r1, gr.rows)
-			case full || len(gr.cols)*depth >= first:
-				for j := first - 1; j >= 1; j-- {
+			b.roots(st, g, t, ps, base, r0, r1, gr.rows)
+		default:
+			for _, bc := range gr.cols {
+				for j := (first + bc - 1) / 2; j >= 1; j = (j - 1) / 2 {
 					addPlanes(t, ps, j, lo, hi, out, gr.rows)
 				}
-				b.roots(st, g, t, ps, base, r0, r1, gr.rows)
-			default:
-				for _, bc := range gr.cols {
-					for j := (first + bc - 1) / 2; j >= 1; j = (j - 1) / 2 {
-						addPlanes(t, ps, j, lo, hi, out, gr.rows)
-					}
-				}
-				b.roots(st, g, t, ps, base, r0, r1, gr.rows)
 			}
+			b.roots(st, g, t, ps, base, r0, r1, gr.rows)
 		}
 	}
 }
@@ -366,7 +514,7 @@ func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool)
 func leaves(plane, w, x []float64, k, out int, rs, cs span) {
 	n := len(x) / k
 	width := cs.b - cs.a
-	if width > maxSparse {
+	if width > maxSparse || rs.b-rs.a < minSparseRows {
 		denseLeaves(plane, w, x, k, out, rs, cs)
 		return
 	}
@@ -433,20 +581,21 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span) {
 }
 
 // maxSparse is the widest block column whose leaves skip zero inputs (wider ones, of
-// whole-matrix blocks, are summed in full).
-const maxSparse = 16
+// whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs: finding
+// an input row's zeros costs about as much as summing a few outputs in full.
+const maxSparse, minSparseRows = 16, 32
 
 // zeroLeaf returns the sum of the products of ws and xs, in order, when every x is zero:
-// the products are zeros, and the sum is -0 exactly when every product is -0 (a product's
-// sign is its factors' signs combined; +0 plus -0 is +0).
+// the products are zeros, and the sum is -0 exactly when every product is -0 (+0 plus -0
+// is +0). A product's sign is its factors' signs combined, so the sum's sign bit is the
+// AND over the products of the XOR of their factors' sign bits (no branch to mispredict).
 func zeroLeaf(ws, xs []float64) float64 {
 	ws = ws[:len(xs)]
+	neg := uint64(1) << 63
 	for j, v := range xs {
-		if math.Signbit(ws[j]) == math.Signbit(v) {
-			return 0
-		}
+		neg &= math.Float64bits(ws[j]) ^ math.Float64bits(v)
 	}
-	return math.Copysign(0, -1)
+	return math.Float64frombits(neg)
 }
 
 // fullLeaf returns the sum of the products of ws and xs, in order from the first.
