@@ -90,7 +90,7 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 		st.moved = make([]bool, size)
 		snap = max(snap, size*s.OutShape().Size())
 		st.dirty = make([]bool, len(g.cols))
-		st.changed = make([]span, 0, len(g.rows))
+		st.changed = make([]span, 0, 2*len(g.rows)) // both kinds of sample (delta)
 		sums = max(sums, g.chunk*g.out*g.nodes)
 		rows, cols = max(rows, len(g.rows)), max(cols, len(g.cols))
 	}
