@@ -93,3 +93,41 @@ func BenchmarkShippedQueries(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMemoryShipped measures, on the shipped wide MLPs (26k and 270k phases) on the
+// method's chip, the heap the engine holds beyond its data sets once SZO-SCD has made its
+// first queries (chip, network, the minibatch's kept sums, optimizer), per phase; each op
+// is one SZO-SCD iteration.
+func BenchmarkMemoryShipped(b *testing.B) {
+	for _, name := range []string{"mnist28-mlp", "mnist28-mlp256"} {
+		b.Run(name, func(b *testing.B) {
+			m, tr, te, err := testnet.Shipped(name)
+			if err != nil {
+				b.Skip(err) // the shipped models are optional for benchmarks
+			}
+			heap := func() uint64 {
+				var ms runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				return ms.HeapAlloc
+			}
+			before := heap()
+			c := DefaultConfig()
+			c.EvalEvery = 1 << 62
+			d, err := Deploy(m, tr, te, c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d.Run.Step(2) // a delta query builds the minibatch's kept sums
+			engine := heap() - before
+			phases := d.Net.Chip().NumPhases()
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Run.Step(int64(d.IterationCost()))
+			}
+			b.ReportMetric(float64(engine)/float64(phases), "engine-B/phase")
+			b.ReportMetric(float64(phases), "phases")
+			runtime.KeepAlive(d)
+		})
+	}
+}

@@ -31,7 +31,7 @@ type Batch struct {
 	lists      [][]int   // per block row: the block columns of the blocks whose phases changed
 	inputLists [][]int   // per block row: those and the block columns whose input changed
 	runs       []span    // the input rows to recompute, in runs of whole samples
-	snap       []float64 // the activations of a layer before a pass rewrites them
+	snap       []float64 // the activations of a layer before a pass rewrites them (delta)
 }
 
 // group is a range of output rows (one block row, or all of them) whose leaves in the
@@ -76,7 +76,7 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 	b.labels = make([]uint8, size)
 	b.top, b.expSums = make([]float64, size), make([]float64, size)
 	b.layers = make([]layerState, len(n.specs))
-	sums, rows, cols, snap := 0, 0, 0, 0
+	sums, rows, cols := 0, 0, 0
 	for l, s := range n.specs {
 		g := &n.geom[l]
 		st := &b.layers[l]
@@ -88,7 +88,6 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 		st.seen = make([]uint64, len(n.ver[l]))
 		st.seenRow = make([]uint64, len(n.rowVer[l]))
 		st.moved = make([]bool, size)
-		snap = max(snap, size*s.OutShape().Size())
 		st.dirty = make([]bool, len(g.cols))
 		st.changed = make([]span, 0, 2*len(g.rows)) // both kinds of sample (delta)
 		sums = max(sums, g.chunk*g.out*g.nodes)
@@ -100,7 +99,6 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 	for br := range b.lists {
 		b.lists[br], b.inputLists[br] = make([]int, 0, cols), make([]int, 0, cols)
 	}
-	b.snap = make([]float64, snap)
 	b.runs = make([]span, 0, size)
 	return b, nil
 }
@@ -203,12 +201,16 @@ func (b *Batch) stale() bool {
 	return false
 }
 
-// keepTrees allocates the sum trees, from now on kept by every pass.
+// keepTrees allocates the sum trees, from now on kept by every pass, and the scratch of
+// delta queries.
 func (b *Batch) keepTrees() {
-	for l := range b.layers {
+	snap := 0
+	for l, s := range b.net.specs {
 		st := &b.layers[l]
 		st.tree = make([]float64, b.net.geom[l].nodes*st.plane)
+		snap = max(snap, b.cap*s.OutShape().Size())
 	}
+	b.snap = make([]float64, snap)
 	b.keep = true
 }
 
