@@ -228,7 +228,8 @@ func (b *Batch) full() {
 		b.groups = append(b.groups[:0], group{span{0, g.out}, g.all})
 		b.runs = append(b.runs[:0], span{0, b.n * g.positions})
 		st.changed = append(st.changed[:0], span{0, g.out})
-		b.update(st, g, net.chip.LayerWeights(l), src, true)
+		w := net.chip.LayerWeights(l)
+		b.update(st, g, w, net.signs(l, w), src, true)
 		copy(st.seen, net.ver[l])
 		copy(st.seenRow, net.rowVer[l])
 		st.seenLayer = net.layerVer[l]
@@ -277,6 +278,7 @@ func (b *Batch) delta() {
 			src = st.cols
 		}
 		w := net.chip.LayerWeights(l)
+		neg := net.signs(l, w)
 		st.changed, st.anyMoved = st.changed[:0], false
 		clear(st.moved)
 		last := l == len(net.specs)-1
@@ -300,7 +302,7 @@ func (b *Batch) delta() {
 			if !last {
 				b.snapshot(st, g)
 			}
-			b.update(st, g, w, src, false)
+			b.update(st, g, w, neg, src, false)
 			if !last {
 				b.compare(st, g)
 			}
@@ -442,7 +444,7 @@ func sameBits(a, b []float64) bool {
 // its leaves, or rebuilds its trees when that takes fewer additions. Without kept trees
 // (a full pass only) it works through the input rows in chunks, with the trees of a chunk
 // in scratch.
-func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool) {
+func (b *Batch) update(st *layerState, g *geometry, w []float64, neg []bool, src []float64, full bool) {
 	out := g.out
 	t, ps := st.tree, st.plane
 	chunk := b.n * g.positions
@@ -452,14 +454,14 @@ func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool)
 	}
 	for _, run := range b.runs {
 		for r0 := run.a; r0 < run.b; r0 += chunk {
-			b.updateRows(st, g, t, ps, w, src, r0, min(run.b, r0+chunk), full)
+			b.updateRows(st, g, t, ps, w, neg, src, r0, min(run.b, r0+chunk), full)
 		}
 	}
 }
 
 // updateRows is update for the input rows [r0, r1), whose sum trees are in t (planes of
 // ps values; a chunk's own when the batch keeps no trees).
-func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w, src []float64, r0, r1 int, full bool) {
+func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w []float64, neg []bool, src []float64, r0, r1 int, full bool) {
 	first, depth := len(g.cols)-1, g.depth
 	k, out := g.in, g.out
 	base := 0 // element r*out + o of the rows is at r*out + o - base in a plane
@@ -470,7 +472,7 @@ func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w, 
 	for _, gr := range b.groups {
 		for _, bc := range gr.cols {
 			j := first + bc
-			leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc])
+			leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc], colSigns{neg, len(g.cols), bc})
 		}
 	}
 	lo, hi := r0*out-base, r1*out-base
@@ -513,7 +515,7 @@ func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w, 
 // sum is -0 exactly when every product is -0 (zeroLeaf); a sum of nonzero terms that
 // cancels to zero (or underflows) is recomputed in full (fullLeaf). Every pass, full or
 // partial, goes through this function, so a leaf has one value however it is reached.
-func leaves(plane, w, x []float64, k, out int, rs, cs span) {
+func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 	n := len(x) / k
 	width := cs.b - cs.a
 	if width > maxSparse || rs.b-rs.a < minSparseRows {
@@ -524,11 +526,13 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span) {
 	var xv [maxSparse]float64
 	for r := range n {
 		xs := x[r*k+cs.a : r*k+cs.b]
-		m := 0
+		m, negZero := 0, false
 		for j, v := range xs {
 			if v != 0 {
 				at[m], xv[m] = cs.a+j, v
 				m++
+			} else if math.Signbit(v) {
+				negZero = true
 			}
 		}
 		d := plane[r*out+rs.a : r*out+rs.b]
@@ -539,8 +543,19 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span) {
 		base := rs.a * k
 		switch m {
 		case 0:
+			if negZero {
+				for i := range d {
+					d[i] = zeroLeaf(w[base+i*k+cs.a:base+i*k+cs.b], xs)
+				}
+				continue
+			}
+			// Every input +0 (as ReLU and most data give): the sum is -0 exactly when
+			// every weight is negative, which the table sg holds.
 			for i := range d {
-				d[i] = zeroLeaf(w[base+i*k+cs.a:base+i*k+cs.b], xs)
+				d[i] = 0
+				if sg.neg[(rs.a+i)*sg.stride+sg.col] {
+					d[i] = math.Copysign(0, -1)
+				}
 			}
 			continue
 		case 1:
@@ -586,6 +601,25 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span) {
 // whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs: finding
 // an input row's zeros costs about as much as summing a few outputs in full.
 const maxSparse, minSparseRows = 16, 32
+
+// colSigns locates one block column in a layer's table of all-negative weight rows
+// (Network.signs): output o's entry is neg[o*stride + col].
+type colSigns struct {
+	neg         []bool
+	stride, col int
+}
+
+// allNegative sets, for outputs rs of a weight matrix w (rows of k) over the columns cs,
+// whether every weight of the row is negative (its sign bit set), at neg[o*stride + col].
+func allNegative(neg []bool, w []float64, k, stride, col int, rs, cs span) {
+	for o := rs.a; o < rs.b; o++ {
+		all := uint64(1) << 63
+		for _, v := range w[o*k+cs.a : o*k+cs.b] {
+			all &= math.Float64bits(v)
+		}
+		neg[o*stride+col] = all != 0
+	}
+}
 
 // zeroLeaf returns the sum of the products of ws and xs, in order, when every x is zero:
 // the products are zeros, and the sum is -0 exactly when every product is -0 (+0 plus -0

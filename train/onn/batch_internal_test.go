@@ -161,7 +161,7 @@ func TestLeavesSkipZerosExactly(t *testing.T) {
 			for i := range plane {
 				plane[i] = math.NaN() // every element leaves writes must be written
 			}
-			leaves(plane, w, x, tc.k, tc.out, tc.rs, tc.cs)
+			leaves(plane, w, x, tc.k, tc.out, tc.rs, tc.cs, testSigns(w, tc.k, tc.out, tc.cs))
 			zeros := 0
 			for r := range tc.rows {
 				for o := tc.rs.a; o < tc.rs.b; o++ {
@@ -184,5 +184,46 @@ func TestLeavesSkipZerosExactly(t *testing.T) {
 				t.Errorf("no leaf was zero: the case does not test the signs of zero sums")
 			}
 		})
+	}
+}
+
+// testSigns is the table of all-negative weight rows of one block column (columns cs of
+// the out x k matrix w), as leaves takes it.
+func testSigns(w []float64, k, out int, cs span) colSigns {
+	neg := make([]bool, out)
+	allNegative(neg, w, k, 1, 0, span{0, out}, cs)
+	return colSigns{neg, 1, 0}
+}
+
+// The table of all-negative weight rows that gives all-zero leaves their sign follows
+// the chip: after queries between random phase changes, every entry is what the layer's
+// current weights give.
+func TestSignTableFollowsPhases(t *testing.T) {
+	net, b := localNet(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	chip := net.Chip()
+	act := chip.Active()
+	for step := range 60 {
+		for range 1 + rng.IntN(5) {
+			i := act[rng.IntN(len(act))]
+			if err := net.SetPhase(i, chip.Phase(i)+rng.NormFloat64()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.Loss()
+		for l := range net.specs {
+			g := &net.geom[l]
+			w := chip.LayerWeights(l)
+			want := make([]bool, g.out*len(g.cols))
+			for bc, cs := range g.cols {
+				allNegative(want, w, g.in, len(g.cols), bc, span{0, g.out}, cs)
+			}
+			for e, v := range want {
+				if net.neg[l][e] != v {
+					t.Fatalf("step %d: layer %d: output %d, block column %d: table says all negative %v, the weights %v",
+						step, l, e/len(g.cols), e%len(g.cols), net.neg[l][e], v)
+				}
+			}
+		}
 	}
 }

@@ -25,6 +25,13 @@ type Network struct {
 	rowVer   [][]uint64 // per layer and block row: the clock of the last SetPhase in it
 	layerVer []uint64   // per layer: the clock of the last SetPhase in it
 	clock    uint64
+
+	// neg is, per layer, Out x block columns: whether every weight of the output's row
+	// in the block is negative, the sign of a leaf whose inputs are all +0 (see leaves).
+	// negVer and negRowVer are the clocks of the blocks and block rows it was computed
+	// at (all ones: never).
+	neg               [][]bool
+	negVer, negRowVer [][]uint64
 }
 
 // owner locates a device's effect: a phase change (with the crosstalk it causes, which
@@ -135,6 +142,14 @@ func New(chip *photonics.Chip, input model.Shape, specs []model.Spec, clip float
 		}
 		n.ver[l] = make([]uint64, sl.NumBlocks())
 		n.rowVer[l] = make([]uint64, sl.BlockRows)
+		n.neg = append(n.neg, make([]bool, s.Out*len(g.cols)))
+		n.negVer = append(n.negVer, make([]uint64, sl.NumBlocks()))
+		n.negRowVer = append(n.negRowVer, make([]uint64, sl.BlockRows))
+		for _, v := range [][]uint64{n.negVer[l], n.negRowVer[l]} {
+			for i := range v {
+				v[i] = ^uint64(0)
+			}
+		}
 	}
 	sites := chip.Layout().Sites
 	n.owner = make([]owner, len(sites))
@@ -189,4 +204,25 @@ func (n *Network) SetPhase(i int, phi float64) error {
 	n.rowVer[o.layer][o.row] = n.clock
 	n.layerVer[o.layer] = n.clock
 	return nil
+}
+
+// signs brings layer l's table of all-negative weight rows (neg) up to date with the
+// layer's weights w, recomputing only the blocks whose phases changed since, and returns
+// it.
+func (n *Network) signs(l int, w []float64) []bool {
+	g := &n.geom[l]
+	cols := len(g.cols)
+	for br, rs := range g.rows {
+		if n.negRowVer[l][br] == n.rowVer[l][br] {
+			continue
+		}
+		for bc, cs := range g.cols {
+			if b := br*cols + bc; n.negVer[l][b] != n.ver[l][b] {
+				allNegative(n.neg[l], w, g.in, cols, bc, rs, cs)
+				n.negVer[l][b] = n.ver[l][b]
+			}
+		}
+		n.negRowVer[l][br] = n.rowVer[l][br]
+	}
+	return n.neg[l]
 }
