@@ -518,14 +518,26 @@ func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w [
 func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 	n := len(x) / k
 	width := cs.b - cs.a
-	if width > maxSparse || rs.b-rs.a < minSparseRows {
+	if width > maxSparse {
 		denseLeaves(plane, w, x, k, out, rs, cs)
 		return
 	}
+	few := rs.b-rs.a < minSparseRows
 	var at [maxSparse]int // the nonzero inputs: their columns and values
 	var xv [maxSparse]float64
 	for r := range n {
 		xs := x[r*k+cs.a : r*k+cs.b]
+		d := plane[r*out+rs.a : r*out+rs.b]
+		if few { // only inputs all +0 (no branch to find them) are worth a look
+			var bits uint64
+			for _, v := range xs {
+				bits |= math.Float64bits(v)
+			}
+			if bits != 0 {
+				denseRow(d, w, xs, k, rs.a*k+cs.a)
+				continue
+			}
+		}
 		m, negZero := 0, false
 		for j, v := range xs {
 			if v != 0 {
@@ -535,7 +547,6 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 				negZero = true
 			}
 		}
-		d := plane[r*out+rs.a : r*out+rs.b]
 		if m == width {
 			denseRow(d, w, xs, k, rs.a*k+cs.a)
 			continue
@@ -598,8 +609,9 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 }
 
 // maxSparse is the widest block column whose leaves skip zero inputs (wider ones, of
-// whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs: finding
-// an input row's zeros costs about as much as summing a few outputs in full.
+// whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs whose
+// leaves skip some zeros: finding an input row's zeros costs about as much as summing a
+// few outputs in full (fewer outputs skip only inputs that are all +0).
 const maxSparse, minSparseRows = 16, 32
 
 // colSigns locates one block column in a layer's table of all-negative weight rows
