@@ -281,7 +281,9 @@ func (b *Batch) delta() {
 		neg := net.signs(l, w)
 		st.changed, st.anyMoved = st.changed[:0], false
 		clear(st.moved)
-		last := l == len(net.specs)-1
+		// Which samples moved is worth finding out only when the next layer's work per
+		// sample outweighs the comparison; otherwise every recomputed sample counts.
+		follow := l < len(net.specs)-1 && net.specs[l+1].Out*net.specs[l+1].In >= minFollow
 		phase, input := b.plan(st, g, net.ver[l], net.rowVer[l])
 		// The samples whose input is as it was see only the blocks whose phases changed;
 		// the others also the dirty block columns.
@@ -299,23 +301,22 @@ func (b *Batch) delta() {
 			for _, gr := range b.groups {
 				st.changed = append(st.changed, gr.rows)
 			}
-			if !last {
+			if follow {
 				b.snapshot(st, g)
 			}
 			b.update(st, g, w, neg, src, false)
-			if !last {
-				b.compare(st, g)
-			}
+			b.compare(st, g, follow)
 		}
 	}
 }
 
 // plan lists, per block row, the block columns whose leaves must be recomputed: in phase
-// those of the blocks whose phases changed, in input those and the dirty block columns
-// (whose input changed), and marks the changed blocks seen. A block row none of whose
-// blocks changed is passed over at the cost of one comparison.
+// those of the blocks whose phases changed (all of them when most did), in input those
+// and the dirty block columns (whose input changed), and marks the changed blocks seen. A
+// block row none of whose blocks changed is passed over at the cost of one comparison.
 func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64) (phase, input [][]int) {
 	cols := len(g.cols)
+	listed := 0
 	for br := range g.rows {
 		list := b.lists[br][:0]
 		if st.seenRow[br] != rowVer[br] {
@@ -329,6 +330,19 @@ func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64) (phase, 
 			st.seenRow[br] = rowVer[br]
 		}
 		b.lists[br] = list
+		listed += len(list)
+	}
+	if 2*listed >= len(g.rows)*cols && len(g.rows) > 1 {
+		// Most blocks changed (many phases moved at once): every block of the layer, in
+		// one group of all its rows, whose leaves skip zeros, costs less than a group
+		// per block row of a few outputs each. Recomputing an unchanged leaf gives it
+		// its own value again.
+		for br := range g.rows {
+			b.lists[br] = append(b.lists[br][:0], g.all...)
+		}
+	}
+	for br := range g.rows {
+		list := b.lists[br]
 		both := b.inputLists[br][:0]
 		i := 0
 		for bc, d := range st.dirty {
@@ -405,15 +419,16 @@ func (b *Batch) snapshot(st *layerState, g *geometry) {
 }
 
 // compare marks moved the samples of the runs whose activations in the groups' rows
-// differ, bit for bit, from their snapshot (for a conv layer: every sample of the runs).
-func (b *Batch) compare(st *layerState, g *geometry) {
+// differ, bit for bit, from their snapshot (with follow; without, or for a conv layer:
+// every sample of the runs).
+func (b *Batch) compare(st *layerState, g *geometry, follow bool) {
 	size := g.out * g.positions
 	for _, run := range b.runs {
 		for smp := run.a / g.positions; smp < run.b/g.positions; smp++ {
 			if st.moved[smp] {
 				continue
 			}
-			if g.positions > 1 {
+			if g.positions > 1 || !follow {
 				st.moved[smp], st.anyMoved = true, true
 				continue
 			}
@@ -518,26 +533,15 @@ func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w [
 func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 	n := len(x) / k
 	width := cs.b - cs.a
-	if width > maxSparse {
+	if width > maxSparse || rs.b-rs.a < minSparseRows {
 		denseLeaves(plane, w, x, k, out, rs, cs)
 		return
 	}
-	few := rs.b-rs.a < minSparseRows
 	var at [maxSparse]int // the nonzero inputs: their columns and values
 	var xv [maxSparse]float64
 	for r := range n {
 		xs := x[r*k+cs.a : r*k+cs.b]
 		d := plane[r*out+rs.a : r*out+rs.b]
-		if few { // only inputs all +0 (no branch to find them) are worth a look
-			var bits uint64
-			for _, v := range xs {
-				bits |= math.Float64bits(v)
-			}
-			if bits != 0 {
-				denseRow(d, w, xs, k, rs.a*k+cs.a)
-				continue
-			}
-		}
 		m, negZero := 0, false
 		for j, v := range xs {
 			if v != 0 {
@@ -609,10 +613,13 @@ func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 }
 
 // maxSparse is the widest block column whose leaves skip zero inputs (wider ones, of
-// whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs whose
-// leaves skip some zeros: finding an input row's zeros costs about as much as summing a
-// few outputs in full (fewer outputs skip only inputs that are all +0).
+// whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs: finding
+// an input row's zeros costs about as much as summing a few outputs in full.
 const maxSparse, minSparseRows = 16, 32
+
+// minFollow is the smallest next layer (Out x In weights) for whose sake a delta query
+// compares a layer's outputs sample by sample.
+const minFollow = 4096
 
 // colSigns locates one block column in a layer's table of all-negative weight rows
 // (Network.signs): output o's entry is neg[o*stride + col].

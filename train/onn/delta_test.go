@@ -210,7 +210,8 @@ func TestDeltaQueriesRandomNetworks(t *testing.T) {
 		{"64-24-24-10", 1, 8, photonics.Clements, hot, 32},
 		{"10-7-3", 1, 0, photonics.Reck, hot, 8},
 		{"10-7-3", 1, 0, photonics.Clements, paper, 8},
-		{"200-40-10", 1, 8, photonics.Reck, paper, 8}, // 25 block columns: deep sum trees, chunked passes
+		{"200-40-10", 1, 8, photonics.Reck, paper, 8},         // 25 block columns: deep sum trees, chunked passes
+		{"100-80-64-10", 1, 8, photonics.Clements, paper, 16}, // wide enough to follow samples through layer 0
 		{"9x9-c3s2-c4k2s1p0-5", 2, 4, photonics.Reck, paper, 8},
 		{"9x9-c3s2-c4k2s1p0-5", 2, 4, photonics.Clements, hot, 8},
 		{"12x12-c6s2-c8s1-7", 1, 8, photonics.Clements, paper, 6},
