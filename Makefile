@@ -40,10 +40,10 @@ test-fuzz:
 
 ## fuzz: every reader's fuzz target for FUZZTIME each (default 3m), outside `make test`:
 ## model files (train/model FuzzRead), data sets (train/dataset FuzzRead), idx files
-## (FuzzReadIDX) and the vowel table (FuzzReadVowel). A crasher is saved under the
+## (FuzzReadIDX), the vowel table (FuzzReadVowel) and the engine's snapshots (wasm/wire FuzzDecode). A crasher is saved under the
 ## package's testdata/fuzz/ and fails the target. E.g. make fuzz FUZZTIME=30m.
 FUZZTIME ?= 3m
-FUZZ_TARGETS := ./train/model:FuzzRead ./train/dataset:FuzzRead ./train/dataset:FuzzReadIDX ./train/dataset:FuzzReadVowel
+FUZZ_TARGETS := ./train/model:FuzzRead ./train/dataset:FuzzRead ./train/dataset:FuzzReadIDX ./train/dataset:FuzzReadVowel ./wasm/wire:FuzzDecode
 fuzz:
 	for t in $(FUZZ_TARGETS); do \
 		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
@@ -110,13 +110,14 @@ bin/serve:
 ## test-browser: wasm/'s native tests (the session and render's maths also as js/wasm under
 ## node), then the end-to-end test of _site in headless Chromium (screenshots and figures in
 ## wasm/e2e/out/); then the site on a host that compresses nothing and offline
-## (wasm/e2e/offline.mjs).
+## (wasm/e2e/offline.mjs), and on a phone held upright (wasm/e2e/phone.mjs).
 test-browser: deps-browser site bin/serve
 	$(GO) vet ./wasm/...
 	$(GO) test -count=1 ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./wasm/sim/... ./render
 	$(E2E)/run.sh _site
 	SITE=_site node $(E2E)/offline.mjs
+	$(E2E)/run.sh _site phone.mjs
 
 ## test-render: render/ as js/wasm in headless Chromium (wasmbrowsertest, software WebGL2).
 # wasmbrowsertest is built for this machine (a GOOS=js `go tool` would build it for js), and

@@ -63,7 +63,7 @@ func BenchmarkChipUpdate(b *testing.B) {
 		b.Run(top.String(), func(b *testing.B) {
 			layers := mlp(b, []int{64, 24, 24, 10}, 8, top)
 			ph, sg := randomProgram(layers, 4)
-			c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1})
+			c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -9,10 +9,12 @@ import (
 
 // ChipConfig configures Deploy.
 type ChipConfig struct {
-	Alpha float64 // fraction of U/V phases active per layer, in (0,1]; Sigma phases are always active
-	Noise Noise
-	Bits  int   // control resolution of the active phases: a Bits-bit DAC, 0 to MaxBits (0: continuous)
-	Seed  int64 // fixes the noise draw and the active set
+	Alpha    float64 // fraction of U/V phases active per layer, in (0,1]; Sigma phases are always active
+	Hardware         // the chip's noise and control resolution
+	// Truncate cuts the drift's normal distribution at this many standard deviations: 0
+	// for none, else at least 0.5 (runs use DefaultTruncate, as the method's code does).
+	Truncate float64
+	Seed     int64 // fixes the noise draw and the active set
 	// SigmaPerBlock deploys each block with its own Sigma gain (SVDLayer.PerBlockSigma, the
 	// authors' mapping) instead of one bound for all: the same weights, other Sigma phases.
 	SigmaPerBlock bool
@@ -95,10 +97,10 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	if !(cfg.Alpha > 0 && cfg.Alpha <= 1) {
 		return nil, fmt.Errorf("photonics: deploy: alpha %v, want 0 < alpha <= 1", cfg.Alpha)
 	}
-	if err := cfg.Noise.Validate(); err != nil {
+	if err := cfg.Hardware.Validate(); err != nil {
 		return nil, fmt.Errorf("photonics: deploy: %w", err)
 	}
-	if err := validBits(cfg.Bits); err != nil {
+	if err := validTruncate(cfg.Truncate); err != nil {
 		return nil, fmt.Errorf("photonics: deploy: %w", err)
 	}
 	for i, l := range layers {
@@ -128,7 +130,7 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	c.gamma = make([]float64, n)
 	rng := newStream(cfg.Seed, streamNoise)
 	for i := range c.gamma {
-		c.gamma[i] = cfg.Noise.gamma(rng)
+		c.gamma[i] = cfg.Noise.gamma(rng, cfg.Truncate)
 	}
 	c.chooseActive()
 	c.upper = make([]bool, n)

@@ -64,7 +64,7 @@ func TestIdealChipWeights(t *testing.T) {
 func TestLocalUpdateEqualsRebuild(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 24, 10}, 8, Clements)
 	ph, sg := randomProgram(layers, 2)
-	cfg := ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 11}
+	cfg := ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 11}
 	c, err := Deploy(layers, ph, sg, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestLocalUpdateEqualsRebuild(t *testing.T) {
 func TestCrosstalkPassiveHeatsNobody(t *testing.T) {
 	layers := mlp(t, []int{16, 16, 8}, 8, Clements)
 	ph, sg := randomProgram(layers, 3)
-	cfg := ChipConfig{Alpha: 0.3, Noise: Noise{GammaStd: 0.01, Truncate: 3, Crosstalk: 0.05}, Seed: 9}
+	cfg := ChipConfig{Alpha: 0.3, Hardware: Hardware{Noise: Noise{GammaStd: 0.01, Crosstalk: 0.05}}, Truncate: 3, Seed: 9}
 	base, err := Deploy(layers, ph, sg, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestCrosstalkIsolatedAndHandCase(t *testing.T) {
 		signs[i] = 1
 	}
 	c, err := Deploy([]*SVDLayer{l}, [][]float64{phases}, [][]float64{signs},
-		ChipConfig{Alpha: 1, Noise: Noise{Crosstalk: 0.01}})
+		ChipConfig{Alpha: 1, Hardware: Hardware{Noise: Noise{Crosstalk: 0.01}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestCrosstalkIsolatedAndHandCase(t *testing.T) {
 	// exactly Gamma * phi.
 	layers := mlp(t, []int{24, 24}, 8, Reck)
 	ph, sg := randomProgram(layers, 4)
-	c, err = Deploy(layers, ph, sg, ChipConfig{Alpha: 0.01, Noise: DefaultNoise(), Seed: 1})
+	c, err = Deploy(layers, ph, sg, ChipConfig{Alpha: 0.01, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestPowerAndAlpha(t *testing.T) {
 	ph, sg := randomProgram(layers, 6)
 	ph[0][0] = 7 // wraps to 7 - 2pi
 	for _, alpha := range []float64{1e-9, 0.05, 0.15, 0.5, 1} {
-		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: alpha, Noise: DefaultNoise(), Seed: 2})
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: alpha, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,7 +285,7 @@ func TestPowerAndAlpha(t *testing.T) {
 func TestDeterminism(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 24, 10}, 8, Clements)
 	ph, sg := randomProgram(layers, 7)
-	cfg := ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1234}
+	cfg := ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 1234}
 	a, _ := Deploy(layers, ph, sg, cfg)
 	b, _ := Deploy(layers, ph, sg, cfg)
 	cfg.Seed++
@@ -322,7 +322,7 @@ func TestDeterminism(t *testing.T) {
 func TestGolden(t *testing.T) {
 	layers := mlp(t, []int{8, 8}, 8, Reck)
 	ph, sg := randomProgram(layers, 1)
-	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1})
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ var (
 func TestChipErrors(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 24, 10}, 8, Reck)
 	ph, sg := randomProgram(layers, 8)
-	good := ChipConfig{Alpha: 0.15, Noise: DefaultNoise()}
+	good := ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate}
 	clone := func(x [][]float64) [][]float64 {
 		y := make([][]float64, len(x))
 		for i := range x {
@@ -372,7 +372,7 @@ func TestChipErrors(t *testing.T) {
 		{"alpha 0", deploy(layers, ph, sg, ChipConfig{Alpha: 0}), "alpha 0, want 0 < alpha <= 1"},
 		{"alpha 1.5", deploy(layers, ph, sg, ChipConfig{Alpha: 1.5}), "alpha 1.5"},
 		{"alpha NaN", deploy(layers, ph, sg, ChipConfig{Alpha: math.NaN()}), "alpha NaN"},
-		{"noise", deploy(layers, ph, sg, ChipConfig{Alpha: 1, Noise: Noise{GammaStd: -1}}), "gamma std -1"},
+		{"noise", deploy(layers, ph, sg, ChipConfig{Alpha: 1, Hardware: Hardware{Noise: Noise{GammaStd: -1}}}), "gamma std -1"},
 		{"no layers", deploy(nil, nil, nil, good), "no layers"},
 		{"slices", deploy(layers, ph[:2], sg, good), "3 layers but 2 phase and 3 sign slices"},
 		{"count", deploy(layers, shortPh, sg, good), "layer 2 (svd layer 10x24 block 8): got 383 phases, want 384"},
@@ -426,7 +426,7 @@ func TestChipErrors(t *testing.T) {
 func TestHotPathAllocations(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 24, 10}, 8, Reck)
 	ph, sg := randomProgram(layers, 9)
-	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 1})
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +459,7 @@ func TestHotPathAllocations(t *testing.T) {
 func TestSetPhaseTouchesOnlyItsBlock(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 24, 10}, 8, Clements)
 	ph, sg := randomProgram(layers, 10)
-	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Noise: DefaultNoise(), Seed: 4})
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.15, Hardware: Hardware{Noise: DefaultNoise()}, Truncate: DefaultTruncate, Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,7 +495,7 @@ func TestSetPhaseTouchesOnlyItsBlock(t *testing.T) {
 func TestFullPowerFollowsSetPhase(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 10}, 8, Clements)
 	ph, sg := randomProgram(layers, 9)
-	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.2, Noise: DefaultNoise(), Bits: 8, Seed: 3})
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.2, Hardware: Hardware{Noise: DefaultNoise(), Bits: 8}, Truncate: DefaultTruncate, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -537,7 +537,7 @@ func TestPaperPowerFollowsSetPhase(t *testing.T) {
 			layers := mlp(t, []int{64, 24, 10}, 8, Reck)
 			// Sigma phases drawn in [0, 2pi): about half are folded when deployed.
 			ph, sg := randomProgram(layers, 12)
-			c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.2, Noise: DefaultNoise(), Bits: bits, Seed: 5})
+			c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.2, Hardware: Hardware{Noise: DefaultNoise(), Bits: bits}, Truncate: DefaultTruncate, Seed: 5})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -611,7 +611,7 @@ func TestPaperPowerHandCase(t *testing.T) {
 		{"8-bit sigma one code below 0", 8, sigma, -Quantum(8), Quantum(8), Quantum(8), 255 * Quantum(8)},
 		{"8-bit sigma a quarter code below 0", 8, sigma, -Quantum(8) / 4, 0, 0, 0},
 	} {
-		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 1, Bits: tc.bits})
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 1, Hardware: Hardware{Bits: tc.bits}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -52,12 +52,30 @@ func validBits(bits int) error {
 	return nil
 }
 
-// ChipPreset is a named kind of chip: its noise and control resolution.
+// Hardware is a chip's settings: the preset they started from, the noise and the control
+// resolution. It is the one type of them: the chip's configuration (ChipConfig), a run's
+// (train.Config) and its summary (train.Setup), and the page's settings embed it, and its
+// fields are set from the command line and the page's address by one table
+// (train.Params). The JSON names are those of a run's summary.
+type Hardware struct {
+	Preset string `json:"chip"` // the preset these started from, a label: set by a preset, kept when a field is edited
+	Noise
+	Bits int `json:"bits"` // control resolution of the active phases: a Bits-bit DAC, 0 to MaxBits (0: continuous)
+}
+
+// Validate reports noise parameters (Noise.Validate) or a resolution out of range.
+func (h Hardware) Validate() error {
+	if err := h.Noise.Validate(); err != nil {
+		return err
+	}
+	return validBits(h.Bits)
+}
+
+// ChipPreset is a named kind of chip: its Hardware, whose Preset is Name.
 type ChipPreset struct {
 	Name  string
 	About string
-	Noise Noise
-	Bits  int
+	Hardware
 }
 
 // Presets returns the named chips, the method's ("paper", the default) first:
@@ -69,10 +87,13 @@ type ChipPreset struct {
 func Presets() []ChipPreset {
 	strong := DefaultNoise()
 	strong.GammaStd, strong.Crosstalk = 3e-3, 3e-3
+	preset := func(name, about string, n Noise, bits int) ChipPreset {
+		return ChipPreset{name, about, Hardware{Preset: name, Noise: n, Bits: bits}}
+	}
 	return []ChipPreset{
-		{"paper", "the method's chip: 1.21% drift, crosstalk 2e-3, 8-bit control", DefaultNoise(), DefaultBits},
-		{"ideal", "no drift, no crosstalk, continuous control", Noise{VPi: DefaultVPi}, 0},
-		{"strong", "1.5x the method's drift and crosstalk, 8-bit control", strong, DefaultBits},
+		preset("paper", "the method's chip: 1.21% drift, crosstalk 2e-3, 8-bit control", DefaultNoise(), DefaultBits),
+		preset("ideal", "no drift, no crosstalk, continuous control", Noise{VPi: DefaultVPi}, 0),
+		preset("strong", "1.5x the method's drift and crosstalk, 8-bit control", strong, DefaultBits),
 	}
 }
 

@@ -80,7 +80,7 @@ func TestChipControlGrid(t *testing.T) {
 	layers := mlp(t, []int{24, 16, 10}, 8, Clements)
 	ph, sg := randomProgram(layers, 5)
 	for _, bits := range []int{0, 4, 8, 12} {
-		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.3, Noise: DefaultNoise(), Bits: bits, Seed: 2})
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.3, Hardware: Hardware{Noise: DefaultNoise(), Bits: bits}, Truncate: DefaultTruncate, Seed: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestHeatAll(t *testing.T) {
 	for _, all := range []bool{false, true} {
 		nz := DefaultNoise()
 		nz.Crosstalk, nz.HeatAll = 0.05, all
-		cfg := ChipConfig{Alpha: 0.3, Noise: nz, Seed: 9}
+		cfg := ChipConfig{Alpha: 0.3, Hardware: Hardware{Noise: nz}, Truncate: DefaultTruncate, Seed: 9}
 		c, err := Deploy(layers, ph, sg, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -158,7 +158,7 @@ func TestChipBitsValidated(t *testing.T) {
 	layers := mlp(t, []int{8, 8}, 8, Reck)
 	ph, sg := randomProgram(layers, 1)
 	for _, bits := range []int{-1, MaxBits + 1, 64} {
-		_, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.5, Bits: bits})
+		_, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.5, Hardware: Hardware{Bits: bits}})
 		if err == nil || !strings.Contains(err.Error(), "bits") {
 			t.Errorf("bits %d: got %v, want an error naming the bits", bits, err)
 		}
@@ -170,7 +170,7 @@ func TestPresets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Noise != DefaultNoise() || p.Bits != DefaultBits || Presets()[0].Name != "paper" {
+	if p.Noise != DefaultNoise() || p.Bits != DefaultBits || Presets()[0].Name != "paper" || p.Preset != "paper" {
 		t.Errorf("paper preset %+v, want the default noise and %d bits, first", p, DefaultBits)
 	}
 	if got := p.Noise.RelativeDrift(); math.Abs(got-0.0121) > 5e-5 {
@@ -181,8 +181,8 @@ func TestPresets(t *testing.T) {
 		t.Errorf("ideal preset %+v, %v: want no noise, continuous control", ideal, err)
 	}
 	for _, p := range Presets() {
-		if err := p.Noise.Validate(); err != nil || validBits(p.Bits) != nil {
-			t.Errorf("preset %s invalid: %v %v", p.Name, err, validBits(p.Bits))
+		if err := p.Hardware.Validate(); err != nil || p.Preset != p.Name {
+			t.Errorf("preset %s: %v, hardware named %q", p.Name, err, p.Preset)
 		}
 	}
 	if _, err := LookupPreset("papr"); err == nil || !strings.Contains(err.Error(), `"papr"`) || !strings.Contains(err.Error(), "ideal") {

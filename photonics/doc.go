@@ -43,8 +43,9 @@
 // a relative drift of 1.21% (Noise). Crosstalk couples adjacent devices with
 // omega = 2e-3; as the method's text says, only active devices heat (the
 // method's code heats from every device: Noise.HeatAll). Active phases are set
-// by a DAC of ChipConfig.Bits bits (8 by default): the method's step 0.02
-// "corresponds to 8-bit control precision". Presets names such chips.
+// by a DAC of Hardware.Bits bits (8 by default): the method's step 0.02
+// "corresponds to 8-bit control precision". A chip's settings are one Hardware
+// (its preset's name, its Noise and Bits), and Presets names such chips.
 //
 // Per device, a programmed phase goes through the chain of the method's code:
 // wrap to [0, 2pi), fold a Sigma phase into [0, pi], round an active phase to

@@ -150,7 +150,7 @@ func ExampleChip_SetPhase() {
 		signs[i] = 1
 	}
 	chip, err := photonics.Deploy([]*photonics.SVDLayer{layer}, [][]float64{phases}, [][]float64{signs},
-		photonics.ChipConfig{Alpha: 0.25, Noise: photonics.DefaultNoise(), Seed: 1})
+		photonics.ChipConfig{Alpha: 0.25, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -16,22 +16,23 @@ func truncatedStd(t float64) float64 {
 
 func TestNoiseStatistics(t *testing.T) {
 	cases := []struct {
-		name string
-		nz   Noise
+		name  string
+		nz    Noise
+		trunc float64
 	}{
-		{"2e-3 cut at 3 sigma", Noise{GammaStd: 2e-3, Truncate: 3}},
-		{"0.05 cut at 1 sigma", Noise{GammaStd: 0.05, Truncate: 1}},
-		{"0.01 cut at half a sigma", Noise{GammaStd: 0.01, Truncate: 0.5}},
-		{"0.01 untruncated", Noise{GammaStd: 0.01}},
+		{"2e-3 cut at 3 sigma", Noise{GammaStd: 2e-3}, 3},
+		{"0.05 cut at 1 sigma", Noise{GammaStd: 0.05}, 1},
+		{"0.01 cut at half a sigma", Noise{GammaStd: 0.01}, 0.5},
+		{"0.01 untruncated", Noise{GammaStd: 0.01}, 0},
 	}
 	const draws = 100000
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			nz := tc.nz
+			nz, trunc := tc.nz, tc.trunc
 			rng := newStream(42, streamNoise)
 			sum, sum2, worst := 0.0, 0.0, 0.0
 			for k := 0; k < draws; k++ {
-				d := nz.gamma(rng) - 1
+				d := nz.gamma(rng, trunc) - 1
 				sum += d
 				sum2 += d * d
 				worst = max(worst, math.Abs(d))
@@ -39,10 +40,10 @@ func TestNoiseStatistics(t *testing.T) {
 			mean := sum / draws
 			std := math.Sqrt(sum2/draws - mean*mean)
 			wantStd := nz.RelativeDrift()
-			if nz.Truncate > 0 {
-				wantStd *= truncatedStd(nz.Truncate)
-				if worst > nz.Truncate*nz.RelativeDrift() {
-					t.Errorf("|d| reached %v > %v", worst, nz.Truncate*nz.RelativeDrift())
+			if trunc > 0 {
+				wantStd *= truncatedStd(trunc)
+				if worst > trunc*nz.RelativeDrift() {
+					t.Errorf("|d| reached %v > %v", worst, trunc*nz.RelativeDrift())
 				}
 			} else if worst < 3*nz.RelativeDrift() {
 				t.Errorf("untruncated draws never passed 3 sigma (max %v)", worst)
@@ -64,13 +65,13 @@ func TestChipGammaStatistics(t *testing.T) {
 	nz := DefaultNoise()
 	sum, sum2, count := 0.0, 0.0, 0
 	for seed := int64(0); seed < 10; seed++ {
-		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.5, Noise: nz, Seed: seed})
+		c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.5, Hardware: Hardware{Noise: nz}, Truncate: DefaultTruncate, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < c.NumPhases(); i++ {
 			d := c.Gamma(i) - 1
-			if math.Abs(d) > nz.Truncate*nz.RelativeDrift() {
+			if math.Abs(d) > DefaultTruncate*nz.RelativeDrift() {
 				t.Fatalf("seed %d device %d: |d| = %v beyond truncation", seed, i, math.Abs(d))
 			}
 			sum += d
@@ -80,7 +81,7 @@ func TestChipGammaStatistics(t *testing.T) {
 	}
 	mean := sum / float64(count)
 	std := math.Sqrt(sum2/float64(count) - mean*mean)
-	want := nz.RelativeDrift() * truncatedStd(nz.Truncate)
+	want := nz.RelativeDrift() * truncatedStd(DefaultTruncate)
 	if math.Abs(mean) > 5*want/math.Sqrt(float64(count)) || math.Abs(std/want-1) > 0.05 {
 		t.Errorf("over %d devices: mean %v std %v, want 0 and %v", count, mean, std, want)
 	}
@@ -98,15 +99,18 @@ func TestNoiseValidate(t *testing.T) {
 		want string
 	}{
 		{Noise{GammaStd: -1e-3}, "gamma std -0.001"},
-		{Noise{Truncate: -1}, "truncate -1"},
 		{Noise{Crosstalk: math.NaN()}, "crosstalk NaN"},
 		{Noise{GammaStd: math.Inf(1)}, "gamma std +Inf"},
-		{Noise{GammaStd: 1e-3, Truncate: 0.1}, "truncate 0.1, want 0 (none) or >= 0.5"},
 	}
 	for _, tc := range bad {
 		err := tc.n.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: got %v, want an error containing %q", tc.n, err, tc.want)
+		}
+	}
+	for _, tr := range []float64{-1, 0.1, math.Inf(1), math.NaN()} {
+		if err := validTruncate(tr); err == nil || !strings.Contains(err.Error(), "want 0 (none) or a finite value >= 0.5") {
+			t.Errorf("truncate %v: got %v, want it refused", tr, err)
 		}
 	}
 }

@@ -22,6 +22,14 @@ func TestPresetsCheck(t *testing.T) {
 	if err != nil || c.Dataset != dataset.MNIST28 || c.Arch != "784-32-32-10" || c.Block != 8 {
 		t.Fatalf("mnist28-mlp: %+v, %v", c, err)
 	}
+	// The Sigma bound by the model file's rule (model.MRange): what is trained can be read.
+	for _, m := range []float64{0, 101, 1e308} {
+		bad := c
+		bad.M = m
+		if err := bad.Check(); err == nil || !strings.Contains(err.Error(), "want a Sigma bound 0 < m <= 100") {
+			t.Errorf("m %v: %v, want the model file's bound", m, err)
+		}
+	}
 }
 
 // New checks before anything is trained; its errors are one line.

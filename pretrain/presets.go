@@ -158,8 +158,10 @@ func (c Config) Check() error {
 		return fail("epochs %d, batch %d: want >= 1", c.Epochs, c.Batch)
 	case !(c.LR > 0) || math.IsInf(c.LR, 0):
 		return fail("learning rate %v: want > 0", c.LR)
-	case !(c.M > 0) || math.IsInf(c.M, 0) || !(c.Clip > 0) || math.IsInf(c.Clip, 0):
-		return fail("m %v, clip %v: want finite > 0", c.M, c.Clip)
+	case !model.MRange.Contains(c.M): // the model file's rule, so what is trained can be read
+		return fail("m %v: want a Sigma bound %s", c.M, model.MRange.Bounds("m"))
+	case !(c.Clip > 0) || math.IsInf(c.Clip, 0):
+		return fail("clip %v: want finite > 0", c.Clip)
 	case c.Limit < 0:
 		return fail("limit %d: want >= 0", c.Limit)
 	}

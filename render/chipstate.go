@@ -24,6 +24,11 @@ type ChipState struct {
 	Offset                 int
 	DevPhase, DevEffective []float64 // programmed phase and the phase light sees (drift, crosstalk)
 	DevActive              []bool    // driven by a heater
+	// Active is how many of the layer's devices are active. Shades are its tiles' shades,
+	// one per block (LayerShades), which stand in for the device state when a copy holds
+	// none (a page that draws the layer's tiles, not its devices, is sent only these).
+	Active int
+	Shades []TileShade
 }
 
 // NewChipState returns the structure of a chip of layers, with no device state yet.
@@ -85,7 +90,30 @@ func (c *ChipState) Fill(chip *photonics.Chip, li int) {
 	c.DevPhase = slices.Grow(c.DevPhase[:0], n)[:n]
 	c.DevEffective = slices.Grow(c.DevEffective[:0], n)[:n]
 	c.DevActive = slices.Grow(c.DevActive[:0], n)[:n]
+	c.Active = 0
 	for k := range n {
 		c.DevPhase[k], c.DevEffective[k], c.DevActive[k] = chip.Phase(off+k), chip.Effective(off+k), chip.IsActive(off+k)
+		if c.DevActive[k] {
+			c.Active++
+		}
 	}
+}
+
+// LayerShades returns the shades of layer l's tiles (ShadeTile, one per block, in block
+// order) from its devices' phases and activity (l.NumPhases() each, the layer's order:
+// block by block) and its light (nil: dark), reusing dst's storage.
+func LayerShades(dst []TileShade, l *photonics.SVDLayer, phase []float64, active []bool, light *Light) []TileShade {
+	nb := l.NumBlocks()
+	dst = slices.Grow(dst[:0], nb)[:nb]
+	per := l.NumPhases() / max(nb, 1)
+	for b := range nb {
+		d0, d1 := min(b*per, len(phase), len(active)), min((b+1)*per, len(phase), len(active))
+		var fields [][]float64
+		var brightest float64
+		if light != nil && b < len(light.Fields) {
+			fields, brightest = light.Fields[b], light.Max
+		}
+		dst[b] = ShadeTile(phase[d0:d1], active[d0:d1], fields, brightest)
+	}
+	return dst
 }

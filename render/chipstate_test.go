@@ -28,7 +28,7 @@ func TestChipStateCopiesOneLayer(t *testing.T) {
 		}
 		layers, phases, signs = append(layers, l), append(phases, p), append(signs, s)
 	}
-	chip, err := photonics.Deploy(layers, phases, signs, photonics.ChipConfig{Alpha: 0.5, Noise: photonics.DefaultNoise(), Seed: 2})
+	chip, err := photonics.Deploy(layers, phases, signs, photonics.ChipConfig{Alpha: 0.5, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -235,11 +235,16 @@ func (p *Plan) visible(view Transform, screen Rect, tiles, devices []int, withDe
 }
 
 // Shade is tile b's shade (ShadeTile, as the network view shades a block) from chip's
-// device state and light, the light on the plan's layer (nil: dark); false when chip does
-// not hold the plan's layer or b is no tile.
+// device state and light, the light on the plan's layer (nil: dark), or chip's Shades when
+// it holds no device state; false when chip does not hold the plan's layer or b is no tile.
 func (p *Plan) Shade(b int, chip *ChipState, light *Light) (TileShade, bool) {
-	if b < 0 || b >= len(p.Tiles) || chip == nil || chip.Layer != p.Layer || chip.Offset != p.Offset ||
-		len(chip.DevPhase) < len(p.Devices) || len(chip.DevActive) < len(p.Devices) {
+	if b < 0 || b >= len(p.Tiles) || chip == nil || chip.Layer != p.Layer || chip.Offset != p.Offset {
+		return TileShade{}, false
+	}
+	if len(chip.DevPhase) < len(p.Devices) || len(chip.DevActive) < len(p.Devices) {
+		if len(chip.Shades) == len(p.Tiles) { // a copy without devices: the engine's shades
+			return chip.Shades[b], true
+		}
 		return TileShade{}, false
 	}
 	d0, d1 := p.tileDevices[b], p.tileDevices[b+1] // Devices[k] is the chip's device Offset+k

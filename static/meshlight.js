@@ -95,10 +95,13 @@
     body.classList.toggle('booth', booth);
     $('booth').classList.toggle('on', booth);
   }
+  // apply sends params to the engine, which checks them; once it has applied them the
+  // controls show its settings (a refused value is replaced by the one kept).
   function apply(params) {
-    const r = api.set(params);
-    syncControls(!r.ok);
-    poll();
+    api.set(params).then((r) => {
+      syncControls(!r.ok);
+      poll();
+    });
   }
   function valueOf(el) {
     if (el.type === 'checkbox') return el.checked;
@@ -124,6 +127,18 @@
       if (!k) return;
       e.preventDefault();
       action(k);
+    });
+    // A tap on the canvas starts or pauses, as space does: a finger's, not a mouse's (the
+    // mouse drags and zooms the layer), and a tap, not a swipe or a long press.
+    let tap = null;
+    document.addEventListener('pointerdown', (e) => {
+      tap = e.pointerType === 'touch' && e.isPrimary && e.target.tagName === 'CANVAS' ? { x: e.clientX, y: e.clientY, t: e.timeStamp } : null;
+    });
+    document.addEventListener('pointercancel', () => { tap = null; });
+    document.addEventListener('pointerup', (e) => {
+      const t = tap;
+      tap = null;
+      if (t && e.isPrimary && Math.hypot(e.clientX - t.x, e.clientY - t.y) < 16 && e.timeStamp - t.t < 600) action('toggle');
     });
     document.addEventListener('fullscreenchange', () => {
       if (!document.fullscreenElement && api.settings().booth) action('unbooth');

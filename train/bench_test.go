@@ -12,7 +12,7 @@ import (
 // mnist8Problem is a random-phase 64-24-24-10 MLP in 8x8 blocks (the shipped MNIST 8x8
 // model's size) with default noise and the given alpha, on uniform data, batch 32.
 func mnist8Problem(b *testing.B, alpha float64) *Problem {
-	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: alpha, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: alpha, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

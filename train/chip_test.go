@@ -31,7 +31,7 @@ var blobs = func() *blobsTask {
 // problem deploys the fitted MLP with relative drift and crosstalk sigma, continuous control.
 func (b *blobsTask) problem(t testing.TB, sigma, alpha float64, seed int64) *Problem {
 	t.Helper()
-	return b.problemOn(t, photonics.ChipConfig{Alpha: alpha, Noise: photonics.Noise{GammaStd: sigma * photonics.DefaultNoise().Gamma(), Truncate: 3, Crosstalk: sigma}, Seed: seed})
+	return b.problemOn(t, photonics.ChipConfig{Alpha: alpha, Hardware: photonics.Hardware{Noise: photonics.Noise{GammaStd: sigma * photonics.DefaultNoise().Gamma(), Crosstalk: sigma}}, Truncate: 3, Seed: seed})
 }
 
 // problemOn deploys the fitted MLP on a chip configured by cfg.

@@ -13,12 +13,8 @@ type Config struct {
 	Optimizer string  // a name of Methods()
 	Options           // optimizer parameters; Mu 0 takes the optimizer's default
 	Alpha     float64 // fraction of U/V phases active, (0, 1]
-	Preset    string  // the chip preset the fields below started from (a label; SetChip sets it)
-	GammaStd  float64 // phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2, >= 0
-	VPi       float64 // half-wave voltage V_pi, volts, > 0
-	Crosstalk float64 // thermal crosstalk coefficient between adjacent devices, >= 0
-	HeatAll   bool    // passive devices heat their neighbours too (ablation; the method's code)
-	Bits      int     // control resolution of the active phases, 0 (continuous) to photonics.MaxBits
+	// The chip: its preset's name, noise and control resolution (SetChip sets all).
+	photonics.Hardware
 	// Shadow is an ablation: the optimizer keeps full-precision phases and the chip
 	// quantizes them when programmed (the method's authors' code), so steps need not be
 	// whole codes and decay without a floor.
@@ -44,23 +40,17 @@ func DefaultConfig() Config {
 }
 
 // SetChip sets the chip's noise and control resolution to a preset's, and names it.
-func (c *Config) SetChip(p photonics.ChipPreset) {
-	c.GammaStd, c.VPi, c.Crosstalk, c.HeatAll = p.Noise.GammaStd, p.Noise.VPi, p.Noise.Crosstalk, p.Noise.HeatAll
-	c.Bits, c.Preset = p.Bits, p.Name
-}
+func (c *Config) SetChip(p photonics.ChipPreset) { c.Hardware = p.Hardware }
 
-// Noise returns the chip noise of the configuration.
-func (c Config) Noise() photonics.Noise {
-	return photonics.Noise{GammaStd: c.GammaStd, VPi: c.VPi, Truncate: photonics.DefaultNoise().Truncate,
-		Crosstalk: c.Crosstalk, HeatAll: c.HeatAll}
-}
-
-// Chip returns the chip configuration the run deploys on.
+// Chip returns the chip configuration the run deploys on: the drift truncated as the
+// method's code draws it (photonics.DefaultTruncate).
 func (c Config) Chip() photonics.ChipConfig {
-	return photonics.ChipConfig{Alpha: c.Alpha, Noise: c.Noise(), Bits: c.Bits, Seed: c.Seed, SigmaPerBlock: c.SigmaPerBlock}
+	return photonics.ChipConfig{Alpha: c.Alpha, Hardware: c.Hardware, Truncate: photonics.DefaultTruncate,
+		Seed: c.Seed, SigmaPerBlock: c.SigmaPerBlock}
 }
 
-// Validate reports the first setting out of range. On a chip with control codes
+// Validate reports the first setting out of range: those of Params by their ranges,
+// the others by their own rules. On a chip with control codes
 // (Bits > 0), the step and the radius must be at least one code: a smaller change cannot
 // be programmed (except the step with Shadow, whose optimizer keeps finer phases).
 func (c Config) Validate() error {
@@ -71,20 +61,12 @@ func (c Config) Validate() error {
 	if err := c.Options.validate(); err != nil {
 		return err
 	}
-	code := photonics.Quantum(min(max(c.Bits, 0), photonics.MaxBits))
-	switch {
-	case !(c.Alpha > 0 && c.Alpha <= 1):
-		return &FieldError{"alpha", c.Alpha, "0 < alpha <= 1"}
-	case !(c.GammaStd >= 0 && c.GammaStd < 1):
-		return &FieldError{"gamma-std", c.GammaStd, "0 <= gamma std < 1 (rad/V^2)"}
-	case !(c.VPi > 0 && c.VPi <= 1000):
-		return &FieldError{"vpi", c.VPi, "0 < V_pi <= 1000 (volts)"}
-	case !(c.Noise().RelativeDrift() < 0.5):
-		return &FieldError{"gamma-std", c.GammaStd, fmt.Sprintf("a relative drift gamma std * V_pi^2 / pi below 0.5 (it is %.3g)", c.Noise().RelativeDrift())}
-	case c.Bits < 0 || c.Bits > photonics.MaxBits:
-		return &FieldError{"bits", c.Bits, fmt.Sprintf("0 (continuous) to %d", photonics.MaxBits)}
-	case !(c.Crosstalk >= 0 && c.Crosstalk < 1):
-		return &FieldError{"crosstalk", c.Crosstalk, "0 <= crosstalk < 1"}
+	if err := c.checkParams(); err != nil {
+		return err
+	}
+	code := photonics.Quantum(c.Bits)
+	if !(c.RelativeDrift() < 0.5) {
+		return &FieldError{"gamma-std", c.GammaStd, fmt.Sprintf("a relative drift gamma std * V_pi^2 / pi below 0.5 (it is %.3g)", c.RelativeDrift())}
 	}
 	if err := c.Settings.validate(); err != nil {
 		return err

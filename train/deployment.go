@@ -79,7 +79,6 @@ type Decisions struct {
 // matches a job when their Setups are equal.
 type Setup struct {
 	Model         string  `json:"model"`
-	Chip          string  `json:"chip"` // the preset the chip started from (Config.Preset)
 	Optimizer     string  `json:"optimizer"`
 	Alpha         float64 `json:"alpha"`
 	S             float64 `json:"s"`
@@ -92,14 +91,11 @@ type Setup struct {
 	SigmaPerBlock bool    `json:"sigma_per_block,omitempty"` // per-block Sigma gains (ablation)
 	Lambda        float64 `json:"lambda,omitempty"`          // admm
 	PowerBudget   float64 `json:"power_budget,omitempty"`    // admm: fraction of the deployed power
-	GammaStd      float64 `json:"gamma_std"`
-	VPi           float64 `json:"vpi"`
-	Crosstalk     float64 `json:"crosstalk"`
-	HeatAll       bool    `json:"heat_all,omitempty"`
-	Bits          int     `json:"bits"`
-	Seed          int64   `json:"seed"`
-	Budget        int64   `json:"budget"`               // query budget, 0: none
-	Validation    float64 `json:"validation,omitempty"` // fraction of the training pool held out to choose the state kept
+	// The chip: chip (the preset it started from), gamma_std, vpi, crosstalk, heat_all, bits.
+	photonics.Hardware
+	Seed       int64   `json:"seed"`
+	Budget     int64   `json:"budget"`               // query budget, 0: none
+	Validation float64 `json:"validation,omitempty"` // fraction of the training pool held out to choose the state kept
 }
 
 // Outcome is what a run measured: accuracies in percent, powers in radians, energy in
@@ -140,10 +136,9 @@ func (c Config) Setup(model string) Setup {
 	if c.Shadow {
 		code = 0 // the optimizer's phases are continuous
 	}
-	s := Setup{Model: model, Chip: c.Preset, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
+	s := Setup{Model: model, Optimizer: c.Optimizer, Alpha: c.Alpha, S: c.S, P: c.P,
 		Step: programmable(c.Step, code), Shadow: c.Shadow, SigmaPerBlock: c.SigmaPerBlock,
-		Stale: c.Stale, GammaStd: c.GammaStd, VPi: c.VPi, Crosstalk: c.Crosstalk, HeatAll: c.HeatAll, Bits: c.Bits,
-		Seed: c.Seed, Budget: c.MaxQueries, Validation: c.Validation}
+		Stale: c.Stale, Hardware: c.Hardware, Seed: c.Seed, Budget: c.MaxQueries, Validation: c.Validation}
 	if methods[c.Optimizer].usesMu {
 		s.Mu = c.Mu
 	}

@@ -42,7 +42,7 @@ func TestDeploymentSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := d.Summary()
-		if s.Setup != c.Setup(m.Name) || s.Model != "mnist8-mlp" || s.Chip != "paper" || s.Step != DefaultStep(name, 8) {
+		if s.Setup != c.Setup(m.Name) || s.Model != "mnist8-mlp" || s.Preset != "paper" || s.Step != DefaultStep(name, 8) {
 			t.Errorf("%s: setup %+v", name, s.Setup)
 		}
 		last := d.Run.Curve()[len(d.Run.Curve())-1] // the chip now holds the kept state

@@ -14,7 +14,7 @@ import (
 // from the run's state in between. With a model file and data sets, train.Deploy builds
 // the same run in one call.
 func ExampleRun_Step() {
-	net, err := testnet.MLP([]int{8, 16, 4}, 8, photonics.ChipConfig{Alpha: 0.3, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+	net, err := testnet.MLP([]int{8, 16, 4}, 8, photonics.ChipConfig{Alpha: 0.3, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1}, 1)
 	if err != nil {
 		panic(err)
 	}

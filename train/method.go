@@ -168,8 +168,8 @@ func (o Options) validate() error {
 
 // The rule of each optimizer parameter, written once: Options.validate and the methods'
 // Init (for methods built by hand) apply them.
-func checkS(s float64) error { return want(s > 0 && s <= 1, "s", s, "0 < s <= 1") }
-func checkP(p float64) error { return want(p >= 0 && p <= 1, "p", p, "0 <= p <= 1") }
+func checkS(s float64) error { return inRange("s", s, sRange) }
+func checkP(p float64) error { return inRange("p", p, pRange) }
 func checkMu(mu float64) error {
 	return want(mu > 0 && !math.IsInf(mu, 0), "mu", mu, "a finite mu > 0")
 }

@@ -12,7 +12,7 @@ import (
 // code: a step of a third of a code reaches the chip on the third step, and the chip's
 // phase is always the copy's nearest code.
 func TestShadowPhases(t *testing.T) {
-	p := blobs.problemOn(t, photonics.ChipConfig{Alpha: 0.3, Bits: 8, Seed: 4})
+	p := blobs.problemOn(t, photonics.ChipConfig{Alpha: 0.3, Hardware: photonics.Hardware{Bits: 8}, Seed: 4})
 	s := shadow(p)
 	q := photonics.Quantum(8)
 	k := 0

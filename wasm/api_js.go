@@ -9,6 +9,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/meshlight/meshlight/render"
+	"github.com/meshlight/meshlight/render/canvas"
 	"github.com/meshlight/meshlight/wasm/internal/gomem"
 )
 
@@ -45,8 +46,9 @@ import (
 //	                queriesPerSecond the racers' sum, and error every engine's
 //	                messages, one that every racer has once
 //	set(params)    change settings, e.g. set({alpha: 0.1, optimizer: "stp"}) or
-//	               set({chip: "strong", bits: 6}); returns {ok, errors: [...]}; bad
-//	               values keep their old setting
+//	               set({chip: "strong", bits: 6}); returns a promise of {ok, errors:
+//	               [...]}, resolved once the engine has applied them (settings() then
+//	               shows them); bad values keep their old setting
 //	start(), pause(), reset(), step(), redeploy()
 //	settings()     the current settings by URL parameter name (model, optimizer, chip,
 //	               gamma-std, vpi, crosstalk, bits, heat-all, alpha, s, p, lr, seed,
@@ -74,9 +76,9 @@ import (
 //	               when asked (the soak test calls it every 30 s), not per frame
 //
 // Commands and settings go to the engine in the worker and take effect there within a
-// training slice; set() checks the values here first (as the engine will), so it answers at
-// once, and settings() shows them at once.
-func installAPI(p *page) {
+// training slice; the engine alone checks settings (the page links none of its code), so
+// set() answers when the engine has, and settings() shows what the engine applied.
+func installAPI(p *page, game *canvas.Game) {
 	fn := func(f func(args []js.Value) any) js.Func {
 		return js.FuncOf(func(_ js.Value, args []js.Value) any { return f(args) })
 	}
@@ -90,9 +92,8 @@ func installAPI(p *page) {
 			m["drawMs"], m["updateMs"], m["gameUpdateMs"] = p.draw.smoothed, p.update.smoothed, p.gameUpdate.smoothed
 			m["timeTotals"] = map[string]any{"updates": p.gameUpdate.calls, "gameUpdateMs": p.gameUpdate.totalMS,
 				"updateMs": p.update.totalMS, "draws": p.draw.calls, "drawMs": p.draw.totalMS}
-			if p.game != nil { // what the canvas shows under the cursor, and how much it draws
-				m["hover"], m["zoom"], m["networkItems"] = p.game.Hover(), p.game.Zoom(), p.game.NetworkItems()
-			}
+			// what the canvas shows under the cursor, and how much it draws
+			m["hover"], m["zoom"], m["networkItems"] = game.Hover(), game.Zoom(), game.NetworkItems()
 			m["race"] = nil
 			if p.race != nil {
 				m["race"] = p.race.api()
@@ -109,21 +110,29 @@ func installAPI(p *page) {
 				k := keys.Index(i).String()
 				params[k] = jsString(args[0].Get(k))
 			}
-			errs := p.Set(params)
-			out := make([]any, len(errs))
-			for i, e := range errs {
-				out[i] = e.Error()
-			}
-			return map[string]any{"ok": len(errs) == 0, "errors": out}
+			var exec js.Func
+			exec = js.FuncOf(func(_ js.Value, args []js.Value) any {
+				resolve := args[0]
+				exec.Release()
+				p.Set(params, func(errs []string) {
+					out := make([]any, len(errs))
+					for i, e := range errs {
+						out[i] = e
+					}
+					resolve.Invoke(map[string]any{"ok": len(errs) == 0, "errors": out})
+				})
+				return nil
+			})
+			return js.Global().Get("Promise").New(exec)
 		}),
 		"start":       fn(func([]js.Value) any { p.send("start", nil); return nil }),
 		"pause":       fn(func([]js.Value) any { p.send("pause", nil); return nil }),
 		"reset":       fn(func([]js.Value) any { p.send("reset", nil); return nil }),
 		"step":        fn(func([]js.Value) any { p.send("step", nil); return nil }),
-		"redeploy":    fn(func([]js.Value) any { p.redeploy(); return nil }),
+		"redeploy":    fn(func([]js.Value) any { p.send("redeploy", nil); return nil }),
 		"clearErrors": fn(func([]js.Value) any { p.ClearErrors(); return nil }),
 		"memory":      fn(func([]js.Value) any { return p.Memory() }),
-		"query":       fn(func([]js.Value) any { return p.Settings().Query() }),
+		"query":       fn(func([]js.Value) any { return p.query }),
 		"curve": fn(func([]js.Value) any {
 			var r render.Run
 			if runs := p.mirror.Scene.Runs; len(runs) > 0 {
@@ -137,7 +146,7 @@ func installAPI(p *page) {
 			}
 			return p.loadFile(args[0])
 		}),
-		"settings": fn(func([]js.Value) any { return p.Settings().Values() }),
+		"settings": fn(func([]js.Value) any { return p.Settings() }),
 		"options": fn(func([]js.Value) any {
 			out := map[string]any{}
 			for name, opts := range p.options() {

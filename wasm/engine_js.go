@@ -6,7 +6,8 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/meshlight/meshlight/wasm/sim"
+	pg "github.com/meshlight/meshlight/wasm/page"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // engine is one engine in a Web Worker (static/engine.js) as the page sees it: the worker,
@@ -19,11 +20,11 @@ type engine struct {
 	started      bool   // the engine said it is ready and was sent the query
 	early        []post // commands sent before, posted once it is ready
 	waiting      bool   // a snapshot request is outstanding
-	devices      bool   // ask for the network's devices: the page's network view is zoomed in (sim.Have.Devices)
+	devices      bool   // ask for the network's devices: the page's network view is zoomed in (wire.Have.Devices)
 	seq          uint64 // the last command sent
-	mirror       sim.Mirror
-	snap         []byte       // the last snapshot's bytes, reused for the next
-	errs         sim.Messages // the page's own messages about this engine
+	mirror       pg.Mirror
+	snap         []byte        // the last snapshot's bytes, reused for the next
+	errs         wire.Messages // the page's own messages about this engine
 
 	mu        sync.Mutex // the worker's callbacks run outside Update
 	inbox     []js.Value // the worker's messages, taken by update
@@ -31,19 +32,30 @@ type engine struct {
 	commandMS float64    // the last command's time from the page to the engine and back, ms
 	memWait   map[int]func(js.Value)
 	memID     int
+	acks      map[uint64][]string // the engine's messages about each set command, by seq
 }
 
 // newEngine starts an engine in a new worker with the page's URL query.
 func newEngine(query string) *engine {
-	e := &engine{memWait: map[int]func(js.Value){}}
+	e := &engine{memWait: map[int]func(js.Value){}, acks: map[uint64][]string{}}
 	e.worker = js.Global().Get("Worker").New("engine.js")
 	e.onmsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		d := args[0].Get("data")
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if d.Get("kind").String() == "ack" { // timed here, not at the next frame
-			if seq := uint64(d.Get("seq").Float()); seq == e.seq && !e.sentAt.IsZero() {
+			seq := uint64(d.Get("seq").Float())
+			if seq == e.seq && !e.sentAt.IsZero() {
 				e.commandMS = float64(time.Since(e.sentAt).Microseconds()) / 1000
+			}
+			// Only a set's refused values are kept, until its set() answers (a racer's
+			// sets answer none: the page answers from the single run's engine).
+			if errs := d.Get("errors"); errs.Type() == js.TypeObject && errs.Length() > 0 {
+				msgs := make([]string, errs.Length())
+				for i := range msgs {
+					msgs[i] = errs.Index(i).String()
+				}
+				e.acks[seq] = msgs
 			}
 			return nil
 		}
@@ -116,8 +128,8 @@ func (e *engine) update() {
 		e.receive(m)
 	}
 	if e.started && !e.waiting {
-		h := e.mirror.Have()
-		e.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History), "devices": e.devices})
+		h := e.mirror.Have(e.devices)
+		e.worker.Call("postMessage", map[string]any{"cmd": "snapshot", "run": float64(h.Run), "points": h.Points, "last": h.Last, "history": float64(h.History), "devices": h.Devices})
 		e.waiting = true
 	}
 }
@@ -158,6 +170,15 @@ func (e *engine) receive(m js.Value) {
 		e.waiting = false
 		e.report(m.Get("message").String())
 	}
+}
+
+// takeAck returns (and forgets) the engine's messages about set command seq.
+func (e *engine) takeAck(seq uint64) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	msgs := e.acks[seq]
+	delete(e.acks, seq)
+	return msgs
 }
 
 // report adds one of the page's own messages about the engine.

@@ -3,7 +3,7 @@ package main
 import (
 	"syscall/js"
 
-	"github.com/meshlight/meshlight/wasm/sim"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // fileRef is a model file the page sent its engines: its name as shown and its File, a
@@ -18,7 +18,7 @@ type fileRef struct {
 // static/modelfile.js through window.meshlight.loadFile): it checks the file's name and
 // size (File.size against model.MaxFileSize) before reading a byte, then reads it and
 // transfers its ArrayBuffer to every engine (sendFile), which loads it as it loads a model
-// from the site (sim.Session.LoadFile). It answers at once with {ok, errors}; what is wrong
+// from the site (sim.Session.LoadFile, in the engine). It answers at once with {ok, errors}; what is wrong
 // inside the file shows in the page when the engines have read it.
 func (p *page) loadFile(f js.Value) map[string]any {
 	fail := func(msg string) map[string]any {
@@ -28,7 +28,7 @@ func (p *page) loadFile(f js.Value) map[string]any {
 	if f.Type() != js.TypeObject || !f.InstanceOf(js.Global().Get("File")) {
 		return fail("loadFile takes one File, from a file chooser or a drop")
 	}
-	name, err := sim.CheckModelFile(f.Get("name").String(), int64(f.Get("size").Float()))
+	name, err := wire.CheckModelFile(f.Get("name").String(), int64(f.Get("size").Float()))
 	if err != nil {
 		return fail(err.Error())
 	}

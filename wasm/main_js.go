@@ -2,11 +2,14 @@
 // simulation with ebiten on a canvas. The simulation itself, the engine (wasm/engine), runs
 // in a dedicated Web Worker (static/engine.js) as its own WebAssembly module, so training
 // never waits for drawing: this program sends it the page's settings and commands and asks
-// it for a snapshot once per frame (sim.Mirror applies them; Draw reads only the mirror).
+// it for a snapshot once per frame (page.Mirror applies them; Draw reads only the scene
+// Update prepared). It links no engine code: settings are checked in the engine, and the
+// page shows what the engine reports.
 // The page drives it through window.meshlight (see api_js.go); static/meshlight.js loads it.
 package main
 
 import (
+	"net/url"
 	"strings"
 	"syscall/js"
 	"time"
@@ -15,14 +18,14 @@ import (
 
 	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/render/canvas"
-	"github.com/meshlight/meshlight/wasm/sim"
+	pg "github.com/meshlight/meshlight/wasm/page"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 func main() {
 	p := newPage(js.Global().Get("location").Get("search").String())
-	g := &timedGame{Game: canvas.NewGame(p), p: p}
-	p.game = g.Game
-	installAPI(p)
+	g := &app{game: canvas.NewGame(), p: p}
+	installAPI(p, g.game)
 	ebiten.SetTPS(ebiten.SyncWithFPS) // one update per frame: one snapshot request per frame
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetScreenClearedEveryFrame(false) // the game redraws what changed (see canvas)
@@ -32,22 +35,22 @@ func main() {
 }
 
 // page is the view's state: the mirror of the engine built from its snapshots, the
-// settings as the page last set them (ahead of the mirror until the engine has applied
-// them), and the page's own messages (a malformed snapshot, a failed worker). It keeps the
-// address bar in step with the settings.
+// page's own messages (a malformed snapshot, a failed worker), the scene Update prepared
+// for Draw, and booth mode's cycle. It keeps the address bar in step with the settings the
+// engine applied.
 type page struct {
-	*engine // the single run's
-	set     sim.Settings
+	*engine        // the single run's
 	query   string // the query last written to the address bar
 	loading render.Scene
+	shown   *render.Scene // what Draw draws: prepared by Update
+	sets    []pendingSet  // set() calls whose promise waits for the engine
 
-	// Go time of the parts of a frame: all of Game.Update (the input, this page's Update and
-	// preparing the view), this page's own Update within it, and Draw.
+	// Go time of the parts of a frame: all of the app's Update (this page's Update, then the
+	// Game's: the input and preparing the view), this page's own Update within it, and Draw.
 	gameUpdate, update, draw goTime
-	game                     *canvas.Game
 
-	race  *race          // the race of optimizers open, nil when none (race_js.go)
-	cycle sim.BoothCycle // booth mode's turns between the single run and a race
+	race  *race    // the race of optimizers open, nil when none (race_js.go)
+	booth pg.Booth // booth mode's cycle: the single run, its result, a race, its result
 
 	// The model files sent to the engines (file_js.go): the last, and the one before it
 	// that the engines showed then, so a race opened later gets the file the page shows.
@@ -56,32 +59,65 @@ type page struct {
 
 func newPage(query string) *page {
 	p := &page{engine: newEngine(query), query: strings.TrimPrefix(query, "?")}
-	p.set, _ = sim.ParseQuery(query) // the engine reports what is wrong in the query
 	p.loading = render.Scene{Title: "meshlight", LoadingText: "starting the engine…", Status: "starting the engine…"}
+	p.shown = &p.loading
 	return p
 }
 
-// Update implements canvas.Sim: it applies the engine's messages, asks for the next
-// snapshot and keeps the address bar in step with the settings.
-func (p *page) Update() error {
+// pendingSet is a set() whose promise resolves once the engine has applied command seq.
+type pendingSet struct {
+	seq  uint64
+	done func(errs []string)
+}
+
+// Update applies the engine's messages, asks for the next snapshot, moves booth mode and
+// the race along, answers the set() calls the engine has applied, keeps the address bar in
+// step with the settings and prepares the scene the Game draws.
+func (p *page) Update() {
 	t := time.Now()
-	if p.game != nil {
-		p.engine.devices = p.game.NetworkDevices()
-	}
 	p.engine.update()
-	if p.mirror.Received && p.mirror.Seq >= p.seq {
-		// The engine has applied every command: its settings are the page's. Booth mode
-		// changes them on its own (the next chip's seed); a command the page sends next
-		// must not show the settings it last set itself while it is on its way.
-		p.set = p.mirror.Settings
-	}
 	p.updateRace(t)
-	if q := p.Settings().Query(); q != p.query && p.mirror.Received {
+	p.answerSets()
+	if q := p.mirror.Settings.Query; q != p.query && p.mirror.Received {
 		p.query = q
 		syncURL(q)
 	}
+	switch {
+	case p.race != nil:
+		p.shown = p.race.sceneOf(p.mirror.Stats)
+	case p.mirror.Received:
+		p.mirror.Scene.Note = p.booth.Note() // the engine knows no booth phases
+		p.shown = &p.mirror.Scene
+	default:
+		p.shown = &p.loading
+	}
 	p.update.add(time.Since(t))
-	return nil
+}
+
+// setDevices says whether the page draws devices one by one, so that its engines send
+// them (the single run's, or a race's racers').
+func (p *page) setDevices(on bool) {
+	p.engine.devices = on
+	if p.race != nil {
+		for _, r := range p.race.racers {
+			r.devices = on
+		}
+	}
+}
+
+// answerSets resolves the set() calls the engine has applied (its snapshot says so), with
+// the engine's messages about their values.
+func (p *page) answerSets() {
+	n := 0
+	for _, ps := range p.sets {
+		if p.mirror.Received && p.mirror.Seq >= ps.seq {
+			ps.done(p.takeAck(ps.seq))
+			continue
+		}
+		p.sets[n] = ps
+		n++
+	}
+	p.sets = p.sets[:n]
 }
 
 // goTime is the Go time one part of a frame took: smoothed, for a glance at the page, and
@@ -109,50 +145,49 @@ func (p *page) send(cmd string, extra map[string]any) {
 	p.engine.send(cmd, extra)
 }
 
-// Scene implements canvas.Sim: the last good snapshot's scene.
-func (p *page) Scene() *render.Scene {
-	if p.race != nil {
-		return p.race.sceneOf(p.Settings())
-	}
+// Scene is the scene Update prepared (the last good snapshot's, or the race's built from
+// its racers' mirrors), which the Game draws.
+func (p *page) Scene() *render.Scene { return p.shown }
+
+// Settings are the settings by URL parameter name as the engine applied them (booleans as
+// booleans), or the address's until the engine has answered.
+func (p *page) Settings() map[string]any {
+	out := map[string]any{}
 	if !p.mirror.Received {
-		return &p.loading
+		q, _ := url.ParseQuery(p.query)
+		for k, v := range q {
+			out[k] = v[0]
+		}
+		return out
 	}
-	return &p.mirror.Scene
+	for _, ps := range p.mirror.Settings.Params {
+		if ps.Bool {
+			out[ps.Name] = ps.Value == "1"
+		} else {
+			out[ps.Name] = ps.Value
+		}
+	}
+	return out
 }
 
-// Settings are the settings as the page last set them, or as the engine reports them once
-// it has applied every command sent.
-func (p *page) Settings() sim.Settings {
-	if p.mirror.Received && p.mirror.Seq >= p.seq {
-		return p.mirror.Settings
-	}
-	return p.set
-}
-
-// Set checks params as the engine will (sim.Settings.Apply), so set() answers at once,
-// and sends them to the engine.
-func (p *page) Set(params map[string]string) []error {
-	set := p.Settings()
-	layers := 0
-	if c := p.mirror.Scene.Chip; p.mirror.Received && c != nil {
-		layers = len(c.Layers)
-	}
-	_, _, errs := set.Apply(params, layers)
-	p.set = set
+// Set sends params to the engine, which checks and applies them; done gets the engine's
+// messages about them once it has (a snapshot that says so has arrived).
+func (p *page) Set(params map[string]string, done func(errs []string)) {
 	m := map[string]any{}
 	for k, v := range params {
 		m[k] = v
 	}
 	p.send("set", map[string]any{"params": m})
-	return errs
+	p.sets = append(p.sets, pendingSet{p.seq, done})
 }
 
-// Stats are the engine's figures with the page's messages.
-func (p *page) Stats() sim.Stats {
+// Stats are the engine's figures with the page's messages and booth mode's phase.
+func (p *page) Stats() wire.Stats {
 	st := p.mirror.Stats
 	if !p.mirror.Received {
-		st = sim.Stats{Status: p.loading.Status, Model: p.set.Model, Optimizer: p.set.Optimizer}
+		st = wire.Stats{Status: p.loading.Status}
 	}
+	st.Booth = p.booth.Phase()
 	if p.race != nil {
 		return p.race.stats(st, append(lines(st.Error), p.errs...))
 	}
@@ -174,27 +209,34 @@ func (p *page) Memory() js.Value {
 	return p.memory(func(mem js.Value) { mem.Set("page", goMemory()) })
 }
 
-// timedGame measures how long the Go side of a frame takes, Update and Draw apart (the
-// GPU's share, or SwiftShader's, is not seen).
-type timedGame struct {
-	*canvas.Game
-	p *page
+// app is the ebiten game: each frame the page takes the engines' news and prepares the
+// scene, then the Game prepares its view of that scene, and Draw paints it. It measures how
+// long the Go side of a frame takes, Update and Draw apart (the GPU's share, or
+// SwiftShader's, is not seen).
+type app struct {
+	game *canvas.Game
+	p    *page
 }
 
 // Update implements ebiten.Game.
-func (g *timedGame) Update() error {
+func (a *app) Update() error {
 	t := time.Now()
-	err := g.Game.Update()
-	g.p.gameUpdate.add(time.Since(t))
-	return err
+	a.p.setDevices(a.game.Devices()) // the page asks for devices when it draws them
+	a.p.Update()
+	a.game.Update(a.p.Scene())
+	a.p.gameUpdate.add(time.Since(t))
+	return nil
 }
 
 // Draw implements ebiten.Game.
-func (g *timedGame) Draw(screen *ebiten.Image) {
+func (a *app) Draw(screen *ebiten.Image) {
 	t := time.Now()
-	g.Game.Draw(screen)
-	g.p.draw.add(time.Since(t))
+	a.game.Draw(screen)
+	a.p.draw.add(time.Since(t))
 }
+
+// Layout implements ebiten.Game.
+func (a *app) Layout(w, h int) (int, int) { return a.game.Layout(w, h) }
 
 // syncURL shows the settings in the address bar without reloading, so the address
 // reproduces the view.
@@ -208,10 +250,5 @@ func syncURL(query string) {
 	js.Global().Get("history").Call("replaceState", nil, "", u)
 }
 
-// redeploy asks for a new chip: the next seed, as the engine will choose it.
-func (p *page) redeploy() {
-	set := p.Settings()
-	set.Seed = sim.NextSeed(set.Seed)
-	p.set = set
-	p.send("redeploy", nil)
-}
+// booleanSetting reports whether the boolean setting name is on, as the engine applied it.
+func (p *page) booleanSetting(name string) bool { return p.mirror.Settings.Get(name) == "1" }

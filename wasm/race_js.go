@@ -3,20 +3,23 @@ package main
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"syscall/js"
 	"time"
 
 	"github.com/meshlight/meshlight/render"
-	"github.com/meshlight/meshlight/wasm/sim"
+	pg "github.com/meshlight/meshlight/wasm/page"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // A race of optimizers (?race=szo-scd,flops,zadam): one engine per racer, each in a Web
-// Worker of its own (static/engine.js, the engine of a single run) started with the race's
-// settings and its own optimizer (sim.RaceSettings), so the racers share the seed and with
-// it the chip and the data order, and racer i's curve is a single run's. The page holds the
-// single run's engine meanwhile (no training; it still answers), mirrors every racer
-// (sim.Mirror) and draws the race from the mirrors (render.Race). Closing the race
+// Worker of its own (static/engine.js, the engine of a single run) started with the query
+// the single run's engine gave it (wire.Racer: the race's settings with its own optimizer,
+// sim.RaceSettings), so the racers share the seed and with it the chip and the data order,
+// and racer i's curve is a single run's. The page holds the single run's engine meanwhile
+// (no training; it still answers), mirrors every racer (page.Mirror) and draws the race
+// from the mirrors (render.Race). Closing the race
 // terminates its workers and releases the single run, which goes on where it was.
 //
 // Each racer is a WebAssembly instance with its own copy of the model and data (no memory
@@ -25,7 +28,7 @@ import (
 // first.
 type race struct {
 	names   []string
-	set     sim.Settings // the race's settings: the page's, or in booth mode on the chip the single run showed
+	seed0   int64 // the chip the race opened on
 	racers  []*racer
 	byBooth bool   // opened by booth mode's cycle, which closes it
 	note    string // booth mode's result line
@@ -37,38 +40,34 @@ type race struct {
 type racer struct {
 	name string
 	*engine
-	done bool // booth mode paused it: it has plateaued (sim.BoothCycle.Done)
+	done bool // booth mode paused it: it has plateaued (page.Booth.Done)
 }
 
 // newRacer starts an engine for optimizer name with the racer's URL query.
 func newRacer(name, query string) *racer { return &racer{name: name, engine: newEngine(query)} }
 
 // curve is the racer's current run.
-func (r *racer) curve() render.Run {
-	if runs := r.mirror.Scene.Runs; len(runs) > 0 {
-		return runs[len(runs)-1]
-	}
-	return render.Run{}
-}
+func (r *racer) curve() render.Run { return r.mirror.Curve() }
 
 // ready reports whether the racer's chip is deployed.
 func (r *racer) ready() bool { return r.mirror.Received && r.mirror.Stats.Ready }
 
-// openRace starts a race of names with the page's settings set; run starts training as
-// soon as each chip is deployed. The single run's engine is held meanwhile. A model file
-// the page shows (the single run's, or the race's before) goes to the new racers too.
-func (p *page) openRace(names []string, set sim.Settings, run, byBooth bool) {
+// openRace starts a race of the racers the single run's engine reported (their
+// optimizers and queries); run starts training as soon as each chip is deployed. The single
+// run's engine is held meanwhile. A model file the page shows (the single run's, or the
+// race's before) goes to the new racers too.
+func (p *page) openRace(racers []wire.Racer, run, byBooth bool) {
 	shown := p.Stats().ModelFile
 	p.closeRace()
-	rc := &race{names: names, set: set, byBooth: byBooth}
-	for _, n := range names {
-		rs, err := sim.RaceSettings(set, n)
-		if err != nil { // the names were checked by sim.ParseRace
-			p.report(err.Error())
-			continue
+	seed, _ := strconv.ParseInt(p.mirror.Settings.Get("seed"), 10, 64)
+	rc := &race{seed0: seed, byBooth: byBooth}
+	for _, r := range racers {
+		q := r.Query
+		if run {
+			q = strings.TrimPrefix(q+"&run=1", "&")
 		}
-		rs.Run = run
-		rc.racers = append(rc.racers, newRacer(n, rs.Query()))
+		rc.names = append(rc.names, r.Optimizer)
+		rc.racers = append(rc.racers, newRacer(r.Optimizer, q))
 	}
 	p.race = rc
 	p.send("hold", nil)
@@ -87,62 +86,64 @@ func (p *page) closeRace() {
 	p.send("release", nil)
 }
 
-// updateRace opens, closes and steps the race: in booth mode as booth's cycle says (the
-// address's race, or sim.BoothRace, on every chip the single run has recovered, until every
-// racer has plateaued), otherwise as the race setting says. A race whose list changes is
-// started again with the new list.
+// updateRace moves booth mode's cycle along (page.Booth) and opens, closes and steps the
+// race: in booth mode as the cycle says (the settings' race, or sim.BoothRace, on every
+// chip the single run has recovered, until every racer has plateaued), otherwise as the
+// race setting says. A race whose list changes is started again with the new list.
 func (p *page) updateRace(now time.Time) {
-	set := p.Settings()
-	if set.Booth && p.race != nil && !p.race.byBooth {
+	booth := p.booleanSetting("booth")
+	if booth && p.race != nil && !p.race.byBooth {
 		p.closeRace() // booth mode races in its own turns (the single run's engine must run)
 	}
-	if set.Booth && p.mirror.Received {
-		names := set.Racers()
-		if names == nil {
-			names, _ = sim.ParseRace(sim.BoothRace)
+	v := pg.BoothView{On: booth && p.mirror.Received, Settled: p.mirror.Received && p.mirror.Seq >= p.seq, Single: p.mirror.Stats}
+	v.Seed, _ = strconv.ParseInt(p.mirror.Settings.Get("seed"), 10, 64)
+	if p.race != nil {
+		for _, r := range p.race.racers {
+			v.Racers = append(v.Racers, r.mirror.Stats)
 		}
-		var racers []sim.Stats
+	}
+	switch p.booth.Tick(now, v) {
+	case pg.BoothStart:
+		p.send("reset", nil)
+		p.sendUntil(&pg.BoothPlateau)
+		p.send("start", nil)
+	case pg.BoothEnd:
+		p.send("end", nil)
+	case pg.BoothOpenRace:
+		p.openRace(p.mirror.Race, true, true)
+	case pg.BoothEndRace:
 		if p.race != nil {
 			for _, r := range p.race.racers {
-				racers = append(racers, r.mirror.Stats)
+				r.send("pause", nil)
 			}
+			p.race.note = p.race.result()
 		}
-		switch p.cycle.Tick(now, p.mirror.Stats, p.mirror.Settings.Seed, racers) {
-		case sim.BoothOpenRace:
-			rs := set
-			rs.Seed = p.cycle.Chip() // the chip just recovered, not the next one the single run holds
-			p.openRace(names, rs, true, true)
-		case sim.BoothNone:
-			if p.race != nil {
-				for _, r := range p.race.racers {
-					if !r.done && p.cycle.Done(r.mirror.Stats) {
-						r.done = true
-						r.send("pause", nil)
-					}
-				}
-			}
-		case sim.BoothEndRace:
-			if p.race != nil {
-				for _, r := range p.race.racers {
+	case pg.BoothNext:
+		p.closeRace()
+		p.send("redeploy", nil)
+		p.sendUntil(&pg.BoothPlateau)
+		p.send("start", nil)
+	case pg.BoothOff:
+		p.closeRace()
+		p.sendUntil(nil)
+	case pg.BoothNone:
+		if p.race != nil && p.race.byBooth {
+			for _, r := range p.race.racers {
+				if !r.done && p.booth.Done(r.mirror.Stats) {
+					r.done = true
 					r.send("pause", nil)
 				}
-				p.race.note = p.race.result()
 			}
-		case sim.BoothCloseRace:
-			p.closeRace()
-			p.send("set", map[string]any{"params": map[string]any{"booth": "1"}}) // a new recovery of its chip
 		}
-	} else if p.cycle.Racing() {
-		p.cycle.Stop()
-		p.closeRace()
 	}
-	if !set.Booth {
-		switch want := set.Racers(); {
-		case want == nil && p.race != nil:
+	if !booth && p.mirror.Received {
+		want := p.mirror.Settings.Get("race")
+		switch {
+		case want == "" && p.race != nil:
 			p.closeRace()
-		case want != nil && (p.race == nil || strings.Join(p.race.names, ",") != set.Race):
+		case want != "" && (p.race == nil || strings.Join(p.race.names, ",") != want) && len(p.mirror.Race) > 0:
 			running := p.race != nil && p.race.running()
-			p.openRace(want, set, set.Run || running, false)
+			p.openRace(p.mirror.Race, p.booleanSetting("run") || running, false)
 		}
 	}
 	if p.race != nil {
@@ -152,10 +153,19 @@ func (p *page) updateRace(now time.Time) {
 	}
 }
 
+// sendUntil sends the single run's engine the rule that ends its run (nil: none).
+func (p *page) sendUntil(rule *wire.Plateau) {
+	m := map[string]any{}
+	if rule != nil {
+		m = map[string]any{"factor": rule.Factor, "min": float64(rule.Min), "max": float64(rule.Max)}
+	}
+	p.engine.send("until", m)
+}
+
 // raceCommand passes a command of the page on to the racers while a race is open, and
 // reports whether the single run's engine should get it too: start, pause and step move
 // only the racers; reset, redeploy and clearErrors both (the single run keeps its seed in
-// step); a set goes to the racers with only the parameters they share (sim.RaceParams).
+// step); a set goes to the racers with only the parameters they share (page.RaceParams).
 func (p *page) raceCommand(cmd string, extra map[string]any) bool {
 	if p.race == nil {
 		return true
@@ -180,7 +190,7 @@ func (p *page) raceCommand(cmd string, extra map[string]any) bool {
 				params[k] = fmt.Sprint(v)
 			}
 		}
-		if shared := sim.RaceParams(params); len(shared) > 0 {
+		if shared := pg.RaceParams(params); len(shared) > 0 {
 			m := map[string]any{}
 			for k, v := range shared {
 				m[k] = v
@@ -207,18 +217,18 @@ func (rc *race) running() bool {
 // to the next seed), or as the race opened.
 func (rc *race) seed() int64 {
 	if len(rc.racers) > 0 && rc.racers[0].mirror.Received {
-		return rc.racers[0].mirror.Settings.Seed
+		return rc.racers[0].seed()
 	}
-	return rc.set.Seed
+	return rc.seed0
 }
 
 // standings applies the leader rule to the racers' curves.
-func (rc *race) standings() (int, float64, []sim.Standing) {
+func (rc *race) standings() (int, float64, []pg.Standing) {
 	curves := make([]render.Run, len(rc.racers))
 	for i, r := range rc.racers {
 		curves[i] = r.curve()
 	}
-	return sim.Leader(curves)
+	return pg.Leader(curves)
 }
 
 // result is booth mode's line at the end of a race: the leader by the leader rule, and
@@ -247,11 +257,12 @@ func (rc *race) result() string {
 	return line
 }
 
-// sceneOf is the race as the canvas draws it, built from the racers' mirrors.
-func (rc *race) sceneOf(set sim.Settings) *render.Scene {
+// sceneOf is the race as the canvas draws it, built from the racers' mirrors; single are
+// the single run's figures, whose chip (the racers' too) the status line names.
+func (rc *race) sceneOf(single wire.Stats) *render.Scene {
 	leader, budget, st := rc.standings()
 	rv := &rc.view
-	rv.Leader, rv.Budget, rv.Rule = leader, budget, sim.LeaderRule
+	rv.Leader, rv.Budget, rv.Rule = leader, budget, pg.LeaderRule
 	rv.Lanes = rv.Lanes[:0]
 	sc := &rc.scene
 	*sc = render.Scene{Title: "meshlight", Ready: true, Race: rv}
@@ -282,11 +293,15 @@ func (rc *race) sceneOf(set sim.Settings) *render.Scene {
 	if rc.running() {
 		state = "racing"
 	}
-	chip := set.Chip
-	if set.ChipEdited() {
+	chip := single.Chip
+	if single.ChipEdited {
 		chip += "*"
 	}
-	sc.Status = fmt.Sprintf("%s · %s · α %g · seed %d · %s chip", state, strings.Join(rc.names, " vs "), set.Alpha, rc.seed(), chip)
+	alpha := ""
+	if len(rc.racers) > 0 {
+		alpha = rc.racers[0].mirror.Settings.Get("alpha")
+	}
+	sc.Status = fmt.Sprintf("%s · %s · α %s · seed %d · %s chip", state, strings.Join(rc.names, " vs "), alpha, rc.seed(), chip)
 	sc.Note = rc.note
 	return sc
 }
@@ -294,9 +309,9 @@ func (rc *race) sceneOf(set sim.Settings) *render.Scene {
 // stats puts the race's figures into the page API's: the model and the run figures of the
 // leader (the first racer's before there is one: the held single run's may be older), the
 // race's ready and running, the racers' summed queries per second, and with the page's own
-// messages (own, which include the held single run's) the racers' (sim.RaceMessages: a
+// messages (own, which include the held single run's) the racers' (page.RaceMessages: a
 // bad model file that every racer read is one message).
-func (rc *race) stats(st sim.Stats, own []string) sim.Stats {
+func (rc *race) stats(st wire.Stats, own []string) wire.Stats {
 	leader, _, _ := rc.standings()
 	lead := rc.racers[max(leader, 0)].mirror.Stats
 	st.Ready, st.Running, st.Done = true, false, true
@@ -315,7 +330,7 @@ func (rc *race) stats(st sim.Stats, own []string) sim.Stats {
 	st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = lead.Kept, lead.KeptQueries, lead.KeptAccuracy, lead.KeptValid
 	st.Power, st.FullPower, st.Saving, st.Energy, st.Evaluations = lead.Power, lead.FullPower, lead.Saving, lead.Energy, lead.Evaluations
 	st.QueriesPerSecond = qps
-	st.Error = strings.Join(sim.RaceMessages(own, rc.names, msgs), "\n")
+	st.Error = strings.Join(pg.RaceMessages(own, rc.names, msgs), "\n")
 	return st
 }
 
@@ -338,7 +353,7 @@ func (rc *race) api() map[string]any {
 			"optimizer": r.name, "ready": r.ready(), "running": s.Running, "queries": s.Queries,
 			"accuracy": s.Accuracy, "bestAccuracy": s.BestAccuracy, "deployedAccuracy": s.DeployedAccuracy,
 			"power": s.Power, "energy": s.Energy, "queriesPerSecond": s.QueriesPerSecond,
-			"evaluations": s.Evaluations, "points": len(r.curve().Queries), "seed": r.mirror.Settings.Seed,
+			"evaluations": s.Evaluations, "points": len(r.curve().Queries), "seed": r.seed(),
 			"title": s.Title, "modelFile": s.ModelFile, "phases": s.Phases,
 			"kept": s.Kept, "keptQueries": s.KeptQueries, "keptAccuracy": s.KeptAccuracy, "keptValid": s.KeptValid,
 			"colour": fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B), "standing": math.NaN(), "error": s.Error,
@@ -353,7 +368,7 @@ func (rc *race) api() map[string]any {
 		name = rc.racers[leader].name
 	}
 	return map[string]any{"optimizers": strings.Join(rc.names, ","), "racers": racers, "leader": name,
-		"leaderIndex": leader, "budget": budget, "rule": sim.LeaderRule, "booth": rc.byBooth, "note": rc.note}
+		"leaderIndex": leader, "budget": budget, "rule": pg.LeaderRule, "booth": rc.byBooth, "note": rc.note}
 }
 
 // curveOf is racer i's curve for the page API, nil if there is no racer i.
@@ -377,9 +392,15 @@ func (rc *race) memory() js.Value {
 	return js.Global().Get("Promise").Call("all", promises)
 }
 
+// seed is the racer's chip, as its engine reports it.
+func (r *racer) seed() int64 {
+	v, _ := strconv.ParseInt(r.mirror.Settings.Get("seed"), 10, 64)
+	return v
+}
+
 // options are the choices of the page's selectors: the single run's, or during a race the
 // first racer's (the single run's engine is held, and may never have loaded the model).
-func (p *page) options() map[string][]sim.Option {
+func (p *page) options() map[string][]wire.Option {
 	if p.race != nil && len(p.race.racers) > 0 && p.race.racers[0].mirror.Received {
 		return p.race.racers[0].mirror.Options
 	}

@@ -14,21 +14,28 @@ import (
 	"github.com/meshlight/meshlight/render"
 )
 
-// Sim is the simulation a Game steps and draws: Update advances it by one tick (within its
-// own time budget) and Scene returns what to draw, which stays valid until the next Update.
-type Sim interface {
-	Update() error
-	Scene() *render.Scene
+// Game draws the simulator's scenes with ebiten, as ebiten's examples do: it holds a few
+// parts and delegates to them. Update reads the input, lays the screen out and has the view
+// the scene shows (one layer, the whole network or a race, each a type with its own update
+// and drawing) prepare itself (its plan, zoom, what is in view and under the cursor); Draw
+// has the panel's chrome and that view paint what Update prepared, caching pictures on what
+// they show. It knows nothing of where scenes come from: the page (wasm/) steps the engine,
+// hands each frame's scene to Update and runs Draw.
+type Game struct {
+	scene *render.Scene // the scene Update prepared, which Draw draws
+	laid  screenSize    // the screen the regions and the views were prepared for
+	shown shown         // the view Update prepared, the one the scene shows
+
+	paint             // what every view draws with
+	chrome chromeView // the header, legend, charts and sample, drawn when they change
+	layer  layerView  // one layer's floor plan (mesh_js.go)
+	net    netView    // the whole-network view (network_js.go)
+	race   raceView   // a race of optimizers (race_js.go)
 }
 
-// Game is the ebiten game of the simulator. Update reads the input, steps the Sim, lays the
-// screen out and prepares the view the scene shows (its plan, zoom, what is in view and
-// under the cursor); Draw only reads these and the Scene, and paints, caching pictures on
-// what they show. Its state apart from the screen is in parts: the layer, network and race
-// views, the chrome's cache and the pointer.
-type Game struct {
-	sim Sim
-
+// paint is what every view draws with and reads: the screen, the batches and fonts, the
+// screen's regions, the animation clock, the pointer and the tooltip of the last frame.
+type paint struct {
 	w, h  int     // screen in device pixels
 	scale float64 // device pixels per CSS pixel
 
@@ -38,17 +45,13 @@ type Game struct {
 	fontScale   float64
 
 	regions render.Regions // the screen's parts (Update lays them out)
-	laid    screenSize     // the screen regions and the views were prepared for
-	shown   shown          // the view Update prepared, the one the scene shows
-
-	layer       layerView // one layer's floor plan (mesh_js.go)
-	chromeCache           // the header, legend and charts, drawn when they change
-	net         netView   // the whole-network view (network_js.go)
-	race        raceView  // a race of optimizers (race_js.go)
-	pointer               // the mouse: drag, double click
+	pointer                // the mouse: drag, double click
 
 	start time.Time
 	t     float64 // animation clock, seconds
+
+	tooltipShown bool   // a tooltip was drawn in the last frame
+	tooltipText  string // and what it said (Hover)
 }
 
 // screenSize is a screen's size in device pixels and its pixels per CSS pixel.
@@ -83,6 +86,7 @@ func shownBy(sc *render.Scene) shown {
 // layerView is the shown layer's floor plan and how it maps to the screen (Update), with
 // what is drawn of it (Draw, mesh_js.go).
 type layerView struct {
+	*paint
 	sheet               // the plan (rebuilt when the chip, the layer or the area's shape changes) and what is in view
 	zoom                // of the plan in the area below the caption
 	hover hit           // the tile and device under the cursor
@@ -105,16 +109,15 @@ type activeKey struct {
 	version uint64
 }
 
-// chromeCache is the picture of everything but the mesh, redrawn only when what it shows
-// changes, and the last frame's tooltip.
-type chromeCache struct {
-	chrome        *ebiten.Image
-	chromeKind    string
-	chromeFigures string
-	chromeAt      float64
-	lastScreen    *ebiten.Image
-	tooltipShown  bool   // a tooltip was drawn in the last frame
-	tooltipText   string // and what it said (Hover)
+// chromeView is the panel's chrome: the picture of everything but the mesh, redrawn only
+// when what it shows changes.
+type chromeView struct {
+	*paint
+	img        *ebiten.Image
+	kind       string // what the picture shows, in kind
+	figures    string // and its figures
+	at         float64
+	lastScreen *ebiten.Image
 }
 
 // pointer is the mouse's state over the canvas.
@@ -125,9 +128,10 @@ type pointer struct {
 	cursor    render.Point
 }
 
-// NewGame returns a game drawing sim.
-func NewGame(sim Sim) *Game {
-	g := &Game{sim: sim, scale: 1, start: time.Now()}
+// NewGame returns a game that draws nothing until its first Update.
+func NewGame() *Game {
+	g := &Game{paint: paint{scale: 1, start: time.Now()}}
+	g.chrome.paint, g.layer.paint, g.net.paint, g.race.paint = &g.paint, &g.paint, &g.paint, &g.paint
 	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
@@ -146,12 +150,12 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 }
 
 // Update handles the mouse and the keys over the view shown (the wheel zooms at the cursor,
-// a drag pans, a double click or F fits), steps the simulation and prepares the view of the
-// scene it leaves for Draw.
-func (g *Game) Update() error { return g.update(readInput()) }
+// a drag pans, a double click or F fits) and prepares the view of scene sc, which the next
+// Draw draws (sc must stay unchanged until then).
+func (g *Game) Update(sc *render.Scene) { g.update(readInput(), sc) }
 
 // update is Update with this tick's input.
-func (g *Game) update(in input) error {
+func (g *Game) update(in input, sc *render.Scene) {
 	g.t = in.at.Sub(g.start).Seconds()
 	g.cursor = in.cursor
 	switch g.shown { // the view as the last Update prepared it, which the user sees
@@ -163,9 +167,8 @@ func (g *Game) update(in input) error {
 		lane, at := g.race.layout.At(in.cursor) // every lane zooms at the cursor's point in its own lane
 		g.steer(&g.race.zoom, in, at, lane >= 0)
 	}
-	err := g.sim.Update()
-	g.prepare(g.sim.Scene())
-	return err
+	g.scene = sc
+	g.prepare(sc)
 }
 
 // prepare lays the screen out for scene sc, the one the next Draw shows, and prepares its
@@ -176,12 +179,12 @@ func (g *Game) prepare(sc *render.Scene) {
 	g.regions = render.Arrange(float64(g.w), float64(g.h), g.scale)
 	g.laid = screenSize{g.w, g.h, g.scale}
 	g.shown = shownBy(sc)
-	g.prepareRace(sc)
+	g.race.update(sc)
 	switch g.shown {
 	case shownLayer:
-		g.prepareLayer(sc)
+		g.layer.update(sc)
 	case shownNetwork:
-		g.prepareNet(sc)
+		g.net.update(sc)
 	}
 }
 
@@ -190,39 +193,27 @@ func (g *Game) prepare(sc *render.Scene) {
 // at the zoom's level of detail (zoomed out, the tiles' shades) and the tile and device
 // under the cursor, takes the scene's light (computed by the engine) when it fits the plan,
 // and counts the active devices for the caption.
-func (g *Game) prepareLayer(sc *render.Scene) {
-	lv := &g.layer
+func (lv *layerView) update(sc *render.Scene) {
 	lv.hover, lv.light = noHit, nil
-	lv.replan(sc.Chip, sc.Layer, planAspect(g.regions.Mesh))
+	lv.replan(sc.Chip, sc.Layer, planAspect(lv.regions.Mesh))
 	if lv.plan == nil {
 		lv.cull(render.Transform{}, render.Rect{})
 		return
 	}
-	area := g.planArea()
-	lv.show(lv.plan.Bounds, area, 4*g.scale, g.maxScale())
+	area := lv.planArea()
+	lv.show(lv.plan.Bounds, area, 4*lv.scale, lv.maxScale())
 	// Halos glow past their devices, and tiles past their edges: those just outside are drawn too.
 	lv.cull(lv.view, area.Inset(-haloRadius(lv.view.Scale)))
 	if sc.Light != nil && len(sc.Light.Fields) == len(lv.plan.Tiles) {
 		lv.light = sc.Light
 	}
-	lv.shade(sc.Chip, lv.light, sc.Version, g.t, lightRate)
-	if area.Contains(g.cursor) && !g.dragging {
-		lv.hover = lv.hitAt(lv.view.Invert(g.cursor))
+	lv.shade(sc.Chip, lv.light, sc.Version, lv.t, lightRate)
+	if area.Contains(lv.cursor) && !lv.dragging {
+		lv.hover = lv.hitAt(lv.view.Invert(lv.cursor))
 	}
 	if key := (activeKey{sc.Chip, sc.Chip.ID, sc.Chip.Layer, sc.Version}); key != lv.activeFor {
-		lv.active, lv.activeFor = countActive(sc.Chip.DevActive), key
+		lv.active, lv.activeFor = sc.Chip.Active, key
 	}
-}
-
-// countActive is how many of the devices are active.
-func countActive(active []bool) int {
-	n := 0
-	for _, a := range active {
-		if a {
-			n++
-		}
-	}
-	return n
 }
 
 // shownZoom is the zoom of the view shown.
@@ -247,13 +238,13 @@ func (g *Game) Zoom() float64 {
 }
 
 // maxScale lets the user zoom until one waveguide pitch is 40 CSS pixels.
-func (g *Game) maxScale() float64 { return 40 * g.scale }
+func (pa *paint) maxScale() float64 { return 40 * pa.scale }
 
 // Draw draws the scene as Update prepared it. A frame that Update has not prepared (before
 // its first call, or when Layout changed the screen's size since) shows the background and
 // the next one everything.
 func (g *Game) Draw(screen *ebiten.Image) {
-	sc := g.sim.Scene()
+	sc := g.scene
 	if g.fonts == nil || g.fontScale != g.scale {
 		f, err := newFonts(g.scale)
 		if err != nil {
@@ -263,22 +254,23 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	}
 	if b := screen.Bounds(); sc == nil || g.shown != shownBy(sc) || g.laid != (screenSize{b.Dx(), b.Dy(), g.scale}) {
 		screen.Fill(render.Background)
-		g.lastScreen, g.race.screen = nil, nil // copy the cached pictures again
+		g.chrome.lastScreen, g.race.screen = nil, nil // copy the cached pictures again
 		return
 	}
 	if g.shown == shownRace {
-		g.drawRace(screen, sc)
+		g.chrome.kind = "" // the single run's picture is redrawn whole when the race closes
+		g.race.draw(screen, sc)
 		return
 	}
-	g.race.screen = nil      // a race drawn later copies its picture again
-	g.drawChrome(screen, sc) // every pixel: the background and all around the mesh
+	g.race.screen = nil                                         // a race drawn later copies its picture again
+	g.chrome.draw(screen, sc, &g.layer, g.shown, g.shownZoom()) // every pixel: the background and all around the mesh
 	if g.shown == shownNetwork {
-		g.drawNetwork(screen, sc)
-		g.netTooltip(screen, sc)
+		g.net.draw(screen, sc)
+		g.net.tooltip(screen, sc)
 		return
 	}
-	g.drawMesh(screen, sc)
-	g.drawTooltip(screen, sc)
+	g.layer.draw(screen, sc)
+	g.layer.tooltip(screen, sc)
 }
 
 // Hover is what the tooltip said in the last frame ("" when none was shown), for the page
@@ -297,74 +289,76 @@ const chromeRate = 4
 // drawChrome covers the screen with everything around the mesh (background, header,
 // caption, legend, charts, sample and scores) from a cached opaque image, redrawn when what it shows changes in kind, or at chromeRate
 // while only figures move.
-func (g *Game) drawChrome(screen *ebiten.Image, sc *render.Scene) {
+//
+// lv is the layer view, whose caption the chrome holds, shown the view shown and z its zoom.
+func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView, shown shown, z *zoom) {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
-	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s|%v", g.w, g.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, g.layer.plans.key.chip, g.shownZoom().zoomed, sc.View, g.layer.detail)
+	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s|%v", cv.w, cv.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, lv.plans.key.chip, z.zoomed, sc.View, lv.detail)
 	figures := fmt.Sprintf("%d|%d|%d", sc.Version, sc.Readouts.Queries, sc.Sample.Label)
 	if n := len(sc.Runs); n > 0 {
 		figures += fmt.Sprintf("|%d", len(sc.Runs[n-1].Queries))
 	}
-	if g.chrome == nil || g.chrome.Bounds().Dx() != g.w || g.chrome.Bounds().Dy() != g.h {
-		if g.chrome != nil {
-			g.chrome.Deallocate()
+	if cv.img == nil || cv.img.Bounds().Dx() != cv.w || cv.img.Bounds().Dy() != cv.h {
+		if cv.img != nil {
+			cv.img.Deallocate()
 		}
-		g.chrome = ebiten.NewImage(g.w, g.h)
-		g.chromeKind = ""
+		cv.img = ebiten.NewImage(cv.w, cv.h)
+		cv.kind = ""
 	}
-	redraw := kind != g.chromeKind || (figures != g.chromeFigures && g.t-g.chromeAt >= 1.0/chromeRate)
+	redraw := kind != cv.kind || (figures != cv.figures && cv.t-cv.at >= 1.0/chromeRate)
 	if redraw {
-		g.chrome.Fill(render.Background)
-		if g.shown == shownLayer && g.layer.shows(sc.Chip, sc.Layer) {
-			g.drawMeshCaption(g.chrome, sc, sc.Chip.Layers[sc.Layer])
+		cv.img.Fill(render.Background)
+		if shown == shownLayer && lv.shows(sc.Chip, sc.Layer) {
+			lv.caption(cv.img, sc, sc.Chip.Layers[sc.Layer])
 		}
-		g.drawLegend(g.chrome, sc)
-		g.drawCharts(g.chrome, sc)
-		g.drawSample(g.chrome, sc)
-		g.drawHeader(g.chrome, sc)
-		g.chromeKind, g.chromeFigures, g.chromeAt = kind, figures, g.t
+		cv.drawLegend(cv.img, sc)
+		cv.drawCharts(cv.img, sc)
+		cv.drawSample(cv.img, sc)
+		cv.drawHeader(cv.img, sc)
+		cv.kind, cv.figures, cv.at = kind, figures, cv.t
 	}
 	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
 	// false): the chrome is copied only when it changed, onto a new screen, over last
 	// frame's tooltip, or around the loading text; the mesh area is redrawn every frame.
-	meshDrawn := g.layer.plan != nil || g.shown == shownNetwork // the network view covers the mesh area, loading or not
-	if redraw || screen != g.lastScreen || g.tooltipShown || !meshDrawn {
-		screen.DrawImage(g.chrome, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+	meshDrawn := lv.plan != nil || shown == shownNetwork // the network view covers the mesh area, loading or not
+	if redraw || screen != cv.lastScreen || cv.tooltipShown || !meshDrawn {
+		screen.DrawImage(cv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
 	}
-	g.lastScreen = screen
+	cv.lastScreen = screen
 }
 
 // planArea is the mesh region below its caption line.
-func (g *Game) planArea() render.Rect {
-	m := g.regions.Mesh
-	return render.R(m.X0, m.Y0+16*g.scale, m.X1, m.Y1)
+func (pa *paint) planArea() render.Rect {
+	m := pa.regions.Mesh
+	return render.R(m.X0, m.Y0+16*pa.scale, m.X1, m.Y1)
 }
 
-func (g *Game) sub(dst *ebiten.Image, r render.Rect) *ebiten.Image {
+func (pa *paint) sub(dst *ebiten.Image, r render.Rect) *ebiten.Image {
 	return dst.SubImage(image.Rect(int(math.Floor(r.X0)), int(math.Floor(r.Y0)), int(math.Ceil(r.X1)), int(math.Ceil(r.Y1)))).(*ebiten.Image)
 }
 
 // drawMeshCaption names the layer and its devices above the plan.
-func (g *Game) drawMeshCaption(screen *ebiten.Image, sc *render.Scene, l *photonics.SVDLayer) {
-	m := g.regions.Mesh
-	n, active := l.NumPhases(), g.layer.active
+func (lv *layerView) caption(screen *ebiten.Image, sc *render.Scene, l *photonics.SVDLayer) {
+	m := lv.regions.Mesh
+	n, active := l.NumPhases(), lv.active
 	blocks := "one SVD block"
 	if l.Block > 0 {
 		blocks = fmt.Sprintf("%d blocks of %d×%d", l.NumBlocks(), l.Block, l.Block)
 	}
 	s := fmt.Sprintf("layer %d of %d · %d×%d weights · %s · %d devices, %d active", sc.Layer+1, len(sc.Chip.Layers), l.Out, l.In, blocks, n, active)
-	if g.layer.detail == render.DetailTiles {
+	if lv.detail == render.DetailTiles {
 		s += " · tiles: zoom in for devices"
 	}
-	drawText(screen, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
-	if g.layer.zoomed {
-		drawText(screen, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
+	drawText(screen, s, lv.fonts.small, m.X0+6*lv.scale, m.Y0+2*lv.scale, render.TextDim, text.AlignStart)
+	if lv.zoomed {
+		drawText(screen, "double-click: fit", lv.fonts.small, m.X1-6*lv.scale, m.Y0+2*lv.scale, render.TextDim, text.AlignEnd)
 	}
 }
 
 // hasGuide reports whether tile t has a waveguide on row r in segment k: the V* side carries
 // InRows waveguides, the U side OutRows.
-func (g *Game) hasGuide(t render.Tile, k, r int) bool {
+func (pa *paint) hasGuide(t render.Tile, k, r int) bool {
 	if k <= t.SigmaColumn {
 		return r < t.InRows
 	}
@@ -380,52 +374,52 @@ func brightness(light *render.Light, b, k, r int) float64 {
 	return render.Brightness(light.Fields[b][k][r], light.Max)
 }
 
-func (g *Game) drawLegend(screen *ebiten.Image, sc *render.Scene) {
-	r := g.regions.Legend
+func (cv *chromeView) drawLegend(screen *ebiten.Image, sc *render.Scene) {
+	r := cv.regions.Legend
 	if r.Empty() {
 		return
 	}
-	f := g.fonts.small
-	y := r.Y0 + 2*g.scale
-	h := math.Min(10*g.scale, r.H()-4*g.scale)
+	f := cv.fonts.small
+	y := r.Y0 + 2*cv.scale
+	h := math.Min(10*cv.scale, r.H()-4*cv.scale)
 	x := r.X0
-	drawText(screen, "heater phase (power)", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
-	x += textWidth("heater phase (power)", f) + 6*g.scale
-	barW := math.Min(120*g.scale, r.W()*0.25)
-	g.flat.begin(screen)
-	drawText(screen, "0", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
-	x += textWidth("0", f) + 3*g.scale
+	drawText(screen, "heater phase (power)", f, x, y-1*cv.scale, render.TextDim, text.AlignStart)
+	x += textWidth("heater phase (power)", f) + 6*cv.scale
+	barW := math.Min(120*cv.scale, r.W()*0.25)
+	cv.flat.begin(screen)
+	drawText(screen, "0", f, x, y-1*cv.scale, render.TextDim, text.AlignStart)
+	x += textWidth("0", f) + 3*cv.scale
 	const steps = 48
 	for i := 0; i < steps; i++ {
-		g.flat.rect(render.R(x+barW*float64(i)/steps, y, x+barW*float64(i+1)/steps+0.5, y+h), render.Heat((float64(i)+0.5)/steps))
+		cv.flat.rect(render.R(x+barW*float64(i)/steps, y, x+barW*float64(i+1)/steps+0.5, y+h), render.Heat((float64(i)+0.5)/steps))
 	}
-	x += barW + 3*g.scale
-	g.flat.flush()
-	drawText(screen, "2π", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
-	x += textWidth("2π", f) + 14*g.scale
-	g.flat.begin(screen)
-	g.flat.rect(render.R(x, y, x+h*1.6, y+h), render.Passive)
-	g.flat.flush()
-	x += h*1.6 + 4*g.scale
-	drawText(screen, "passive", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
-	x += textWidth("passive", f) + 14*g.scale
-	g.flat.begin(screen)
+	x += barW + 3*cv.scale
+	cv.flat.flush()
+	drawText(screen, "2π", f, x, y-1*cv.scale, render.TextDim, text.AlignStart)
+	x += textWidth("2π", f) + 14*cv.scale
+	cv.flat.begin(screen)
+	cv.flat.rect(render.R(x, y, x+h*1.6, y+h), render.Passive)
+	cv.flat.flush()
+	x += h*1.6 + 4*cv.scale
+	drawText(screen, "passive", f, x, y-1*cv.scale, render.TextDim, text.AlignStart)
+	x += textWidth("passive", f) + 14*cv.scale
+	cv.flat.begin(screen)
 	for i := 0; i < 16; i++ {
-		g.flat.rect(render.R(x+float64(i)*h*0.15, y+h/2-1*g.scale, x+float64(i+1)*h*0.15+0.5, y+h/2+1*g.scale), render.LightAt(float64(i+1)/16))
+		cv.flat.rect(render.R(x+float64(i)*h*0.15, y+h/2-1*cv.scale, x+float64(i+1)*h*0.15+0.5, y+h/2+1*cv.scale), render.LightAt(float64(i+1)/16))
 	}
-	g.flat.flush()
-	x += 16*h*0.15 + 4*g.scale
-	drawText(screen, "light", f, x, y-1*g.scale, render.TextDim, text.AlignStart)
+	cv.flat.flush()
+	x += 16*h*0.15 + 4*cv.scale
+	drawText(screen, "light", f, x, y-1*cv.scale, render.TextDim, text.AlignStart)
 	if sc.Crosstalk > 0 {
-		x += textWidth("light", f) + 14*g.scale
-		g.add.begin(screen)
-		g.add.sprite(render.Pt(x+h/2, y+h/2), h*0.9, render.Scale(render.Heat(0.9), 0.5))
-		g.add.flush()
-		drawText(screen, "crosstalk halo", f, x+h*1.4, y-1*g.scale, render.TextDim, text.AlignStart)
+		x += textWidth("light", f) + 14*cv.scale
+		cv.add.begin(screen)
+		cv.add.sprite(render.Pt(x+h/2, y+h/2), h*0.9, render.Scale(render.Heat(0.9), 0.5))
+		cv.add.flush()
+		drawText(screen, "crosstalk halo", f, x+h*1.4, y-1*cv.scale, render.TextDim, text.AlignStart)
 	}
 }
 
-func (g *Game) drawCharts(screen *ebiten.Image, sc *render.Scene) {
+func (cv *chromeView) drawCharts(screen *ebiten.Image, sc *render.Scene) {
 	ro := sc.Readouts
 	var accNote, powNote string
 	if len(sc.Runs) > 0 {
@@ -434,8 +428,8 @@ func (g *Game) drawCharts(screen *ebiten.Image, sc *render.Scene) {
 	if ro.FullPower > 0 {
 		powNote = fmt.Sprintf("%s below α = 1 · energy %s", pct(ro.Saving()), render.Compact(ro.Energy))
 	}
-	g.drawChart(screen, g.regions.Accuracy, "test accuracy % / ONN queries", accNote, sc.Runs, func(r render.Run) []float64 { return r.Accuracy }, render.Accent, true)
-	g.drawChart(screen, g.regions.Power, "power (rad) / ONN queries", powNote, sc.Runs, func(r render.Run) []float64 { return r.Power }, render.AccentPower, false)
+	cv.drawChart(screen, cv.regions.Accuracy, "test accuracy % / ONN queries", accNote, sc.Runs, func(r render.Run) []float64 { return r.Accuracy }, render.Accent, true)
+	cv.drawChart(screen, cv.regions.Power, "power (rad) / ONN queries", powNote, sc.Runs, func(r render.Run) []float64 { return r.Power }, render.AccentPower, false)
 }
 
 func pct(v float64) string {
@@ -447,25 +441,25 @@ func pct(v float64) string {
 
 // drawChart draws one chart of a quantity against ONN queries for every run: earlier runs
 // faint, the current (last) one bright.
-func (g *Game) drawChart(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, accuracy bool) {
-	g.drawChartIn(screen, r, title, note, runs, ys, col, nil, accuracy)
+func (pa *paint) drawChart(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, accuracy bool) {
+	pa.drawChartIn(screen, r, title, note, runs, ys, col, nil, accuracy)
 }
 
 // drawChartColours draws runs side by side in their own colours (a race: no run is
 // "current"), each with a marker at its last point.
-func (g *Game) drawChartColours(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, colours []color.RGBA, accuracy bool) {
-	g.drawChartIn(screen, r, title, note, runs, ys, render.Text, colours, accuracy)
+func (pa *paint) drawChartColours(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, colours []color.RGBA, accuracy bool) {
+	pa.drawChartIn(screen, r, title, note, runs, ys, render.Text, colours, accuracy)
 }
 
 // drawChartIn is drawChart with, when colours is not nil, every run bright in its colour.
-func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, colours []color.RGBA, accuracy bool) {
+func (pa *paint) drawChartIn(screen *ebiten.Image, r render.Rect, title, note string, runs []render.Run, ys func(render.Run) []float64, col color.RGBA, colours []color.RGBA, accuracy bool) {
 	if r.Empty() {
 		return
 	}
-	f := g.fonts.small
-	lineH := 13 * g.scale
+	f := pa.fonts.small
+	lineH := 13 * pa.scale
 	drawText(screen, title, f, r.X0, r.Y0, render.Text, text.AlignStart)
-	plot := render.R(r.X0+30*g.scale, r.Y0+lineH+4*g.scale, r.X1-4*g.scale, r.Y1-lineH)
+	plot := render.R(r.X0+30*pa.scale, r.Y0+lineH+4*pa.scale, r.X1-4*pa.scale, r.Y1-lineH)
 	if plot.Empty() {
 		return
 	}
@@ -496,20 +490,20 @@ func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note stri
 		ya.Max = math.Min(ya.Max, 100)
 	}
 	c := render.Chart{Plot: plot, X: xa, Y: ya}
-	g.flat.begin(screen)
-	g.flat.rect(plot, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	pa.flat.begin(screen)
+	pa.flat.rect(plot, color.RGBA{0x0b, 0x10, 0x17, 0xff})
 	for _, t := range ya.Ticks(ystep) {
 		p := c.Map(xa.Min, t)
-		g.flat.rect(render.R(plot.X0, p.Y-0.5, plot.X1, p.Y+0.5), render.Grid)
+		pa.flat.rect(render.R(plot.X0, p.Y-0.5, plot.X1, p.Y+0.5), render.Grid)
 	}
 	for _, t := range xa.Ticks(xstep) {
 		p := c.Map(t, ya.Min)
-		g.flat.rect(render.R(p.X-0.5, plot.Y0, p.X+0.5, plot.Y1), render.Grid)
+		pa.flat.rect(render.R(p.X-0.5, plot.Y0, p.X+0.5, plot.Y1), render.Grid)
 	}
-	g.flat.flush()
+	pa.flat.flush()
 	for _, t := range ya.Ticks(ystep) {
 		p := c.Map(xa.Min, t)
-		drawText(screen, render.TickLabel(t), f, plot.X0-4*g.scale, p.Y-6*g.scale, render.TextDim, text.AlignEnd)
+		drawText(screen, render.TickLabel(t), f, plot.X0-4*pa.scale, p.Y-6*pa.scale, render.TextDim, text.AlignEnd)
 	}
 	for i, t := range xa.Ticks(xstep) {
 		p := c.Map(t, ya.Min)
@@ -517,39 +511,39 @@ func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note stri
 		if i == 0 {
 			align = text.AlignStart
 		}
-		drawText(screen, render.TickLabel(t), f, p.X, plot.Y1+1*g.scale, render.TextDim, align)
+		drawText(screen, render.TickLabel(t), f, p.X, plot.Y1+1*pa.scale, render.TextDim, align)
 	}
 	if note != "" {
-		drawText(screen, note, f, plot.X1-4*g.scale, plot.Y0+3*g.scale, col, text.AlignEnd)
+		drawText(screen, note, f, plot.X1-4*pa.scale, plot.Y0+3*pa.scale, col, text.AlignEnd)
 	}
-	g.flat.begin(g.sub(screen, plot.Inset(-1)))
+	pa.flat.begin(pa.sub(screen, plot.Inset(-1)))
 	for i, run := range runs {
 		current := i == len(runs)-1
-		cc, w := col, 2*g.scale
+		cc, w := col, 2*pa.scale
 		if colours != nil {
 			current, cc = true, colours[i]
 		} else if !current {
-			cc, w = overlayColour(len(runs)-1-i), 1.2*g.scale
+			cc, w = overlayColour(len(runs)-1-i), 1.2*pa.scale
 		}
 		pts := c.Polyline(run.Queries, ys(run))
 		for k := 1; k < len(pts); k++ {
-			g.flat.line(pts[k-1], pts[k], w, cc)
+			pa.flat.line(pts[k-1], pts[k], w, cc)
 		}
 		if current && len(pts) > 0 {
 			q := pts[len(pts)-1]
-			g.flat.rect(render.R(q.X-2.5*g.scale, q.Y-2.5*g.scale, q.X+2.5*g.scale, q.Y+2.5*g.scale), cc)
+			pa.flat.rect(render.R(q.X-2.5*pa.scale, q.Y-2.5*pa.scale, q.X+2.5*pa.scale, q.Y+2.5*pa.scale), cc)
 		}
 	}
-	g.flat.flush()
+	pa.flat.flush()
 	if accuracy {
-		g.drawKept(screen, c, runs, col, colours)
+		pa.drawKept(screen, c, runs, col, colours)
 	}
 	// Earlier runs: what each differs in, newest first, at the bottom of the plot.
 	if accuracy && len(runs) > 1 && colours == nil {
 		cur := runs[len(runs)-1].Label
-		y := plot.Y1 - 15*g.scale
+		y := plot.Y1 - 15*pa.scale
 		for k := 1; k < len(runs) && k <= 3 && y > plot.Y0+lineH; k++ {
-			drawText(screen, "— "+render.RunDiff(runs[len(runs)-1-k].Label, cur), f, plot.X1-4*g.scale, y, overlayColour(k), text.AlignEnd)
+			drawText(screen, "— "+render.RunDiff(runs[len(runs)-1-k].Label, cur), f, plot.X1-4*pa.scale, y, overlayColour(k), text.AlignEnd)
 			y -= lineH
 		}
 	}
@@ -559,13 +553,13 @@ func (g *Game) drawChartIn(screen *ebiten.Image, r render.Rect, title, note stri
 // programs back at its end) on the accuracy chart c: of the current run, the last of runs,
 // in col, or with colours (a race) of every run in its colour. A hollow diamond on the
 // curve, unlike the filled square of the last point, and its label ("kept 93.4 %").
-func (g *Game) drawKept(screen *ebiten.Image, c render.Chart, runs []render.Run, col color.RGBA, colours []color.RGBA) {
+func (pa *paint) drawKept(screen *ebiten.Image, c render.Chart, runs []render.Run, col color.RGBA, colours []color.RGBA) {
 	first := 0
 	if colours == nil {
 		first = max(len(runs)-1, 0) // earlier runs are faint context: their kept states would crowd the chart
 	}
-	f := g.fonts.small
-	marks := c.KeptMarks(runs[first:], func(s string) float64 { return textWidth(s, f) }, 13*g.scale, 4*g.scale)
+	f := pa.fonts.small
+	marks := c.KeptMarks(runs[first:], func(s string) float64 { return textWidth(s, f) }, 13*pa.scale, 4*pa.scale)
 	if len(marks) == 0 {
 		return
 	}
@@ -575,15 +569,15 @@ func (g *Game) drawKept(screen *ebiten.Image, c render.Chart, runs []render.Run,
 		}
 		return col
 	}
-	g.flat.begin(g.sub(screen, c.Plot.Inset(-6*g.scale)))
+	pa.flat.begin(pa.sub(screen, c.Plot.Inset(-6*pa.scale)))
 	for _, m := range marks {
-		d, p := 5*g.scale, m.At
+		d, p := 5*pa.scale, m.At
 		corners := []render.Point{render.Pt(p.X, p.Y-d), render.Pt(p.X+d, p.Y), render.Pt(p.X, p.Y+d), render.Pt(p.X-d, p.Y)}
 		for k := range corners {
-			g.flat.line(corners[k], corners[(k+1)%4], 1.5*g.scale, colour(m))
+			pa.flat.line(corners[k], corners[(k+1)%4], 1.5*pa.scale, colour(m))
 		}
 	}
-	g.flat.flush()
+	pa.flat.flush()
 	for _, m := range marks {
 		drawText(screen, m.Label, f, m.Box.X0, m.Box.Y0, colour(m), text.AlignStart)
 	}
@@ -600,9 +594,9 @@ func overlayColour(k int) color.RGBA {
 	return render.Mix(render.Background, overlayColours[(k-1+len(overlayColours))%len(overlayColours)], 0.7)
 }
 
-func (g *Game) drawSample(screen *ebiten.Image, sc *render.Scene) {
-	in, sr := g.regions.Input, g.regions.Scores
-	f := g.fonts.small
+func (cv *chromeView) drawSample(screen *ebiten.Image, sc *render.Scene) {
+	in, sr := cv.regions.Input, cv.regions.Scores
+	f := cv.fonts.small
 	if in.Empty() || sc.Sample.X == nil {
 		return
 	}
@@ -612,20 +606,20 @@ func (g *Game) drawSample(screen *ebiten.Image, sc *render.Scene) {
 		}
 		return fmt.Sprint(k)
 	}
-	lineH := 13 * g.scale
+	lineH := 13 * cv.scale
 	drawText(screen, "input", f, in.X0, in.Y0, render.Text, text.AlignStart)
-	box := render.R(in.X0, in.Y0+lineH+2*g.scale, in.X1, in.Y1)
-	g.flat.begin(screen)
-	g.flat.rect(box, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	box := render.R(in.X0, in.Y0+lineH+2*cv.scale, in.X1, in.Y1)
+	cv.flat.begin(screen)
+	cv.flat.rect(box, color.RGBA{0x0b, 0x10, 0x17, 0xff})
 	feature := sc.Sample.Shape[1] == 1 && sc.Sample.Shape[2] == 1
-	for _, cell := range render.SampleCells(sc.Sample, box.Inset(3*g.scale)) {
+	for _, cell := range render.SampleCells(sc.Sample, box.Inset(3*cv.scale)) {
 		if feature {
-			g.flat.rect(cell.Rect, render.Mix(render.Waveguide, render.LightColor, 0.35+0.65*cell.Value))
+			cv.flat.rect(cell.Rect, render.Mix(render.Waveguide, render.LightColor, 0.35+0.65*cell.Value))
 		} else {
-			g.flat.rect(cell.Rect, render.Mix(color.RGBA{0, 0, 0, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}, cell.Value))
+			cv.flat.rect(cell.Rect, render.Mix(color.RGBA{0, 0, 0, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}, cell.Value))
 		}
 	}
-	g.flat.flush()
+	cv.flat.flush()
 	if sr.Empty() || len(sc.Scores) == 0 {
 		return
 	}
@@ -636,32 +630,32 @@ func (g *Game) drawSample(screen *ebiten.Image, sc *render.Scene) {
 	}
 	drawText(screen, fmt.Sprintf("chip: %s · label: %s", name(pred), name(sc.Sample.Label)), f, sr.X0, sr.Y0, vc, text.AlignStart)
 	rows := len(sc.Scores)
-	top := sr.Y0 + lineH + 2*g.scale
-	rh := math.Min((sr.Y1-top)/float64(rows), 16*g.scale)
+	top := sr.Y0 + lineH + 2*cv.scale
+	rh := math.Min((sr.Y1-top)/float64(rows), 16*cv.scale)
 	labelW := 0.0
 	for k := range sc.Scores {
 		labelW = math.Max(labelW, textWidth(name(k), f))
 	}
-	labelW = math.Min(labelW+4*g.scale, sr.W()*0.45)
-	g.flat.begin(screen)
+	labelW = math.Min(labelW+4*cv.scale, sr.W()*0.45)
+	cv.flat.begin(screen)
 	for k, p := range sc.Scores {
 		y := top + float64(k)*rh
 		bar := render.R(sr.X0+labelW, y+rh*0.18, sr.X0+labelW+(sr.W()-labelW)*clamp01(p), y+rh*0.82)
-		g.flat.rect(render.R(sr.X0+labelW, y+rh*0.18, sr.X1, y+rh*0.82), color.RGBA{0x10, 0x16, 0x1f, 0xff})
+		cv.flat.rect(render.R(sr.X0+labelW, y+rh*0.18, sr.X1, y+rh*0.82), color.RGBA{0x10, 0x16, 0x1f, 0xff})
 		c := render.Mix(render.Background, render.TextDim, 0.7)
 		if k == pred {
 			c = vc
 		}
-		g.flat.rect(bar, c)
+		cv.flat.rect(bar, c)
 	}
-	g.flat.flush()
-	if rh >= 9*g.scale {
+	cv.flat.flush()
+	if rh >= 9*cv.scale {
 		for k := range sc.Scores {
 			c := render.TextDim
 			if k == sc.Sample.Label {
 				c = render.Text
 			}
-			drawText(screen, name(k), f, sr.X0+labelW-4*g.scale, top+float64(k)*rh+rh/2-6.5*g.scale, c, text.AlignEnd)
+			drawText(screen, name(k), f, sr.X0+labelW-4*cv.scale, top+float64(k)*rh+rh/2-6.5*cv.scale, c, text.AlignEnd)
 		}
 	}
 }
@@ -673,12 +667,12 @@ func clamp01(v float64) float64 {
 	return math.Min(math.Max(v, 0), 1)
 }
 
-func (g *Game) drawHeader(screen *ebiten.Image, sc *render.Scene) {
-	r := g.regions.Header
-	x := r.X0 + 8*g.scale
-	y := r.Y0 + 7*g.scale
-	drawText(screen, sc.Title, g.fonts.bold, x, y, render.Text, text.AlignStart)
-	x += textWidth(sc.Title, g.fonts.bold) + 10*g.scale
+func (pa *paint) drawHeader(screen *ebiten.Image, sc *render.Scene) {
+	r := pa.regions.Header
+	x := r.X0 + 8*pa.scale
+	y := r.Y0 + 7*pa.scale
+	drawText(screen, sc.Title, pa.fonts.bold, x, y, render.Text, text.AlignStart)
+	x += textWidth(sc.Title, pa.fonts.bold) + 10*pa.scale
 	status := sc.Status
 	if sc.Note != "" {
 		status = sc.Note
@@ -687,59 +681,58 @@ func (g *Game) drawHeader(screen *ebiten.Image, sc *render.Scene) {
 	if sc.Ready && len(sc.Runs) > 0 {
 		big = fmt.Sprintf("%.1f %%", sc.Readouts.Accuracy)
 	}
-	right := r.X1 - 44*g.scale // room for the page's panel button
+	right := r.X1 - 44*pa.scale // room for the page's panel button
 	if big != "" {
-		drawText(screen, big, g.fonts.big, right, r.Y0+3*g.scale, render.Accent, text.AlignEnd)
-		right -= textWidth(big, g.fonts.big) + 8*g.scale
+		drawText(screen, big, pa.fonts.big, right, r.Y0+3*pa.scale, render.Accent, text.AlignEnd)
+		right -= textWidth(big, pa.fonts.big) + 8*pa.scale
 		q := render.Compact(float64(sc.Readouts.Queries)) + " queries"
-		drawText(screen, q, g.fonts.small, right, y+1*g.scale, render.TextDim, text.AlignEnd)
-		right -= textWidth(q, g.fonts.small) + 10*g.scale
+		drawText(screen, q, pa.fonts.small, right, y+1*pa.scale, render.TextDim, text.AlignEnd)
+		right -= textWidth(q, pa.fonts.small) + 10*pa.scale
 	}
-	if x+textWidth(status, g.fonts.small) < right {
-		drawText(screen, status, g.fonts.small, x, y+1*g.scale, render.TextDim, text.AlignStart)
+	if x+textWidth(status, pa.fonts.small) < right {
+		drawText(screen, status, pa.fonts.small, x, y+1*pa.scale, render.TextDim, text.AlignStart)
 	}
 }
 
 // drawTooltip describes the device under the cursor or, zoomed out, its tile.
-func (g *Game) drawTooltip(screen *ebiten.Image, sc *render.Scene) {
-	g.tooltipShown = false
-	lv := &g.layer
+func (lv *layerView) tooltip(screen *ebiten.Image, sc *render.Scene) {
+	lv.tooltipShown = false
 	if s := lv.describe(lv.hover, sc.Chip); s != "" {
-		g.showTooltip(screen, s)
+		lv.showTooltip(screen, s)
 	}
 }
 
 // showTooltip draws s in a box beside the cursor, kept on the screen, and notes it as the
 // frame's tooltip (Hover).
-func (g *Game) showTooltip(screen *ebiten.Image, s string) {
-	g.tooltipShown, g.tooltipText = true, s
-	f := g.fonts.small
-	w := textWidth(s, f) + 12*g.scale
-	x := math.Max(2, math.Min(g.cursor.X+12*g.scale, float64(g.w)-w-2))
-	y := g.cursor.Y + 16*g.scale
-	if y+18*g.scale > float64(g.h) {
-		y = g.cursor.Y - 24*g.scale
+func (pa *paint) showTooltip(screen *ebiten.Image, s string) {
+	pa.tooltipShown, pa.tooltipText = true, s
+	f := pa.fonts.small
+	w := textWidth(s, f) + 12*pa.scale
+	x := math.Max(2, math.Min(pa.cursor.X+12*pa.scale, float64(pa.w)-w-2))
+	y := pa.cursor.Y + 16*pa.scale
+	if y+18*pa.scale > float64(pa.h) {
+		y = pa.cursor.Y - 24*pa.scale
 	}
-	g.flat.begin(screen)
-	g.flat.rect(render.R(x, y, x+w, y+18*g.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
-	g.flat.flush()
-	drawText(screen, s, f, x+6*g.scale, y+3*g.scale, render.Text, text.AlignStart)
+	pa.flat.begin(screen)
+	pa.flat.rect(render.R(x, y, x+w, y+18*pa.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
+	pa.flat.flush()
+	drawText(screen, s, f, x+6*pa.scale, y+3*pa.scale, render.Text, text.AlignStart)
 }
 
 // outline draws the border of r onto dst, as the hovered device's (or tile's) frame.
-func (g *Game) outline(dst *ebiten.Image, r render.Rect, c color.RGBA) {
-	w := 1.2 * g.scale
-	g.flat.begin(dst)
-	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+w), c)
-	g.flat.rect(render.R(r.X0, r.Y1-w, r.X1, r.Y1), c)
-	g.flat.rect(render.R(r.X0, r.Y0, r.X0+w, r.Y1), c)
-	g.flat.rect(render.R(r.X1-w, r.Y0, r.X1, r.Y1), c)
-	g.flat.flush()
+func (pa *paint) outline(dst *ebiten.Image, r render.Rect, c color.RGBA) {
+	w := 1.2 * pa.scale
+	pa.flat.begin(dst)
+	pa.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+w), c)
+	pa.flat.rect(render.R(r.X0, r.Y1-w, r.X1, r.Y1), c)
+	pa.flat.rect(render.R(r.X0, r.Y0, r.X0+w, r.Y1), c)
+	pa.flat.rect(render.R(r.X1-w, r.Y0, r.X1, r.Y1), c)
+	pa.flat.flush()
 }
 
 // drawPlaceholder says in area r of dst why there is no plan to draw: the error that
 // stopped it, or what is loading.
-func (g *Game) drawPlaceholder(dst *ebiten.Image, r render.Rect, loading string, err error) {
+func (pa *paint) drawPlaceholder(dst *ebiten.Image, r render.Rect, loading string, err error) {
 	msg := loading
 	if err != nil {
 		msg = err.Error()
@@ -747,5 +740,5 @@ func (g *Game) drawPlaceholder(dst *ebiten.Image, r render.Rect, loading string,
 	if msg == "" {
 		msg = "loading…"
 	}
-	drawText(dst, msg, g.fonts.normal, r.Center().X, r.Center().Y, render.TextDim, text.AlignCenter)
+	drawText(dst, msg, pa.fonts.normal, r.Center().X, r.Center().Y, render.TextDim, text.AlignCenter)
 }

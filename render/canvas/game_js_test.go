@@ -35,12 +35,6 @@ func (l *testLoop) Update() error              { l.run(); return ebiten.Terminat
 func (l *testLoop) Draw(*ebiten.Image)         {}
 func (l *testLoop) Layout(int, int) (int, int) { return 64, 64 }
 
-// fixedSim is a Sim that only shows a scene.
-type fixedSim struct{ sc *render.Scene }
-
-func (f *fixedSim) Update() error        { return nil }
-func (f *fixedSim) Scene() *render.Scene { return f.sc }
-
 func testScene(t *testing.T) *render.Scene {
 	t.Helper()
 	l, err := photonics.NewSVDLayer(8, 8, 0, 0, photonics.Reck)
@@ -69,7 +63,7 @@ func chipScene(t *testing.T, l *photonics.SVDLayer, rng *rand.Rand, alpha float6
 		signs[i] = float64(1 - 2*rng.IntN(2))
 	}
 	chip, err := photonics.Deploy([]*photonics.SVDLayer{l}, [][]float64{phases}, [][]float64{signs},
-		photonics.ChipConfig{Alpha: alpha, Noise: photonics.DefaultNoise(), Seed: 3})
+		photonics.ChipConfig{Alpha: alpha, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,16 +102,17 @@ func close(a, b color.RGBA, tol int) bool {
 type driver struct {
 	t      *testing.T
 	g      *Game
+	sc     *render.Scene // the scene every frame shows
 	screen *ebiten.Image
 	clock  time.Time
 }
 
 func drive(t *testing.T, sc *render.Scene, w, h int) *driver {
 	t.Helper()
-	g := NewGame(&fixedSim{sc})
+	g := NewGame()
 	g.Layout(w, h)
 	g.w, g.h, g.scale = w, h, 1
-	return &driver{t: t, g: g, screen: ebiten.NewImage(w, h), clock: g.start}
+	return &driver{t: t, g: g, sc: sc, screen: ebiten.NewImage(w, h), clock: g.start}
 }
 
 // frame runs a frame a second after the last (long enough for any cached picture whose
@@ -130,9 +125,7 @@ func (d *driver) frameAfter(dt time.Duration, in input) []byte {
 	d.t.Helper()
 	d.clock = d.clock.Add(dt)
 	in.at = d.clock
-	if err := d.g.update(in); err != nil {
-		d.t.Fatal(err)
-	}
+	d.g.update(in, d.sc)
 	d.g.Draw(d.screen)
 	return pixels(d.screen)
 }

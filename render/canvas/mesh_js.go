@@ -34,14 +34,13 @@ const lightRate = 5
 
 // drawMesh draws the shown layer's plan as Update prepared it: its view, the tiles and
 // devices in view, the light and the device under the cursor.
-func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
-	m := g.regions.Mesh
-	lv := &g.layer
+func (lv *layerView) draw(screen *ebiten.Image, sc *render.Scene) {
+	m := lv.regions.Mesh
 	if lv.plan == nil {
-		g.drawPlaceholder(screen, m, sc.LoadingText, lv.err)
+		lv.drawPlaceholder(screen, m, sc.LoadingText, lv.err)
 		return
 	}
-	area := g.planArea()
+	area := lv.planArea()
 	w, h := int(math.Ceil(area.W())), int(math.Ceil(area.H()))
 	if w < 1 || h < 1 {
 		return
@@ -67,26 +66,26 @@ func (g *Game) drawMesh(screen *ebiten.Image, sc *render.Scene) {
 	if lv.detail == render.DetailTiles {
 		if full || L.shading != lv.shading {
 			L.guides.Fill(render.Background)
-			g.flat.begin(L.guides)
-			g.paintTiles(&lv.sheet, local)
-			g.flat.flush()
+			lv.flat.begin(L.guides)
+			lv.paintTiles(&lv.sheet, local)
+			lv.flat.flush()
 			L.shading = lv.shading
 		}
 		screen.DrawImage(L.guides, op)
-		g.drawHover(g.sub(screen, area))
+		lv.drawHover(lv.sub(screen, area))
 		return
 	}
-	if full || (L.lightVersion != sc.Version && g.t-L.lightAt >= 1.0/lightRate) {
-		g.drawGuides(L.guides, sc, local)
-		L.lightVersion, L.lightAt = sc.Version, g.t
+	if full || (L.lightVersion != sc.Version && lv.t-L.lightAt >= 1.0/lightRate) {
+		lv.drawGuides(L.guides, sc, local)
+		L.lightVersion, L.lightAt = sc.Version, lv.t
 	}
-	g.updateDevices(L, sc, local, full)
+	lv.updateDevices(L, sc, local, full)
 
 	screen.DrawImage(L.guides, op)
-	g.drawPulses(g.sub(screen, area), sc)
+	lv.drawPulses(lv.sub(screen, area), sc)
 	op.Blend = ebiten.BlendSourceOver
 	screen.DrawImage(L.devices, op)
-	g.drawHover(g.sub(screen, area))
+	lv.drawHover(lv.sub(screen, area))
 }
 
 // haloRadius is how far, in pixels, a device's crosstalk halo glows from its heater at s
@@ -95,18 +94,17 @@ func haloRadius(s float64) float64 { return math.Max(4, 1.5*s) }
 
 // drawGuides redraws the guides layer: tiles, waveguides lit by the light, halos of the
 // tiles and devices in view.
-func (g *Game) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transform) {
+func (lv *layerView) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transform) {
 	dst.Fill(render.Background)
-	lv := &g.layer
 	s := v.Scale
 	bounds := render.R(0, 0, float64(dst.Bounds().Dx()), float64(dst.Bounds().Dy()))
-	g.flat.begin(dst)
-	g.paintGuides(lv.plan, lv.tiles, lv.light, v, bounds)
-	g.flat.flush()
+	lv.flat.begin(dst)
+	lv.paintGuides(lv.plan, lv.tiles, lv.light, v, bounds)
+	lv.flat.flush()
 	if sc.Crosstalk <= 0 {
 		return
 	}
-	g.add.begin(dst)
+	lv.add.begin(dst)
 	chip := sc.Chip
 	r := haloRadius(s)
 	for _, i := range lv.devices {
@@ -119,21 +117,21 @@ func (g *Game) drawGuides(dst *ebiten.Image, sc *render.Scene, v render.Transfor
 		if !(render.R(c.X-r, c.Y-r, c.X+r, c.Y+r)).Overlaps(bounds) {
 			continue
 		}
-		g.add.sprite(c, r, render.Scale(render.PhaseHeat(chip.Phase(d.Global)), 0.55*h))
+		lv.add.sprite(c, r, render.Scale(render.PhaseHeat(chip.Phase(d.Global)), 0.55*h))
 	}
-	g.add.flush()
-	g.drawPartLabels(dst, v)
+	lv.add.flush()
+	lv.drawPartLabels(dst, v)
 }
 
 // paintGuides adds to g.flat the frames of plan p's tiles listed in tiles and their
 // waveguides, each segment lit by light (nil: dark), as v maps them into clip; what lies
 // outside clip is left out. The layer view and the race's lanes draw their meshes with it.
-func (g *Game) paintGuides(p *render.Plan, tiles []int, light *render.Light, v render.Transform, clip render.Rect) {
+func (pa *paint) paintGuides(p *render.Plan, tiles []int, light *render.Light, v render.Transform, clip render.Rect) {
 	for _, b := range tiles {
 		t := p.Tiles[b]
 		fr := v.ApplyRect(render.R(t.Rect.X0-0.3, t.Rect.Y0-0.1, t.Rect.X1+0.3, t.Rect.Y1+0.1))
 		if fr.Overlaps(clip) {
-			g.flat.rect(fr, color.RGBA{0x0d, 0x12, 0x1a, 0xff})
+			pa.flat.rect(fr, color.RGBA{0x0d, 0x12, 0x1a, 0xff})
 		}
 	}
 	wgw := math.Max(1, 0.18*v.Scale)
@@ -142,14 +140,14 @@ func (g *Game) paintGuides(p *render.Plan, tiles []int, light *render.Light, v r
 		for k := 0; k <= t.Columns; k++ {
 			x0, x1 := t.SegmentX(k)
 			for r := 0; r < t.Rows; r++ {
-				if !g.hasGuide(t, k, r) {
+				if !pa.hasGuide(t, k, r) {
 					continue
 				}
 				y := t.RowY(r)
 				sr := v.ApplyRect(render.R(x0, y, x1, y))
 				seg := render.R(sr.X0, sr.Y0-wgw/2, sr.X1, sr.Y0+wgw/2)
 				if seg.Overlaps(clip) {
-					g.flat.rect(seg, render.LightAt(brightness(light, b, k, r)))
+					pa.flat.rect(seg, render.LightAt(brightness(light, b, k, r)))
 				}
 			}
 		}
@@ -158,10 +156,10 @@ func (g *Game) paintGuides(p *render.Plan, tiles []int, light *render.Light, v r
 
 // paintTiles adds to g.flat the tiles of sheet s in view in their shades, as v maps them
 // (zoomed out, for the layer view and the race's lanes).
-func (g *Game) paintTiles(s *sheet, v render.Transform) {
+func (pa *paint) paintTiles(s *sheet, v render.Transform) {
 	for _, b := range s.tiles {
 		if b < len(s.shades) {
-			g.paintTile(v.ApplyRect(s.plan.Tiles[b].Rect), s.shades[b])
+			pa.paintTile(v.ApplyRect(s.plan.Tiles[b].Rect), s.shades[b])
 		}
 	}
 }
@@ -176,9 +174,8 @@ func deviceColour(chip *render.ChipState, d render.Device) color.RGBA {
 }
 
 // updateDevices redraws the devices in view whose colour changed (all of them when full).
-func (g *Game) updateDevices(L *meshLayers, sc *render.Scene, v render.Transform, full bool) {
-	lv := &g.layer
-	g.flat.begin(L.devices)
+func (lv *layerView) updateDevices(L *meshLayers, sc *render.Scene, v render.Transform, full bool) {
+	lv.flat.begin(L.devices)
 	for k, i := range lv.devices {
 		d := lv.plan.Devices[i]
 		c := deviceColour(sc.Chip, d)
@@ -186,58 +183,57 @@ func (g *Game) updateDevices(L *meshLayers, sc *render.Scene, v render.Transform
 			continue
 		}
 		L.drawn[k] = c
-		g.paintDevice(d, c, v)
+		lv.paintDevice(d, c, v)
 	}
-	g.flat.flush()
+	lv.flat.flush()
 }
 
 // paintDevice adds device d in colour c (deviceColour) to g.flat as v maps it: a Sigma
 // shifter is a square of its colour, a passive MZI a body of the passive colour (with a
 // thin dark bar, its fixed unheated phase, once large enough) and an active one a body with
 // its heater; too small for a body, the heater fills the device.
-func (g *Game) paintDevice(d render.Device, c color.RGBA, v render.Transform) {
+func (pa *paint) paintDevice(d render.Device, c color.RGBA, v render.Transform) {
 	s := v.Scale
 	r := v.ApplyRect(d.Rect)
 	if d.Site.Part == photonics.PartSigma {
-		g.flat.rect(r, c)
+		pa.flat.rect(r, c)
 		return
 	}
 	hc := v.Apply(d.Heater)
 	if c == render.Passive {
-		g.flat.rect(r, render.Passive)
+		pa.flat.rect(r, render.Passive)
 		if s >= 6 {
-			g.flat.rect(render.R(r.X0+r.W()*0.2, hc.Y-0.06*s, r.X1-r.W()*0.2, hc.Y+0.06*s), render.DeviceBody)
+			pa.flat.rect(render.R(r.X0+r.W()*0.2, hc.Y-0.06*s, r.X1-r.W()*0.2, hc.Y+0.06*s), render.DeviceBody)
 		}
 		return
 	}
 	if s < 4 {
-		g.flat.rect(r, c)
+		pa.flat.rect(r, c)
 		return
 	}
-	g.flat.rect(r, render.DeviceBody)
+	pa.flat.rect(r, render.DeviceBody)
 	hw, hh := r.W()*0.42, math.Max(r.H()*0.22, 1)
-	g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+	pa.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
 }
 
 // drawPulses draws light flowing left to right along the lit waveguides of the tiles in
 // view: bright pulses a few waveguide pitches apart, moving with the animation clock.
-func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
+func (lv *layerView) drawPulses(dst *ebiten.Image, sc *render.Scene) {
 	const period, speed = 3.0, 3.0 // plan units; plan units per second
-	lv := &g.layer
 	v := lv.view
-	area := g.planArea()
+	area := lv.planArea()
 	radius := math.Max(2, 0.42*v.Scale)
-	g.add.begin(dst)
+	lv.add.begin(dst)
 	for _, b := range lv.tiles {
 		t := lv.plan.Tiles[b]
 		for k := 0; k <= t.Columns; k++ {
 			x0, x1 := t.SegmentX(k)
-			first := x0 + math.Mod(math.Mod(speed*g.t-x0, period)+period, period)
+			first := x0 + math.Mod(math.Mod(speed*lv.t-x0, period)+period, period)
 			if first >= x1 {
 				continue
 			}
 			for r := 0; r < t.Rows; r++ {
-				if !g.hasGuide(t, k, r) {
+				if !lv.hasGuide(t, k, r) {
 					continue
 				}
 				br := brightness(lv.light, b, k, r)
@@ -248,32 +244,31 @@ func (g *Game) drawPulses(dst *ebiten.Image, sc *render.Scene) {
 				for x := first; x < x1; x += period {
 					p := v.Apply(render.Pt(x, y))
 					if area.Contains(p) {
-						g.add.sprite(p, radius, render.Scale(render.LightColor, 0.85*br))
+						lv.add.sprite(p, radius, render.Scale(render.LightColor, 0.85*br))
 					}
 				}
 			}
 		}
 	}
-	g.add.flush()
+	lv.add.flush()
 }
 
 // drawHover outlines the device under the cursor or, zoomed out, its tile.
-func (g *Game) drawHover(dst *ebiten.Image) {
-	lv := &g.layer
+func (lv *layerView) drawHover(dst *ebiten.Image) {
 	if r, ok := lv.hovered(lv.hover); ok {
-		g.outline(dst, lv.view.ApplyRect(r).Inset(-1.5*g.scale), render.Text)
+		lv.outline(dst, lv.view.ApplyRect(r).Inset(-1.5*lv.scale), render.Text)
 	}
 }
 
 // drawPartLabels names V*, Sigma and U above the first tile once they fit (v maps the plan
 // to dst's pixels).
-func (g *Game) drawPartLabels(dst *ebiten.Image, v render.Transform) {
-	p := g.layer.plan
+func (lv *layerView) drawPartLabels(dst *ebiten.Image, v render.Transform) {
+	p := lv.plan
 	if v.Scale < 5 || len(p.Tiles) == 0 {
 		return
 	}
 	t := p.Tiles[0]
-	y := v.Apply(render.Pt(0, t.Rect.Y0)).Y - 13*g.scale
+	y := v.Apply(render.Pt(0, t.Rect.Y0)).Y - 13*lv.scale
 	if y < -2 {
 		return
 	}
@@ -282,6 +277,6 @@ func (g *Game) drawPartLabels(dst *ebiten.Image, v render.Transform) {
 		x float64
 		s string
 	}{{(t.Rect.X0 + sig) / 2, "V*"}, {sig, "Σ"}, {(sig + t.Rect.X1) / 2, "U"}} {
-		drawText(dst, lb.s, g.fonts.small, v.Apply(render.Pt(lb.x, 0)).X, y, render.TextDim, text.AlignCenter)
+		drawText(dst, lb.s, lv.fonts.small, v.Apply(render.Pt(lb.x, 0)).X, y, render.TextDim, text.AlignCenter)
 	}
 }

@@ -17,6 +17,7 @@ import (
 // what the cursor is over. Everything it draws comes from render.Network, plain values the
 // simulator filled: no chip, no propagation here.
 type netView struct {
+	*paint
 	plans kept[netKey, *render.NetPlan]
 	plan  *render.NetPlan // the scene's network's, nil when there is none
 	err   error           // why there is no plan, when laying it out failed
@@ -50,15 +51,14 @@ func netShown(sc *render.Scene) bool { return sc != nil && sc.View == "network" 
 // prepareNet plans the scene's network for the mesh area (the kept plan unless its
 // structure or the area's shape changed), fits the zoom, and finds what is in view and the
 // tile and device under the cursor.
-func (g *Game) prepareNet(sc *render.Scene) {
-	nv := &g.net
+func (nv *netView) update(sc *render.Scene) {
 	nv.plan, nv.err, nv.hover = nil, nil, [2]int{-1, -1}
 	nv.tiles, nv.items = nv.tiles[:0], nv.items[:0]
 	net := &sc.Network
 	if len(net.Layers) == 0 || len(net.Layers[0].Sites) == 0 {
 		return
 	}
-	key := netKey{&net.Layers[0].Sites[0], len(net.Layers), planAspect(g.regions.Mesh)}
+	key := netKey{&net.Layers[0].Sites[0], len(net.Layers), planAspect(nv.regions.Mesh)}
 	nv.plan, nv.err = nv.plans.get(key, func() (*render.NetPlan, error) { return render.NewNetPlan(net, key.aspect) })
 	if nv.plan == nil {
 		return
@@ -70,11 +70,11 @@ func (g *Game) prepareNet(sc *render.Scene) {
 			nv.active += countActive(net.Layers[i].Active)
 		}
 	}
-	area := g.planArea()
-	nv.show(nv.plan.Bounds, area, 8*g.scale, g.maxScale())
+	area := nv.planArea()
+	nv.show(nv.plan.Bounds, area, 8*nv.scale, nv.maxScale())
 	nv.tiles, nv.items = nv.plan.Visible(net, nv.view, area, nv.tiles, nv.items)
-	if area.Contains(g.cursor) && !g.dragging {
-		t, d := nv.plan.DeviceAt(net, nv.view.Invert(g.cursor))
+	if area.Contains(nv.cursor) && !nv.dragging {
+		t, d := nv.plan.DeviceAt(net, nv.view.Invert(nv.cursor))
 		nv.hover = [2]int{t, d}
 	}
 }
@@ -82,11 +82,11 @@ func (g *Game) prepareNet(sc *render.Scene) {
 // paintTile adds to g.flat a tile drawn without its devices, as the screen rectangle r: its
 // shade's colour, with its light as a band through its middle. The layer, network and race
 // views draw a tile so when its devices are too small to see.
-func (g *Game) paintTile(r render.Rect, s render.TileShade) {
-	g.flat.rect(r, s.Colour())
+func (pa *paint) paintTile(r render.Rect, s render.TileShade) {
+	pa.flat.rect(r, s.Colour())
 	h := math.Max(r.H()*0.3, 1)
 	c := r.Center().Y
-	g.flat.rect(render.R(r.X0, c-h/2, r.X1, c+h/2), s.LightColour())
+	pa.flat.rect(render.R(r.X0, c-h/2, r.X1, c+h/2), s.LightColour())
 }
 
 // maxAbs is the largest magnitude in v (0 for none).
@@ -103,27 +103,26 @@ func maxAbs(v []float64) float64 {
 // drawNetwork draws the whole network in the mesh area: the input picture, each layer's
 // tiles (or, zoomed in, their devices and waveguides), the light fanning from one column to
 // the next, the outputs after each activation and the class scores.
-func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
-	m := g.regions.Mesh
-	dst := g.sub(screen, m)
-	g.flat.begin(dst)
-	g.flat.rect(m, render.Background)
-	g.flat.flush()
-	nv := &g.net
+func (nv *netView) draw(screen *ebiten.Image, sc *render.Scene) {
+	m := nv.regions.Mesh
+	dst := nv.sub(screen, m)
+	nv.flat.begin(dst)
+	nv.flat.rect(m, render.Background)
+	nv.flat.flush()
 	net := &sc.Network
 	if nv.plan == nil {
-		g.drawPlaceholder(dst, m, sc.LoadingText, nv.err)
+		nv.drawPlaceholder(dst, m, sc.LoadingText, nv.err)
 		return
 	}
 	p, v := nv.plan, nv.view
-	area := g.planArea()
-	clip := g.sub(screen, area)
+	area := nv.planArea()
+	clip := nv.sub(screen, area)
 	detail := render.DetailAt(v.Scale)
 
 	// Fans of light between the columns, with pulses flowing along them.
-	g.flat.begin(clip)
-	g.add.begin(clip)
-	g.drawInput(net, p, v, area)
+	nv.flat.begin(clip)
+	nv.add.begin(clip)
+	nv.drawInput(net, p, v, area)
 	for i := range p.Layers {
 		l := &net.Layers[i]
 		pl := p.Layers[i]
@@ -134,34 +133,34 @@ func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
 		} else {
 			left, lv = p.Layers[i-1].Out, l.Input
 		}
-		g.fan(v, area, left, pl.Rect, lv)
-		g.fan(v, area, pl.Rect, pl.Out, l.Output)
+		nv.fan(v, area, left, pl.Rect, lv)
+		nv.fan(v, area, pl.Rect, pl.Out, l.Output)
 	}
 	if n := len(p.Layers); n > 0 {
-		g.fan(v, area, p.Layers[n-1].Out, p.Scores, net.Scores)
+		nv.fan(v, area, p.Layers[n-1].Out, p.Scores, net.Scores)
 	}
-	g.flat.flush()
-	g.add.flush()
+	nv.flat.flush()
+	nv.add.flush()
 
 	// Tiles and devices in view (prepareNet).
-	g.flat.begin(clip)
+	nv.flat.begin(clip)
 	for _, it := range nv.items {
 		nt := p.Tiles[it.Tile]
 		l := &net.Layers[nt.Layer]
 		if it.Device >= 0 {
-			g.netDevice(l, nt, it.Device, v)
+			nv.device(l, nt, it.Device, v)
 			continue
 		}
 		if detail == render.DetailTiles {
 			if s, ok := l.Shade(nt.Block); ok {
-				g.paintTile(v.ApplyRect(nt.Rect), s)
+				nv.paintTile(v.ApplyRect(nt.Rect), s)
 			} else {
-				g.flat.rect(v.ApplyRect(nt.Rect), render.Passive)
+				nv.flat.rect(v.ApplyRect(nt.Rect), render.Passive)
 			}
 			continue
 		}
-		g.flat.rect(v.ApplyRect(nt.Rect.Inset(-0.3)), color.RGBA{0x0d, 0x12, 0x1a, 0xff})
-		g.netGuides(l, nt, v, area)
+		nv.flat.rect(v.ApplyRect(nt.Rect.Inset(-0.3)), color.RGBA{0x0d, 0x12, 0x1a, 0xff})
+		nv.guides(l, nt, v, area)
 	}
 	// The outputs after each activation (the next layer's light) and the scores.
 	for i, pl := range p.Layers {
@@ -169,14 +168,14 @@ func (g *Game) drawNetwork(screen *ebiten.Image, sc *render.Scene) {
 		if i+1 < len(net.Layers) && !net.Layers[i+1].Conv {
 			out = net.Layers[i+1].Input
 		}
-		g.cells(v, area, pl.Out, out, -1)
+		nv.cells(v, area, pl.Out, out, -1)
 	}
-	g.cells(v, area, p.Scores, net.Scores, render.Argmax(net.Scores))
-	g.flat.flush()
+	nv.cells(v, area, p.Scores, net.Scores, render.Argmax(net.Scores))
+	nv.flat.flush()
 
-	g.netLabels(clip, net, p, v, area)
-	g.netCaption(dst, net, detail)
-	g.netHoverOutline(clip, net, v, detail)
+	nv.labels(clip, net, p, v, area)
+	nv.caption(dst, net, detail)
+	nv.hoverOutline(clip, net, v, detail)
 }
 
 // rowLight is the light of each row of an image sample (its mean value), or the sample's
@@ -202,22 +201,22 @@ func rowLight(s render.Sample) []float64 {
 }
 
 // drawInput draws the sample's pixels as light (grey levels from dark to the light colour).
-func (g *Game) drawInput(net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect) {
+func (nv *netView) drawInput(net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect) {
 	r := v.ApplyRect(p.Input)
 	if !r.Overlaps(area) || net.Input.X == nil {
 		return
 	}
-	g.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	nv.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
 	for _, c := range render.SampleCells(net.Input, r) {
 		if c.Rect.Overlaps(area) {
-			g.flat.rect(c.Rect, render.Mix(render.Background, render.LightColor, c.Value))
+			nv.flat.rect(c.Rect, render.Mix(render.Background, render.LightColor, c.Value))
 		}
 	}
 }
 
 // fan draws light from the right edge of a to the left edge of b: one beam per value of vals
 // (spread over both edges), as bright as the value, with pulses moving along it.
-func (g *Game) fan(v render.Transform, area, a, b render.Rect, vals []float64) {
+func (nv *netView) fan(v render.Transform, area, a, b render.Rect, vals []float64) {
 	n := len(vals)
 	if n == 0 {
 		return
@@ -235,20 +234,20 @@ func (g *Game) fan(v render.Transform, area, a, b render.Rect, vals []float64) {
 		f := (float64(k) + 0.5) / float64(n)
 		p := render.Pt(ra.X1, ra.Y0+f*ra.H())
 		q := render.Pt(rb.X0, rb.Y0+f*rb.H())
-		g.flat.line(p, q, w, render.LightAt(br))
+		nv.flat.line(p, q, w, render.LightAt(br))
 		if br < 0.2 {
 			continue
 		}
 		const period = 0.8 // seconds between two pulses on a beam
-		for t := math.Mod(g.t, period) / period; t < 1; t += 0.5 {
-			g.add.sprite(render.Pt(p.X+(q.X-p.X)*t, p.Y+(q.Y-p.Y)*t), radius, render.Scale(render.LightColor, 0.7*br))
+		for t := math.Mod(nv.t, period) / period; t < 1; t += 0.5 {
+			nv.add.sprite(render.Pt(p.X+(q.X-p.X)*t, p.Y+(q.Y-p.Y)*t), radius, render.Scale(render.LightColor, 0.7*br))
 		}
 	}
 }
 
 // cells draws a column of values as stacked cells lit by their magnitude; mark (>= 0) is
 // drawn in the colour of a right answer.
-func (g *Game) cells(v render.Transform, area, col render.Rect, vals []float64, mark int) {
+func (nv *netView) cells(v render.Transform, area, col render.Rect, vals []float64, mark int) {
 	r := v.ApplyRect(col)
 	if !r.Overlaps(area) || len(vals) == 0 {
 		return
@@ -260,12 +259,12 @@ func (g *Game) cells(v render.Transform, area, col render.Rect, vals []float64, 
 		if k == mark {
 			c = render.Good
 		}
-		g.flat.rect(render.R(r.X0, r.Y0+float64(k)*h+math.Min(1, h*0.1), r.X1, r.Y0+float64(k+1)*h), c)
+		nv.flat.rect(render.R(r.X0, r.Y0+float64(k)*h+math.Min(1, h*0.1), r.X1, r.Y0+float64(k+1)*h), c)
 	}
 }
 
 // netGuides draws a tile's waveguides, each segment lit by the light on it.
-func (g *Game) netGuides(l *render.NetLayer, nt render.NetTile, v render.Transform, area render.Rect) {
+func (nv *netView) guides(l *render.NetLayer, nt render.NetTile, v render.Transform, area render.Rect) {
 	var f [][]float64
 	if nt.Block < len(l.Light.Fields) {
 		f = l.Light.Fields[nt.Block]
@@ -288,41 +287,41 @@ func (g *Game) netGuides(l *render.NetLayer, nt render.NetTile, v render.Transfo
 			if k < len(f) && r < len(f[k]) {
 				br = render.Brightness(f[k][r], l.Light.Max)
 			}
-			g.flat.rect(seg, render.LightAt(br))
+			nv.flat.rect(seg, render.LightAt(br))
 		}
 	}
 }
 
 // netDevice draws device d of a tile: its heater on the power ramp when active, the
 // passive colour otherwise.
-func (g *Game) netDevice(l *render.NetLayer, nt render.NetTile, d int, v render.Transform) {
+func (nv *netView) device(l *render.NetLayer, nt render.NetTile, d int, v render.Transform) {
 	if d >= len(l.Phase) || d >= len(l.Active) {
 		return
 	}
 	body, heater := render.DeviceGeometry(nt.Tile, l.Sites[d])
 	r := v.ApplyRect(body)
 	if !l.Active[d] {
-		g.flat.rect(r, render.Passive)
+		nv.flat.rect(r, render.Passive)
 		return
 	}
 	c := render.PhaseHeat(l.Phase[d])
 	if l.Sites[d].Part == photonics.PartSigma {
-		g.flat.rect(r, c)
+		nv.flat.rect(r, c)
 		return
 	}
-	g.flat.rect(r, render.DeviceBody)
+	nv.flat.rect(r, render.DeviceBody)
 	hc := v.Apply(heater)
 	hw, hh := r.W()*0.42, math.Max(r.H()*0.22, 1)
-	g.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
+	nv.flat.rect(render.R(hc.X-hw, hc.Y-hh, hc.X+hw, hc.Y+hh), c)
 }
 
 // netLabels names the columns above them when they are wide enough on screen.
-func (g *Game) netLabels(dst *ebiten.Image, net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect) {
-	f := g.fonts.small
+func (nv *netView) labels(dst *ebiten.Image, net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect) {
+	f := nv.fonts.small
 	// A label goes above its column when it fits the column and half the gaps beside it.
 	label := func(r render.Rect, s, short string) {
 		sr := v.ApplyRect(r.Inset(-5))
-		y := sr.Y0 - 14*g.scale
+		y := sr.Y0 - 14*nv.scale
 		if y < area.Y0 || sr.X1 < area.X0 || sr.X0 > area.X1 {
 			return
 		}
@@ -346,23 +345,23 @@ func (g *Game) netLabels(dst *ebiten.Image, net *render.Network, p *render.NetPl
 }
 
 // netCaption describes the network and the level of detail on the mesh area's top line.
-func (g *Game) netCaption(dst *ebiten.Image, net *render.Network, detail render.Detail) {
-	m := g.regions.Mesh
+func (nv *netView) caption(dst *ebiten.Image, net *render.Network, detail render.Detail) {
+	m := nv.regions.Mesh
 	what := "tiles: blocks by mean heater power and light (zoom in for devices)"
 	if detail == render.DetailDevices {
 		what = "devices"
 	}
-	s := fmt.Sprintf("whole network · %d layers · %d devices, %d active · %s", len(net.Layers), g.net.devices, g.net.active, what)
-	drawText(dst, s, g.fonts.small, m.X0+6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignStart)
-	if g.net.zoomed {
-		drawText(dst, "double-click: fit", g.fonts.small, m.X1-6*g.scale, m.Y0+2*g.scale, render.TextDim, text.AlignEnd)
+	s := fmt.Sprintf("whole network · %d layers · %d devices, %d active · %s", len(net.Layers), nv.devices, nv.active, what)
+	drawText(dst, s, nv.fonts.small, m.X0+6*nv.scale, m.Y0+2*nv.scale, render.TextDim, text.AlignStart)
+	if nv.zoomed {
+		drawText(dst, "double-click: fit", nv.fonts.small, m.X1-6*nv.scale, m.Y0+2*nv.scale, render.TextDim, text.AlignEnd)
 	}
 }
 
 // netHoverOutline outlines the device (or, zoomed out, the tile) under the cursor.
-func (g *Game) netHoverOutline(dst *ebiten.Image, net *render.Network, v render.Transform, detail render.Detail) {
-	t, d := g.net.hover[0], g.net.hover[1]
-	p := g.net.plan
+func (nv *netView) hoverOutline(dst *ebiten.Image, net *render.Network, v render.Transform, detail render.Detail) {
+	t, d := nv.hover[0], nv.hover[1]
+	p := nv.plan
 	if t < 0 || t >= len(p.Tiles) {
 		return
 	}
@@ -371,34 +370,47 @@ func (g *Game) netHoverOutline(dst *ebiten.Image, net *render.Network, v render.
 	if detail == render.DetailDevices && d >= 0 && d < len(net.Layers[nt.Layer].Sites) {
 		r, _ = render.DeviceGeometry(nt.Tile, net.Layers[nt.Layer].Sites[d])
 	}
-	g.outline(dst, v.ApplyRect(r).Inset(-1.5*g.scale), render.Text)
+	nv.outline(dst, v.ApplyRect(r).Inset(-1.5*nv.scale), render.Text)
 }
 
 // netTooltip describes what is under the cursor: a device (its phase, power, whether it is
 // active) when devices are drawn, else its tile.
-func (g *Game) netTooltip(screen *ebiten.Image, sc *render.Scene) {
-	g.tooltipShown = false
-	t, d := g.net.hover[0], g.net.hover[1]
-	p := g.net.plan
+func (nv *netView) tooltip(screen *ebiten.Image, sc *render.Scene) {
+	nv.tooltipShown = false
+	t, d := nv.hover[0], nv.hover[1]
+	p := nv.plan
 	if p == nil || t < 0 || t >= len(p.Tiles) {
 		return
 	}
 	nt := p.Tiles[t]
 	s := sc.Network.BlockInfo(nt.Layer, nt.Block)
-	if render.DetailAt(g.net.view.Scale) == render.DetailDevices && d >= 0 {
+	if render.DetailAt(nv.view.Scale) == render.DetailDevices && d >= 0 {
 		s = sc.Network.DeviceInfo(nt.Layer, d)
 	}
 	if s == "" {
 		return
 	}
-	g.showTooltip(screen, s)
+	nv.showTooltip(screen, s)
 }
 
-// NetworkDevices reports whether the network view draws the devices (zoomed in far enough),
-// as Update prepared it: only then does the page ask the engine for every device's phases
-// and light (sim.Have.Devices).
-func (g *Game) NetworkDevices() bool {
-	return g.net.plan != nil && g.shown == shownNetwork && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+// Devices reports whether the view shown draws devices one by one (zoomed in far enough),
+// as Update prepared it: the network view, the layer view, or a race's lanes. Only then
+// does the page ask the engines for the devices' phases and light (wire.Have.Devices);
+// drawn as tiles, a view needs their shades alone.
+func (g *Game) Devices() bool {
+	switch g.shown {
+	case shownNetwork:
+		return g.net.plan != nil && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+	case shownLayer:
+		return g.layer.plan != nil && g.layer.detail == render.DetailDevices
+	case shownRace:
+		for i := range g.race.lanes {
+			if l := &g.race.lanes[i]; l.plan != nil && l.detail == render.DetailDevices {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // NetworkItems is how many tiles and devices the network view draws (0 in another view),
@@ -408,4 +420,15 @@ func (g *Game) NetworkItems() int {
 		return 0
 	}
 	return len(g.net.items)
+}
+
+// countActive is how many of the devices are active.
+func countActive(active []bool) int {
+	n := 0
+	for _, a := range active {
+		if a {
+			n++
+		}
+	}
+	return n
 }

@@ -21,6 +21,7 @@ import (
 // picture only when it changed, the screen is new or what is drawn over it (the hovered
 // device and its tooltip) changed.
 type raceView struct {
+	*paint
 	open    bool              // a race is shown
 	layout  render.RaceLayout // the lanes and their meshes' areas on the screen
 	lanes   []sheet           // per lane: its plan and what the zoom shows of it
@@ -49,8 +50,7 @@ type laneHit struct {
 // the simulation's step): their areas, each lane's plan (rebuilt when its chip, layer or
 // shape changes), the zoom's fit, what each lane shows of its plan and the device under the
 // cursor. Without a race it drops them, so a race opened later starts fitted.
-func (g *Game) prepareRace(sc *render.Scene) {
-	rv := &g.race
+func (rv *raceView) update(sc *render.Scene) {
 	if sc == nil || sc.Race == nil {
 		if rv.open {
 			clear(rv.lanes)
@@ -62,7 +62,7 @@ func (g *Game) prepareRace(sc *render.Scene) {
 	}
 	rv.open = true
 	lanes := sc.Race.Lanes
-	rv.layout = render.NewRaceLayout(g.regions.Mesh, len(lanes), g.scale)
+	rv.layout = render.NewRaceLayout(rv.regions.Mesh, len(lanes), rv.scale)
 	frame := rv.layout.Frame
 	aspect := planAspect(frame)
 	for len(rv.lanes) < len(lanes) {
@@ -85,17 +85,17 @@ func (g *Game) prepareRace(sc *render.Scene) {
 		}
 	}
 	// The racers' chips are identical, so their plans are too: one view fits them all.
-	rv.show(content, frame, 2*g.scale, g.maxScale())
+	rv.show(content, frame, 2*rv.scale, rv.maxScale())
 	for i := range rv.lanes {
 		ls := &rv.lanes[i]
 		ls.cull(rv.view, frame) // the same view in every lane's frame
 		if l := lanes[i]; ls.plan != nil {
-			ls.shade(l.Chip, laneLight(l, ls.plan), l.Version, g.t, raceRate)
+			ls.shade(l.Chip, laneLight(l, ls.plan), l.Version, rv.t, raceRate)
 		}
 	}
 	rv.hover = laneHit{-1, noHit}
-	if !content.Empty() && !g.dragging {
-		if lane, tile, d := rv.layout.Hit(rv.planned, rv.view, g.cursor); lane >= 0 && lane < len(rv.lanes) {
+	if !content.Empty() && !rv.dragging {
+		if lane, tile, d := rv.layout.Hit(rv.planned, rv.view, rv.cursor); lane >= 0 && lane < len(rv.lanes) {
 			rv.hover = laneHit{lane, rv.lanes[lane].shownHit(tile, d)}
 		}
 	}
@@ -112,51 +112,49 @@ func laneLight(l render.Lane, p *render.Plan) *render.Light {
 // drawRace draws a race: the header, the lanes' meshes side by side, their curves overlaid
 // in the lanes' colours and a leader board where the sample is in a single run, from the
 // cached picture; then the hovered device and its tooltip over it.
-func (g *Game) drawRace(screen *ebiten.Image, sc *render.Scene) {
-	rv := &g.race
-	g.chromeKind = "" // the single run's picture is redrawn whole when the race closes
-	if rv.img == nil || rv.img.Bounds().Dx() != g.w || rv.img.Bounds().Dy() != g.h {
+func (rv *raceView) draw(screen *ebiten.Image, sc *render.Scene) {
+	if rv.img == nil || rv.img.Bounds().Dx() != rv.w || rv.img.Bounds().Dy() != rv.h {
 		if rv.img != nil {
 			rv.img.Deallocate()
 		}
-		rv.img = ebiten.NewImage(g.w, g.h)
+		rv.img = ebiten.NewImage(rv.w, rv.h)
 		rv.key, rv.viewKey = "", ""
 	}
-	viewKey := fmt.Sprintf("%dx%d|%d|%v", g.w, g.h, len(sc.Race.Lanes), rv.view)
+	viewKey := fmt.Sprintf("%dx%d|%d|%v", rv.w, rv.h, len(sc.Race.Lanes), rv.view)
 	key := fmt.Sprintf("%s|%s|%d|%g", sc.Status, sc.Note, sc.Race.Leader, sc.Race.Budget)
 	for _, l := range sc.Race.Lanes {
 		key += fmt.Sprintf("|%s|%d|%d|%d", l.Status, l.Version, l.Readouts.Queries, len(l.Run.Queries))
 	}
-	if viewKey != rv.viewKey || (key != rv.key && g.t-rv.at >= 1.0/raceRate) {
-		g.paintRace(rv.img, sc)
-		rv.key, rv.viewKey, rv.at = key, viewKey, g.t
+	if viewKey != rv.viewKey || (key != rv.key && rv.t-rv.at >= 1.0/raceRate) {
+		rv.paintLanes(rv.img, sc)
+		rv.key, rv.viewKey, rv.at = key, viewKey, rv.t
 		rv.screen = nil
 	}
-	tip := g.raceTooltip(sc)
+	tip := rv.tooltipText(sc)
 	overlay := ""
 	if tip != "" {
-		overlay = fmt.Sprintf("%v|%v|%s", rv.hover, g.cursor, tip)
+		overlay = fmt.Sprintf("%v|%v|%s", rv.hover, rv.cursor, tip)
 	}
 	if rv.screen != screen || overlay != rv.overlay {
 		screen.DrawImage(rv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}) // over the last overlay
 		rv.screen, rv.overlay = screen, overlay
-		g.tooltipShown = false
+		rv.tooltipShown = false
 		if tip != "" {
-			g.drawRaceHover(screen)
-			g.showTooltip(screen, tip)
+			rv.drawHover(screen)
+			rv.showTooltip(screen, tip)
 		}
 	}
 }
 
 // raceTooltip describes the hovered device (zoomed out, its tile) as the layer view does,
 // from its lane's own plan and chip, naming the racer; "" when the cursor is over none.
-func (g *Game) raceTooltip(sc *render.Scene) string {
-	h := g.race.hover
-	if h.lane < 0 || h.lane >= len(sc.Race.Lanes) || h.lane >= len(g.race.lanes) {
+func (rv *raceView) tooltipText(sc *render.Scene) string {
+	h := rv.hover
+	if h.lane < 0 || h.lane >= len(sc.Race.Lanes) || h.lane >= len(rv.lanes) {
 		return ""
 	}
 	l := &sc.Race.Lanes[h.lane]
-	s := g.race.lanes[h.lane].describe(h.hit, l.Chip)
+	s := rv.lanes[h.lane].describe(h.hit, l.Chip)
 	if s == "" {
 		return ""
 	}
@@ -166,8 +164,7 @@ func (g *Game) raceTooltip(sc *render.Scene) string {
 // drawRaceHover outlines the hovered device (zoomed out, its tile) in every lane (the same
 // device of identical chips, to compare the racers), brightest in the lane under the
 // cursor.
-func (g *Game) drawRaceHover(screen *ebiten.Image) {
-	rv := &g.race
+func (rv *raceView) drawHover(screen *ebiten.Image) {
 	for i := range rv.lanes {
 		r, ok := rv.lanes[i].hovered(rv.hover.hit)
 		if !ok || i >= len(rv.layout.Areas) {
@@ -178,19 +175,19 @@ func (g *Game) drawRaceHover(screen *ebiten.Image) {
 			c = render.Text
 		}
 		r = rv.layout.Lane(rv.view, i).ApplyRect(r)
-		g.outline(g.sub(screen, rv.layout.Areas[i]), r.Inset(-1.5*g.scale), c)
+		rv.outline(rv.sub(screen, rv.layout.Areas[i]), r.Inset(-1.5*rv.scale), c)
 	}
 }
 
 // paintRace draws the whole race picture onto dst.
-func (g *Game) paintRace(dst *ebiten.Image, sc *render.Scene) {
+func (rv *raceView) paintLanes(dst *ebiten.Image, sc *render.Scene) {
 	race := sc.Race
 	dst.Fill(render.Background)
-	g.drawHeader(dst, sc)
-	for i := range min(len(race.Lanes), len(g.race.layout.Lanes)) {
-		g.drawLane(dst, race, i)
+	rv.drawHeader(dst, sc)
+	for i := range min(len(race.Lanes), len(rv.layout.Lanes)) {
+		rv.drawLane(dst, race, i)
 	}
-	g.drawRaceLegend(dst, race)
+	rv.drawLegend(dst, race)
 	colours := make([]color.RGBA, len(race.Lanes))
 	runs := make([]render.Run, len(race.Lanes))
 	for i, l := range race.Lanes {
@@ -200,34 +197,33 @@ func (g *Game) paintRace(dst *ebiten.Image, sc *render.Scene) {
 	if race.Leader >= 0 {
 		budget = "compared at " + render.Compact(race.Budget) + " queries"
 	}
-	g.drawChartColours(dst, g.regions.Accuracy, "test accuracy % / ONN queries", budget, runs, func(r render.Run) []float64 { return r.Accuracy }, colours, true)
-	g.drawChartColours(dst, g.regions.Power, "power (rad) / ONN queries", "", runs, func(r render.Run) []float64 { return r.Power }, colours, false)
-	g.drawBoard(dst, race)
+	rv.drawChartColours(dst, rv.regions.Accuracy, "test accuracy % / ONN queries", budget, runs, func(r render.Run) []float64 { return r.Accuracy }, colours, true)
+	rv.drawChartColours(dst, rv.regions.Power, "power (rad) / ONN queries", "", runs, func(r render.Run) []float64 { return r.Power }, colours, false)
+	rv.drawBoard(dst, race)
 }
 
 // drawLane draws racer i in its lane: a caption (name, accuracy, queries, speed) over its
 // layer's meshes as the race's view shows them, lit by its light, heaters coloured by power.
-func (g *Game) drawLane(dst *ebiten.Image, race *render.Race, i int) {
+func (rv *raceView) drawLane(dst *ebiten.Image, race *render.Race, i int) {
 	l := race.Lanes[i]
-	rv := &g.race
 	r := rv.layout.Lanes[i]
-	f := g.fonts.small
-	g.flat.begin(dst)
-	g.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
-	g.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+2*g.scale), l.Colour)
+	f := rv.fonts.small
+	rv.flat.begin(dst)
+	rv.flat.rect(r, color.RGBA{0x0b, 0x10, 0x17, 0xff})
+	rv.flat.rect(render.R(r.X0, r.Y0, r.X1, r.Y0+2*rv.scale), l.Colour)
 	if i == race.Leader {
-		g.flat.rect(render.R(r.X0, r.Y0, r.X0+2*g.scale, r.Y1), l.Colour)
-		g.flat.rect(render.R(r.X1-2*g.scale, r.Y0, r.X1, r.Y1), l.Colour)
-		g.flat.rect(render.R(r.X0, r.Y1-2*g.scale, r.X1, r.Y1), l.Colour)
+		rv.flat.rect(render.R(r.X0, r.Y0, r.X0+2*rv.scale, r.Y1), l.Colour)
+		rv.flat.rect(render.R(r.X1-2*rv.scale, r.Y0, r.X1, r.Y1), l.Colour)
+		rv.flat.rect(render.R(r.X0, r.Y1-2*rv.scale, r.X1, r.Y1), l.Colour)
 	}
-	g.flat.flush()
+	rv.flat.flush()
 	name := l.Name
 	if i == race.Leader {
 		name += " · leader"
 	}
-	drawText(dst, name, g.fonts.bold, r.X0+6*g.scale, r.Y0+4*g.scale, l.Colour, text.AlignStart)
+	drawText(dst, name, rv.fonts.bold, r.X0+6*rv.scale, r.Y0+4*rv.scale, l.Colour, text.AlignStart)
 	// The figures right of the name, as many as fit: accuracy, queries, queries per second.
-	room := r.W() - textWidth(name, g.fonts.bold) - 20*g.scale
+	room := r.W() - textWidth(name, rv.fonts.bold) - 20*rv.scale
 	figs := []string{l.Status}
 	if l.Chip != nil {
 		figs = []string{pct(l.Readouts.Accuracy), render.Compact(float64(l.Readouts.Queries)) + " q", render.Compact(math.Round(l.QPS)) + " q/s"}
@@ -236,7 +232,7 @@ func (g *Game) drawLane(dst *ebiten.Image, race *render.Race, i int) {
 		figs = figs[:len(figs)-1]
 	}
 	if s := strings.Join(figs, " · "); textWidth(s, f) <= room {
-		drawText(dst, s, f, r.X1-6*g.scale, r.Y0+6*g.scale, render.Text, text.AlignEnd)
+		drawText(dst, s, f, r.X1-6*rv.scale, r.Y0+6*rv.scale, render.Text, text.AlignEnd)
 	}
 	if i >= len(rv.layout.Areas) || i >= len(rv.lanes) || rv.layout.Areas[i].Empty() || l.Chip == nil {
 		return
@@ -254,35 +250,35 @@ func (g *Game) drawLane(dst *ebiten.Image, race *render.Race, i int) {
 	v := rv.layout.Lane(rv.view, i)
 	// Only the tiles and devices in the lane's view (prepareRace): zoomed in on a large
 	// layer, a small part of it; zoomed out, its tiles in their shades.
-	g.flat.begin(g.sub(dst, area))
+	rv.flat.begin(rv.sub(dst, area))
 	if ls.detail == render.DetailTiles {
-		g.paintTiles(ls, v)
+		rv.paintTiles(ls, v)
 	} else {
-		g.paintGuides(p, ls.tiles, laneLight(l, p), v, area)
+		rv.paintGuides(p, ls.tiles, laneLight(l, p), v, area)
 		for _, d := range ls.devices {
-			g.paintDevice(p.Devices[d], deviceColour(l.Chip, p.Devices[d]), v)
+			rv.paintDevice(p.Devices[d], deviceColour(l.Chip, p.Devices[d]), v)
 		}
 	}
-	g.flat.flush()
+	rv.flat.flush()
 }
 
 // drawRaceLegend names the lanes' colours.
-func (g *Game) drawRaceLegend(dst *ebiten.Image, race *render.Race) {
-	r := g.regions.Legend
+func (rv *raceView) drawLegend(dst *ebiten.Image, race *render.Race) {
+	r := rv.regions.Legend
 	if r.Empty() {
 		return
 	}
-	f := g.fonts.small
-	x, y := r.X0, r.Y0+1*g.scale
+	f := rv.fonts.small
+	x, y := r.X0, r.Y0+1*rv.scale
 	for _, l := range race.Lanes {
-		g.flat.begin(dst)
-		g.flat.rect(render.R(x, y+5*g.scale, x+14*g.scale, y+8*g.scale), l.Colour)
-		g.flat.flush()
-		x += 18 * g.scale
+		rv.flat.begin(dst)
+		rv.flat.rect(render.R(x, y+5*rv.scale, x+14*rv.scale, y+8*rv.scale), l.Colour)
+		rv.flat.flush()
+		x += 18 * rv.scale
 		drawText(dst, l.Name, f, x, y, render.Text, text.AlignStart)
-		x += textWidth(l.Name, f) + 12*g.scale
+		x += textWidth(l.Name, f) + 12*rv.scale
 	}
-	if hint := "every lane zoomed alike · double-click: fit"; g.race.zoomed && x+textWidth(hint, f) <= r.X1 {
+	if hint := "every lane zoomed alike · double-click: fit"; rv.zoomed && x+textWidth(hint, f) <= r.X1 {
 		drawText(dst, hint, f, r.X1, y, render.TextDim, text.AlignEnd)
 	}
 }
@@ -290,20 +286,20 @@ func (g *Game) drawRaceLegend(dst *ebiten.Image, race *render.Race) {
 // drawBoard lists the racers by standing where a single run shows its sample (place,
 // optimizer, accuracy by the leader rule and now, queries, queries per second) and says
 // the leader rule.
-func (g *Game) drawBoard(dst *ebiten.Image, race *render.Race) {
-	r := render.R(g.regions.Input.X0, g.regions.Input.Y0, g.regions.Scores.X1, math.Max(g.regions.Input.Y1, g.regions.Scores.Y1))
+func (rv *raceView) drawBoard(dst *ebiten.Image, race *render.Race) {
+	r := render.R(rv.regions.Input.X0, rv.regions.Input.Y0, rv.regions.Scores.X1, math.Max(rv.regions.Input.Y1, rv.regions.Scores.Y1))
 	if r.Empty() {
 		return
 	}
-	f := g.fonts.small
-	lineH := 15 * g.scale
+	f := rv.fonts.small
+	lineH := 15 * rv.scale
 	var title string
 	if race.Leader >= 0 {
 		title = fmt.Sprintf("leader: %s", race.Lanes[race.Leader].Name)
 	} else {
 		title = "leader: none yet (every racer needs a test after training)"
 	}
-	drawText(dst, title, g.fonts.bold, r.X0, r.Y0, render.Text, text.AlignStart)
+	drawText(dst, title, rv.fonts.bold, r.X0, r.Y0, render.Text, text.AlignStart)
 	order := make([]int, len(race.Lanes))
 	for i := range order {
 		order[i] = i
@@ -329,13 +325,13 @@ func (g *Game) drawBoard(dst *ebiten.Image, race *render.Race) {
 		for _, row := range rows {
 			w = math.Max(w, textWidth(row[c], f))
 		}
-		next := xs[c] + w + 10*g.scale
-		if next-10*g.scale > r.X1 {
+		next := xs[c] + w + 10*rv.scale
+		if next-10*rv.scale > r.X1 {
 			break
 		}
 		xs = append(xs, next)
 	}
-	y := r.Y0 + lineH + 4*g.scale
+	y := r.Y0 + lineH + 4*rv.scale
 	for c := range len(xs) - 1 {
 		drawText(dst, heads[c], f, xs[c], y, render.TextDim, text.AlignStart)
 	}
@@ -354,7 +350,7 @@ func (g *Game) drawBoard(dst *ebiten.Image, race *render.Race) {
 	}
 	// The rule, under the table, wrapped to the board's width.
 	lines := wrapText(race.Rule, f, r.W())
-	y = math.Max(y+lineH+4*g.scale, r.Y1-float64(len(lines))*lineH)
+	y = math.Max(y+lineH+4*rv.scale, r.Y1-float64(len(lines))*lineH)
 	for _, ln := range lines {
 		if y+lineH > r.Y1+1 {
 			break

@@ -71,28 +71,28 @@ func (z *zoom) show(content, area render.Rect, margin, maxScale float64) {
 // starts a drag that pans; a double click, F or 0 fits. at is the cursor in z's pixels and
 // over whether the cursor is over z's content (a drag pans by the cursor's moves, the same
 // in any pixels).
-func (g *Game) steer(z *zoom, in input, at render.Point, over bool) {
-	if g.dragging && !in.held {
-		g.dragging = false
+func (pa *paint) steer(z *zoom, in input, at render.Point, over bool) {
+	if pa.dragging && !in.held {
+		pa.dragging = false
 	}
 	if z.content.Empty() {
 		return
 	}
 	if in.wheel != 0 && over {
-		z.view = z.view.ZoomAt(at, math.Pow(1.15, in.wheel)).Clamp(z.fit, z.content, z.area, g.maxScale())
+		z.view = z.view.ZoomAt(at, math.Pow(1.15, in.wheel)).Clamp(z.fit, z.content, z.area, pa.maxScale())
 		z.zoomed = true
 	}
 	if in.press && over {
-		if in.at.Sub(g.lastClick) < 350*time.Millisecond {
+		if in.at.Sub(pa.lastClick) < 350*time.Millisecond {
 			z.view, z.zoomed = z.fit, false
 		}
-		g.lastClick = in.at
-		g.dragging, g.dragFrom = true, in.cursor
+		pa.lastClick = in.at
+		pa.dragging, pa.dragFrom = true, in.cursor
 	}
-	if g.dragging {
-		if d := render.Pt(in.cursor.X-g.dragFrom.X, in.cursor.Y-g.dragFrom.Y); d != (render.Point{}) {
-			z.view = z.view.Pan(d.X, d.Y).Clamp(z.fit, z.content, z.area, g.maxScale())
-			g.dragFrom, z.zoomed = in.cursor, true
+	if pa.dragging {
+		if d := render.Pt(in.cursor.X-pa.dragFrom.X, in.cursor.Y-pa.dragFrom.Y); d != (render.Point{}) {
+			z.view = z.view.Pan(d.X, d.Y).Clamp(z.fit, z.content, z.area, pa.maxScale())
+			pa.dragFrom, z.zoomed = in.cursor, true
 		}
 	}
 	if in.fit {

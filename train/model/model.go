@@ -9,6 +9,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/param"
 )
 
 // Format is the format string of the files this package reads and writes.
@@ -60,6 +61,12 @@ type Layer struct {
 	Phases Phases `json:"phases"`
 	Signs  Signs  `json:"signs"`
 }
+
+// MRange bounds a model's Sigma bound m (Sigma_i = m cos phi_i): an amplitude gain of up
+// to 100 (40 dB of optical power) on each singular value, more than an on-chip amplifier
+// gives. A larger m is no chip, and its products overflow a float64 a few layers on
+// (the run then reads a NaN loss as an optimizer's divergence).
+var MRange = param.Range{Lo: 0, Hi: 100, OpenLo: true}
 
 // Model is a trained network as stored in a model file. The zero value is not valid;
 // build one with New (or Read) and fill its layers with SetMapping.
@@ -234,8 +241,8 @@ func (m *Model) validate() ([]*photonics.SVDLayer, error) {
 		return nil, errors.New("name: empty")
 	case m.Block < 0 || m.Block > MaxBlock:
 		return nil, fmt.Errorf("block: %d, want 0 (whole matrix) .. %d", m.Block, MaxBlock)
-	case !finite(m.M) || m.M <= 0:
-		return nil, fmt.Errorf("m: %v, want a finite bound > 0", m.M)
+	case !MRange.Contains(m.M):
+		return nil, fmt.Errorf("m: %v, want a Sigma bound %s", m.M, MRange.Bounds("m"))
 	case !finite(m.TestAccuracy) || m.TestAccuracy < 0 || m.TestAccuracy > 100:
 		return nil, fmt.Errorf("test_accuracy: %v, want a percentage in 0..100", m.TestAccuracy)
 	case m.Activation.Kind != ReLUClip:

@@ -313,6 +313,8 @@ func TestReadErrors(t *testing.T) {
 		{"newer format", mutate(t, mlpData, func(m map[string]any) { m["format"] = "meshlight-model/2"; m["novelty"] = 1 }), []string{"newer version", "meshlight-model/2"}},
 		{"other format", mutate(t, mlpData, func(m map[string]any) { m["format"] = "onnx" }), []string{"format", "onnx"}},
 		{"zero m", mutate(t, mlpData, func(m map[string]any) { m["m"] = 0 }), []string{"m: 0"}},
+		{"huge m", bytes.Replace(mlpData, []byte(`"m": 3,`), []byte(`"m": 1e308,`), 1), []string{"m: 1e+308, want a Sigma bound 0 < m <= 100"}},
+		{"m beyond an amplifier", mutate(t, mlpData, func(m map[string]any) { m["m"] = 101 }), []string{"m: 101, want a Sigma bound 0 < m <= 100"}},
 		{"bad accuracy", mutate(t, mlpData, func(m map[string]any) { m["test_accuracy"] = 101 }), []string{"test_accuracy"}},
 		{"bad block", mutate(t, mlpData, func(m map[string]any) { m["block"] = -1 }), []string{"block: -1"}},
 		{"other block", mutate(t, mlpData, func(m map[string]any) { m["block"] = 4 }), []string{"layer 0", "blocks, want"}},

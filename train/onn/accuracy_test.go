@@ -16,7 +16,7 @@ func TestAccuracyOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Seed: 1})
+	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func localNet(t *testing.T) (*Network, *Batch) {
 		layers, phases, signs = append(layers, sl), append(phases, ph), append(signs, sg)
 		specs = append(specs, model.Spec{Kind: model.Dense, Out: sizes[l+1], In: sizes[l]})
 	}
-	chip, err := photonics.Deploy(layers, phases, signs, photonics.ChipConfig{Alpha: 1, Noise: photonics.DefaultNoise(), Seed: 1})
+	chip, err := photonics.Deploy(layers, phases, signs, photonics.ChipConfig{Alpha: 1, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // mnist8MLP deploys a random-phase 64-24-24-10 MLP in 8x8 blocks (the size of the shipped
 // MNIST 8x8 model) with default noise and alpha 0.15, and loads a batch of 32.
 func mnist8MLP(b *testing.B) (*onn.Network, *onn.Batch) {
-	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func BenchmarkQueryCNN(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			net, err := testnet.Random(in, specs, 8, photonics.ChipConfig{Alpha: 0.05, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+			net, err := testnet.Random(in, specs, 8, photonics.ChipConfig{Alpha: 0.05, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1}, 1)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func BenchmarkQueryCNN(b *testing.B) {
 // recomputed). The two alternate within each op, so a busy machine slows both alike;
 // speedup is the full pass's time over the query's.
 func BenchmarkQueryVsFull(b *testing.B) {
-	net, err := testnet.MLP([]int{784, 32, 32, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits, Seed: 1}, 1)
+	net, err := testnet.MLP([]int{784, 32, 32, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 1}, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

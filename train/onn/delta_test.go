@@ -168,7 +168,7 @@ func TestDeltaQueriesShippedModels(t *testing.T) {
 			if testing.Short() {
 				trials /= 10
 			}
-			net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: alpha, Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits, Seed: 3})
+			net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: alpha, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 3})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -195,8 +195,8 @@ func randomNet(t *testing.T, in model.Shape, specs []model.Spec, block int, top 
 // or from every device) and 8-bit or continuous control: delta queries equal full passes
 // bit for bit.
 func TestDeltaQueriesRandomNetworks(t *testing.T) {
-	paper := photonics.ChipConfig{Alpha: 0.3, Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits, Seed: 5}
-	hot := photonics.ChipConfig{Alpha: 0.5, Noise: photonics.Noise{GammaStd: 0.01, Truncate: 2, Crosstalk: 0.05, HeatAll: true}, Seed: 6}
+	paper := photonics.ChipConfig{Alpha: 0.3, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 5}
+	hot := photonics.ChipConfig{Alpha: 0.5, Hardware: photonics.Hardware{Noise: photonics.Noise{GammaStd: 0.01, Crosstalk: 0.05, HeatAll: true}}, Truncate: 2, Seed: 6}
 	for _, tc := range []struct {
 		arch     string
 		channels int

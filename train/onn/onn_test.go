@@ -13,7 +13,7 @@ import (
 	"github.com/meshlight/meshlight/train/testnet"
 )
 
-var noisy = photonics.ChipConfig{Alpha: 0.3, Noise: photonics.Noise{GammaStd: 0.008, Truncate: 3, Crosstalk: 0.02}, Seed: 7}
+var noisy = photonics.ChipConfig{Alpha: 0.3, Hardware: photonics.Hardware{Noise: photonics.Noise{GammaStd: 0.008, Crosstalk: 0.02}}, Truncate: 3, Seed: 7}
 
 func mustBatch(t testing.TB, n *onn.Network, size int) *onn.Batch {
 	t.Helper()
@@ -248,7 +248,7 @@ func TestTrainedIdealChip(t *testing.T) {
 }
 
 func TestQueryDoesNotAllocate(t *testing.T) {
-	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Seed: 1}, 1)
+	net, err := testnet.MLP([]int{64, 24, 24, 10}, 8, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 1}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,14 +18,15 @@ const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-bac
 export const CAP = 120000;
 
 // launch starts the browser for the named script with a viewport (default 1024 x 640) and
-// extra flags; it returns the context and the profile folder, which the caller removes
+// extra flags; phone: a touch screen and a phone's browser (the page's meta viewport
+// honoured). It returns the context and the profile folder, which the caller removes
 // after closing the context. Every Playwright call in the context (navigation, clicks,
 // screenshots, waits for a selector) has CAP as its timeout, not Playwright's 30 s.
-export async function launch(name, { viewport = { width: 1024, height: 640 }, args = [] } = {}) {
+export async function launch(name, { viewport = { width: 1024, height: 640 }, args = [], phone = false } = {}) {
   const udd = fs.mkdtempSync(path.join(os.tmpdir(), `meshlight-${name}-`));
   const ctx = await chromium.launchPersistentContext(udd, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true, args: [...ARGS, ...args], viewport, timeout: CAP,
+    headless: true, args: [...ARGS, ...args], viewport, timeout: CAP, hasTouch: phone, isMobile: phone,
   });
   ctx.setDefaultTimeout(CAP);
   ctx.setDefaultNavigationTimeout(CAP);

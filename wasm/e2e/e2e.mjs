@@ -722,7 +722,7 @@ const steps = [
     const before = await page.evaluate(() => window.meshlight.settings());
     const bad = [
       ['#bits', '17', /bits="17": out of range \[0, 16\]/],
-      ['#vpi', '-1', /vpi="-1": out of range \(0, 1000\]/],
+      ['#vpi', '-1', /vpi="-1": out of range \[0.1, 100\]/],
       ['#gamma-std', '-0.002', /gamma-std="-0.002": out of range \[0, 1\)/],
       ['#lr', '0.01', /lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits/],
     ];
@@ -903,6 +903,40 @@ const steps = [
     await page.close();
   }),
 
+  check('the 270,336-phase MLP (mnist28-mlp256) loads and trains in the page, its 4,224 blocks drawn with level of detail and hover (figures and memory recorded)', async () => {
+    const page = await open('?model=mnist28-mlp256&view=network&run=1');
+    await waitStats(page, 's => s.ready', 'mnist28-mlp256 ready');
+    const big = results.mnist28mlp256 = { secondsToReady: +((Date.now() - page.openedAt) / 1000).toFixed(2) };
+    await waitStats(page, 's => s.queries > 0', 'mnist28-mlp256 first query');
+    big.secondsToFirstQuery = +((Date.now() - page.openedAt) / 1000).toFixed(2);
+    let s = await stats(page);
+    assert.equal(s.model, 'mnist28-mlp256');
+    assert.equal(s.phases, 270336);
+    assert.ok(s.deployedAccuracy > 90, `deployed ${s.deployedAccuracy}`);
+    const q = s.queries;
+    await waitStats(page, `s => s.queries > ${q} + 200`, 'mnist28-mlp256 queries growing');
+    await waitStats(page, 's => s.networkItems > 0', 'mnist28-mlp256 network view drawn');
+    await frames(page, 10);
+    big.network = await rates(page, 3000);
+    s = await stats(page);
+    big.networkItemsZoomedOut = s.networkItems;
+    assert.ok(s.networkItems <= 4224, `zoomed out: ${s.networkItems} items for 4,224 tiles`);
+    const tile = await hoverSomething(page, /^layer \d · block \d+ .*active.*mean active power/);
+    big.hover = tile;
+    await page.selectOption('#view', 'layer');
+    await waitStats(page, 's => s.networkItems === 0', 'mnist28-mlp256 layer view');
+    await frames(page, 10);
+    big.layer = await rates(page, 3000);
+    big.memory = await page.evaluate(() => window.meshlight.memory());
+    s = await stats(page);
+    assert.ok(s.running && s.queries > q, 'mnist28-mlp256 trains on');
+    big.queries = s.queries;
+    big.accuracy = s.accuracy;
+    log('mnist28-mlp256', JSON.stringify({ ...big, memory: { engineHeapMB: +(big.memory.heapAlloc / 1e6).toFixed(1), engineWasmMB: +(big.memory.wasmMemory / 1e6).toFixed(1), pageHeapMB: +(big.memory.page.heapAlloc / 1e6).toFixed(1) } }));
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
   check('booth mode hides the controls and trains on its own, in the whole-network view', async () => {
     const page = await open('?booth=1');
     await waitStats(page, 's => s.ready && s.running && s.booth === "recover"', 'booth training');
@@ -915,7 +949,7 @@ const steps = [
   }),
 
   check('booth mode: a chip recovers until it plateaus on its validation split, then szo-scd races szo-scd-margin on that chip, each racer until it plateaus, then the next chip', async () => {
-    // BoothPlateau (wasm/sim/booth.go): no better kept state for as long again as the kept
+    // BoothPlateau (wasm/page/booth.go): no better kept state for as long again as the kept
     // state took, between 10,000 and 60,000 queries.
     const reached = (q, kept) => q >= 60000 || (q >= 10000 && kept >= 0 && q - kept >= kept);
     const page = await open('?booth=1');

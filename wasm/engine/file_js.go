@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 
 	"github.com/meshlight/meshlight/wasm/sim"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // loadFile hands a model file from the page to the session: the command {cmd: "file", name,
@@ -18,7 +19,7 @@ func loadFile(s *sim.Session, name string, buf js.Value) {
 		return
 	}
 	n := int64(buf.Get("byteLength").Float())
-	if _, err := sim.CheckModelFile(name, n); err != nil {
+	if _, err := wire.CheckModelFile(name, n); err != nil {
 		s.Report(err)
 		return
 	}

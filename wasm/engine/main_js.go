@@ -2,20 +2,22 @@
 
 // Command engine is meshlight's simulation engine as its own WebAssembly module, run in a
 // dedicated Web Worker (static/engine.js) so that training never waits for drawing: it
-// holds the sim.Session (settings, loading, the run on the chip, booth mode), trains in
+// holds the sim.Session (settings, loading, the run on the chip), trains in
 // slices of about sim.Slice and yields between them, so the page's commands are handled
 // within a slice, and answers each snapshot request of the page with one binary snapshot
-// (sim.Session.AppendSnapshot), so snapshots come at the page's frame rate and never pile
-// up. It imports no drawing code (no ebiten).
+// (sim.Session.Snapshot, encoded by wire.Snapshot.Append), so snapshots come at the page's
+// frame rate and never pile up. It imports no drawing code (no ebiten).
 //
 // Messages from the page (objects): {cmd: "init", query}, {cmd: "snapshot", run, points,
-// last, history} (what the page holds, sim.Have), {cmd: "set", params, seq}, {cmd: "file",
-// name, bytes, seq} (a model file from the page, its ArrayBuffer transferred), and {cmd, seq} for
-// start, pause, step, reset, redeploy, clearErrors, memory, and hold and release (while the
-// page races optimizers in other workers it holds this engine: no training, no booth mode;
-// loads still finish). Messages to the page:
-// {kind: "snapshot", bytes} (a Uint8Array, its buffer transferred), {kind: "ack", seq} (a
-// command was applied), {kind: "memory", ...},
+// last, history, devices} (what the page holds and draws, wire.Have), {cmd: "set", params,
+// seq}, {cmd: "file", name, bytes, seq} (a model file from the page, its ArrayBuffer
+// transferred), {cmd: "until", factor, min, max, seq} (end the run where it plateaus by that
+// wire.Plateau; without factor, drop the rule: the page's booth cycle), and {cmd, seq} for
+// start, pause, end (end the run on its kept state), step, reset, redeploy, clearErrors, memory, and hold and release
+// (while the page races optimizers in other workers it holds this engine: no training;
+// loads still finish). Messages to the page: {kind: "snapshot", bytes} (a Uint8Array, its
+// buffer transferred), {kind: "ack", seq, errors} (a command was applied; errors, for a
+// set, the messages about its values), {kind: "memory", ...},
 // {kind: "error", message} (the engine stopped).
 package main
 
@@ -28,6 +30,7 @@ import (
 	"github.com/meshlight/meshlight/wasm/internal/gomem"
 	"github.com/meshlight/meshlight/wasm/internal/jsfetch"
 	"github.com/meshlight/meshlight/wasm/sim"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 func main() {
@@ -76,7 +79,7 @@ func main() {
 			yield()
 			continue
 		}
-		e.tick() // loading, booth mode
+		e.tick() // loading
 		select { // idle: wait for a command, or look again (a load may finish)
 		case c := <-cmds:
 			e.handle(c)
@@ -99,8 +102,7 @@ type engine struct {
 	buf    []byte
 	// held: the page runs a race in other workers and holds this engine meanwhile: it
 	// answers commands and snapshots and takes finished loads (a model file the page sends
-	// every engine during a race), but neither trains nor moves booth mode along, so the
-	// racers have the cores and booth mode resumes where it was.
+	// every engine during a race), but does not train, so the racers have the cores.
 	held bool
 }
 
@@ -148,11 +150,12 @@ func (e *engine) handle(c js.Value) {
 		e.seq = uint64(seq.Float())
 	}
 	s := e.s
+	var errs []any // the messages about a set's values, for its acknowledgement
 	switch cmd {
 	case "snapshot":
-		have := sim.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), Last: c.Get("last").Float(),
+		have := wire.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), Last: c.Get("last").Float(),
 			History: uint64(c.Get("history").Float()), Devices: c.Get("devices").Truthy()}
-		e.buf = s.AppendSnapshot(e.buf[:0], e.seq, have)
+		e.buf = s.Snapshot(e.seq, have).Append(e.buf[:0])
 		arr := js.Global().Get("Uint8Array").New(len(e.buf))
 		js.CopyBytesToJS(arr, e.buf)
 		e.self.Call("postMessage", map[string]any{"kind": "snapshot", "bytes": arr}, []any{arr.Get("buffer")})
@@ -164,12 +167,22 @@ func (e *engine) handle(c js.Value) {
 			k := keys.Index(i).String()
 			params[k] = p.Get(k).String() // the page sends URL forms
 		}
-		s.Set(params)
+		for _, err := range s.Set(params) {
+			errs = append(errs, err.Error())
+		}
 	case "start":
 		s.Start()
 		e.last = time.Now()
 	case "pause":
 		s.Pause()
+	case "end":
+		s.End()
+	case "until": // {factor, min, max}, or none to drop the rule
+		var p *wire.Plateau
+		if f := c.Get("factor"); f.Type() == js.TypeNumber {
+			p = &wire.Plateau{Factor: f.Float(), Min: int64(c.Get("min").Float()), Max: int64(c.Get("max").Float())}
+		}
+		s.Until(p)
 	case "step":
 		s.Step()
 	case "reset":
@@ -191,7 +204,11 @@ func (e *engine) handle(c js.Value) {
 	if cmd != "snapshot" && cmd != "memory" {
 		// An acknowledgement at once, so the page can time how long a command waits while
 		// the engine trains (its effect shows with the next snapshot).
-		e.post(map[string]any{"kind": "ack", "seq": float64(e.seq)})
+		ack := map[string]any{"kind": "ack", "seq": float64(e.seq)}
+		if cmd == "set" {
+			ack["errors"] = errs
+		}
+		e.post(ack)
 	}
 }
 

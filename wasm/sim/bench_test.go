@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/meshlight/meshlight/wasm/page"
 	"testing"
 	"time"
 
@@ -65,8 +66,8 @@ func BenchmarkMirrorApplyNetworkMNIST28(b *testing.B) {
 	s := NewSession("?model=mnist28-mlp&view=network&run=1", DirFetch(dir))
 	s.SetClock(c.now)
 	ready(b, s, c)
-	var m Mirror
-	if err := m.Apply(s.AppendSnapshot(nil, 1, m.Have())); err != nil {
+	var m page.Mirror
+	if err := m.Apply(s.Snapshot(1, m.Have(false)).Append(nil)); err != nil {
 		b.Fatal(err)
 	}
 	c.add(16 * time.Millisecond)
@@ -74,9 +75,9 @@ func BenchmarkMirrorApplyNetworkMNIST28(b *testing.B) {
 	for _, devices := range []bool{false, true} {
 		name := map[bool]string{false: "tiles", true: "devices"}[devices]
 		b.Run(name, func(b *testing.B) {
-			h := m.Have()
+			h := m.Have(false)
 			h.Devices = devices
-			snap := s.AppendSnapshot(nil, 2, h)
+			snap := s.Snapshot(2, h).Append(nil)
 			b.SetBytes(int64(len(snap)))
 			b.ReportAllocs()
 			for range b.N {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 // Fetch returns the bytes of a file of the site, given its site-relative path (such as
@@ -77,14 +79,14 @@ func browserForm(s string) string {
 // the cap in memory. The errors name the limit; the caller names the file.
 func ReadCapped(declared int64, body io.Reader, limit int64) ([]byte, error) {
 	if declared > limit {
-		return nil, fmt.Errorf("%s (Content-Length) is over the limit of %s; not read", byteSize(declared), byteSize(limit))
+		return nil, fmt.Errorf("%s (Content-Length) is over the limit of %s; not read", wire.ByteSize(declared), wire.ByteSize(limit))
 	}
-	tooLong := fmt.Errorf("more than the limit of %s; stopped reading at the cap", byteSize(limit))
+	tooLong := fmt.Errorf("more than the limit of %s; stopped reading at the cap", wire.ByteSize(limit))
 	var b []byte
 	if declared >= 0 {
 		b = make([]byte, declared)
 		if _, err := io.ReadFull(body, b); err != nil {
-			return nil, fmt.Errorf("%s declared: %w", byteSize(declared), err)
+			return nil, fmt.Errorf("%s declared: %w", wire.ByteSize(declared), err)
 		}
 	}
 	// The rest (all of a body of unknown length; of another, what it sends beyond its
@@ -131,14 +133,6 @@ const (
 	firstBlock = 4 << 10
 	readBlock  = 1 << 20
 )
-
-// byteSize writes a byte count for a message, with its MiB when large.
-func byteSize(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%d bytes (%.4g MiB)", n, float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
 
 // DirFetch returns the Fetch of a site on disk: the files under the folder root, read
 // through an os.Root (a path cannot leave it, even by a link) and capped like the

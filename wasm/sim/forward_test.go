@@ -27,7 +27,7 @@ func TestLayerInput(t *testing.T) {
 	} {
 		m := randomModel(t, "t", "blobs", c.arch, c.channels, c.block, 4)
 		set := blobs("blobs", c.shape, 4, 6, 2)
-		net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.3, Noise: photonics.DefaultNoise(), Seed: 7})
+		net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.3, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise()}, Truncate: photonics.DefaultTruncate, Seed: 7})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,15 +1,6 @@
 package sim
 
-import (
-	"errors"
-	"fmt"
-	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/meshlight/meshlight/train/model"
-)
+import "github.com/meshlight/meshlight/wasm/wire"
 
 // A researcher's own model file (from pretrain, with its own flags) can be dropped onto the
 // page or picked with its file chooser. The page checks the file's size before reading it
@@ -25,40 +16,6 @@ type fileLoad struct {
 	data []byte
 }
 
-// maxFileLabel is the most bytes of a file's name that the page shows.
-const maxFileLabel = 64
-
-// CheckModelFile checks a model file from the page before its bytes are read: its name,
-// which the page shows (the base name, without control or formatting characters such as a
-// right-to-left override, cut after maxFileLabel bytes), and its size against
-// model.MaxFileSize. It returns the name as shown. The page calls it with File.size, the
-// engine with the bytes it received.
-func CheckModelFile(name string, size int64) (string, error) {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, name))
-	if len(name) > maxFileLabel {
-		n := maxFileLabel
-		for n > 0 && !utf8.RuneStart(name[n]) {
-			n--
-		}
-		name = name[:n] + "…"
-	}
-	if name == "" {
-		return "", errors.New("model file: it has no name (want the .json or .json.gz file that pretrain writes)")
-	}
-	if size > model.MaxFileSize {
-		return name, fmt.Errorf("model file %s: %s is over the limit of %s; not read", name, byteSize(size), byteSize(model.MaxFileSize))
-	}
-	return name, nil
-}
-
 // LoadFile loads a model file from the page, named name, with its data set from the site,
 // in the background (Tick takes the result), and then deploys it, as a model chosen in the
 // selector. Files that arrive while another load runs wait for it and load in the order
@@ -67,35 +24,20 @@ func CheckModelFile(name string, size int64) (string, error) {
 // model from the site meanwhile drops them. A bad name or size is reported (and returned)
 // at once, a bad file when it has been read: either way the last good state stays.
 func (s *Session) LoadFile(name string, b []byte) error {
-	label, err := CheckModelFile(name, int64(len(b)))
+	label, err := wire.CheckModelFile(name, int64(len(b)))
 	if err != nil {
 		s.report(err)
 		return err
 	}
-	s.startFile(fileLoad{name: label, data: b})
+	if err := s.loader.startFile(s.fetch, s.set.Model, fileLoad{name: label, data: b}); err != nil {
+		s.report(err) // an older file dropped: this one waits
+	}
 	return nil
 }
 
 // MaxWaitingFiles is how many model files may wait while another load runs: each holds
 // up to model.MaxFileSize bytes until its turn.
 const MaxWaitingFiles = 3
-
-// startFile reads a file's model and fetches its data set in the background, or queues
-// the file behind the load that runs.
-func (s *Session) startFile(f fileLoad) {
-	if s.loading != "" {
-		if len(s.waiting) == MaxWaitingFiles {
-			s.report(fmt.Errorf("model file %s: dropped unread: %d newer files came while another loaded", s.waiting[0].name, MaxWaitingFiles))
-			s.waiting = slices.Delete(s.waiting, 0, 1)
-		}
-		s.waiting = append(s.waiting, f)
-		return
-	}
-	s.loading = "file " + f.name
-	s.status = "loading your model file " + f.name + "…"
-	fetch, ref := s.fetch, s.set.Model // the address keeps naming ref
-	go func() { s.loadCh <- loadModel(fetch, loaded{ref: ref, file: f.name}, f.name, f.data) }()
-}
 
 // FileOptionPrefix starts the model selector's value for a model file from the page: not a
 // valid model reference (ValidModelRef), so the selector cannot ask for it by mistake.
@@ -104,19 +46,4 @@ const FileOptionPrefix = "file:"
 // fileOption is the model selector's choice for the loaded file.
 func fileOption(name string) Option {
 	return Option{Value: FileOptionPrefix + name, Label: name + " (your file: not in the address)"}
-}
-
-// modelTitle is the loaded model's title: the catalog's for a shipped model, the file's
-// name with its data set and architecture for a file from the page.
-func (s *Session) modelTitle() string {
-	switch {
-	case s.model == nil:
-		return "meshlight"
-	case s.modelFile != "":
-		return fmt.Sprintf("%s · %s · %s", s.modelFile, s.model.Dataset, s.model.Architecture)
-	}
-	if m, ok := CatalogEntry(s.modelRef); ok {
-		return m.Title
-	}
-	return s.model.Name
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"github.com/meshlight/meshlight/wasm/wire"
 	"strings"
 	"testing"
 
@@ -298,7 +299,7 @@ func TestCheckModelFile(t *testing.T) {
 		{"over the limit", "big.json", model.MaxFileSize + 1, "", "model file big.json: 33554433 bytes (32 MiB) is over the limit of 33554432 bytes (32 MiB); not read"},
 		{"no name", " \t", 10, "", "model file: it has no name"},
 	} {
-		got, err := CheckModelFile(tc.in, tc.size)
+		got, err := wire.CheckModelFile(tc.in, tc.size) // the page's check, held to the model reader's limit
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)

@@ -17,27 +17,30 @@ type networkView struct {
 	failed  bool            // the last fill failed (reported once)
 }
 
-// refreshNetwork fills the scene's whole network when the network view is shown and the
+// refreshNetwork fills the scene's whole network when view is the network view and the
 // scene's chip, sample or phases changed (the scene's Version), so that drawing only reads
-// it. In the layer view it costs nothing.
-func (s *Session) refreshNetwork(sc *render.Scene, chip *photonics.Chip) {
-	sc.View = s.set.View
-	nv := &s.netView
-	if sc.View != "network" || chip == nil || s.view == nil {
-		return
+// it. In the layer view it costs nothing. It returns the error of a fill that failed, once.
+func (d *display) refreshNetwork(view string, chip *photonics.Chip) error {
+	sc := &d.scene
+	sc.View = view
+	nv := &d.netView
+	if sc.View != "network" || chip == nil || d.view == nil {
+		return nil
 	}
 	if nv.chip == chip && nv.version == sc.Version && len(sc.Network.Layers) > 0 {
-		return
+		return nil
 	}
-	if err := FillNetwork(&sc.Network, chip, s.view, nv.chip != chip); err != nil {
-		if !nv.failed {
-			s.report(fmt.Errorf("network view: %w", err))
-		}
+	if err := FillNetwork(&sc.Network, chip, d.view, nv.chip != chip); err != nil {
+		first := !nv.failed
 		nv.failed = true
-		return
+		if first {
+			return fmt.Errorf("network view: %w", err)
+		}
+		return nil
 	}
 	sc.Network.Input, sc.Network.Scores = sc.Sample, sc.Scores
 	nv.chip, nv.version, nv.failed = chip, sc.Version, false
+	return nil
 }
 
 // FillNetwork fills net from a chip and a batch b that holds the shown sample after a

@@ -1,12 +1,8 @@
 package sim
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,91 +10,28 @@ import (
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/train"
-	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/model"
-	"github.com/meshlight/meshlight/train/onn"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
-// Session is the simulator's engine: settings, loading, the run on a deployed chip, booth
-// mode and the scene it shows, everything but drawing. Tick advances it by one slice of
-// work (Update by one frame's); every other method is a control of the page. In the browser
-// it runs in a Web Worker (wasm/engine) and the page draws from its snapshots
-// (AppendSnapshot, Mirror). Its state is in four parts, each a type of its own: the model
-// (loader), the run (runner), what it shows (display) and booth mode (boothState). A
-// Session is not safe for concurrent use: one thread calls it.
+// Session is the simulator's engine: settings, loading, the run on a deployed chip and the
+// scene it shows, everything but drawing. Tick advances it by one slice of work (Update by
+// one frame's); every other method is a command of the page, which the Session routes to
+// the part whose state it changes. Its state is in three parts, each a type of its own
+// with its methods: the model (loader), the run (runner) and what it shows (display); the
+// Session holds the settings and the messages, which every part's changes go through. In
+// the browser it runs in a Web Worker (wasm/engine) and the page draws from its snapshots
+// (Snapshot, wire, page.Mirror). A Session is not safe for concurrent use: one thread
+// calls it.
 type Session struct {
 	fetch Fetch
 	now   func() time.Time
 	set   Settings
 	ver   int // bumped by every settings change, so the page resyncs its controls
-	errs  Messages
+	errs  wire.Messages
 
 	loader  // the model: loading it, and the one loaded
 	runner  // the run on a deployed chip
-	display // the sample shown and the scene
-	booth   boothState
-	plateau Plateau // when booth mode's recovery of a chip ends: BoothPlateau (tests shorten it)
-}
-
-// loader is the Session's model: one load at a time (its result delivered to Update),
-// and the model loaded with its data.
-type loader struct {
-	loadCh   chan loaded
-	loading  string // the model reference being loaded, "" if none
-	status   string
-	modelRef string // the reference of the loaded model (for a file, what the URL keeps)
-	// modelFile names the loaded model's file when it came from the page (dropped or
-	// chosen; "" when fetched from the site), and waiting are the files that arrived
-	// while another load ran, oldest first (modelfile.go).
-	modelFile string
-	waiting   []fileLoad
-	model     *model.Model
-	trainSet  *dataset.Set
-	testSet   *dataset.Set
-	classes   []string
-}
-
-// runner is the Session's run: a deployed chip and an optimizer on it, its curve for the
-// charts, the earlier runs kept for comparison, and its measured speed.
-type runner struct {
-	dep      *train.Deployment
-	run      *train.Run // dep.Run
-	runID    uint64     // bumped by every deployment: names the run and its chip in snapshots
-	histVer  uint64     // bumped whenever history changes
-	runSet   Settings   // the settings the run was deployed with
-	runLabel string
-	curve    render.Run // the run's records as chart series
-	history  []render.Run
-	running  bool
-	failed   bool
-	lastQ    int64
-
-	qps     float64 // smoothed training queries per second of wall time
-	measure struct {
-		t time.Time
-		q int64
-	}
-}
-
-// display is what the Session shows: the test sample on the canvas (and the batch that
-// computes its light and scores), and the scene that snapshots carry.
-type display struct {
-	view       *onn.Batch // one test sample, for the scores on the canvas
-	order      []int
-	sampleAt   int
-	sampleTime time.Time
-	lightTime  time.Time
-
-	scene   render.Scene
-	netView networkView // the whole network in the scene (network.go)
-}
-
-type loaded struct {
-	ref         string
-	file        string // the file's name for a model from the page, "" for a fetched one
-	m           *model.Model
-	train, test *dataset.Set
-	err         error
+	display // the sample shown, the scene and the snapshot
 }
 
 const (
@@ -121,13 +54,13 @@ const (
 // NewSession reads the settings from a URL query (invalid ones become messages and
 // defaults) and starts loading the chosen model.
 func NewSession(query string, fetch Fetch) *Session {
-	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}, plateau: BoothPlateau}
+	s := &Session{fetch: fetch, now: time.Now, loader: loader{loadCh: make(chan loaded, 1)}}
 	var errs []error
 	s.set, errs = ParseQuery(query)
 	for _, e := range errs {
 		s.report(e)
 	}
-	s.startLoad(s.set.Model)
+	s.loader.start(fetch, s.set.Model)
 	return s
 }
 
@@ -137,8 +70,12 @@ func (s *Session) SetClock(now func() time.Time) { s.now = now }
 // Report adds a message for the page (for errors found outside the session).
 func (s *Session) Report(err error) { s.report(err) }
 
-// report adds a message for the page.
-func (s *Session) report(err error) { s.errs.Add(err.Error()) }
+// report adds a message for the page; a nil err adds none.
+func (s *Session) report(err error) {
+	if err != nil {
+		s.errs.Add(err.Error())
+	}
+}
 
 // ClearErrors drops the messages shown in the page.
 func (s *Session) ClearErrors() { s.errs = nil }
@@ -146,140 +83,51 @@ func (s *Session) ClearErrors() { s.errs = nil }
 // Errors returns the messages for the page, oldest first.
 func (s *Session) Errors() []string { return append([]string(nil), s.errs...) }
 
-// startLoad fetches and validates a model and its data in the background.
-func (s *Session) startLoad(ref string) {
-	if s.loading != "" {
-		return // Update starts the newest request when this one ends
-	}
-	s.loading = ref
-	s.status = "loading " + ModelPath(ref) + "…"
-	fetch := s.fetch
-	go func() { s.loadCh <- load(fetch, ref) }()
-}
-
-// load fetches and validates the model file of ref and its data set's shipped splits. The
-// model file is read up to model.MaxFileSize bytes, a data file up to dataset.MaxFileSize.
-// The data set's name, which becomes a path, was checked by model.Read
-// (dataset.CheckName), as ref was by ValidModelRef.
-func load(fetch Fetch, ref string) loaded {
-	p := ModelPath(ref)
-	b, err := fetch(p, model.MaxFileSize)
-	if err != nil {
-		return loaded{ref: ref, err: fmt.Errorf("model %s: %w", p, err)}
-	}
-	return loadModel(fetch, loaded{ref: ref}, path.Base(p), b)
-}
-
-// loadModel validates the model file b (plain or gzipped: model.Read tells them apart),
-// named name, and fetches its data set's shipped splits: the part of loading that a model
-// fetched from the site (load) and a file from the page (loadFile) share. out says where
-// the model came from; its m, train and test are filled, or err.
-func loadModel(fetch Fetch, out loaded, name string, b []byte) loaded {
-	fail := func(err error) loaded { return loaded{ref: out.ref, file: out.file, err: err} }
-	m, err := model.Read(bytes.NewReader(b), name)
-	if err != nil {
-		if out.file != "" {
-			return fail(fmt.Errorf("model file %w", err)) // model.Read names the file
-		}
-		return fail(err)
-	}
-	what := "model" // how messages name the model: a fetched one, or a file from the page
-	if out.file != "" {
-		what = "model file"
-	}
-	out.m = m
-	for _, sp := range []struct {
-		split dataset.Split
-		dst   **dataset.Set
-	}{{dataset.Test, &out.test}, {dataset.Train, &out.train}} {
-		dp := "data/" + dataset.FileName(m.Dataset, sp.split)
-		db, err := fetch(dp, dataset.MaxFileSize)
-		if err != nil {
-			if out.file != "" { // a file made elsewhere may name a data set this site lacks
-				return fail(fmt.Errorf("model file %s: this site has no data set %q (%s: %w)", name, m.Dataset, dp, err))
-			}
-			return fail(fmt.Errorf("model %s: data set %s: %w", name, dp, err))
-		}
-		var set *dataset.Set
-		if sp.split == dataset.Test { // its first EvalSamples (the file is still read and checked whole)
-			set, err = dataset.ReadHead(bytes.NewReader(db), path.Base(dp), EvalSamples)
-		} else {
-			set, err = dataset.Read(bytes.NewReader(db), path.Base(dp))
-		}
-		if err != nil {
-			return fail(fmt.Errorf("%s %s: %w", what, name, err))
-		}
-		if set.Features() != m.Input.Size() {
-			return fail(fmt.Errorf("%s %s: data set %s has %d features per sample, the model takes %d", what, name, dp, set.Features(), m.Input.Size()))
-		}
-		*sp.dst = set
-	}
-	return out
-}
-
 // Update advances the session by one frame: Tick with a slice of Slice and at most Speed
 // queries.
 func (s *Session) Update() error {
 	s.Tick(s.now().Add(Slice), int64(s.set.Speed))
-	s.fillDevices()
+	s.fillDevices(&s.runner)
 	return nil
 }
 
-// Tick advances the session by one slice of work: it takes a finished load, moves booth
-// mode along, trains until deadline or for at most limit queries, and refreshes the scene.
+// Tick advances the session by one slice of work: it takes a finished load, ends a run
+// that has plateaued by its rule (Until), trains until deadline or for at most limit
+// queries, and refreshes the scene.
 func (s *Session) Tick(deadline time.Time, limit int64) {
-	now := s.now()
 	s.Settle()
-	s.boothTick(now)
+	s.runner.plateaued()
 	if s.running && s.run != nil && limit > 0 {
-		s.train(deadline, limit)
+		s.report(s.runner.train(s.now, deadline, limit))
 	}
-	s.refreshScene(now)
+	s.refreshScene()
+}
+
+// refreshScene refreshes the scene at the clock's time.
+func (s *Session) refreshScene() {
+	s.report(s.display.refresh(s.now(), s.set, &s.runner, &s.loader, s.Stats()))
 }
 
 // Settle takes a finished load, if any: it deploys the model (or reports why it failed,
-// keeping the last good state) and starts a file that waited for it. It does nothing else:
-// no booth mode, no training. The engine calls it alone while the page holds it for a race
-// (wasm/engine), so that a model file the page sends every engine is in place, and a bad
-// one reported, while the racers run, not when the race closes.
+// keeping the last good state) and starts the oldest file that waited for it (choosing a
+// model drops the waiting files). It does nothing else: no training. The engine calls it
+// alone while the page holds it for a race (wasm/engine), so that a model file the page
+// sends every engine is in place, and a bad one reported, while the racers run, not when
+// the race closes.
 func (s *Session) Settle() {
-	select {
-	case l := <-s.loadCh:
-		s.finishLoad(l)
-	default:
+	l, ok := s.loader.take()
+	if !ok {
+		return
+	}
+	s.settle(l)
+	if f, ok := s.loader.nextFile(); ok {
+		s.report(s.loader.startFile(s.fetch, s.set.Model, f))
 	}
 }
 
-// Speed is the most ONN queries per frame of 1/60 s the settings allow (the engine trains
-// at most 60 times this per second).
-func (s *Session) Speed() int { return s.set.Speed }
-
-// Running reports whether a run is training.
-func (s *Session) Running() bool { return s.running && s.run != nil }
-
-// Queries is the current run's ONN queries (0 before the first deployment).
-func (s *Session) Queries() int64 {
-	if s.run == nil {
-		return 0
-	}
-	return s.run.Queries()
-}
-
-// finishLoad takes a finished load, then starts the oldest file that came meanwhile
-// (choosing a model drops the waiting files), unless settling started another load.
-func (s *Session) finishLoad(l loaded) {
-	s.settleLoad(l)
-	if len(s.waiting) > 0 && s.loading == "" {
-		next := s.waiting[0]
-		s.waiting = slices.Delete(s.waiting, 0, 1)
-		s.startFile(next)
-	}
-}
-
-// settleLoad installs a loaded model and deploys it, or reports why it failed and keeps
-// the last good state.
-func (s *Session) settleLoad(l loaded) {
-	s.loading = ""
+// settle installs a loaded model and deploys it, or reports why it failed and keeps the
+// last good state; the settings follow.
+func (s *Session) settle(l loaded) {
 	want := s.set.Model
 	if l.err != nil {
 		s.report(l.err)
@@ -292,158 +140,54 @@ func (s *Session) settleLoad(l loaded) {
 			s.report(fmt.Errorf("loading the default model %s instead", def))
 			s.set.Model = def
 			s.ver++
-			s.startLoad(def)
+			s.loader.start(s.fetch, def)
 		} else {
 			s.status = "could not load a model"
 		}
 		return
 	}
 	if want != l.ref && want != s.modelRef {
-		s.startLoad(want) // the user chose another model meanwhile
+		s.loader.start(s.fetch, want) // the user chose another model meanwhile
 		return
 	}
-	s.history = nil
-	s.histVer++
-	s.model, s.modelRef, s.modelFile, s.trainSet, s.testSet = l.m, l.ref, l.file, l.train, l.test
-	s.classes = dataset.ClassNames(l.m.Dataset)
+	s.runner.forget()
+	s.loader.install(l)
 	s.set.Model = l.ref
 	if s.set.Layer >= len(l.m.Layer) {
 		s.report(fmt.Errorf("layer %d: the model has layers 0..%d; showing layer 0", s.set.Layer, len(l.m.Layer)-1))
 		s.set.Layer = 0
 	}
 	s.ver++
-	rng := rand.New(rand.NewPCG(uint64(s.set.Seed), 0x5a))
-	s.order = rng.Perm(s.testSet.Len())
-	s.sampleAt = 0
-	s.status = ""
+	s.display.shuffle(&s.loader, s.set.Seed)
 	s.deploy()
 	if s.set.Run || s.set.Booth {
 		s.running = s.run != nil
 	}
 }
 
-// deploy starts a new run on a chip from the current settings (the chip is a function of
-// the seed, so the same settings give the same chip).
+// deploy starts a new run on a chip from the current settings.
 func (s *Session) deploy() {
-	if s.model == nil {
-		return
-	}
-	s.retire()
-	cfg := s.set.Config()
-	cfg.EvalEvery = evalEvery(s.model)
-	dep, err := train.Deploy(s.model, s.trainSet, s.testSet, cfg)
-	if err != nil {
-		s.report(fmt.Errorf("deploy: %w", err))
-		s.running = false
-		return
-	}
-	s.dep, s.run, s.runSet, s.failed = dep, dep.Run, s.set, false
-	s.runID++
-	s.view, err = dep.Net.NewBatch(1)
-	if err != nil {
-		s.report(fmt.Errorf("deploy: %w", err))
-	}
-	s.runLabel = fmt.Sprintf("%s α %g s %g p %g lr %.4g seed %d γσ %s Vπ %g xt %s bits %d heat-all %v",
-		cfg.Optimizer, cfg.Alpha, cfg.S, cfg.P, cfg.Step, cfg.Seed, Sci(cfg.GammaStd), cfg.VPi, Sci(cfg.Crosstalk), cfg.Bits, cfg.HeatAll)
-	s.curve = render.Run{Label: s.runLabel}
-	s.lastQ = 0
-	s.measure.t = time.Time{} // the speed is measured again from this run's first queries (not against the last run's count)
-	s.syncCurve()
+	s.report(s.runner.deploy(&s.loader, s.set))
+	s.report(s.display.attach(&s.runner))
 }
 
-// evalEvery spaces the test evaluations of a run: often enough for a smooth curve,
-// rarely enough that evaluating stays a small share of the training time.
-func evalEvery(m *model.Model) int64 {
-	if m.Layer[0].Kind == model.Conv {
-		return 200
-	}
-	return 500
-}
+// Speed is the most ONN queries per frame of 1/60 s the settings allow (the engine trains
+// at most 60 times this per second).
+func (s *Session) Speed() int { return s.set.Speed }
 
-// retire ends the current run, keeping its curve for comparison.
-func (s *Session) retire() {
-	if s.run == nil {
-		return
-	}
-	s.run.Close()
-	if s.set.Compare && len(s.curve.Queries) > 1 {
-		s.history = append(s.history, s.curve)
-		if len(s.history) > maxHistory {
-			s.history = s.history[len(s.history)-maxHistory:]
-		}
-		s.histVer++
-	}
-	s.run = nil
-}
+// Running reports whether a run is training.
+func (s *Session) Running() bool { return s.running && s.run != nil }
 
-// train steps the run until deadline, for at most n queries.
-func (s *Session) train(deadline time.Time, n int64) {
-	limit := s.run.Queries() + n
-	chunk := int64(8)
-	if left := deadline.Sub(s.now()); s.qps > 0 && left > 0 { // about a tenth of the slice per call, so the deadline is kept
-		chunk = max(1, int64(s.qps*left.Seconds()/10))
-	}
-	for s.run.Queries() < limit && s.now().Before(deadline) {
-		n := min(chunk, limit-s.run.Queries())
-		if s.run.Step(n) {
-			break
-		}
-	}
-	s.afterSteps()
-}
+// Queries is the current run's ONN queries (0 before the first deployment).
+func (s *Session) Queries() int64 { return s.runner.queries() }
 
-func (s *Session) afterSteps() {
-	s.syncCurve()
-	if err := s.run.Err(); err != nil && !s.failed {
-		s.failed = true
-		s.running = false
-		s.report(fmt.Errorf("training stopped: %w; the chip keeps its last phases (reset or redeploy to start again)", err))
-	} else if s.run.Done() {
-		s.running = false
-	}
-	s.measureRate(s.now())
-}
-
-// measureRate updates the smoothed queries per second, over spans of at least half a
-// second.
-func (r *runner) measureRate(now time.Time) {
-	if r.measure.t.IsZero() {
-		r.measure.t, r.measure.q = now, r.run.Queries()
-	} else if dt := now.Sub(r.measure.t).Seconds(); dt >= 0.5 {
-		rate := float64(r.run.Queries()-r.measure.q) / dt
-		if r.qps == 0 {
-			r.qps = rate
-		}
-		r.qps += 0.5 * (rate - r.qps)
-		r.measure.t, r.measure.q = now, r.run.Queries()
-	}
-}
-
-// syncCurve appends the run's new records to the chart series and follows its kept state.
-func (r *runner) syncCurve() {
-	for _, rec := range r.run.Curve()[len(r.curve.Queries):] {
-		r.curve.Queries = append(r.curve.Queries, float64(rec.Queries))
-		r.curve.Accuracy = append(r.curve.Accuracy, rec.Accuracy)
-		r.curve.Power = append(r.curve.Power, rec.Power)
-		r.curve.Valid = append(r.curve.Valid, rec.Valid)
-	}
-	r.curve.Kept = 0
-	if k, ok := r.run.Kept(); ok {
-		// Records have distinct query counts (one per evaluation), so the kept record's
-		// count finds its point.
-		if i, found := slices.BinarySearch(r.curve.Queries, float64(k.Queries)); found {
-			r.curve.Kept = i + 1
-		}
-	}
-}
-
-// Start starts (or resumes) training.
+// Start starts (or resumes) training; a finished or failed run starts over on its chip.
 func (s *Session) Start() {
-	if s.run != nil && s.run.Done() {
-		s.deploy() // a finished or failed run starts over on its chip
+	done := s.run != nil && s.run.Done()
+	s.report(s.runner.start(&s.loader, s.set))
+	if done {
+		s.report(s.display.attach(&s.runner))
 	}
-	s.running = s.run != nil
-	s.measure.t = time.Time{}
 }
 
 // Pause pauses training.
@@ -452,9 +196,8 @@ func (s *Session) Pause() { s.running = false }
 // Reset starts a new run on the same chip (same noise and active set) from its deployed
 // phases; the old run's curve is kept for comparison.
 func (s *Session) Reset() {
-	running := s.running
-	s.deploy()
-	s.running = running && s.run != nil
+	s.report(s.runner.restart(&s.loader, s.set))
+	s.report(s.display.attach(&s.runner))
 }
 
 // Redeploy deploys a new chip: the next seed (NextSeed: after MaxSeed comes 0, so the
@@ -465,16 +208,23 @@ func (s *Session) Redeploy() {
 	s.Reset()
 }
 
+// End ends the run as its budget would (train.Run.End): the chip is programmed back to
+// the state the run keeps (the best on its validation split), and training pauses. The
+// page's booth cycle ends a chip's recovery with it once the run has plateaued.
+func (s *Session) End() { s.runner.end() }
+
+// Until ends the current run, as End does, at the first slice where it has plateaued by
+// rule p (the page's booth cycle sends page.BoothPlateau); nil drops the rule. The rule
+// is the run's: a new deployment has none.
+func (s *Session) Until(p *wire.Plateau) { s.until = p }
+
 // Step runs one iteration's worth of queries while paused.
 func (s *Session) Step() {
-	if s.run == nil || s.running {
-		return
+	id := s.runID
+	s.report(s.runner.step(&s.loader, s.set, s.now()))
+	if s.runID != id {
+		s.report(s.display.attach(&s.runner))
 	}
-	if s.run.Done() {
-		s.deploy()
-	}
-	s.run.Step(int64(s.dep.IterationCost()))
-	s.afterSteps()
 }
 
 // Set changes settings by name (URL form values), in the canonical order of the URL
@@ -482,22 +232,15 @@ func (s *Session) Step() {
 // value is reported (and returned) and leaves its setting as it was; the rest apply. A
 // change that needs a new chip or run gets one, keeping the running state.
 func (s *Session) Set(params map[string]string) []error {
-	layers := 0
-	if s.model != nil {
-		layers = len(s.model.Layer)
-	}
-	effect, applied, errs := s.set.Apply(params, layers)
+	effect, _, errs := s.set.Apply(params, s.loader.layers())
 	for _, err := range errs {
 		s.report(err)
-	}
-	if slices.Contains(applied, "booth") {
-		s.boothChanged()
 	}
 	s.ver++
 	switch effect {
 	case Reload:
 		s.waiting = nil // the model chosen now is newer than the files waiting to load
-		s.startLoad(s.set.Model)
+		s.loader.start(s.fetch, s.set.Model)
 	case Redeploy, Restart:
 		s.Reset()
 	}
@@ -513,28 +256,10 @@ func (s *Session) Version() int { return s.ver }
 // Query is the URL query of the current settings.
 func (s *Session) Query() string { return s.set.Query() }
 
-// Option is one choice of a select control, with a line about it (the optimizers' is
-// train.About; the page shows it as the choice's tooltip).
-type Option struct {
-	Value, Label string
-	About        string `json:",omitempty"`
-}
-
 // Options lists the choices of the select controls: models, optimizers, chip presets and
 // layers. The chosen preset's label says when its fields were edited.
 func (s *Session) Options() map[string][]Option {
-	var models []Option
-	found := false
-	for _, m := range Catalog() {
-		models = append(models, Option{Value: m.Name, Label: m.Title})
-		found = found || m.Name == s.set.Model
-	}
-	if !found {
-		models = append(models, Option{Value: s.set.Model, Label: s.set.Model})
-	}
-	if s.modelFile != "" {
-		models = append(models, fileOption(s.modelFile))
-	}
+	models, layers := s.loader.options(s.set.Model)
 	var opts []Option
 	for _, m := range train.Methods() {
 		label := m
@@ -546,21 +271,13 @@ func (s *Session) Options() map[string][]Option {
 		}
 		opts = append(opts, Option{Value: m, Label: label, About: train.About(m)})
 	}
-	var layers []Option
-	if s.model != nil {
-		for i, l := range s.model.Layer {
-			layers = append(layers, Option{Value: fmt.Sprint(i), Label: fmt.Sprintf("%d: %s %d×%d", i+1, l.Kind, l.Out, l.In)})
-		}
-	} else {
-		layers = []Option{{Value: "0", Label: "1"}}
-	}
 	var chips []Option
 	for _, p := range photonics.Presets() {
 		label := p.Name
 		if p.Name == "paper" {
 			label = "paper (the method's)"
 		}
-		if p.Name == s.set.Chip && s.set.ChipEdited() {
+		if p.Name == s.set.Preset && s.set.ChipEdited() {
 			label += ", edited"
 		}
 		chips = append(chips, Option{Value: p.Name, Label: label})
@@ -569,100 +286,31 @@ func (s *Session) Options() map[string][]Option {
 	return map[string][]Option{"model": models, "optimizer": opts, "chip": chips, "layer": layers, "view": views}
 }
 
-// Stats are the figures of the page API (window.meshlight.stats()).
-type Stats struct {
-	Ready            bool    `json:"ready"`
-	Model            string  `json:"model"`
-	Optimizer        string  `json:"optimizer"`
-	Queries          int64   `json:"queries"`
-	Accuracy         float64 `json:"accuracy"`         // percent, last test evaluation
-	DeployedAccuracy float64 `json:"deployedAccuracy"` // percent, the deployed chip
-	BestAccuracy     float64 `json:"bestAccuracy"`     // percent
-	Power            float64 `json:"power"`            // radians, active phases now
-	FullPower        float64 `json:"fullPower"`        // radians, if every phase were active
-	Saving           float64 `json:"saving"`           // percent of FullPower saved
-	Energy           float64 `json:"energy"`           // radian-queries
-	Running          bool    `json:"running"`
-	Done             bool    `json:"done"`
-	Error            string  `json:"error"` // messages, one per line
-	Status           string  `json:"status"`
-	QueriesPerSecond float64 `json:"queriesPerSecond"`
-	BudgetMS         float64 `json:"budgetMs"` // the training slice between two looks at commands
-	Evaluations      int     `json:"evaluations"`
-	Runs             int     `json:"runs"` // earlier runs kept for comparison
-	Phases           int     `json:"phases"`
-	ActivePhases     int     `json:"activePhases"`
-	SettingsVersion  int     `json:"settingsVersion"`
-	Booth            string  `json:"booth"` // booth mode's phase, "" when off
-	// Title is the loaded model's title as the canvas shows it; ModelFile the name of the
-	// model file the page loaded (dropped or chosen), "" for one from the site: the address
-	// cannot hold a file, so Model (and the address) keep naming the last model from the site.
-	Title     string `json:"title"`
-	ModelFile string `json:"modelFile"`
-
-	// The kept state: the record of best accuracy on the run's validation split (a tenth
-	// of its training pool, never trained on), which the run programs back when its
-	// budget ends (train.Run.Kept); the chart marks it. Kept is false, KeptQueries -1 and
-	// the accuracies NaN while the run keeps none.
-	Kept         bool    `json:"kept"`
-	KeptQueries  int64   `json:"keptQueries"`
-	KeptAccuracy float64 `json:"keptAccuracy"` // percent, on the test samples
-	KeptValid    float64 `json:"keptValid"`    // percent, on the validation split
-
-	// The deployed chip (the settings until one is deployed).
-	Chip          string  `json:"chip"`          // preset: paper, ideal or strong
-	ChipEdited    bool    `json:"chipEdited"`    // a chip field differs from the preset's
-	GammaStd      float64 `json:"gammaStd"`      // rad/V^2
-	RelativeDrift float64 `json:"relativeDrift"` // percent: GammaStd / (pi / V_pi^2)
-	VPi           float64 `json:"vpi"`           // volts
-	Crosstalk     float64 `json:"crosstalk"`
-	Bits          int     `json:"bits"`
-	HeatAll       bool    `json:"heatAll"`
-	Step          float64 `json:"step"`          // radians, the run's initial step
-	DriftText     string  `json:"driftText"`     // e.g. "γ σ 2e-3 (1.21%)"
-	CrosstalkText string  `json:"crosstalkText"` // e.g. "2e-3"
-	ControlText   string  `json:"controlText"`   // e.g. "8-bit"
-}
-
 // Stats returns the page API's figures.
 func (s *Session) Stats() Stats {
-	st := Stats{Model: s.set.Model, Optimizer: s.set.Optimizer, Running: s.running,
-		Error: strings.Join(s.errs, "\n"), Status: s.status, QueriesPerSecond: math.Round(s.qps),
-		BudgetMS: float64(Slice.Microseconds()) / 1000, Runs: len(s.history), SettingsVersion: s.ver,
+	st := Stats{Model: s.set.Model, Optimizer: s.set.Optimizer,
+		Error: strings.Join(s.errs, "\n"), Status: s.status,
+		BudgetMS: float64(Slice.Microseconds()) / 1000, SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
-		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(), Booth: s.booth.phase,
+		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(),
 		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN()}
 	chip := s.set
 	if s.run != nil {
 		chip = s.runSet
 	}
-	st.setChip(chip)
-	if s.run == nil {
-		return st
+	setChip(&st, chip)
+	s.runner.stats(&st)
+	if st.Ready {
+		st.Model, st.ModelFile, st.Title = s.modelRef, s.modelFile, s.loader.title()
 	}
-	st.Ready = true
-	st.Model, st.ModelFile, st.Title = s.modelRef, s.modelFile, s.modelTitle()
-	st.Optimizer = s.runSet.Optimizer
-	st.Done = s.run.Done()
-	sum := s.dep.Summary()
-	st.Queries, st.Evaluations = sum.Queries, len(s.run.Curve())
-	st.DeployedAccuracy, st.Accuracy, st.BestAccuracy = sum.DeployedAcc, sum.FinalAcc, sum.BestAcc
-	if k, ok := s.run.Kept(); ok {
-		st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = true, k.Queries, k.Accuracy, k.Valid
-	}
-	c := s.dep.Net.Chip()
-	st.Power, st.FullPower, st.Energy = c.Power(), c.FullPower(), sum.Energy
-	st.Saving = (render.Readouts{Power: st.Power, FullPower: st.FullPower}).Saving()
-	st.Phases, st.ActivePhases = c.NumPhases(), len(c.Active())
 	return st
 }
 
 // setChip fills the chip's figures and readouts from settings.
-func (st *Stats) setChip(set Settings) {
-	cfg := set.Config()
-	st.Chip, st.ChipEdited = set.Chip, set.ChipEdited()
-	st.GammaStd, st.VPi, st.Crosstalk, st.Bits, st.HeatAll, st.Step = set.GammaStd, set.VPi, set.Crosstalk, set.Bits, set.HeatAll, set.LR
-	st.RelativeDrift = 100 * cfg.Noise().RelativeDrift()
+func setChip(st *Stats, set Settings) {
+	st.Chip, st.ChipEdited = set.Preset, set.ChipEdited()
+	st.GammaStd, st.VPi, st.Crosstalk, st.Bits, st.HeatAll, st.Step = set.GammaStd, set.VPi, set.Crosstalk, set.Bits, set.HeatAll, set.Step
+	st.RelativeDrift = 100 * set.RelativeDrift()
 	st.DriftText, st.CrosstalkText, st.ControlText = ChipReadouts(set)
 }
 
@@ -671,7 +319,7 @@ func (st *Stats) setChip(set Settings) {
 // the crosstalk ("2e-3", "2e-3, all devices heat" with HeatAll) and the control resolution
 // ("8-bit", "continuous").
 func ChipReadouts(set Settings) (drift, crosstalk, control string) {
-	rel := 100 * set.Config().Noise().RelativeDrift()
+	rel := 100 * set.RelativeDrift()
 	drift = fmt.Sprintf("γ σ %s (%.3g%%)", Sci(set.GammaStd), rel)
 	if set.GammaStd == 0 {
 		drift = "none (γ σ 0)"
@@ -709,105 +357,9 @@ func Sci(x float64) string {
 	return m + "e" + strconv.Itoa(n)
 }
 
-// Scene implements canvas.Sim.
+// Scene is the scene the session shows (natively, for tests and tools; the page draws the
+// snapshot's).
 func (s *Session) Scene() *render.Scene { return &s.scene }
-
-// refreshScene fills the scene from the session's state.
-func (s *Session) refreshScene(now time.Time) {
-	sc := &s.scene
-	sc.Ready = s.run != nil
-	sc.LoadingText = s.status
-	if s.model == nil || s.run == nil {
-		sc.Title = "meshlight"
-		sc.Status = s.status
-		sc.Chip = nil
-		return
-	}
-	sc.Title = s.modelTitle()
-	state := "paused"
-	switch {
-	case s.failed:
-		state = "stopped (error)"
-	case s.running:
-		state = "training"
-	case s.run.Done():
-		state = "finished"
-	}
-	chipName := s.runSet.Chip
-	if s.runSet.ChipEdited() {
-		chipName += "*"
-	}
-	sc.Status = fmt.Sprintf("%s · %s · α %g · s %g · p %g · seed %d · %s chip", state, s.runSet.Optimizer, s.runSet.Alpha, s.runSet.S, s.runSet.P, s.runSet.Seed, chipName)
-	sc.Note = s.booth.note
-	chip := s.dep.Net.Chip()
-	// Recompute the light and scores for a new chip, layer or sample at once, and for
-	// phases moved by training at most every lightEvery.
-	newChip := sc.Chip == nil || sc.Chip.ID != s.runID
-	changed := newChip || sc.Layer != s.set.Layer ||
-		(s.run.Queries() != s.lastQ && now.Sub(s.lightTime) >= lightEvery)
-	if newChip {
-		sc.Chip = render.NewChipState(s.runID, chip.Layers())
-	}
-	sc.Layer, sc.Crosstalk = s.set.Layer, s.runSet.Crosstalk
-	if s.sampleTime.IsZero() || now.Sub(s.sampleTime) >= sampleEvery {
-		s.sampleTime = now
-		if sc.Sample.X != nil {
-			s.sampleAt = (s.sampleAt + 1) % len(s.order)
-		}
-		changed = true
-	}
-	if changed {
-		s.lightTime = now
-		s.lastQ = s.run.Queries()
-		s.showSample(sc)
-		sc.Version++
-	}
-	s.refreshNetwork(sc, chip)
-	runs := append(append([]render.Run(nil), s.history...), s.curve)
-	sc.Runs = runs
-	st := s.Stats()
-	sc.Readouts = render.Readouts{Deployed: st.DeployedAccuracy, Accuracy: st.Accuracy, Best: st.BestAccuracy,
-		Queries: st.Queries, Power: st.Power, FullPower: st.FullPower, Energy: st.Energy}
-	sc.ClassNames = s.classes
-}
-
-// showSample computes the shown test sample's class scores on the chip, the light entering
-// the shown layer and that light on every waveguide of the layer (the one place the page's
-// light is computed: drawing only reads it).
-func (s *Session) showSample(sc *render.Scene) {
-	i := s.order[s.sampleAt]
-	x := s.testSet.Sample(i)
-	sc.Sample = render.Sample{Shape: s.testSet.Shape, X: x, Label: int(s.testSet.Y[i])}
-	sc.LayerInput, sc.Light = nil, nil
-	if s.view == nil || s.view.Load(s.testSet, []int{i}) != nil {
-		return
-	}
-	sc.Scores = render.Softmax(s.view.Forward())
-	in, err := LayerInput(s.view, s.set.Layer)
-	if err != nil {
-		return
-	}
-	sc.LayerInput = in
-	chip := s.dep.Net.Chip()
-	l := chip.Layers()[s.set.Layer]
-	off := chip.Layout().LayerOffset(s.set.Layer)
-	eff := make([]float64, l.NumPhases())
-	for k := range eff {
-		eff[k] = chip.Effective(off + k)
-	}
-	if li, err := render.NewLight(l, eff, chip.Signs(s.set.Layer), in); err == nil {
-		sc.Light = li
-	}
-}
-
-// fillDevices copies the shown layer's device state into the scene (heater colours follow
-// training at the rate the scene is looked at, not at every slice).
-func (s *Session) fillDevices() {
-	if s.run == nil || s.scene.Chip == nil {
-		return
-	}
-	s.scene.Chip.Fill(s.dep.Net.Chip(), s.scene.Layer)
-}
 
 // Chip returns the deployed chip (nil before the first deployment).
 func (s *Session) Chip() *photonics.Chip {

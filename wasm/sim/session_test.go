@@ -1,8 +1,8 @@
 package sim
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/meshlight/meshlight/wasm/wire"
 	"math"
 	"slices"
 	"strings"
@@ -11,7 +11,6 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
-	"github.com/meshlight/meshlight/train/model"
 )
 
 func newTestSession(t *testing.T, query string) (*Session, *clock, site) {
@@ -265,71 +264,79 @@ func TestSessionScene(t *testing.T) {
 	}
 }
 
-// Booth mode: a chip recovers until its run has plateaued (the rule on its kept state,
-// not a time), its result shows for a while, then the next chip deploys and recovers.
-func TestSessionBooth(t *testing.T) {
-	s, c, _ := newTestSession(t, "?booth=1&speed=100")
-	s.plateau = Plateau{Factor: 1, Min: 2000, Max: 20000} // BoothPlateau's shape, within a short test
-	frame(s, c)
-	if st := s.Stats(); !st.Running || st.Booth != "recover" {
-		t.Fatalf("booth: %+v", st)
-	}
-	start := c.now()
-	var before, earlier Stats // the figures as the last frame began, and as the one before it began
-	for range 1000 {
-		earlier, before = before, s.Stats()
-		frame(s, c) // booth mode moves at the start of a frame, on the figures the frame before left
-		if s.Stats().Booth != "recover" {
+// End ends a run as its budget would: training pauses, the run is done and the chip holds
+// the state the run keeps (the page's booth cycle ends a chip's recovery with it).
+func TestSessionEnd(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100&run=1")
+	ready(t, s, c)
+	for range 200 {
+		frame(s, c)
+		if st := s.Stats(); st.Kept && st.Queries > st.KeptQueries+500 {
 			break
 		}
 	}
 	st := s.Stats()
-	if st.Running || st.Booth != "result" || !strings.Contains(s.Scene().Note, "recovered from") || !strings.Contains(s.Scene().Note, "kept at") {
-		t.Fatalf("after recovering: %+v note %q", st, s.Scene().Note)
+	if !st.Kept || st.Queries <= st.KeptQueries {
+		t.Fatalf("no state kept behind the last: %+v", st)
 	}
-	if !st.Kept || st.Queries != before.Queries || !s.plateau.Reached(st.Queries, st.KeptQueries) || s.plateau.Reached(earlier.Queries, earlier.KeptQueries) {
-		t.Errorf("recovery ended at %d queries (kept at %d), a frame earlier the run was at %d (kept at %d): want the first figures the rule holds on",
-			st.Queries, st.KeptQueries, earlier.Queries, earlier.KeptQueries)
+	s.End()
+	frame(s, c)
+	st = s.Stats()
+	if st.Running || !st.Done {
+		t.Errorf("after End: running %v, done %v", st.Running, st.Done)
 	}
 	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
-		t.Errorf("after recovering the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
-	}
-	if d := c.now().Sub(start); d >= boothRecoverCap {
-		t.Errorf("recovery ended after %v, on the clock's cap %v rather than on progress", d, boothRecoverCap)
-	}
-	t.Logf("plateaued at %d queries, kept at %d: %s", st.Queries, st.KeptQueries, s.Scene().Note)
-	seed := s.Settings().Seed
-	c.add(boothResult)
-	frame(s, c)
-	if st := s.Stats(); !st.Running || st.Booth != "recover" || s.Settings().Seed != seed+1 || st.Queries > 100 {
-		t.Errorf("next chip: %+v seed %d", st, s.Settings().Seed)
-	}
-	// The clock stays a safety net: a run that never plateaus ends at the cap.
-	s.plateau = Plateau{Factor: 1, Min: 1 << 40, Max: 1 << 41}
-	frame(s, c)
-	c.add(boothRecoverCap)
-	frame(s, c)
-	if st := s.Stats(); st.Booth != "result" {
-		t.Errorf("after %v without a plateau: booth %q, want result", boothRecoverCap, st.Booth)
-	}
-	s.Set(map[string]string{"booth": "0"})
-	if s.Stats().Booth != "" {
-		t.Error("booth off")
+		t.Errorf("after End the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
 	}
 }
 
-// A diverging run (logits overflow to infinity, the loss is NaN) stops training with a
-// message in the page; the chip and curves stay as they were.
-func TestSessionDivergenceIsReported(t *testing.T) {
-	st := testSite(t)
-	var mb bytes.Buffer
-	if err := model.Write(&mb, randomModelBound(t, "huge", "vowel4", "8-16-16-4", 1, 0, 1.7e308, 2)); err != nil {
-		t.Fatal(err)
+// Until ends the run at the first slice where the rule holds on its figures (booth mode's
+// recovery of a chip: the run stops where it plateaus, not a frame and a message later),
+// on the state it keeps; a new deployment has no rule.
+func TestSessionUntil(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100&run=1")
+	ready(t, s, c)
+	rule := wire.Plateau{Factor: 1, Min: 2000, Max: 20000} // BoothPlateau's shape, within a short test
+	s.Until(&rule)
+	var before, earlier Stats // the figures as the last frame began, and as the one before it began
+	for range 1000 {
+		earlier, before = before, s.Stats()
+		frame(s, c) // the rule is checked as a slice begins, on the figures the slice before left
+		if !s.Stats().Running {
+			break
+		}
 	}
-	st["models/huge.json"] = mb.Bytes()
-	c := newClock()
-	s := NewSession("?model=models/huge.json&speed=100", st.fetch)
-	s.SetClock(c.now)
+	st := s.Stats()
+	if st.Running || !st.Done || !st.Kept {
+		t.Fatalf("after the rule held: %+v", st)
+	}
+	if st.Queries != before.Queries || !rule.Reached(st.Queries, st.KeptQueries) || rule.Reached(earlier.Queries, earlier.KeptQueries) {
+		t.Errorf("the run ended at %d queries (kept at %d), a frame earlier it was at %d (kept at %d): want the first figures the rule holds on",
+			st.Queries, st.KeptQueries, earlier.Queries, earlier.KeptQueries)
+	}
+	if acc := s.run.Objective().Evaluate(); acc != st.KeptAccuracy {
+		t.Errorf("the chip scores %.2f%%, its kept state %.2f%%: want the kept state programmed back", acc, st.KeptAccuracy)
+	}
+	s.Redeploy()
+	s.Start()
+	for range 300 {
+		frame(s, c)
+	}
+	if st := s.Stats(); !st.Running || st.Queries < 20000 {
+		t.Errorf("a new chip stopped by the last one's rule: %+v", st)
+	}
+}
+
+// A diverging run (the loss is NaN) stops training with a message in the page; the chip
+// and curves stay as they were. No valid model file makes a run diverge (its Sigma bound
+// is at most model.MRange's, so the logits stay finite), so the test poisons the training
+// samples in memory and redeploys, which splits them again.
+func TestSessionDivergenceIsReported(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=100")
+	for i := range s.trainSet.X {
+		s.trainSet.X[i] = float32(math.NaN())
+	}
+	s.Set(map[string]string{"seed": "2"})
 	ready(t, s, c)
 	s.Start()
 	for i := 0; i < 50 && s.Stats().Running; i++ {
@@ -419,7 +426,7 @@ func TestSessionBadChipKeepsLastGoodState(t *testing.T) {
 		wantErr string
 	}{
 		{"bits above 16", map[string]string{"bits": "17"}, `bits="17": out of range [0, 16]`},
-		{"negative vpi", map[string]string{"vpi": "-1"}, `vpi="-1": out of range (0, 1000]`},
+		{"negative vpi", map[string]string{"vpi": "-1"}, `vpi="-1": out of range [0.1, 100]`},
 		{"negative gamma-std", map[string]string{"gamma-std": "-0.002"}, `gamma-std="-0.002": out of range [0, 1)`},
 		{"unknown preset", map[string]string{"chip": "lab"}, `chip="lab": unknown chip preset (known: paper, ideal, strong)`},
 		{"step below a code", map[string]string{"lr": "0.01"}, `lr="0.01": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)`},
@@ -440,7 +447,7 @@ func TestSessionBadChipKeepsLastGoodState(t *testing.T) {
 				t.Errorf("page error %q lacks %q", msg, c.wantErr)
 			}
 			if len(c.params) == 2 {
-				set.Bits, set.LR = 6, photonics.Quantum(6) // the good value of the pair applies
+				set.Bits, set.Step = 6, photonics.Quantum(6) // the good value of the pair applies
 				if s.Settings() != set || s.Chip() == chip {
 					t.Errorf("bits 6 must apply: %+v", s.Settings())
 				}

@@ -3,7 +3,6 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -13,48 +12,49 @@ import (
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
+	"github.com/meshlight/meshlight/train/param"
 )
 
 // Settings are the knobs of the simulator. They round-trip through the page's URL query
 // (Query, ParseQuery), so a link reproduces a view.
 //
-// The chip: Chip names the preset (photonics.Presets: "paper", the method's chip and the
-// default; "ideal"; "strong") whose values the chip fields GammaStd, VPi, Crosstalk, Bits
-// and HeatAll start from. Choosing a preset (setting "chip", even to the one already
-// chosen) sets all five fields to its values; setting a field afterwards changes that field
-// only and keeps the preset's name, and the chip then reads "paper, edited" (ChipEdited).
+// The chip is a photonics.Hardware: Preset names the preset (photonics.Presets: "paper",
+// the method's chip and the default; "ideal"; "strong") whose values the chip's fields
+// (GammaStd, VPi, Crosstalk, Bits, HeatAll) start from. Choosing a preset (setting "chip",
+// even to the one already chosen) sets every field to its values; setting a field
+// afterwards changes that field only and keeps the preset's name, and the chip then reads
+// "paper, edited" (ChipEdited).
 // The URL carries the preset when it is not the default and, after it, every chip field
 // that differs from the preset's value: "chip=strong&bits=6" is the strong chip with 6-bit
 // control. The parameter sigma of older links (a relative drift) is refused with a message
 // that names gamma-std, which replaced it.
 //
-// The step: LR follows the optimizer's default step for the chip (train.DefaultStep of
-// Optimizer and Bits, whole control codes) until it is set to another value, and the URL
-// carries lr only then. On a chip with control codes (Bits > 0) a step below one code
-// cannot be programmed: such a setting is refused with train's message, as is any other
-// combination train.Config.Validate refuses (say a V_pi that makes the drift relative to
-// gamma 50% or more).
+// The settings of a run (the optimizer, the chip, alpha, s, p, the step as lr, the seed)
+// are train.Params: the command-line tools' flags of the same names, by the same rules.
+//
+// The step: Step, the optimizer's initial phase step, follows the optimizer's default for
+// the chip (train.DefaultStep of Optimizer and Bits, whole control codes) until it is set
+// to another value, and the URL carries lr only then. On a chip with control codes
+// (Bits > 0) a step below one code cannot be programmed: such a setting is refused with
+// train's message, as is any other combination train.Config.Validate refuses (say a V_pi
+// that makes the drift relative to gamma 50% or more).
 type Settings struct {
 	Model     string  // a catalog name (see Catalog) or a relative URL of a model file (*.json, *.json.gz)
 	Layer     int     // index of the layer drawn
 	Optimizer string  // an optimizer of the training engine (train.Methods)
-	Alpha     float64 // fraction of U/V phases that are active, (0, 1]
-	S         float64 // fraction of the active phases tried per iteration, (0, 1]
-	P         float64 // probability of skipping a power-raising step back, [0, 1]
-	LR        float64 // initial phase step, radians (see above)
-	Chip      string  // the chip preset the chip fields start from: paper, ideal or strong
-	GammaStd  float64 // phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2 (absolute)
-	VPi       float64 // half-wave voltage V_pi of the phase shifters, volts
-	Crosstalk float64 // thermal crosstalk coefficient between adjacent devices
-	Bits      int     // control resolution of the active phases, 0 (continuous) to photonics.MaxBits
-	HeatAll   bool    // passive devices heat their neighbours too (ablation)
-	Seed      int64   // fixes the noise draw, the active set and every random choice
-	Speed     int     // most ONN queries per 1/60 s (the engine trains at most 60 times this a second)
-	Compare   bool    // keep earlier runs as faint overlays
-	Booth     bool    // booth mode: full screen, loops on its own
-	View      string  // what the mesh area shows: "layer" (one layer's meshes) or "network" (the whole network); follows booth mode until set
-	Run       bool    // start training as soon as the chip is deployed
-	Race      string  // the optimizers racing on identical chips, comma-separated (race.go); "" when none
+	Alpha     float64 // fraction of U/V phases that are active (ranges: train.Params)
+	S         float64 // fraction of the active phases tried per iteration
+	P         float64 // probability of skipping a power-raising step back
+	Step      float64 // the optimizer's initial phase step, radians: the URL's lr (see above)
+	// The chip: its preset (the URL's chip) and the fields it sets.
+	photonics.Hardware
+	Seed    int64  // fixes the noise draw, the active set and every random choice
+	Speed   int    // most ONN queries per 1/60 s (the engine trains at most 60 times this a second)
+	Compare bool   // keep earlier runs as faint overlays
+	Booth   bool   // booth mode: full screen, loops on its own
+	View    string // what the mesh area shows: "layer" (one layer's meshes) or "network" (the whole network); follows booth mode until set
+	Run     bool   // start training as soon as the chip is deployed
+	Race    string // the optimizers racing on identical chips, comma-separated (race.go); "" when none
 }
 
 // Effect says what a change of one setting needs.
@@ -71,8 +71,8 @@ const (
 	Reload
 )
 
-// param describes one URL parameter.
-type param struct {
+// urlParam describes one URL parameter.
+type urlParam struct {
 	name    string
 	effect  Effect
 	get     func(*Settings) string
@@ -81,8 +81,8 @@ type param struct {
 }
 
 // boolParam is a parameter of a bool field.
-func boolParam(name string, effect Effect, field func(*Settings) *bool) param {
-	return param{name, effect, fmtBool(field), setBool(field), true}
+func boolParam(name string, effect Effect, field func(*Settings) *bool) urlParam {
+	return urlParam{name, effect, fmtBool(field), setBool(field), true}
 }
 
 // DefaultSettings are the method's settings on the method's chip: the MNIST 8x8 MLP
@@ -101,8 +101,8 @@ func DefaultSettings() Settings {
 		Alpha: 0.15, S: 0.1, P: 1,
 		Seed: 1, Speed: 400, Compare: true,
 	}
-	s.setChip(photonics.Presets()[0])
-	s.LR = s.defaultLR()
+	s.Hardware = photonics.Presets()[0].Hardware
+	s.Step = s.defaultStep()
 	s.View = s.defaultView()
 	return s
 }
@@ -119,46 +119,35 @@ func (s *Settings) defaultView() string {
 	return "layer"
 }
 
-// setChip sets the chip fields to a preset's.
-func (s *Settings) setChip(p photonics.ChipPreset) {
-	s.Chip = p.Name
-	s.GammaStd, s.VPi, s.Crosstalk, s.HeatAll = p.Noise.GammaStd, p.Noise.VPi, p.Noise.Crosstalk, p.Noise.HeatAll
-	s.Bits = p.Bits
-}
-
-// defaultLR is the optimizer's default step on this chip.
-func (s *Settings) defaultLR() float64 { return train.DefaultStep(s.Optimizer, s.Bits) }
+// defaultStep is the optimizer's default step on this chip.
+func (s *Settings) defaultStep() float64 { return train.DefaultStep(s.Optimizer, s.Bits) }
 
 // ChipEdited reports whether a chip field differs from the preset's value.
 func (s Settings) ChipEdited() bool {
-	p, err := photonics.LookupPreset(s.Chip)
-	if err != nil {
-		return true
-	}
-	t := s
-	t.setChip(p)
-	return t != s
+	p, err := photonics.LookupPreset(s.Preset)
+	return err != nil || s.Hardware != p.Hardware
 }
 
 // Config returns the training engine's configuration of these settings (the loop's
 // budgets and evaluation interval are left at their defaults).
 func (s Settings) Config() train.Config {
 	c := train.DefaultConfig()
-	c.Optimizer = s.Optimizer
-	c.Options.S, c.Options.P = s.S, s.P
-	c.Alpha = s.Alpha
-	c.GammaStd, c.VPi, c.Crosstalk, c.Bits, c.HeatAll = s.GammaStd, s.VPi, s.Crosstalk, s.Bits, s.HeatAll
-	c.Seed = s.Seed
-	c.Step = s.LR
-	c.Preset = s.Chip
+	c.Optimizer, c.Alpha, c.S, c.P, c.Step = s.Optimizer, s.Alpha, s.S, s.P, s.Step
+	c.Hardware, c.Seed = s.Hardware, s.Seed
 	return c
+}
+
+// setConfig takes from c what Config puts in it: the settings of train.Params.
+func (s *Settings) setConfig(c train.Config) {
+	s.Optimizer, s.Alpha, s.S, s.P, s.Step = c.Optimizer, c.Alpha, c.S, c.P, c.Step
+	s.Hardware, s.Seed = c.Hardware, c.Seed
 }
 
 // retired names the parameters that were replaced, and by what.
 var retired = map[string]func(v string) string{
 	"sigma": func(v string) string {
 		msg := "the relative drift sigma was replaced by gamma-std, the absolute standard deviation of gamma = π/V_π² in rad/V² (the method's chip: gamma-std=0.002, a 1.21% drift at V_π 4.36 V)"
-		if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && x >= 0 && !math.IsInf(x, 0) {
+		if x, err := param.Float(v); err == nil && x >= 0 {
 			msg += fmt.Sprintf("; sigma=%g is gamma-std=%.3g", x, x*photonics.DefaultNoise().Gamma())
 		}
 		return msg
@@ -167,8 +156,9 @@ var retired = map[string]func(v string) string{
 
 // params lists the URL parameters in their canonical order: the one a query is applied
 // in, so that a preset comes before the chip fields it sets, and the chip and the optimizer
-// before the step that depends on them.
-var params = []param{
+// before the step that depends on them. The settings of a run are train.Params, in their
+// order, between the model and the view's settings.
+var params = slices.Concat([]urlParam{
 	{"model", Reload, func(s *Settings) string { return s.Model }, func(s *Settings, v string) error {
 		if err := ValidModelRef(v); err != nil {
 			return err
@@ -176,48 +166,9 @@ var params = []param{
 		s.Model = v
 		return nil
 	}, false},
-	{"optimizer", Restart, func(s *Settings) string { return s.Optimizer }, func(s *Settings, v string) error {
-		v = strings.ToLower(strings.TrimSpace(v))
-		if !slices.Contains(train.Methods(), v) {
-			return fmt.Errorf("unknown optimizer (known: %s)", strings.Join(train.Methods(), ", "))
-		}
-		s.Optimizer = v
-		return nil
-	}, false},
-	{"chip", Redeploy, func(s *Settings) string { return s.Chip }, func(s *Settings, v string) error {
-		p, err := photonics.LookupPreset(strings.ToLower(v))
-		if err != nil {
-			return fmt.Errorf("unknown chip preset (known: %s)", strings.Join(photonics.PresetNames(), ", "))
-		}
-		s.setChip(p)
-		return nil
-	}, false},
-	{"gamma-std", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.GammaStd }), setFloat(func(s *Settings) *float64 { return &s.GammaStd }, 0, 1, true, false), false},
-	{"vpi", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.VPi }), setFloat(func(s *Settings) *float64 { return &s.VPi }, 0, 1000, false, true), false},
-	{"crosstalk", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Crosstalk }), setFloat(func(s *Settings) *float64 { return &s.Crosstalk }, 0, 0.5, true, true), false},
-	{"bits", Redeploy, func(s *Settings) string { return strconv.Itoa(s.Bits) }, func(s *Settings, v string) error {
-		n, err := parseInt(v, 0, photonics.MaxBits)
-		if err != nil {
-			return err
-		}
-		s.Bits = int(n)
-		return nil
-	}, false},
-	boolParam("heat-all", Redeploy, func(s *Settings) *bool { return &s.HeatAll }),
-	{"alpha", Redeploy, fmtFloat(func(s *Settings) *float64 { return &s.Alpha }), setFloat(func(s *Settings) *float64 { return &s.Alpha }, 0, 1, false, true), false},
-	{"s", Restart, fmtFloat(func(s *Settings) *float64 { return &s.S }), setFloat(func(s *Settings) *float64 { return &s.S }, 0, 1, false, true), false},
-	{"p", Restart, fmtFloat(func(s *Settings) *float64 { return &s.P }), setFloat(func(s *Settings) *float64 { return &s.P }, 0, 1, true, true), false},
-	{"lr", Restart, fmtFloat(func(s *Settings) *float64 { return &s.LR }), setFloat(func(s *Settings) *float64 { return &s.LR }, 0, math.Pi, false, true), false},
-	{"seed", Redeploy, func(s *Settings) string { return strconv.FormatInt(s.Seed, 10) }, func(s *Settings, v string) error {
-		n, err := parseInt(v, 0, MaxSeed)
-		if err != nil {
-			return err
-		}
-		s.Seed = n
-		return nil
-	}, false},
+}, runParams(), []urlParam{
 	{"speed", ViewOnly, func(s *Settings) string { return strconv.Itoa(s.Speed) }, func(s *Settings, v string) error {
-		n, err := parseInt(v, 1, MaxSpeed)
+		n, err := param.Int(v, 1, MaxSpeed)
 		if err != nil {
 			return err
 		}
@@ -225,7 +176,7 @@ var params = []param{
 		return nil
 	}, false},
 	{"layer", ViewOnly, func(s *Settings) string { return strconv.Itoa(s.Layer) }, func(s *Settings, v string) error {
-		n, err := parseInt(v, 0, 1000)
+		n, err := param.Int(v, 0, 1000)
 		if err != nil {
 			return err
 		}
@@ -244,6 +195,30 @@ var params = []param{
 	}, false},
 	boolParam("run", ViewOnly, func(s *Settings) *bool { return &s.Run }),
 	{"race", ViewOnly, func(s *Settings) string { return s.Race }, setRace, false},
+})
+
+// runParams are the URL parameters of train.Params, read and set through the run's
+// configuration (Config, setConfig). A new value that Deploys redeploys; the others
+// restart the run on the same chip.
+func runParams() []urlParam {
+	var out []urlParam
+	for _, tp := range train.Params {
+		effect := Restart
+		if tp.Deploys {
+			effect = Redeploy
+		}
+		out = append(out, urlParam{tp.Name, effect,
+			func(s *Settings) string { c := s.Config(); return tp.Get(&c) },
+			func(s *Settings, v string) error {
+				c := s.Config()
+				if err := tp.Set(&c, v); err != nil {
+					return err
+				}
+				s.setConfig(c)
+				return nil
+			}, tp.Bool})
+	}
+	return out
 }
 
 // MaxSpeed is the largest accepted speed (ONN queries per frame).
@@ -252,7 +227,7 @@ const MaxSpeed = 100000
 // MaxSeed is the largest seed: 2^53, the largest integer below which every integer is a
 // JavaScript number exactly, so a link with any seed from 0 to MaxSeed reloads as it was.
 // Redeploy wraps from MaxSeed to 0 (NextSeed).
-const MaxSeed = 1 << 53
+const MaxSeed = train.MaxSeed
 
 // NextSeed is the seed after seed: seed+1, wrapping from MaxSeed (or anything beyond it) to 0.
 func NextSeed(seed int64) int64 {
@@ -305,13 +280,13 @@ func (s Settings) Values() map[string]any {
 	return out
 }
 
-func lookup(name string) (param, bool) {
+func lookup(name string) (urlParam, bool) {
 	for _, p := range params {
 		if p.name == name {
 			return p, true
 		}
 	}
-	return param{}, false
+	return urlParam{}, false
 }
 
 // Set changes one setting from its URL form and says what the change needs. On error s is
@@ -330,8 +305,8 @@ func (s *Settings) Set(name, value string) (Effect, error) {
 	if err := p.set(&t, strings.TrimSpace(value)); err != nil {
 		return ViewOnly, fmt.Errorf("%s=%s: %w", name, quoteCut(value), err)
 	}
-	if name != "lr" && s.LR == s.defaultLR() {
-		t.LR = t.defaultLR() // the step follows the default
+	if name != "lr" && s.Step == s.defaultStep() {
+		t.Step = t.defaultStep() // the step follows the default
 	}
 	if name != "view" && s.View == s.defaultView() {
 		t.View = t.defaultView() // the view follows booth mode
@@ -478,11 +453,11 @@ func (s Settings) Query() string {
 // preset, and the step of s's optimizer on s's chip.
 func (s Settings) defaults() Settings {
 	d := DefaultSettings()
-	if p, err := photonics.LookupPreset(s.Chip); err == nil {
-		d.setChip(p)
-		d.Chip = DefaultSettings().Chip // the preset itself has one default
+	if p, err := photonics.LookupPreset(s.Preset); err == nil {
+		d.Hardware = p.Hardware
+		d.Preset = DefaultSettings().Preset // the preset itself has one default
 	}
-	d.LR = s.defaultLR()
+	d.Step = s.defaultStep()
 	d.View = s.defaultView()
 	return d
 }
@@ -519,75 +494,16 @@ func ValidModelRef(v string) error {
 	return nil
 }
 
-func fmtFloat(field func(*Settings) *float64) func(*Settings) string {
-	return func(s *Settings) string { return strconv.FormatFloat(*field(s), 'g', -1, 64) }
-}
-
-// setFloat parses a finite number between lo and hi; loClosed and hiClosed say whether the
-// bounds themselves are allowed.
-func setFloat(field func(*Settings) *float64, lo, hi float64, loClosed, hiClosed bool) func(*Settings, string) error {
-	return func(s *Settings, v string) error {
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return errors.New("not a number")
-		}
-		if x < lo || x > hi || (x == lo && !loClosed) || (x == hi && !hiClosed) {
-			return fmt.Errorf("out of range %s", interval(lo, hi, loClosed, hiClosed))
-		}
-		if x == 0 {
-			x = 0 // -0 reads as 0
-		}
-		*field(s) = x
-		return nil
-	}
-}
-
-func interval(lo, hi float64, loClosed, hiClosed bool) string {
-	l, r := "(", ")"
-	if loClosed {
-		l = "["
-	}
-	if hiClosed {
-		r = "]"
-	}
-	return fmt.Sprintf("%s%g, %g%s", l, lo, hi, r)
-}
-
-func parseInt(v string, lo, hi int64) (int64, error) {
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		// Numbers from JavaScript may arrive as "12" or "12.0".
-		f, ferr := strconv.ParseFloat(v, 64)
-		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			return 0, errors.New("not an integer")
-		}
-		n = int64(f)
-	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("out of range [%d, %d]", lo, hi)
-	}
-	return n, nil
-}
-
 func fmtBool(field func(*Settings) *bool) func(*Settings) string {
-	return func(s *Settings) string {
-		if *field(s) {
-			return "1"
-		}
-		return "0"
-	}
+	return func(s *Settings) string { return param.FormatBool(*field(s)) }
 }
 
 func setBool(field func(*Settings) *bool) func(*Settings, string) error {
 	return func(s *Settings, v string) error {
-		switch strings.ToLower(v) {
-		case "1", "true", "on", "yes":
-			*field(s) = true
-		case "0", "false", "off", "no":
-			*field(s) = false
-		default:
-			return errors.New("not a boolean (use 1 or 0)")
+		b, err := param.Bool(v)
+		if err == nil {
+			*field(s) = b
 		}
-		return nil
+		return err
 	}
 }

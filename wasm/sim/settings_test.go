@@ -26,8 +26,8 @@ func TestParseQueryValues(t *testing.T) {
 	if len(errs) != 0 {
 		t.Fatalf("errors: %v", errs)
 	}
-	want := Settings{Model: "vowel-mlp", Optimizer: "flops", Alpha: 0.05, S: 1, P: 0, LR: 0.01, Chip: "paper", GammaStd: 0, VPi: 5,
-		Crosstalk: 0.004, Bits: 0, HeatAll: true, Seed: 7, Speed: 50, Layer: 2, Compare: false, Booth: true, View: "network", Run: true}
+	want := Settings{Model: "vowel-mlp", Optimizer: "flops", Alpha: 0.05, S: 1, P: 0, Step: 0.01,
+		Hardware: photonics.Hardware{Preset: "paper", Noise: photonics.Noise{GammaStd: 0, VPi: 5, Crosstalk: 0.004, HeatAll: true}, Bits: 0}, Seed: 7, Speed: 50, Layer: 2, Compare: false, Booth: true, View: "network", Run: true}
 	if s != want {
 		t.Errorf("got %+v\nwant %+v", s, want)
 	}
@@ -37,14 +37,14 @@ func TestParseQueryValues(t *testing.T) {
 // it still apply.
 func TestParseQueryInvalid(t *testing.T) {
 	cases := []struct{ query, wantErr string }{
-		{"alpha=0", "alpha=\"0\": out of range (0, 1]"},
+		{"alpha=0", "alpha=\"0\": out of range [1e-06, 1]"},
 		{"alpha=1.5", "alpha=\"1.5\": out of range"},
-		{"alpha=abc", "alpha=\"abc\": not a number"},
-		{"alpha=NaN", "not a number"},
+		{"alpha=abc", "alpha=\"abc\": not a decimal number"},
+		{"alpha=NaN", "not a decimal number"},
 		{"s=-0.1", "s=\"-0.1\": out of range"},
 		{"p=2", "p=\"2\": out of range [0, 1]"},
 		{"lr=0", "lr=\"0\": out of range"},
-		{"gamma-std=Inf", "gamma-std=\"Inf\": not a number"},
+		{"gamma-std=Inf", "gamma-std=\"Inf\": not a decimal number"},
 		{"crosstalk=-1", "crosstalk=\"-1\": out of range"},
 		{"seed=-3", "seed=\"-3\": out of range"},
 		{"seed=1.5", "not an integer"},
@@ -60,12 +60,22 @@ func TestParseQueryInvalid(t *testing.T) {
 		{"bits=17", "bits=\"17\": out of range [0, 16]"},
 		{"bits=-1", "bits=\"-1\": out of range [0, 16]"},
 		{"bits=4.5", "bits=\"4.5\": not an integer"},
-		{"vpi=-1", "vpi=\"-1\": out of range (0, 1000]"},
-		{"vpi=0", "vpi=\"0\": out of range (0, 1000]"},
+		{"vpi=-1", "vpi=\"-1\": out of range [0.1, 100]"},
+		{"vpi=0", "vpi=\"0\": out of range [0.1, 100]"},
 		{"vpi=100", "vpi=\"100\": gamma-std = 0.002, want a relative drift"},
 		{"gamma-std=-0.002", "gamma-std=\"-0.002\": out of range [0, 1)"},
 		{"crosstalk=0.6", "crosstalk=\"0.6\": out of range [0, 0.5]"},
 		{"heat-all=2", "heat-all=\"2\": not a boolean"},
+		// One rule per parameter with the CLI (train.Params, issue 19 item 7).
+		{"vpi=1e-300", "vpi=\"1e-300\": out of range [0.1, 100]"},
+		{"alpha=1e-320", "alpha=\"1e-320\": too small"},
+		{"s=1e-320", "s=\"1e-320\": too small"},
+		{"s=1e-9", "s=\"1e-9\": out of range [1e-06, 1]"},
+		{"p=0x1p-3", "p=\"0x1p-3\": not a decimal number"},
+		{"alpha=0x1p-3", "alpha=\"0x1p-3\": not a decimal number"},
+		{"compare=yes", "compare=\"yes\": not a boolean"},
+		{"run=on", "run=\"on\": not a boolean"},
+		{"speed=0x10", "speed=\"0x10\": not an integer"},
 		{"chip=lab", "chip=\"lab\": unknown chip preset (known: paper, ideal, strong); keeping chip=paper"},
 		{"lr=0.01", "lr=\"0.01\": lr = 0.01, want at least one control code, 0.02454 rad at 8 bits (or bits 0)"},
 		{"bits=6&lr=0.05", "lr=\"0.05\": lr = 0.05, want at least one control code, 0.09817 rad at 6 bits"},
@@ -79,8 +89,8 @@ func TestParseQueryInvalid(t *testing.T) {
 			continue
 		}
 		if c.query == "bits=6&lr=0.05" {
-			if s.Bits != 6 || s.LR != photonics.Quantum(6) {
-				t.Errorf("bits=6 with a refused lr: bits %d lr %g, want 6 and one 6-bit code", s.Bits, s.LR)
+			if s.Bits != 6 || s.Step != photonics.Quantum(6) {
+				t.Errorf("bits=6 with a refused lr: bits %d lr %g, want 6 and one 6-bit code", s.Bits, s.Step)
 			}
 			continue
 		}
@@ -177,11 +187,11 @@ func TestCatalog(t *testing.T) {
 // The default is the method's chip ("paper"), and each preset sets the five chip fields.
 func TestChipPresets(t *testing.T) {
 	d := DefaultSettings()
-	if d.Chip != "paper" || d.GammaStd != 2e-3 || d.VPi != 4.36 || d.Crosstalk != 2e-3 || d.Bits != 8 || d.HeatAll || d.ChipEdited() {
+	if d.Preset != "paper" || d.GammaStd != 2e-3 || d.VPi != 4.36 || d.Crosstalk != 2e-3 || d.Bits != 8 || d.HeatAll || d.ChipEdited() {
 		t.Errorf("default chip %+v, want the method's", d)
 	}
-	if d.LR != train.DefaultStep("szo-scd", 8) || d.LR != photonics.Quantum(8) {
-		t.Errorf("default step %g, want one 8-bit code %g", d.LR, photonics.Quantum(8))
+	if d.Step != train.DefaultStep("szo-scd", 8) || d.Step != photonics.Quantum(8) {
+		t.Errorf("default step %g, want one 8-bit code %g", d.Step, photonics.Quantum(8))
 	}
 	if err := d.Config().Validate(); err != nil {
 		t.Errorf("the default settings do not validate: %v", err)
@@ -207,11 +217,11 @@ func TestChipPresets(t *testing.T) {
 			if err != nil || e != c.effect {
 				t.Fatalf("Set(chip, %s) = %v, %v; want %v", c.name, e, err, c.effect)
 			}
-			if s.Chip != c.name || s.GammaStd != c.gammaStd || s.Crosstalk != c.crosstalk || s.Bits != c.bits || s.VPi != photonics.DefaultVPi || s.HeatAll || s.ChipEdited() {
+			if s.Preset != c.name || s.GammaStd != c.gammaStd || s.Crosstalk != c.crosstalk || s.Bits != c.bits || s.VPi != photonics.DefaultVPi || s.HeatAll || s.ChipEdited() {
 				t.Errorf("chip %+v", s)
 			}
-			if s.LR != train.DefaultStep(s.Optimizer, s.Bits) {
-				t.Errorf("step %g, want the default %g", s.LR, train.DefaultStep(s.Optimizer, s.Bits))
+			if s.Step != train.DefaultStep(s.Optimizer, s.Bits) {
+				t.Errorf("step %g, want the default %g", s.Step, train.DefaultStep(s.Optimizer, s.Bits))
 			}
 			if q := s.Query(); q != c.query {
 				t.Errorf("Query() = %q, want %q", q, c.query)
@@ -268,11 +278,11 @@ func TestChipEditsKept(t *testing.T) {
 func TestStepFollowsChip(t *testing.T) {
 	code := photonics.Quantum
 	cases := []struct {
-		name    string
-		sets    [][2]string
-		wantLR  float64
-		query   string
-		wantErr string // of the last Set
+		name     string
+		sets     [][2]string
+		wantStep float64
+		query    string
+		wantErr  string // of the last Set
 	}{
 		{"default", nil, code(8), "", ""},
 		{"flops takes two codes", [][2]string{{"optimizer", "flops"}}, 2 * code(8), "optimizer=flops", ""},
@@ -303,8 +313,8 @@ func TestStepFollowsChip(t *testing.T) {
 			if c.wantErr == "" && err != nil || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
 				t.Errorf("error %v, want %q", err, c.wantErr)
 			}
-			if s.LR != c.wantLR {
-				t.Errorf("step %g, want %g", s.LR, c.wantLR)
+			if s.Step != c.wantStep {
+				t.Errorf("step %g, want %g", s.Step, c.wantStep)
 			}
 			if q := s.Query(); q != c.query {
 				t.Errorf("Query() = %q, want %q", q, c.query)
@@ -319,11 +329,11 @@ func TestSetRefusesBadChip(t *testing.T) {
 	cases := []struct{ name, param, value, wantErr string }{
 		{"bits above 16", "bits", "17", `bits="17": out of range [0, 16]`},
 		{"negative bits", "bits", "-2", `bits="-2": out of range [0, 16]`},
-		{"negative vpi", "vpi", "-4.36", `vpi="-4.36": out of range (0, 1000]`},
+		{"negative vpi", "vpi", "-4.36", `vpi="-4.36": out of range [0.1, 100]`},
 		{"zero vpi", "vpi", "0", `vpi="0": out of range`},
-		{"vpi making the drift huge", "vpi", "1000", `want a relative drift gamma std * V_pi^2 / pi below 0.5`},
+		{"vpi making the drift huge", "vpi", "50", `want a relative drift gamma std * V_pi^2 / pi below 0.5`},
 		{"negative gamma-std", "gamma-std", "-0.002", `gamma-std="-0.002": out of range [0, 1)`},
-		{"gamma-std not a number", "gamma-std", "2e-3x", `gamma-std="2e-3x": not a number`},
+		{"gamma-std not a decimal number", "gamma-std", "2e-3x", `gamma-std="2e-3x": not a decimal number`},
 		{"drift of 50%", "gamma-std", "0.09", `gamma-std="0.09": gamma-std = 0.09, want a relative drift`},
 		{"unknown preset", "chip", "lab", `chip="lab": unknown chip preset (known: paper, ideal, strong)`},
 		{"custom is no preset", "chip", "custom", `unknown chip preset`},
@@ -448,7 +458,7 @@ func TestParseQueryBadEscapeKeepsTheRest(t *testing.T) {
 		wantErr     string
 		want        func(*Settings)
 	}{
-		{"bad value", "alpha=0.3&seed=%zz&bits=6", `seed="%zz" ignored: a bad %-escape`, func(s *Settings) { s.Alpha, s.Bits, s.LR = 0.3, 6, photonics.Quantum(6) }},
+		{"bad value", "alpha=0.3&seed=%zz&bits=6", `seed="%zz" ignored: a bad %-escape`, func(s *Settings) { s.Alpha, s.Bits, s.Step = 0.3, 6, photonics.Quantum(6) }},
 		{"bad name", "alpha=0.3&se%g1d=5&seed=4", `parameter "se%g1d" ignored: a bad %-escape in its name`, func(s *Settings) { s.Alpha, s.Seed = 0.3, 4 }},
 		{"lone percent", "seed=9&crosstalk=%", `crosstalk="%" ignored`, func(s *Settings) { s.Seed = 9 }},
 		{"good escape beside", "model=models%2Fvowel-mlp.json&lr=%", `lr="%" ignored`, func(s *Settings) { s.Model = "models/vowel-mlp.json" }},

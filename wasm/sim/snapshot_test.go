@@ -3,6 +3,9 @@ package sim
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/meshlight/meshlight/render"
+	"github.com/meshlight/meshlight/wasm/page"
+	"github.com/meshlight/meshlight/wasm/wire"
 	"math"
 	"reflect"
 	"slices"
@@ -12,11 +15,11 @@ import (
 
 // snapshotOf sends one snapshot from s to m, as the worker does for a page request, with
 // the network's devices (a page zoomed in).
-func snapshotOf(t *testing.T, s *Session, m *Mirror, seq uint64) []byte {
+func snapshotOf(t *testing.T, s *Session, m *page.Mirror, seq uint64) []byte {
 	t.Helper()
-	h := m.Have()
+	h := m.Have(false)
 	h.Devices = true
-	b := s.AppendSnapshot(nil, seq, h)
+	b := s.Snapshot(seq, h).Append(nil)
 	if err := m.Apply(b); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
@@ -32,8 +35,8 @@ func TestSnapshotNetworkZoomedOut(t *testing.T) {
 	for range 10 {
 		frame(s, c)
 	}
-	var m Mirror
-	tiles := s.AppendSnapshot(nil, 1, m.Have())
+	var m page.Mirror
+	tiles := s.Snapshot(1, m.Have(false)).Append(nil)
 	if err := m.Apply(tiles); err != nil {
 		t.Fatal(err)
 	}
@@ -50,9 +53,9 @@ func TestSnapshotNetworkZoomedOut(t *testing.T) {
 		sameFloats(t, "block light", g.BlockLight, w.BlockLight)
 		sameFloats(t, "layer output", g.Output, w.Output)
 	}
-	h := m.Have()
+	h := m.Have(false)
 	h.Devices = true
-	devices := s.AppendSnapshot(nil, 2, h)
+	devices := s.Snapshot(2, h).Append(nil)
 	if err := m.Apply(devices); err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +79,14 @@ func TestMirrorKeepsNoSnapshotBytes(t *testing.T) {
 	for range 10 {
 		frame(s, c)
 	}
-	var m Mirror
-	h := m.Have()
+	var m page.Mirror
+	h := m.Have(false)
 	h.Devices = true
-	b := s.AppendSnapshot(nil, 1, h)
+	b := s.Snapshot(1, h).Append(nil)
 	if err := m.Apply(b); err != nil {
 		t.Fatal(err)
 	}
-	var again Mirror
+	var again page.Mirror
 	if err := again.Apply(slices.Clone(b)); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +116,7 @@ func sameFloats(t *testing.T, what string, got, want []float64) {
 // pieces), the earlier runs, and in the network view the whole network.
 func TestSnapshotRoundTrip(t *testing.T) {
 	s, c, _ := newTestSession(t, "?speed=60&layer=1&seed=4")
-	var m Mirror
+	var m page.Mirror
 	first := snapshotOf(t, s, &m, 7)
 	if m.Seq != 7 || !m.Received {
 		t.Fatalf("seq %d received %v", m.Seq, m.Received)
@@ -137,7 +140,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(m.Stats, st) {
 		t.Errorf("stats\n got %+v\nwant %+v", m.Stats, st)
 	}
-	if m.Settings != s.Settings() || !reflect.DeepEqual(m.Options, s.Options()) {
+	if m.Settings.Query != s.Settings().Query() || !reflect.DeepEqual(m.Options, s.Options()) {
 		t.Errorf("settings %+v options %v", m.Settings, m.Options)
 	}
 	want, got := &s.scene, &m.Scene
@@ -203,9 +206,9 @@ func TestSnapshotSendsOnlyWhatIsNew(t *testing.T) {
 	for range 40 {
 		frame(s, c)
 	}
-	var m Mirror
+	var m page.Mirror
 	full := snapshotOf(t, s, &m, 1)
-	again := s.AppendSnapshot(nil, 1, m.Have())
+	again := s.Snapshot(1, m.Have(false)).Append(nil)
 	if n := len(s.curve.Queries); n < 3 || len(full)-len(again) < 3*8*n {
 		t.Errorf("a page holding %d points: snapshot %d bytes, full %d", n, len(again), len(full))
 	}
@@ -229,7 +232,7 @@ func TestSnapshotSendsOnlyWhatIsNew(t *testing.T) {
 	// The kept point is of the whole curve: one that moves to a point the page holds
 	// already travels in a snapshot that carries no new point.
 	s.curve.Kept = len(s.curve.Queries) - 1
-	delta := s.AppendSnapshot(nil, 3, m.Have())
+	delta := s.Snapshot(3, m.Have(false)).Append(nil)
 	if err := m.Apply(delta); err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +247,7 @@ func TestSnapshotSendsOnlyWhatIsNew(t *testing.T) {
 // validated state.
 func TestSnapshotCarriesTheKeptState(t *testing.T) {
 	s, c, _ := newTestSession(t, "?speed=100&seed=3")
-	var m Mirror
+	var m page.Mirror
 	s.Start()
 	moves := 0
 	last := 0
@@ -288,8 +291,8 @@ func TestSnapshotMalformedIsRefused(t *testing.T) {
 	for range 20 {
 		frame(s, c)
 	}
-	good := s.AppendSnapshot(nil, 3, Have{})
-	var m Mirror
+	good := s.Snapshot(3, Have{}).Append(nil)
+	var m page.Mirror
 	if err := m.Apply(good); err != nil {
 		t.Fatal(err)
 	}
@@ -307,13 +310,12 @@ func TestSnapshotMalformedIsRefused(t *testing.T) {
 	}{
 		{"empty", nil, "not a meshlight snapshot"},
 		{"bad magic", flip(0, func(b []byte) { b[0] = 'X' }), "not a meshlight snapshot"},
-		{"newer version", flip(4, func(b []byte) { le.PutUint16(b, SnapshotVersion+1) }), fmt.Sprintf("format version %d", SnapshotVersion+1)},
+		{"newer version", flip(4, func(b []byte) { le.PutUint16(b, wire.Version+1) }), fmt.Sprintf("format version %d", wire.Version+1)},
 		{"stats field count", flip(14, func(b []byte) { le.PutUint16(b, 3) }), "stats fields"},
 		{"trailing byte", append(append([]byte(nil), good...), 0), "bytes after the end"},
-		{"huge count", flip(17, func(b []byte) { le.PutUint32(b, 1<<31) }), "a count of 2147483648"},
 	}
 	for _, tc := range cases {
-		var fresh Mirror
+		var fresh page.Mirror
 		err := fresh.Apply(tc.b)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || fresh.Received {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
@@ -330,31 +332,27 @@ func TestSnapshotMalformedIsRefused(t *testing.T) {
 	}
 	for off := 0; off < len(good); off += 7 {
 		b := flip(off, func(b []byte) { b[0] ^= 0xa5 })
-		var fresh Mirror
+		var fresh page.Mirror
 		_ = fresh.Apply(b) // must not panic
 	}
 	if !reflect.DeepEqual(m.Stats, kept) || m.Seq != 3 {
 		t.Errorf("the mirror changed after refused snapshots: seq %d", m.Seq)
 	}
-	// A page that holds a chip of another deployment cannot take a snapshot without its structure.
-	var other Mirror
-	if err := other.Apply(good); err != nil {
-		t.Fatal(err)
-	}
-	other.run++
-	err := other.Apply(s.AppendSnapshot(nil, 4, Have{Run: s.RunID(), History: s.histVer}))
+	// A page that holds no chip cannot take a snapshot without the chip's structure.
+	var other page.Mirror
+	err := other.Apply(s.Snapshot(4, Have{Run: s.RunID(), History: s.histVer}).Append(nil))
 	if err == nil || !strings.Contains(err.Error(), "no structure for deployment") {
 		t.Errorf("missing structure: %v", err)
 	}
 	// A kept point past the curve's points, of the current run or an earlier one.
 	s.curve.Kept = len(s.curve.Queries) + 1
-	if err := (&Mirror{}).Apply(s.AppendSnapshot(nil, 4, Have{})); err == nil || !strings.Contains(err.Error(), "kept point") {
+	if err := (&page.Mirror{}).Apply(s.Snapshot(4, Have{}).Append(nil)); err == nil || !strings.Contains(err.Error(), "kept point") {
 		t.Errorf("a kept point past the curve: %v", err)
 	}
 	s.syncCurve()
 	s.Reset()
 	s.history[0].Kept = len(s.history[0].Queries) + 1
-	if err := (&Mirror{}).Apply(s.AppendSnapshot(nil, 4, Have{})); err == nil || !strings.Contains(err.Error(), "kept point") {
+	if err := (&page.Mirror{}).Apply(s.Snapshot(4, Have{}).Append(nil)); err == nil || !strings.Contains(err.Error(), "kept point") {
 		t.Errorf("an earlier run's kept point past its curve: %v", err)
 	}
 }
@@ -373,10 +371,10 @@ func FuzzMirrorApply(f *testing.F) {
 	}
 	s.Set(map[string]string{"view": "network"})
 	s.Update()
-	f.Add(s.AppendSnapshot(nil, 1, Have{}))
-	f.Add(s.AppendSnapshot(nil, 2, Have{Devices: true}))
+	f.Add(s.Snapshot(1, Have{}).Append(nil))
+	f.Add(s.Snapshot(2, Have{Devices: true}).Append(nil))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var m Mirror
+		var m page.Mirror
 		if err := m.Apply(b); err != nil && m.Received {
 			t.Fatal("a refused snapshot changed the mirror")
 		}
@@ -388,7 +386,7 @@ func FuzzMirrorApply(f *testing.F) {
 // curve: the page applies it.
 func TestSnapshotRightAfterADeployment(t *testing.T) {
 	s, c, _ := newTestSession(t, "?speed=60")
-	var m Mirror
+	var m page.Mirror
 	snapshotOf(t, s, &m, 1)
 	s.Start()
 	for range 5 {
@@ -402,10 +400,102 @@ func TestSnapshotRightAfterADeployment(t *testing.T) {
 			t.Fatalf("command %d: no new deployment", i)
 		}
 		snapshotOf(t, s, &m, uint64(3+i)) // no tick in between
-		if m.Scene.Chip == nil || m.Scene.Chip.ID != s.RunID() || m.Have().Run != s.RunID() {
-			t.Errorf("command %d: the mirror holds run %d, the engine deployed %d", i, m.Have().Run, s.RunID())
+		if m.Scene.Chip == nil || m.Scene.Chip.ID != s.RunID() || m.Have(false).Run != s.RunID() {
+			t.Errorf("command %d: the mirror holds run %d, the engine deployed %d", i, m.Have(false).Run, s.RunID())
 		}
 		frame(s, c)
 		snapshotOf(t, s, &m, uint64(10+i))
 	}
+}
+
+// The settings the page shows and the racers it starts come from the engine: a snapshot
+// carries the settings as applied (every parameter, the query) and each racer's query, the
+// race's settings with its own optimizer, which its engine parses back to RaceSettings.
+func TestSnapshotCarriesSettingsAndRacers(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		racers      []string
+	}{
+		{"no race", "seed=3", nil},
+		{"a race", "race=flops,zadam&seed=3&alpha=0.3", []string{"flops", "zadam"}},
+		{"booth mode's race", "booth=1&seed=3", []string{"szo-scd", "szo-scd-margin"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewSession(tc.query, testSite(t).fetch)
+			sn := s.Snapshot(1, Have{})
+			if sn.Settings.Query != s.Query() || sn.Settings.Get("seed") != "3" {
+				t.Errorf("settings %+v, want the query %q and seed 3", sn.Settings, s.Query())
+			}
+			if got := sn.Settings.Get("booth"); got != map[bool]string{true: "1", false: "0"}[s.Settings().Booth] {
+				t.Errorf("booth %q", got)
+			}
+			if len(sn.Race) != len(tc.racers) {
+				t.Fatalf("racers %+v, want %v", sn.Race, tc.racers)
+			}
+			for i, r := range sn.Race {
+				want, err := RaceSettings(s.Settings(), tc.racers[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, errs := ParseQuery(r.Query)
+				if r.Optimizer != tc.racers[i] || len(errs) > 0 || got != want {
+					t.Errorf("racer %d: %s %q (%v) parses to %+v, want %+v", i, r.Optimizer, r.Query, errs, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestSnapshotLayerTiles: a page that draws the shown layer's tiles (not asking for
+// devices) gets each tile's shade, as its plan shades the tile from the devices and light
+// it would otherwise be sent, and the layer's active count, but no device state or light,
+// in a snapshot a fraction of the size.
+func TestSnapshotLayerTiles(t *testing.T) {
+	s, c, _ := newTestSession(t, "?speed=60")
+	s.Start()
+	for range 10 {
+		frame(s, c)
+	}
+	var withDevices, tiles page.Mirror
+	devices := s.Snapshot(1, withDevices.Have(true)).Append(nil)
+	shades := s.Snapshot(1, tiles.Have(false)).Append(nil)
+	if err := withDevices.Apply(devices); err != nil {
+		t.Fatal(err)
+	}
+	if err := tiles.Apply(shades); err != nil {
+		t.Fatal(err)
+	}
+	full, shaded := withDevices.Scene.Chip, tiles.Scene.Chip
+	if len(shaded.DevPhase) != 0 || tiles.Scene.Light != nil {
+		t.Fatalf("tiles only: %d device phases, light %v; want none", len(shaded.DevPhase), tiles.Scene.Light != nil)
+	}
+	if shaded.Active != countTrue(full.DevActive) || shaded.Active == 0 {
+		t.Errorf("active devices %d, the devices say %d", shaded.Active, countTrue(full.DevActive))
+	}
+	plan, err := render.NewPlan(full.Layout, full.Layers, full.Layer, 1.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b := range plan.Tiles {
+		want, ok := plan.Shade(b, full, withDevices.Scene.Light)
+		got, ok2 := plan.Shade(b, shaded, nil)
+		if !ok || !ok2 || math.Abs(got.Power-want.Power) > 1e-6 || math.Abs(got.Active-want.Active) > 1e-6 || math.Abs(got.Light-want.Light) > 1e-6 {
+			t.Errorf("tile %d: shade %+v (%v), from the devices %+v (%v)", b, got, ok2, want, ok)
+		}
+	}
+	if 2*len(shades) > len(devices) {
+		t.Errorf("tiles only the snapshot is %d bytes, with devices %d: want less than half", len(shades), len(devices))
+	}
+	t.Logf("layer snapshot: %d bytes with tiles, %d with devices", len(shades), len(devices))
+}
+
+// countTrue is how many of v are true.
+func countTrue(v []bool) int {
+	n := 0
+	for _, x := range v {
+		if x {
+			n++
+		}
+	}
+	return n
 }

@@ -29,6 +29,11 @@
 // drift, crosstalk 2e-3 and 8-bit control; ideal; strong), and -gamma-std, -vpi,
 // -crosstalk, -bits and -heat-all change single properties of it.
 //
+// The flags -optimizer, -chip, -gamma-std, -vpi, -crosstalk, -bits, -heat-all, -alpha,
+// -s, -p, -lr and -seed are the page's address parameters of those names (train.Params):
+// the same ranges, decimal numbers only (train/param), booleans true/false/1/0, and a
+// preset applied before the chip flags whatever their order.
+//
 // The model file is JSON or gzipped JSON (.json.gz, as the page accepts), at most
 // model.MaxFileSize bytes before and after decompression; its dataset must be a plain
 // name (dataset.CheckName), so it cannot lead outside the data folder.
@@ -56,6 +61,7 @@ import (
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/param"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -96,31 +102,6 @@ func flagError(err error, where string) error {
 	return badf("%s%v", where, err)
 }
 
-// useChip sets c's chip to the named preset, keeping the chip flags given explicitly.
-func useChip(fs *flag.FlagSet, c *train.Config, name string) error {
-	p, err := photonics.LookupPreset(name)
-	if err != nil {
-		return badf("-chip %q: want one of %s", name, presetNames())
-	}
-	given := *c
-	c.SetChip(p)
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "gamma-std":
-			c.GammaStd = given.GammaStd
-		case "vpi":
-			c.VPi = given.VPi
-		case "crosstalk":
-			c.Crosstalk = given.Crosstalk
-		case "bits":
-			c.Bits = given.Bits
-		case "heat-all":
-			c.HeatAll = given.HeatAll
-		}
-	})
-	return nil
-}
-
 func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
 
 func onchip(args []string, stdout, stderr io.Writer) error {
@@ -130,37 +111,27 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	modelPath := fs.String("model", "", "model file (static/models/*.json, or gzipped *.json.gz)")
 	dataDir := fs.String("data", "", "folder of the data files (default: ../data beside the model)")
 	csvPath := fs.String("csv", "", "write the curve to this CSV file")
-	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer: "+strings.Join(train.Methods(), ", "))
-	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "fraction of U/V phases that are active, (0, 1]")
-	fs.Float64Var(&c.S, "s", c.S, "fraction of the active phases touched per iteration, (0, 1]")
-	fs.Float64Var(&c.P, "p", c.P, "szo-scd: power-aware pruning probability, [0, 1]")
-	fs.Float64Var(&c.Step, "lr", 0, "initial step size (0: the optimizer's default)")
-	fs.Float64Var(&c.Decay, "decay", c.Decay, "step-size factor per epoch, (0, 1]")
-	chip := fs.String("chip", "paper", "chip preset: "+presetNames())
-	fs.Float64Var(&c.GammaStd, "gamma-std", c.GammaStd, "phase-shifter drift: standard deviation of gamma = pi/V_pi^2, rad/V^2 (the method's sigma)")
-	fs.Float64Var(&c.VPi, "vpi", c.VPi, "phase-shifter half-wave voltage V_pi, volts")
-	fs.Float64Var(&c.Crosstalk, "crosstalk", c.Crosstalk, "thermal crosstalk between adjacent devices")
-	fs.IntVar(&c.Bits, "bits", c.Bits, "control resolution of the active phases, bits (0: continuous)")
-	fs.BoolVar(&c.HeatAll, "heat-all", c.HeatAll, "passive devices heat their neighbours too (ablation)")
-	fs.Int64Var(&c.MaxQueries, "queries", 50000, "query budget (0: none; then give -iterations or -wall)")
-	fs.IntVar(&c.MaxIterations, "iterations", 0, "iteration budget (0: none)")
+	c.Seed, c.MaxQueries, c.EvalEvery = 1, 50000, 0 // the CLI's defaults
+	apply := train.ParamFlags(fs, &c)               // optimizer, chip, its settings, alpha, s, p, lr, seed
+	param.FloatVar(fs, &c.Decay, "decay", "step-size factor per epoch, (0, 1]")
+	param.IntVar(fs, &c.MaxQueries, "queries", "query budget (0: none; then give -iterations or -wall)")
+	param.IntVar(fs, &c.MaxIterations, "iterations", "iteration budget (0: none)")
 	fs.DurationVar(&c.MaxWall, "wall", 0, "wall-time budget, e.g. 30s (0: none)")
-	fs.Int64Var(&c.EvalEvery, "eval", 0, "queries between test evaluations (0: queries/50, at least 1000)")
-	fs.IntVar(&c.Batch, "batch", c.Batch, "minibatch size")
-	fs.Float64Var(&c.Validation, "validation", c.Validation, "fraction of the training pool held out to choose the state kept and restored at the end (0: none)")
-	fs.Int64Var(&c.Seed, "seed", 1, "seed of the chip (noise, active set), data order and optimizer")
-	fs.Float64Var(&c.Mu, "mu", 0, "zadam, znewton, flops: finite-difference radius (0: the optimizer's default)")
-	fs.IntVar(&c.Q, "q", c.Q, "flops: Gaussian samples per iteration")
-	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "admm: initial Lagrange multiplier of the power (sum of active phases)")
-	fs.Float64Var(&c.Budget, "budget", c.Budget, "admm: power budget, a fraction of the deployed chip's power")
-	fs.BoolVar(&c.Stale, "stale", false, "szo-scd, admm: no re-query after a step back (ablation)")
-	fs.Float64Var(&c.Margin.Tau, "tau", 0, "szo-scd-margin: fixed noise margin, loss units (with -margin-scale 0 as well: the variant's default)")
-	fs.Float64Var(&c.Margin.Scale, "margin-scale", 0, "szo-scd-margin: adaptive margin, times the running mean of |delta loss|")
-	fs.IntVar(&c.Margin.Ramp, "margin-ramp", 0, "szo-scd-margin: iterations over which the margin grows from 0")
-	fs.Float64Var(&c.Margin.Grow, "margin-grow", 0, "szo-scd-margin: after the ramp, the margin grows by this fraction per e-fold of iterations")
-	fs.Float64Var(&c.Margin.Down, "margin-down", 0, "szo-scd-margin: margin of a power-lowering move, a fraction of the margin (0: 1)")
-	fs.BoolVar(&c.Shadow, "shadow", false, "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
-	fs.BoolVar(&c.SigmaPerBlock, "sigma-per-block", false, "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")
+	param.IntVar(fs, &c.EvalEvery, "eval", "queries between test evaluations (0: queries/50, at least 1000)")
+	param.IntVar(fs, &c.Batch, "batch", "minibatch size")
+	param.FloatVar(fs, &c.Validation, "validation", "fraction of the training pool held out to choose the state kept and restored at the end (0: none)")
+	param.FloatVar(fs, &c.Mu, "mu", "zadam, znewton, flops: finite-difference radius (0: the optimizer's default)")
+	param.IntVar(fs, &c.Q, "q", "flops: Gaussian samples per iteration")
+	param.FloatVar(fs, &c.Lambda, "lambda", "admm: initial Lagrange multiplier of the power (sum of active phases)")
+	param.FloatVar(fs, &c.Budget, "budget", "admm: power budget, a fraction of the deployed chip's power")
+	param.BoolVar(fs, &c.Stale, "stale", "szo-scd, admm: no re-query after a step back (ablation)")
+	param.FloatVar(fs, &c.Margin.Tau, "tau", "szo-scd-margin: fixed noise margin, loss units (with -margin-scale 0 as well: the variant's default)")
+	param.FloatVar(fs, &c.Margin.Scale, "margin-scale", "szo-scd-margin: adaptive margin, times the running mean of |delta loss|")
+	param.IntVar(fs, &c.Margin.Ramp, "margin-ramp", "szo-scd-margin: iterations over which the margin grows from 0")
+	param.FloatVar(fs, &c.Margin.Grow, "margin-grow", "szo-scd-margin: after the ramp, the margin grows by this fraction per e-fold of iterations")
+	param.FloatVar(fs, &c.Margin.Down, "margin-down", "szo-scd-margin: margin of a power-lowering move, a fraction of the margin (0: 1)")
+	param.BoolVar(fs, &c.Shadow, "shadow", "ablation: the optimizer keeps full-precision phases that the chip quantizes (the authors' code); -lr may be below one code")
+	param.BoolVar(fs, &c.SigmaPerBlock, "sigma-per-block", "ablation: each weight block gets its own Sigma gain, its largest singular value at phase 0 (the authors' mapping)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -176,8 +147,8 @@ func onchip(args []string, stdout, stderr io.Writer) error {
 	if *modelPath == "" {
 		return badf("-model: no model file given")
 	}
-	if err := useChip(fs, &c, *chip); err != nil {
-		return err
+	if err := apply(); err != nil {
+		return badf("%v", err)
 	}
 	if c.EvalEvery == 0 {
 		c.EvalEvery = max(c.MaxQueries/50, 1000)

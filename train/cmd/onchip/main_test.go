@@ -120,7 +120,7 @@ func TestBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{}, "-model"},
-		{[]string{"-model", path, "-alpha", "0"}, "-alpha 0: want 0 < alpha <= 1"},
+		{[]string{"-model", path, "-alpha", "0"}, "-alpha 0: out of range [1e-06, 1]"},
 		{[]string{"-model", path, "-alpha", "1.5"}, "-alpha 1.5"},
 		{[]string{"-model", path, "-s", "0"}, "-s 0"},
 		{[]string{"-model", path, "-s", "1.01"}, "-s 1.01"},
@@ -131,9 +131,21 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-model", path, "-optimizer", "adam"}, "-optimizer adam"},
 		{[]string{"-model", path, "-gamma-std", "-1"}, "-gamma-std -1"},
 		{[]string{"-model", path, "-vpi", "-4"}, "-vpi -4"},
-		{[]string{"-model", path, "-bits", "17"}, "-bits 17: want 0 (continuous) to 16"},
+		{[]string{"-model", path, "-bits", "17"}, "-bits 17: out of range [0, 16]"},
 		{[]string{"-model", path, "-bits", "-1"}, "-bits -1"},
-		{[]string{"-model", path, "-chip", "lab"}, `-chip "lab": want one of paper, ideal, strong`},
+		{[]string{"-model", path, "-chip", "lab"}, "-chip lab: unknown chip preset (known: paper, ideal, strong)"},
+		// The page's rules (issue 19 item 7): a seed from 0 to 2^53, decimal numbers only,
+		// V_pi and alpha within physical bounds, booleans true/false/1/0.
+		{[]string{"-model", path, "-seed", "-1"}, "-seed -1: out of range [0, 9007199254740992]"},
+		{[]string{"-model", path, "-p", "0x1p-3"}, "-p 0x1p-3: not a decimal number"},
+		{[]string{"-model", path, "-alpha", "0x1p-3"}, "-alpha 0x1p-3: not a decimal number"},
+		{[]string{"-model", path, "-vpi", "1e-300"}, "-vpi 1e-300: out of range [0.1, 100]"},
+		{[]string{"-model", path, "-alpha", "1e-320"}, "-alpha 1e-320: too small"},
+		{[]string{"-model", path, "-s", "1e-300"}, "-s 1e-300: out of range [1e-06, 1]"},
+		{[]string{"-model", path, "-heat-all=yes"}, "-heat-all yes: not a boolean"},
+		{[]string{"-model", path, "-decay", "0x1p-1"}, "-decay"},
+		{[]string{"-model", path, "-queries", "1_000"}, "-queries: not an integer"},
+		{[]string{"-model", path, "-shadow=t"}, "-shadow: not a boolean"},
 		{[]string{"-model", path, "-lr", "0.005"}, "-lr 0.005: want at least one control code"},
 		{[]string{"-model", path, "-optimizer", "zadam", "-mu", "0.01"}, "-mu 0.01: want at least one control code"},
 		{[]string{"-model", path, "-optimizer", "admm", "-budget", "0"}, "-budget 0"},
@@ -190,10 +202,10 @@ func TestChipFlags(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Chip != tc.chip || s.GammaStd != tc.gammaStd || s.Crosstalk != tc.crosstalk || s.Bits != tc.bits || s.VPi != 4.36 ||
+		if s.Preset != tc.chip || s.GammaStd != tc.gammaStd || s.Crosstalk != tc.crosstalk || s.Bits != tc.bits || s.VPi != 4.36 ||
 			math.Abs(s.Step-tc.step) > 1e-15 || s.SigmaPerBlock != tc.perBlock {
 			t.Errorf("%v: summary chip %q gamma std %v crosstalk %v bits %d V_pi %v step %v per-block Sigma %v; want %q %v %v %d 4.36 %v %v",
-				tc.args, s.Chip, s.GammaStd, s.Crosstalk, s.Bits, s.VPi, s.Step, s.SigmaPerBlock, tc.chip, tc.gammaStd, tc.crosstalk, tc.bits, tc.step, tc.perBlock)
+				tc.args, s.Preset, s.GammaStd, s.Crosstalk, s.Bits, s.VPi, s.Step, s.SigmaPerBlock, tc.chip, tc.gammaStd, tc.crosstalk, tc.bits, tc.step, tc.perBlock)
 		}
 	}
 }

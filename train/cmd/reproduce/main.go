@@ -6,6 +6,8 @@
 //	go run ./train/cmd/reproduce                  # everything, on all cores, then the report
 //	go run ./train/cmd/reproduce -shard 3/16      # runs 3, 19, 35, ... only (no report)
 //	go run ./train/cmd/reproduce -report-only     # the report from the runs in -out
+//	go run ./train/cmd/reproduce -plan            # what would run, and why again; runs nothing
+//	go run ./train/cmd/reproduce -seal            # seal runs written before runs were sealed
 //
 // Every run is an independent job (model, noise, configuration, seed), so a sweep can be
 // split over machines with -shard i/n (e.g. a Slurm job array or a Kubernetes indexed
@@ -13,11 +15,17 @@
 // -report-only. Finished runs are skipped unless -force, so an interrupted sweep resumes:
 // a run is finished when its JSON parses, states the job's configuration and budget
 // (optimizer, alpha, s, p, step, mu, lambda, power budget, the chip's gamma std, V_pi,
-// crosstalk, bits and heat-all, seed, query budget, model) and its curve ends at its
-// queries; any other run file (cut short, from another -scale or configuration) is run
-// again. Every file is written atomically (a temporary file in the same folder, synced,
-// then renamed), so an interruption leaves the old file or the new one, never half of
-// one. -scale shortens every budget (tests, quick looks).
+// crosstalk, bits and heat-all, seed, query budget, model), its curve ends at its
+// queries, its figures that the curve holds (deployed, final, best and kept accuracy,
+// powers, energy) equal the curve's, and its seal holds: the JSON carries the SHA-256 of
+// its curve (curve_sha256) and of its own content without that member (sha256), so a
+// byte changed in either file after the run is noticed. Any other run file (cut short,
+// from another -scale or configuration, changed, unsealed) is run again, with a line
+// saying which and why. -seal seals, in place, runs written before runs were sealed
+// once each one's summary agrees with its curve. Every file is written atomically (a
+// temporary file in the same folder, synced, then renamed), so an interruption leaves the
+// old file or the new one, never half of one. -scale shortens every budget (tests, quick
+// looks).
 package main
 
 import (
@@ -38,8 +46,8 @@ import (
 
 	"github.com/meshlight/meshlight/train"
 	"github.com/meshlight/meshlight/train/dataset"
-	"github.com/meshlight/meshlight/train/internal/limitio"
 	"github.com/meshlight/meshlight/train/model"
+	"github.com/meshlight/meshlight/train/param"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
@@ -52,6 +60,7 @@ type options struct {
 	scale             float64
 	only              map[string]bool
 	reportOnly, force bool
+	seal, dryRun      bool // -seal, -plan
 }
 
 func run(args []string, stderr io.Writer) int {
@@ -78,12 +87,17 @@ func parse(args []string) (options, error) {
 	fs.StringVar(&o.data, "data", "static/data", "folder of the data files")
 	fs.StringVar(&o.out, "out", "results", "output folder")
 	shard := fs.String("shard", "0/1", "run only jobs i, i+n, i+2n, ... of the n shards (i/n)")
-	fs.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "runs in parallel")
-	fs.IntVar(&o.seeds, "seeds", 3, "seeds per configuration (1..seeds)")
-	fs.Float64Var(&o.scale, "scale", 1, "multiply every query budget (and evaluation interval) by this")
+	o.jobs = runtime.NumCPU()
+	param.IntVar(fs, &o.jobs, "jobs", "runs in parallel")
+	o.seeds = 3
+	param.IntVar(fs, &o.seeds, "seeds", "seeds per configuration (1..seeds)")
+	o.scale = 1
+	param.FloatVar(fs, &o.scale, "scale", "multiply every query budget (and evaluation interval) by this")
 	only := fs.String("experiments", "", "comma-separated experiment IDs to run and report (default: all)")
-	fs.BoolVar(&o.reportOnly, "report-only", false, "write the report from the runs in -out, run nothing")
-	fs.BoolVar(&o.force, "force", false, "rerun finished runs")
+	param.BoolVar(fs, &o.reportOnly, "report-only", "write the report from the runs in -out, run nothing")
+	param.BoolVar(fs, &o.force, "force", "rerun finished runs")
+	param.BoolVar(fs, &o.seal, "seal", "seal the finished runs in -out in place (their JSON) if each one's summary agrees with its curve; run nothing")
+	param.BoolVar(fs, &o.dryRun, "plan", "print the runs that would be run, and why again, then stop: run nothing, write nothing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(os.Stderr)
@@ -108,6 +122,12 @@ func parse(args []string) (options, error) {
 		return o, fmt.Errorf("-seeds %d: want >= 1", o.seeds)
 	case !(o.scale > 0 && o.scale <= 100):
 		return o, fmt.Errorf("-scale %v: want 0 < scale <= 100", o.scale)
+	}
+	if n := btoi(o.seal) + btoi(o.dryRun) + btoi(o.reportOnly); n > 1 {
+		return o, errors.New("-seal, -plan and -report-only: choose one")
+	}
+	if o.seal && o.force {
+		return o, errors.New("-seal and -force: sealing checks the runs there, -force would ignore them")
 	}
 	if *only != "" {
 		o.only = map[string]bool{}
@@ -141,6 +161,8 @@ func (j job) path(out, ext string) string {
 type result struct {
 	Config string `json:"config"`
 	train.Summary
+	CurveSHA256 string `json:"curve_sha256,omitempty"` // of the curve CSV (see seal.go)
+	SHA256      string `json:"sha256,omitempty"`       // of this JSON without this member, canonically (see digest)
 }
 
 // plan lists every job of the selected experiments once, in a fixed order.
@@ -192,8 +214,19 @@ func (e experiment) seeds(o options) int {
 	return o.seeds
 }
 
+// btoi is 1 for true.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func reproduce(o options, stderr io.Writer) error {
 	start := time.Now()
+	if o.seal {
+		return sealAll(o, stderr)
+	}
 	if !o.reportOnly {
 		all := plan(o)
 		var todo []job
@@ -210,11 +243,17 @@ func reproduce(o options, stderr io.Writer) error {
 				if !errors.Is(err, os.ErrNotExist) {
 					again++
 					fmt.Fprintf(stderr, "reproduce: run again: %v\n", err)
+				} else if o.dryRun {
+					fmt.Fprintf(stderr, "reproduce: run: %s (not run yet)\n", j.path(o.out, ""))
 				}
 			}
 			todo = append(todo, j)
 		}
 		fmt.Fprintf(stderr, "reproduce: %d runs in all, shard %d/%d: %d to run (%d of them again) on %d workers\n", len(all), o.shard, o.shards, len(todo), again, o.jobs)
+		if o.dryRun {
+			fmt.Fprintln(stderr, "reproduce: -plan: ran nothing")
+			return nil
+		}
 		if err := runAll(o, todo, stderr); err != nil {
 			return err
 		}
@@ -331,18 +370,18 @@ func runJob(o options, in *inputs, j job) (result, error) {
 	if err := os.MkdirAll(filepath.Dir(j.path(o.out, "")), 0o755); err != nil {
 		return res, err
 	}
-	var csv strings.Builder
+	var csv bytes.Buffer
 	if err := train.WriteCSV(&csv, curve); err != nil {
 		return res, err
 	}
-	if err := writeAtomic(j.path(o.out, ".csv"), []byte(csv.String())); err != nil {
+	if err := writeAtomic(j.path(o.out, ".csv"), csv.Bytes()); err != nil {
 		return res, err
 	}
-	b, err := json.MarshalIndent(res, "", "  ")
+	b, err := sealed(res, csv.Bytes())
 	if err != nil {
 		return res, err
 	}
-	return res, writeAtomic(j.path(o.out, ".json"), append(b, '\n')) // last: marks the run done
+	return res, writeAtomic(j.path(o.out, ".json"), b) // last: marks the run done
 }
 
 // setup is what a finished run's file must state of its configuration (see finished).
@@ -356,17 +395,15 @@ const (
 )
 
 // finished returns the job's stored run, its result and curve, if the job's run files are
-// those of this job, run to the end: the JSON parses as one result whose settings equal
-// the job's (see settings) and the curve parses and ends at the result's queries.
-// Otherwise it says why, wrapping os.ErrNotExist when there is no JSON at all.
+// those of this job, run to the end and unchanged since: the JSON parses as one result
+// whose settings equal the job's (see settings), the curve parses and ends at the
+// result's queries, the result's figures equal the curve's (checkSummary) and both files
+// match the JSON's seal (checkSeal). Otherwise it says why, wrapping os.ErrNotExist when
+// there is no JSON at all and errUnsealed, with the result and curve, when only the seal
+// is missing.
 func (j job) finished(out string) (result, []train.Record, error) {
 	path := j.path(out, ".json")
-	f, _, err := limitio.Open(path, maxRunFile)
-	if err != nil {
-		return result{}, nil, err
-	}
-	b, err := io.ReadAll(f)
-	f.Close()
+	b, err := readFile(path, maxRunFile)
 	if err != nil {
 		return result{}, nil, err
 	}
@@ -385,12 +422,22 @@ func (j job) finished(out string) (result, []train.Record, error) {
 		return result{}, nil, fmt.Errorf("%s: %s is %v, this run's is %v", path, field, have, want)
 	}
 	csv := j.path(out, ".csv")
-	curve, err := readCurve(csv)
+	curve, raw, err := readCurveFile(csv)
 	if err != nil {
 		return result{}, nil, fmt.Errorf("the curve of %s: %v", path, err) // not os.ErrNotExist: the JSON is there
 	}
 	if curve[len(curve)-1].Queries != got.Queries {
 		return result{}, nil, fmt.Errorf("%s: the curve does not end at the run's %d queries", csv, got.Queries)
+	}
+	// The figures first: a changed one is named with both values, which says more than a
+	// broken seal would.
+	if err := checkSummary(path, got, curve); err != nil {
+		return result{}, nil, err
+	}
+	if err := checkSeal(path, b, got, csv, raw); errors.Is(err, errUnsealed) {
+		return got, curve, err // checked but for the seal: -seal seals this
+	} else if err != nil {
+		return result{}, nil, err
 	}
 	return got, curve, nil
 }
@@ -398,10 +445,22 @@ func (j job) finished(out string) (result, []train.Record, error) {
 // diff compares a stored run's setup with a job's and returns the JSON name and both
 // values of the first field that differs, or "" if none does.
 func diff(got, want train.Setup) (field string, have, wanted any) {
-	g, w := reflect.ValueOf(got), reflect.ValueOf(want)
+	return diffFields(reflect.ValueOf(got), reflect.ValueOf(want))
+}
+
+// diffFields is diff of two structs of one type; the fields of an embedded struct (the
+// chip's photonics.Hardware) are compared one by one, as JSON spells them at the top.
+func diffFields(g, w reflect.Value) (field string, have, wanted any) {
 	for i := range g.NumField() {
+		f := g.Type().Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if name, a, b := diffFields(g.Field(i), w.Field(i)); name != "" {
+				return name, a, b
+			}
+			continue
+		}
 		if a, b := g.Field(i).Interface(), w.Field(i).Interface(); a != b {
-			name, _, _ := strings.Cut(g.Type().Field(i).Tag.Get("json"), ",")
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			return name, a, b
 		}
 	}

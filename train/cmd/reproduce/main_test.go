@@ -97,9 +97,13 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"-shard", "x"}, "-shard"},
 		{[]string{"-experiments", "table9"}, "unknown experiment \"table9\""},
 		{[]string{"-scale", "0"}, "-scale 0"},
+		{[]string{"-scale", "0x1p-1"}, "-scale"},
 		{[]string{"-seeds", "0"}, "-seeds 0"},
 		{[]string{"-jobs", "0"}, "-jobs 0"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-seal", "-plan"}, "choose one"},
+		{[]string{"-plan", "-report-only"}, "choose one"},
+		{[]string{"-seal", "-force"}, "-seal and -force"},
 	} {
 		code, log := reproduceCLI(t, tc.args...)
 		if code != 2 || strings.Count(log, "\n") != 1 || !strings.Contains(log, tc.want) {

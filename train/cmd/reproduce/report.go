@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -49,16 +50,35 @@ func load(o options, e experiment, noise string, v variant) (*group, error) {
 // readCurve reads a curve written by train.WriteCSV, from a regular file of at most
 // maxCurveFile bytes.
 func readCurve(path string) ([]train.Record, error) {
-	f, _, err := limitio.Open(path, maxCurveFile)
+	c, _, err := readCurveFile(path)
+	return c, err
+}
+
+// readCurveFile reads a curve as readCurve does, and returns the file's bytes too.
+func readCurveFile(path string) ([]train.Record, []byte, error) {
+	b, err := readFile(path, maxCurveFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := train.ReadCSV(bytes.NewReader(b))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, b, nil
+}
+
+// readFile reads a regular file of at most limit bytes.
+func readFile(path string, limit int64) ([]byte, error) {
+	f, _, err := limitio.Open(path, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	c, err := train.ReadCSV(f)
+	b, err := io.ReadAll(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return c, nil
+	return b, nil
 }
 
 // mean and sd of a field over the group's runs (NaN when there are none).

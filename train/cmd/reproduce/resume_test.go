@@ -261,3 +261,54 @@ func TestCommittedResultsDecode(t *testing.T) {
 		t.Errorf("optimizers in the committed runs: %v, want all of %v", seen, train.Methods())
 	}
 }
+
+// The committed runs resume: planning make reproduce's default runs (three seeds, full
+// budgets) over results/ finds every one finished and of its job, so a change of the
+// configuration's types or of a run's key reruns nothing.
+func TestCommittedResultsResume(t *testing.T) {
+	o := options{out: "../../../results", seeds: 3, scale: 1, shards: 1}
+	jobs := plan(o)
+	if len(jobs) == 0 {
+		t.Fatal("no jobs planned")
+	}
+	again := 0
+	for _, j := range jobs {
+		if _, _, err := j.finished(o.out); err != nil {
+			again++
+			if again <= 5 {
+				t.Errorf("%s would run again: %v", j.path("", ""), err)
+			}
+		}
+	}
+	if again > 0 {
+		t.Fatalf("%d of %d planned runs would run again", again, len(jobs))
+	}
+	t.Logf("%d planned runs, all finished", len(jobs))
+}
+
+// A stored run whose chip differs from the job's in one field is named by that field, as
+// the run's JSON spells it (the chip's fields sit in an embedded photonics.Hardware).
+func TestDiffNamesChipFields(t *testing.T) {
+	base := train.DefaultConfig().Setup("m")
+	for _, tc := range []struct {
+		field string
+		edit  func(s *train.Setup)
+	}{
+		{"chip", func(s *train.Setup) { s.Preset = "strong" }},
+		{"gamma_std", func(s *train.Setup) { s.GammaStd = 3e-3 }},
+		{"heat_all", func(s *train.Setup) { s.HeatAll = true }},
+		{"bits", func(s *train.Setup) { s.Bits = 6 }},
+		{"seed", func(s *train.Setup) { s.Seed = 9 }},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			got := base
+			tc.edit(&got)
+			if field, _, _ := diff(got, base); field != tc.field {
+				t.Errorf("diff names %q, want %q", field, tc.field)
+			}
+		})
+	}
+	if field, _, _ := diff(base, base); field != "" {
+		t.Errorf("equal setups differ in %q", field)
+	}
+}

@@ -1,10 +1,11 @@
-package sim
+package wire
 
 import "slices"
 
 // Messages are the messages a page shows about one engine: each once, the newest
 // MaxMessages, oldest first. The engine's Session keeps its own, and the page keeps its
-// own about each engine it talks to (a failed worker, a malformed snapshot).
+// own about each engine it talks to (a failed worker, a malformed snapshot). They travel as
+// Stats.Error, one a line.
 type Messages []string
 
 // MaxMessages is how many messages a Messages keeps.

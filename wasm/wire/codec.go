@@ -1,4 +1,4 @@
-package sim
+package wire
 
 import (
 	"encoding/binary"
@@ -68,7 +68,7 @@ func (w *writer) bools(v []bool) {
 	}
 }
 
-// reader decodes what writer wrote. The first error sticks: later reads return zero
+// reader decodes what writer wrote. An empty array reads as nil. The first error sticks: later reads return zero
 // values, so a decoder checks r.err once at the end of a section.
 type reader struct {
 	b   []byte
@@ -159,6 +159,9 @@ func (r *reader) count(size int) int {
 func (r *reader) str() string { return string(r.take(r.count(1))) }
 func (r *reader) strs() []string {
 	n := r.count(4)
+	if n == 0 {
+		return nil
+	}
 	out := make([]string, 0, n)
 	for range n {
 		out = append(out, r.str())
@@ -167,6 +170,9 @@ func (r *reader) strs() []string {
 }
 func (r *reader) f64s() []float64 {
 	n := r.count(8)
+	if n == 0 {
+		return nil
+	}
 	out := make([]float64, n)
 	for i := range out {
 		out[i] = r.f64()
@@ -175,6 +181,9 @@ func (r *reader) f64s() []float64 {
 }
 func (r *reader) f32s() []float64 {
 	n := r.count(4)
+	if n == 0 {
+		return nil
+	}
 	out := make([]float64, n)
 	for i := range out {
 		out[i] = float64(math.Float32frombits(r.u32()))
@@ -183,6 +192,9 @@ func (r *reader) f32s() []float64 {
 }
 func (r *reader) f32s32() []float32 {
 	n := r.count(4)
+	if n == 0 {
+		return nil
+	}
 	out := make([]float32, n)
 	for i := range out {
 		out[i] = math.Float32frombits(r.u32())
@@ -191,6 +203,9 @@ func (r *reader) f32s32() []float32 {
 }
 func (r *reader) bools() []bool {
 	n := r.count(1)
+	if n == 0 {
+		return nil
+	}
 	out := make([]bool, n)
 	for i := range out {
 		out[i] = r.boolean()
