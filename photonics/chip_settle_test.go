@@ -12,7 +12,7 @@ import (
 func TestPowerSettlesAfterManyMoves(t *testing.T) {
 	layers := mlp(t, []int{64, 24, 10}, 8, Clements)
 	ph, sg := randomProgram(layers, 5)
-	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.3, Noise: DefaultNoise(), Bits: DefaultBits, Seed: 7})
+	c, err := Deploy(layers, ph, sg, ChipConfig{Alpha: 0.3, Hardware: Hardware{Noise: DefaultNoise(), Bits: DefaultBits}, Truncate: DefaultTruncate, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

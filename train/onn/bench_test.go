@@ -155,7 +155,7 @@ func shippedQueryNet(b *testing.B, name string) (*onn.Network, *onn.Batch) {
 	if err != nil {
 		b.Skip(err) // the shipped models are optional for benchmarks
 	}
-	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits, Seed: 1})
+	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

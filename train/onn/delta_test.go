@@ -259,7 +259,7 @@ func TestDeltaQueriesManyMoves(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits, Seed: 4})
+			net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 4})
 			if err != nil {
 				t.Fatal(err)
 			}
