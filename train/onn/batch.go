@@ -284,7 +284,7 @@ func (b *Batch) delta() {
 		// Which samples moved is worth finding out only when the next layer's work per
 		// sample outweighs the comparison; otherwise every recomputed sample counts.
 		follow := l < len(net.specs)-1 && net.specs[l+1].Out*net.specs[l+1].In >= minFollow
-		phase, input := b.plan(st, g, net.ver[l], net.rowVer[l])
+		phase, input := b.plan(st, g, net.ver[l], net.rowVer[l], inChanged)
 		// The samples whose input is as it was see only the blocks whose phases changed;
 		// the others also the dirty block columns.
 		for _, moved := range [2]bool{false, true} {
@@ -311,10 +311,10 @@ func (b *Batch) delta() {
 }
 
 // plan lists, per block row, the block columns whose leaves must be recomputed: in phase
-// those of the blocks whose phases changed (all of them when most did), in input those
-// and the dirty block columns (whose input changed), and marks the changed blocks seen. A
+// those of the blocks whose phases changed (all of them when most did), in input (when
+// some input changed) those and the dirty block columns, and marks the changed blocks seen. A
 // block row none of whose blocks changed is passed over at the cost of one comparison.
-func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64) (phase, input [][]int) {
+func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64, inChanged bool) (phase, input [][]int) {
 	cols := len(g.cols)
 	listed := 0
 	for br := range g.rows {
@@ -340,6 +340,9 @@ func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64) (phase, 
 		for br := range g.rows {
 			b.lists[br] = append(b.lists[br][:0], g.all...)
 		}
+	}
+	if !inChanged { // no sample's input changed: input is not used
+		return b.lists, nil
 	}
 	for br := range g.rows {
 		list := b.lists[br]
