@@ -3,6 +3,7 @@ package photonics
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -58,12 +59,16 @@ type Chip struct {
 
 	// power is a sum tree over the ActiveSet (see Power): leaf first+k is the
 	// programmed phase of device activeList[k], inner node j is node 2j+1 plus
-	// node 2j+2, the root is the power. SetPhase walks up from one leaf.
+	// node 2j+2, the root is the power. The trees are settled when read (settle):
+	// SetPhase only queues the device.
 	power []float64
 	leaf  []int32 // per device: its leaf in power, -1 if passive
 	// full is the same kind of tree over every device (leaf len(phi)-1+i is device i): its
-	// root is FullPower, kept up to date by SetPhase, so reading it costs nothing.
+	// root is FullPower.
 	full []float64
+	// queue holds the devices set since the trees were last settled, each once (queued).
+	queue  []int32
+	queued []bool
 	// upper marks a Sigma shifter whose phase, as programmed (wrapped), lay in (pi, 2pi):
 	// the device holds its mirror image (FoldSigma), PaperPower counts the phase asked for.
 	upper []bool
@@ -155,6 +160,7 @@ func Deploy(layers []*SVDLayer, phases, signs [][]float64, cfg ChipConfig) (*Chi
 	c.full = make([]float64, max(2*n-1, 1))
 	copy(c.full[max(n-1, 0):], c.phi)
 	sumTree(c.full, max(n-1, 0))
+	c.queue, c.queued = make([]int32, 0, len(c.activeList)), make([]bool, n)
 	scratch := 0
 	c.signs = make([][]float64, len(layers))
 	c.weights = make([][]float64, len(layers))
@@ -331,7 +337,9 @@ func (c *Chip) Quantum() float64 { return Quantum(c.cfg.Bits) }
 // SetPhase programs active device i to phi: wrapped to [0, 2pi), folded into [0, pi]
 // for a Sigma shifter and rounded to the control grid (see Chip). It
 // refreshes only the effective phases of i and its neighbours and marks
-// their block stale. It does not allocate on success.
+// their block stale; the power sums take the new phase when next read, so moving
+// many phases between two reads costs one settling of the sums. It does not
+// allocate on success.
 func (c *Chip) SetPhase(i int, phi float64) error {
 	if !c.inRange(i) {
 		return fmt.Errorf("photonics: set phase: device %d out of range [0, %d)", i, len(c.phi))
@@ -343,18 +351,9 @@ func (c *Chip) SetPhase(i int, phi float64) error {
 		return fmt.Errorf("photonics: set phase: %s: device is passive", c.where(i))
 	}
 	c.phi[i], c.upper[i] = c.program(i, phi)
-	j := int(c.leaf[i])
-	c.power[j], c.paper[j] = c.phi[i], c.unfolded(i)
-	for j > 0 {
-		j = (j - 1) / 2
-		c.power[j] = c.power[2*j+1] + c.power[2*j+2]
-		c.paper[j] = c.paper[2*j+1] + c.paper[2*j+2]
-	}
-	j = len(c.phi) - 1 + i
-	c.full[j] = c.phi[i]
-	for j > 0 {
-		j = (j - 1) / 2
-		c.full[j] = c.full[2*j+1] + c.full[2*j+2]
+	if !c.queued[i] {
+		c.queued[i] = true
+		c.queue = append(c.queue, int32(i))
 	}
 	c.refresh(i)
 	for _, j := range c.layout.Neighbors[i] {
@@ -374,10 +373,13 @@ func (c *Chip) where(i int) string {
 
 // Power returns the sum over the ActiveSet of the programmed phases (each
 // in [0, 2pi)), the chip's power estimate in radians. The sum is pairwise, in
-// a fixed order (a sum tree over the ActiveSet in index order that SetPhase
-// keeps up to date), so it costs nothing to read and depends only on the
-// phases, not on the order they were set in.
-func (c *Chip) Power() float64 { return c.power[0] }
+// a fixed order (a sum tree over the ActiveSet in index order, brought up to
+// date on read with the phases set since the last: a few additions per phase),
+// so it depends only on the phases, not on the order they were set in.
+func (c *Chip) Power() float64 {
+	c.settle()
+	return c.power[0]
+}
 
 // PaperPower returns the power as the method's authors count it, the paper-comparable
 // estimate of Eq. 8, in radians: the sum over the ActiveSet of each phase as it was
@@ -398,15 +400,69 @@ func (c *Chip) Power() float64 { return c.power[0] }
 // is the one the last Deploy or SetPhase programmed: with Config.Shadow in package train
 // it is the optimizer's own copy, as in the authors' code; otherwise the optimizer reads
 // the folded phase back, so only a Sigma's last move can leave it unfolded. Summed and
-// kept up to date like Power, it costs nothing to read. (The authors sum the optimizer's
+// kept up to date like Power. (The authors sum the optimizer's
 // full-precision phases; this sums the programmed ones, at most half a code apart, and
 // equal when the optimizer takes whole codes.)
-func (c *Chip) PaperPower() float64 { return c.paper[0] }
+func (c *Chip) PaperPower() float64 {
+	c.settle()
+	return c.paper[0]
+}
 
 // FullPower returns the sum of all programmed phases: the power if every
 // device were active (the alpha = 1 reference), summed like Power, so that on
 // a chip whose every device is active the two are equal.
-func (c *Chip) FullPower() float64 { return c.full[0] }
+func (c *Chip) FullPower() float64 {
+	c.settle()
+	return c.full[0]
+}
+
+// settle brings the power sum trees up to date with the devices set since the last
+// read: it writes their leaves, then either walks up from each (a node is recomputed
+// from its children after every leaf below it was written, so it ends as its children's
+// sum) or, when that would visit more nodes than a tree has, rebuilds the tree, which
+// streams through memory where a walk misses the cache at every level. Each inner node
+// ends as node 2j+1 plus node 2j+2 either way, so the sums are those of the phases alone,
+// bit for bit, whatever the order they were set in.
+func (c *Chip) settle() {
+	if len(c.queue) == 0 {
+		return
+	}
+	n := len(c.phi)
+	for _, d := range c.queue {
+		i := int(d)
+		j := int(c.leaf[i])
+		c.power[j], c.paper[j] = c.phi[i], c.unfolded(i)
+		c.full[n-1+i] = c.phi[i]
+		c.queued[i] = false
+	}
+	// A walk visits about log2(tree) nodes, each a likely cache miss, worth a few
+	// nodes of a rebuild.
+	const missCost = 4
+	if walk := len(c.queue) * bits.Len(uint(len(c.power))) * missCost; walk >= len(c.power) {
+		first := len(c.activeList) - 1
+		sumTree(c.power, first)
+		sumTree(c.paper, first)
+	} else {
+		for _, d := range c.queue {
+			for j := int(c.leaf[d]); j > 0; {
+				j = (j - 1) / 2
+				c.power[j] = c.power[2*j+1] + c.power[2*j+2]
+				c.paper[j] = c.paper[2*j+1] + c.paper[2*j+2]
+			}
+		}
+	}
+	if walk := len(c.queue) * bits.Len(uint(len(c.full))) * missCost; walk >= len(c.full) {
+		sumTree(c.full, max(n-1, 0))
+	} else {
+		for _, d := range c.queue {
+			for j := n - 1 + int(d); j > 0; {
+				j = (j - 1) / 2
+				c.full[j] = c.full[2*j+1] + c.full[2*j+2]
+			}
+		}
+	}
+	c.queue = c.queue[:0]
+}
 
 // sumTree sets the inner nodes of a sum tree whose leaves start at first:
 // node j is node 2j+1 plus node 2j+2, from the last inner node to the root.

@@ -109,3 +109,25 @@ func TestQRCodeRefuses(t *testing.T) {
 		})
 	}
 }
+
+// The caption's band lies across the foot of the screen with its code square inside it,
+// and its headline is large on a booth's screen: at 1080p the letters are about 50 px.
+func TestCaptionBand(t *testing.T) {
+	for _, sz := range [][2]float64{{1920, 1080}, {960, 640}, {390, 490}, {300, 60}} {
+		band, code := CaptionBand(sz[0], sz[1])
+		if band.X0 != 0 || band.X1 != sz[0] || band.Y1 != sz[1] || band.Y0 < 0 || band.H() < math.Min(72, sz[1]) {
+			t.Errorf("%v: band %+v", sz, band)
+		}
+		if code.W() != code.H() || code.X0 < band.X0 || code.X1 > band.X1 || code.Y0 < band.Y0 || code.Y1 > band.Y1 {
+			t.Errorf("%v: code %+v outside band %+v or not square", sz, code, band)
+		}
+		hl, dt := CaptionSizes(band)
+		if hl+dt > band.H() || dt < 0.5*hl {
+			t.Errorf("%v: headline %v and detail %v px in a band of %v", sz, hl, dt, band.H())
+		}
+	}
+	band, _ := CaptionBand(1920, 1080)
+	if hl, _ := CaptionSizes(band); hl < 48 {
+		t.Errorf("headline %v px at 1080p: want at least 48", hl)
+	}
+}

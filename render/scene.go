@@ -38,7 +38,14 @@ type Scene struct {
 	LoadingText string
 	// Race, when not nil, is a race of optimizers: the canvas draws it instead of one run.
 	Race *Race
+	// Caption is booth mode's story, drawn large over every view (none when empty).
+	Caption Caption
 }
+
+// Caption is what a passer-by reads from a few metres: a headline and a line of detail with
+// the live numbers, and Link, the address of the run shown, drawn beside them as a QR code
+// for a phone ("" for none).
+type Caption struct{ Headline, Detail, Link string }
 
 // Sample is one input of the data set.
 type Sample struct {

@@ -123,7 +123,7 @@
     }
     document.addEventListener('keydown', (e) => {
       if (e.target.closest && e.target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
-      const k = { ' ': 'toggle', '.': 'step', r: 'reset', d: 'redeploy', b: 'booth', h: 'panel', Escape: 'unbooth' }[e.key];
+      const k = { ' ': 'toggle', '.': 'step', r: 'reset', d: 'redeploy', b: 'booth', f: 'fullscreen', h: 'panel', Escape: 'unbooth' }[e.key];
       if (!k) return;
       e.preventDefault();
       action(k);
@@ -140,6 +140,15 @@
       tap = null;
       if (t && e.isPrimary && Math.hypot(e.clientX - t.x, e.clientY - t.y) < 16 && e.timeStamp - t.t < 600) action('toggle');
     });
+    // A booth's screen hides the cursor once the mouse rests.
+    let idle = 0;
+    const wake = () => {
+      body.classList.remove('idle');
+      clearTimeout(idle);
+      idle = setTimeout(() => body.classList.add('idle'), 3000);
+    };
+    document.addEventListener('pointermove', wake);
+    wake();
     document.addEventListener('fullscreenchange', () => {
       if (!document.fullscreenElement && api.settings().booth) action('unbooth');
     });
@@ -148,6 +157,10 @@
     switch (name) {
       case 'toggle': (api.stats().running ? api.pause() : api.start()); break;
       case 'panel': setPanel(body.classList.contains('panel-hidden')); return;
+      case 'fullscreen':
+        if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+        else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+        return;
       case 'booth':
         if (!api.settings().booth) {
           const fs = document.documentElement.requestFullscreen;

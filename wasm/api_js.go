@@ -18,7 +18,7 @@ import (
 //
 //	stats()        {engine ("worker": where the simulation runs), commandMs (the last
 //	                command's time to the engine and back), ready, model,
-//	                optimizer, queries, accuracy, deployedAccuracy,
+//	                optimizer, queries, accuracy, deployedAccuracy, idealAccuracy,
 //	                bestAccuracy, kept, keptQueries, keptAccuracy, keptValid (the
 //	                state of best validation accuracy, which the chart marks and the
 //	                run programs back at its end; kept false, keptQueries -1 and the
@@ -32,7 +32,9 @@ import (
 //	                step, driftText, crosstalkText, controlText, hover (the
 //	                canvas's tooltip), zoom (how far the mesh area is zoomed in, 1
 //	                when fitted; in a race, every lane's), networkItems (tiles and
-//	                devices the network view drew last frame), race (with a race
+//	                devices the network view drew last frame), caption (booth mode's
+//	                story as the canvas draws it, {headline, detail, link}, else
+//	                null), race (with a race
 //	                open, else null):
 //	                {optimizers, racers: [{optimizer, ready, running, queries,
 //	                accuracy, bestAccuracy, deployedAccuracy, power, energy,
@@ -97,6 +99,10 @@ func installAPI(p *page, game *canvas.Game) {
 			m["race"] = nil
 			if p.race != nil {
 				m["race"] = p.race.api()
+			}
+			m["caption"] = nil // booth mode's story, as the canvas draws it
+			if c := p.shown.Caption; c.Headline != "" {
+				m["caption"] = map[string]any{"headline": c.Headline, "detail": c.Detail, "link": c.Link}
 			}
 			return m
 		}),

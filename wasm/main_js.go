@@ -51,6 +51,10 @@ type page struct {
 
 	race  *race    // the race of optimizers open, nil when none (race_js.go)
 	booth pg.Booth // booth mode's cycle: the single run, its result, a race, its result
+	// What the cycle looked at last (its caption's numbers), and the page's address
+	// without its query (the caption's link for a phone).
+	boothView pg.BoothView
+	base      string
 
 	// The model files sent to the engines (file_js.go): the last, and the one before it
 	// that the engines showed then, so a race opened later gets the file the page shows.
@@ -61,6 +65,9 @@ type page struct {
 
 func newPage(query string) *page {
 	p := &page{engine: newEngine(query), query: strings.TrimPrefix(query, "?")}
+	if loc := js.Global().Get("location"); loc.Truthy() {
+		p.base = loc.Get("origin").String() + loc.Get("pathname").String()
+	}
 	p.loading = render.Scene{Title: "meshlight", LoadingText: "starting the engine…", Status: "starting the engine…"}
 	p.shown = &p.loading
 	return p
@@ -93,7 +100,22 @@ func (p *page) Update() {
 	default:
 		p.shown = &p.loading
 	}
+	if p.shown != &p.loading {
+		p.shown.Caption = p.booth.Caption(p.boothView, p.optimizerName, pg.ShareLink(p.base, p.query))
+	}
 	p.update.add(time.Since(t))
+}
+
+// optimizerName is an optimizer's name as its selector shows it, without the selector's
+// remark in brackets ("SZO-SCD (pruning)" is SZO-SCD).
+func (p *page) optimizerName(id string) string {
+	for _, o := range p.mirror.Options["optimizer"] {
+		if o.Value == id {
+			name, _, _ := strings.Cut(o.Label, " (")
+			return name
+		}
+	}
+	return id
 }
 
 // setDevices says whether the page draws devices one by one, so that its engines send

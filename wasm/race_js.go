@@ -102,6 +102,7 @@ func (p *page) updateRace(now time.Time) {
 			v.Racers = append(v.Racers, r.mirror.Stats)
 		}
 	}
+	p.boothView = v
 	switch p.booth.Tick(now, v) {
 	case pg.BoothStart:
 		p.send("reset", nil)

@@ -31,6 +31,8 @@ type Game struct {
 	layer  layerView  // one layer's floor plan (mesh_js.go)
 	net    netView    // the whole-network view (network_js.go)
 	race   raceView   // a race of optimizers (race_js.go)
+
+	caption captionView // booth mode's story over any view (caption_js.go)
 }
 
 // paint is what every view draws with and reads: the screen, the batches and fonts, the
@@ -131,7 +133,7 @@ type pointer struct {
 // NewGame returns a game that draws nothing until its first Update.
 func NewGame() *Game {
 	g := &Game{paint: paint{scale: 1, start: time.Now()}}
-	g.chrome.paint, g.layer.paint, g.net.paint, g.race.paint = &g.paint, &g.paint, &g.paint, &g.paint
+	g.chrome.paint, g.layer.paint, g.net.paint, g.race.paint, g.caption.paint = &g.paint, &g.paint, &g.paint, &g.paint, &g.paint
 	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
 	g.glow = glowImage(48)
@@ -257,6 +259,15 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.chrome.lastScreen, g.race.screen = nil, nil // copy the cached pictures again
 		return
 	}
+	if g.caption.drawn && sc.Caption.Headline == "" {
+		g.chrome.lastScreen, g.race.screen = nil, nil // the band covered their pictures: copy them again
+	}
+	g.drawView(screen, sc)
+	g.caption.draw(screen, sc.Caption)
+}
+
+// drawView draws the view shown, every pixel of the screen.
+func (g *Game) drawView(screen *ebiten.Image, sc *render.Scene) {
 	if g.shown == shownRace {
 		g.chrome.kind = "" // the single run's picture is redrawn whole when the race closes
 		g.race.draw(screen, sc)

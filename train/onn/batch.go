@@ -2,6 +2,7 @@ package onn
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/meshlight/meshlight/train/dataset"
@@ -25,9 +26,12 @@ type Batch struct {
 	fresh        bool      // inputs changed since the last pass
 
 	// Scratch of one layer pass.
-	sums   []float64 // the sum trees of a chunk of input rows, for passes that keep none
-	groups []group   // what to recompute: output rows and their block columns
-	lists  [][]int   // per block row: the block columns whose leaves are recomputed
+	sums       []float64 // the sum trees of a chunk of input rows, for passes that keep none
+	groups     []group   // what to recompute: output rows and their block columns
+	lists      [][]int   // per block row: the block columns of the blocks whose phases changed
+	inputLists [][]int   // per block row: those and the block columns whose input changed
+	runs       []span    // the input rows to recompute, in runs of whole samples
+	snap       []float64 // the activations of a layer before a pass rewrites them (delta)
 }
 
 // group is a range of output rows (one block row, or all of them) whose leaves in the
@@ -50,9 +54,12 @@ type layerState struct {
 	tree      []float64
 	plane     int      // cap*positions*Out
 	seen      []uint64 // per block: the network's clock when its leaves were computed
+	seenRow   []uint64 // per block row: the network's clock when its leaves were computed
 	seenLayer uint64   // the network's clock of the layer when it was last brought up to date
 	dirty     []bool   // per block column: its input changed in this pass
-	changed   []span   // the output channels recomputed in this pass (disjoint ranges)
+	changed   []span   // the output channels recomputed in this pass (ranges, may overlap)
+	moved     []bool   // per sample: some of its outputs changed in this pass
+	anyMoved  bool     // some sample moved
 }
 
 // scratchTrees bounds the scratch of a pass that keeps no trees: it works through a chunk
@@ -79,17 +86,20 @@ func (n *Network) NewBatch(size int) (*Batch, error) {
 		}
 		st.plane = size * g.positions * g.out
 		st.seen = make([]uint64, len(n.ver[l]))
+		st.seenRow = make([]uint64, len(n.rowVer[l]))
+		st.moved = make([]bool, size)
 		st.dirty = make([]bool, len(g.cols))
-		st.changed = make([]span, 0, len(g.rows))
+		st.changed = make([]span, 0, 2*len(g.rows)) // both kinds of sample (delta)
 		sums = max(sums, g.chunk*g.out*g.nodes)
 		rows, cols = max(rows, len(g.rows)), max(cols, len(g.cols))
 	}
 	b.sums = make([]float64, sums)
 	b.groups = make([]group, 0, rows)
-	b.lists = make([][]int, rows)
+	b.lists, b.inputLists = make([][]int, rows), make([][]int, rows)
 	for br := range b.lists {
-		b.lists[br] = make([]int, 0, cols)
+		b.lists[br], b.inputLists[br] = make([]int, 0, cols), make([]int, 0, cols)
 	}
+	b.runs = make([]span, 0, size)
 	return b, nil
 }
 
@@ -191,12 +201,16 @@ func (b *Batch) stale() bool {
 	return false
 }
 
-// keepTrees allocates the sum trees, from now on kept by every pass.
+// keepTrees allocates the sum trees, from now on kept by every pass, and the scratch of
+// delta queries.
 func (b *Batch) keepTrees() {
-	for l := range b.layers {
+	snap := 0
+	for l, s := range b.net.specs {
 		st := &b.layers[l]
 		st.tree = make([]float64, b.net.geom[l].nodes*st.plane)
+		snap = max(snap, b.cap*s.OutShape().Size())
 	}
+	b.snap = make([]float64, snap)
 	b.keep = true
 }
 
@@ -212,35 +226,49 @@ func (b *Batch) full() {
 			src = st.cols
 		}
 		b.groups = append(b.groups[:0], group{span{0, g.out}, g.all})
-		b.update(st, g, net.chip.LayerWeights(l), src, true)
+		b.runs = append(b.runs[:0], span{0, b.n * g.positions})
+		st.changed = append(st.changed[:0], span{0, g.out})
+		w := net.chip.LayerWeights(l)
+		b.update(st, g, w, net.signs(l, w), src, true)
 		copy(st.seen, net.ver[l])
+		copy(st.seenRow, net.rowVer[l])
 		st.seenLayer = net.layerVer[l]
+		for s := range st.moved {
+			st.moved[s] = s < b.n
+		}
+		st.anyMoved = true
 	}
 }
 
 // delta brings every layer up to date after phase changes. A layer is visited if its
-// own phases changed or its input did; in it, a block's leaves are recomputed if the
-// block changed or its block column's input did. The output channels it recomputes
-// decide which block columns of the next layer are dirty.
+// own phases changed or its input did; in it, a block's leaves are recomputed for every
+// sample if the block changed, and for the samples whose input changed if its block
+// column's input did. The output channels it recomputes decide which block columns of
+// the next layer are dirty, and the samples whose outputs it changed (compared bit for
+// bit) for which samples: a sample whose output a change did not reach (the changed
+// block's inputs were zeros, or ReLU clipped the change away) costs nothing further on.
 func (b *Batch) delta() {
 	net := b.net
 	for l, s := range net.specs {
 		g := &net.geom[l]
 		st := &b.layers[l]
-		inChanged := l > 0 && len(b.layers[l-1].changed) > 0
+		var prev *layerState // the previous layer, if some of its outputs changed
+		if l > 0 && b.layers[l-1].anyMoved {
+			prev = &b.layers[l-1]
+		}
+		inChanged := prev != nil
 		if st.seenLayer == net.layerVer[l] && !inChanged {
-			st.changed = st.changed[:0]
+			st.changed, st.anyMoved = st.changed[:0], false
 			continue
 		}
 		st.seenLayer = net.layerVer[l]
 		src := b.Input(l)
 		clear(st.dirty)
 		if inChanged {
-			prev := b.layers[l-1].changed
 			if s.Kind == model.Conv {
-				im2colChannels(st.cols, src, s.Conv, b.n, prev)
+				im2colChannels(st.cols, src, s.Conv, b.n, prev.changed)
 			}
-			for _, ch := range prev { // channels [a, b) feed columns [a*perInput, b*perInput)
+			for _, ch := range prev.changed { // channels [a, b) feed columns [a*perInput, b*perInput)
 				for bc := g.colOf[ch.a*g.perInput]; bc <= g.colOf[ch.b*g.perInput-1]; bc++ {
 					st.dirty[bc] = true
 				}
@@ -249,147 +277,424 @@ func (b *Batch) delta() {
 		if s.Kind == model.Conv {
 			src = st.cols
 		}
-		if b.plan(st, g, net.ver[l]) {
-			b.update(st, g, net.chip.LayerWeights(l), src, false)
+		w := net.chip.LayerWeights(l)
+		neg := net.signs(l, w)
+		st.changed, st.anyMoved = st.changed[:0], false
+		clear(st.moved)
+		// Which samples moved is worth finding out only when the next layer's work per
+		// sample outweighs the comparison; otherwise every recomputed sample counts.
+		follow := l < len(net.specs)-1 && net.specs[l+1].Out*net.specs[l+1].In >= minFollow
+		phase, input := b.plan(st, g, net.ver[l], net.rowVer[l], inChanged)
+		// The samples whose input is as it was see only the blocks whose phases changed;
+		// the others also the dirty block columns.
+		for _, moved := range [2]bool{false, true} {
+			lists := phase
+			if moved {
+				if !inChanged {
+					break
+				}
+				lists = input
+			}
+			if !b.group(g, lists) || !b.sampleRuns(g, prev, moved) {
+				continue
+			}
+			for _, gr := range b.groups {
+				st.changed = append(st.changed, gr.rows)
+			}
+			if follow {
+				b.snapshot(st, g)
+			}
+			b.update(st, g, w, neg, src, false)
+			b.compare(st, g, follow)
 		}
 	}
 }
 
-// plan lists, per block row, the block columns whose leaves must be recomputed (the
-// block's phases changed or its column's input did) and marks those blocks seen; it sets
-// the groups (one for all rows when every block row has the same list) and reports
-// whether there is anything to do.
-func (b *Batch) plan(st *layerState, g *geometry, ver []uint64) bool {
+// plan lists, per block row, the block columns whose leaves must be recomputed: in phase
+// those of the blocks whose phases changed (all of them when most did), in input (when
+// some input changed) those and the dirty block columns, and marks the changed blocks seen. A
+// block row none of whose blocks changed is passed over at the cost of one comparison.
+func (b *Batch) plan(st *layerState, g *geometry, ver, rowVer []uint64, inChanged bool) (phase, input [][]int) {
 	cols := len(g.cols)
-	uniform := true
+	listed := 0
 	for br := range g.rows {
 		list := b.lists[br][:0]
-		seen := st.seen[br*cols : (br+1)*cols]
-		for bc, v := range ver[br*cols : (br+1)*cols] {
-			if st.dirty[bc] || seen[bc] != v {
-				list = append(list, bc)
-				seen[bc] = v
+		if st.seenRow[br] != rowVer[br] {
+			seen := st.seen[br*cols : (br+1)*cols]
+			for bc, v := range ver[br*cols : (br+1)*cols] {
+				if seen[bc] != v {
+					list = append(list, bc)
+					seen[bc] = v
+				}
 			}
+			st.seenRow[br] = rowVer[br]
 		}
 		b.lists[br] = list
-		uniform = uniform && slices.Equal(list, b.lists[0])
+		listed += len(list)
+	}
+	if 2*listed >= len(g.rows)*cols && len(g.rows) > 1 {
+		// Most blocks changed (many phases moved at once): every block of the layer, in
+		// one group of all its rows, whose leaves skip zeros, costs less than a group
+		// per block row of a few outputs each. Recomputing an unchanged leaf gives it
+		// its own value again.
+		for br := range g.rows {
+			b.lists[br] = append(b.lists[br][:0], g.all...)
+		}
+	}
+	if !inChanged { // no sample's input changed: input is not used
+		return b.lists, nil
+	}
+	for br := range g.rows {
+		list := b.lists[br]
+		both := b.inputLists[br][:0]
+		i := 0
+		for bc, d := range st.dirty {
+			switch {
+			case i < len(list) && list[i] == bc:
+				both = append(both, bc)
+				i++
+			case d:
+				both = append(both, bc)
+			}
+		}
+		b.inputLists[br] = both
+	}
+	return b.lists, b.inputLists
+}
+
+// group sets the groups of the lists (one for all rows when every block row has the same
+// list) and reports whether there is anything to do.
+func (b *Batch) group(g *geometry, lists [][]int) bool {
+	uniform := true
+	for _, list := range lists[1:len(g.rows)] {
+		uniform = uniform && slices.Equal(list, lists[0])
 	}
 	b.groups = b.groups[:0]
 	if uniform {
-		if len(b.lists[0]) > 0 {
-			b.groups = append(b.groups, group{span{0, g.out}, b.lists[0]})
+		if len(lists[0]) > 0 {
+			b.groups = append(b.groups, group{span{0, g.out}, lists[0]})
 		}
 	} else {
 		for br, rs := range g.rows {
-			if len(b.lists[br]) > 0 {
-				b.groups = append(b.groups, group{rs, b.lists[br]})
+			if len(lists[br]) > 0 {
+				b.groups = append(b.groups, group{rs, lists[br]})
 			}
 		}
 	}
 	return len(b.groups) > 0
 }
 
-// update recomputes, for every input row (src holds n*positions rows of In values), the
-// leaves of each group's block columns in its rows, the sums above them and the
-// activations of those rows, and marks those rows' channels changed. full rebuilds every
-// sum; otherwise a group walks up from its leaves, or rebuilds its trees when that takes
-// fewer additions. Without kept trees (a full pass only) it works through the input rows
-// in chunks, with the trees of a chunk in scratch.
-func (b *Batch) update(st *layerState, g *geometry, w, src []float64, full bool) {
-	first, depth := len(g.cols)-1, g.depth
-	k, out := g.in, g.out
-	rows := b.n * g.positions
-	t, ps, chunk := st.tree, st.plane, rows
+// sampleRuns sets the runs of input rows (a sample's positions, in order) of the samples
+// whose input changed (moved) or did not, as the previous layer prev reports them (nil:
+// no input changed), and reports whether there are any.
+func (b *Batch) sampleRuns(g *geometry, prev *layerState, moved bool) bool {
+	b.runs = b.runs[:0]
+	pos := g.positions
+	for s := 0; s < b.n; {
+		if (prev != nil && prev.moved[s]) != moved {
+			s++
+			continue
+		}
+		e := s + 1
+		for e < b.n && (prev != nil && prev.moved[e]) == moved {
+			e++
+		}
+		b.runs = append(b.runs, span{s * pos, e * pos})
+		s = e
+	}
+	return len(b.runs) > 0
+}
+
+// snapshot copies the activations the groups will rewrite in the runs' samples, for
+// compare.
+func (b *Batch) snapshot(st *layerState, g *geometry) {
+	size := g.out * g.positions
+	for _, run := range b.runs {
+		for smp := run.a / g.positions; smp < run.b/g.positions; smp++ {
+			if g.positions > 1 { // conv: every sample recomputed counts as moved
+				continue
+			}
+			for _, gr := range b.groups {
+				copy(b.snap[smp*size+gr.rows.a:smp*size+gr.rows.b], st.act[smp*size+gr.rows.a:smp*size+gr.rows.b])
+			}
+		}
+	}
+}
+
+// compare marks moved the samples of the runs whose activations in the groups' rows
+// differ, bit for bit, from their snapshot (with follow; without, or for a conv layer:
+// every sample of the runs).
+func (b *Batch) compare(st *layerState, g *geometry, follow bool) {
+	size := g.out * g.positions
+	for _, run := range b.runs {
+		for smp := run.a / g.positions; smp < run.b/g.positions; smp++ {
+			if st.moved[smp] {
+				continue
+			}
+			if g.positions > 1 || !follow {
+				st.moved[smp], st.anyMoved = true, true
+				continue
+			}
+			for _, gr := range b.groups {
+				if !sameBits(b.snap[smp*size+gr.rows.a:smp*size+gr.rows.b], st.act[smp*size+gr.rows.a:smp*size+gr.rows.b]) {
+					st.moved[smp], st.anyMoved = true, true
+					break
+				}
+			}
+		}
+	}
+}
+
+// sameBits reports whether a and b hold the same float64 bit patterns.
+func sameBits(a, b []float64) bool {
+	b = b[:len(a)]
+	for i, v := range a {
+		if math.Float64bits(v) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// update recomputes, for the input rows of the runs (src holds n*positions rows of In
+// values), the leaves of each group's block columns in its rows, the sums above them and
+// the activations of those rows. full rebuilds every sum; otherwise a group walks up from
+// its leaves, or rebuilds its trees when that takes fewer additions. Without kept trees
+// (a full pass only) it works through the input rows in chunks, with the trees of a chunk
+// in scratch.
+func (b *Batch) update(st *layerState, g *geometry, w []float64, neg []bool, src []float64, full bool) {
+	out := g.out
+	t, ps := st.tree, st.plane
+	chunk := b.n * g.positions
 	if !b.keep {
 		chunk = g.chunk
 		t, ps = b.sums[:g.nodes*chunk*out], chunk*out
 	}
-	st.changed = st.changed[:0]
-	for _, gr := range b.groups {
-		st.changed = append(st.changed, gr.rows)
+	for _, run := range b.runs {
+		for r0 := run.a; r0 < run.b; r0 += chunk {
+			b.updateRows(st, g, t, ps, w, neg, src, r0, min(run.b, r0+chunk), full)
+		}
 	}
-	for r0 := 0; r0 < rows; r0 += chunk {
-		r1 := min(rows, r0+chunk)
-		base := 0 // element r*out + o of the chunk is at r*out + o - base in a plane
-		if !b.keep {
-			base = r0 * out
+}
+
+// updateRows is update for the input rows [r0, r1), whose sum trees are in t (planes of
+// ps values; a chunk's own when the batch keeps no trees).
+func (b *Batch) updateRows(st *layerState, g *geometry, t []float64, ps int, w []float64, neg []bool, src []float64, r0, r1 int, full bool) {
+	first, depth := len(g.cols)-1, g.depth
+	k, out := g.in, g.out
+	base := 0 // element r*out + o of the rows is at r*out + o - base in a plane
+	if !b.keep {
+		base = r0 * out
+	}
+	x := src[r0*k : r1*k]
+	for _, gr := range b.groups {
+		for _, bc := range gr.cols {
+			j := first + bc
+			leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc], colSigns{neg, len(g.cols), bc})
 		}
-		x := src[r0*k : r1*k]
-		for _, gr := range b.groups {
-			for _, bc := range gr.cols {
-				j := first + bc
-				leaves(t[j*ps+r0*out-base:j*ps+r1*out-base], w, x, k, out, gr.rows, g.cols[bc])
+	}
+	lo, hi := r0*out-base, r1*out-base
+	for _, gr := range b.groups {
+		// The root is only ever read by the activation, so no pass stores it.
+		switch {
+		case !full && len(gr.cols) == 1 && g.positions == 1 && first > 0 && first+gr.cols[0] < 15:
+			// One leaf of a dense layer, at most three levels deep: its path and
+			// the activation in one pass.
+			b.walk(st, g, t, ps, base, r0, r1, gr.rows, first+gr.cols[0])
+		case g.positions == 1 && (first >= 1 && first <= 3 || first == 7):
+			// Two to four, or eight, leaves of a dense layer: the whole tree and
+			// the activation in one pass.
+			b.rebuildSmall(st, g, t, ps, base, r0, r1, gr.rows)
+		case full || len(gr.cols)*depth >= first:
+			for j := first - 1; j >= 1; j-- {
+				addPlanes(t, ps, j, lo, hi, out, gr.rows)
 			}
-		}
-		lo, hi := r0*out-base, r1*out-base
-		for _, gr := range b.groups {
-			// The root is only ever read by the activation, so no pass stores it.
-			switch {
-			case !full && len(gr.cols) == 1 && g.positions == 1 && first > 0 && first+gr.cols[0] < 15:
-				// One leaf of a dense layer, at most three levels deep: its path and
-				// the activation in one pass.
-				b.walk(st, g, t, ps, base, r0, r1, gr.rows, first+gr.cols[0])
-			case g.positions == 1 && (first >= 1 && first <= 3 || first == 7):
-				// Two to four, or eight, leaves of a dense layer: the whole tree and
-				// the activation in one pass.
-				b.rebuildSmall(st, g, t, ps, base, r0, r1, gr.rows)
-			case full || len(gr.cols)*depth >= first:
-				for j := first - 1; j >= 1; j-- {
+			b.roots(st, g, t, ps, base, r0, r1, gr.rows)
+		default:
+			for _, bc := range gr.cols {
+				for j := (first + bc - 1) / 2; j >= 1; j = (j - 1) / 2 {
 					addPlanes(t, ps, j, lo, hi, out, gr.rows)
 				}
-				b.roots(st, g, t, ps, base, r0, r1, gr.rows)
-			default:
-				for _, bc := range gr.cols {
-					for j := (first + bc - 1) / 2; j >= 1; j = (j - 1) / 2 {
-						addPlanes(t, ps, j, lo, hi, out, gr.rows)
-					}
-				}
-				b.roots(st, g, t, ps, base, r0, r1, gr.rows)
 			}
+			b.roots(st, g, t, ps, base, r0, r1, gr.rows)
 		}
 	}
 }
 
 // leaves sets, in one node plane (plane[r*out + o] for input row r of x, which holds rows
 // of k inputs), the partial products of outputs rs over the columns cs: row o of w (Out x
-// k) times the input row, summed over cs in column order from the first product. Blocks
-// of the usual width 8 go through an unrolled loop that keeps the inputs in registers;
-// every path takes the same operations per output, so a leaf has one value however it is
-// reached.
-func leaves(plane, w, x []float64, k, out int, rs, cs span) {
+// k) times the input row, summed over cs in column order from the first product.
+//
+// Inputs that are zero (most of an image's pixels and of a ReLU layer's outputs) are
+// skipped, and the result is still that sum bit for bit: adding a zero product to a
+// nonzero sum leaves it unchanged, and a zero sum plus a term is the term, so the sum of
+// the nonzero inputs' products equals the full sum or both are zeros; only the sign of a
+// zero can differ. A zero sum is therefore settled apart: with every input zero, the full
+// sum is -0 exactly when every product is -0 (zeroLeaf); a sum of nonzero terms that
+// cancels to zero (or underflows) is recomputed in full (fullLeaf). Every pass, full or
+// partial, goes through this function, so a leaf has one value however it is reached.
+func leaves(plane, w, x []float64, k, out int, rs, cs span, sg colSigns) {
 	n := len(x) / k
-	if cs.b-cs.a == 8 {
-		for r := range n {
-			xs := x[r*k+cs.a : r*k+cs.a+8]
-			x0, x1, x2, x3, x4, x5, x6, x7 := xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]
-			d := plane[r*out+rs.a : r*out+rs.b]
-			at := rs.a*k + cs.a
-			i := 0
-			for ; i+1 < len(d); i += 2 { // two outputs per step: fewer loop instructions
-				ws, wz := w[at:at+8], w[at+k:at+k+8]
-				d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
-				d[i+1] = wz[0]*x0 + wz[1]*x1 + wz[2]*x2 + wz[3]*x3 + wz[4]*x4 + wz[5]*x5 + wz[6]*x6 + wz[7]*x7
-				at += 2 * k
-			}
-			if i < len(d) {
-				ws := w[at : at+8]
-				d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
-			}
-		}
+	width := cs.b - cs.a
+	if width > maxSparse || rs.b-rs.a < minSparseRows {
+		denseLeaves(plane, w, x, k, out, rs, cs)
 		return
 	}
+	var at [maxSparse]int // the nonzero inputs: their columns and values
+	var xv [maxSparse]float64
 	for r := range n {
 		xs := x[r*k+cs.a : r*k+cs.b]
 		d := plane[r*out+rs.a : r*out+rs.b]
-		for i := range d {
-			ws := w[(rs.a+i)*k+cs.a : (rs.a+i)*k+cs.b]
-			ws = ws[:len(xs)]
-			acc := ws[0] * xs[0]
-			for c := 1; c < len(xs); c++ {
-				acc += ws[c] * xs[c]
+		m, negZero := 0, false
+		for j, v := range xs {
+			if v != 0 {
+				at[m], xv[m] = cs.a+j, v
+				m++
+			} else if math.Signbit(v) {
+				negZero = true
 			}
-			d[i] = acc
 		}
+		if m == width {
+			denseRow(d, w, xs, k, rs.a*k+cs.a)
+			continue
+		}
+		base := rs.a * k
+		switch m {
+		case 0:
+			if negZero {
+				for i := range d {
+					d[i] = zeroLeaf(w[base+i*k+cs.a:base+i*k+cs.b], xs)
+				}
+				continue
+			}
+			// Every input +0 (as ReLU and most data give): the sum is -0 exactly when
+			// every weight is negative, which the table sg holds.
+			for i := range d {
+				d[i] = 0
+				if sg.neg[(rs.a+i)*sg.stride+sg.col] {
+					d[i] = math.Copysign(0, -1)
+				}
+			}
+			continue
+		case 1:
+			a0, x0 := base+at[0], xv[0]
+			for i := range d {
+				d[i] = w[a0+i*k] * x0
+			}
+		case 2:
+			a0, a1, x0, x1 := base+at[0], base+at[1], xv[0], xv[1]
+			for i := range d {
+				d[i] = w[a0+i*k]*x0 + w[a1+i*k]*x1
+			}
+		case 3:
+			a0, a1, a2, x0, x1, x2 := base+at[0], base+at[1], base+at[2], xv[0], xv[1], xv[2]
+			for i := range d {
+				d[i] = w[a0+i*k]*x0 + w[a1+i*k]*x1 + w[a2+i*k]*x2
+			}
+		case 4:
+			a0, a1, a2, a3 := base+at[0], base+at[1], base+at[2], base+at[3]
+			x0, x1, x2, x3 := xv[0], xv[1], xv[2], xv[3]
+			for i := range d {
+				d[i] = w[a0+i*k]*x0 + w[a1+i*k]*x1 + w[a2+i*k]*x2 + w[a3+i*k]*x3
+			}
+		default:
+			for i := range d {
+				o := base + i*k
+				acc := w[o+at[0]] * xv[0]
+				for j := 1; j < m; j++ {
+					acc += w[o+at[j]] * xv[j]
+				}
+				d[i] = acc
+			}
+		}
+		for i, v := range d {
+			if v == 0 {
+				d[i] = fullLeaf(w[base+i*k+cs.a:base+i*k+cs.b], xs)
+			}
+		}
+	}
+}
+
+// maxSparse is the widest block column whose leaves skip zero inputs (wider ones, of
+// whole-matrix blocks, are summed in full), and minSparseRows the fewest outputs: finding
+// an input row's zeros costs about as much as summing a few outputs in full.
+const maxSparse, minSparseRows = 16, 32
+
+// minFollow is the smallest next layer (Out x In weights) for whose sake a delta query
+// compares a layer's outputs sample by sample.
+const minFollow = 4096
+
+// colSigns locates one block column in a layer's table of all-negative weight rows
+// (Network.signs): output o's entry is neg[o*stride + col].
+type colSigns struct {
+	neg         []bool
+	stride, col int
+}
+
+// allNegative sets, for outputs rs of a weight matrix w (rows of k) over the columns cs,
+// whether every weight of the row is negative (its sign bit set), at neg[o*stride + col].
+func allNegative(neg []bool, w []float64, k, stride, col int, rs, cs span) {
+	for o := rs.a; o < rs.b; o++ {
+		all := uint64(1) << 63
+		for _, v := range w[o*k+cs.a : o*k+cs.b] {
+			all &= math.Float64bits(v)
+		}
+		neg[o*stride+col] = all != 0
+	}
+}
+
+// zeroLeaf returns the sum of the products of ws and xs, in order, when every x is zero:
+// the products are zeros, and the sum is -0 exactly when every product is -0 (+0 plus -0
+// is +0). A product's sign is its factors' signs combined, so the sum's sign bit is the
+// AND over the products of the XOR of their factors' sign bits (no branch to mispredict).
+func zeroLeaf(ws, xs []float64) float64 {
+	ws = ws[:len(xs)]
+	neg := uint64(1) << 63
+	for j, v := range xs {
+		neg &= math.Float64bits(ws[j]) ^ math.Float64bits(v)
+	}
+	return math.Float64frombits(neg)
+}
+
+// fullLeaf returns the sum of the products of ws and xs, in order from the first.
+func fullLeaf(ws, xs []float64) float64 {
+	ws = ws[:len(xs)]
+	acc := ws[0] * xs[0]
+	for c := 1; c < len(xs); c++ {
+		acc += ws[c] * xs[c]
+	}
+	return acc
+}
+
+// denseLeaves is leaves summing every product (fullLeaf for each output). Blocks of the
+// usual width 8 go through an unrolled loop that keeps the inputs in registers; every
+// path takes the same operations per output.
+func denseLeaves(plane, w, x []float64, k, out int, rs, cs span) {
+	for r := range len(x) / k {
+		denseRow(plane[r*out+rs.a:r*out+rs.b], w, x[r*k+cs.a:r*k+cs.b], k, rs.a*k+cs.a)
+	}
+}
+
+// denseRow sets d[i] to the sum of the products of xs with the len(xs) weights of w from
+// at + i*k (a row of the weight matrix, from the block column's first column).
+func denseRow(d, w, xs []float64, k, at int) {
+	if len(xs) != 8 {
+		for i := range d {
+			d[i] = fullLeaf(w[at+i*k:at+i*k+len(xs)], xs)
+		}
+		return
+	}
+	x0, x1, x2, x3, x4, x5, x6, x7 := xs[0], xs[1], xs[2], xs[3], xs[4], xs[5], xs[6], xs[7]
+	i := 0
+	for ; i+1 < len(d); i += 2 { // two outputs per step: fewer loop instructions
+		ws, wz := w[at:at+8], w[at+k:at+k+8]
+		d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
+		d[i+1] = wz[0]*x0 + wz[1]*x1 + wz[2]*x2 + wz[3]*x3 + wz[4]*x4 + wz[5]*x5 + wz[6]*x6 + wz[7]*x7
+		at += 2 * k
+	}
+	if i < len(d) {
+		ws := w[at : at+8]
+		d[i] = ws[0]*x0 + ws[1]*x1 + ws[2]*x2 + ws[3]*x3 + ws[4]*x4 + ws[5]*x5 + ws[6]*x6 + ws[7]*x7
 	}
 }
 

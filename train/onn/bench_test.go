@@ -1,6 +1,7 @@
 package onn_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -144,4 +145,50 @@ func BenchmarkQueryVsFull(b *testing.B) {
 	b.ReportMetric(float64(b.N)/query.Seconds(), "queries/s")
 	b.ReportMetric(float64(b.N)/full.Seconds(), "full-passes/s")
 	b.ReportMetric(full.Seconds()/query.Seconds(), "speedup")
+}
+
+// shippedQueryNet deploys a shipped model on the method's chip (default noise, 8-bit
+// control, alpha 0.15) and loads the first 32 training samples; it skips the benchmark
+// when the model is not shipped.
+func shippedQueryNet(b *testing.B, name string) (*onn.Network, *onn.Batch) {
+	m, set, _, err := testnet.Shipped(name)
+	if err != nil {
+		b.Skip(err) // the shipped models are optional for benchmarks
+	}
+	net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch := mustBatch(b, net, 32)
+	if err := batch.Load(set, indices(32)); err != nil {
+		b.Fatal(err)
+	}
+	warmUp(b, net, batch)
+	return net, batch
+}
+
+// BenchmarkQueryMoves is a query after k random active phases each moved by one control
+// code (k = 1: SZO-SCD's trial; k in the hundreds: a FLOPS sample), on the shipped MLPs.
+func BenchmarkQueryMoves(b *testing.B) {
+	for _, name := range []string{"mnist8-mlp", "mnist28-mlp", "mnist28-mlp256"} {
+		for _, k := range []int{1, 16, 256, 4096} {
+			b.Run(fmt.Sprintf("%s/k=%d", name, k), func(b *testing.B) {
+				net, batch := shippedQueryNet(b, name)
+				chip := net.Chip()
+				active := chip.Active()
+				rng := rand.New(rand.NewPCG(1, 1))
+				b.ReportAllocs()
+				for b.Loop() {
+					for range k {
+						i := active[rng.IntN(len(active))]
+						if err := net.SetPhase(i, chip.Phase(i)+chip.Quantum()); err != nil {
+							b.Fatal(err)
+						}
+					}
+					batch.Loss()
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+			})
+		}
+	}
 }

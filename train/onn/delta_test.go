@@ -210,7 +210,8 @@ func TestDeltaQueriesRandomNetworks(t *testing.T) {
 		{"64-24-24-10", 1, 8, photonics.Clements, hot, 32},
 		{"10-7-3", 1, 0, photonics.Reck, hot, 8},
 		{"10-7-3", 1, 0, photonics.Clements, paper, 8},
-		{"200-40-10", 1, 8, photonics.Reck, paper, 8}, // 25 block columns: deep sum trees, chunked passes
+		{"200-40-10", 1, 8, photonics.Reck, paper, 8},         // 25 block columns: deep sum trees, chunked passes
+		{"100-80-64-10", 1, 8, photonics.Clements, paper, 16}, // wide enough to follow samples through layer 0
 		{"9x9-c3s2-c4k2s1p0-5", 2, 4, photonics.Reck, paper, 8},
 		{"9x9-c3s2-c4k2s1p0-5", 2, 4, photonics.Clements, hot, 8},
 		{"12x12-c6s2-c8s1-7", 1, 8, photonics.Clements, paper, 6},
@@ -235,6 +236,64 @@ func TestDeltaQueriesRandomNetworks(t *testing.T) {
 			}
 			r := newTrialRun(t, name, net, set, tc.batch, 3)
 			r.run(trials)
+		})
+	}
+}
+
+// A query after many phases moved at once, as FLOPS, ZAdam and ZNewton move them (k from
+// one to a quarter of the active set, log-uniformly, on the shipped MLPs and a CNN on the
+// method's chip), equals a full pass of its minibatch bit for bit; some moves are taken
+// back before the query, and a new minibatch comes now and then.
+func TestDeltaQueriesManyMoves(t *testing.T) {
+	for _, tc := range []struct {
+		model  string
+		trials int
+	}{
+		{"mnist8-mlp", 150},
+		{"mnist16-cnn", 40},
+		{"mnist28-mlp", 60},
+		{"mnist28-mlp256", 12},
+	} {
+		t.Run(tc.model, func(t *testing.T) {
+			m, set, _, err := testnet.Shipped(tc.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, err := onn.Deploy(m, photonics.ChipConfig{Alpha: 0.15, Hardware: photonics.Hardware{Noise: photonics.DefaultNoise(), Bits: photonics.DefaultBits}, Truncate: photonics.DefaultTruncate, Seed: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			trials := tc.trials
+			if testing.Short() {
+				trials = max(trials/10, 2)
+			}
+			r := newTrialRun(t, tc.model, net, set, 32, 2)
+			chip := net.Chip()
+			active := chip.Active()
+			r.query(-1)
+			for trial := range trials {
+				if r.rng.IntN(8) == 0 {
+					r.newMinibatch()
+				}
+				k := int(math.Exp(r.rng.Float64() * math.Log(float64(len(active))/4)))
+				var back []int
+				for range max(k, 1) {
+					i := active[r.rng.IntN(len(active))]
+					if r.rng.IntN(10) == 0 {
+						back = append(back, i)
+					}
+					if err := net.SetPhase(i, chip.Phase(i)+float64(1+r.rng.IntN(8))*r.step); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for _, i := range back { // taken back before the query
+					if err := net.SetPhase(i, chip.Phase(i)-r.step); err != nil {
+						t.Fatal(err)
+					}
+				}
+				r.query(trial)
+			}
+			t.Logf("%s: %d queries after many moves equal to full passes", tc.model, r.checks)
 		})
 	}
 }

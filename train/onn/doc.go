@@ -20,6 +20,14 @@
 // on a 784-32-32-10 MLP it is about a fortieth. Moving many phases at once (FLOPS) makes
 // many blocks stale, and a layer whose every block column changed is rebuilt whole.
 //
+// A query also follows each sample: a layer recomputes its dirty block columns only for
+// the samples whose input changed, compares the outputs it rewrote with what they were,
+// and passes on only the samples whose outputs changed. On MNIST most pixels are zero and
+// most ReLU outputs too, so a changed block of the first layer often meets only zeros, or
+// ReLU clips its change away, and those samples cost nothing further. Leaves skip zero
+// inputs as well (see leaves for why that leaves every sum as it was, the sign of a zero
+// included).
+//
 // Every pass, full or partial, computes a leaf and a sum with the same operations in the
 // same order, so a query gives the logits and loss of a pass from scratch bit for bit,
 // however the chip got to its phases (tests check this on every shipped model and on

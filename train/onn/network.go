@@ -22,13 +22,21 @@ type Network struct {
 
 	owner    []owner    // per device: the layer and block its phase changes
 	ver      [][]uint64 // per layer and block: the clock of the last SetPhase in it
+	rowVer   [][]uint64 // per layer and block row: the clock of the last SetPhase in it
 	layerVer []uint64   // per layer: the clock of the last SetPhase in it
 	clock    uint64
+
+	// neg is, per layer, Out x block columns: whether every weight of the output's row
+	// in the block is negative, the sign of a leaf whose inputs are all +0 (see leaves).
+	// negVer and negRowVer are the clocks of the blocks and block rows it was computed
+	// at (all ones: never).
+	neg               [][]bool
+	negVer, negRowVer [][]uint64
 }
 
 // owner locates a device's effect: a phase change (with the crosstalk it causes, which
-// stays inside the device's tile) changes one block of one layer.
-type owner struct{ layer, block int32 }
+// stays inside the device's tile) changes one block (in one block row) of one layer.
+type owner struct{ layer, block, row int32 }
 
 // span is an index range [a, b): rows or columns of a weight matrix, or channels.
 type span struct{ a, b int }
@@ -99,6 +107,7 @@ func New(chip *photonics.Chip, input model.Shape, specs []model.Spec, clip float
 	n := &Network{chip: chip, input: input, specs: specs, clip: clip}
 	n.geom = make([]geometry, len(layers))
 	n.ver = make([][]uint64, len(layers))
+	n.rowVer = make([][]uint64, len(layers))
 	n.layerVer = make([]uint64, len(layers))
 	for l, sl := range layers {
 		g := &n.geom[l]
@@ -132,11 +141,20 @@ func New(chip *photonics.Chip, input model.Shape, specs []model.Spec, clip float
 			g.depth++
 		}
 		n.ver[l] = make([]uint64, sl.NumBlocks())
+		n.rowVer[l] = make([]uint64, sl.BlockRows)
+		n.neg = append(n.neg, make([]bool, s.Out*len(g.cols)))
+		n.negVer = append(n.negVer, make([]uint64, sl.NumBlocks()))
+		n.negRowVer = append(n.negRowVer, make([]uint64, sl.BlockRows))
+		for _, v := range [][]uint64{n.negVer[l], n.negRowVer[l]} {
+			for i := range v {
+				v[i] = ^uint64(0)
+			}
+		}
 	}
 	sites := chip.Layout().Sites
 	n.owner = make([]owner, len(sites))
 	for i, s := range sites {
-		n.owner[i] = owner{int32(s.Layer), int32(s.Block)}
+		n.owner[i] = owner{int32(s.Layer), int32(s.Block), int32(s.Block / layers[s.Layer].BlockCols)}
 	}
 	return n, nil
 }
@@ -183,6 +201,28 @@ func (n *Network) SetPhase(i int, phi float64) error {
 	o := n.owner[i]
 	n.clock++
 	n.ver[o.layer][o.block] = n.clock
+	n.rowVer[o.layer][o.row] = n.clock
 	n.layerVer[o.layer] = n.clock
 	return nil
+}
+
+// signs brings layer l's table of all-negative weight rows (neg) up to date with the
+// layer's weights w, recomputing only the blocks whose phases changed since, and returns
+// it.
+func (n *Network) signs(l int, w []float64) []bool {
+	g := &n.geom[l]
+	cols := len(g.cols)
+	for br, rs := range g.rows {
+		if n.negRowVer[l][br] == n.rowVer[l][br] {
+			continue
+		}
+		for bc, cs := range g.cols {
+			if b := br*cols + bc; n.negVer[l][b] != n.ver[l][b] {
+				allNegative(n.neg[l], w, g.in, cols, bc, rs, cs)
+				n.negVer[l][b] = n.ver[l][b]
+			}
+		}
+		n.negRowVer[l][br] = n.rowVer[l][br]
+	}
+	return n.neg[l]
 }

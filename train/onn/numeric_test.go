@@ -118,7 +118,7 @@ func TestLeaves(t *testing.T) {
 			for i := range plane {
 				plane[i] = -1
 			}
-			leaves(plane, w, x, k, out, rs, cs)
+			leaves(plane, w, x, k, out, rs, cs, testSigns(w, k, out, cs))
 			for r := range n {
 				for o := range out {
 					want := -1.0

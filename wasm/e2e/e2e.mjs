@@ -1026,8 +1026,18 @@ const steps = [
     const page = await open('?booth=1');
     const start = Date.now();
     await waitStats(page, 's => s.ready && s.booth === "recover" && s.running', 'booth recovering chip 1');
-    await waitStats(page, 's => s.booth === "result"', 'chip 1 plateaued', queriesOf);
+    // Each phase's caption tells its part of the story with the live numbers, and links
+    // to the run for a phone (booth mode left out).
     let s = await stats(page);
+    const captions = { recover: s.caption };
+    assert.match(s.caption.headline, /^A chip from the fab: drift and crosstalk cost it \d+\.\d % → \d+\.\d %$/);
+    assert.match(s.caption.detail, /^SZO-SCD tunes \d+ % of its heaters, asking the chip only for its loss: \d+\.\d % after [\d.]+k? queries$/);
+    assert.ok(s.caption.link.startsWith(new URL(BASE_URL).origin) && !/booth/.test(s.caption.link), `link ${s.caption.link}`);
+    await waitStats(page, 's => s.booth === "result"', 'chip 1 plateaued', queriesOf);
+    s = await stats(page);
+    captions.result = s.caption;
+    assert.match(s.caption.headline, /^(Won back \d+\.\d of the \d+\.\d points drift cost: \d+\.\d %|Held at \d+\.\d % \(deployed at \d+\.\d %\))$/);
+    assert.match(s.caption.detail, /^in [\d.]+k? queries, drawing \d+ % less power than tuning every heater$/);
     const single = { queries: s.queries, keptQueries: s.keptQueries, keptAccuracy: s.keptAccuracy, seconds: +((Date.now() - start) / 1000).toFixed(1) };
     assert.equal(s.running, false);
     assert.ok(s.kept && reached(s.queries, s.keptQueries), `recovery ended at ${s.queries} queries, kept at ${s.keptQueries}: not plateaued`);
@@ -1036,7 +1046,12 @@ const steps = [
     assert.match(await page.evaluate(() => window.meshlight.settings().seed), /^1$/);
     // The race, on the chip just recovered (the single run has moved on to chip 2).
     await waitStats(page, 's => s.race && s.race.booth && s.race.racers.every((r) => r.ready && r.running)', 'the booth\'s race training');
-    let r = (await stats(page)).race;
+    await waitStats(page, 's => s.caption && s.caption.headline.startsWith("The same chip") && !/starting/.test(s.caption.detail)', 'the race\'s caption with both racers\' figures');
+    s = await stats(page);
+    let r = s.race;
+    captions.race = s.caption;
+    assert.equal(s.caption.headline, 'The same chip, 2 optimizers, each asking only for the loss');
+    assert.match(s.caption.detail, /^SZO-SCD \d+\.\d % in [\d.]+k? queries {2}· {2}SZO-SCD \+ noise margin \d+\.\d % in [\d.]+k? queries$/);
     assert.equal(r.optimizers, 'szo-scd,szo-scd-margin');
     assert.ok(r.racers.every((x) => x.seed === 1), `racers on chips ${r.racers.map((x) => x.seed)}, want chip 1`);
     const raceStart = Date.now();
@@ -1075,7 +1090,7 @@ const steps = [
     assert.equal(c0.queries[best], single.keptQueries, `the szo-scd racer's best validated state by ${single.queries} queries is the single run's kept state`);
     assert.equal(c0.accuracy[best], single.keptAccuracy, 'the szo-scd racer keeps the single run\'s state');
     assert.match(r.note, /^race on chip 1: .* leads with .*; kept: szo-scd \d+\.\d %, szo-scd-margin \d+\.\d %$/);
-    results.boothCycle = { single, race };
+    results.boothCycle = { single, race, captions };
     console.log('BOOTH CYCLE', JSON.stringify(results.boothCycle));
     await waitStats(page, 's => s.race === null && s.booth === "recover" && s.running', 'the next chip recovering');
     assert.equal(await page.evaluate(() => window.meshlight.settings().seed), '2');

@@ -2,6 +2,9 @@ package page
 
 import (
 	"fmt"
+	"math"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/meshlight/meshlight/render"
@@ -185,4 +188,79 @@ func boothNote(st wire.Stats, seed int64) string {
 	}
 	return fmt.Sprintf("chip %d recovered from %.1f %% to %.1f %% (the state kept at %s of %s ONN queries, best on the validation split), drawing %.0f %% less power than a fully active chip",
 		seed, st.DeployedAccuracy, st.KeptAccuracy, render.Compact(float64(st.KeptQueries)), render.Compact(float64(st.Queries)), st.Saving)
+}
+
+// Caption is the story of the cycle's phase for a passer-by (render.Caption), with the live
+// numbers: the chip as it came from the fab and what its drift cost while it recovers, the
+// accuracy won back and the power against tuning every heater once it has, and the race on
+// the same chip. name gives an optimizer's display name; link is the run's address for a
+// phone. Off, or waiting for the chip, there is none.
+func (b *Booth) Caption(v BoothView, name func(optimizer string) string, link string) render.Caption {
+	st := v.Single
+	var c render.Caption
+	switch b.Phase() {
+	case BoothRecover:
+		if !st.Ready {
+			return c
+		}
+		c.Headline = fmt.Sprintf("A chip from the fab: drift and crosstalk cost it %.1f %% → %.1f %%", st.IdealAccuracy, st.DeployedAccuracy)
+		share := 0.0
+		if st.Phases > 0 {
+			share = 100 * float64(st.ActivePhases) / float64(st.Phases)
+		}
+		c.Detail = fmt.Sprintf("%s tunes %.0f %% of its heaters, asking the chip only for its loss: %.1f %% after %s queries",
+			name(st.Optimizer), share, st.Accuracy, render.Compact(float64(st.Queries)))
+	case BoothResult:
+		acc := st.Accuracy
+		if st.Kept {
+			acc = st.KeptAccuracy
+		}
+		drop := st.IdealAccuracy - st.DeployedAccuracy
+		if won := acc - st.DeployedAccuracy; won > 0 && drop > 0 {
+			c.Headline = fmt.Sprintf("Won back %.1f of the %.1f points drift cost: %.1f %%", won, drop, acc)
+		} else {
+			c.Headline = fmt.Sprintf("Held at %.1f %% (deployed at %.1f %%)", acc, st.DeployedAccuracy)
+		}
+		c.Detail = fmt.Sprintf("in %s queries, drawing %.0f %% less power than tuning every heater", render.Compact(float64(st.Queries)), st.Saving)
+	case BoothRace:
+		if len(v.Racers) == 0 {
+			return c
+		}
+		c.Headline = fmt.Sprintf("The same chip, %d optimizers, each asking only for the loss", len(v.Racers))
+		if b.phase == "race-result" {
+			c.Headline = "Race over, on the same chip:"
+		}
+		parts := make([]string, len(v.Racers))
+		for i, r := range v.Racers {
+			acc := r.Accuracy
+			if math.IsNaN(acc) {
+				acc = r.DeployedAccuracy // no test since the deployment
+			}
+			if !r.Ready || math.IsNaN(acc) {
+				parts[i] = name(r.Optimizer) + " starting"
+				continue
+			}
+			parts[i] = fmt.Sprintf("%s %.1f %% in %s queries", name(r.Optimizer), acc, render.Compact(float64(r.Queries)))
+		}
+		c.Detail = strings.Join(parts, "  ·  ")
+	default:
+		return c
+	}
+	c.Link = link
+	return c
+}
+
+// ShareLink is the address a phone opens to follow the run a booth shows: base (the page's
+// address without its query) with the settings' query, booth mode left out (a phone's
+// visitor explores; the booth's screen loops).
+func ShareLink(base, query string) string {
+	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
+	if err != nil {
+		return base
+	}
+	q.Del("booth")
+	if len(q) == 0 {
+		return base
+	}
+	return base + "?" + q.Encode()
 }

@@ -1,9 +1,11 @@
 package page
 
 import (
+	"math"
 	"testing"
 	"time"
 
+	"github.com/meshlight/meshlight/render"
 	"github.com/meshlight/meshlight/wasm/wire"
 )
 
@@ -87,4 +89,62 @@ func TestBoothCycle(t *testing.T) {
 	v.On = false
 	step(BoothOff, "")
 	step(BoothNone, "")
+}
+
+// Each booth phase tells its part of the story with the live numbers: the chip from the
+// fab and its recovery, the result against the drop, the race on the same chip.
+func TestBoothCaption(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	name := func(id string) string { return map[string]string{"szo-scd": "SZO-SCD", "flops": "FLOPS"}[id] }
+	const link = "https://example.org/m/?seed=3"
+	var b Booth
+	single := wire.Stats{Ready: true, Running: true, Optimizer: "szo-scd", Queries: 8_100, KeptQueries: 4_000, Kept: true,
+		IdealAccuracy: 96.6, DeployedAccuracy: 90.7, Accuracy: 92.4, KeptAccuracy: 93.9, Phases: 2496, ActivePhases: 374, Saving: 18.2}
+	v := BoothView{On: true, Settled: true, Single: single, Seed: 3}
+	if c := b.Caption(v, name, link); c != (render.Caption{}) {
+		t.Errorf("off: caption %+v, want none", c)
+	}
+	b.Tick(now, v) // start
+	b.Tick(now, v) // recovering
+	want := render.Caption{
+		Headline: "A chip from the fab: drift and crosstalk cost it 96.6 % → 90.7 %",
+		Detail:   "SZO-SCD tunes 15 % of its heaters, asking the chip only for its loss: 92.4 % after 8.10k queries",
+		Link:     link,
+	}
+	if c := b.Caption(v, name, link); c != want {
+		t.Errorf("recovering:\n got %+v\nwant %+v", c, want)
+	}
+	v.Single.Queries = 12_000
+	b.Tick(now, v) // plateaued: ending
+	v.Single.Running = false
+	b.Tick(now, v) // settled: the result
+	want = render.Caption{Headline: "Won back 3.2 of the 5.9 points drift cost: 93.9 %", Detail: "in 12.0k queries, drawing 18 % less power than tuning every heater", Link: link}
+	if c := b.Caption(v, name, link); c != want {
+		t.Errorf("result:\n got %+v\nwant %+v", c, want)
+	}
+	now = now.Add(boothResult)
+	b.Tick(now, v) // the race opens
+	v.Racers = []wire.Stats{{Ready: true, Optimizer: "szo-scd", Accuracy: 93.1, Queries: 5_000}, {Ready: true, Optimizer: "flops", Accuracy: 91.05, Queries: 5_000}}
+	want = render.Caption{Headline: "The same chip, 2 optimizers, each asking only for the loss", Detail: "SZO-SCD 93.1 % in 5.00k queries  ·  FLOPS 91.0 % in 5.00k queries", Link: link}
+	if c := b.Caption(v, name, link); c != want {
+		t.Errorf("race:\n got %+v\nwant %+v", c, want)
+	}
+	v.Racers[0].Accuracy, v.Racers[0].DeployedAccuracy, v.Racers[1].Ready = math.NaN(), 90.7, false
+	if c := b.Caption(v, name, link); c.Detail != "SZO-SCD 90.7 % in 5.00k queries  ·  FLOPS starting" {
+		t.Errorf("a racer without a test shows its deployment, one not ready is starting: %q", c.Detail)
+	}
+}
+
+// The link for a phone keeps the run's settings and leaves booth mode out.
+func TestShareLink(t *testing.T) {
+	for _, tc := range []struct{ query, want string }{
+		{"model=mnist8-mlp&booth=1&seed=7", "https://h.example/m/?model=mnist8-mlp&seed=7"},
+		{"?booth=1", "https://h.example/m/"},
+		{"", "https://h.example/m/"},
+		{"race=szo-scd%2Cflops&view=network", "https://h.example/m/?race=szo-scd%2Cflops&view=network"},
+	} {
+		if got := ShareLink("https://h.example/m/", tc.query); got != tc.want {
+			t.Errorf("ShareLink(%q) = %q, want %q", tc.query, got, tc.want)
+		}
+	}
 }

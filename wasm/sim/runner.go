@@ -280,7 +280,7 @@ func (r *runner) stats(st *Stats) {
 	st.Done = r.run.Done()
 	sum := r.dep.Summary()
 	st.Queries, st.Evaluations = sum.Queries, len(r.run.Curve())
-	st.DeployedAccuracy, st.Accuracy, st.BestAccuracy = sum.DeployedAcc, sum.FinalAcc, sum.BestAcc
+	st.DeployedAccuracy, st.Accuracy, st.BestAccuracy, st.IdealAccuracy = sum.DeployedAcc, sum.FinalAcc, sum.BestAcc, sum.IdealAcc
 	if k, ok := r.run.Kept(); ok {
 		st.Kept, st.KeptQueries, st.KeptAccuracy, st.KeptValid = true, k.Queries, k.Accuracy, k.Valid
 	}

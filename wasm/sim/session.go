@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -388,4 +389,18 @@ func (s *Session) Chip() *photonics.Chip {
 		return nil
 	}
 	return s.dep.Net.Chip()
+}
+
+// CurveCSV is the current run's curve as train.WriteCSV writes it, the format of onchip's
+// -csv and of make reproduce's curves (nil before the first deployment): every evaluation
+// of the run so far, as the page's "curves (CSV)" button saves it.
+func (s *Session) CurveCSV() ([]byte, error) {
+	if s.run == nil {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if err := train.WriteCSV(&b, s.run.Curve()); err != nil {
+		return nil, fmt.Errorf("the run's curve as CSV: %w", err)
+	}
+	return b.Bytes(), nil
 }

@@ -1,8 +1,8 @@
 package sim
 
 import (
+	"bytes"
 	"fmt"
-	"github.com/meshlight/meshlight/wasm/wire"
 	"math"
 	"slices"
 	"strings"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/wasm/wire"
 )
 
 func newTestSession(t *testing.T, query string) (*Session, *clock, site) {
@@ -494,5 +495,58 @@ func TestSessionRedeploySeedReloads(t *testing.T) {
 		if len(errs) != 0 || back != s.Settings() {
 			t.Errorf("%s: the address %q does not reload: %v", c.name, s.Query(), errs)
 		}
+	}
+}
+
+// The run's curve downloads as train's CSV, every evaluation as the run recorded it, and
+// the address the page shows reproduces it: a session opened from it and trained as long
+// writes the same bytes.
+func TestCurveCSVAndTheLinkReproduceTheRun(t *testing.T) {
+	s, c, st := newTestSession(t, "?speed=200&seed=3&alpha=0.2&p=0.5")
+	if b, err := s.CurveCSV(); err != nil || !bytes.HasPrefix(b, []byte(train.CSVHeader+"\n")) {
+		t.Fatalf("deployed: %q, %v", b, err)
+	}
+	s.Start()
+	for range 60 {
+		frame(s, c)
+	}
+	s.Pause()
+	got, err := s.CurveCSV()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := train.ReadCSV(bytes.NewReader(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	curve := s.run.Curve()
+	if len(recs) != len(curve) || len(recs) < 3 {
+		t.Fatalf("%d records read back, the run has %d", len(recs), len(curve))
+	}
+	for i := range recs {
+		a, b := recs[i], curve[i]
+		if a.Loss != b.Loss && !(math.IsNaN(a.Loss) && math.IsNaN(b.Loss)) {
+			t.Errorf("record %d: loss %v read back, %v recorded", i, a.Loss, b.Loss)
+		}
+		a.Loss, b.Loss = 0, 0
+		if a.Valid != b.Valid && !(math.IsNaN(a.Valid) && math.IsNaN(b.Valid)) {
+			t.Errorf("record %d: valid %v read back, %v recorded", i, a.Valid, b.Valid)
+		}
+		a.Valid, b.Valid = 0, 0
+		if a != b {
+			t.Errorf("record %d: %+v read back, %+v recorded", i, a, b)
+		}
+	}
+	again := NewSession("?"+s.Query(), st.fetch)
+	c2 := newClock()
+	again.SetClock(c2.now)
+	ready(t, again, c2)
+	again.Start()
+	for again.Stats().Queries < s.Stats().Queries {
+		frame(again, c2)
+	}
+	again.Pause()
+	if b, _ := again.CurveCSV(); !bytes.Equal(b, got) {
+		t.Errorf("the address %q does not reproduce the run:\n%s\nagainst\n%s", s.Query(), b, got)
 	}
 }

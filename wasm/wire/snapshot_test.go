@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -154,10 +155,10 @@ func TestDecodeRefuses(t *testing.T) {
 		b          []byte
 	}{
 		{"empty", "no MLSN header", nil},
-		{"another format", "format version 4, this page reads 5", append([]byte("MLSN\x04\x00"), good[6:]...)},
+		{"another format", fmt.Sprintf("format version 4, this page reads %d", Version), append([]byte("MLSN\x04\x00"), good[6:]...)},
 		{"truncated", "left", good[:len(good)-1]},
 		{"trailing bytes", "bytes after the end: 1", append(append([]byte(nil), good...), 0)},
-		{"a count past the end", "settings (byte 262): a count of 16777215 elements of 1 bytes, 0 bytes left", countPastEnd()},
+		{"a count past the end", fmt.Sprintf("settings (byte %d): a count of 16777215 elements of 1 bytes, 0 bytes left", len(countPastEnd())), countPastEnd()},
 		{"NaN light", "light maximum NaN", nan.Append(nil)},
 		{"kept past the run", `run "earlier": kept point 3 of 2`, kept.Append(nil)},
 		{"uneven curve", "2 queries, 2 accuracies, 2 powers, 1 validation", uneven.Append(nil)},

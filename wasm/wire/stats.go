@@ -15,6 +15,7 @@ type Stats struct {
 	Queries          int64   `json:"queries"`
 	Accuracy         float64 `json:"accuracy"`         // percent, last test evaluation
 	DeployedAccuracy float64 `json:"deployedAccuracy"` // percent, the deployed chip
+	IdealAccuracy    float64 `json:"idealAccuracy"`    // percent, the network on an ideal chip (its model file's figure)
 	BestAccuracy     float64 `json:"bestAccuracy"`     // percent
 	Power            float64 `json:"power"`            // radians, active phases now
 	FullPower        float64 `json:"fullPower"`        // radians, if every phase were active

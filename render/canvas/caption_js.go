@@ -1,0 +1,131 @@
+package canvas
+
+import (
+	"image"
+	"image/color"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/meshlight/meshlight/render"
+)
+
+// captionView draws booth mode's caption (render.Caption) over whatever view is shown: a
+// band across the foot of the screen with the headline and its detail, and the link's QR
+// code at its right end.
+type captionView struct {
+	*paint
+	faces map[faceKey]*text.GoTextFace
+	drawn bool // a caption was drawn in the last frame
+	code  struct {
+		link string
+		band render.Rect
+		qr   render.QRCode
+		img  *ebiten.Image // the code with its quiet zone, nil when the link does not fit
+	}
+}
+
+// faceKey names a face of the caption: bold or regular, at a size in pixels.
+type faceKey struct {
+	bold bool
+	size float64
+}
+
+// face returns the caption's face (cached: a face per size keeps its glyph cache).
+func (cv *captionView) face(bold bool, size float64) *text.GoTextFace {
+	k := faceKey{bold, size}
+	if f, ok := cv.faces[k]; ok {
+		return f
+	}
+	if cv.faces == nil {
+		cv.faces = map[faceKey]*text.GoTextFace{}
+	}
+	src := regularSource
+	if bold {
+		src = boldSource
+	}
+	f := &text.GoTextFace{Source: src, Size: size}
+	cv.faces[k] = f
+	return f
+}
+
+// fitted is the largest face no bigger than size (and no smaller than half of it) in which
+// s fits width w.
+func (cv *captionView) fitted(s string, bold bool, size, w float64) *text.GoTextFace {
+	f := cv.face(bold, size)
+	for min := size / 2; textWidth(s, f) > w && f.Size > min; {
+		f = cv.face(bold, float64(int(f.Size*0.9)))
+	}
+	return f
+}
+
+// draw paints c over the screen (nothing when it has no headline).
+func (cv *captionView) draw(screen *ebiten.Image, c render.Caption) {
+	cv.drawn = c.Headline != ""
+	if !cv.drawn {
+		return
+	}
+	band, code := render.CaptionBand(float64(cv.w), float64(cv.h))
+	fill(screen, band, captionBackground)
+	fill(screen, render.Rect{X0: band.X0, Y0: band.Y0, X1: band.X1, Y1: band.Y0 + max(1, cv.scale)}, render.Accent)
+	right := band.X1
+	if img := cv.qrImage(c.Link, band, code); img != nil {
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(cv.code.qr.Quiet.X0, cv.code.qr.Quiet.Y0)
+		screen.DrawImage(img, op)
+		right = cv.code.qr.Quiet.X0
+	}
+	hl, dt := render.CaptionSizes(band)
+	pad := band.H() / 7
+	x, w := band.X0+pad, right-band.X0-2*pad
+	drawText(screen, c.Headline, cv.fitted(c.Headline, true, hl, w), x, band.Y0+pad*0.8, render.Text, text.AlignStart)
+	if c.Detail != "" {
+		drawText(screen, c.Detail, cv.fitted(c.Detail, false, dt, w), x, band.Y1-pad*0.8-dt*1.2, render.Accent, text.AlignStart)
+	}
+}
+
+// qrImage is the link's QR code for a band, made once per link and band: nil when there is
+// no link or it does not fit readably (render.NewQRCode's rules).
+func (cv *captionView) qrImage(link string, band, code render.Rect) *ebiten.Image {
+	if link == cv.code.link && band == cv.code.band {
+		return cv.code.img
+	}
+	if cv.code.img != nil {
+		cv.code.img.Deallocate()
+	}
+	cv.code.link, cv.code.band, cv.code.img = link, band, nil
+	if link == "" {
+		return nil
+	}
+	q, err := render.NewQRCode(link, code)
+	if err != nil {
+		return nil // a screen too small for a readable code shows the caption alone
+	}
+	side := int(q.Quiet.W())
+	img := ebiten.NewImage(side, side)
+	img.Fill(color.White)
+	off := render.Pt(q.Quiet.X0, q.Quiet.Y0)
+	for r, row := range q.Modules {
+		for c, dark := range row {
+			if dark {
+				m := q.Module(r, c)
+				fill(img, render.Rect{X0: m.X0 - off.X, Y0: m.Y0 - off.Y, X1: m.X1 - off.X, Y1: m.Y1 - off.Y}, color.Black)
+			}
+		}
+	}
+	cv.code.qr, cv.code.img = q, img
+	return img
+}
+
+// captionBackground is the caption band's colour: the canvas's, a shade lighter, opaque so
+// that the text reads over the brightest light.
+var captionBackground = color.RGBA{0x10, 0x15, 0x1d, 0xff}
+
+// fill paints r of dst with c, whole pixels.
+func fill(dst *ebiten.Image, r render.Rect, c color.Color) {
+	rect := image.Rect(int(r.X0), int(r.Y0), int(r.X1), int(r.Y1)).Intersect(dst.Bounds())
+	if rect.Empty() {
+		return
+	}
+	dst.SubImage(rect).(*ebiten.Image).Fill(c)
+}
