@@ -14,15 +14,27 @@ type fileRef struct {
 	file js.Value
 }
 
+// fileRead is a model file given to the page, being read: files are read at once, side by
+// side, but sent to the engines (or their messages shown) in the order they were given, so
+// the last file given is the one that stays, whatever the files' sizes.
+type fileRead struct {
+	name string
+	buf  js.Value // the bytes, once read
+	err  string   // why the file is not sent (refused, or could not be read)
+	done bool
+}
+
 // loadFile takes a model file the user dropped onto the page or chose (a File, from
 // static/modelfile.js through window.meshlight.loadFile): it checks the file's name and
 // size (File.size against model.MaxFileSize) before reading a byte, then reads it and
 // transfers its ArrayBuffer to every engine (sendFile), which loads it as it loads a model
-// from the site (sim.Session.LoadFile, in the engine). It answers at once with {ok, errors}; what is wrong
-// inside the file shows in the page when the engines have read it.
+// from the site (sim.Session.LoadFile, in the engine), after the files given before it
+// (sendReads). It answers at once with {ok, errors}; what is wrong inside the file shows
+// in the page when the engines have read it.
 func (p *page) loadFile(f js.Value) map[string]any {
 	fail := func(msg string) map[string]any {
-		p.report(msg)
+		p.reads = append(p.reads, &fileRead{err: msg, done: true})
+		p.sendReads() // the message shows after those of the files given before
 		return map[string]any{"ok": false, "errors": []any{msg}}
 	}
 	if f.Type() != js.TypeObject || !f.InstanceOf(js.Global().Get("File")) {
@@ -38,24 +50,46 @@ func (p *page) loadFile(f js.Value) map[string]any {
 		p.loadedFile = p.sentFile
 	}
 	p.sentFile = fileRef{name, f}
-	p.readFile(p.sentFile, func(buf js.Value) { sendFile(name, buf, p.engines()) })
+	r := &fileRead{name: name}
+	p.reads = append(p.reads, r)
+	p.readFile(p.sentFile, func(buf js.Value) { r.buf = buf }, func(msg string) { r.err = msg }, func() {
+		r.done = true
+		p.sendReads()
+	})
 	return map[string]any{"ok": true, "errors": []any{}}
 }
 
+// sendReads sends the files read, and shows the messages of the files refused, in the
+// order the files were given: up to the first still being read.
+func (p *page) sendReads() {
+	for len(p.reads) > 0 && p.reads[0].done {
+		r := p.reads[0]
+		p.reads[0] = nil
+		p.reads = p.reads[1:]
+		if r.err != "" {
+			p.report(r.err)
+			continue
+		}
+		sendFile(r.name, r.buf, p.engines())
+	}
+}
+
 // readFile reads a model file's bytes and passes them to then (later: reading is a
-// promise); a file that cannot be read (gone, or changed on disk since it was chosen) is a
-// message in the page.
-func (p *page) readFile(f fileRef, then func(buf js.Value)) {
+// promise); for a file that cannot be read (gone, or changed on disk since it was chosen)
+// it passes failed the message; either way it calls after last.
+func (p *page) readFile(f fileRef, then func(buf js.Value), failed func(msg string), after func()) {
 	var ok, catch js.Func
 	release := func() { ok.Release(); catch.Release() }
 	ok = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer release()
 		then(args[0])
+		after()
 		return nil
 	})
 	catch = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer release()
-		p.report("model file " + f.name + ": could not be read: " + js.Global().Call("String", args[0]).String())
+		failed("model file " + f.name + ": could not be read: " + js.Global().Call("String", args[0]).String())
+		after()
 		return nil
 	})
 	f.file.Call("arrayBuffer").Call("then", ok, catch)
@@ -86,7 +120,7 @@ func (p *page) raceFile(rc *race, shown string) {
 			engines[i] = r.engine
 		}
 		sendFile(f.name, buf, engines)
-	})
+	}, p.report, func() {})
 }
 
 // engines are the page's engines: the single run's and, while a race is open, every

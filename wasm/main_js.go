@@ -59,6 +59,8 @@ type page struct {
 	// The model files sent to the engines (file_js.go): the last, and the one before it
 	// that the engines showed then, so a race opened later gets the file the page shows.
 	sentFile, loadedFile fileRef
+
+	reads []*fileRead // model files given and not yet sent, oldest first (file_js.go)
 }
 
 func newPage(query string) *page {

@@ -11,7 +11,8 @@
 // behaviour: the page loads without console errors, the canvas is drawn, the simulator
 // becomes ready on the method's chip ("paper"), training raises the noisy chip's accuracy,
 // the chart's kept state follows the best validation accuracy of the curve, pause stops
-// queries, controls and chip presets change behaviour and land in the URL, and bad input (a bad model, bad chip settings, a step below one control
+// queries, a burst of commands in one turn ends in the state the last command asks for,
+// controls and chip presets change behaviour and land in the URL, and bad input (a bad model, bad chip settings, a step below one control
 // code, a retired parameter) shows a message in the page while the last good state stays.
 // Hostile model addresses (backslashes the browser reads as slashes, other origins, ".."
 // in any spelling) and a model file whose data set name leaves data/ are refused in the
@@ -22,7 +23,9 @@
 // when zoomed out; the 26,624-phase MNIST 28x28 MLP loads and trains in the page. A model
 // file of one's own, chosen with the file chooser or dropped, loads, trains and is named in
 // the page, and bad ones (not a model, a newer format, over the cap, a data set the site
-// lacks or whose samples do not fit) each show a message while it trains on. Snapshots from
+// lacks or whose samples do not fit) each show a message while it trains on; files load,
+// and bad files' messages come, in the order given whatever their sizes, and the address's
+// model comes back when chosen after a file. Snapshots from
 // the worker corrupted on their way to the page (the first, a delta, a new chip's) are each
 // refused with one message while the page draws and trains on, and the next ones apply.
 // Booth mode recovers a chip until it plateaus on its validation split, races szo-scd
@@ -528,6 +531,50 @@ const steps = [
     await page.close();
   }),
 
+  check('a burst of commands in one turn (1,000 rounds of start, pause, reset, set, start) ends in the state the last asks for: training on its settings; then a burst ending in pause pauses', async () => {
+    const page = await open('');
+    await waitStats(page, 's => s.ready', 'the default model deployed');
+    await page.evaluate(() => window.meshlight.start());
+    await waitStats(page, 's => s.running && s.queries > 0', 'training before the burst');
+    // Round i asks for its own settings; the last round's are the ones to end on.
+    const round = (i) => ({ alpha: (1 + (i % 9)) / 10, s: (1 + (i % 5)) / 10, p: (i % 3) / 4 });
+    const label = (i) => { const r = round(i); return ` α ${r.alpha} s ${r.s} p ${r.p} `; };
+    const burst = (rounds, last) => page.evaluate(([rounds, last, round]) => {
+      const m = window.meshlight;
+      const settings = new Function(`return ${round}`)();
+      const t = performance.now();
+      for (let i = 0; i < rounds; i++) {
+        m.start(); m.pause(); m.reset();
+        m.set(settings(i));
+        m[last]();
+      }
+      return performance.now() - t;
+    }, [rounds, last, round.toString()]);
+    // The run's label is the engine's (the mirror's curve): it names the settings the engine
+    // deployed, not the ones the page set.
+    const deployed = (i) => until(page, (l) => window.meshlight.curve().label.includes(l), label(i), `the run of the last settings (${label(i)})`);
+    const sent = Date.now();
+    const ms = await burst(1000, 'start');
+    await deployed(999);
+    const q0 = (await stats(page)).queries;
+    await waitStats(page, `s => s.running && s.queries > ${q0} + 200`, 'training after the burst', (s) => s.queries);
+    results.burst = { rounds: 1000, commands: 5000, pageMs: +ms.toFixed(1), secondsToTraining: +((Date.now() - sent) / 1000).toFixed(1) };
+    const r = round(999);
+    assert.deepEqual(await page.evaluate(() => { const v = window.meshlight.settings(); return [v.alpha, v.s, v.p]; }), [String(r.alpha), String(r.s), String(r.p)]);
+    // Ending in pause: paused, on the last round's settings.
+    await burst(300, 'pause');
+    await deployed(299);
+    await waitStats(page, 's => !s.running', 'paused after the second burst');
+    const q = (await stats(page)).queries;
+    await frames(page, 30);
+    assert.equal((await stats(page)).queries, q, 'queries changed after a burst that ended in pause');
+    // And the page still answers: one start trains again.
+    await page.evaluate(() => window.meshlight.start());
+    await waitStats(page, `s => s.running && s.queries > ${q} + 200`, 'training after a start', (s) => s.queries);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
   check('a model file of your own: chosen, it loads, trains and is named; bad files show an error while it trains on', async () => {
     // A researcher's network, as `pretrain -dataset mnist16 -arch 256-48-10 -block 4
     // -topology clements -name mine` would shape it, with random phases (no libtorch here).
@@ -576,6 +623,30 @@ const steps = [
       results.modelFile.errors.push(s.error.split('\n').find((m) => want.test(m)).slice(0, 160));
     }
     await page.screenshot({ path: path.join(OUT, 'page-model-file-bad.png') });
+    // Files load in the order given, whatever their sizes (the page reads them side by
+    // side): a 30 MiB file and then a small one ends on the small one, and the messages of
+    // bad files come in the order given too.
+    await page.evaluate(() => window.meshlight.clearErrors());
+    await page.evaluate((good) => {
+      const m = window.meshlight;
+      const pad = ' '.repeat(30 << 20); // JSON may start with spaces
+      m.loadFile(new File([pad, good], 'big.json'));
+      m.loadFile(new File([good], 'small.json'));
+      m.loadFile(new File([pad, 'not a model'], 'big-notes.json'));
+      m.loadFile(new File([good.replace('meshlight-model/1', 'meshlight-model/9')], 'small-v9.json'));
+    }, good);
+    await waitStats(page, 's => s.ready && s.status === "" && /small-v9\.json/.test(s.error)', 'the four files read and loaded');
+    s = await stats(page);
+    assert.equal(s.modelFile, 'small.json', 'the last good file given');
+    const lines = s.error.split('\n');
+    const at = (re) => lines.findIndex((m) => re.test(m));
+    assert.ok(at(/big-notes\.json/) >= 0 && at(/big-notes\.json/) < at(/small-v9\.json/), `messages in the order the files were given: ${s.error}`);
+    await frames(page, 30);
+    assert.equal((await stats(page)).modelFile, 'small.json');
+    // Back to the model the address names: a real choice although the settings name it.
+    await page.selectOption('#model', 'mnist8-mlp');
+    await waitStats(page, 's => s.model === "mnist8-mlp" && s.modelFile === "" && s.ready', 'the address\'s model after the file');
+    await page.waitForSelector('#file-note', { state: 'hidden' });
     // Dropped onto the page (gzipped, this time): the same path.
     await page.evaluate(() => window.meshlight.clearErrors());
     const gz = fs.readFileSync(path.join(dir, 'mine.json.gz')).toString('base64');

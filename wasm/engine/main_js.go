@@ -4,7 +4,8 @@
 // dedicated Web Worker (static/engine.js) so that training never waits for drawing: it
 // holds the sim.Session (settings, loading, the run on the chip), trains in
 // slices of about sim.Slice and yields between them, so the page's commands are handled
-// within a slice, and answers each snapshot request of the page with one binary snapshot
+// within a slice: each as it arrives, however many come at once (sim.Inbox; a burst of
+// resets and settings changes costs one deployment), and it answers each snapshot request of the page with one binary snapshot
 // (sim.Session.Snapshot, encoded by wire.Snapshot.Append), so snapshots come at the page's
 // frame rate and never pile up. It imports no drawing code (no ebiten).
 //
@@ -35,11 +36,21 @@ import (
 
 func main() {
 	self := js.Global()
-	cmds := make(chan js.Value, 1024) // the page sends a few per frame at most
+	var e *engine
+	started := make(chan struct{})
 	self.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		select {
-		case cmds <- args[0].Get("data"):
-		default: // a page that floods the worker loses commands rather than the worker
+		d := args[0].Get("data")
+		if e != nil {
+			// Applied at once (sim.Inbox), however many come: a queue of them would have to
+			// drop some when a page sends a burst, and the page waits for its snapshots.
+			e.handle(d)
+			return nil
+		}
+		if d.Get("cmd").String() == "init" { // the page's first message
+			base := self.Get("location").Get("href").String()
+			s := sim.NewSession(d.Get("query").String(), jsfetch.Site(base))
+			e = &engine{self: self, in: sim.NewInbox(s), last: time.Now()}
+			close(started)
 		}
 		return nil
 	}))
@@ -57,43 +68,29 @@ func main() {
 	yield := func() { ch.Get("port2").Call("postMessage", nil); <-resume }
 
 	self.Call("postMessage", map[string]any{"kind": "ready"})
-	var init js.Value
-	for init = range cmds {
-		if init.Get("cmd").String() == "init" {
-			break
-		}
-	}
-	base := self.Get("location").Get("href").String()
-	e := &engine{self: self, s: sim.NewSession(init.Get("query").String(), jsfetch.Site(base)), last: time.Now()}
+	<-started
 	for {
-		for more := true; more; {
-			select {
-			case c := <-cmds:
-				e.handle(c)
-			default:
-				more = false
-			}
-		}
-		if e.busy() {
-			e.tick()
-			yield()
+		busy := false
+		e.in.Do(func(s *sim.Session) {
+			e.tick(s) // training, or loading
+			busy = e.busy(s)
+		})
+		if busy {
+			yield() // the page's messages are handled meanwhile
 			continue
 		}
-		e.tick() // loading
 		select { // idle: wait for a command, or look again (a load may finish)
-		case c := <-cmds:
-			e.handle(c)
+		case <-e.in.Wake():
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
 
-// engine is the worker's state: the session, the last command applied and the training
-// allowance of the speed setting.
+// engine is the worker's state: the session behind its inbox, and the training allowance
+// of the speed setting. The message handler and the loop change it under the inbox's lock.
 type engine struct {
 	self  js.Value
-	s     *sim.Session
-	seq   uint64 // the last command applied
+	in    *sim.Inbox
 	fatal error
 	// credit is how many queries the speed setting still allows: Speed per 1/60 s, at most
 	// a tenth of a second's worth saved up.
@@ -107,30 +104,31 @@ type engine struct {
 }
 
 // busy reports whether the engine has training to do.
-func (e *engine) busy() bool {
-	return e.fatal == nil && !e.held && e.s.Running()
+func (e *engine) busy(s *sim.Session) bool {
+	return e.fatal == nil && !e.held && s.Running()
 }
 
 // tick runs one slice of work, turning a panic into an error the page shows.
-func (e *engine) tick() {
+func (e *engine) tick(s *sim.Session) {
 	if e.fatal != nil {
 		return
 	}
 	defer e.recover()
+	s.Flush() // the run the commands asked for, so its queries are counted from its own
 	if e.held {
-		e.s.Settle()
+		s.Settle()
 		return
 	}
 	now := time.Now()
-	rate := 60 * float64(e.s.Speed())
+	rate := 60 * float64(s.Speed())
 	e.credit = min(e.credit+rate*now.Sub(e.last).Seconds(), max(rate/10, 1))
 	e.last = now
-	if !e.s.Running() {
+	if !s.Running() {
 		e.credit = 0
 	}
-	before := e.s.Queries()
-	e.s.Tick(now.Add(sim.Slice), int64(e.credit))
-	e.credit = max(0, e.credit-float64(e.s.Queries()-before))
+	before := s.Queries()
+	s.Tick(now.Add(sim.Slice), int64(e.credit))
+	e.credit = max(0, e.credit-float64(s.Queries()-before))
 }
 
 func (e *engine) recover() {
@@ -142,74 +140,66 @@ func (e *engine) recover() {
 
 func (e *engine) post(msg map[string]any) { e.self.Call("postMessage", msg) }
 
-// handle applies one command of the page.
+// handle applies one message of the page, as it arrives: a command goes to the session
+// through the inbox (sim.Inbox), which deploys a chip only when a snapshot or the next
+// slice looks at it, so a burst of commands costs one deployment.
 func (e *engine) handle(c js.Value) {
 	defer e.recover()
 	cmd := c.Get("cmd").String()
-	if seq := c.Get("seq"); seq.Type() == js.TypeNumber {
-		e.seq = uint64(seq.Float())
-	}
-	s := e.s
-	var errs []any // the messages about a set's values, for its acknowledgement
 	switch cmd {
 	case "snapshot":
 		have := wire.Have{Run: uint64(c.Get("run").Float()), Points: c.Get("points").Int(), Last: c.Get("last").Float(),
 			History: uint64(c.Get("history").Float()), Devices: c.Get("devices").Truthy()}
-		e.buf = s.Snapshot(e.seq, have).Append(e.buf[:0])
+		e.buf = e.in.Snapshot(e.buf[:0], have)
 		arr := js.Global().Get("Uint8Array").New(len(e.buf))
 		js.CopyBytesToJS(arr, e.buf)
 		e.self.Call("postMessage", map[string]any{"kind": "snapshot", "bytes": arr}, []any{arr.Get("buffer")})
+		return
+	case "memory":
+		e.post(map[string]any{"kind": "memory", "id": c.Get("id"), "memory": memory()})
+		return
+	}
+	seq := e.in.Seq()
+	if v := c.Get("seq"); v.Type() == js.TypeNumber {
+		seq = uint64(v.Float())
+	}
+	command := sim.Command{Name: cmd}
+	switch cmd {
 	case "set":
 		p := c.Get("params")
-		params := map[string]string{}
+		command.Params = map[string]string{}
 		keys := js.Global().Get("Object").Call("keys", p)
 		for i := range keys.Length() {
 			k := keys.Index(i).String()
-			params[k] = p.Get(k).String() // the page sends URL forms
+			command.Params[k] = p.Get(k).String() // the page sends URL forms
 		}
-		for _, err := range s.Set(params) {
-			errs = append(errs, err.Error())
-		}
-	case "start":
-		s.Start()
-		e.last = time.Now()
-	case "pause":
-		s.Pause()
-	case "end":
-		s.End()
 	case "until": // {factor, min, max}, or none to drop the rule
-		var p *wire.Plateau
 		if f := c.Get("factor"); f.Type() == js.TypeNumber {
-			p = &wire.Plateau{Factor: f.Float(), Min: int64(c.Get("min").Float()), Max: int64(c.Get("max").Float())}
+			command.Until = &wire.Plateau{Factor: f.Float(), Min: int64(c.Get("min").Float()), Max: int64(c.Get("max").Float())}
 		}
-		s.Until(p)
-	case "step":
-		s.Step()
-	case "reset":
-		s.Reset()
-	case "redeploy":
-		s.Redeploy()
-	case "clearErrors":
-		s.ClearErrors()
 	case "file": // a model file from the page (file_js.go)
-		loadFile(s, c.Get("name").String(), c.Get("bytes"))
-	case "hold":
-		e.held = true
-	case "release":
-		e.held = false
-		e.last = time.Now()
-	case "memory":
-		e.post(map[string]any{"kind": "memory", "id": c.Get("id"), "memory": memory()})
+		command = fileCommand(e.in, c.Get("name").String(), c.Get("bytes"))
+	case "hold", "release": // the engine's own: the session is not told
+		command = sim.Command{}
+		e.in.Do(func(*sim.Session) {
+			e.held = cmd == "hold"
+			e.last = time.Now()
+		})
+	case "start":
+		e.in.Do(func(*sim.Session) { e.last = time.Now() })
 	}
-	if cmd != "snapshot" && cmd != "memory" {
-		// An acknowledgement at once, so the page can time how long a command waits while
-		// the engine trains (its effect shows with the next snapshot).
-		ack := map[string]any{"kind": "ack", "seq": float64(e.seq)}
-		if cmd == "set" {
-			ack["errors"] = errs
+	errs := e.in.Push(seq, command)
+	// An acknowledgement at once, so the page can time how long a command waits while the
+	// engine trains (its effect shows with the next snapshot).
+	ack := map[string]any{"kind": "ack", "seq": float64(seq)}
+	if cmd == "set" {
+		msgs := []any{} // the messages about the set's values
+		for _, err := range errs {
+			msgs = append(msgs, err.Error())
 		}
-		e.post(ack)
+		ack["errors"] = msgs
 	}
+	e.post(ack)
 }
 
 // memory is the engine's Go heap after a collection, as window.meshlight.memory() reports

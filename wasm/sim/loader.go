@@ -26,12 +26,17 @@ type loader struct {
 	trainSet  *dataset.Set
 	testSet   *dataset.Set
 	classes   []string
+	// choices counts the page's choices of a model from the site (set with model, even the
+	// one the settings name already: after a model file it brings the site's model back).
+	// A load started before the latest choice is stale.
+	choices uint64
 }
 
 // loaded is the result of one load.
 type loaded struct {
 	ref         string
 	file        string // the file's name for a model from the page, "" for a fetched one
+	choice      uint64 // the loader's choices when it started
 	m           *model.Model
 	train, test *dataset.Set
 	err         error
@@ -45,7 +50,12 @@ func (l *loader) start(fetch Fetch, ref string) {
 	}
 	l.loading = ref
 	l.status = "loading " + ModelPath(ref) + "…"
-	go func() { l.loadCh <- load(fetch, ref) }()
+	ch, choice := l.loadCh, l.choices
+	go func() {
+		r := load(fetch, ref)
+		r.choice = choice
+		ch <- r
+	}()
 }
 
 // startFile reads a model file from the page and fetches its data set in the background,
@@ -63,7 +73,12 @@ func (l *loader) startFile(fetch Fetch, ref string, f fileLoad) error {
 	}
 	l.loading = "file " + f.name
 	l.status = "loading your model file " + f.name + "…"
-	go func() { l.loadCh <- loadModel(fetch, loaded{ref: ref, file: f.name}, f.name, f.data) }()
+	ch, choice := l.loadCh, l.choices
+	go func() {
+		r := loadModel(fetch, loaded{ref: ref, file: f.name}, f.name, f.data)
+		r.choice = choice
+		ch <- r
+	}()
 	return nil
 }
 
@@ -76,6 +91,24 @@ func (l *loader) take() (loaded, bool) {
 	default:
 		return loaded{}, false
 	}
+}
+
+// choose counts a choice of the model ref from the site and reports whether it needs a
+// load even if the settings named ref already: a model file is shown or loading, or
+// another model is shown or loads.
+func (l *loader) choose(ref string) bool {
+	l.choices++
+	return l.modelFile != "" || l.modelRef != ref || l.loading != ""
+}
+
+// stale reports whether the finished load r was overtaken by a later choice of the model
+// chosen, and is not to be installed: a model file or another model, started before the
+// choice. A load of the very model chosen is installed whenever it started.
+func (l *loader) stale(r loaded, chosen string) bool {
+	if r.choice == l.choices {
+		return false
+	}
+	return r.file != "" || r.ref != chosen
 }
 
 // nextFile returns the oldest file that waits, when no load runs.

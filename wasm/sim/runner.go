@@ -27,6 +27,12 @@ type runner struct {
 	failed   bool
 	until    *wire.Plateau // the rule that ends the run (booth mode's), nil when none
 
+	// While a page's command applies (Session.Command) a deployment it asks for waits:
+	// deferring makes deploy mark it pending, and Session.Flush makes it once, from the
+	// settings then. nextUntil is the rule given since it was marked, the waiting run's.
+	deferring, pending bool
+	nextUntil          *wire.Plateau
+
 	qps     float64 // smoothed training queries per second of wall time
 	measure struct {
 		t time.Time
@@ -41,6 +47,11 @@ func (r *runner) deploy(l *loader, set Settings) error {
 	if l.model == nil {
 		return nil
 	}
+	if r.deferring {
+		r.pending, r.nextUntil = true, nil // a new deployment has no rule
+		return nil
+	}
+	r.pending, r.nextUntil = false, nil
 	r.retire(set.Compare)
 	cfg := set.Config()
 	cfg.EvalEvery = evalEvery(l.model)
@@ -57,6 +68,29 @@ func (r *runner) deploy(l *loader, set Settings) error {
 	r.measure.t = time.Time{} // the speed is measured again from this run's first queries (not against the last run's count)
 	r.syncCurve()
 	return nil
+}
+
+// flush makes the deployment that waits, if any (deferring), with the rule given for it,
+// and reports whether it made one.
+func (r *runner) flush(l *loader, set Settings) (bool, error) {
+	if !r.pending {
+		return false, nil
+	}
+	until := r.nextUntil
+	err := r.deploy(l, set)
+	if r.run != nil {
+		r.until = until
+	}
+	return true, err
+}
+
+// setUntil sets the rule that ends the run (nil: none); while a deployment waits, the
+// rule is the waiting run's.
+func (r *runner) setUntil(p *wire.Plateau) {
+	r.until = p
+	if r.pending {
+		r.nextUntil = p
+	}
 }
 
 // evalEvery spaces the test evaluations of a run: often enough for a smooth curve,

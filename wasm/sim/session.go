@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,6 +97,7 @@ func (s *Session) Update() error {
 // that has plateaued by its rule (Until), trains until deadline or for at most limit
 // queries, and refreshes the scene.
 func (s *Session) Tick(deadline time.Time, limit int64) {
+	s.Flush() // the run the commands asked for
 	s.Settle()
 	s.runner.plateaued()
 	if s.running && s.run != nil && limit > 0 {
@@ -129,7 +131,10 @@ func (s *Session) Settle() {
 // settle installs a loaded model and deploys it, or reports why it failed and keeps the
 // last good state; the settings follow.
 func (s *Session) settle(l loaded) {
-	want := s.set.Model
+	if s.loader.stale(l, s.set.Model) {
+		s.settleStale(l) // a model chosen since wins
+		return
+	}
 	if l.err != nil {
 		s.report(l.err)
 		if s.model != nil {
@@ -147,10 +152,6 @@ func (s *Session) settle(l loaded) {
 		}
 		return
 	}
-	if want != l.ref && want != s.modelRef {
-		s.loader.start(s.fetch, want) // the user chose another model meanwhile
-		return
-	}
 	s.runner.forget()
 	s.loader.install(l)
 	s.set.Model = l.ref
@@ -164,6 +165,18 @@ func (s *Session) settle(l loaded) {
 	if s.set.Run || s.set.Booth {
 		s.running = s.run != nil
 	}
+}
+
+// settleStale finishes a stale load (loader.stale): its error is still reported (the page
+// was told the file or model would load), and the model chosen loads unless it is the one
+// shown.
+func (s *Session) settleStale(l loaded) {
+	s.report(l.err)
+	if s.model == nil || s.modelFile != "" || s.modelRef != s.set.Model {
+		s.loader.start(s.fetch, s.set.Model)
+		return
+	}
+	s.status = ""
 }
 
 // deploy starts a new run on a chip from the current settings.
@@ -184,9 +197,9 @@ func (s *Session) Queries() int64 { return s.runner.queries() }
 
 // Start starts (or resumes) training; a finished or failed run starts over on its chip.
 func (s *Session) Start() {
-	done := s.run != nil && s.run.Done()
+	id := s.runID
 	s.report(s.runner.start(&s.loader, s.set))
-	if done {
+	if s.runID != id {
 		s.report(s.display.attach(&s.runner))
 	}
 }
@@ -197,8 +210,11 @@ func (s *Session) Pause() { s.running = false }
 // Reset starts a new run on the same chip (same noise and active set) from its deployed
 // phases; the old run's curve is kept for comparison.
 func (s *Session) Reset() {
+	id := s.runID
 	s.report(s.runner.restart(&s.loader, s.set))
-	s.report(s.display.attach(&s.runner))
+	if s.runID != id { // not when the deployment waits for Flush (Command)
+		s.report(s.display.attach(&s.runner))
+	}
 }
 
 // Redeploy deploys a new chip: the next seed (NextSeed: after MaxSeed comes 0, so the
@@ -217,7 +233,7 @@ func (s *Session) End() { s.runner.end() }
 // Until ends the current run, as End does, at the first slice where it has plateaued by
 // rule p (the page's booth cycle sends page.BoothPlateau); nil drops the rule. The rule
 // is the run's: a new deployment has none.
-func (s *Session) Until(p *wire.Plateau) { s.until = p }
+func (s *Session) Until(p *wire.Plateau) { s.runner.setUntil(p) }
 
 // Step runs one iteration's worth of queries while paused.
 func (s *Session) Step() {
@@ -231,11 +247,16 @@ func (s *Session) Step() {
 // Set changes settings by name (URL form values), in the canonical order of the URL
 // parameters (a chip preset before the chip fields, the chip before the step). Each bad
 // value is reported (and returned) and leaves its setting as it was; the rest apply. A
-// change that needs a new chip or run gets one, keeping the running state.
+// change that needs a new chip or run gets one, keeping the running state. Choosing a
+// model (model), even the one the settings name already, replaces a model file shown or
+// loading, and wins over a load started before.
 func (s *Session) Set(params map[string]string) []error {
-	effect, _, errs := s.set.Apply(params, s.loader.layers())
+	effect, applied, errs := s.set.Apply(params, s.loader.layers())
 	for _, err := range errs {
 		s.report(err)
+	}
+	if slices.Contains(applied, "model") && s.loader.choose(s.set.Model) {
+		effect = Reload // the model shown is not the one chosen (a model file)
 	}
 	s.ver++
 	switch effect {
