@@ -178,10 +178,51 @@
         if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
         setPanel(true);
         break;
+      case 'png': downloadPNG().catch((e) => loaderError(`the picture: ${e.message || e}`)); return;
+      case 'csv': downloadCSV().catch((e) => loaderError(`the curves: ${e.message || e}`)); return;
       default: api[name]();
     }
     syncControls();
     poll();
+  }
+
+  // ---- take it home: the run's curves and the picture shown ----
+  // fileStem names a download after the run: model, optimizer, chip seed and queries.
+  function fileStem() {
+    const st = api.stats();
+    const set = api.settings();
+    const clean = (v) => String(v).replace(/[^A-Za-z0-9._-]+/g, '_');
+    return `meshlight-${clean(st.modelFile || set.model)}-${clean(set.race || set.optimizer)}-seed${clean(set.seed)}-${Math.round(st.queries || 0)}q`;
+  }
+  function save(blob, name) {
+    const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+  // downloadPNG saves the canvas as the next frame draws it: a callback asked for now runs
+  // in the next frame after the simulator's own (asked for during the frame before), while
+  // its picture is still in the canvas's drawing buffer.
+  async function downloadPNG() {
+    const canvas = document.querySelector('body > canvas');
+    if (!canvas) throw new Error('no canvas yet');
+    const blob = await new Promise((resolve, reject) => requestAnimationFrame(() => {
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no picture'))), 'image/png');
+    }));
+    save(blob, `${fileStem()}.png`);
+  }
+  // downloadCSV saves each run's curve as the engine records it (train.WriteCSV: the format
+  // of onchip's and make reproduce's curves), one file per racer in a race.
+  async function downloadCSV() {
+    const race = api.stats().race;
+    const files = race
+      ? await Promise.all(race.racers.map((r, i) => api.raceCurveCSV(i).then((csv) => ({ suffix: `-${r.optimizer}`, csv }))))
+      : [{ suffix: '', csv: await api.curveCSV() }];
+    const stem = fileStem();
+    for (const f of files) {
+      if (f.csv) save(new Blob([f.csv], { type: 'text/csv' }), `${stem}${f.suffix}.csv`);
+    }
   }
 
   // ---- readouts ----
@@ -203,6 +244,8 @@
     $('r-saving').textContent = pct(s.saving);
     $('r-energy').textContent = Number.isFinite(s.energy) ? `${compact(s.energy)} rad·q` : '–';
     $('r-rate').textContent = `${fix(s.fps, 0)}\u00a0fps · ${num(s.queriesPerSecond)}\u00a0q/s`; // wraps only between the two figures
+    const mb = (v) => (v / 1e6).toFixed(v < 1e7 ? 1 : 0);
+    $('r-memory').textContent = Number.isFinite(s.engineHeap) && s.engineHeap > 0 ? `${mb(s.engineHeap)} of ${mb(s.engineMemory)} MB` : '–';
     $('r-chip').textContent = s.chip ? (s.chipEdited ? `${s.chip}, edited` : s.chip) : '–';
     $('r-drift').textContent = s.driftText || '–';
     $('r-crosstalk').textContent = s.crosstalkText || '–';

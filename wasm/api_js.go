@@ -70,6 +70,9 @@ import (
 //	raceCurve(i)   racer i's curve: {optimizer, label, queries, accuracy, power, valid,
 //	               kept}, or null
 //	raceMemory()   a promise of every racer engine's heap figures (as memory()), [] with no race
+//	curveCSV()     a promise of the run's curve as CSV text, in the format of onchip's -csv
+//	               and make reproduce's curves (train.WriteCSV; "" before a deployment)
+//	raceCurveCSV(i) the same of racer i, null when there is none
 //	memory()       a promise of the engine's Go heap: {heapAlloc (live bytes, after a
 //	               runtime.GC), heapAllocBefore (bytes before that GC), heapSys,
 //	               heapInuse, heapIdle, heapReleased, sys, nextGC, numGC, pauseTotalMs,
@@ -169,6 +172,17 @@ func installAPI(p *page, game *canvas.Game) {
 				return nil
 			}
 			return p.race.curveOf(args[0].Int())
+		}),
+		"curveCSV": fn(func([]js.Value) any { return p.curveCSV() }),
+		"raceCurveCSV": fn(func(args []js.Value) any {
+			if p.race == nil || len(args) != 1 || args[0].Type() != js.TypeNumber {
+				return js.Global().Get("Promise").Call("resolve", js.Null())
+			}
+			i := args[0].Int()
+			if i < 0 || i >= len(p.race.racers) {
+				return js.Global().Get("Promise").Call("resolve", js.Null())
+			}
+			return p.race.racers[i].curveCSV()
 		}),
 		"raceMemory": fn(func([]js.Value) any {
 			if p.race == nil {

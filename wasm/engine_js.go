@@ -26,18 +26,18 @@ type engine struct {
 	snap         []byte        // the last snapshot's bytes, reused for the next
 	errs         wire.Messages // the page's own messages about this engine
 
-	mu        sync.Mutex // the worker's callbacks run outside Update
-	inbox     []js.Value // the worker's messages, taken by update
-	sentAt    time.Time  // when command seq was sent
-	commandMS float64    // the last command's time from the page to the engine and back, ms
-	memWait   map[int]func(js.Value)
-	memID     int
+	mu        sync.Mutex             // the worker's callbacks run outside Update
+	inbox     []js.Value             // the worker's messages, taken by update
+	sentAt    time.Time              // when command seq was sent
+	commandMS float64                // the last command's time from the page to the engine and back, ms
+	replies   map[int]func(js.Value) // what to do with each request's answer, by its id
+	replyID   int
 	acks      map[uint64][]string // the engine's messages about each set command, by seq
 }
 
 // newEngine starts an engine in a new worker with the page's URL query.
 func newEngine(query string) *engine {
-	e := &engine{memWait: map[int]func(js.Value){}, acks: map[uint64][]string{}}
+	e := &engine{replies: map[int]func(js.Value){}, acks: map[uint64][]string{}}
 	e.worker = js.Global().Get("Worker").New("engine.js")
 	e.onmsg = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		d := args[0].Get("data")
@@ -136,7 +136,7 @@ func (e *engine) update() {
 
 // receive handles one message of the worker.
 func (e *engine) receive(m js.Value) {
-	switch m.Get("kind").String() {
+	switch kind := m.Get("kind").String(); kind {
 	case "snapshot":
 		e.waiting = false
 		arr := m.Get("bytes")
@@ -154,11 +154,11 @@ func (e *engine) receive(m js.Value) {
 		} else if err != nil {
 			e.report(err.Error() + " (waiting for the next)")
 		}
-	case "memory":
+	case "memory", "csv": // answers to requests: the field of their kind's name
 		id := m.Get("id").Int()
-		if resolve, ok := e.memWait[id]; ok {
-			delete(e.memWait, id)
-			resolve(m.Get("memory"))
+		if resolve, ok := e.replies[id]; ok {
+			delete(e.replies, id)
+			resolve(m.Get(kind))
 		}
 	case "ready": // the engine listens now (a worker drops messages that come before)
 		e.started = true
@@ -186,18 +186,27 @@ func (e *engine) report(msg string) { e.errs.Add(msg) }
 
 // memory returns a promise of the engine's heap figures, passed through add (which may
 // add the page's own) first.
-func (e *engine) memory(add func(js.Value)) js.Value {
+func (e *engine) memory(add func(js.Value)) js.Value { return e.request("memory", add) }
+
+// curveCSV returns a promise of the engine's run's curve as CSV text (sim.Session.CurveCSV;
+// "" before a deployment).
+func (e *engine) curveCSV() js.Value { return e.request("csv", nil) }
+
+// request asks the engine for what it answers once, {kind: cmd, id, [cmd]: answer}: a
+// promise of the answer, passed through add first (nil: as it is); null if the worker
+// stops first.
+func (e *engine) request(cmd string, add func(js.Value)) js.Value {
 	var exec js.Func
 	exec = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		resolve := args[0]
-		e.memID++
-		e.memWait[e.memID] = func(mem js.Value) {
-			if add != nil && mem.Truthy() {
-				add(mem)
+		e.replyID++
+		e.replies[e.replyID] = func(v js.Value) {
+			if add != nil && v.Truthy() {
+				add(v)
 			}
-			resolve.Invoke(mem)
+			resolve.Invoke(v)
 		}
-		e.worker.Call("postMessage", map[string]any{"cmd": "memory", "id": e.memID})
+		e.worker.Call("postMessage", map[string]any{"cmd": cmd, "id": e.replyID})
 		exec.Release()
 		return nil
 	})
@@ -211,15 +220,14 @@ func (e *engine) commandTime() float64 {
 	return e.commandMS
 }
 
-// close stops the worker (its memory goes with it); pending memory requests resolve to
-// null.
+// close stops the worker (its memory goes with it); pending requests resolve to null.
 func (e *engine) close() {
 	e.worker.Call("terminate")
 	e.worker.Set("onmessage", js.Null())
 	e.worker.Set("onerror", js.Null())
 	e.onmsg.Release()
 	e.onerr.Release()
-	for _, resolve := range e.memWait {
+	for _, resolve := range e.replies {
 		resolve(js.Null())
 	}
 }

@@ -974,6 +974,38 @@ const steps = [
     await page.close();
   }),
 
+  check('take it home: the curves download as train\'s CSV (every evaluation, as curve() has them) and the canvas as a PNG of the drawn view', async () => {
+    const page = await open('?seed=4&alpha=0.2');
+    await waitStats(page, 's => s.ready', 'ready');
+    await page.evaluate(() => window.meshlight.start());
+    await waitStats(page, 's => s.evaluations > 4', 'a few evaluations');
+    await page.evaluate(() => window.meshlight.pause());
+    await waitStats(page, 's => !s.running', 'paused');
+    const [csvDl] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+    assert.match(csvDl.suggestedFilename(), /^meshlight-mnist8-mlp-szo-scd-seed4-\d+q\.csv$/);
+    const lines = fs.readFileSync(await csvDl.path(), 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'queries,iteration,epoch,step,loss,accuracy,valid,power,paper_power,energy');
+    const curve = await page.evaluate(() => window.meshlight.curve());
+    const rows = lines.slice(1).map((l) => l.split(',').map(Number));
+    assert.equal(rows.length, curve.queries.length, 'a row per evaluation');
+    rows.forEach((r, i) => {
+      assert.equal(r[0], curve.queries[i], `row ${i} queries`);
+      assert.equal(r[5], curve.accuracy[i], `row ${i} accuracy`);
+      assert.equal(r[7], curve.power[i], `row ${i} power`);
+    });
+    const [pngDl] = await Promise.all([page.waitForEvent('download'), page.click('#png')]);
+    assert.match(pngDl.suggestedFilename(), /^meshlight-mnist8-mlp-szo-scd-seed4-\d+q\.png$/);
+    const png = fs.readFileSync(await pngDl.path());
+    const box = await page.evaluate(() => { const c = document.querySelector('body > canvas'); return { w: c.width, h: c.height }; });
+    const pic = await colours(page, png);
+    results.takeHome = { csvRows: rows.length, png: { ...pic, bytes: png.length } };
+    assert.equal(pic.w, box.w);
+    assert.equal(pic.h, box.h);
+    assert.ok(pic.distinctColours >= 50 && pic.litFraction > 0.05, `the picture is not the drawn view: ${JSON.stringify(pic)}`);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
   check('the 270,336-phase MLP (mnist28-mlp256) loads and trains in the page, its 4,224 blocks drawn with level of detail and hover (figures and memory recorded)', async () => {
     const page = await open('?model=mnist28-mlp256&view=network&run=1');
     await waitStats(page, 's => s.ready', 'mnist28-mlp256 ready');

@@ -14,12 +14,13 @@
 // seq}, {cmd: "file", name, bytes, seq} (a model file from the page, its ArrayBuffer
 // transferred), {cmd: "until", factor, min, max, seq} (end the run where it plateaus by that
 // wire.Plateau; without factor, drop the rule: the page's booth cycle), and {cmd, seq} for
-// start, pause, end (end the run on its kept state), step, reset, redeploy, clearErrors, memory, and hold and release
+// start, pause, end (end the run on its kept state), step, reset, redeploy, clearErrors, and hold and release
 // (while the page races optimizers in other workers it holds this engine: no training;
 // loads still finish). Messages to the page: {kind: "snapshot", bytes} (a Uint8Array, its
 // buffer transferred), {kind: "ack", seq, errors} (a command was applied; errors, for a
-// set, the messages about its values), {kind: "memory", ...},
-// {kind: "error", message} (the engine stopped).
+// set, the messages about its values), and {kind: "error", message} (the engine stopped).
+// Requests {cmd, id} for memory (the engine's heap) and csv (the run's curve as CSV text)
+// are answered once, {kind: cmd, id, [cmd]: the answer}.
 package main
 
 import (
@@ -157,6 +158,16 @@ func (e *engine) handle(c js.Value) {
 		return
 	case "memory":
 		e.post(map[string]any{"kind": "memory", "id": c.Get("id"), "memory": memory()})
+		return
+	case "csv":
+		var csv []byte
+		var err error
+		e.in.Do(func(s *sim.Session) { csv, err = s.CurveCSV() })
+		if err != nil {
+			e.post(map[string]any{"kind": "csv", "id": c.Get("id"), "csv": js.Null()})
+			return
+		}
+		e.post(map[string]any{"kind": "csv", "id": c.Get("id"), "csv": string(csv)})
 		return
 	}
 	seq := e.in.Seq()

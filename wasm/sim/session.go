@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -315,7 +316,8 @@ func (s *Session) Stats() Stats {
 		BudgetMS: float64(Slice.Microseconds()) / 1000, SettingsVersion: s.ver,
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
 		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(),
-		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN()}
+		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN(), IdealAccuracy: math.NaN()}
+	st.EngineHeap, st.EngineMemory = engineMemory()
 	chip := s.set
 	if s.run != nil {
 		chip = s.runSet
@@ -395,6 +397,7 @@ func (s *Session) Chip() *photonics.Chip {
 // -csv and of make reproduce's curves (nil before the first deployment): every evaluation
 // of the run so far, as the page's "curves (CSV)" button saves it.
 func (s *Session) CurveCSV() ([]byte, error) {
+	s.Flush() // the run the commands asked for, not the one a reset replaces
 	if s.run == nil {
 		return nil, nil
 	}
@@ -403,4 +406,21 @@ func (s *Session) CurveCSV() ([]byte, error) {
 		return nil, fmt.Errorf("the run's curve as CSV: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// memorySamples are the runtime's figures engineMemory reads (runtime/metrics: cheap, no
+// collection and no stop of the world, unlike runtime.ReadMemStats).
+var memorySamples = []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}}
+
+// engineMemory is what this engine holds: its live heap as of its last collection, and all
+// the memory its Go runtime has from the system (in a worker, about its WebAssembly memory).
+func engineMemory() (heap, total float64) {
+	metrics.Read(memorySamples)
+	v := func(s metrics.Sample) float64 {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return math.NaN()
+		}
+		return float64(s.Value.Uint64())
+	}
+	return v(memorySamples[0]), v(memorySamples[1])
 }

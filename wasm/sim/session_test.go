@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -548,5 +549,16 @@ func TestCurveCSVAndTheLinkReproduceTheRun(t *testing.T) {
 	again.Pause()
 	if b, _ := again.CurveCSV(); !bytes.Equal(b, got) {
 		t.Errorf("the address %q does not reproduce the run:\n%s\nagainst\n%s", s.Query(), b, got)
+	}
+}
+
+// The stats say what the engine holds, read from the runtime: a live heap that holds at
+// least the model's data, within all the memory the runtime has.
+func TestStatsSayWhatTheEngineHolds(t *testing.T) {
+	s, _, _ := newTestSession(t, "")
+	runtime.GC() // the live heap is measured by a collection
+	st := s.Stats()
+	if !(st.EngineHeap > 0 && st.EngineMemory >= st.EngineHeap) {
+		t.Errorf("engine heap %v bytes of %v", st.EngineHeap, st.EngineMemory)
 	}
 }

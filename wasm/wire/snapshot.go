@@ -44,7 +44,8 @@ import (
 // Version 5 moved the format to this package, carries the settings as the engine applied
 // them (the page no longer parses them), the racers' queries, and the shown layer's
 // devices and light only when the page draws devices (Have.Devices; else its tiles' shades).
-// Version 6 adds the ideal chip's accuracy to the stats (booth mode's caption).
+// Version 6 adds the ideal chip's accuracy (booth mode's caption) and what the engine holds
+// in memory to the stats.
 const Version = 6
 
 // magic starts every snapshot.

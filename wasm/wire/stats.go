@@ -31,7 +31,12 @@ type Stats struct {
 	Runs             int     `json:"runs"` // earlier runs kept for comparison
 	Phases           int     `json:"phases"`
 	ActivePhases     int     `json:"activePhases"`
-	SettingsVersion  int     `json:"settingsVersion"`
+	// What the engine holds (runtime/metrics, read without a collection): its live Go heap
+	// as of its last collection, and all the memory its runtime has from the system (in a
+	// worker, about its WebAssembly memory), bytes.
+	EngineHeap      float64 `json:"engineHeap"`
+	EngineMemory    float64 `json:"engineMemory"`
+	SettingsVersion int     `json:"settingsVersion"`
 	// Booth is booth mode's phase ("recover", "result", "race", "" when off). The page's
 	// booth cycle (wasm/page) fills it; the engine knows no booth phases.
 	Booth string `json:"booth"`
