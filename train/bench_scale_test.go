@@ -114,13 +114,7 @@ func BenchmarkMemoryShipped(b *testing.B) {
 			if err != nil {
 				b.Skip(err) // the shipped models are optional for benchmarks
 			}
-			heap := func() uint64 {
-				var ms runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&ms)
-				return ms.HeapAlloc
-			}
-			before := heap()
+			before := liveHeap()
 			c := DefaultConfig()
 			c.EvalEvery = 1 << 62
 			d, err := Deploy(m, tr, te, c)
@@ -128,7 +122,7 @@ func BenchmarkMemoryShipped(b *testing.B) {
 				b.Fatal(err)
 			}
 			d.Run.Step(2) // a delta query builds the minibatch's kept sums
-			engine := heap() - before
+			engine := liveHeap() - before
 			phases := d.Net.Chip().NumPhases()
 			b.ReportAllocs()
 			for b.Loop() {
