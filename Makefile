@@ -145,9 +145,9 @@ soak: deps-browser site bin/serve
 	SOAK_MINUTES=$(SOAK_MINUTES) SOAK_EVERY=$(SOAK_EVERY) $(E2E)/run.sh _site soak.mjs
 
 ## screenshots: remake README's pictures of the page, results/page/*.png (the default view,
-## the whole-network view and a race of three optimizers), in headless Chromium after 20,000
-## ONN queries, 640 x 400 indexed PNGs (wasm/e2e/shots.mjs). Only this target writes them:
-## make test leaves the committed files alone.
+## the whole-network view and a race of three optimizers after 20,000 ONN queries, booth mode
+## at 1080p as a result shows, the page on a phone), in headless Chromium, indexed PNGs
+## (wasm/e2e/shots.mjs). Only this target writes them: make test leaves the committed files alone.
 screenshots: deps-browser site bin/serve
 	OUT=$(CURDIR)/results/page $(E2E)/run.sh _site shots.mjs
 

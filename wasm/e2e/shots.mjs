@@ -1,7 +1,10 @@
 // The README's screenshots of the page, taken in Debian's Chromium (playwright-core) after
-// some training: the default view, the whole-network view and a race of three optimizers. Each is taken at 1024 x 640 (the page with its panel), scaled to 640 x 400
-// in the page (drawImage with high-quality smoothing), reduced to at most 256 colours (median
-// cut) and written as an indexed PNG at zlib level 9, so each is some tens of KB.
+// some training: the default view, the whole-network view and a race of three optimizers,
+// each taken at 1024 x 640 (the page with its panel) and scaled to 640 x 400, booth mode at
+// 1920 x 1080 as a result shows (scaled to 640 x 360) and the page on a phone (390 x 844,
+// scaled to 260 x 563); each scaled in the page (drawImage with high-quality smoothing),
+// reduced to at most 256 colours (median cut) and written as an indexed PNG at zlib level 9,
+// so each is some tens of KB.
 //
 // Usage: BASE_URL=http://127.0.0.1:PORT/ OUT=results/page node wasm/e2e/shots.mjs
 // (`make screenshots` serves _site with wasm/e2e/run.sh and runs this). It writes only the
@@ -25,6 +28,16 @@ const shots = [
     file: 'race.png', query: '?race=szo-scd,flops,zadam',
     ready: 's => s.ready && s.race && s.race.racers.length === 3 && s.race.racers.every((r) => r.ready)',
     trained: `s => s.race.racers.every((r) => r.running && r.queries >= ${QUERIES} && r.points > 3)`,
+  },
+  // Booth mode on a 1080p screen as its result shows (its caption and the QR code of the
+  // run), and the page on a phone held upright.
+  {
+    file: 'booth.png', query: '?booth=1', page: { width: 1920, height: 1080 }, shot: { width: 640, height: 360 }, start: false,
+    ready: 's => s.ready', trained: 's => s.booth === "result" && s.caption',
+  },
+  {
+    file: 'phone.png', query: '', page: { width: 390, height: 844 }, shot: { width: 260, height: 563 }, phone: true,
+    ready: 's => s.ready', trained: `s => s.running && s.queries >= ${QUERIES} && s.evaluations > 3`,
   },
 ];
 
@@ -128,8 +141,8 @@ function indexedPNG(w, h, palette, idx) {
   ]);
 }
 
-// shrink scales a PNG screenshot to SHOT in the page and returns its RGBA pixels.
-async function shrink(page, png) {
+// shrink scales a PNG screenshot to size in the page and returns its RGBA pixels.
+async function shrink(page, png, size) {
   const b64 = await page.evaluate(async ([src, w, h]) => {
     const bmp = await createImageBitmap(await (await fetch('data:image/png;base64,' + src)).blob());
     const c = new OffscreenCanvas(w, h);
@@ -141,15 +154,16 @@ async function shrink(page, png) {
     let s = '';
     for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
     return btoa(s);
-  }, [png.toString('base64'), SHOT.width, SHOT.height]);
+  }, [png.toString('base64'), size.width, size.height]);
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
 fs.mkdirSync(OUT, { recursive: true });
-const { ctx, udd } = await launch('shots', { viewport: PAGE, args: ['--hide-scrollbars'] });
 let failed = false;
-try {
-  for (const shot of shots) {
+for (const shot of shots) {
+  const size = shot.shot || SHOT;
+  const { ctx, udd } = await launch('shots', { viewport: shot.page || PAGE, phone: !!shot.phone, args: ['--hide-scrollbars'] });
+  try {
     const page = ctx.pages().find((p) => p.url() === 'about:blank') || await ctx.newPage();
     const problems = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
@@ -157,25 +171,25 @@ try {
     await page.bringToFront(); // a hidden tab gets one animation frame per second
     await page.goto(new URL(shot.query, BASE_URL).href);
     await until(page, shot.ready, `${shot.file}: ready`);
-    await page.evaluate(() => window.meshlight.start());
+    if (shot.start !== false) await page.evaluate(() => window.meshlight.start());
     await until(page, shot.trained, `${shot.file}: training`);
     const s = await page.evaluate(() => window.meshlight.stats());
     if (s.error) throw new Error(`${shot.file}: the page shows an error: ${s.error}`);
     await page.mouse.move(0, 0);
     await page.evaluate(() => new Promise((res) => { let k = 0; const f = () => (++k >= 10 ? res() : requestAnimationFrame(f)); requestAnimationFrame(f); }));
-    const rgba = await shrink(page, await page.screenshot());
+    const rgba = await shrink(page, await page.screenshot(), size);
     const { palette, idx } = quantize(rgba);
-    const png = indexedPNG(SHOT.width, SHOT.height, palette, idx);
+    const png = indexedPNG(size.width, size.height, palette, idx);
     fs.writeFileSync(path.join(OUT, shot.file), png);
-    log(`${shot.file}: ${SHOT.width} x ${SHOT.height}, ${palette.length} colours, ${png.length} bytes (${s.queries} queries, accuracy ${s.accuracy} %)`);
+    log(`${shot.file}: ${size.width} x ${size.height}, ${palette.length} colours, ${png.length} bytes (${s.queries} queries, accuracy ${s.accuracy} %)`);
     if (problems.length) throw new Error(`${shot.file}: ${problems.join('; ')}`);
     await page.close();
+  } catch (e) {
+    failed = true;
+    log('FAIL', String(e.stack || e));
+  } finally {
+    await ctx.close();
+    fs.rmSync(udd, { recursive: true, force: true });
   }
-} catch (e) {
-  failed = true;
-  log('FAIL', String(e.stack || e));
-} finally {
-  await ctx.close();
-  fs.rmSync(udd, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
