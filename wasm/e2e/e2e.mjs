@@ -1051,6 +1051,34 @@ const steps = [
     await page.close();
   }),
 
+  check('booth mode carries on by itself after the page stood still, as a sleeping screen or a hidden tab stops it', async () => {
+    const page = await open('?booth=1', undefined, [() => {
+      // The longest gap between two animation frames: the stall, as the page saw it.
+      window.longestGap = 0;
+      let last = 0;
+      const f = (t) => { if (last) window.longestGap = Math.max(window.longestGap, t - last); last = t; requestAnimationFrame(f); };
+      requestAnimationFrame(f);
+    }]);
+    await waitStats(page, 's => s.ready && s.running && s.booth === "recover" && s.queries > 1000', 'booth recovering');
+    // The page's thread stops for 5 s (the debugger holds it): no frame, no timer, no
+    // message taken; the engine's worker is not held.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Debugger.enable');
+    await cdp.send('Debugger.pause');
+    await new Promise((r) => setTimeout(r, 5000));
+    await cdp.send('Debugger.resume');
+    await cdp.send('Debugger.disable');
+    const stalledAt = Date.now();
+    const q = (await stats(page)).queries;
+    await waitStats(page, `s => s.queries > ${q} + 1000`, 'training again after the stall');
+    await waitStats(page, 's => s.booth === "result" || s.booth === "race"', 'the cycle moving on after the stall', queriesOf);
+    const gap = await page.evaluate(() => window.longestGap);
+    results.boothStall = { longestFrameGapMs: Math.round(gap), secondsToResult: +((Date.now() - stalledAt) / 1000).toFixed(1) };
+    assert.ok(gap >= 4500, `the page did not stand still: its longest gap between frames was ${gap} ms`);
+    assert.deepEqual(page.problems, []);
+    await page.close();
+  }),
+
   check('booth mode: a chip recovers until it plateaus on its validation split, then szo-scd races szo-scd-margin on that chip, each racer until it plateaus, then the next chip', async () => {
     // BoothPlateau (wasm/page/booth.go): no better kept state for as long again as the kept
     // state took, between 10,000 and 60,000 queries.
