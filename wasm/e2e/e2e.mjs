@@ -1033,6 +1033,11 @@ const steps = [
     big.memory = await page.evaluate(() => window.meshlight.memory());
     s = await stats(page);
     assert.ok(s.running && s.queries > q, 'mnist28-mlp256 trains on');
+    // The page says what the engine holds: its live heap (the model, data and chip) in all
+    // its memory, in the panel too.
+    assert.ok(s.engineHeap > 5e7 && s.engineMemory >= s.engineHeap, `engine memory ${s.engineHeap} of ${s.engineMemory}`);
+    big.panelMemory = await page.textContent('#r-memory');
+    assert.match(big.panelMemory, /^\d+ of \d+ MB$/);
     big.queries = s.queries;
     big.accuracy = s.accuracy;
     log('mnist28-mlp256', JSON.stringify({ ...big, memory: { engineHeapMB: +(big.memory.heapAlloc / 1e6).toFixed(1), engineWasmMB: +(big.memory.wasmMemory / 1e6).toFixed(1), pageHeapMB: +(big.memory.page.heapAlloc / 1e6).toFixed(1) } }));

@@ -135,12 +135,15 @@ func (in *Inbox) Do(f func(s *Session)) {
 }
 
 // Snapshot appends to dst the encoded snapshot of the Session for a page that holds have
-// (its sequence number the last command's), after deploying what the commands asked for.
+// (its sequence number the last command's), after deploying what the commands asked for,
+// with what the engine holds in memory in its stats.
 func (in *Inbox) Snapshot(dst []byte, have Have) []byte {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.s.Flush()
-	return in.s.Snapshot(in.seq, have).Append(dst)
+	sn := in.s.Snapshot(in.seq, have)
+	sn.Stats.EngineHeap, sn.Stats.EngineMemory = engineMemory()
+	return sn.Append(dst)
 }
 
 // Seq is the number of the last command applied.

@@ -317,7 +317,6 @@ func (s *Session) Stats() Stats {
 		Accuracy: math.NaN(), DeployedAccuracy: math.NaN(), BestAccuracy: math.NaN(), Power: math.NaN(),
 		FullPower: math.NaN(), Saving: math.NaN(), Energy: math.NaN(),
 		KeptQueries: -1, KeptAccuracy: math.NaN(), KeptValid: math.NaN(), IdealAccuracy: math.NaN()}
-	st.EngineHeap, st.EngineMemory = engineMemory()
 	chip := s.set
 	if s.run != nil {
 		chip = s.runSet
@@ -414,6 +413,8 @@ var memorySamples = []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/mem
 
 // engineMemory is what this engine holds: its live heap as of its last collection, and all
 // the memory its Go runtime has from the system (in a worker, about its WebAssembly memory).
+// They are the process's, not a session's: Inbox.Snapshot puts them in the snapshots the
+// page gets, and Session.Stats leaves them zero, so two sessions' stats compare alike.
 func engineMemory() (heap, total float64) {
 	metrics.Read(memorySamples)
 	v := func(s metrics.Sample) float64 {

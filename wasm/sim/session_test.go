@@ -12,6 +12,7 @@ import (
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/train"
+	"github.com/meshlight/meshlight/wasm/page"
 	"github.com/meshlight/meshlight/wasm/wire"
 )
 
@@ -552,13 +553,20 @@ func TestCurveCSVAndTheLinkReproduceTheRun(t *testing.T) {
 	}
 }
 
-// The stats say what the engine holds, read from the runtime: a live heap that holds at
-// least the model's data, within all the memory the runtime has.
-func TestStatsSayWhatTheEngineHolds(t *testing.T) {
+// The snapshots the engine sends say what it holds, read from the runtime: a live heap
+// within all the memory the runtime has. A session's own stats leave them out (they are
+// the process's), so two sessions' stats compare alike.
+func TestSnapshotsSayWhatTheEngineHolds(t *testing.T) {
 	s, _, _ := newTestSession(t, "")
 	runtime.GC() // the live heap is measured by a collection
-	st := s.Stats()
-	if !(st.EngineHeap > 0 && st.EngineMemory >= st.EngineHeap) {
+	var m page.Mirror
+	if err := m.Apply(NewInbox(s).Snapshot(nil, Have{})); err != nil {
+		t.Fatal(err)
+	}
+	if st := m.Stats; !(st.EngineHeap > 0 && st.EngineMemory >= st.EngineHeap) {
 		t.Errorf("engine heap %v bytes of %v", st.EngineHeap, st.EngineMemory)
+	}
+	if st := s.Stats(); st.EngineHeap != 0 || st.EngineMemory != 0 {
+		t.Errorf("a session's stats carry the process's memory: %v, %v", st.EngineHeap, st.EngineMemory)
 	}
 }

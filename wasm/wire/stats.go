@@ -33,7 +33,8 @@ type Stats struct {
 	ActivePhases     int     `json:"activePhases"`
 	// What the engine holds (runtime/metrics, read without a collection): its live Go heap
 	// as of its last collection, and all the memory its runtime has from the system (in a
-	// worker, about its WebAssembly memory), bytes.
+	// worker, about its WebAssembly memory), bytes; zero where not measured (a session's
+	// own stats: the figures are the process's).
 	EngineHeap      float64 `json:"engineHeap"`
 	EngineMemory    float64 `json:"engineMemory"`
 	SettingsVersion int     `json:"settingsVersion"`
