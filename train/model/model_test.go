@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"io"
 	"math"
@@ -120,6 +121,32 @@ func TestWriteReadFile(t *testing.T) {
 	}
 	if _, err := model.ReadFile(filepath.Join(t.TempDir(), "none.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
+	}
+	// A .gz path is written gzipped: the same JSON inside, the same bytes every time.
+	plain, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zipped [2][]byte
+	for i := range zipped {
+		gz := filepath.Join(t.TempDir(), "m.json.gz")
+		if err := model.WriteFile(gz, m); err != nil {
+			t.Fatal(err)
+		}
+		if zipped[i], err = os.ReadFile(gz); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := model.ReadFile(gz); err != nil || !reflect.DeepEqual(got, m) {
+			t.Fatalf("ReadFile(WriteFile(m.json.gz)) != m: %v", err)
+		}
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped[0]))
+	if err != nil {
+		t.Fatalf("not gzipped: %v", err)
+	}
+	inside, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(inside, plain) || !bytes.Equal(zipped[0], zipped[1]) {
+		t.Errorf("the gzipped file holds other JSON (%v) or differs between writes (%v)", err, !bytes.Equal(zipped[0], zipped[1]))
 	}
 }
 

@@ -2,12 +2,14 @@ package model
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // Write validates m and writes it as JSON: one field per line, one line per block's
@@ -54,14 +56,26 @@ func Write(w io.Writer, m *Model) error {
 	return bw.Flush()
 }
 
-// WriteFile writes m to path (see Write), through a temporary file renamed into place.
+// WriteFile writes m to path (see Write), through a temporary file renamed into place;
+// gzipped when path ends in .gz (as ReadFile and the page read it), with no name or time
+// in the gzip header, so that the same model gives the same bytes.
 func WriteFile(path string, m *Model) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".model-*.json")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := Write(tmp, m); err != nil {
+	var w io.Writer = tmp
+	var zw *gzip.Writer
+	if strings.HasSuffix(path, ".gz") {
+		zw, _ = gzip.NewWriterLevel(tmp, gzip.BestCompression) // a valid level: no error
+		w = zw
+	}
+	err = Write(w, m)
+	if err == nil && zw != nil {
+		err = zw.Close()
+	}
+	if err != nil {
 		tmp.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}

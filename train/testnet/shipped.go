@@ -1,11 +1,13 @@
 package testnet
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/meshlight/meshlight/photonics"
@@ -33,34 +35,50 @@ func Static() (string, error) {
 	}
 }
 
-// ShippedModels returns the names of the shipped models (static/models/*.json), sorted.
+// ShippedModels returns the names of the shipped models (static/models/*.json, and
+// *.json.gz for those shipped gzipped), sorted.
 func ShippedModels() ([]string, error) {
 	root, err := Static()
 	if err != nil {
 		return nil, err
 	}
-	files, err := filepath.Glob(filepath.Join(root, "models", "*.json"))
-	if err != nil {
-		return nil, err
+	var names []string
+	for _, ext := range []string{".json", ".json.gz"} {
+		files, err := filepath.Glob(filepath.Join(root, "models", "*"+ext))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			names = append(names, strings.TrimSuffix(filepath.Base(f), ext))
+		}
 	}
-	if len(files) == 0 {
+	if len(names) == 0 {
 		return nil, fmt.Errorf("testnet: no shipped models in %s (run make pretrain)", root)
 	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = strings.TrimSuffix(filepath.Base(f), ".json")
-	}
-	return names, nil
+	slices.Sort(names)
+	return slices.Compact(names), nil
 }
 
-// Shipped reads the shipped model name (static/models/<name>.json) and the training and
-// test sets of its data set (static/data).
+// shippedFile is the file of shipped model name: static/models/<name>.json, or
+// <name>.json.gz for a model shipped gzipped (pretrain.Config.File).
+func shippedFile(root, name string) string {
+	p := filepath.Join(root, "models", name+".json")
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(p + ".gz"); err == nil {
+			return p + ".gz"
+		}
+	}
+	return p
+}
+
+// Shipped reads the shipped model name (static/models/<name>.json or .json.gz) and the
+// training and test sets of its data set (static/data).
 func Shipped(name string) (m *model.Model, train, test *dataset.Set, err error) {
 	root, err := Static()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if m, err = model.ReadFile(filepath.Join(root, "models", name+".json")); err != nil {
+	if m, err = model.ReadFile(shippedFile(root, name)); err != nil {
 		return nil, nil, nil, err
 	}
 	if train, err = ShippedSet(m.Dataset, dataset.Train); err != nil {

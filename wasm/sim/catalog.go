@@ -19,7 +19,7 @@ var catalog = []Model{
 	{"mnist16-cnn", "MNIST 16×16 · CNN c8s2-c6s2-10", "models/mnist16-cnn.json"},
 	{"fmnist32-cnn", "Fashion-MNIST 32×32 · CNN c8s2-c8s2-10", "models/fmnist32-cnn.json"},
 	{"mnist28-mlp", "MNIST 28×28 · MLP 784-32-32-10", "models/mnist28-mlp.json"},
-	{"mnist28-mlp256", "MNIST 28×28 · MLP 784-256-256-10 (270k phases)", "models/mnist28-mlp256.json"},
+	{"mnist28-mlp256", "MNIST 28×28 · MLP 784-256-256-10 (270k phases)", "models/mnist28-mlp256.json.gz"},
 }
 
 // Catalog returns the shipped models, the default first.

@@ -1,6 +1,6 @@
 // Command pretrain trains meshlight's shipped networks, or a network of your own, with
-// libtorch, maps them onto MZI phases and writes <out>/<name>.json with the ideal chip's
-// test accuracy.
+// libtorch, maps them onto MZI phases and writes <out>/<name>.json (.json.gz for a preset
+// shipped gzipped, pretrain.Config.File) with the ideal chip's test accuracy.
 //
 // Usage (from the repository root, with the cgo environment of pretrain/gotch-env.sh;
 // `make pretrain` and `make pretrain-one ARGS='...'` do both):
@@ -201,7 +201,7 @@ func run(c pretrain.Config, dir string) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, c.Name+".json")
+	path := filepath.Join(dir, c.File())
 	if err := model.WriteFile(path, m); err != nil {
 		return err
 	}
