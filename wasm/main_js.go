@@ -51,10 +51,12 @@ type page struct {
 
 	race  *race    // the race of optimizers open, nil when none (race_js.go)
 	booth pg.Booth // booth mode's cycle: the single run, its result, a race, its result
-	// What the cycle looked at last (its caption's numbers), and the page's address
-	// without its query (the caption's link for a phone).
+	// What the cycle looked at last (its caption's numbers), the page's address without
+	// its query, and the run's address for a phone (the caption's link: pg.ShareLink of the
+	// query, made again when the query changes).
 	boothView pg.BoothView
 	base      string
+	link      string
 
 	// The model files sent to the engines (file_js.go): the last, and the one before it
 	// that the engines showed then, so a race opened later gets the file the page shows.
@@ -68,6 +70,7 @@ func newPage(query string) *page {
 	if loc := js.Global().Get("location"); loc.Truthy() {
 		p.base = loc.Get("origin").String() + loc.Get("pathname").String()
 	}
+	p.link = pg.ShareLink(p.base, p.query)
 	p.loading = render.Scene{Title: "meshlight", LoadingText: "starting the engine…", Status: "starting the engine…"}
 	p.shown = &p.loading
 	return p
@@ -89,6 +92,7 @@ func (p *page) Update() {
 	p.answerSets()
 	if q := p.mirror.Settings.Query; q != p.query && p.mirror.Received {
 		p.query = q
+		p.link = pg.ShareLink(p.base, q)
 		syncURL(q)
 	}
 	switch {
@@ -101,7 +105,7 @@ func (p *page) Update() {
 		p.shown = &p.loading
 	}
 	if p.shown != &p.loading {
-		p.shown.Caption = p.booth.Caption(p.boothView, p.optimizerName, pg.ShareLink(p.base, p.query))
+		p.shown.Caption = p.booth.Caption(p.boothView, p.optimizerName, p.link)
 	}
 	p.update.add(time.Since(t))
 }
