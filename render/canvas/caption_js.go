@@ -12,12 +12,20 @@ import (
 
 // captionView draws booth mode's caption (render.Caption) over whatever view is shown: a
 // band across the foot of the screen with the headline and its detail, and the link's QR
-// code at its right end.
+// code at its right end. The band stays on the screen between frames: it is drawn again
+// when something was drawn under it in this frame, or on a new screen, or when its link
+// changed, and while only its words change (its live numbers) at most chromeRate times a
+// second.
 type captionView struct {
 	*paint
 	faces map[faceKey]*text.GoTextFace
-	drawn bool // a caption was drawn in the last frame
-	code  struct {
+	drawn bool // a caption is on the screen: one was drawn in the last frame, or kept
+
+	screen *ebiten.Image  // the screen it was last drawn on, nil: draw it next
+	shown  render.Caption // what it showed there
+	band   render.Rect    // and where
+	at     float64        // when, on the animation clock
+	code   struct {
 		link string
 		band render.Rect
 		qr   render.QRCode
@@ -59,13 +67,20 @@ func (cv *captionView) fitted(s string, bold bool, size, w float64) *text.GoText
 	return f
 }
 
-// draw paints c over the screen (nothing when it has no headline).
+// draw paints c over the screen (nothing when it has no headline), unless the band on the
+// screen may stay as it is.
 func (cv *captionView) draw(screen *ebiten.Image, c render.Caption) {
 	cv.drawn = c.Headline != ""
 	if !cv.drawn {
+		cv.screen = nil
 		return
 	}
 	band, code := render.CaptionBand(float64(cv.w), float64(cv.h))
+	changed := c != cv.shown && (c.Link != cv.shown.Link || cv.t-cv.at >= 1.0/chromeRate)
+	if screen == cv.screen && band == cv.band && !changed && !cv.damage.Overlaps(band) {
+		return
+	}
+	cv.screen, cv.shown, cv.band, cv.at = screen, c, band, cv.t
 	fill(screen, band, captionBackground)
 	fill(screen, render.Rect{X0: band.X0, Y0: band.Y0, X1: band.X1, Y1: band.Y0 + max(1, cv.scale)}, render.Accent)
 	right := band.X1

@@ -43,8 +43,13 @@ type paint struct {
 
 	white, glow *ebiten.Image
 	flat, add   *batch
+	copier      copier // of a cached picture's parts onto the screen
 	fonts       *fonts
 	fontScale   float64
+
+	// damage is the part of the screen drawn over in this frame so far (Draw starts it
+	// empty): what lies over it, booth mode's caption, is drawn again.
+	damage render.Rect
 
 	regions render.Regions // the screen's parts (Update lays them out)
 	pointer                // the mouse: drag, double click
@@ -55,6 +60,9 @@ type paint struct {
 	tooltipShown bool   // a tooltip was drawn in the last frame
 	tooltipText  string // and what it said (Hover)
 }
+
+// damaged notes that r of the screen was drawn over in this frame.
+func (pa *paint) damaged(r render.Rect) { pa.damage = pa.damage.Union(r) }
 
 // screenSize is a screen's size in device pixels and its pixels per CSS pixel.
 type screenSize struct {
@@ -254,13 +262,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 		g.fonts, g.fontScale = f, g.scale
 	}
+	g.damage = render.Rect{}
 	if b := screen.Bounds(); sc == nil || g.shown != shownBy(sc) || g.laid != (screenSize{b.Dx(), b.Dy(), g.scale}) {
 		screen.Fill(render.Background)
-		g.chrome.lastScreen, g.race.screen = nil, nil // copy the cached pictures again
+		g.chrome.lastScreen, g.race.screen, g.net.pic.screen, g.caption.screen = nil, nil, nil, nil // copy the cached pictures again
 		return
 	}
 	if g.caption.drawn && sc.Caption.Headline == "" {
-		g.chrome.lastScreen, g.race.screen = nil, nil // the band covered their pictures: copy them again
+		g.chrome.lastScreen, g.race.screen, g.net.pic.screen = nil, nil, nil // the band covered their pictures: copy them again
 	}
 	g.drawView(screen, sc)
 	g.caption.draw(screen, sc.Caption)
@@ -273,13 +282,14 @@ func (g *Game) drawView(screen *ebiten.Image, sc *render.Scene) {
 		g.race.draw(screen, sc)
 		return
 	}
-	g.race.screen = nil                                         // a race drawn later copies its picture again
-	g.chrome.draw(screen, sc, &g.layer, g.shown, g.shownZoom()) // every pixel: the background and all around the mesh
+	g.race.screen = nil                                                  // a race drawn later copies its picture again
+	fresh := g.chrome.draw(screen, sc, &g.layer, g.shown, g.shownZoom()) // every pixel: the background and all around the mesh
 	if g.shown == shownNetwork {
-		g.net.draw(screen, sc)
+		g.net.draw(screen, sc, fresh)
 		g.net.tooltip(screen, sc)
 		return
 	}
+	g.net.pic.screen = nil // the network view shown later copies its picture whole
 	g.layer.draw(screen, sc)
 	g.layer.tooltip(screen, sc)
 }
@@ -299,10 +309,10 @@ const chromeRate = 4
 
 // drawChrome covers the screen with everything around the mesh (background, header,
 // caption, legend, charts, sample and scores) from a cached opaque image, redrawn when what it shows changes in kind, or at chromeRate
-// while only figures move.
+// while only figures move. It reports whether it copied the image over the mesh area.
 //
 // lv is the layer view, whose caption the chrome holds, shown the view shown and z its zoom.
-func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView, shown shown, z *zoom) {
+func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView, shown shown, z *zoom) bool {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
 	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s|%v", cv.w, cv.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, lv.plans.key.chip, z.zoomed, sc.View, lv.detail)
@@ -331,12 +341,27 @@ func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView
 	}
 	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
 	// false): the chrome is copied only when it changed, onto a new screen, over last
-	// frame's tooltip, or around the loading text; the mesh area is redrawn every frame.
-	meshDrawn := lv.plan != nil || shown == shownNetwork // the network view covers the mesh area, loading or not
-	if redraw || screen != cv.lastScreen || cv.tooltipShown || !meshDrawn {
-		screen.DrawImage(cv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
-	}
+	// frame's tooltip, or around the loading text; the layer view redraws its part of the
+	// mesh area every frame. The network view covers the whole mesh area, loading or not,
+	// from a picture of its own that it copies only where it changed: when only the chrome
+	// did, the chrome is copied around the mesh area, not over it.
+	meshDrawn := lv.plan != nil || shown == shownNetwork
+	whole := screen != cv.lastScreen || cv.tooltipShown || !meshDrawn || (redraw && shown != shownNetwork)
 	cv.lastScreen = screen
+	switch {
+	case whole:
+		screen.DrawImage(cv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+		cv.damaged(render.R(0, 0, float64(cv.w), float64(cv.h)))
+	case redraw:
+		m := cv.regions.Mesh
+		cv.copier.begin(screen, cv.img)
+		for _, r := range []render.Rect{render.R(0, 0, float64(cv.w), math.Floor(m.Y0)), render.R(0, math.Ceil(m.Y1), float64(cv.w), float64(cv.h))} {
+			cv.copier.copyRect(r)
+			cv.damaged(r)
+		}
+		cv.copier.flush()
+	}
+	return whole
 }
 
 // planArea is the mesh region below its caption line.
@@ -727,6 +752,7 @@ func (pa *paint) showTooltip(screen *ebiten.Image, s string) {
 	pa.flat.begin(screen)
 	pa.flat.rect(render.R(x, y, x+w, y+18*pa.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
 	pa.flat.flush()
+	pa.damaged(render.R(x, y, x+w, y+18*pa.scale))
 	drawText(screen, s, f, x+6*pa.scale, y+3*pa.scale, render.Text, text.AlignStart)
 }
 

@@ -137,6 +137,7 @@ func (rv *raceView) draw(screen *ebiten.Image, sc *render.Scene) {
 	}
 	if rv.screen != screen || overlay != rv.overlay {
 		screen.DrawImage(rv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}) // over the last overlay
+		rv.damaged(render.R(0, 0, float64(rv.w), float64(rv.h)))
 		rv.screen, rv.overlay = screen, overlay
 		rv.tooltipShown = false
 		if tip != "" {
