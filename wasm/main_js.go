@@ -25,6 +25,7 @@ import (
 func main() {
 	p := newPage(js.Global().Get("location").Get("search").String())
 	g := &app{game: canvas.NewGame(), p: p}
+	g.game.SetDynamicResolution(true) // fewer pixels while frames are slow (software WebGL)
 	installAPI(p, g.game)
 	ebiten.SetTPS(ebiten.SyncWithFPS) // one update per frame: one snapshot request per frame
 	ebiten.SetRunnableOnUnfocused(true)
@@ -261,6 +262,12 @@ func (a *app) Draw(screen *ebiten.Image) {
 	t := time.Now()
 	a.game.Draw(screen)
 	a.p.draw.add(time.Since(t))
+}
+
+// DrawFinalScreen implements ebiten.FinalScreenDrawer: the game scales its screen to the
+// canvas and draws booth mode's QR code there at the canvas's resolution.
+func (a *app) DrawFinalScreen(screen ebiten.FinalScreen, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	a.game.DrawFinalScreen(screen, offscreen, geoM)
 }
 
 // Layout implements ebiten.Game.

@@ -33,13 +33,17 @@ type Game struct {
 	race   raceView   // a race of optimizers (race_js.go)
 
 	caption captionView // booth mode's story over any view (caption_js.go)
+
+	dynamic bool       // the resolution follows the frame rate (SetDynamicResolution)
+	res     Resolution // the fraction of the full resolution Layout lays the screen out at
 }
 
 // paint is what every view draws with and reads: the screen, the batches and fonts, the
 // screen's regions, the animation clock, the pointer and the tooltip of the last frame.
 type paint struct {
-	w, h  int     // screen in device pixels
-	scale float64 // device pixels per CSS pixel
+	w, h  int     // screen in pixels
+	scale float64 // screen pixels per CSS pixel
+	final float64 // the canvas's device pixels per screen pixel: how much ebiten scales the screen up
 
 	white, glow *ebiten.Image
 	flat, add   *batch
@@ -140,7 +144,7 @@ type pointer struct {
 
 // NewGame returns a game that draws nothing until its first Update.
 func NewGame() *Game {
-	g := &Game{paint: paint{scale: 1, start: time.Now()}}
+	g := &Game{paint: paint{scale: 1, final: 1, start: time.Now()}}
 	g.chrome.paint, g.layer.paint, g.net.paint, g.race.paint, g.caption.paint = &g.paint, &g.paint, &g.paint, &g.paint, &g.paint
 	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
@@ -151,12 +155,48 @@ func NewGame() *Game {
 }
 
 // Layout uses the full device resolution of the page area (up to 2 device pixels per CSS
-// pixel), so lines stay crisp.
+// pixel), so lines stay crisp; with a dynamic resolution, the fraction of it that the frame
+// rate allows (Resolution). Drawing, the regions and the cursor are all in the screen's
+// pixels, whatever their number: ebiten scales the screen to the canvas and the cursor back.
 func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
-	s := math.Min(math.Max(ebiten.Monitor().DeviceScaleFactor(), 1), 2)
+	d := ebiten.Monitor().DeviceScaleFactor()
+	s := math.Min(math.Max(d, 1), 2) * g.res.Fraction()
 	g.scale = s
 	g.w, g.h = max(1, int(math.Ceil(float64(outsideWidth)*s))), max(1, int(math.Ceil(float64(outsideHeight)*s)))
+	// As ebiten scales the screen to the canvas: to fit, keeping its aspect.
+	g.final = math.Min(float64(outsideWidth)*d/float64(g.w), float64(outsideHeight)*d/float64(g.h))
 	return g.w, g.h
+}
+
+// SetDynamicResolution lets the game lay its screen out at fewer pixels while frames come
+// slowly, and at the full resolution again once they come fast (Resolution): only the
+// sharpness changes. The page turns it on; a game's tests draw at the full resolution.
+func (g *Game) SetDynamicResolution(on bool) { g.dynamic = on }
+
+// Screen is the size of the screen the game draws, in its pixels.
+func (g *Game) Screen() (w, h int) { return g.w, g.h }
+
+// DrawFinalScreen draws the game's screen onto the canvas (ebiten.FinalScreenDrawer):
+// scaled as ebiten would, smoothly when it is scaled at all, and copied without blending
+// (the screen is opaque); then booth mode's QR code at the canvas's own resolution, so a
+// phone reads it at any resolution of the screen.
+func (g *Game) DrawFinalScreen(screen ebiten.FinalScreen, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	g.drawFinal(screen, offscreen, geoM)
+}
+
+// imageDrawer is what DrawFinalScreen draws on: ebiten's final screen, or an image in tests.
+type imageDrawer interface {
+	DrawImage(img *ebiten.Image, options *ebiten.DrawImageOptions)
+}
+
+// drawFinal is DrawFinalScreen onto dst.
+func (g *Game) drawFinal(dst imageDrawer, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	op := &ebiten.DrawImageOptions{GeoM: geoM, Blend: ebiten.BlendCopy}
+	if geoM.Element(0, 0) != 1 || geoM.Element(1, 1) != 1 {
+		op.Filter = ebiten.FilterLinear
+	}
+	dst.DrawImage(offscreen, op)
+	g.caption.drawFinal(dst, geoM)
 }
 
 // Update handles the mouse and the keys over the view shown (the wheel zooms at the cursor,
@@ -168,6 +208,9 @@ func (g *Game) Update(sc *render.Scene) { g.update(readInput(), sc) }
 func (g *Game) update(in input, sc *render.Scene) {
 	g.t = in.at.Sub(g.start).Seconds()
 	g.cursor = in.cursor
+	if g.dynamic {
+		g.res.Frame(in.at) // the next Layout follows it
+	}
 	switch g.shown { // the view as the last Update prepared it, which the user sees
 	case shownLayer:
 		g.steer(&g.layer.zoom, in, in.cursor, g.regions.Mesh.Contains(in.cursor))
