@@ -34,7 +34,9 @@ import (
 //	                when fitted; in a race, every lane's), networkItems (tiles and
 //	                devices the network view drew last frame), screen (the size the
 //	                canvas's picture is drawn at, "WxH": fewer pixels than the canvas's
-//	                while frames are slow, canvas.Resolution), caption (booth mode's
+//	                while frames are slow, canvas.Resolution; half the canvas's CSS
+//	                pixels each way with a software renderer), renderer (the WebGL
+//	                renderer's name), caption (booth mode's
 //	                story as the canvas draws it, {headline, detail, link}, else
 //	                null), race (with a race
 //	                open, else null):
@@ -103,6 +105,7 @@ func installAPI(p *page, game *canvas.Game) {
 			m["hover"], m["zoom"], m["networkItems"] = game.Hover(), game.Zoom(), game.NetworkItems()
 			w, h := game.Screen() // the pixels it draws, fewer than the canvas's while frames are slow
 			m["screen"] = fmt.Sprintf("%dx%d", w, h)
+			m["renderer"] = renderer
 			m["race"] = nil
 			if p.race != nil {
 				m["race"] = p.race.api()

@@ -156,11 +156,11 @@ func NewGame() *Game {
 
 // Layout uses the full device resolution of the page area (up to 2 device pixels per CSS
 // pixel), so lines stay crisp; with a dynamic resolution, the fraction of it that the frame
-// rate allows (Resolution). Drawing, the regions and the cursor are all in the screen's
+// rate allows (Resolution, ScreenScale). Drawing, the regions and the cursor are all in the screen's
 // pixels, whatever their number: ebiten scales the screen to the canvas and the cursor back.
 func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 	d := ebiten.Monitor().DeviceScaleFactor()
-	s := math.Min(math.Max(d, 1), 2) * g.res.Fraction()
+	s := ScreenScale(d, g.res.Fraction())
 	g.scale = s
 	g.w, g.h = max(1, int(math.Ceil(float64(outsideWidth)*s))), max(1, int(math.Ceil(float64(outsideHeight)*s)))
 	// As ebiten scales the screen to the canvas: to fit, keeping its aspect.

@@ -1,6 +1,10 @@
 package canvas
 
-import "time"
+import (
+	"math"
+	"strings"
+	"time"
+)
 
 // Resolution is the game's dynamic resolution: the fraction of its full resolution (the
 // device's pixels, at most two per CSS pixel) that it lays its screen out and draws at,
@@ -67,4 +71,26 @@ func (r *Resolution) Frame(now time.Time) bool {
 	}
 	r.judge = false
 	return true
+}
+
+// ScreenScale is the screen's pixels per CSS pixel for a device pixel ratio dpr (as the
+// game sees it) at a fraction of the full resolution: the device's pixels, at most two per
+// CSS pixel, times the fraction; never below half a pixel per CSS pixel.
+func ScreenScale(dpr, fraction float64) float64 {
+	return math.Max(math.Min(dpr, 2)*fraction, 0.5)
+}
+
+// SoftwareRenderer reports whether a WebGL renderer, by the name the browser gives it
+// (WEBGL_debug_renderer_info's unmasked renderer), draws on the CPU: Chrome's SwiftShader
+// (its WebGL where it trusts no GPU, and in headless runs) or Mesa's llvmpipe and softpipe.
+// There every pixel of the canvas costs CPU time in each frame, the browser's own copy of
+// it to the page included.
+func SoftwareRenderer(name string) bool {
+	n := strings.ToLower(name)
+	for _, s := range []string{"swiftshader", "llvmpipe", "softpipe", "software"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package canvas
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -38,6 +39,46 @@ func TestResolution(t *testing.T) {
 				if got := r.Fraction(); got != tc.want[i] {
 					t.Errorf("after phase %d (%g fps for %g s): fraction %g, want %g", i, p.fps, p.secs, got, tc.want[i])
 				}
+			}
+		})
+	}
+}
+
+// The screen's pixels per CSS pixel: the device's, at most two, times the fraction, never
+// below one half.
+func TestScreenScale(t *testing.T) {
+	for _, tc := range []struct{ dpr, fraction, want float64 }{
+		{1, 1, 1}, {2, 1, 2}, {3, 1, 2}, {1.25, 1, 1.25},
+		{1, 0.75, 0.75}, {1, 0.5, 0.5}, {2, 0.5, 1}, {3, 0.5, 1},
+		{0.5, 1, 0.5}, {0.5, 0.5, 0.5}, {0.8, 1, 0.8},
+	} {
+		t.Run(fmt.Sprintf("dpr %g at %g", tc.dpr, tc.fraction), func(t *testing.T) {
+			if got := ScreenScale(tc.dpr, tc.fraction); got != tc.want {
+				t.Errorf("ScreenScale(%g, %g) = %g, want %g", tc.dpr, tc.fraction, got, tc.want)
+			}
+		})
+	}
+}
+
+// WebGL renderers that draw on the CPU, by the names browsers give them, and some GPUs'.
+func TestSoftwareRenderer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)", true},
+		{"Google SwiftShader", true},
+		{"llvmpipe (LLVM 15.0.6, 256 bits)", true},
+		{"softpipe", true},
+		{"Microsoft Basic Render Driver (Software)", true},
+		{"ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)", false},
+		{"ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)", false},
+		{"Apple M1", false},
+		{"", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SoftwareRenderer(tc.name); got != tc.want {
+				t.Errorf("SoftwareRenderer(%q) = %v, want %v", tc.name, got, tc.want)
 			}
 		})
 	}

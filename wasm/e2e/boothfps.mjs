@@ -6,8 +6,8 @@
 // same view standing still; "race", the race's lanes, training then standing still),
 // leaving out those in which the phase changed. Per size and phase it prints the frames per
 // second (requestAnimationFrame), the ms per frame, Go's own Update and Draw ms per frame
-// (stats().timeTotals) and their share of the time, the engine's queries/s, and the size the
-// game drew its screen at (stats().screen). On Linux it adds the CPU time per frame of
+// (stats().timeTotals) and their share of the time, the engine's queries/s, the size the game
+// drew its screen at (stats().screen) and the canvas's pixels. On Linux it adds the CPU time per frame of
 // Chromium's GPU process (SwiftShader's drawing and the compositing) and of the page's
 // renderer other than the engine's worker (Go's page and the browser's own work for it),
 // from /proc: a frame's cost that another job on the machine moves less than the frame
@@ -30,7 +30,8 @@ const PHASES = ['recover', 'result', 'race'];
 async function sample(page, udd) {
   const s = await page.evaluate(() => {
     const s = window.meshlight.stats();
-    return { frames: window.fpsFrames, tt: s.timeTotals, queries: s.queries, booth: s.booth, screen: s.screen || '', t: performance.now() };
+    const c = document.querySelector('canvas');
+    return { frames: window.fpsFrames, tt: s.timeTotals, queries: s.queries, booth: s.booth, screen: s.screen || '', canvas: c ? `${c.width}x${c.height}` : '', t: performance.now() };
   });
   s.cpu = cpuTicks(udd);
   return s;
@@ -111,6 +112,7 @@ for (const [w, h] of SIZES) {
         s.drawMs += b.tt.drawMs - a.tt.drawMs;
         s.queries += b.queries - a.queries;
         s.screen = b.screen;
+        s.canvas = b.canvas;
         s.gpu += b.cpu.gpu - a.cpu.gpu;
         s.page += b.cpu.page - a.cpu.page;
       }
@@ -126,7 +128,7 @@ for (const [w, h] of SIZES) {
         size: `${w}x${h}`, phase: p, windows: s.windows, fps: f1(s.frames / s.secs), msPerFrame: f1(1000 * s.secs / s.frames),
         goUpdateMs: (s.updateMs / Math.max(s.updates, 1)).toFixed(2), goDrawMs: (s.drawMs / Math.max(s.draws, 1)).toFixed(2),
         goSharePct: f1(100 * (s.updateMs + s.drawMs) / (1000 * s.secs)), queriesPerSec: Math.round(s.queries / s.secs),
-        gpuCpuMsPerFrame: f1(TICK_MS * s.gpu / s.frames), pageCpuMsPerFrame: f1(TICK_MS * s.page / s.frames), screen: s.screen,
+        gpuCpuMsPerFrame: f1(TICK_MS * s.gpu / s.frames), pageCpuMsPerFrame: f1(TICK_MS * s.page / s.frames), screen: s.screen, canvas: s.canvas,
       });
     }
   } finally {
