@@ -208,8 +208,10 @@ func (g *Game) Update(sc *render.Scene) { g.update(readInput(), sc) }
 func (g *Game) update(in input, sc *render.Scene) {
 	g.t = in.at.Sub(g.start).Seconds()
 	g.cursor = in.cursor
-	if g.dynamic {
+	if g.dynamic && sc != nil && sc.Ready {
 		g.res.Frame(in.at) // the next Layout follows it
+	} else {
+		g.res.Skip() // loading: slow frames that say nothing of the renderer
 	}
 	switch g.shown { // the view as the last Update prepared it, which the user sees
 	case shownLayer:

@@ -40,6 +40,10 @@ const (
 	StallGap = 3 * time.Second
 )
 
+// Skip leaves the frames until the next Frame out of the judging: the page is loading, and
+// its frames say nothing of the renderer.
+func (r *Resolution) Skip() { r.start = time.Time{} }
+
 // Fraction is the fraction of the full resolution to draw at now.
 func (r *Resolution) Fraction() float64 { return ResolutionLevels[r.level] }
 
