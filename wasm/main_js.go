@@ -31,6 +31,7 @@ func main() {
 	renderer = webGLRenderer()
 	if !sharp() {
 		if canvas.SoftwareRenderer(renderer) {
+			g.game.SetDevicePixelRatio(js.Global().Get("devicePixelRatio").Float())
 			halveCanvas()
 		}
 		g.game.SetDynamicResolution(true)

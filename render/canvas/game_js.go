@@ -36,6 +36,7 @@ type Game struct {
 
 	dynamic bool       // the resolution follows the frame rate (SetDynamicResolution)
 	res     Resolution // the fraction of the full resolution Layout lays the screen out at
+	ratio   float64    // the browser's device pixel ratio, when the page gave it (SetDevicePixelRatio)
 }
 
 // paint is what every view draws with and reads: the screen, the batches and fonts, the
@@ -44,6 +45,7 @@ type paint struct {
 	w, h  int     // screen in pixels
 	scale float64 // screen pixels per CSS pixel
 	final float64 // the canvas's device pixels per screen pixel: how much ebiten scales the screen up
+	full  float64 // pixels of the full resolution per screen pixel (1 at full resolution)
 
 	white, glow *ebiten.Image
 	flat, add   *batch
@@ -144,7 +146,7 @@ type pointer struct {
 
 // NewGame returns a game that draws nothing until its first Update.
 func NewGame() *Game {
-	g := &Game{paint: paint{scale: 1, final: 1, start: time.Now()}}
+	g := &Game{paint: paint{scale: 1, final: 1, full: 1, start: time.Now()}}
 	g.chrome.paint, g.layer.paint, g.net.paint, g.race.paint, g.caption.paint = &g.paint, &g.paint, &g.paint, &g.paint, &g.paint
 	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
@@ -162,6 +164,11 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 	d := ebiten.Monitor().DeviceScaleFactor()
 	s := ScreenScale(d, g.res.Fraction())
 	g.scale = s
+	ratio := g.ratio
+	if ratio <= 0 {
+		ratio = d
+	}
+	g.full = ScreenScale(ratio, 1) / s
 	g.w, g.h = max(1, int(math.Ceil(float64(outsideWidth)*s))), max(1, int(math.Ceil(float64(outsideHeight)*s)))
 	// As ebiten scales the screen to the canvas: to fit, keeping its aspect.
 	g.final = math.Min(float64(outsideWidth)*d/float64(g.w), float64(outsideHeight)*d/float64(g.h))
@@ -172,6 +179,11 @@ func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
 // slowly, and at the full resolution again once they come fast (Resolution): only the
 // sharpness changes. The page turns it on; a game's tests draw at the full resolution.
 func (g *Game) SetDynamicResolution(on bool) { g.dynamic = on }
+
+// SetDevicePixelRatio gives the browser's device pixel ratio, when the page has ebiten
+// make the canvas with fewer pixels than that: the full resolution, at which the views
+// decide their level of detail, is the browser's.
+func (g *Game) SetDevicePixelRatio(r float64) { g.ratio = r }
 
 // Screen is the size of the screen the game draws, in its pixels.
 func (g *Game) Screen() (w, h int) { return g.w, g.h }
@@ -252,13 +264,13 @@ func (lv *layerView) update(sc *render.Scene) {
 	lv.hover, lv.light = noHit, nil
 	lv.replan(sc.Chip, sc.Layer, planAspect(lv.regions.Mesh))
 	if lv.plan == nil {
-		lv.cull(render.Transform{}, render.Rect{})
+		lv.cull(render.Transform{}, render.Rect{}, lv.full)
 		return
 	}
 	area := lv.planArea()
 	lv.show(lv.plan.Bounds, area, 4*lv.scale, lv.maxScale())
 	// Halos glow past their devices, and tiles past their edges: those just outside are drawn too.
-	lv.cull(lv.view, area.Inset(-haloRadius(lv.view.Scale)))
+	lv.cull(lv.view, area.Inset(-haloRadius(lv.view.Scale)), lv.full)
 	if sc.Light != nil && len(sc.Light.Fields) == len(lv.plan.Tiles) {
 		lv.light = sc.Light
 	}

@@ -74,7 +74,7 @@ func (nv *netView) update(sc *render.Scene) {
 	}
 	area := nv.planArea()
 	nv.show(nv.plan.Bounds, area, 8*nv.scale, nv.maxScale())
-	nv.tiles, nv.items = nv.plan.Visible(net, nv.view, area, nv.tiles, nv.items)
+	nv.tiles, nv.items = nv.plan.Visible(net, atFull(nv.view, nv.full), scaleRect(area, nv.full), nv.tiles, nv.items)
 	if area.Contains(nv.cursor) && !nv.dragging {
 		t, d := nv.plan.DeviceAt(net, nv.view.Invert(nv.cursor))
 		nv.hover = [2]int{t, d}
@@ -180,7 +180,7 @@ func (nv *netView) draw(screen *ebiten.Image, sc *render.Scene, fresh bool) {
 		P.pulses = append(P.pulses, render.R(pt.X-r, pt.Y-r, pt.X+r, pt.Y+r))
 	})
 	nv.add.flush()
-	if nv.hoverOutline(clip, net, v, render.DetailAt(v.Scale)) {
+	if nv.hoverOutline(clip, net, v, nv.detailAt(v.Scale)) {
 		P.outline = true
 		nv.damaged(area)
 	}
@@ -219,7 +219,7 @@ func (nv *netView) paintPicture(dst *ebiten.Image, net *render.Network) {
 	p, v := nv.plan, nv.view
 	area := nv.planArea()
 	clip := nv.sub(dst, area)
-	detail := render.DetailAt(v.Scale)
+	detail := nv.detailAt(v.Scale)
 
 	// Fans of light between the columns (their pulses are drawn each frame, over the picture).
 	nv.flat.begin(clip)
@@ -497,7 +497,7 @@ func (nv *netView) tooltip(screen *ebiten.Image, sc *render.Scene) {
 	}
 	nt := p.Tiles[t]
 	s := sc.Network.BlockInfo(nt.Layer, nt.Block)
-	if render.DetailAt(nv.view.Scale) == render.DetailDevices && d >= 0 {
+	if nv.detailAt(nv.view.Scale) == render.DetailDevices && d >= 0 {
 		s = sc.Network.DeviceInfo(nt.Layer, d)
 	}
 	if s == "" {
@@ -513,7 +513,7 @@ func (nv *netView) tooltip(screen *ebiten.Image, sc *render.Scene) {
 func (g *Game) Devices() bool {
 	switch g.shown {
 	case shownNetwork:
-		return g.net.plan != nil && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+		return g.net.plan != nil && g.detailAt(g.net.view.Scale) == render.DetailDevices
 	case shownLayer:
 		return g.layer.plan != nil && g.layer.detail == render.DetailDevices
 	case shownRace:

@@ -225,3 +225,31 @@ func TestNetworkViewDrawsOnlyWhatMoves(t *testing.T) {
 	}
 	same("new figures", got)
 }
+
+// The level of detail is decided at the full resolution: drawn at half the pixels (a
+// dynamic resolution), a view zoomed as far shows the same devices, not its tiles.
+func TestLevelOfDetailAtFullResolution(t *testing.T) {
+	sc := networkScene(t)
+	const w, h = 900, 600
+	full := drive(t, sc, w, h)
+	half := drive(t, sc, w/2, h/2)
+	half.g.scale, half.g.full = 0.5, 2
+	full.frame(input{cursor: render.Pt(2, h-2)})
+	half.frame(input{cursor: render.Pt(1, h/2-1)})
+	cur := full.g.net.view.Apply(full.g.net.plan.Tiles[5].Rect.Center())
+	wheels := 0
+	for ; wheels < 40 && full.g.detailAt(full.g.net.view.Scale) != render.DetailDevices; wheels++ {
+		full.frame(input{cursor: cur, wheel: 1})
+	}
+	full.frame(input{cursor: cur, wheel: 1}) // a step past the threshold, for rounding
+	for range wheels + 1 {
+		half.frame(input{cursor: render.Pt(cur.X/2, cur.Y/2), wheel: 1})
+	}
+	f, hf := &full.g.net, &half.g.net
+	if !full.g.Devices() || !half.g.Devices() {
+		t.Fatalf("zoomed %g (full) and %g (half): devices drawn %v and %v", full.g.Zoom(), half.g.Zoom(), full.g.Devices(), half.g.Devices())
+	}
+	if n, m := len(f.items), len(hf.items); n <= len(f.tiles) || m < n*9/10 || m > n*11/10 {
+		t.Errorf("%d items in %d tiles at full resolution, %d in %d at half", n, len(f.tiles), m, len(hf.tiles))
+	}
+}

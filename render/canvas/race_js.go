@@ -88,7 +88,7 @@ func (rv *raceView) update(sc *render.Scene) {
 	rv.show(content, frame, 2*rv.scale, rv.maxScale())
 	for i := range rv.lanes {
 		ls := &rv.lanes[i]
-		ls.cull(rv.view, frame) // the same view in every lane's frame
+		ls.cull(rv.view, frame, rv.full) // the same view in every lane's frame
 		if l := lanes[i]; ls.plan != nil {
 			ls.shade(l.Chip, laneLight(l, ls.plan), l.Version, rv.t, raceRate)
 		}
