@@ -70,7 +70,7 @@ demo: wasm bin/serve
 	bin/serve -dir static -addr 127.0.0.1:8080
 
 # ---- browser: the WebAssembly site, its server and its tests (wasm/, render/, static/) ----
-.PHONY: deps-browser wasm site test-browser test-render soak screenshots bin/serve bin/wasmbrowsertest
+.PHONY: deps-browser wasm site test-browser test-render soak screenshots fps bin/serve bin/wasmbrowsertest
 E2E := wasm/e2e
 
 ## deps-browser: Debian's Chromium and the npm packages of the end-to-end test (idempotent).
@@ -143,6 +143,13 @@ SOAK_MINUTES ?= 10
 SOAK_EVERY ?= 30
 soak: deps-browser site bin/serve
 	SOAK_MINUTES=$(SOAK_MINUTES) SOAK_EVERY=$(SOAK_EVERY) $(E2E)/run.sh _site soak.mjs
+
+## fps: booth mode's frame rate at 960x640 and 1920x1080 in headless Chromium with software
+## WebGL, per phase of the booth's cycle (a chip recovering, its result, the race), with Go's
+## share of a frame and the browser's CPU time per frame (wasm/e2e/boothfps.mjs; FPS_SIZES,
+## FPS_SECONDS per size, default 60). It prints figures and asserts nothing: run it on a quiet machine.
+fps: deps-browser site bin/serve
+	$(E2E)/run.sh _site boothfps.mjs
 
 ## screenshots: remake README's pictures of the page, results/page/*.png (the default view,
 ## the whole-network view and a race of three optimizers after 20,000 ONN queries, booth mode

@@ -32,7 +32,11 @@ import (
 //	                step, driftText, crosstalkText, controlText, hover (the
 //	                canvas's tooltip), zoom (how far the mesh area is zoomed in, 1
 //	                when fitted; in a race, every lane's), networkItems (tiles and
-//	                devices the network view drew last frame), caption (booth mode's
+//	                devices the network view drew last frame), screen (the size the
+//	                canvas's picture is drawn at, "WxH": fewer pixels than the canvas's
+//	                while frames are slow, canvas.Resolution; half the canvas's CSS
+//	                pixels each way with a software renderer), renderer (the WebGL
+//	                renderer's name), caption (booth mode's
 //	                story as the canvas draws it, {headline, detail, link}, else
 //	                null), race (with a race
 //	                open, else null):
@@ -99,6 +103,9 @@ func installAPI(p *page, game *canvas.Game) {
 				"updateMs": p.update.totalMS, "draws": p.draw.calls, "drawMs": p.draw.totalMS}
 			// what the canvas shows under the cursor, and how much it draws
 			m["hover"], m["zoom"], m["networkItems"] = game.Hover(), game.Zoom(), game.NetworkItems()
+			w, h := game.Screen() // the pixels it draws, fewer than the canvas's while frames are slow
+			m["screen"] = fmt.Sprintf("%dx%d", w, h)
+			m["renderer"] = renderer
 			m["race"] = nil
 			if p.race != nil {
 				m["race"] = p.race.api()

@@ -25,6 +25,17 @@ import (
 func main() {
 	p := newPage(js.Global().Get("location").Get("search").String())
 	g := &app{game: canvas.NewGame(), p: p}
+	// A renderer that fills pixels on the CPU gets a canvas of half the pixels each way,
+	// and the game fewer pixels still while frames are slow; #sharp in the address keeps
+	// the full resolution (README's screenshots).
+	renderer = webGLRenderer()
+	if !sharp() {
+		if canvas.SoftwareRenderer(renderer) {
+			g.game.SetDevicePixelRatio(js.Global().Get("devicePixelRatio").Float())
+			halveCanvas()
+		}
+		g.game.SetDynamicResolution(true)
+	}
 	installAPI(p, g.game)
 	ebiten.SetTPS(ebiten.SyncWithFPS) // one update per frame: one snapshot request per frame
 	ebiten.SetRunnableOnUnfocused(true)
@@ -263,8 +274,55 @@ func (a *app) Draw(screen *ebiten.Image) {
 	a.p.draw.add(time.Since(t))
 }
 
+// DrawFinalScreen implements ebiten.FinalScreenDrawer: the game scales its screen to the
+// canvas and draws booth mode's QR code there at the canvas's resolution.
+func (a *app) DrawFinalScreen(screen ebiten.FinalScreen, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	a.game.DrawFinalScreen(screen, offscreen, geoM)
+}
+
 // Layout implements ebiten.Game.
 func (a *app) Layout(w, h int) (int, int) { return a.game.Layout(w, h) }
+
+// renderer is the name of the browser's WebGL renderer, for the page API.
+var renderer string
+
+// sharp reports whether the address asks for the full resolution whatever the renderer and
+// the frame rate (#sharp).
+func sharp() bool {
+	return strings.Contains(js.Global().Get("location").Get("hash").String(), "sharp")
+}
+
+// webGLRenderer is the name of the browser's WebGL renderer (WEBGL_debug_renderer_info's
+// unmasked one where the browser gives it), "" when there is no WebGL.
+func webGLRenderer() string {
+	c := js.Global().Get("document").Call("createElement", "canvas")
+	gl := c.Call("getContext", "webgl2")
+	if !gl.Truthy() {
+		gl = c.Call("getContext", "webgl")
+	}
+	if !gl.Truthy() {
+		return ""
+	}
+	name := gl.Call("getParameter", gl.Get("RENDERER")).String()
+	if ext := gl.Call("getExtension", "WEBGL_debug_renderer_info"); ext.Truthy() {
+		name = gl.Call("getParameter", ext.Get("UNMASKED_RENDERER_WEBGL")).String()
+	}
+	if lose := gl.Call("getExtension", "WEBGL_lose_context"); lose.Truthy() {
+		lose.Call("loseContext") // the probe's context is not kept: browsers cap their number
+	}
+	return name
+}
+
+// halveCanvas has ebiten make the canvas with half its device pixels each way: it reads the
+// device pixel ratio once, as it starts, and sizes the canvas by it, then the browser
+// scales the canvas up to its place. ebiten's screen, its copy onto the canvas and the
+// browser's of the canvas onto the page, each a pass over every pixel that a software
+// renderer makes on the CPU, then cost a quarter.
+func halveCanvas() {
+	ratio := js.Global().Get("devicePixelRatio").Float()
+	js.Global().Get("Object").Call("defineProperty", js.Global(), "devicePixelRatio",
+		map[string]any{"value": ratio / 2, "configurable": true})
+}
 
 // syncURL shows the settings in the address bar without reloading, so the address
 // reproduces the view.

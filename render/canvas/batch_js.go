@@ -203,3 +203,42 @@ var scratch struct {
 	pieces   []string
 	advances []float64
 }
+
+// copier copies rectangles of one image onto another at the same place, as many as
+// ebiten's index limit allows in one call.
+type copier struct {
+	src, dst *ebiten.Image
+	vs       []ebiten.Vertex
+	is       []uint16
+}
+
+// begin starts copying from src onto dst.
+func (c *copier) begin(dst, src *ebiten.Image) {
+	c.flush()
+	c.dst, c.src = dst, src
+}
+
+// copyRect adds rectangle r (whole pixels) to what flush copies.
+func (c *copier) copyRect(r render.Rect) {
+	if r.Empty() {
+		return
+	}
+	if len(c.vs)/4 >= quadsPerCall {
+		c.flush()
+	}
+	n := uint16(len(c.vs))
+	x0, y0, x1, y1 := float32(r.X0), float32(r.Y0), float32(r.X1), float32(r.Y1)
+	v := func(x, y float32) ebiten.Vertex {
+		return ebiten.Vertex{DstX: x, DstY: y, SrcX: x, SrcY: y, ColorR: 1, ColorG: 1, ColorB: 1, ColorA: 1}
+	}
+	c.vs = append(c.vs, v(x0, y0), v(x1, y0), v(x0, y1), v(x1, y1))
+	c.is = append(c.is, n, n+1, n+2, n+1, n+3, n+2)
+}
+
+// flush copies what was added and empties the list.
+func (c *copier) flush() {
+	if len(c.is) > 0 && c.dst != nil && c.src != nil {
+		c.dst.DrawTriangles(c.vs, c.is, c.src, &ebiten.DrawTrianglesOptions{Blend: ebiten.BlendCopy, Filter: ebiten.FilterNearest})
+	}
+	c.vs, c.is = c.vs[:0], c.is[:0]
+}

@@ -33,18 +33,29 @@ type Game struct {
 	race   raceView   // a race of optimizers (race_js.go)
 
 	caption captionView // booth mode's story over any view (caption_js.go)
+
+	dynamic bool       // the resolution follows the frame rate (SetDynamicResolution)
+	res     Resolution // the fraction of the full resolution Layout lays the screen out at
+	ratio   float64    // the browser's device pixel ratio, when the page gave it (SetDevicePixelRatio)
 }
 
 // paint is what every view draws with and reads: the screen, the batches and fonts, the
 // screen's regions, the animation clock, the pointer and the tooltip of the last frame.
 type paint struct {
-	w, h  int     // screen in device pixels
-	scale float64 // device pixels per CSS pixel
+	w, h  int     // screen in pixels
+	scale float64 // screen pixels per CSS pixel
+	final float64 // the canvas's device pixels per screen pixel: how much ebiten scales the screen up
+	full  float64 // pixels of the full resolution per screen pixel (1 at full resolution)
 
 	white, glow *ebiten.Image
 	flat, add   *batch
+	copier      copier // of a cached picture's parts onto the screen
 	fonts       *fonts
 	fontScale   float64
+
+	// damage is the part of the screen drawn over in this frame so far (Draw starts it
+	// empty): what lies over it, booth mode's caption, is drawn again.
+	damage render.Rect
 
 	regions render.Regions // the screen's parts (Update lays them out)
 	pointer                // the mouse: drag, double click
@@ -55,6 +66,9 @@ type paint struct {
 	tooltipShown bool   // a tooltip was drawn in the last frame
 	tooltipText  string // and what it said (Hover)
 }
+
+// damaged notes that r of the screen was drawn over in this frame.
+func (pa *paint) damaged(r render.Rect) { pa.damage = pa.damage.Union(r) }
 
 // screenSize is a screen's size in device pixels and its pixels per CSS pixel.
 type screenSize struct {
@@ -132,7 +146,7 @@ type pointer struct {
 
 // NewGame returns a game that draws nothing until its first Update.
 func NewGame() *Game {
-	g := &Game{paint: paint{scale: 1, start: time.Now()}}
+	g := &Game{paint: paint{scale: 1, final: 1, full: 1, start: time.Now()}}
 	g.chrome.paint, g.layer.paint, g.net.paint, g.race.paint, g.caption.paint = &g.paint, &g.paint, &g.paint, &g.paint, &g.paint
 	g.layer.hover, g.net.hover, g.race.hover = noHit, [2]int{-1, -1}, laneHit{-1, noHit}
 	g.white = whiteImage()
@@ -143,12 +157,58 @@ func NewGame() *Game {
 }
 
 // Layout uses the full device resolution of the page area (up to 2 device pixels per CSS
-// pixel), so lines stay crisp.
+// pixel), so lines stay crisp; with a dynamic resolution, the fraction of it that the frame
+// rate allows (Resolution, ScreenScale). Drawing, the regions and the cursor are all in the screen's
+// pixels, whatever their number: ebiten scales the screen to the canvas and the cursor back.
 func (g *Game) Layout(outsideWidth, outsideHeight int) (int, int) {
-	s := math.Min(math.Max(ebiten.Monitor().DeviceScaleFactor(), 1), 2)
+	d := ebiten.Monitor().DeviceScaleFactor()
+	s := ScreenScale(d, g.res.Fraction())
 	g.scale = s
+	ratio := g.ratio
+	if ratio <= 0 {
+		ratio = d
+	}
+	g.full = ScreenScale(ratio, 1) / s
 	g.w, g.h = max(1, int(math.Ceil(float64(outsideWidth)*s))), max(1, int(math.Ceil(float64(outsideHeight)*s)))
+	// As ebiten scales the screen to the canvas: to fit, keeping its aspect.
+	g.final = math.Min(float64(outsideWidth)*d/float64(g.w), float64(outsideHeight)*d/float64(g.h))
 	return g.w, g.h
+}
+
+// SetDynamicResolution lets the game lay its screen out at fewer pixels while frames come
+// slowly, and at the full resolution again once they come fast (Resolution): only the
+// sharpness changes. The page turns it on; a game's tests draw at the full resolution.
+func (g *Game) SetDynamicResolution(on bool) { g.dynamic = on }
+
+// SetDevicePixelRatio gives the browser's device pixel ratio, when the page has ebiten
+// make the canvas with fewer pixels than that: the full resolution, at which the views
+// decide their level of detail, is the browser's.
+func (g *Game) SetDevicePixelRatio(r float64) { g.ratio = r }
+
+// Screen is the size of the screen the game draws, in its pixels.
+func (g *Game) Screen() (w, h int) { return g.w, g.h }
+
+// DrawFinalScreen draws the game's screen onto the canvas (ebiten.FinalScreenDrawer):
+// scaled as ebiten would, smoothly when it is scaled at all, and copied without blending
+// (the screen is opaque); then booth mode's QR code at the canvas's own resolution, so a
+// phone reads it at any resolution of the screen.
+func (g *Game) DrawFinalScreen(screen ebiten.FinalScreen, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	g.drawFinal(screen, offscreen, geoM)
+}
+
+// imageDrawer is what DrawFinalScreen draws on: ebiten's final screen, or an image in tests.
+type imageDrawer interface {
+	DrawImage(img *ebiten.Image, options *ebiten.DrawImageOptions)
+}
+
+// drawFinal is DrawFinalScreen onto dst.
+func (g *Game) drawFinal(dst imageDrawer, offscreen *ebiten.Image, geoM ebiten.GeoM) {
+	op := &ebiten.DrawImageOptions{GeoM: geoM, Blend: ebiten.BlendCopy}
+	if geoM.Element(0, 0) != 1 || geoM.Element(1, 1) != 1 {
+		op.Filter = ebiten.FilterLinear
+	}
+	dst.DrawImage(offscreen, op)
+	g.caption.drawFinal(dst, geoM)
 }
 
 // Update handles the mouse and the keys over the view shown (the wheel zooms at the cursor,
@@ -160,6 +220,11 @@ func (g *Game) Update(sc *render.Scene) { g.update(readInput(), sc) }
 func (g *Game) update(in input, sc *render.Scene) {
 	g.t = in.at.Sub(g.start).Seconds()
 	g.cursor = in.cursor
+	if g.dynamic && sc != nil && sc.Ready {
+		g.res.Frame(in.at) // the next Layout follows it
+	} else {
+		g.res.Skip() // loading: slow frames that say nothing of the renderer
+	}
 	switch g.shown { // the view as the last Update prepared it, which the user sees
 	case shownLayer:
 		g.steer(&g.layer.zoom, in, in.cursor, g.regions.Mesh.Contains(in.cursor))
@@ -199,13 +264,13 @@ func (lv *layerView) update(sc *render.Scene) {
 	lv.hover, lv.light = noHit, nil
 	lv.replan(sc.Chip, sc.Layer, planAspect(lv.regions.Mesh))
 	if lv.plan == nil {
-		lv.cull(render.Transform{}, render.Rect{})
+		lv.cull(render.Transform{}, render.Rect{}, lv.full)
 		return
 	}
 	area := lv.planArea()
 	lv.show(lv.plan.Bounds, area, 4*lv.scale, lv.maxScale())
 	// Halos glow past their devices, and tiles past their edges: those just outside are drawn too.
-	lv.cull(lv.view, area.Inset(-haloRadius(lv.view.Scale)))
+	lv.cull(lv.view, area.Inset(-haloRadius(lv.view.Scale)), lv.full)
 	if sc.Light != nil && len(sc.Light.Fields) == len(lv.plan.Tiles) {
 		lv.light = sc.Light
 	}
@@ -254,13 +319,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 		g.fonts, g.fontScale = f, g.scale
 	}
+	g.damage = render.Rect{}
 	if b := screen.Bounds(); sc == nil || g.shown != shownBy(sc) || g.laid != (screenSize{b.Dx(), b.Dy(), g.scale}) {
 		screen.Fill(render.Background)
-		g.chrome.lastScreen, g.race.screen = nil, nil // copy the cached pictures again
+		g.chrome.lastScreen, g.race.screen, g.net.pic.screen, g.caption.screen = nil, nil, nil, nil // copy the cached pictures again
 		return
 	}
 	if g.caption.drawn && sc.Caption.Headline == "" {
-		g.chrome.lastScreen, g.race.screen = nil, nil // the band covered their pictures: copy them again
+		g.chrome.lastScreen, g.race.screen, g.net.pic.screen = nil, nil, nil // the band covered their pictures: copy them again
 	}
 	g.drawView(screen, sc)
 	g.caption.draw(screen, sc.Caption)
@@ -273,13 +339,14 @@ func (g *Game) drawView(screen *ebiten.Image, sc *render.Scene) {
 		g.race.draw(screen, sc)
 		return
 	}
-	g.race.screen = nil                                         // a race drawn later copies its picture again
-	g.chrome.draw(screen, sc, &g.layer, g.shown, g.shownZoom()) // every pixel: the background and all around the mesh
+	g.race.screen = nil                                                  // a race drawn later copies its picture again
+	fresh := g.chrome.draw(screen, sc, &g.layer, g.shown, g.shownZoom()) // every pixel: the background and all around the mesh
 	if g.shown == shownNetwork {
-		g.net.draw(screen, sc)
+		g.net.draw(screen, sc, fresh)
 		g.net.tooltip(screen, sc)
 		return
 	}
+	g.net.pic.screen = nil // the network view shown later copies its picture whole
 	g.layer.draw(screen, sc)
 	g.layer.tooltip(screen, sc)
 }
@@ -299,10 +366,10 @@ const chromeRate = 4
 
 // drawChrome covers the screen with everything around the mesh (background, header,
 // caption, legend, charts, sample and scores) from a cached opaque image, redrawn when what it shows changes in kind, or at chromeRate
-// while only figures move.
+// while only figures move. It reports whether it copied the image over the mesh area.
 //
 // lv is the layer view, whose caption the chrome holds, shown the view shown and z its zoom.
-func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView, shown shown, z *zoom) {
+func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView, shown shown, z *zoom) bool {
 	// What the chrome shows changes in kind (redraw now) or in figures (redraw at most at
 	// chromeRate); when neither changed, the cached image is reused.
 	kind := fmt.Sprintf("%dx%d|%s|%s|%s|%s|%d|%d|%v|%d|%v|%s|%v", cv.w, cv.h, sc.Title, sc.Status, sc.Note, sc.LoadingText, len(sc.Runs), sc.Layer, sc.Ready, lv.plans.key.chip, z.zoomed, sc.View, lv.detail)
@@ -331,12 +398,27 @@ func (cv *chromeView) draw(screen *ebiten.Image, sc *render.Scene, lv *layerView
 	}
 	// The screen keeps its pixels between frames (main sets SetScreenClearedEveryFrame
 	// false): the chrome is copied only when it changed, onto a new screen, over last
-	// frame's tooltip, or around the loading text; the mesh area is redrawn every frame.
-	meshDrawn := lv.plan != nil || shown == shownNetwork // the network view covers the mesh area, loading or not
-	if redraw || screen != cv.lastScreen || cv.tooltipShown || !meshDrawn {
-		screen.DrawImage(cv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
-	}
+	// frame's tooltip, or around the loading text; the layer view redraws its part of the
+	// mesh area every frame. The network view covers the whole mesh area, loading or not,
+	// from a picture of its own that it copies only where it changed: when only the chrome
+	// did, the chrome is copied around the mesh area, not over it.
+	meshDrawn := lv.plan != nil || shown == shownNetwork
+	whole := screen != cv.lastScreen || cv.tooltipShown || !meshDrawn || (redraw && shown != shownNetwork)
 	cv.lastScreen = screen
+	switch {
+	case whole:
+		screen.DrawImage(cv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy})
+		cv.damaged(render.R(0, 0, float64(cv.w), float64(cv.h)))
+	case redraw:
+		m := cv.regions.Mesh
+		cv.copier.begin(screen, cv.img)
+		for _, r := range []render.Rect{render.R(0, 0, float64(cv.w), math.Floor(m.Y0)), render.R(0, math.Ceil(m.Y1), float64(cv.w), float64(cv.h))} {
+			cv.copier.copyRect(r)
+			cv.damaged(r)
+		}
+		cv.copier.flush()
+	}
+	return whole
 }
 
 // planArea is the mesh region below its caption line.
@@ -727,6 +809,7 @@ func (pa *paint) showTooltip(screen *ebiten.Image, s string) {
 	pa.flat.begin(screen)
 	pa.flat.rect(render.R(x, y, x+w, y+18*pa.scale), color.RGBA{0x16, 0x1e, 0x2a, 0xf0})
 	pa.flat.flush()
+	pa.damaged(render.R(x, y, x+w, y+18*pa.scale))
 	drawText(screen, s, f, x+6*pa.scale, y+3*pa.scale, render.Text, text.AlignStart)
 }
 

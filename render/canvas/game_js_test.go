@@ -111,7 +111,7 @@ func drive(t *testing.T, sc *render.Scene, w, h int) *driver {
 	t.Helper()
 	g := NewGame()
 	g.Layout(w, h)
-	g.w, g.h, g.scale = w, h, 1
+	g.w, g.h, g.scale, g.final, g.full = w, h, 1, 1, 1
 	return &driver{t: t, g: g, sc: sc, screen: ebiten.NewImage(w, h), clock: g.start}
 }
 

@@ -38,6 +38,7 @@ func (lv *layerView) draw(screen *ebiten.Image, sc *render.Scene) {
 	m := lv.regions.Mesh
 	if lv.plan == nil {
 		lv.drawPlaceholder(screen, m, sc.LoadingText, lv.err)
+		lv.damaged(m)
 		return
 	}
 	area := lv.planArea()
@@ -72,6 +73,7 @@ func (lv *layerView) draw(screen *ebiten.Image, sc *render.Scene) {
 			L.shading = lv.shading
 		}
 		screen.DrawImage(L.guides, op)
+		lv.damaged(area)
 		lv.drawHover(lv.sub(screen, area))
 		return
 	}
@@ -82,6 +84,7 @@ func (lv *layerView) draw(screen *ebiten.Image, sc *render.Scene) {
 	lv.updateDevices(L, sc, local, full)
 
 	screen.DrawImage(L.guides, op)
+	lv.damaged(area)
 	lv.drawPulses(lv.sub(screen, area), sc)
 	op.Blend = ebiten.BlendSourceOver
 	screen.DrawImage(L.devices, op)

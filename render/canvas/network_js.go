@@ -30,6 +30,8 @@ type netView struct {
 	// caption, counted for the structure and network version activeFor.
 	devices, active int
 	activeFor       netVersion
+
+	pic netPicture // Draw's picture of the view
 }
 
 // netVersion is a network's state: its structure (its first device) and its version.
@@ -72,7 +74,7 @@ func (nv *netView) update(sc *render.Scene) {
 	}
 	area := nv.planArea()
 	nv.show(nv.plan.Bounds, area, 8*nv.scale, nv.maxScale())
-	nv.tiles, nv.items = nv.plan.Visible(net, nv.view, area, nv.tiles, nv.items)
+	nv.tiles, nv.items = nv.plan.Visible(net, atFull(nv.view, nv.full), scaleRect(area, nv.full), nv.tiles, nv.items)
 	if area.Contains(nv.cursor) && !nv.dragging {
 		t, d := nv.plan.DeviceAt(net, nv.view.Invert(nv.cursor))
 		nv.hover = [2]int{t, d}
@@ -100,47 +102,130 @@ func maxAbs(v []float64) float64 {
 	return m
 }
 
-// drawNetwork draws the whole network in the mesh area: the input picture, each layer's
-// tiles (or, zoomed in, their devices and waveguides), the light fanning from one column to
-// the next, the outputs after each activation and the class scores.
-func (nv *netView) draw(screen *ebiten.Image, sc *render.Scene) {
+// netPicture is the network view's picture: everything it draws but the pulses of light
+// flowing along the fans and the hovered outline, on an image the screen's size (so it is
+// drawn in screen pixels and copied to the same place). It is drawn again when what it
+// shows changes (the plan, the view, the screen's size) at once, and while the network
+// changes (its version) at most lightRate times a second. Each frame copies it onto the
+// screen whole only when the screen under it may differ (a new screen, the chrome copied
+// over the mesh area, an outline or the picture changed); otherwise only where last frame's
+// pulses lay, before drawing this frame's. A software renderer fills every pixel it is
+// asked to, so the frames between two pictures cost little more than the pulses.
+type netPicture struct {
+	img     *ebiten.Image
+	key     netPictureKey // what the picture shows
+	version uint64        // the network's version it shows
+	at      float64       // when it was drawn, on the animation clock
+	screen  *ebiten.Image // the screen it was last copied whole onto, nil: copy it whole next
+	pulses  []render.Rect // where the pulses drawn since then lie on that screen
+	outline bool          // an outline was drawn over it there
+}
+
+// netPictureKey is what the network view's picture shows, but for the network's state.
+type netPictureKey struct {
+	plan   *render.NetPlan
+	view   render.Transform
+	mesh   render.Rect
+	zoomed bool
+}
+
+// draw draws the whole network in the mesh area as Update prepared it: its picture (the
+// input picture, each layer's tiles or, zoomed in, their devices and waveguides, the fans
+// of light from one column to the next, the outputs after each activation and the class
+// scores, the labels), the pulses flowing along the fans and the outline of what is under
+// the cursor. fresh says the screen under the mesh area was drawn over in this frame.
+func (nv *netView) draw(screen *ebiten.Image, sc *render.Scene, fresh bool) {
 	m := nv.regions.Mesh
-	dst := nv.sub(screen, m)
-	nv.flat.begin(dst)
-	nv.flat.rect(m, render.Background)
-	nv.flat.flush()
-	net := &sc.Network
+	P := &nv.pic
 	if nv.plan == nil {
+		dst := nv.sub(screen, m)
+		nv.flat.begin(dst)
+		nv.flat.rect(m, render.Background)
+		nv.flat.flush()
 		nv.drawPlaceholder(dst, m, sc.LoadingText, nv.err)
+		nv.damaged(m)
+		P.screen = nil
 		return
 	}
+	if b := screen.Bounds(); P.img == nil || P.img.Bounds() != b {
+		if P.img != nil {
+			P.img.Deallocate()
+		}
+		P.img, P.key = ebiten.NewImage(b.Dx(), b.Dy()), netPictureKey{}
+	}
+	net := &sc.Network
+	key := netPictureKey{nv.plan, nv.view, m, nv.zoomed}
+	redraw := key != P.key || (net.Version != P.version && nv.t-P.at >= 1.0/lightRate)
+	if redraw {
+		nv.paintPicture(P.img, net)
+		P.key, P.version, P.at = key, net.Version, nv.t
+	}
+	area := nv.planArea()
+	if redraw || fresh || P.outline || screen != P.screen {
+		mesh := nv.sub(P.img, m)
+		op := &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}
+		op.GeoM.Translate(float64(mesh.Bounds().Min.X), float64(mesh.Bounds().Min.Y))
+		screen.DrawImage(mesh, op)
+		nv.damaged(m)
+		P.screen, P.outline = screen, false
+	} else {
+		nv.restore(screen, P.img, P.pulses, area)
+	}
+	P.pulses = P.pulses[:0]
+	clip := nv.sub(screen, area)
+	nv.add.begin(clip)
+	p, v := nv.plan, nv.view
+	nv.fans(net, p, v, area, func(pt render.Point, r float64, c color.RGBA) {
+		nv.add.sprite(pt, r, c)
+		P.pulses = append(P.pulses, render.R(pt.X-r, pt.Y-r, pt.X+r, pt.Y+r))
+	})
+	nv.add.flush()
+	if nv.hoverOutline(clip, net, v, nv.detailAt(v.Scale)) {
+		P.outline = true
+		nv.damaged(area)
+	}
+}
+
+// restore copies the rectangles rs (clipped to area) of the picture pic back onto the
+// screen, in one call: what last frame's pulses covered.
+func (nv *netView) restore(screen, pic *ebiten.Image, rs []render.Rect, area render.Rect) {
+	if len(rs) == 0 {
+		return
+	}
+	nv.copier.begin(screen, pic)
+	// The pixels the pulses were clipped to (sub), each pulse's whole pixels.
+	clip := render.R(math.Floor(area.X0), math.Floor(area.Y0), math.Ceil(area.X1), math.Ceil(area.Y1))
+	var hull render.Rect
+	for _, r := range rs {
+		r = render.R(math.Max(math.Floor(r.X0), clip.X0), math.Max(math.Floor(r.Y0), clip.Y0), math.Min(math.Ceil(r.X1), clip.X1), math.Min(math.Ceil(r.Y1), clip.Y1))
+		if r.Empty() {
+			continue
+		}
+		nv.copier.copyRect(r)
+		hull = hull.Union(r)
+	}
+	nv.copier.flush()
+	nv.damaged(hull)
+}
+
+// paintPicture draws the network view's picture onto dst (the screen's size), in the mesh
+// area: all but the pulses and the outline.
+func (nv *netView) paintPicture(dst *ebiten.Image, net *render.Network) {
+	m := nv.regions.Mesh
+	mesh := nv.sub(dst, m)
+	nv.flat.begin(mesh)
+	nv.flat.rect(m, render.Background)
+	nv.flat.flush()
 	p, v := nv.plan, nv.view
 	area := nv.planArea()
-	clip := nv.sub(screen, area)
-	detail := render.DetailAt(v.Scale)
+	clip := nv.sub(dst, area)
+	detail := nv.detailAt(v.Scale)
 
-	// Fans of light between the columns, with pulses flowing along them.
+	// Fans of light between the columns (their pulses are drawn each frame, over the picture).
 	nv.flat.begin(clip)
-	nv.add.begin(clip)
 	nv.drawInput(net, p, v, area)
-	for i := range p.Layers {
-		l := &net.Layers[i]
-		pl := p.Layers[i]
-		left := p.Input
-		var lv []float64
-		if i == 0 {
-			lv = rowLight(net.Input)
-		} else {
-			left, lv = p.Layers[i-1].Out, l.Input
-		}
-		nv.fan(v, area, left, pl.Rect, lv)
-		nv.fan(v, area, pl.Rect, pl.Out, l.Output)
-	}
-	if n := len(p.Layers); n > 0 {
-		nv.fan(v, area, p.Layers[n-1].Out, p.Scores, net.Scores)
-	}
+	nv.fans(net, p, v, area, nil)
 	nv.flat.flush()
-	nv.add.flush()
 
 	// Tiles and devices in view (prepareNet).
 	nv.flat.begin(clip)
@@ -174,8 +259,30 @@ func (nv *netView) draw(screen *ebiten.Image, sc *render.Scene) {
 	nv.flat.flush()
 
 	nv.labels(clip, net, p, v, area)
-	nv.caption(dst, net, detail)
-	nv.hoverOutline(clip, net, v, detail)
+	nv.caption(mesh, net, detail)
+}
+
+// fans draws the fans of light between the network's columns: from the input to the first
+// layer, from each layer to its outputs and on to the next layer, and to the scores. With
+// pulse nil it adds the beams to g.flat; else it gives pulse each pulse of light flowing
+// along them now (its centre, radius and colour) instead.
+func (nv *netView) fans(net *render.Network, p *render.NetPlan, v render.Transform, area render.Rect, pulse func(render.Point, float64, color.RGBA)) {
+	for i := range p.Layers {
+		l := &net.Layers[i]
+		pl := p.Layers[i]
+		left := p.Input
+		var lv []float64
+		if i == 0 {
+			lv = rowLight(net.Input)
+		} else {
+			left, lv = p.Layers[i-1].Out, l.Input
+		}
+		nv.fan(v, area, left, pl.Rect, lv, pulse)
+		nv.fan(v, area, pl.Rect, pl.Out, l.Output, pulse)
+	}
+	if n := len(p.Layers); n > 0 {
+		nv.fan(v, area, p.Layers[n-1].Out, p.Scores, net.Scores, pulse)
+	}
 }
 
 // rowLight is the light of each row of an image sample (its mean value), or the sample's
@@ -215,8 +322,9 @@ func (nv *netView) drawInput(net *render.Network, p *render.NetPlan, v render.Tr
 }
 
 // fan draws light from the right edge of a to the left edge of b: one beam per value of vals
-// (spread over both edges), as bright as the value, with pulses moving along it.
-func (nv *netView) fan(v render.Transform, area, a, b render.Rect, vals []float64) {
+// (spread over both edges), as bright as the value, added to g.flat; or, with pulse not nil,
+// the pulses moving along the beams now, given to pulse.
+func (nv *netView) fan(v render.Transform, area, a, b render.Rect, vals []float64, pulse func(render.Point, float64, color.RGBA)) {
 	n := len(vals)
 	if n == 0 {
 		return
@@ -234,13 +342,16 @@ func (nv *netView) fan(v render.Transform, area, a, b render.Rect, vals []float6
 		f := (float64(k) + 0.5) / float64(n)
 		p := render.Pt(ra.X1, ra.Y0+f*ra.H())
 		q := render.Pt(rb.X0, rb.Y0+f*rb.H())
-		nv.flat.line(p, q, w, render.LightAt(br))
+		if pulse == nil {
+			nv.flat.line(p, q, w, render.LightAt(br))
+			continue
+		}
 		if br < 0.2 {
 			continue
 		}
 		const period = 0.8 // seconds between two pulses on a beam
 		for t := math.Mod(nv.t, period) / period; t < 1; t += 0.5 {
-			nv.add.sprite(render.Pt(p.X+(q.X-p.X)*t, p.Y+(q.Y-p.Y)*t), radius, render.Scale(render.LightColor, 0.7*br))
+			pulse(render.Pt(p.X+(q.X-p.X)*t, p.Y+(q.Y-p.Y)*t), radius, render.Scale(render.LightColor, 0.7*br))
 		}
 	}
 }
@@ -358,12 +469,13 @@ func (nv *netView) caption(dst *ebiten.Image, net *render.Network, detail render
 	}
 }
 
-// netHoverOutline outlines the device (or, zoomed out, the tile) under the cursor.
-func (nv *netView) hoverOutline(dst *ebiten.Image, net *render.Network, v render.Transform, detail render.Detail) {
+// hoverOutline outlines the device (or, zoomed out, the tile) under the cursor, and
+// reports whether there was one.
+func (nv *netView) hoverOutline(dst *ebiten.Image, net *render.Network, v render.Transform, detail render.Detail) bool {
 	t, d := nv.hover[0], nv.hover[1]
 	p := nv.plan
 	if t < 0 || t >= len(p.Tiles) {
-		return
+		return false
 	}
 	nt := p.Tiles[t]
 	r := nt.Rect
@@ -371,6 +483,7 @@ func (nv *netView) hoverOutline(dst *ebiten.Image, net *render.Network, v render
 		r, _ = render.DeviceGeometry(nt.Tile, net.Layers[nt.Layer].Sites[d])
 	}
 	nv.outline(dst, v.ApplyRect(r).Inset(-1.5*nv.scale), render.Text)
+	return true
 }
 
 // netTooltip describes what is under the cursor: a device (its phase, power, whether it is
@@ -384,7 +497,7 @@ func (nv *netView) tooltip(screen *ebiten.Image, sc *render.Scene) {
 	}
 	nt := p.Tiles[t]
 	s := sc.Network.BlockInfo(nt.Layer, nt.Block)
-	if render.DetailAt(nv.view.Scale) == render.DetailDevices && d >= 0 {
+	if nv.detailAt(nv.view.Scale) == render.DetailDevices && d >= 0 {
 		s = sc.Network.DeviceInfo(nt.Layer, d)
 	}
 	if s == "" {
@@ -400,7 +513,7 @@ func (nv *netView) tooltip(screen *ebiten.Image, sc *render.Scene) {
 func (g *Game) Devices() bool {
 	switch g.shown {
 	case shownNetwork:
-		return g.net.plan != nil && render.DetailAt(g.net.view.Scale) == render.DetailDevices
+		return g.net.plan != nil && g.detailAt(g.net.view.Scale) == render.DetailDevices
 	case shownLayer:
 		return g.layer.plan != nil && g.layer.detail == render.DetailDevices
 	case shownRace:

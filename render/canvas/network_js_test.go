@@ -1,9 +1,14 @@
 package canvas
 
 import (
+	"image"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/meshlight/meshlight/photonics"
 	"github.com/meshlight/meshlight/render"
@@ -109,5 +114,142 @@ func TestNetworkViewFollowsTheInput(t *testing.T) {
 	d.frame(input{cursor: away})
 	if g.Zoom() != zoomed {
 		t.Errorf("back in the network view: zoom %g, was %g", g.Zoom(), zoomed)
+	}
+}
+
+// litNetworkScene is networkScene with light on every fan and a booth caption.
+func litNetworkScene(t *testing.T) *render.Scene {
+	t.Helper()
+	sc := networkScene(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range sc.Network.Layers {
+		l := &sc.Network.Layers[i]
+		for k := range l.Input {
+			l.Input[k] = 2*rng.Float64() - 1
+		}
+		for k := range l.Output {
+			l.Output[k] = 2*rng.Float64() - 1
+		}
+	}
+	for k := range sc.Network.Scores {
+		sc.Network.Scores[k] = rng.Float64()
+	}
+	sc.Caption = render.Caption{Headline: "A chip from the fab", Detail: "SZO-SCD tunes 15 % of the heaters", Link: "https://meshlight.example/?seed=7"}
+	return sc
+}
+
+// marker paints a small square of a colour no view draws at p, and returns a check that
+// says whether it is still there.
+func (d *driver) marker(p render.Point) func() bool {
+	magenta := color.RGBA{0xff, 0, 0xff, 0xff}
+	x, y := int(p.X), int(p.Y)
+	d.screen.SubImage(image.Rect(x-2, y-2, x+2, y+2)).(*ebiten.Image).Fill(magenta)
+	return func() bool { return at(pixels(d.screen), d.screen.Bounds().Dx(), p) == magenta }
+}
+
+// The network view draws its picture once and, frame after frame, only the pulses of light
+// that move over it: a mark on a tile stays while nothing else changes, as does one on
+// booth mode's caption, yet the screen is what a fresh game draws at that moment but for
+// the marks. A new state of the network is drawn at most lightRate times a second; when
+// only the chrome's figures change, the chrome is drawn again around the mesh area, not
+// over it, and the caption over it.
+func TestNetworkViewDrawsOnlyWhatMoves(t *testing.T) {
+	sc := litNetworkScene(t)
+	const w, h = 900, 600
+	in := input{cursor: render.Pt(w/2, 2)} // over the header: nothing hovered
+	d := drive(t, sc, w, h)
+	d.frame(in)
+	nv := &d.g.net
+	tile := nv.view.ApplyRect(nv.plan.Tiles[0].Rect).Center()
+	band, _ := render.CaptionBand(w, h)
+	onTile, onBand := d.marker(tile), d.marker(render.Pt(band.X0+4, band.Y1-4))
+	same := func(what string, got []byte) {
+		t.Helper()
+		f := drive(t, sc, w, h)
+		f.clock = f.g.start.Add(d.clock.Sub(d.g.start) - time.Second) // its frame comes at the same moment
+		want := f.frame(in)
+		diff := 0
+		for y := range h {
+			for x := range w {
+				p := render.Pt(float64(x), float64(y))
+				if at(got, w, p) != at(want, w, p) && math.Hypot(p.X-tile.X, p.Y-tile.Y) > 4 && math.Hypot(p.X-band.X0-4, p.Y-band.Y1+4) > 4 {
+					diff++
+				}
+			}
+		}
+		if diff != 0 {
+			t.Errorf("%s: %d pixels differ from a fresh game's frame at the same moment", what, diff)
+		}
+	}
+
+	before := pixels(d.screen)
+	got := d.frameAfter(40*time.Millisecond, in)
+	if !onTile() || !onBand() {
+		t.Errorf("a frame with nothing new drew over the tile (%v) or the caption (%v)", !onTile(), !onBand())
+	}
+	moved := 0
+	for i := range got {
+		if got[i] != before[i] {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Error("the pulses did not move in 40 ms")
+	}
+	same("pulses moved", got)
+
+	l := &sc.Network.Layers[0]
+	for k := range l.Active {
+		l.Active[k] = !l.Active[k]
+	}
+	render.BlockAggregates(l)
+	sc.Network.Version++
+	d.frameAfter(40*time.Millisecond, in)
+	if !onTile() {
+		t.Error("the network's new state was drawn 80 ms after the last")
+	}
+	got = d.frameAfter(time.Second/lightRate, in)
+	if onTile() {
+		t.Error("the network's new state was not drawn after 1/lightRate s")
+	}
+	same("the network changed", got)
+
+	onTile, onBand = d.marker(tile), d.marker(render.Pt(band.X0+4, band.Y1-4))
+	sc.Readouts.Queries += 100
+	sc.Runs[1].Queries = append(sc.Runs[1].Queries, 200)
+	sc.Runs[1].Accuracy = append(sc.Runs[1].Accuracy, 75)
+	sc.Runs[1].Power = append(sc.Runs[1].Power, 19)
+	got = d.frameAfter(time.Second/chromeRate, in)
+	if !onTile() || onBand() {
+		t.Errorf("new figures: the mark on the tile is gone (%v), the one on the caption stays (%v)", !onTile(), onBand())
+	}
+	same("new figures", got)
+}
+
+// The level of detail is decided at the full resolution: drawn at half the pixels (a
+// dynamic resolution), a view zoomed as far shows the same devices, not its tiles.
+func TestLevelOfDetailAtFullResolution(t *testing.T) {
+	sc := networkScene(t)
+	const w, h = 900, 600
+	full := drive(t, sc, w, h)
+	half := drive(t, sc, w/2, h/2)
+	half.g.scale, half.g.full = 0.5, 2
+	full.frame(input{cursor: render.Pt(2, h-2)})
+	half.frame(input{cursor: render.Pt(1, h/2-1)})
+	cur := full.g.net.view.Apply(full.g.net.plan.Tiles[5].Rect.Center())
+	wheels := 0
+	for ; wheels < 40 && full.g.detailAt(full.g.net.view.Scale) != render.DetailDevices; wheels++ {
+		full.frame(input{cursor: cur, wheel: 1})
+	}
+	full.frame(input{cursor: cur, wheel: 1}) // a step past the threshold, for rounding
+	for range wheels + 1 {
+		half.frame(input{cursor: render.Pt(cur.X/2, cur.Y/2), wheel: 1})
+	}
+	f, hf := &full.g.net, &half.g.net
+	if !full.g.Devices() || !half.g.Devices() {
+		t.Fatalf("zoomed %g (full) and %g (half): devices drawn %v and %v", full.g.Zoom(), half.g.Zoom(), full.g.Devices(), half.g.Devices())
+	}
+	if n, m := len(f.items), len(hf.items); n <= len(f.tiles) || m < n*9/10 || m > n*11/10 {
+		t.Errorf("%d items in %d tiles at full resolution, %d in %d at half", n, len(f.tiles), m, len(hf.tiles))
 	}
 }

@@ -88,7 +88,7 @@ func (rv *raceView) update(sc *render.Scene) {
 	rv.show(content, frame, 2*rv.scale, rv.maxScale())
 	for i := range rv.lanes {
 		ls := &rv.lanes[i]
-		ls.cull(rv.view, frame) // the same view in every lane's frame
+		ls.cull(rv.view, frame, rv.full) // the same view in every lane's frame
 		if l := lanes[i]; ls.plan != nil {
 			ls.shade(l.Chip, laneLight(l, ls.plan), l.Version, rv.t, raceRate)
 		}
@@ -137,6 +137,7 @@ func (rv *raceView) draw(screen *ebiten.Image, sc *render.Scene) {
 	}
 	if rv.screen != screen || overlay != rv.overlay {
 		screen.DrawImage(rv.img, &ebiten.DrawImageOptions{Blend: ebiten.BlendCopy}) // over the last overlay
+		rv.damaged(render.R(0, 0, float64(rv.w), float64(rv.h)))
 		rv.screen, rv.overlay = screen, overlay
 		rv.tooltipShown = false
 		if tip != "" {

@@ -158,6 +158,7 @@ type cullKey struct {
 	plan *render.Plan
 	view render.Transform
 	area render.Rect
+	full float64
 }
 
 // shadeKey is what the tiles' shades depend on: the tiles in view, and the chip's state
@@ -188,18 +189,35 @@ func (s *sheet) shows(chip *render.ChipState, li int) bool {
 }
 
 // cull finds what view shows of the plan inside area at its level of detail
-// (render.Plan.Shown), unless it did for the same plan, view and area last time.
-func (s *sheet) cull(view render.Transform, area render.Rect) {
-	key := cullKey{s.plan, view, area}
+// (render.Plan.Shown) at the full resolution, full of its pixels to one of the screen's
+// (paint.full), unless it did for the same plan, view and area last time.
+func (s *sheet) cull(view render.Transform, area render.Rect, full float64) {
+	key := cullKey{s.plan, view, area, full}
 	if key == s.culled {
 		return
 	}
 	s.culled = key
 	s.detail, s.tiles, s.devices = render.DetailDevices, s.tiles[:0], s.devices[:0]
 	if s.plan != nil {
-		s.detail, s.tiles, s.devices = s.plan.Shown(view, area, s.tiles, s.devices)
+		s.detail, s.tiles, s.devices = s.plan.Shown(atFull(view, full), scaleRect(area, full), s.tiles, s.devices)
 	}
 }
+
+// atFull is view as it maps the plan to the pixels of the full resolution, full of them to
+// one of the screen's: what is in view is the same, and the level of detail is decided
+// there, so drawing at fewer pixels changes the sharpness, not what is drawn.
+func atFull(view render.Transform, full float64) render.Transform {
+	return render.Transform{Scale: view.Scale * full, DX: view.DX * full, DY: view.DY * full}
+}
+
+// scaleRect is r with its corners scaled by k.
+func scaleRect(r render.Rect, k float64) render.Rect {
+	return render.R(r.X0*k, r.Y0*k, r.X1*k, r.Y1*k)
+}
+
+// detailAt is the level of detail of a view of scale pixels of the screen per plan unit,
+// decided at the full resolution (atFull).
+func (pa *paint) detailAt(scale float64) render.Detail { return render.DetailAt(scale * pa.full) }
 
 // shade finds, at render.DetailTiles, the shades of the tiles in view from chip's state
 // and light (as of the scene's version): at once when the tiles in view changed, else at

@@ -309,9 +309,11 @@ export function raceSteps({ check, open, stats, waitStats, until, queriesOf, fra
       const zoom = (await stats(pg)).zoom;
       assert.ok(zoom >= 4, `race zoom ${zoom} after the wheel`);
       // A device of the first lane near the cursor (the zoom keeps the point under the
-      // cursor unless it had to keep the layer covering the lane).
-      scan2: for (const d of [0, 3, 6, 9, 12, 15, 18]) {
-        for (const [dx, dy] of [[0, 0], [d, 0], [-d, 0], [0, d], [0, -d], [d, d], [-d, -d]]) {
+      // cursor unless it had to keep the layer covering the lane), on rings around it out to
+      // about a device's pitch: with software WebGL the page draws at fewer pixels, and the
+      // plan's shape, rounded in those pixels, can put the devices a few pixels aside.
+      scan2: for (const d of [0, 3, 6, 9, 12, 15, 18, 24, 30, 36]) {
+        for (const [dx, dy] of d === 0 ? [[0, 0]] : [[d, 0], [-d, 0], [0, d], [0, -d], [d, d], [-d, -d], [d, -d], [-d, d]]) {
           tip = await hoverAt(at[0] + dx, at[1] + dy);
           if (tip) { at = [at[0] + dx, at[1] + dy]; break scan2; }
         }

@@ -4,7 +4,8 @@
 // 1920 x 1080 as a result shows (scaled to 640 x 360) and the page on a phone (390 x 844,
 // scaled to 260 x 563); each scaled in the page (drawImage with high-quality smoothing),
 // reduced to at most 256 colours (median cut) and written as an indexed PNG at zlib level 9,
-// so each is some tens of KB.
+// so each is some tens of KB. Each page is drawn at its full resolution (#sharp): the page
+// would draw at fewer pixels with the software WebGL of a headless run.
 //
 // Usage: BASE_URL=http://127.0.0.1:PORT/ OUT=results/page node wasm/e2e/shots.mjs
 // (`make screenshots` serves _site with wasm/e2e/run.sh and runs this). It writes only the
@@ -169,7 +170,7 @@ for (const shot of shots) {
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     await page.bringToFront(); // a hidden tab gets one animation frame per second
-    await page.goto(new URL(shot.query, BASE_URL).href);
+    await page.goto(`${new URL(shot.query, BASE_URL).href}#sharp`); // full resolution, whatever the renderer
     await until(page, shot.ready, `${shot.file}: ready`);
     if (shot.start !== false) await page.evaluate(() => window.meshlight.start());
     await until(page, shot.trained, `${shot.file}: training`);
