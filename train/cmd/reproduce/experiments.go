@@ -18,6 +18,10 @@ type variant struct {
 	Label string
 	Cfg   train.Config // seed, budget and the chip's noise are set per run
 	Chip  func(*train.Config)
+
+	// Queries and Eval, when Queries > 0, replace the experiment's budget and evaluation
+	// interval for this variant (an optimizer too slow for the experiment's budget).
+	Queries, Eval int64
 }
 
 // experiment is a table or figure of the method's paper, reproduced.
@@ -223,6 +227,7 @@ func experiments() []experiment {
 	}
 	scale.Vars = append(scale.Vars, variant{Label: "SZO-SCD margin", Cfg: cfg("szo-scd-margin", 0.15, 0.1)})
 	exps = append(exps, f6c, keep, t3, scale)
+	exps = append(exps, scaling()...)
 
 	for _, m := range []struct{ id, file, name string }{
 		{"table2", "mnist16-cnn.json", "MNIST 16x16 CNN"}, {"table4", "fmnist32-cnn.json", "Fashion-MNIST 32x32 CNN"},
@@ -245,16 +250,13 @@ func experiments() []experiment {
 // names are the display names of the optimizers.
 var names = map[string]string{"szo-scd": "SZO-SCD", "szo-scd-margin": "SZO-SCD margin", "zadam": "ZAdam", "znewton": "ZNewton", "stp": "STP", "flops": "FLOPS", "admm": "ADMM"}
 
-// resolved returns the configuration a run of v on a chip preset uses: the preset's
-// noise and resolution, the variant's chip ablation, and the optimizer's default step
-// and radius made explicit (so a run file names the numbers it ran with).
-func (v variant) resolved(chip string) train.Config {
+// resolved returns the configuration a run of v on a chip of a model uses: the chip's
+// noise and resolution (a preset, or the model's same-drop chip), the variant's chip
+// ablation, and the optimizer's default step and radius made explicit (so a run file
+// names the numbers it ran with).
+func (v variant) resolved(chip, model string) train.Config {
 	c := v.Cfg
-	p, err := photonics.LookupPreset(chip)
-	if err != nil {
-		panic(err) // chips lists presets
-	}
-	c.SetChip(p)
+	c.Hardware = hardware(chip, model)
 	if v.Chip != nil {
 		v.Chip(&c)
 	}

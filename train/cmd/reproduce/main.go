@@ -153,7 +153,12 @@ type job struct {
 }
 
 func (j job) path(out, ext string) string {
-	return filepath.Join(out, "runs", strings.TrimSuffix(j.Model, ".json"), j.Chip, fmt.Sprintf("%s-seed%d%s", j.Key, j.Seed, ext))
+	return filepath.Join(out, "runs", fileStem(j.Model), j.Chip, fmt.Sprintf("%s-seed%d%s", j.Key, j.Seed, ext))
+}
+
+// fileStem is a model file's name without its extension (.json or .json.gz).
+func fileStem(file string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(file, ".gz"), ".json")
 }
 
 // result is the summary of a run (train.Summary) and the key of its configuration,
@@ -191,16 +196,20 @@ func plan(o options) []job {
 // job returns the run of variant v on a chip preset with a seed: its whole configuration,
 // and a key that names it, budget included (one configuration at two budgets is two runs).
 func (e experiment) job(o options, chip string, v variant, seed int64) job {
-	c := v.resolved(chip)
+	c := v.resolved(chip, e.Model)
 	c.Seed = seed
-	c.MaxQueries = max(int64(float64(e.Queries)*o.scale), 1)
+	queries, eval := e.Queries, e.Eval
+	if v.Queries > 0 {
+		queries, eval = v.Queries, v.Eval
+	}
+	c.MaxQueries = max(int64(float64(queries)*o.scale), 1)
 	c.EvalEvery = max(c.MaxQueries/40, 1)
-	if e.Queries > mlpQueries {
+	if queries > mlpQueries {
 		c.EvalEvery = max(c.MaxQueries/200, 1)
 	}
 	key := fmt.Sprintf("%s_q%d", configKey(c), c.MaxQueries)
-	if e.Eval > 0 { // another evaluation schedule is another curve: another run
-		c.EvalEvery = max(int64(float64(e.Eval)*o.scale), 1)
+	if eval > 0 { // another evaluation schedule is another curve: another run
+		c.EvalEvery = max(int64(float64(eval)*o.scale), 1)
 		key += fmt.Sprintf("_e%d", c.EvalEvery)
 	}
 	return job{Model: e.Model, Chip: chip, Key: key, Seed: seed, Cfg: c}
@@ -385,7 +394,7 @@ func runJob(o options, in *inputs, j job) (result, error) {
 }
 
 // setup is what a finished run's file must state of its configuration (see finished).
-func (j job) setup() train.Setup { return j.Cfg.Setup(strings.TrimSuffix(j.Model, ".json")) }
+func (j job) setup() train.Setup { return j.Cfg.Setup(fileStem(j.Model)) }
 
 // Bounds of the files of one run read by finished: the JSON (a few hundred bytes) and
 // the curve (a few hundred rows).

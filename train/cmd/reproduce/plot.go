@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -74,4 +75,96 @@ func panel(title, ylabel string, ss []series, y func(series) []float64) (*plot.P
 		p.Legend.Add(s.label, l)
 	}
 	return p, nil
+}
+
+// plotScaling writes (atomically) a PNG of queries to win back half the drop against
+// active phases, on log-log axes: each optimizer's MLP points and its fitted line over
+// them, the CNNs as hollow points off the line, and an MLP run that did not reach half as a
+// triangle at its budget (a lower bound).
+func plotScaling(path, title string, pts []scalingPoint, fits map[string]fit) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = "active phases"
+	p.Y.Label.Text = "queries to win back half the drop"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Add(plotter.NewGrid())
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, q := range pts {
+		lo, hi = min(lo, float64(q.active)), max(hi, float64(q.active))
+	}
+	drawn := false
+	for i, opt := range scalingOptimizers {
+		var line, off, bound plotter.XYs
+		for _, q := range pts {
+			switch {
+			case q.g.v.Cfg.Optimizer != opt:
+			case q.half > 0 && q.cnn:
+				off = append(off, plotter.XY{X: float64(q.active), Y: q.half})
+			case q.half > 0:
+				line = append(line, plotter.XY{X: float64(q.active), Y: q.half})
+			case !q.cnn && q.budget > 0:
+				bound = append(bound, plotter.XY{X: float64(q.active), Y: q.budget})
+			}
+		}
+		for _, set := range []struct {
+			xys    plotter.XYs
+			shape  draw.GlyphDrawer
+			suffix string
+		}{{line, draw.CircleGlyph{}, ""}, {off, draw.RingGlyph{}, ", CNNs"}, {bound, draw.TriangleGlyph{}, ": not reached (at its budget)"}} {
+			if len(set.xys) == 0 {
+				continue
+			}
+			sc, err := plotter.NewScatter(set.xys)
+			if err != nil {
+				return fmt.Errorf("%s: %w", opt, err)
+			}
+			sc.GlyphStyle.Color, sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = plotutil.Color(i), set.shape, vg.Points(4)
+			p.Add(sc)
+			label := names[opt] + set.suffix
+			if f := fits[opt]; set.suffix == "" && f.points >= 2 {
+				label += fmt.Sprintf(" (slope %.2f)", f.slope)
+			}
+			p.Legend.Add(label, sc)
+			drawn = true
+		}
+		if f := fits[opt]; f.points >= 2 {
+			fl := plotter.NewFunction(f.at)
+			fl.XMin, fl.XMax = math.Inf(1), math.Inf(-1) // over the points it fits, no further
+			for _, xy := range line {
+				fl.XMin, fl.XMax = min(fl.XMin, xy.X), max(fl.XMax, xy.X)
+			}
+			fl.Color, fl.Width = plotutil.Color(i), vg.Points(1)
+			fl.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(fl)
+		}
+	}
+	// Log axes need positive ranges: span every network on x, every point drawn on y (a
+	// decade when nothing reached half, which the title says).
+	ylo, yhi := math.Inf(1), math.Inf(-1)
+	for _, q := range pts {
+		if q.half > 0 {
+			ylo, yhi = min(ylo, q.half), max(yhi, q.half)
+		} else if !q.cnn && q.budget > 0 {
+			ylo, yhi = min(ylo, q.budget), max(yhi, q.budget)
+		}
+	}
+	if !drawn {
+		ylo, yhi = 1, 10
+		p.Title.Text += " (none reached half within its budget)"
+	}
+	if math.IsInf(lo, 0) {
+		lo, hi = 1, 10
+	}
+	p.X.Min, p.X.Max = lo/2, hi*2
+	p.Y.Min, p.Y.Max = ylo/2, yhi*2
+	img := vgimg.New(vg.Points(640), vg.Points(420))
+	p.Draw(draw.New(img))
+	var png bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&png); err != nil {
+		return err
+	}
+	return writeAtomic(path, png.Bytes())
 }

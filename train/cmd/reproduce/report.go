@@ -256,10 +256,16 @@ func report(o options, stderr io.Writer) error {
 	}
 
 	writeSetup(&md, o, exps, all, total, missing, wall, queries)
-	writeClaims(&md, all)
+	var scaling strings.Builder
+	scaled, err := writeScaling(&scaling, o, all)
+	if err != nil {
+		return err
+	}
+	writeClaims(&md, all, scaled...)
 	writeTuning(&md, all)
 	writeMargin(&md, all)
 	writeScale(&md, all)
+	md.WriteString(scaling.String())
 	writeDecisions(&md, all)
 	writeDiscussion(&md)
 	for _, e := range exps {
@@ -334,7 +340,7 @@ func modelName(all suite, id string) string {
 	return id
 }
 
-func writeClaims(md *strings.Builder, all suite) {
+func writeClaims(md *strings.Builder, all suite, more ...claim) {
 	type check func() (claim, bool)
 	var checks []check
 	for _, nz := range chips {
@@ -374,6 +380,9 @@ protocol it judges by.
 | claim | paper | ours | best ≤20k / ≤60k / all · kept · final (%%) | verdict (protocol) |
 | --- | --- | --- | --- | --- |
 `)
+	for _, c := range more {
+		checks = append(checks, func() (claim, bool) { return c, true })
+	}
 	for _, f := range checks {
 		if c, ok := f(); ok {
 			fmt.Fprintf(md, "| %s | %s | %s | %s | %s (%s) |\n", c.what, c.paper, c.ours, c.primary.protocols(), c.verdict, c.protocol)
