@@ -108,6 +108,7 @@ type scalingPoint struct {
 	phases        int     // phases of the chip
 	active        int     // active phases (alpha of each layer's U/V phases, and every Sigma phase)
 	g             *group  // the runs
+	curve         series  // their mean curve
 	half          float64 // queries to half the drop on the mean curve (interpolated); -1: not within the budget
 	budget        float64 // the runs' query budget
 	rate          float64 // queries per second of the runs, test evaluations included
@@ -117,7 +118,7 @@ type scalingPoint struct {
 // wonBack is the fraction of the drop the mean curve has won back after q queries (NaN
 // past its end).
 func (p scalingPoint) wonBack(q float64) float64 {
-	return (interpolate(p.g.curve(), q) - p.deployed) / p.gap
+	return (interpolate(p.curve, q) - p.deployed) / p.gap
 }
 
 // interpolate returns the mean curve's accuracy at q queries, linear between records (NaN
@@ -203,11 +204,11 @@ func scalingPoints(all suite, c *counter, chip string) ([]scalingPoint, error) {
 			if err != nil {
 				return nil, err
 			}
-			p := scalingPoint{network: src.network, cnn: src.cnn, phases: n[0], active: n[1], g: g,
+			p := scalingPoint{network: src.network, cnn: src.cnn, phases: n[0], active: n[1], g: g, curve: g.curve(),
 				budget:   g.mean(func(r result) float64 { return float64(r.Queries) }),
 				rate:     g.mean(func(r result) float64 { return float64(r.Queries) / r.WallS }),
 				deployed: g.mean(deployed), gap: g.mean(ideal) - g.mean(deployed)}
-			p.half = crossing(g.curve(), p.deployed+p.gap/2)
+			p.half = crossing(p.curve, p.deployed+p.gap/2)
 			pts = append(pts, p)
 		}
 	}
@@ -235,10 +236,10 @@ func scalingGroup(all suite, id, chip, label string) *group {
 
 // fit is a least-squares line through log10(queries to half) against log10(active phases).
 type fit struct {
-	points       int
-	slope, r2    float64
-	intercept    float64
-	below, above int // points left out: not reached within the budget (a lower bound)
+	points    int
+	slope, r2 float64
+	intercept float64
+	above     int // points left out: not reached within the budget (a lower bound)
 }
 
 // fitScaling fits an optimizer's MLP points that reached half the drop.
@@ -278,7 +279,6 @@ var perActiveBudgets = []float64{0.5, 5, 25}
 func writeScaling(md *strings.Builder, o options, all suite) ([]claim, error) {
 	c := &counter{models: o.models, seen: map[string][2]int{}}
 	var body strings.Builder
-	var fits = map[string]map[string]fit{}
 	var sameDropPts []scalingPoint
 	for _, chip := range scalingChips {
 		pts, err := scalingPoints(all, c, chip)
@@ -314,11 +314,11 @@ func writeScaling(md *strings.Builder, o options, all suite) ([]claim, error) {
 				f2(p.deployed), f2(p.gap), half, per, secs, p.rate, strings.Join(won, " / "))
 		}
 		body.WriteString("\n")
-		fits[chip] = map[string]fit{}
+		fits := map[string]fit{}
 		var fitRows []string
 		for _, opt := range scalingOptimizers {
 			f := fitScaling(pts, opt)
-			fits[chip][opt] = f
+			fits[opt] = f
 			if f.points < 2 {
 				fitRows = append(fitRows, fmt.Sprintf("| %s | %d | | | %d |", names[opt], f.points, f.above))
 				continue
@@ -327,7 +327,7 @@ func writeScaling(md *strings.Builder, o options, all suite) ([]claim, error) {
 		}
 		fmt.Fprintf(&body, "Fit of log10(queries to half) = a + b log10(active phases) over the MLPs that reached half:\n\n| optimizer | points | slope b | R² | not reached |\n| --- | --- | --- | --- | --- |\n%s\n\n", strings.Join(fitRows, "\n"))
 		name := fmt.Sprintf("scaling-%s.png", chip)
-		if err := plotScaling(filepath.Join(o.out, name), fmt.Sprintf("queries to win back half the drop, %s chip", chip), pts, fits[chip]); err != nil {
+		if err := plotScaling(filepath.Join(o.out, name), fmt.Sprintf("queries to win back half the drop, %s chip", chip), pts, fits); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		fmt.Fprintf(&body, "![scaling %s](%s)\n\n", chip, name)
